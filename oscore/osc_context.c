@@ -1,1 +1,176 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include "oscore/osc_context.h"
+
+#include <string.h>
+
+#include "crypto/cry_hkdf.h"
+#include "oscore/osc_cbor.h"
+#include "oscore/osc_option.h"
+
+void osc_params_defaults(struct osc_params *p)
+{
+	if (!p->alg)
+		p->alg = cry_alg_by_cose(CRY_AES_CCM_16_64_128);
+	if (!p->hkdf)
+		p->hkdf = CRY_HKDF_SHA256;
+	if (!p->replay_window)
+		p->replay_window = OSC_REPLAY_DEFAULT;
+}
+
+int osc_hkdf_info(uint8_t *out, size_t cap, const uint8_t *id, size_t id_len,
+		  const struct osc_params *p, const char *type, unsigned L)
+{
+	struct osc_cbor_buf b;
+	uint8_t null = CBOR_NULL;
+
+	osc_cbor_init(&b, out, cap);
+	osc_cbor_head(&b, CBOR_ARRAY, 5);
+	osc_cbor_bstr(&b, id, id_len);
+	if (p->has_id_ctx)
+		osc_cbor_bstr(&b, p->id_ctx, p->id_ctx_len);
+	else
+		osc_cbor_raw(&b, &null, 1);
+	osc_cbor_int(&b, p->alg->cose);
+	osc_cbor_tstr(&b, type);
+	osc_cbor_head(&b, CBOR_UINT, L);
+	return osc_cbor_done(&b);
+}
+
+/* One HKDF output of §3.2.1: id with type "Key" or "IV", L bytes. */
+static int derive_one(uint8_t *out, unsigned L, const uint8_t *id, size_t id_len,
+		      const struct osc_params *p, const char *type)
+{
+	uint8_t info[OSC_ID_CTX_MAX + 32];
+	int n = osc_hkdf_info(info, sizeof(info), id, id_len, p, type, L);
+
+	if (n < 0)
+		return -1;
+	return cry_hkdf(p->hkdf, p->salt, p->salt_len, p->secret, p->secret_len, info,
+			(size_t)n, out, L);
+}
+
+static int check_params(const struct osc_params *p)
+{
+	unsigned id_max;
+
+	if (!p->alg || !cry_hkdf_supported(p->hkdf))
+		return OSC_CTX_ERR_ALG;
+	id_max = p->alg->nonce_len - 6u;
+	if (p->sender_id_len > id_max || p->recipient_id_len > id_max)
+		return OSC_CTX_ERR_ID_LEN;
+	if (p->replay_window < 1 || p->replay_window > OSC_REPLAY_MAX)
+		return OSC_CTX_ERR_WINDOW;
+	if (p->secret_len == 0)
+		return OSC_CTX_ERR_SECRET;
+	return OSC_CTX_OK;
+}
+
+static void copy_ids(struct osc_ctx *c, const struct osc_params *p)
+{
+	c->alg = p->alg;
+	memcpy(c->sender_id, p->sender_id, p->sender_id_len);
+	c->sender_id_len = p->sender_id_len;
+	memcpy(c->recipient_id, p->recipient_id, p->recipient_id_len);
+	c->recipient_id_len = p->recipient_id_len;
+	memcpy(c->id_ctx, p->id_ctx, p->id_ctx_len);
+	c->id_ctx_len = p->id_ctx_len;
+	c->has_id_ctx = p->has_id_ctx;
+}
+
+static int derive(struct osc_ctx *c, const struct osc_params *p)
+{
+	uint8_t skey[CRY_KEY_MAX], rkey[CRY_KEY_MAX];
+	const uint8_t empty = 0;
+	int rc = check_params(p);
+
+	if (rc != OSC_CTX_OK)
+		return rc;
+	rc = OSC_CTX_ERR_CRYPTO;
+	if (derive_one(skey, p->alg->key_len, p->sender_id, p->sender_id_len, p, "Key") ||
+	    derive_one(rkey, p->alg->key_len, p->recipient_id, p->recipient_id_len, p, "Key") ||
+	    derive_one(c->common_iv, p->alg->nonce_len, &empty, 0, p, "IV") ||
+	    cry_key_init(&c->sender_key, p->alg, skey) ||
+	    cry_key_init(&c->recipient_key, p->alg, rkey))
+		goto out;
+	copy_ids(c, p);
+	osc_replay_init(&c->replay, p->replay_window);
+	rc = OSC_CTX_OK;
+out:
+	cry_wipe(skey, sizeof(skey));
+	cry_wipe(rkey, sizeof(rkey));
+	return rc;
+}
+
+int osc_ctx_derive(struct osc_ctx *c, const struct osc_params *p)
+{
+	struct osc_params q = *p;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	osc_params_defaults(&q);
+	rc = derive(c, &q);
+	cry_wipe(&q, sizeof(q));
+	if (rc != OSC_CTX_OK)
+		osc_ctx_wipe(c);
+	return rc;
+}
+
+void osc_ctx_wipe(struct osc_ctx *c)
+{
+	cry_key_wipe(&c->sender_key);
+	cry_key_wipe(&c->recipient_key);
+	cry_wipe(c, sizeof(*c));
+}
+
+const char *osc_ctx_strerror(int err)
+{
+	switch (err) {
+	case OSC_CTX_OK: return "ok";
+	case OSC_CTX_ERR_ALG: return "unsupported AEAD or HKDF algorithm";
+	case OSC_CTX_ERR_ID_LEN: return "Sender or Recipient ID longer than nonce length - 6";
+	case OSC_CTX_ERR_WINDOW: return "replay window outside 1..192";
+	case OSC_CTX_ERR_SECRET: return "empty Master Secret";
+	case OSC_CTX_ERR_CRYPTO: return "key derivation failed";
+	}
+	return "unknown context error";
+}
+
+void osc_nonce(uint8_t *out, const struct osc_ctx *c, const uint8_t *id, size_t id_len,
+	       const uint8_t *piv, size_t piv_len)
+{
+	unsigned n = c->alg->nonce_len, i;
+
+	memset(out, 0, n);
+	out[0] = (uint8_t)id_len;
+	memcpy(out + 1 + (n - 6 - id_len), id, id_len);
+	memcpy(out + n - piv_len, piv, piv_len);
+	for (i = 0; i < n; i++)
+		out[i] ^= c->common_iv[i];
+}
+
+/* §5.4: Enc_structure = ["Encrypt0", h'', external_aad]; its first 11 bytes never change. */
+static const uint8_t enc0_prefix[] = { 0x83, 0x68, 'E', 'n', 'c', 'r', 'y', 'p', 't', '0', 0x40 };
+
+int osc_aad(uint8_t out[OSC_AAD_MAX], const struct cry_alg *alg, const uint8_t *kid,
+	    size_t kid_len, const uint8_t *piv, size_t piv_len)
+{
+	uint8_t ext[OSC_AAD_MAX];
+	struct osc_cbor_buf a, b;
+	int n;
+
+	if (kid_len > OSC_ID_MAX || piv_len > OSC_PIV_MAX)
+		return -1;
+	osc_cbor_init(&a, ext, sizeof(ext));
+	osc_cbor_head(&a, CBOR_ARRAY, 5);
+	osc_cbor_int(&a, 1); /* oscore_version */
+	osc_cbor_head(&a, CBOR_ARRAY, 1);
+	osc_cbor_int(&a, alg->cose);
+	osc_cbor_bstr(&a, kid, kid_len);
+	osc_cbor_bstr(&a, piv, piv_len);
+	osc_cbor_bstr(&a, NULL, 0); /* no Class I options are defined */
+	n = osc_cbor_done(&a);
+	osc_cbor_init(&b, out, OSC_AAD_MAX);
+	osc_cbor_raw(&b, enc0_prefix, sizeof(enc0_prefix));
+	osc_cbor_bstr(&b, ext, n < 0 ? 0 : (size_t)n);
+	return n < 0 ? -1 : osc_cbor_done(&b);
+}

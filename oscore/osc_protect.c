@@ -1,1 +1,215 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* Protecting requests and responses (RFC 8613 §8.1, §8.3) into a caller's buffer. */
+#include "oscore/osc_protect.h"
+
+#include <string.h>
+
+#include "oscore/osc_classes.h"
+
+/* Bounded writer over the output buffer. */
+struct out {
+	uint8_t *p;
+	size_t len, cap;
+	bool full;
+};
+
+static void put(struct out *o, const void *s, size_t n)
+{
+	if (o->full || n > o->cap - o->len) {
+		o->full = true;
+		return;
+	}
+	if (n)
+		memcpy(o->p + o->len, s, n);
+	o->len += n;
+}
+
+/* Leave n bytes for the engine to fill (the tag). */
+static void reserve(struct out *o, size_t n)
+{
+	if (o->full || n > o->cap - o->len)
+		o->full = true;
+	else
+		o->len += n;
+}
+
+static void put_header(struct out *o, const struct osc_coap_msg *m, uint8_t code)
+{
+	uint8_t h[COAP_HDR_LEN] = { (uint8_t)(0x40 | m->type << 4 | m->tkl), code,
+				    (uint8_t)(m->mid >> 8), (uint8_t)m->mid };
+
+	put(o, h, sizeof(h));
+	put(o, m->token, m->tkl);
+}
+
+static void put_opts(struct out *o, const struct osc_coap_opt *opts, unsigned n)
+{
+	int len;
+
+	if (o->full)
+		return;
+	len = osc_coap_encode_opts(o->p + o->len, o->cap - o->len, opts, n);
+	if (len < 0)
+		o->full = true;
+	else
+		o->len += (size_t)len;
+}
+
+/*
+ * Outer message (header, Class U options with the OSCORE option, payload marker) then plaintext
+ * (§5.3: code, inner options, marker and payload) where the ciphertext will be, and room for the
+ * tag. tx->op is pointed at the plaintext to encrypt it in place.
+ */
+static int write_message(struct osc_tx *tx, struct osc_opt_split *sp, const struct osc_coap_msg *m,
+			 uint8_t outer_code, const uint8_t *optval, int optlen, uint8_t *buf,
+			 size_t cap)
+{
+	struct out o = { .p = buf, .cap = cap };
+	uint8_t marker = COAP_PAYLOAD_MARKER;
+	size_t pt;
+
+	sp->outer[sp->n_outer++] = (struct osc_coap_opt){ .num = COAP_OPT_OSCORE,
+							  .len = (uint16_t)optlen, .val = optval };
+	osc_opts_sort(sp->outer, sp->n_outer);
+	put_header(&o, m, outer_code);
+	put_opts(&o, sp->outer, sp->n_outer);
+	put(&o, &marker, 1);
+	pt = o.len;
+	put(&o, &m->code, 1);
+	put_opts(&o, sp->inner, sp->n_inner);
+	if (m->payload_len) {
+		put(&o, &marker, 1);
+		put(&o, m->payload, m->payload_len);
+	}
+	tx->op.in = tx->op.out = buf + pt;
+	tx->op.len = (uint32_t)(o.len - pt);
+	tx->op.tag = buf + o.len;
+	reserve(&o, tx->op.key->alg->tag_len);
+	if (o.full)
+		return OSC_ERR_TOO_BIG;
+	tx->len = (uint32_t)o.len;
+	return OSC_OK;
+}
+
+static void setup_op(struct osc_tx *tx, const struct osc_ctx *c, int aad_len)
+{
+	tx->op = (struct cry_op){ .key = &c->sender_key, .nonce = tx->nonce, .aad = tx->aad,
+				  .aad_len = (uint32_t)aad_len, .dir = CRY_ENCRYPT };
+}
+
+/* Take the next SSN (§7.2: read and increment atomically); its Partial IV into piv. */
+static int next_piv(struct osc_ctx *c, uint8_t piv[OSC_PIV_MAX], uint8_t *piv_len)
+{
+	uint64_t ssn = __atomic_fetch_add(&c->ssn, 1, __ATOMIC_RELAXED);
+
+	if (ssn > OSC_SSN_MAX) {
+		__atomic_store_n(&c->ssn, OSC_SSN_MAX + 1, __ATOMIC_RELAXED);
+		return OSC_ERR_SSN_EXHAUSTED;
+	}
+	*piv_len = (uint8_t)osc_piv_from_ssn(piv, ssn);
+	return OSC_OK;
+}
+
+int osc_tx_prepare_request(struct osc_tx *tx, struct osc_ctx *c, const struct osc_coap_msg *m,
+			   uint8_t *out, size_t cap, unsigned flags, struct osc_exchange *ex)
+{
+	struct osc_opt_split sp;
+	struct osc_option opt = { .has_kid = true, .kid = c->sender_id,
+				  .kid_len = c->sender_id_len };
+	uint8_t optval[OSC_OPTION_MAX];
+	int optlen, rc;
+
+	if (m->code == COAP_EMPTY || m->code >> 5 != 0 || osc_opts_split(&sp, m))
+		return OSC_ERR_BAD_INPUT;
+	rc = next_piv(c, opt.piv, &opt.piv_len);
+	if (rc != OSC_OK)
+		return rc;
+	if (flags & OSC_F_KID_CTX) {
+		opt.has_kid_ctx = true;
+		opt.kid_ctx = c->id_ctx;
+		opt.kid_ctx_len = c->id_ctx_len;
+	}
+	optlen = osc_option_encode(optval, sizeof(optval), &opt);
+	if (optlen < 0)
+		return OSC_ERR_TOO_BIG;
+	osc_nonce(tx->nonce, c, c->sender_id, c->sender_id_len, opt.piv, opt.piv_len);
+	setup_op(tx, c, osc_aad(tx->aad, c->alg, c->sender_id, c->sender_id_len, opt.piv,
+				opt.piv_len));
+	*ex = (struct osc_exchange){ .kid_len = c->sender_id_len, .piv_len = opt.piv_len,
+				     .observe = sp.observe };
+	memcpy(ex->kid, c->sender_id, c->sender_id_len);
+	memcpy(ex->piv, opt.piv, opt.piv_len);
+	memcpy(ex->nonce, tx->nonce, c->alg->nonce_len);
+	/* §4.2, §4.1.3.5: outer code POST, or FETCH with Observe */
+	return write_message(tx, &sp, m, sp.observe ? COAP_FETCH : COAP_POST, optval, optlen, out,
+			     cap);
+}
+
+int osc_tx_prepare_response(struct osc_tx *tx, struct osc_ctx *c, const struct osc_exchange *ex,
+			    const struct osc_coap_msg *m, uint8_t *out, size_t cap, unsigned flags)
+{
+	struct osc_opt_split sp;
+	struct osc_option opt = { 0 };
+	uint8_t optval[OSC_OPTION_MAX];
+	int optlen, rc;
+
+	if (m->code >> 5 < 2 || osc_opts_split(&sp, m))
+		return OSC_ERR_BAD_INPUT;
+	memcpy(tx->nonce, ex->nonce, c->alg->nonce_len); /* §8.3: reuse the request's nonce ... */
+	if (flags & OSC_F_OWN_PIV) {                       /* ... or take a fresh Partial IV */
+		rc = next_piv(c, opt.piv, &opt.piv_len);
+		if (rc != OSC_OK)
+			return rc;
+		osc_nonce(tx->nonce, c, c->sender_id, c->sender_id_len, opt.piv, opt.piv_len);
+	}
+	if (flags & OSC_F_KID_CTX) {
+		opt.has_kid_ctx = true;
+		opt.kid_ctx = c->id_ctx;
+		opt.kid_ctx_len = c->id_ctx_len;
+	}
+	optlen = osc_option_encode(optval, sizeof(optval), &opt);
+	if (optlen < 0)
+		return OSC_ERR_TOO_BIG;
+	setup_op(tx, c, osc_aad(tx->aad, c->alg, ex->kid, ex->kid_len, ex->piv, ex->piv_len));
+	/* §4.2, §4.1.3.5: outer code 2.04, or 2.05 for a notification */
+	return write_message(tx, &sp, m, sp.observe ? COAP_CONTENT : COAP_CHANGED, optval, optlen,
+			     out, cap);
+}
+
+/* Run one prepared op on e; map its status. */
+static int run_one(struct cry_engine *e, struct cry_op *op)
+{
+	cry_aead_batch(e, op, 1);
+	if (op->status == CRY_OK)
+		return OSC_OK;
+	return op->status == CRY_ERR_AUTH ? OSC_ERR_DECRYPT : OSC_ERR_CRYPTO;
+}
+
+static int protect(struct cry_engine *e, struct osc_tx *tx, int rc)
+{
+	if (rc == OSC_OK)
+		rc = run_one(e, &tx->op);
+	return rc == OSC_OK ? (int)tx->len : -rc;
+}
+
+int osc_protect_request(struct cry_engine *e, struct osc_ctx *c, const uint8_t *in, size_t len,
+			uint8_t *out, size_t cap, unsigned flags, struct osc_exchange *ex)
+{
+	struct osc_coap_msg m;
+	struct osc_tx tx;
+
+	if (osc_coap_parse(&m, in, len) != OSC_COAP_OK)
+		return -OSC_ERR_BAD_INPUT;
+	return protect(e, &tx, osc_tx_prepare_request(&tx, c, &m, out, cap, flags, ex));
+}
+
+int osc_protect_response(struct cry_engine *e, struct osc_ctx *c, const struct osc_exchange *ex,
+			 const uint8_t *in, size_t len, uint8_t *out, size_t cap, unsigned flags)
+{
+	struct osc_coap_msg m;
+	struct osc_tx tx;
+
+	if (osc_coap_parse(&m, in, len) != OSC_COAP_OK)
+		return -OSC_ERR_BAD_INPUT;
+	return protect(e, &tx, osc_tx_prepare_response(&tx, c, ex, &m, out, cap, flags));
+}

@@ -1,1 +1,134 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Lock-free replay window (RFC 8613 §7.4). Partial IVs are grouped in blocks of 64; block b lives in
+ * slot b % nslots. A slot is only ever moved to a newer block, so a reader that sees the same block
+ * number before and after reading the bits has read bits of that block (bits only grow within a
+ * block). nslots * 64 - 63 >= width guarantees that a block is evicted only once all of its Partial
+ * IVs have fallen below the window, so eviction never forgets a Partial IV that could still be
+ * accepted.
+ */
+#include "oscore/osc_replay.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+typedef unsigned __int128 u128;
+
+static inline uint64_t load64(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static u128 slot_pack(uint64_t block, uint64_t bits)
+{
+	return (u128)block | ((u128)bits << 64);
+}
+
+/* One 16-byte CAS (cmpxchg16b with -mcx16): block and bits change together or not at all. */
+static bool slot_cas(struct osc_replay_slot *s, uint64_t block, uint64_t bits,
+		     uint64_t nblock, uint64_t nbits)
+{
+	return __sync_bool_compare_and_swap((u128 *)s, slot_pack(block, bits),
+					    slot_pack(nblock, nbits));
+}
+
+/* A consistent (block, bits) pair of slot s. */
+static void slot_read(const struct osc_replay_slot *s, uint64_t *block, uint64_t *bits)
+{
+	uint64_t b;
+
+	do {
+		b = load64(&s->block);
+		*bits = load64(&s->bits);
+	} while (load64(&s->block) != b);
+	*block = b;
+}
+
+static unsigned slots_for(unsigned width)
+{
+	unsigned n = 1;
+
+	while (n * 64 - 63 < width || n < 2)
+		n <<= 1;
+	return n;
+}
+
+int osc_replay_init(struct osc_replay *w, unsigned width)
+{
+	if (width < 1 || width > OSC_REPLAY_MAX)
+		return -1;
+	memset(w, 0, sizeof(*w));
+	w->width = width;
+	w->nslots = slots_for(width);
+	return 0;
+}
+
+static bool below_window(const struct osc_replay *w, uint64_t top, uint64_t piv)
+{
+	return top > piv && top - 1 - piv >= w->width;
+}
+
+int osc_replay_check(const struct osc_replay *w, uint64_t piv)
+{
+	uint64_t top = load64(&w->top), block, bits;
+	const struct osc_replay_slot *s;
+
+	if (piv > OSC_SSN_MAX || below_window(w, top, piv))
+		return OSC_REPLAY_TOO_OLD;
+	if (piv >= top)
+		return OSC_REPLAY_OK;
+	s = &w->slot[(piv >> 6) & (w->nslots - 1)];
+	slot_read(s, &block, &bits);
+	if (block == (piv >> 6) + 1 && (bits >> (piv & 63)) & 1)
+		return OSC_REPLAY_SEEN;
+	if (block > (piv >> 6) + 1)
+		return OSC_REPLAY_TOO_OLD;
+	return OSC_REPLAY_OK;
+}
+
+/* top = max(top, piv + 1) */
+static void advance_top(struct osc_replay *w, uint64_t piv)
+{
+	uint64_t top = load64(&w->top);
+
+	while (top < piv + 1 &&
+	       !__atomic_compare_exchange_n(&w->top, &top, piv + 1, false, __ATOMIC_ACQ_REL,
+					    __ATOMIC_ACQUIRE))
+		;
+}
+
+int osc_replay_commit(struct osc_replay *w, uint64_t piv)
+{
+	struct osc_replay_slot *s = &w->slot[(piv >> 6) & (w->nslots - 1)];
+	uint64_t want = (piv >> 6) + 1, bit = UINT64_C(1) << (piv & 63);
+	uint64_t block, bits;
+
+	if (piv > OSC_SSN_MAX || below_window(w, load64(&w->top), piv))
+		return OSC_REPLAY_TOO_OLD;
+	for (;;) {
+		slot_read(s, &block, &bits);
+		if (block > want)
+			return OSC_REPLAY_TOO_OLD;
+		if (block == want && (bits & bit))
+			return OSC_REPLAY_SEEN;
+		/* A slot holding an older block is reused: all of that block is below the window. */
+		if (slot_cas(s, block, bits, want, (block == want ? bits : 0) | bit))
+			break;
+	}
+	advance_top(w, piv);
+	return OSC_REPLAY_OK;
+}
+
+void osc_replay_reset_to(struct osc_replay *w, uint64_t floor)
+{
+	uint64_t first = floor >= w->width ? floor - w->width + 1 : 0;
+	uint64_t b;
+
+	memset(w->slot, 0, sizeof(w->slot));
+	for (b = first >> 6; b <= floor >> 6; b++) {
+		uint64_t bits = b < floor >> 6 ? ~UINT64_C(0) : ~UINT64_C(0) >> (63 - (floor & 63));
+
+		w->slot[b & (w->nslots - 1)] = (struct osc_replay_slot){ .block = b + 1, .bits = bits };
+	}
+	w->top = floor + 1;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * OSCORE security context (RFC 8613 §3): the parameters it is derived from, and the derived
+ * context a message is protected with. Keys are expanded once, at derivation (§3.2.1).
+ */
+#ifndef OSC_CONTEXT_H
+#define OSC_CONTEXT_H
+
+#include <stdalign.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/cry_aead.h"
+#include "oscore/osc_replay.h"
+
+#define OSC_ID_MAX 7          /* nonce length 13 - 6 (§3.3) */
+#define OSC_ID_CTX_MAX 64
+#define OSC_SECRET_MAX 64
+#define OSC_SALT_MAX 64
+
+/* What a context is derived from (§3.2): cold configuration, kept for re-derivation (App. B.2). */
+struct osc_params {
+	const struct cry_alg *alg;           /* NULL = AES-CCM-16-64-128 */
+	int hkdf;                            /* enum cry_hkdf_alg; 0 = HKDF-SHA-256 */
+	unsigned replay_window;              /* 0 = OSC_REPLAY_DEFAULT */
+	uint8_t secret[OSC_SECRET_MAX];
+	uint8_t salt[OSC_SALT_MAX];
+	uint8_t id_ctx[OSC_ID_CTX_MAX];
+	uint8_t sender_id[OSC_ID_MAX];
+	uint8_t recipient_id[OSC_ID_MAX];
+	uint8_t secret_len, salt_len, id_ctx_len, sender_id_len, recipient_id_len;
+	bool has_id_ctx;                     /* absent (CBOR null) differs from empty (§3.2.1) */
+};
+
+/*
+ * A derived context. The hot part (keys, IV, IDs, counters) comes first; workers read it
+ * concurrently, and only ssn and the replay window change after derivation, atomically.
+ */
+struct osc_ctx {
+	struct cry_key recipient_key;
+	struct cry_key sender_key;
+	alignas(64) struct osc_replay replay;
+	uint64_t ssn;                        /* next Sender Sequence Number; atomic fetch-add */
+	uint8_t common_iv[CRY_NONCE_MAX];
+	uint8_t sender_id[OSC_ID_MAX];
+	uint8_t recipient_id[OSC_ID_MAX];
+	uint8_t sender_id_len, recipient_id_len, id_ctx_len;
+	bool has_id_ctx;
+	uint8_t id_ctx[OSC_ID_CTX_MAX];
+	const struct cry_alg *alg;
+};
+
+enum osc_ctx_err {
+	OSC_CTX_OK = 0,
+	OSC_CTX_ERR_ALG = -1,     /* unknown AEAD or HKDF */
+	OSC_CTX_ERR_ID_LEN = -2,  /* Sender or Recipient ID longer than nonce length - 6 (§3.3) */
+	OSC_CTX_ERR_WINDOW = -3,  /* replay window outside 1..OSC_REPLAY_MAX */
+	OSC_CTX_ERR_SECRET = -4,  /* empty Master Secret */
+	OSC_CTX_ERR_CRYPTO = -5,  /* HKDF or key expansion failed */
+};
+
+/* Fill p's defaults (AES-CCM-16-64-128, HKDF-SHA-256, window 32) on a zeroed struct. */
+void osc_params_defaults(struct osc_params *p);
+
+/*
+ * Derive c from p (§3.2.1): Sender Key, Recipient Key, Common IV; SSN 0; empty replay window.
+ * Returns OSC_CTX_OK or a negative enum osc_ctx_err; c holds nothing secret on failure.
+ */
+int osc_ctx_derive(struct osc_ctx *c, const struct osc_params *p);
+
+/* Zero and release c's keys. */
+void osc_ctx_wipe(struct osc_ctx *c);
+
+/* A short constant description of an enum osc_ctx_err. */
+const char *osc_ctx_strerror(int err);
+
+/*
+ * The CBOR info array of §3.2.1 for id, into out[0..cap): [id, id_context or null, alg, type, L].
+ * type is "Key" or "IV". Returns the length or -1 if it does not fit.
+ */
+int osc_hkdf_info(uint8_t *out, size_t cap, const uint8_t *id, size_t id_len,
+		  const struct osc_params *p, const char *type, unsigned L);
+
+/*
+ * AEAD nonce of §5.2: (S || ID_PIV padded to nonce_len - 6 || Partial IV padded to 5) XOR
+ * Common IV, where id is the Sender ID of whoever generated the Partial IV. out gets
+ * c->alg->nonce_len bytes. id_len must be <= nonce_len - 6 and piv_len <= 5.
+ */
+void osc_nonce(uint8_t *out, const struct osc_ctx *c, const uint8_t *id, size_t id_len,
+	       const uint8_t *piv, size_t piv_len);
+
+/* Longest AAD this code builds: 11-byte Enc_structure prefix + external_aad (§5.4). */
+#define OSC_AAD_MAX 48
+
+/*
+ * Additional authenticated data of §5.4 (Enc_structure with external_aad for OSCORE version 1,
+ * no Class I options) for the request's kid and Partial IV. Returns its length (<= OSC_AAD_MAX)
+ * or -1 if kid_len > OSC_ID_MAX or piv_len > 5.
+ */
+int osc_aad(uint8_t out[OSC_AAD_MAX], const struct cry_alg *alg, const uint8_t *kid,
+	    size_t kid_len, const uint8_t *piv, size_t piv_len);
+
+#endif

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Protecting and verifying OSCORE messages (RFC 8613 §8), as stages a burst loop can run over many
+ * messages with one AEAD call in between, and as one-message functions built from those stages.
+ *
+ * Receive:  osc_rx_parse -> (find the context) -> osc_rx_prepare -> AEAD on rx->op -> osc_rx_finish
+ * Send:     osc_tx_prepare_{request,response} -> AEAD on tx->op (encrypts in place in the output)
+ */
+#ifndef OSC_PROTECT_H
+#define OSC_PROTECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/cry_aead.h"
+#include "oscore/osc_coap.h"
+#include "oscore/osc_context.h"
+#include "oscore/osc_error.h"
+#include "oscore/osc_option.h"
+
+/* What binds a response to its request (§7.1): the request's kid, Partial IV and nonce. */
+struct osc_exchange {
+	uint8_t kid[OSC_ID_MAX];
+	uint8_t piv[OSC_PIV_MAX];
+	uint8_t nonce[CRY_NONCE_MAX];
+	uint8_t kid_len;
+	uint8_t piv_len;
+	bool observe; /* the request carried Observe */
+};
+
+enum osc_flags {
+	OSC_F_KID_CTX = 1 << 0,  /* send kid context (requests: §5; responses: App. B.2 only) */
+	OSC_F_OWN_PIV = 1 << 1,  /* response: fresh Partial IV from the sender's SSN (§8.3) */
+};
+
+/* Plaintext scratch one message needs: the inner message plus 3 bytes to rebuild a header. */
+#define OSC_PLAIN_HEADROOM 3
+
+/* Receive-side state of one message; lives in the caller's memory (per worker, per burst slot). */
+struct osc_rx {
+	struct cry_op op;
+	struct osc_coap_msg outer;
+	struct osc_option opt;
+	struct osc_ctx *ctx;
+	const struct osc_exchange *ex; /* NULL for a request */
+	uint8_t *plain;                /* caller's buffer: OSC_PLAIN_HEADROOM + payload length */
+	uint32_t plain_cap;
+	uint64_t piv;                  /* Partial IV as a number */
+	uint8_t nonce[CRY_NONCE_MAX];
+	uint8_t aad[OSC_AAD_MAX];
+	uint8_t err;                   /* enum osc_err: why it stopped, OSC_OK while it goes on */
+	bool observe;                  /* the verified message carries an inner Observe */
+};
+
+/*
+ * Parse buf[0..len) as an OSCORE request (is_request) or response: the CoAP message and its OSCORE
+ * option (flags, Partial IV, kid context, kid). A request must carry kid and Partial IV (§5).
+ * rx->outer points into buf, which must outlive rx. Returns and sets rx->err (enum osc_err).
+ */
+int osc_rx_parse(struct osc_rx *rx, const uint8_t *buf, size_t len, bool is_request);
+
+/*
+ * With the context found for rx (and, for a response, the request's exchange ex; NULL for a
+ * request): replay check of a request (read-only), nonce and AAD, and rx->op set up to decrypt
+ * into rx->plain. Returns and sets rx->err.
+ */
+int osc_rx_prepare(struct osc_rx *rx, struct osc_ctx *ctx, const struct osc_exchange *ex);
+
+/*
+ * After rx->op completed: a request's Partial IV is committed to the replay window (only now, after
+ * the tag verified, §8.2 step 6), and the plain CoAP message (decrypted code, inner options merged
+ * with the outer Class U ones, payload; no OSCORE option) is written to out[0..cap).
+ * Returns its length, or -(enum osc_err) and sets rx->err.
+ */
+int osc_rx_finish(struct osc_rx *rx, uint8_t *out, size_t cap);
+
+/* The exchange a verified request binds its response to. */
+void osc_rx_exchange(const struct osc_rx *rx, struct osc_exchange *ex);
+
+/* Send-side state of one message. */
+struct osc_tx {
+	struct cry_op op;
+	uint8_t nonce[CRY_NONCE_MAX];
+	uint8_t aad[OSC_AAD_MAX];
+	uint32_t len;                  /* length of the protected message in out */
+};
+
+/*
+ * Write the protected form of the plain request m to out[0..cap) with the plaintext in place of
+ * the ciphertext, and set up tx->op to encrypt it there; uses and advances c's SSN (atomically).
+ * ex receives what the response will be bound to. flags: OSC_F_KID_CTX.
+ * Returns OSC_OK or an enum osc_err (OSC_ERR_SSN_EXHAUSTED, OSC_ERR_TOO_BIG, OSC_ERR_BAD_INPUT).
+ */
+int osc_tx_prepare_request(struct osc_tx *tx, struct osc_ctx *c, const struct osc_coap_msg *m,
+			   uint8_t *out, size_t cap, unsigned flags, struct osc_exchange *ex);
+
+/*
+ * The same for the plain response m to the request of ex. With OSC_F_OWN_PIV the response takes a
+ * fresh Partial IV from c's SSN and sends it (required for Observe notifications after the first,
+ * §8.3.1); otherwise it reuses the request's nonce and sends no Partial IV.
+ */
+int osc_tx_prepare_response(struct osc_tx *tx, struct osc_ctx *c, const struct osc_exchange *ex,
+			    const struct osc_coap_msg *m, uint8_t *out, size_t cap, unsigned flags);
+
+/* Largest plain message the one-message functions below take. */
+#define OSC_MSG_MAX 4096
+
+/*
+ * One message at a time, synchronously on engine e. Each returns the length written to out, or
+ * -(enum osc_err). The request functions fill ex (unprotect: for the response; protect: to verify
+ * the response). ex is read by the response functions.
+ */
+int osc_protect_request(struct cry_engine *e, struct osc_ctx *c, const uint8_t *in, size_t len,
+			uint8_t *out, size_t cap, unsigned flags, struct osc_exchange *ex);
+int osc_protect_response(struct cry_engine *e, struct osc_ctx *c, const struct osc_exchange *ex,
+			 const uint8_t *in, size_t len, uint8_t *out, size_t cap, unsigned flags);
+int osc_unprotect_request(struct cry_engine *e, struct osc_ctx *c, const uint8_t *in, size_t len,
+			  uint8_t *out, size_t cap, struct osc_exchange *ex);
+int osc_unprotect_response(struct cry_engine *e, struct osc_ctx *c, const struct osc_exchange *ex,
+			   const uint8_t *in, size_t len, uint8_t *out, size_t cap);
+
+/*
+ * Does the context c serve a request with option o? kid must equal c's Recipient ID and, if the
+ * request carries a kid context, it must equal c's ID Context (§5).
+ */
+bool osc_ctx_matches(const struct osc_ctx *c, const struct osc_option *o);
+
+/* Finds the candidate contexts for a request's option: up to max of them, into out; returns
+ * how many. Several when Recipient IDs collide; they are tried in turn. */
+typedef unsigned (*osc_lookup_fn)(void *arg, const struct osc_option *o, struct osc_ctx **out,
+				  unsigned max);
+
+/* Candidates tried per request when Recipient IDs collide (bounded trial decryption, §3.3). */
+#define OSC_MAX_CANDIDATES 4
+
+/*
+ * Burst form of request verification: rx[0..n) have buf/len pairs parsed by the caller's loop
+ * or here (in[i], len[i]); every message goes through parse, lookup, replay check, one AEAD call
+ * for the whole burst on e, verify, commit and rebuild into out[i] (cap bytes each, lengths to
+ * out_len[i]). Survivors come first in rx[] (with out/out_len permuted alike), failed ones after
+ * them with rx[i]->err set. Returns the number of survivors.
+ */
+unsigned osc_unprotect_burst(struct cry_engine *e, struct osc_rx **rx, const uint8_t **in,
+			     const size_t *len, uint8_t **out, size_t cap, size_t *out_len,
+			     unsigned n, osc_lookup_fn lookup, void *arg);
+
+#endif

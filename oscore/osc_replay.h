@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Replay window for one Recipient Context (RFC 8613 §7.4), shared by every worker that receives for
+ * that context. A read-only check runs before the AEAD; the commit runs only after the tag has
+ * verified and is the authority: two workers committing the same Partial IV at once see exactly
+ * one success. Lock-free: each slot of the ring holds (block number, 64-bit bitmap) and is written
+ * with a 16-byte compare-and-swap; the highest Partial IV is advanced with a 64-bit CAS.
+ */
+#ifndef OSC_REPLAY_H
+#define OSC_REPLAY_H
+
+#include <stdalign.h>
+#include <stdint.h>
+
+#define OSC_REPLAY_DEFAULT 32  /* RFC 8613 §3.2: RFC 6347 §4.1.2.6 window of 32 */
+#define OSC_REPLAY_MAX 192     /* (slots - 1) * 64 */
+#define OSC_REPLAY_SLOTS 4
+#define OSC_SSN_MAX ((UINT64_C(1) << 40) - 1) /* §7.2.1: Partial IV is at most 5 bytes */
+
+struct osc_replay_slot {
+	alignas(16) uint64_t block; /* (piv >> 6) + 1 of the bits below; 0 = never used */
+	uint64_t bits;              /* bit (piv & 63) set = piv accepted */
+};
+
+struct osc_replay {
+	struct osc_replay_slot slot[OSC_REPLAY_SLOTS];
+	uint64_t top;     /* highest accepted piv + 1; 0 = nothing accepted yet */
+	uint32_t width;   /* window size W: accepts piv > top - 1 - W */
+	uint32_t nslots;  /* power of two covering W + 63 */
+};
+
+enum osc_replay_verdict {
+	OSC_REPLAY_OK = 0,
+	OSC_REPLAY_SEEN,    /* this Partial IV was accepted before */
+	OSC_REPLAY_TOO_OLD, /* below the window */
+};
+
+/* Reset w to the empty state for a window of width entries (1..OSC_REPLAY_MAX).
+ * Returns 0, or -1 if width is out of range. Not safe against concurrent users. */
+int osc_replay_init(struct osc_replay *w, unsigned width);
+
+/* Would piv be accepted now? Reads only; the answer may be stale by the time of commit. */
+int osc_replay_check(const struct osc_replay *w, uint64_t piv);
+
+/* Record piv as accepted if it still may be. Returns OSC_REPLAY_OK exactly once per piv however
+ * many workers race on it; otherwise the verdict that refused it. */
+int osc_replay_commit(struct osc_replay *w, uint64_t piv);
+
+/* Treat every piv <= floor as seen (RFC 8613 App. B.1.2: the Echo-verified request sets the lower
+ * edge after a reboot). Not safe against concurrent users. */
+void osc_replay_reset_to(struct osc_replay *w, uint64_t floor);
+
+#endif
