@@ -69,6 +69,12 @@ enum osc_coap_optnum {
 #define COAP_PAYLOAD_MARKER 0xff
 /* Options one message may carry here; more is refused (OSC_COAP_ERR_TOO_MANY_OPTS). */
 #define COAP_MAX_OPTS 48
+/*
+ * Longest message handled (OSC_COAP_ERR_TOO_BIG). A UDP payload is shorter still (RFC 768), and the
+ * bound keeps every option length within osc_coap_opt.len (the wire allows up to 65804) and every
+ * encoded length within an int.
+ */
+#define COAP_MSG_MAX 65535
 
 struct osc_coap_opt {
 	const uint8_t *val;
@@ -99,18 +105,21 @@ enum osc_coap_err {
 	OSC_COAP_ERR_OPT_NUMBER,    /* option number beyond 65535 */
 	OSC_COAP_ERR_TOO_MANY_OPTS, /* more than COAP_MAX_OPTS options */
 	OSC_COAP_ERR_EMPTY_PAYLOAD, /* payload marker followed by nothing (RFC 7252 §3) */
-	OSC_COAP_ERR_EMPTY_MSG,     /* code 0.00 with token, options or payload (RFC 7252 §4.1) */
+	OSC_COAP_ERR_EMPTY_MSG,     /* code 0.00 with TKL > 0, options or payload (RFC 7252 §4.1) */
 	OSC_COAP_ERR_NOSPACE,       /* encode: output buffer too small */
 	OSC_COAP_ERR_ORDER,         /* encode: options not in ascending number order */
+	OSC_COAP_ERR_TOO_BIG,       /* message longer than COAP_MSG_MAX */
 	OSC_COAP_ERR__COUNT
 };
 
-/* A short constant description of err ("option runs past the end of the message"). */
+/* A short constant description of err ("option runs past the end of the message"); err may also be
+ * negated, as the encoders return it. Unknown values give "unknown CoAP codec error". */
 const char *osc_coap_strerror(int err);
 
 /*
  * Parse buf[0..len) into m. On success m's pointers point into buf. Returns OSC_COAP_OK or an
  * enum osc_coap_err; on error m is unspecified. Checks every length against len before reading.
+ * Messages longer than COAP_MSG_MAX are refused (OSC_COAP_ERR_TOO_BIG).
  */
 int osc_coap_parse(struct osc_coap_msg *m, const uint8_t *buf, size_t len);
 
@@ -127,7 +136,9 @@ int osc_coap_encode_opts(uint8_t *out, size_t cap, const struct osc_coap_opt *op
 
 /*
  * Encode m (header, token, options in m->opts order, payload marker and payload if payload_len > 0)
- * into out[0..cap). Returns the message length or a negative enum osc_coap_err.
+ * into out[0..cap). Returns the message length or a negative enum osc_coap_err: what the parser
+ * would refuse is refused here too (TKL, TOO_MANY_OPTS, EMPTY_MSG, TOO_BIG beyond COAP_MSG_MAX),
+ * plus NOSPACE and ORDER. m->type is taken modulo 4. On error out[0..cap) is unspecified.
  */
 int osc_coap_encode(uint8_t *out, size_t cap, const struct osc_coap_msg *m);
 

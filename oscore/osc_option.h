@@ -27,6 +27,7 @@ struct osc_option {
 	uint8_t kid_ctx_len;
 	bool has_kid;
 	bool has_kid_ctx;
+	uint8_t ext_flags;      /* extension bits that were set and allowed (OSC_FLAG_GROUP) */
 };
 
 enum osc_option_err {
@@ -41,14 +42,17 @@ enum osc_option_err {
 
 /*
  * Decode the option value val[0..len) into o (kid and kid_ctx point into val). allowed_flags names
- * the extension bits the caller accepts (0 for plain OSCORE, OSC_FLAG_GROUP for Group OSCORE).
+ * the extension bits the caller accepts (0 for plain OSCORE, OSC_FLAG_GROUP for Group OSCORE); only
+ * OSC_FLAG_GROUP is understood, other bits of allowed_flags are ignored (0x80 would announce a second
+ * flags byte, which this decoder does not parse). A set, allowed bit is reported in o->ext_flags.
  * Returns OSC_OPT_OK or an enum osc_option_err.
  */
 int osc_option_decode(struct osc_option *o, const uint8_t *val, size_t len, uint8_t allowed_flags);
 
 /*
  * Encode o into out[0..cap). All-zero flags give an empty value. Returns the length, or -1 if it
- * does not fit cap or OSC_OPTION_MAX, or piv_len > 5.
+ * does not fit cap or OSC_OPTION_MAX, or piv_len > 5, or ext_flags has a bit other than
+ * OSC_FLAG_GROUP.
  */
 int osc_option_encode(uint8_t *out, size_t cap, const struct osc_option *o);
 
@@ -59,7 +63,8 @@ const char *osc_option_strerror(int err);
  * (§6.1). Writes at most 5 bytes; returns the length, or 0 if ssn > 2^40 - 1. */
 unsigned osc_piv_from_ssn(uint8_t out[OSC_PIV_MAX], uint64_t ssn);
 
-/* The sequence number a Partial IV of len (0-5) bytes encodes. */
+/* The sequence number a Partial IV of len (0-5) bytes encodes; len > 5 gives UINT64_MAX, which no
+ * valid sequence number equals. */
 uint64_t osc_piv_to_ssn(const uint8_t *piv, size_t len);
 
 #endif
