@@ -1,1 +1,286 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The batch engine: one IPsec-MB multi-buffer manager per worker thread.
+ *
+ * IPsec-MB keeps a ring of IMB_MAX_JOBS jobs and hands them back in submission order. CCM's
+ * CBC-MAC runs in parallel lanes, so a CCM job completes only once enough other jobs fill the
+ * lanes or someone flushes; GCM and ChaCha20/Poly1305 complete at once but still come back in
+ * order. Async submission therefore never flushes: it leaves the lanes full for the next burst.
+ * When the ring is full, IPsec-MB itself completes the earliest job on submit, which is what
+ * bounds the ops in flight.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/cry_internal.h"
+
+/* The ring is the bound on ops in flight; done[] room of CRY_MAX_INFLIGHT must cover it. */
+_Static_assert(CRY_MAX_INFLIGHT >= IMB_MAX_JOBS, "IPsec-MB may hold IMB_MAX_JOBS jobs in flight");
+
+struct cry_engine {
+	IMB_MGR *mgr;
+	unsigned imb_async;     /* async ops inside the IPsec-MB ring */
+	unsigned nstash;        /* async ops a batch completed, returned by the next submit/flush */
+	const char *arch;
+	struct cry_op *stash[CRY_MAX_INFLIGHT];
+};
+
+/* Where completed async ops go: the caller's done[] or, during a batch, the stash. */
+struct sink {
+	struct cry_op **out;
+	unsigned n;
+};
+
+/* job->user_data2 tells a batch job (which nobody collects) from an async one. */
+static const char batch_mark;
+#define BATCH ((void *)&batch_mark)
+#define ASYNC NULL
+
+/* Stands in for src/dst when len is 0, so that no job carries a NULL buffer. */
+static uint8_t empty[16];
+
+static const char *arch_name(IMB_ARCH arch)
+{
+	switch (arch) {
+	case IMB_ARCH_AVX512:
+		return "AVX512";
+	case IMB_ARCH_AVX2:
+		return "AVX2";
+	case IMB_ARCH_AVX:
+		return "AVX";
+	case IMB_ARCH_SSE:
+		return "SSE";
+	default:
+		return NULL; /* no AES-NI: not worth running a gateway on */
+	}
+}
+
+struct cry_engine *cry_engine_new(void)
+{
+	struct cry_engine *e;
+	IMB_ARCH arch = IMB_ARCH_NONE;
+
+	if (posix_memalign((void **)&e, 64, sizeof(*e)) != 0)
+		return NULL;
+	memset(e, 0, sizeof(*e));
+	e->mgr = alloc_mb_mgr(0);
+	if (e->mgr != NULL)
+		init_mb_mgr_auto(e->mgr, &arch);
+	e->arch = arch_name(arch);
+	if (e->mgr == NULL || imb_get_errno(e->mgr) != 0 || e->arch == NULL ||
+	    cry_keyexp_mgr() == NULL) {
+		if (e->mgr != NULL)
+			free_mb_mgr(e->mgr);
+		free(e);
+		return NULL;
+	}
+	return e;
+}
+
+const char *cry_engine_arch(const struct cry_engine *e)
+{
+	return e->arch;
+}
+
+unsigned cry_aead_inflight(const struct cry_engine *e)
+{
+	return e->imb_async + e->nstash;
+}
+
+/* The fields every AEAD job shares (IPsec-MB's job API, one contiguous message, no SGL). */
+static void fill_common(IMB_JOB *job, struct cry_op *op)
+{
+	const struct cry_alg *alg = op->key->alg;
+	bool enc = op->dir == CRY_ENCRYPT;
+
+	job->src = op->len ? op->in : empty;
+	job->dst = op->len ? op->out : empty;
+	job->key_len_in_bytes = alg->key_len;
+	job->cipher_start_src_offset_in_bytes = 0;
+	job->msg_len_to_cipher_in_bytes = op->len;
+	job->hash_start_src_offset_in_bytes = 0;
+	job->msg_len_to_hash_in_bytes = op->len;
+	job->iv = op->nonce;
+	job->iv_len_in_bytes = alg->nonce_len;
+	/* Decrypt computes the tag into scratch; finish() compares it with the received one. */
+	job->auth_tag_output = enc ? op->tag : op->tag_calc;
+	job->auth_tag_output_len_in_bytes = alg->tag_len;
+	job->cipher_direction = enc ? IMB_DIR_ENCRYPT : IMB_DIR_DECRYPT;
+	job->user_data = op;
+}
+
+/*
+ * Chain order as IPsec-MB wants it: CCM MACs the plaintext, so encrypt hashes first and decrypt
+ * deciphers first; GCM and ChaCha20/Poly1305 MAC the ciphertext, so the other way round.
+ */
+static void fill_job(IMB_JOB *job, struct cry_op *op)
+{
+	const struct cry_key *k = op->key;
+	bool enc = op->dir == CRY_ENCRYPT;
+
+	fill_common(job, op);
+	switch (k->alg->kind) {
+	case CRY_KIND_CCM:
+		job->enc_keys = job->dec_keys = k->aes_enc; /* CTR and CBC-MAC both encrypt */
+		job->cipher_mode = IMB_CIPHER_CCM;
+		job->hash_alg = IMB_AUTH_AES_CCM;
+		job->u.CCM.aad = op->aad;
+		job->u.CCM.aad_len_in_bytes = op->aad_len;
+		job->chain_order = enc ? IMB_ORDER_HASH_CIPHER : IMB_ORDER_CIPHER_HASH;
+		return;
+	case CRY_KIND_GCM:
+		job->enc_keys = job->dec_keys = k->gcm;
+		job->cipher_mode = IMB_CIPHER_GCM;
+		job->hash_alg = IMB_AUTH_AES_GMAC;
+		job->u.GCM.aad = op->aad;
+		job->u.GCM.aad_len_in_bytes = op->aad_len;
+		break;
+	case CRY_KIND_CHACHAPOLY:
+		job->enc_keys = job->dec_keys = k->raw;
+		job->cipher_mode = IMB_CIPHER_CHACHA20_POLY1305;
+		job->hash_alg = IMB_AUTH_CHACHA20_POLY1305;
+		job->u.CHACHA20_POLY1305.aad = op->aad;
+		job->u.CHACHA20_POLY1305.aad_len_in_bytes = op->aad_len;
+		break;
+	}
+	job->chain_order = enc ? IMB_ORDER_CIPHER_HASH : IMB_ORDER_HASH_CIPHER;
+}
+
+/* IPsec-MB 1.3 CCM takes AAD up to 46 bytes (three blocks less the length field) and 2^16 - 1
+ * bytes of message even with a 7-byte nonce; the rest goes to OpenSSL. */
+static bool imb_takes(const struct cry_op *op)
+{
+	if (op->key->alg->kind != CRY_KIND_CCM)
+		return true;
+	return op->aad_len <= CRY_IMB_CCM_AAD_MAX && op->len <= UINT16_MAX;
+}
+
+/* Final status of a completed job; the tag compare is constant time (CRYPTO_memcmp). */
+static void finish(struct cry_op *op, const IMB_JOB *job)
+{
+	uint8_t tag_len = op->key->alg->tag_len;
+
+	if (job->status != IMB_STATUS_COMPLETED)
+		op->status = CRY_ERR_BACKEND;
+	else if (op->dir == CRY_ENCRYPT || cry_ct_equal(op->tag_calc, op->tag, tag_len))
+		op->status = CRY_OK;
+	else
+		op->status = CRY_ERR_AUTH;
+	if (op->status != CRY_OK && op->dir == CRY_DECRYPT) {
+		/* Neither unauthenticated plaintext nor the right tag for a forgery may leak. */
+		cry_wipe(op->out, op->len);
+		cry_wipe(op->tag_calc, sizeof(op->tag_calc));
+	}
+}
+
+/* Finish job and every job that completed behind it. The job slot is reused by the next
+ * IMB_GET_NEXT_JOB, so everything is read out of it here. */
+static void collect(struct cry_engine *e, IMB_JOB *job, struct sink *s)
+{
+	while (job != NULL) {
+		struct cry_op *op = job->user_data;
+
+		finish(op, job);
+		if (job->user_data2 == ASYNC) {
+			e->imb_async--;
+			s->out[s->n++] = op;
+		}
+		job = IMB_GET_COMPLETED_JOB(e->mgr);
+	}
+}
+
+static void push(struct cry_engine *e, struct cry_op *op, void *mark, struct sink *s)
+{
+	IMB_JOB *job = IMB_GET_NEXT_JOB(e->mgr);
+
+	fill_job(job, op);
+	job->user_data2 = mark;
+	op->status = CRY_PENDING;
+	if (mark == ASYNC)
+		e->imb_async++;
+	/* Validated by cry_op_valid() and imb_takes(); IPsec-MB's own checks would repeat them. */
+	collect(e, IMB_SUBMIT_JOB_NOCHECK(e->mgr), s);
+}
+
+/* Send op where it can run; an op that completes at once is an async completion too. */
+static void route(struct cry_engine *e, struct cry_op *op, void *mark, struct sink *s)
+{
+	if (!cry_op_valid(op)) {
+		op->status = CRY_ERR_INVALID;
+	} else if (!imb_takes(op)) {
+		cry_aead_one_openssl(op);
+	} else {
+		push(e, op, mark, s);
+		return;
+	}
+	if (mark == ASYNC)
+		s->out[s->n++] = op;
+}
+
+static void drain(struct cry_engine *e, struct sink *s)
+{
+	IMB_JOB *job;
+
+	while ((job = IMB_FLUSH_JOB(e->mgr)) != NULL)
+		collect(e, job, s);
+}
+
+/* Hand back what a batch completed on behalf of earlier async submissions. */
+static void take_stash(struct cry_engine *e, struct sink *s)
+{
+	memcpy(s->out + s->n, e->stash, e->nstash * sizeof(e->stash[0]));
+	s->n += e->nstash;
+	e->nstash = 0;
+}
+
+unsigned cry_aead_submit(struct cry_engine *e, struct cry_op **ops, unsigned n,
+			 struct cry_op **done)
+{
+	struct sink s = { .out = done };
+
+	take_stash(e, &s);
+	for (unsigned i = 0; i < n; i++)
+		route(e, ops[i], ASYNC, &s);
+	return s.n;
+}
+
+unsigned cry_aead_flush(struct cry_engine *e, struct cry_op **done)
+{
+	struct sink s = { .out = done };
+
+	take_stash(e, &s);
+	drain(e, &s);
+	return s.n;
+}
+
+/*
+ * A batch may run while async ops are in flight: flushing completes those too, and they wait in
+ * the stash (which the ring bound keeps within CRY_MAX_INFLIGHT) until the next submit or flush.
+ */
+unsigned cry_aead_batch(struct cry_engine *e, struct cry_op *ops, unsigned n)
+{
+	struct sink s = { .out = e->stash + e->nstash };
+	unsigned ok = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		route(e, &ops[i], BATCH, &s);
+	drain(e, &s);
+	e->nstash += s.n;
+	for (unsigned i = 0; i < n; i++)
+		ok += ops[i].status == CRY_OK;
+	return ok;
+}
+
+void cry_engine_free(struct cry_engine *e)
+{
+	IMB_JOB *job;
+
+	if (e == NULL)
+		return;
+	/* Complete what is in flight (its buffers are still the caller's) and forget it. */
+	while ((job = IMB_FLUSH_JOB(e->mgr)) != NULL)
+		for (; job != NULL; job = IMB_GET_COMPLETED_JOB(e->mgr))
+			finish(job->user_data, job);
+	free_mb_mgr(e->mgr);
+	free(e);
+}
