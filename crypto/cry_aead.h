@@ -86,7 +86,9 @@ enum cry_status {
  * Encrypt: in[0..len) is plaintext, out[0..len) receives ciphertext and tag[0..tag_len) the tag.
  * Decrypt: in[0..len) is ciphertext without the tag, tag points at the received tag; out receives
  *          plaintext; status is CRY_OK only if the tag verified (compared in constant time).
+ *          On CRY_ERR_AUTH or CRY_ERR_BACKEND out[0..len) is zeroed and tag_calc holds no tag.
  * in == out is allowed; other overlap is not. All buffers must stay valid until completion.
+ * CRY_ERR_INVALID also covers missing pointers and len or aad_len over INT_MAX.
  */
 struct cry_op {
 	const struct cry_key *key;
@@ -118,7 +120,9 @@ const char *cry_engine_arch(const struct cry_engine *e);
 /*
  * Synchronous batch: process ops[0..n) and return when every op->status is final.
  * Different keys and algorithms may be mixed freely; each op costs the same whatever its key.
- * Returns the number of ops with status CRY_OK.
+ * Returns the number of ops with status CRY_OK. May be called while asynchronous ops are in
+ * flight: those it completes on the way stay counted by cry_aead_inflight() and are returned by
+ * the next cry_aead_submit() or cry_aead_flush().
  */
 unsigned cry_aead_batch(struct cry_engine *e, struct cry_op *ops, unsigned n);
 
