@@ -110,6 +110,18 @@ static int next_piv(struct osc_ctx *c, uint8_t piv[OSC_PIV_MAX], uint8_t *piv_le
 	return OSC_OK;
 }
 
+/* The OSCORE option value, with the ID Context as kid context when asked (§5, App. B.2). */
+static int encode_option(uint8_t optval[OSC_OPTION_MAX], struct osc_option *opt,
+			 const struct osc_ctx *c, unsigned flags)
+{
+	if (flags & OSC_F_KID_CTX) {
+		opt->has_kid_ctx = true;
+		opt->kid_ctx = c->id_ctx;
+		opt->kid_ctx_len = c->id_ctx_len;
+	}
+	return osc_option_encode(optval, OSC_OPTION_MAX, opt);
+}
+
 int osc_tx_prepare_request(struct osc_tx *tx, struct osc_ctx *c, const struct osc_coap_msg *m,
 			   uint8_t *out, size_t cap, unsigned flags, struct osc_exchange *ex)
 {
@@ -124,12 +136,7 @@ int osc_tx_prepare_request(struct osc_tx *tx, struct osc_ctx *c, const struct os
 	rc = next_piv(c, opt.piv, &opt.piv_len);
 	if (rc != OSC_OK)
 		return rc;
-	if (flags & OSC_F_KID_CTX) {
-		opt.has_kid_ctx = true;
-		opt.kid_ctx = c->id_ctx;
-		opt.kid_ctx_len = c->id_ctx_len;
-	}
-	optlen = osc_option_encode(optval, sizeof(optval), &opt);
+	optlen = encode_option(optval, &opt, c, flags);
 	if (optlen < 0)
 		return OSC_ERR_TOO_BIG;
 	osc_nonce(tx->nonce, c, c->sender_id, c->sender_id_len, opt.piv, opt.piv_len);
@@ -162,12 +169,7 @@ int osc_tx_prepare_response(struct osc_tx *tx, struct osc_ctx *c, const struct o
 			return rc;
 		osc_nonce(tx->nonce, c, c->sender_id, c->sender_id_len, opt.piv, opt.piv_len);
 	}
-	if (flags & OSC_F_KID_CTX) {
-		opt.has_kid_ctx = true;
-		opt.kid_ctx = c->id_ctx;
-		opt.kid_ctx_len = c->id_ctx_len;
-	}
-	optlen = osc_option_encode(optval, sizeof(optval), &opt);
+	optlen = encode_option(optval, &opt, c, flags);
 	if (optlen < 0)
 		return OSC_ERR_TOO_BIG;
 	setup_op(tx, c, osc_aad(tx->aad, c->alg, ex->kid, ex->kid_len, ex->piv, ex->piv_len));
