@@ -445,3 +445,23 @@ Test(protect, random_bytes_never_crash)
 		cr_assert_leq(verify(msg, (int)len), 0);
 	}
 }
+
+Test(protect, sender_id_longer_than_nonce_minus_6_is_refused)
+{
+	struct osc_params p = { .secret_len = 1, .sender_id_len = 2 };
+	struct osc_ctx c;
+
+	p.alg = cry_alg_by_cose(CRY_AES_CCM_64_64_128); /* 7-byte nonce: IDs of at most 1 byte */
+	cr_expect_eq(osc_ctx_derive(&c, &p), OSC_CTX_ERR_ID_LEN);
+	p.alg = cry_alg_by_cose(CRY_A128GCM);           /* 12-byte nonce: at most 6 */
+	p.sender_id_len = 7;
+	cr_expect_eq(osc_ctx_derive(&c, &p), OSC_CTX_ERR_ID_LEN);
+	p.sender_id_len = 6;
+	cr_expect_eq(osc_ctx_derive(&c, &p), OSC_CTX_OK);
+	osc_ctx_wipe(&c);
+	p.replay_window = OSC_REPLAY_MAX + 1;
+	cr_expect_eq(osc_ctx_derive(&c, &p), OSC_CTX_ERR_WINDOW);
+	p.replay_window = 0;
+	p.secret_len = 0;
+	cr_expect_eq(osc_ctx_derive(&c, &p), OSC_CTX_ERR_SECRET);
+}
