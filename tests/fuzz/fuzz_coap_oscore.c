@@ -34,6 +34,31 @@ static void check_oscore_value(const struct osc_coap_opt *opt, uint8_t allowed)
 	}
 }
 
+/* osc_coap_find must agree with a plain scan, and a uint value (RFC 7252 §3.2) must come back
+ * from decode + encode as itself minus its leading zeros. */
+static void check_option(const struct osc_coap_msg *m, unsigned i)
+{
+	const struct osc_coap_opt *o = &m->opts[i];
+	unsigned count, want = 0, first = i, lz = 0, n;
+	uint8_t u[4];
+	uint32_t v;
+
+	for (unsigned j = 0; j < m->n_opts; j++)
+		if (m->opts[j].num == o->num && want++ == 0)
+			first = j;
+	if (osc_coap_find(m, o->num, &count) != &m->opts[first] || count != want)
+		abort();
+	if (osc_coap_uint_decode(o->val, o->len, &v) != (o->len > 4 ? -1 : 0))
+		abort();
+	if (o->len > 4)
+		return;
+	while (lz < o->len && o->val[lz] == 0)
+		lz++;
+	n = osc_coap_uint_encode(u, v);
+	if (n != o->len - lz || memcmp(u, o->val + lz, n) != 0)
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t out[COAP_MSG_MAX];
@@ -46,6 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n != (int)size || memcmp(out, data, size) != 0)
 		abort();
 	for (unsigned i = 0; i < m.n_opts; i++) {
+		check_option(&m, i);
 		if (m.opts[i].num != COAP_OPT_OSCORE)
 			continue;
 		check_oscore_value(&m.opts[i], 0);
