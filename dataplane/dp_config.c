@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Configuration file of oscore-gw: one JSON object.
+ *
+ *   {
+ *     "port": "0",               client-facing port: DPDK port id, or device name ("net_pcap0")
+ *     "ipv4": "10.0.0.1",        gateway addresses (at least one); packets to others are dropped
+ *     "ipv6": "fd00::1",
+ *     "udp_port": 5683,          served UDP port (default 5683, RFC 7252 §6.1)
+ *     "mode": "respond",         the only mode so far: answer every verified request itself
+ *     "burst": 32,               rx burst size, 1..64 (default 32)
+ *     "replay_window": 32,       default window for contexts (RFC 8613 §3.2.2), 1..192
+ *     "mbufs": 16383,            mempool size; net_pcap infinite_rx needs one per frame
+ *     "error_rate": 1000,        unprotected error answers per second per worker (0 = no limit)
+ *     "error_burst": 100,        depth of that token bucket
+ *     "contexts": [ ... ]        or "contexts_file": "path" (a JSON array; relative to this file)
+ *   }
+ *
+ * A context uses libcoap's keywords (hex strings; the gateway is the server, so sender_id is its
+ * own ID and recipient_id the device's, which the device sends as kid):
+ *   {"master_secret": "0102...", "master_salt": "9e7c...", "id_context": "37cb...",
+ *    "sender_id": "01", "recipient_id": "", "aead_alg": 10 | "AES-CCM-16-64-128",
+ *    "hkdf_alg": -10 | "HKDF-SHA-256", "replay_window": 32}
+ * Only master_secret, sender_id and recipient_id are required. Unknown keys are refused, so that
+ * a misspelt field is not silently ignored.
+ */
+#include "dataplane/dp_config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/cry_aead.h"
+#include "crypto/cry_hkdf.h"
+
+/* Where an error is reported: the file and the field being read. */
+struct where {
+	const char *file;
+	char field[96];
+	char *err;
+	size_t err_len;
+};
+
+static int bad(struct where *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int bad(struct where *w, const char *fmt, ...)
+{
+	char reason[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	snprintf(w->err, w->err_len, "%s: %s: %s", w->file, w->field, reason);
+	return -1;
+}
+
+static int hexnib(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Hex string v into out[0..cap); *len gets the byte count. */
+static int get_hex(struct where *w, json_t *v, uint8_t *out, size_t cap, uint8_t *len)
+{
+	const char *s = json_string_value(v);
+	size_t n, i;
+
+	if (!s)
+		return bad(w, "expected a hex string");
+	n = strlen(s);
+	if (n % 2)
+		return bad(w, "odd number of hex digits");
+	if (n / 2 > cap)
+		return bad(w, "%zu bytes, at most %zu allowed", n / 2, cap);
+	for (i = 0; i < n / 2; i++) {
+		int hi = hexnib(s[2 * i]), lo = hexnib(s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return bad(w, "not a hex digit at offset %zu", 2 * i);
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	*len = (uint8_t)(n / 2);
+	return 0;
+}
+
+static int get_uint(struct where *w, json_t *v, unsigned lo, unsigned hi, unsigned *out)
+{
+	json_int_t x;
+
+	if (!json_is_integer(v))
+		return bad(w, "expected an integer");
+	x = json_integer_value(v);
+	if (x < (json_int_t)lo || x > (json_int_t)hi)
+		return bad(w, "%lld outside %u..%u", (long long)x, lo, hi);
+	*out = (unsigned)x;
+	return 0;
+}
+
+/* "aead_alg": a COSE number or name (RFC 9053). */
+static int get_aead(struct where *w, json_t *v, const struct cry_alg **alg)
+{
+	if (json_is_integer(v))
+		*alg = cry_alg_by_cose((int)json_integer_value(v));
+	else if (json_is_string(v))
+		*alg = cry_alg_by_name(json_string_value(v));
+	else
+		return bad(w, "expected a COSE algorithm number or name");
+	return *alg ? 0 : bad(w, "unknown or unsupported AEAD algorithm");
+}
+
+static int get_hkdf(struct where *w, json_t *v, int *hkdf)
+{
+	if (json_is_integer(v))
+		*hkdf = (int)json_integer_value(v);
+	else if (json_is_string(v))
+		*hkdf = cry_hkdf_by_name(json_string_value(v));
+	else
+		return bad(w, "expected an HKDF number or name");
+	return *hkdf && cry_hkdf_supported(*hkdf) ? 0 : bad(w, "unknown or unsupported HKDF");
+}
+
+/* One key of a context object into p. */
+static int ctx_field(struct where *w, const char *key, json_t *v, struct osc_params *p)
+{
+	if (!strcmp(key, "master_secret"))
+		return get_hex(w, v, p->secret, sizeof(p->secret), &p->secret_len);
+	if (!strcmp(key, "master_salt"))
+		return get_hex(w, v, p->salt, sizeof(p->salt), &p->salt_len);
+	if (!strcmp(key, "sender_id"))
+		return get_hex(w, v, p->sender_id, sizeof(p->sender_id), &p->sender_id_len);
+	if (!strcmp(key, "recipient_id"))
+		return get_hex(w, v, p->recipient_id, sizeof(p->recipient_id),
+			       &p->recipient_id_len);
+	if (!strcmp(key, "id_context")) {
+		p->has_id_ctx = true;
+		return get_hex(w, v, p->id_ctx, sizeof(p->id_ctx), &p->id_ctx_len);
+	}
+	if (!strcmp(key, "aead_alg"))
+		return get_aead(w, v, &p->alg);
+	if (!strcmp(key, "hkdf_alg"))
+		return get_hkdf(w, v, &p->hkdf);
+	if (!strcmp(key, "replay_window"))
+		return get_uint(w, v, 1, OSC_REPLAY_MAX, &p->replay_window);
+	return bad(w, "unknown key");
+}
+
+static int parse_ctx(struct where *w, unsigned idx, json_t *o, struct osc_params *p,
+		     unsigned window)
+{
+	static const char *const required[] = { "master_secret", "sender_id", "recipient_id" };
+	const char *key;
+	json_t *v;
+	unsigned i;
+
+	osc_params_defaults(p);
+	p->replay_window = window;
+	snprintf(w->field, sizeof(w->field), "contexts[%u]", idx);
+	if (!json_is_object(o))
+		return bad(w, "expected an object");
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+		if (!json_object_get(o, required[i]))
+			return bad(w, "missing %s", required[i]);
+	json_object_foreach(o, key, v) {
+		snprintf(w->field, sizeof(w->field), "contexts[%u].%s", idx, key);
+		if (ctx_field(w, key, v, p))
+			return -1;
+	}
+	return 0;
+}
+
+/* Derive once now so that a context the core refuses is reported with its place in the file. */
+static int check_ctx(struct where *w, unsigned idx, const struct osc_params *p)
+{
+	struct osc_ctx *c = aligned_alloc(64, sizeof(*c));
+	int rc;
+
+	if (!c)
+		return bad(w, "out of memory");
+	rc = osc_ctx_derive(c, p);
+	if (rc == OSC_CTX_OK)
+		osc_ctx_wipe(c);
+	free(c);
+	snprintf(w->field, sizeof(w->field), "contexts[%u]", idx);
+	return rc == OSC_CTX_OK ? 0 : bad(w, "%s", osc_ctx_strerror(rc));
+}
+
+static int parse_ctx_array(struct where *w, json_t *a, struct dp_config *c)
+{
+	size_t i;
+
+	if (!json_is_array(a) || !json_array_size(a))
+		return bad(w, "expected a non-empty array of contexts");
+	c->ctx = calloc(json_array_size(a), sizeof(*c->ctx));
+	if (!c->ctx)
+		return bad(w, "out of memory");
+	c->n_ctx = (unsigned)json_array_size(a);
+	for (i = 0; i < c->n_ctx; i++)
+		if (parse_ctx(w, (unsigned)i, json_array_get(a, i), &c->ctx[i], c->replay_window) ||
+		    check_ctx(w, (unsigned)i, &c->ctx[i]))
+			return -1;
+	return 0;
+}
+
+/* "contexts_file": relative paths are taken from the configuration file's folder. */
+static int load_ctx_file(struct where *w, json_t *v, struct dp_config *c)
+{
+	const char *name = json_string_value(v), *slash = strrchr(w->file, '/');
+	char path[PATH_MAX];
+	json_error_t je;
+	struct where w2 = *w;
+	json_t *a;
+	int rc;
+
+	if (!name)
+		return bad(w, "expected a file name");
+	if (name[0] != '/' && slash)
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - w->file), w->file, name);
+	else
+		snprintf(path, sizeof(path), "%s", name);
+	a = json_load_file(path, 0, &je);
+	if (!a)
+		return bad(w, "%s: line %d: %s", path, je.line, je.text);
+	w2.file = path;
+	rc = parse_ctx_array(&w2, a, c);
+	json_decref(a);
+	return rc;
+}
+
+static int get_addr(struct where *w, json_t *v, int af, void *out, bool *has)
+{
+	const char *s = json_string_value(v);
+
+	if (!s || inet_pton(af, s, out) != 1)
+		return bad(w, "expected an IPv%c address", af == AF_INET ? '4' : '6');
+	*has = true;
+	return 0;
+}
+
+static int get_port(struct where *w, json_t *v, char *out)
+{
+	if (json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) < 65536) {
+		snprintf(out, DP_PORT_NAME_MAX, "%lld", (long long)json_integer_value(v));
+		return 0;
+	}
+	if (!json_is_string(v) || !json_string_length(v) ||
+	    json_string_length(v) >= DP_PORT_NAME_MAX)
+		return bad(w, "expected a port id or device name");
+	snprintf(out, DP_PORT_NAME_MAX, "%s", json_string_value(v));
+	return 0;
+}
+
+static int get_mode(struct where *w, json_t *v, enum dp_mode *m)
+{
+	if (!json_is_string(v) || strcmp(json_string_value(v), "respond"))
+		return bad(w, "only \"respond\" is implemented");
+	*m = DP_MODE_RESPOND;
+	return 0;
+}
+
+/* One top-level key; contexts are read afterwards, once the default window is known. */
+static int top_field(struct where *w, const char *key, json_t *v, struct dp_config *c)
+{
+	if (!strcmp(key, "port"))
+		return get_port(w, v, c->port);
+	if (!strcmp(key, "ipv4"))
+		return get_addr(w, v, AF_INET, c->ipv4, &c->has_ipv4);
+	if (!strcmp(key, "ipv6"))
+		return get_addr(w, v, AF_INET6, c->ipv6, &c->has_ipv6);
+	if (!strcmp(key, "udp_port")) {
+		unsigned p;
+		int rc = get_uint(w, v, 1, 65535, &p);
+
+		c->udp_port = (uint16_t)p;
+		return rc;
+	}
+	if (!strcmp(key, "mode"))
+		return get_mode(w, v, &c->mode);
+	if (!strcmp(key, "burst"))
+		return get_uint(w, v, 1, DP_BURST_MAX, &c->burst);
+	if (!strcmp(key, "replay_window"))
+		return get_uint(w, v, 1, OSC_REPLAY_MAX, &c->replay_window);
+	if (!strcmp(key, "mbufs"))
+		return get_uint(w, v, 511, 1u << 24, &c->mbufs);
+	if (!strcmp(key, "error_rate"))
+		return get_uint(w, v, 0, 100000000, &c->err_rate);
+	if (!strcmp(key, "error_burst"))
+		return get_uint(w, v, 1, 100000000, &c->err_burst);
+	if (!strcmp(key, "contexts") || !strcmp(key, "contexts_file"))
+		return 0;
+	return bad(w, "unknown key");
+}
+
+static int parse_top(struct where *w, json_t *root, struct dp_config *c)
+{
+	json_t *v, *inl, *file;
+	const char *key;
+
+	snprintf(w->field, sizeof(w->field), "(top)");
+	if (!json_is_object(root))
+		return bad(w, "expected a JSON object");
+	json_object_foreach(root, key, v) {
+		snprintf(w->field, sizeof(w->field), "%s", key);
+		if (top_field(w, key, v, c))
+			return -1;
+	}
+	snprintf(w->field, sizeof(w->field), "(top)");
+	if (!c->port[0])
+		return bad(w, "missing port");
+	if (!c->has_ipv4 && !c->has_ipv6)
+		return bad(w, "missing ipv4 or ipv6");
+	inl = json_object_get(root, "contexts");
+	file = json_object_get(root, "contexts_file");
+	if (!inl == !file)
+		return bad(w, "exactly one of contexts and contexts_file is needed");
+	snprintf(w->field, sizeof(w->field), inl ? "contexts" : "contexts_file");
+	return inl ? parse_ctx_array(w, inl, c) : load_ctx_file(w, file, c);
+}
+
+int dp_config_load(struct dp_config *c, const char *path, char *err, size_t err_len)
+{
+	struct where w = { .file = path, .err = err, .err_len = err_len };
+	json_error_t je;
+	json_t *root;
+	int rc;
+
+	*c = (struct dp_config){ .udp_port = 5683, .burst = 32, .mode = DP_MODE_RESPOND,
+				 .replay_window = OSC_REPLAY_DEFAULT, .mbufs = 16383,
+				 .err_rate = 1000, .err_burst = 100 };
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		snprintf(w.field, sizeof(w.field), "line %d column %d", je.line, je.column);
+		return bad(&w, "%s", je.text);
+	}
+	rc = parse_top(&w, root, c);
+	json_decref(root);
+	if (rc)
+		dp_config_free(c);
+	return rc;
+}
+
+void dp_config_free(struct dp_config *c)
+{
+	if (c->ctx) {
+		explicit_bzero(c->ctx, c->n_ctx * sizeof(*c->ctx));
+		free(c->ctx);
+	}
+	c->ctx = NULL;
+	c->n_ctx = 0;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The gateway's JSON configuration (format documented at the top of dp_config.c). */
+#ifndef DP_CONFIG_H
+#define DP_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "oscore/osc_context.h"
+
+#define DP_BURST_MAX 64
+#define DP_PORT_NAME_MAX 64
+
+enum dp_mode { DP_MODE_RESPOND };
+
+/* Cold configuration, read once at start by the main lcore. */
+struct dp_config {
+	char port[DP_PORT_NAME_MAX]; /* port id ("0") or device name ("net_pcap0") */
+	uint8_t ipv4[4];
+	uint8_t ipv6[16];
+	bool has_ipv4, has_ipv6;
+	uint16_t udp_port;
+	enum dp_mode mode;
+	unsigned burst;              /* 1..DP_BURST_MAX */
+	unsigned replay_window;      /* default for contexts that name none */
+	unsigned mbufs;              /* mempool size */
+	unsigned err_rate;           /* error answers per second per worker; 0 = unlimited */
+	unsigned err_burst;          /* token bucket depth */
+	struct osc_params *ctx;      /* n_ctx entries, owned */
+	unsigned n_ctx;
+};
+
+/*
+ * Read and validate the configuration in path into c (zeroed by the call). On failure returns -1
+ * and writes "file: field: reason" into err[0..err_len); c then owns nothing.
+ */
+int dp_config_load(struct dp_config *c, const char *path, char *err, size_t err_len);
+
+/* Wipe the secrets c holds and free them. */
+void dp_config_free(struct dp_config *c);
+
+#endif

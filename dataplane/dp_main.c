@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * oscore-gw: an OSCORE-terminating gateway on DPDK.
+ *   oscore-gw [EAL options] -- --config FILE [--idle-exit SECONDS] [--stats-json FILE]
+ * The main lcore sets up the port and the context table, starts one worker per queue, and waits
+ * for SIGINT/SIGTERM or for the workers' idle exit; then it prints the summed counters.
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+
+#include "dataplane/dp_config.h"
+#include "dataplane/dp_ctx_table.h"
+#include "dataplane/dp_stats.h"
+#include "dataplane/dp_worker.h"
+
+#define RING_SIZE 1024
+
+struct opts {
+	const char *config;
+	const char *stats_json;
+	double idle_exit;
+};
+
+static bool quit;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	__atomic_store_n(&quit, true, __ATOMIC_RELAXED);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: oscore-gw [EAL options] -- --config FILE [--idle-exit SECONDS] "
+			"[--stats-json FILE]\n");
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "idle-exit", required_argument, NULL, 'i' },
+		{ "stats-json", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (ch == 'c')
+			o->config = optarg;
+		else if (ch == 's')
+			o->stats_json = optarg;
+		else if (ch == 'i') {
+			o->idle_exit = strtod(optarg, &end);
+			if (*end || o->idle_exit <= 0)
+				return -1;
+		} else
+			return -1;
+	}
+	return o->config && optind == argc ? 0 : -1;
+}
+
+/* "0" is a port id; anything else a device name ("net_pcap0"). */
+static int resolve_port(const char *name, uint16_t *port)
+{
+	const char *p = name;
+
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (!*p)
+		*port = (uint16_t)atoi(name);
+	else if (rte_eth_dev_get_port_by_name(name, port))
+		return -1;
+	return rte_eth_dev_is_valid_port(*port) ? 0 : -1;
+}
+
+static int port_start(uint16_t port, uint16_t nq, struct rte_mempool *mp)
+{
+	struct rte_eth_conf conf = { 0 };
+	int socket = rte_eth_dev_socket_id(port);
+	uint16_t q;
+
+	if (socket < 0)
+		socket = (int)rte_socket_id();
+	if (rte_eth_dev_configure(port, nq, nq, &conf))
+		return -1;
+	for (q = 0; q < nq; q++)
+		if (rte_eth_rx_queue_setup(port, q, RING_SIZE, (unsigned)socket, NULL, mp) ||
+		    rte_eth_tx_queue_setup(port, q, RING_SIZE, (unsigned)socket, NULL))
+			return -1;
+	if (rte_eth_dev_start(port))
+		return -1;
+	rte_eth_promiscuous_enable(port); /* virtual devices may refuse; not needed then */
+	return 0;
+}
+
+/* Queues: one per worker lcore, as many as the port has; the main lcore works if alone. */
+static uint16_t queue_count(uint16_t port)
+{
+	struct rte_eth_dev_info info;
+	unsigned workers = rte_lcore_count() > 1 ? rte_lcore_count() - 1 : 1, nq;
+
+	if (rte_eth_dev_info_get(port, &info))
+		return 1;
+	nq = RTE_MIN((unsigned)info.max_rx_queues, (unsigned)info.max_tx_queues);
+	nq = RTE_MIN(nq, workers);
+	return (uint16_t)(nq ? nq : 1);
+}
+
+static void addrs_of(const struct dp_config *c, uint16_t port, struct dp_addrs *a)
+{
+	memset(a, 0, sizeof(*a));
+	rte_eth_macaddr_get(port, &a->mac);
+	memcpy(&a->ipv4, c->ipv4, 4);
+	memcpy(a->ipv6, c->ipv6, 16);
+	a->has_ipv4 = c->has_ipv4;
+	a->has_ipv6 = c->has_ipv6;
+	a->udp_port = rte_cpu_to_be_16(c->udp_port);
+}
+
+/* Everything the main lcore owns, released at the one exit point. */
+struct gw {
+	struct opts o;
+	struct dp_config cfg;
+	struct dp_ctx_table *table;
+	struct rte_mempool *mp;
+	struct dp_addrs addrs;
+	struct dp_worker_conf wc[RTE_MAX_LCORE];
+	struct dp_stats *stats;
+	uint16_t port, nq;
+	bool port_started;
+};
+
+static void worker_confs(struct gw *g)
+{
+	uint16_t q;
+
+	for (q = 0; q < g->nq; q++)
+		g->wc[q] = (struct dp_worker_conf){
+			.port = g->port, .queue = q, .burst = g->cfg.burst, .addrs = &g->addrs,
+			.table = g->table, .err_rate = g->cfg.err_rate,
+			.err_burst = g->cfg.err_burst, .stats = &g->stats[q], .quit = &quit,
+			.idle_exit_cycles = (uint64_t)(g->o.idle_exit * (double)rte_get_tsc_hz()),
+		};
+}
+
+/* Workers on the first nq worker lcores, or on the main lcore when there is no other. */
+static void run_workers(struct gw *g)
+{
+	unsigned lcore, q = 0;
+
+	if (rte_lcore_count() == 1) {
+		dp_worker_main(&g->wc[0]);
+		return;
+	}
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (q == g->nq)
+			break;
+		rte_eal_remote_launch(dp_worker_main, &g->wc[q++], lcore);
+	}
+	rte_eal_mp_wait_lcore();
+}
+
+static int setup(struct gw *g)
+{
+	char err[512];
+
+	if (dp_config_load(&g->cfg, g->o.config, err, sizeof(err)))
+		return fprintf(stderr, "oscore-gw: config refused: %s\n", err), -1;
+	if (resolve_port(g->cfg.port, &g->port))
+		return fprintf(stderr, "oscore-gw: %s: port: no such port \"%s\"\n", g->o.config,
+			       g->cfg.port), -1;
+	g->table = dp_ctx_table_new(g->cfg.ctx, g->cfg.n_ctx, (int)rte_socket_id(), err,
+				    sizeof(err));
+	if (!g->table)
+		return fprintf(stderr, "oscore-gw: %s: %s\n", g->o.config, err), -1;
+	g->mp = rte_pktmbuf_pool_create("mbufs", g->cfg.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+					(int)rte_socket_id());
+	g->nq = queue_count(g->port);
+	g->stats = calloc(g->nq, sizeof(*g->stats));
+	if (!g->mp || !g->stats)
+		return fprintf(stderr, "oscore-gw: out of memory for %u mbufs\n", g->cfg.mbufs), -1;
+	if (port_start(g->port, g->nq, g->mp))
+		return fprintf(stderr, "oscore-gw: port %u: cannot start\n", g->port), -1;
+	g->port_started = true;
+	addrs_of(&g->cfg, g->port, &g->addrs);
+	worker_confs(g);
+	return 0;
+}
+
+static int report(struct gw *g)
+{
+	struct dp_stats sum;
+
+	dp_stats_sum(g->stats, g->nq, &sum);
+	printf("oscore-gw: counters\n");
+	dp_stats_print(&sum, stdout);
+	fflush(stdout);
+	if (g->o.stats_json && dp_stats_write_json(&sum, g->o.stats_json)) {
+		fprintf(stderr, "oscore-gw: cannot write %s\n", g->o.stats_json);
+		return -1;
+	}
+	return 0;
+}
+
+static void teardown(struct gw *g)
+{
+	if (g->port_started) {
+		rte_eth_dev_stop(g->port);
+		rte_eth_dev_close(g->port); /* net_pcap closes its output file here */
+	}
+	dp_ctx_table_free(g->table);
+	rte_mempool_free(g->mp);
+	dp_config_free(&g->cfg);
+	free(g->stats);
+}
+
+int main(int argc, char **argv)
+{
+	static struct gw g;
+	int n = rte_eal_init(argc, argv), rc = EXIT_FAILURE;
+
+	if (n < 0) {
+		fprintf(stderr, "oscore-gw: EAL init failed: %s\n", rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	argv[n] = argv[0];
+	if (parse_opts(argc - n, argv + n, &g.o)) {
+		usage();
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (setup(&g) == 0) {
+		printf("oscore-gw: port %u, %u queue(s), %u context(s)\n", g.port, g.nq, g.cfg.n_ctx);
+		fflush(stdout);
+		run_workers(&g);
+		rc = report(&g) ? EXIT_FAILURE : EXIT_SUCCESS;
+	}
+	teardown(&g);
+out:
+	rte_eal_cleanup();
+	return rc;
+}

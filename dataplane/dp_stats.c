@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Counters summed at read time, printed and written as JSON. */
+#include "dataplane/dp_stats.h"
+
+#include <string.h>
+
+static const char *const names[DP_CTR__COUNT] = {
+	[DP_RX_PACKETS] = "rx_packets",
+	[DP_TX_PACKETS] = "tx_packets",
+	[DP_TX_FULL] = "tx_full",
+	[DP_DROP_RUNT] = "drop_runt",
+	[DP_DROP_ETHERTYPE] = "drop_ethertype",
+	[DP_DROP_ARP] = "drop_arp",
+	[DP_DROP_IP_BAD] = "drop_ip_bad",
+	[DP_DROP_IP_FRAGMENT] = "drop_ip_fragment",
+	[DP_DROP_IP_NOT_OURS] = "drop_ip_not_ours",
+	[DP_DROP_ICMP] = "drop_icmp",
+	[DP_DROP_NOT_UDP] = "drop_not_udp",
+	[DP_DROP_UDP_PORT] = "drop_udp_port",
+	[DP_DROP_NO_SLOT] = "drop_no_slot",
+	[DP_DROP_SILENT] = "drop_silent",
+	[DP_DROP_RATE_LIMITED] = "drop_rate_limited",
+	[DP_ARP_REPLIES] = "arp_replies",
+	[DP_ICMP_ECHO_REPLIES] = "icmp_echo_replies",
+	[DP_ANSWER_PROTECTED] = "answer_protected",
+	[DP_ANSWER_ERROR] = "answer_error",
+};
+
+const char *dp_ctr_name(int c)
+{
+	return c >= 0 && c < DP_CTR__COUNT ? names[c] : "unknown";
+}
+
+void dp_stats_sum(const struct dp_stats *w, unsigned n, struct dp_stats *out)
+{
+	unsigned i, j;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < DP_CTR__COUNT; j++)
+			out->ctr[j] += w[i].ctr[j];
+		for (j = 0; j < OSC_ERR__COUNT; j++)
+			out->osc_err[j] += w[i].osc_err[j];
+	}
+}
+
+void dp_stats_print(const struct dp_stats *s, FILE *f)
+{
+	unsigned i;
+
+	for (i = 0; i < DP_CTR__COUNT; i++)
+		if (s->ctr[i] || i == DP_RX_PACKETS || i == DP_TX_PACKETS)
+			fprintf(f, "  %-22s %llu\n", names[i], (unsigned long long)s->ctr[i]);
+	for (i = 1; i < OSC_ERR__COUNT; i++)
+		if (s->osc_err[i])
+			fprintf(f, "  osc_err.%-14s %llu\n", osc_err_name((int)i),
+				(unsigned long long)s->osc_err[i]);
+}
+
+int dp_stats_write_json(const struct dp_stats *s, const char *path)
+{
+	FILE *f = fopen(path, "w");
+	unsigned i;
+	int rc;
+
+	if (!f)
+		return -1;
+	fprintf(f, "{\"counters\": {");
+	for (i = 0; i < DP_CTR__COUNT; i++)
+		fprintf(f, "%s\"%s\": %llu", i ? ", " : "", names[i],
+			(unsigned long long)s->ctr[i]);
+	fprintf(f, "}, \"osc_err\": {");
+	for (i = 1; i < OSC_ERR__COUNT; i++)
+		fprintf(f, "%s\"%s\": %llu", i > 1 ? ", " : "", osc_err_name((int)i),
+			(unsigned long long)s->osc_err[i]);
+	fprintf(f, "}}\n");
+	rc = ferror(f) ? -1 : 0;
+	return fclose(f) || rc ? -1 : 0;
+}

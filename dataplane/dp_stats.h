@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Per-worker counters: one per drop reason, per answer kind and per enum osc_err. */
+#ifndef DP_STATS_H
+#define DP_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <rte_common.h>
+
+#include "oscore/osc_error.h"
+
+enum dp_ctr {
+	DP_RX_PACKETS,
+	DP_TX_PACKETS,
+	DP_TX_FULL,            /* tx_burst refused it */
+	DP_DROP_RUNT,          /* shorter than its headers claim */
+	DP_DROP_ETHERTYPE,     /* neither IPv4, IPv6 nor ARP */
+	DP_DROP_ARP,           /* ARP not asking for our address */
+	DP_DROP_IP_BAD,        /* bad version, header length or total length */
+	DP_DROP_IP_FRAGMENT,
+	DP_DROP_IP_NOT_OURS,
+	DP_DROP_ICMP,          /* ICMP other than an echo request to us */
+	DP_DROP_NOT_UDP,
+	DP_DROP_UDP_PORT,      /* UDP, but not to the served port */
+	DP_DROP_NO_SLOT,       /* every in-flight slot busy */
+	DP_DROP_SILENT,        /* OSCORE error that §8.2 answers with nothing */
+	DP_DROP_RATE_LIMITED,  /* error answer suppressed by the rate limit */
+	DP_ARP_REPLIES,
+	DP_ICMP_ECHO_REPLIES,
+	DP_ANSWER_PROTECTED,   /* verified request answered with a protected response */
+	DP_ANSWER_ERROR,       /* unprotected §8.2 error answer */
+	DP_CTR__COUNT
+};
+
+/* One worker's counters: plain integers, written by that worker only, summed when read. */
+struct dp_stats {
+	uint64_t ctr[DP_CTR__COUNT];
+	uint64_t osc_err[OSC_ERR__COUNT];
+} __rte_cache_aligned;
+
+/* Name of a counter as printed and in JSON ("drop_udp_port"). */
+const char *dp_ctr_name(int c);
+
+/* Sum of n workers' counters into out. Reads without synchronisation: exact once workers stopped. */
+void dp_stats_sum(const struct dp_stats *w, unsigned n, struct dp_stats *out);
+
+/* Print every non-zero counter of s, one per line, to f. */
+void dp_stats_print(const struct dp_stats *s, FILE *f);
+
+/* Write s as one JSON object {"counters": {...}, "osc_err": {...}} to path. Returns 0 or -1. */
+int dp_stats_write_json(const struct dp_stats *s, const char *path);
+
+#endif

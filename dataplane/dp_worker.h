@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The poll-mode burst loop of one worker lcore (respond mode). */
+#ifndef DP_WORKER_H
+#define DP_WORKER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dataplane/dp_classify.h"
+#include "dataplane/dp_config.h"
+#include "dataplane/dp_ctx_table.h"
+#include "dataplane/dp_stats.h"
+
+/* What a worker is given; owned by the main lcore, read-only to the worker except stats. */
+struct dp_worker_conf {
+	uint16_t port;
+	uint16_t queue;
+	unsigned burst;
+	const struct dp_addrs *addrs;
+	const struct dp_ctx_table *table;
+	uint64_t idle_exit_cycles;  /* stop after this long without a packet; 0 = never */
+	unsigned err_rate;          /* unprotected error answers per second; 0 = no limit */
+	unsigned err_burst;
+	struct dp_stats *stats;     /* this worker's counters */
+	const bool *quit;           /* set by the main lcore (signal) */
+};
+
+/*
+ * lcore entry point (arg: struct dp_worker_conf *). Allocates its engine and slots once, then
+ * loops rx_burst -> classify -> parse -> bulk lookup -> replay check -> AEAD (lanes kept full,
+ * flushed when idle) -> finish -> answer -> tx_burst until *quit or idle exit. Returns 0, or -1
+ * if it could not start.
+ */
+int dp_worker_main(void *arg);
+
+#endif
