@@ -1,0 +1,478 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Deterministic capture for the capture-replay test of oscore-gw (issue 3, "Done when" 1).
+ *   gen_capture DIR
+ * writes DIR/in.pcap (Ethernet frames to the gateway 10.0.0.1 / fd00::1, UDP 5683), DIR/gw.json
+ * (the gateway's configuration, server view), DIR/oscore_contexts (tshark's OSCORE UAT, client
+ * view; the collision partner of context 3 alone in DIR/oscore_contexts.collision, since tshark
+ * tries only the first context with a given kid) and DIR/expected.json (the counters oscore-gw must end with, same shape as --stats-json).
+ * Good requests from several contexts (one with kid context, two whose Recipient IDs collide, some
+ * over IPv6; more than a burst), then replays, tampered tags, unknown kids, malformed CoAP and OSCORE options, plain
+ * CoAP, and frames for the classifier (other port, other address, TCP, ARP, ICMP echo, LLDP).
+ * Uses the client side of oscore/, never the gateway's code.
+ */
+#include <arpa/inet.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oscore/osc_protect.h"
+
+#define N_GOOD 40     /* contexts the gateway knows */
+#define PER_CTX 6     /* good requests per context */
+#define FRAME_MAX 1600
+
+enum { V4, V6 };
+
+/* Expected counters, named as oscore-gw names them (dp_stats.c, osc_err_name). */
+struct expect {
+	unsigned rx, tx, protected_, error, silent, arp, icmp;
+	unsigned udp_port, not_udp, not_ours, ethertype;
+	unsigned osc[OSC_ERR__COUNT];
+};
+
+struct gen {
+	pcap_dumper_t *d;
+	struct cry_engine *e;
+	struct expect x;
+	unsigned seq;           /* frame number: timestamps, tokens, Message IDs */
+	struct osc_params p[N_GOOD + 2]; /* client view; last two: collision partner, unknown */
+	struct osc_ctx *c[N_GOOD + 2];
+	uint8_t frame[FRAME_MAX];
+};
+
+static void die(const char *what)
+{
+	fprintf(stderr, "gen_capture: %s\n", what);
+	exit(2);
+}
+
+static uint16_t csum_fold(uint32_t s)
+{
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+static uint32_t csum_add(uint32_t s, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)(p[n - 1] << 8);
+	return s;
+}
+
+static void put16(uint8_t *p, unsigned v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static void dump(struct gen *g, const uint8_t *f, size_t len)
+{
+	struct pcap_pkthdr h = { .caplen = (bpf_u_int32)len, .len = (bpf_u_int32)len };
+
+	h.ts.tv_sec = 1700000000 + g->seq / 1000;
+	h.ts.tv_usec = (g->seq % 1000) * 1000;
+	g->seq++;
+	pcap_dump((u_char *)g->d, &h, f);
+	g->x.rx++;
+}
+
+/* Ethernet header from the device (02:00:00:00:00:src) to the gateway; returns its length. */
+static size_t eth(uint8_t *f, unsigned src, unsigned type)
+{
+	static const uint8_t gw[6] = { 0x02, 0, 0, 0, 0, 0xfe };
+
+	memcpy(f, gw, 6);
+	memcpy(f + 6, (uint8_t[6]){ 0x02, 0, 0, 0, 0, (uint8_t)src }, 6);
+	put16(f + 12, type);
+	return 14;
+}
+
+/* IPv4 header from 10.0.0.(100 + src) to 10.0.0.dst; returns its length. */
+static size_t ipv4(uint8_t *p, unsigned src, unsigned dst, unsigned proto, size_t l4_len)
+{
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	put16(p + 2, (unsigned)(20 + l4_len));
+	p[8] = 64;
+	p[9] = (uint8_t)proto;
+	memcpy(p + 12, (uint8_t[4]){ 10, 0, 0, (uint8_t)(100 + src) }, 4);
+	memcpy(p + 16, (uint8_t[4]){ 10, 0, 0, (uint8_t)dst }, 4);
+	put16(p + 10, csum_fold(csum_add(0, p, 20)));
+	return 20;
+}
+
+/* IPv6 header from fd00::(100 + src) to fd00::dst; returns its length. */
+static size_t ipv6(uint8_t *p, unsigned src, unsigned dst, unsigned proto, size_t l4_len)
+{
+	memset(p, 0, 40);
+	p[0] = 0x60;
+	put16(p + 4, (unsigned)l4_len);
+	p[6] = (uint8_t)proto;
+	p[7] = 64;
+	p[8] = p[24] = 0xfd;
+	p[23] = (uint8_t)(100 + src);
+	p[39] = (uint8_t)dst;
+	return 40;
+}
+
+/* A UDP datagram from device src (port 40000 + src) to dst:dport over af; dst 1 = the gateway. */
+static void udp(struct gen *g, int af, unsigned src, unsigned dst, unsigned dport,
+		const uint8_t *pl, size_t len)
+{
+	uint8_t *f = g->frame;
+	size_t l2 = eth(f, src, af == V4 ? 0x0800 : 0x86dd), l3, ulen = 8 + len;
+	uint8_t *u;
+	uint32_t s;
+
+	if (len > FRAME_MAX - 70)
+		die("payload too long");
+	l3 = af == V4 ? ipv4(f + l2, src, dst, 17, ulen) : ipv6(f + l2, src, dst, 17, ulen);
+	u = f + l2 + l3;
+	put16(u, 40000 + src);
+	put16(u + 2, dport);
+	put16(u + 4, (unsigned)ulen);
+	put16(u + 6, 0);
+	memcpy(u + 8, pl, len);
+	/* pseudo-header (RFC 768, RFC 8200 §8.1): addresses, protocol, length */
+	s = af == V4 ? csum_add(0, f + l2 + 12, 8) : csum_add(0, f + l2 + 8, 32);
+	s = csum_add(s + 17 + (uint32_t)ulen, u, ulen);
+	put16(u + 6, csum_fold(s) ? csum_fold(s) : 0xffff);
+	dump(g, f, l2 + l3 + ulen);
+}
+
+/* A plain request: CON or NON, GET /temp or POST /temp with a payload; token and MID from seq. */
+static int plain_request(struct gen *g, uint8_t *out, size_t cap, bool con, bool post)
+{
+	uint8_t tok[4] = { 0xa0, (uint8_t)(g->seq >> 16), (uint8_t)(g->seq >> 8), (uint8_t)g->seq };
+	struct osc_coap_msg m = {
+		.type = con ? COAP_CON : COAP_NON, .code = post ? COAP_POST : COAP_GET,
+		.mid = (uint16_t)(0x1000 + g->seq), .tkl = 4, .token = tok, .n_opts = 1,
+		.payload = post ? (const uint8_t *)"21.5" : NULL, .payload_len = post ? 4 : 0,
+	};
+
+	m.opts[0] = (struct osc_coap_opt){ .num = COAP_OPT_URI_PATH, .len = 4,
+					   .val = (const uint8_t *)"temp" };
+	return osc_coap_encode(out, cap, &m);
+}
+
+/* A protected request of client context i into out; returns its length. */
+static size_t protect(struct gen *g, unsigned i, uint8_t *out, size_t cap, bool con, bool post,
+		      unsigned flags)
+{
+	uint8_t plain[256];
+	struct osc_exchange ex;
+	int n = plain_request(g, plain, sizeof(plain), con, post);
+
+	if (n < 0)
+		die("encode");
+	n = osc_protect_request(g->e, g->c[i], plain, (size_t)n, out, cap, flags, &ex);
+	if (n < 0)
+		die(osc_err_name(-n));
+	return (size_t)n;
+}
+
+/* Client-view parameters of context i: N_GOOD known ones (4 with an ID Context), then the
+ * collision partner of context 3 (same Recipient ID at the gateway, other secret; no ID Context,
+ * which tshark would want to see in the request), then one the gateway lacks. */
+static void params(struct osc_params *p, unsigned i)
+{
+	static const uint8_t idctx[8] = { 0x37, 0xcb, 0xf3, 0x21, 0x00, 0x17, 0xa2, 0xd3 };
+	unsigned j;
+
+	memset(p, 0, sizeof(*p));
+	osc_params_defaults(p);
+	p->secret_len = 16;
+	for (j = 0; j < 16; j++)
+		p->secret[j] = (uint8_t)(i * 16 + j + 1);
+	p->salt_len = 8;
+	memcpy(p->salt, (uint8_t[8]){ 0x9e, 0x7c, 0xa9, 0x22, 0x23, 0x78, 0x63, (uint8_t)i }, 8);
+	p->sender_id_len = p->recipient_id_len = 1;
+	p->sender_id[0] = (uint8_t)(i == N_GOOD ? 0x13 : i == N_GOOD + 1 ? 0x7f : 0x10 + i);
+	p->recipient_id[0] = 0x01;
+	if (i == 4) {
+		p->has_id_ctx = true;
+		p->id_ctx_len = 8;
+		memcpy(p->id_ctx, idctx, 8);
+		p->id_ctx[7] = (uint8_t)(p->id_ctx[7] + i);
+	}
+}
+
+static void hex(FILE *f, const uint8_t *b, size_t n)
+{
+	while (n--)
+		fprintf(f, "%02x", *b++);
+}
+
+/* The gateway's configuration: the server view of the known contexts (IDs swapped). */
+static void write_config(const struct gen *g, FILE *f)
+{
+	unsigned i;
+
+	fprintf(f, "{\"port\": \"net_pcap0\", \"ipv4\": \"10.0.0.1\", \"ipv6\": \"fd00::1\",\n"
+		   " \"udp_port\": 5683, \"mode\": \"respond\", \"burst\": 32, \"replay_window\": 32,\n"
+		   " \"mbufs\": 4095, \"error_rate\": 0,\n \"contexts\": [\n");
+	for (i = 0; i <= N_GOOD; i++) {
+		const struct osc_params *p = &g->p[i];
+
+		fprintf(f, "  {\"master_secret\": \"");
+		hex(f, p->secret, p->secret_len);
+		fprintf(f, "\", \"master_salt\": \"");
+		hex(f, p->salt, p->salt_len);
+		if (p->has_id_ctx) {
+			fprintf(f, "\", \"id_context\": \"");
+			hex(f, p->id_ctx, p->id_ctx_len);
+		}
+		fprintf(f, "\", \"sender_id\": \"");
+		hex(f, p->recipient_id, p->recipient_id_len);
+		fprintf(f, "\", \"recipient_id\": \"");
+		hex(f, p->sender_id, p->sender_id_len);
+		fprintf(f, "\", \"aead_alg\": \"AES-CCM-16-64-128\", \"hkdf_alg\": \"HKDF-SHA-256\"}%s\n",
+			i < N_GOOD ? "," : "");
+	}
+	fprintf(f, " ]}\n");
+}
+
+/* tshark's OSCORE UAT (client view): sender, recipient, secret, salt, ID context, algorithm.
+ * Either every known context but the collision partner, or that one alone. */
+static void write_uat(const struct gen *g, FILE *f, bool partner)
+{
+	const uint8_t *fields[5];
+	unsigned i, k, len[5];
+
+	for (i = partner ? N_GOOD : 0; i < (partner ? N_GOOD + 1u : N_GOOD); i++) {
+		const struct osc_params *p = &g->p[i];
+
+		fields[0] = p->sender_id, len[0] = p->sender_id_len;
+		fields[1] = p->recipient_id, len[1] = p->recipient_id_len;
+		fields[2] = p->secret, len[2] = p->secret_len;
+		fields[3] = p->salt, len[3] = p->salt_len;
+		fields[4] = p->id_ctx, len[4] = p->id_ctx_len;
+		for (k = 0; k < 5; k++) {
+			fputc('"', f);
+			hex(f, fields[k], len[k]);
+			fputs("\",", f);
+		}
+		fputs("\"AES-CCM-16-64-128 (CCM*)\"\n", f);
+	}
+}
+
+static void write_expected(const struct expect *x, FILE *f)
+{
+	unsigned i;
+
+	fprintf(f, "{\"counters\": {\"rx_packets\": %u, \"tx_packets\": %u, \"answer_protected\": %u,"
+		   " \"answer_error\": %u, \"drop_silent\": %u, \"arp_replies\": %u,"
+		   " \"icmp_echo_replies\": %u, \"drop_udp_port\": %u, \"drop_not_udp\": %u,"
+		   " \"drop_ip_not_ours\": %u, \"drop_ethertype\": %u},\n \"osc_err\": {",
+		x->rx, x->tx, x->protected_, x->error, x->silent, x->arp, x->icmp, x->udp_port,
+		x->not_udp, x->not_ours, x->ethertype);
+	for (i = 1; i < OSC_ERR__COUNT; i++)
+		fprintf(f, "%s\"%s\": %u", i > 1 ? ", " : "", osc_err_name((int)i), x->osc[i]);
+	fprintf(f, "}}\n");
+}
+
+/* A request the gateway must answer protected. */
+static void good(struct gen *g, unsigned i, int af, bool con, bool post, uint8_t *keep,
+		 size_t *keep_len)
+{
+	uint8_t msg[512];
+	size_t n = protect(g, i, msg, sizeof(msg), con, post, i == 4 ? OSC_F_KID_CTX : 0);
+
+	udp(g, af, i, 1, 5683, msg, n);
+	if (keep) {
+		memcpy(keep, msg, n);
+		*keep_len = n;
+	}
+	g->x.protected_++;
+}
+
+/* A CoAP message the gateway must refuse with err: answered (4.xx) or dropped silently. */
+static void bad(struct gen *g, unsigned src, const uint8_t *msg, size_t n, int err)
+{
+	udp(g, V4, src, 1, 5683, msg, n);
+	g->x.osc[err]++;
+	if (osc_err_coap_code(err))
+		g->x.error++;
+	else
+		g->x.silent++;
+}
+
+static void good_traffic(struct gen *g, uint8_t keep[3][512], size_t keep_len[3])
+{
+	unsigned r, i;
+
+	/* First, so that context 3 (tried first on a collision) has no window yet: its AEAD fails and
+	 * context N_GOOD is tried next (§3.3). */
+	for (r = 0; r < 3; r++)
+		good(g, N_GOOD, V4, r % 2 == 0, r == 1, r == 0 ? keep[2] : NULL, &keep_len[2]);
+	for (r = 0; r < PER_CTX; r++)
+		for (i = 0; i < N_GOOD; i++)
+			good(g, i, i % 5 == 2 && r % 2 ? V6 : V4, r % 2 == 0, r % 3 == 1,
+			     r == i && i < 2 ? keep[i] : NULL, &keep_len[i]);
+}
+
+static void tampered(struct gen *g, unsigned i)
+{
+	uint8_t msg[512];
+	size_t n = protect(g, i, msg, sizeof(msg), true, true, 0);
+
+	msg[n - 1] ^= 0x01; /* last byte of the tag */
+	bad(g, i, msg, n, OSC_ERR_DECRYPT);
+}
+
+/* Messages refused before any context is looked up (RFC 7252 §3, RFC 8613 §2, §6.1). */
+static void malformed(struct gen *g)
+{
+	static const uint8_t version2[] = { 0x81, 0x01, 0x12, 0x34, 0xaa };
+	static const uint8_t truncated_token[] = { 0x48, 0x01, 0x12, 0x35, 1, 2, 3 };
+	/* CON POST, token 1 byte, OSCORE option (9) with n = 6 (reserved), payload */
+	static const uint8_t piv_len6[] = { 0x41, 0x02, 0x12, 0x36, 0x77, 0x91, 0x06, 0xff, 1, 2, 3,
+					    4, 5, 6, 7, 8, 9 };
+	/* OSCORE option k = 1 with kid 0x10 but no Partial IV */
+	static const uint8_t no_piv[] = { 0x41, 0x02, 0x12, 0x37, 0x78, 0x92, 0x08, 0x10, 0xff, 1, 2,
+					  3, 4, 5, 6, 7, 8, 9 };
+	/* valid OSCORE option (piv 5, kid 0x10) but no payload */
+	static const uint8_t no_payload[] = { 0x51, 0x02, 0x12, 0x38, 0x79, 0x93, 0x09, 0x05, 0x10 };
+	/* plain CoAP GET /temp, no OSCORE option */
+	static const uint8_t plain[] = { 0x41, 0x01, 0x12, 0x39, 0x7a, 0xb4, 't', 'e', 'm', 'p' };
+
+	bad(g, 7, version2, sizeof(version2), OSC_ERR_COAP);
+	bad(g, 7, truncated_token, sizeof(truncated_token), OSC_ERR_COAP);
+	bad(g, 7, piv_len6, sizeof(piv_len6), OSC_ERR_OPTION);
+	bad(g, 7, no_piv, sizeof(no_piv), OSC_ERR_NO_PIV);
+	bad(g, 7, no_payload, sizeof(no_payload), OSC_ERR_NO_PAYLOAD);
+	bad(g, 7, plain, sizeof(plain), OSC_ERR_NOT_OSCORE);
+}
+
+/* RFC 826 request "who has 10.0.0.1" from device 8. */
+static void arp_request(struct gen *g)
+{
+	uint8_t *f = g->frame;
+	size_t l2 = eth(f, 8, 0x0806);
+
+	memset(f, 0xff, 6);
+	memcpy(f + l2, (uint8_t[8]){ 0, 1, 0x08, 0, 6, 4, 0, 1 }, 8);
+	memcpy(f + l2 + 8, f + 6, 6);
+	memcpy(f + l2 + 14, (uint8_t[4]){ 10, 0, 0, 108 }, 4);
+	memset(f + l2 + 18, 0, 6);
+	memcpy(f + l2 + 24, (uint8_t[4]){ 10, 0, 0, 1 }, 4);
+	memset(f + l2 + 28, 0, 18); /* Ethernet minimum frame */
+	dump(g, f, 60);
+	g->x.arp++;
+}
+
+/* Frames the classifier answers or drops, each under its own counter. */
+static void not_coap(struct gen *g)
+{
+	uint8_t *f = g->frame, icmp[16] = { 8, 0, 0, 0, 0x12, 0x34, 0, 1, 'p', 'i', 'n', 'g' };
+	size_t l2;
+
+	udp(g, V4, 9, 1, 9999, (const uint8_t *)"x", 1);
+	g->x.udp_port++;
+	udp(g, V4, 9, 2, 5683, (const uint8_t *)"x", 1);
+	g->x.not_ours++;
+	l2 = eth(f, 9, 0x0800);
+	ipv4(f + l2, 9, 1, 6, 20);
+	memset(f + l2 + 20, 0, 20);
+	dump(g, f, l2 + 40);
+	g->x.not_udp++;
+	put16(icmp + 2, csum_fold(csum_add(0, icmp, sizeof(icmp))));
+	l2 = eth(f, 9, 0x0800);
+	ipv4(f + l2, 9, 1, 1, sizeof(icmp));
+	memcpy(f + l2 + 20, icmp, sizeof(icmp));
+	dump(g, f, l2 + 20 + sizeof(icmp));
+	g->x.icmp++;
+	arp_request(g);
+	l2 = eth(f, 9, 0x88cc);
+	memset(f + l2, 0, 46);
+	dump(g, f, 60);
+	g->x.ethertype++;
+}
+
+static void traffic(struct gen *g)
+{
+	uint8_t keep[3][512], msg[512];
+	size_t keep_len[3] = { 0 }, n;
+	unsigned i;
+
+	good_traffic(g, keep, keep_len);
+	for (i = 0; i < 3; i++)
+		bad(g, i == 2 ? N_GOOD : i, keep[i], keep_len[i], OSC_ERR_REPLAY);
+	tampered(g, 2);
+	tampered(g, N_GOOD);
+	for (i = 0; i < 2; i++) {
+		n = protect(g, N_GOOD + 1, msg, sizeof(msg), i == 0, false, 0);
+		bad(g, N_GOOD + 1, msg, n, OSC_ERR_NO_CONTEXT);
+	}
+	malformed(g);
+	not_coap(g);
+	g->x.tx = g->x.protected_ + g->x.error + g->x.arp + g->x.icmp;
+}
+
+static FILE *open_in(const char *dir, const char *name)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f)
+		die(path);
+	return f;
+}
+
+static void setup(struct gen *g, const char *dir)
+{
+	char path[4096];
+	pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
+	unsigned i;
+
+	snprintf(path, sizeof(path), "%s/in.pcap", dir);
+	g->d = p ? pcap_dump_open(p, path) : NULL;
+	g->e = cry_engine_new();
+	if (!g->d || !g->e)
+		die("cannot open in.pcap or start the AEAD engine");
+	for (i = 0; i < N_GOOD + 2; i++) {
+		params(&g->p[i], i);
+		g->c[i] = aligned_alloc(64, sizeof(*g->c[i]));
+		if (!g->c[i] || osc_ctx_derive(g->c[i], &g->p[i]) != OSC_CTX_OK)
+			die("context derivation");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct gen g;
+	FILE *f;
+	unsigned i;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: gen_capture DIR\n");
+		return 2;
+	}
+	setup(&g, argv[1]);
+	traffic(&g);
+	pcap_dump_close(g.d);
+	write_config(&g, f = open_in(argv[1], "gw.json"));
+	fclose(f);
+	write_uat(&g, f = open_in(argv[1], "oscore_contexts"), false);
+	fclose(f);
+	write_uat(&g, f = open_in(argv[1], "oscore_contexts.collision"), true);
+	fclose(f);
+	write_expected(&g.x, f = open_in(argv[1], "expected.json"));
+	fclose(f);
+	for (i = 0; i < N_GOOD + 2; i++) {
+		osc_ctx_wipe(g.c[i]);
+		free(g.c[i]);
+	}
+	cry_engine_free(g.e);
+	printf("gen_capture: %u frames, %u protected answers expected\n", g.x.rx, g.x.protected_);
+	return 0;
+}
