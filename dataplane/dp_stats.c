@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include <rte_cycles.h>
+
 static const char *const names[DP_CTR__COUNT] = {
 	[DP_RX_PACKETS] = "rx_packets",
 	[DP_TX_PACKETS] = "tx_packets",
@@ -41,6 +43,9 @@ void dp_stats_sum(const struct dp_stats *w, unsigned n, struct dp_stats *out)
 			out->ctr[j] += w[i].ctr[j];
 		for (j = 0; j < OSC_ERR__COUNT; j++)
 			out->osc_err[j] += w[i].osc_err[j];
+		if (w[i].first_rx_tsc && (!out->first_rx_tsc || w[i].first_rx_tsc < out->first_rx_tsc))
+			out->first_rx_tsc = w[i].first_rx_tsc;
+		out->last_rx_tsc = RTE_MAX(out->last_rx_tsc, w[i].last_rx_tsc);
 	}
 }
 
@@ -55,6 +60,13 @@ void dp_stats_print(const struct dp_stats *s, FILE *f)
 		if (s->osc_err[i])
 			fprintf(f, "  osc_err.%-14s %llu\n", osc_err_name((int)i),
 				(unsigned long long)s->osc_err[i]);
+	if (s->last_rx_tsc > s->first_rx_tsc) {
+		double sec = (double)(s->last_rx_tsc - s->first_rx_tsc) / (double)rte_get_tsc_hz();
+
+		fprintf(f, "  rate: %.0f rx packets/s, %.0f protected answers/s over %.3f s\n",
+			(double)s->ctr[DP_RX_PACKETS] / sec,
+			(double)s->ctr[DP_ANSWER_PROTECTED] / sec, sec);
+	}
 }
 
 int dp_stats_write_json(const struct dp_stats *s, const char *path)

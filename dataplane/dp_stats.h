@@ -37,6 +37,7 @@ enum dp_ctr {
 struct dp_stats {
 	uint64_t ctr[DP_CTR__COUNT];
 	uint64_t osc_err[OSC_ERR__COUNT];
+	uint64_t first_rx_tsc, last_rx_tsc; /* when packets arrived: rate over the run */
 } __rte_cache_aligned;
 
 /* Name of a counter as printed and in JSON ("drop_udp_port"). */
@@ -45,7 +46,8 @@ const char *dp_ctr_name(int c);
 /* Sum of n workers' counters into out. Reads without synchronisation: exact once workers stopped. */
 void dp_stats_sum(const struct dp_stats *w, unsigned n, struct dp_stats *out);
 
-/* Print every non-zero counter of s, one per line, to f. */
+/* Print every non-zero counter of s, one per line, to f, then the rate of received packets
+ * between the first and the last burst. */
 void dp_stats_print(const struct dp_stats *s, FILE *f);
 
 /* Write s as one JSON object {"counters": {...}, "osc_err": {...}} to path. Returns 0 or -1. */

@@ -374,7 +374,9 @@ static void loop(struct worker *w)
 		uint64_t now = rte_get_tsc_cycles();
 
 		if (n) {
-			last_rx = now;
+			if (!w->c.stats->first_rx_tsc)
+				w->c.stats->first_rx_tsc = now;
+			w->c.stats->last_rx_tsc = last_rx = now;
 			w->c.stats->ctr[DP_RX_PACKETS] += n;
 			rx_stage(w, pkts, n);
 			pump(w, false);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Deterministic capture for the capture-replay test of oscore-gw (issue 3, "Done when" 1).
- *   gen_capture DIR
+ *   gen_capture DIR [--bench N]
  * writes DIR/in.pcap (Ethernet frames to the gateway 10.0.0.1 / fd00::1, UDP 5683), DIR/gw.json
  * (the gateway's configuration, server view), DIR/oscore_contexts (tshark's OSCORE UAT, client
  * view; the collision partner of context 3 alone in DIR/oscore_contexts.collision, since tshark
@@ -9,6 +9,8 @@
  * Good requests from several contexts (one with kid context, two whose Recipient IDs collide, some
  * over IPv6; more than a burst), then replays, tampered tags, unknown kids, malformed CoAP and OSCORE options, plain
  * CoAP, and frames for the classifier (other port, other address, TCP, ARP, ICMP echo, LLDP).
+ * With --bench N, in.pcap holds only N good requests, round robin over the contexts, for a
+ * throughput run (no tshark and expectation files then).
  * Uses the client side of oscore/, never the gateway's code.
  */
 #include <arpa/inet.h>
@@ -416,6 +418,15 @@ static void traffic(struct gen *g)
 	g->x.tx = g->x.protected_ + g->x.error + g->x.arp + g->x.icmp;
 }
 
+/* Only good requests, as a device population would send them, for a throughput run. */
+static void bench_traffic(struct gen *g, unsigned long n)
+{
+	unsigned long k;
+
+	for (k = 0; k < n; k++)
+		good(g, (unsigned)(k % N_GOOD), V4, k % 2 == 0, k % 3 == 1, NULL, NULL);
+}
+
 static FILE *open_in(const char *dir, const char *name)
 {
 	char path[4096];
@@ -453,12 +464,15 @@ int main(int argc, char **argv)
 	FILE *f;
 	unsigned i;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: gen_capture DIR\n");
+	if (argc != 2 && (argc != 4 || strcmp(argv[2], "--bench"))) {
+		fprintf(stderr, "usage: gen_capture DIR [--bench N]\n");
 		return 2;
 	}
 	setup(&g, argv[1]);
-	traffic(&g);
+	if (argc == 4)
+		bench_traffic(&g, strtoul(argv[3], NULL, 10));
+	else
+		traffic(&g);
 	pcap_dump_close(g.d);
 	write_config(&g, f = open_in(argv[1], "gw.json"));
 	fclose(f);
