@@ -68,6 +68,8 @@ static int write_message(struct osc_tx *tx, struct osc_opt_split *sp, const stru
 	uint8_t marker = COAP_PAYLOAD_MARKER;
 	size_t pt;
 
+	if (sp->n_outer >= COAP_MAX_OPTS)
+		return OSC_ERR_TOO_BIG; /* with the OSCORE option no receiver here could parse it */
 	sp->outer[sp->n_outer++] = (struct osc_coap_opt){ .num = COAP_OPT_OSCORE,
 							  .len = (uint16_t)optlen, .val = optval };
 	osc_opts_sort(sp->outer, sp->n_outer);

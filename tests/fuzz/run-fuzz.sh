@@ -1,7 +1,10 @@
 #!/bin/sh
-# Build the CoAP / OSCORE option libFuzzer harness with clang and fuzz it for a bounded time.
+# Build a libFuzzer harness with clang and fuzz it for a bounded time.
 #
-#   tests/fuzz/run-fuzz.sh [SECONDS]     (default 60; CC=clang-14 etc. to pick the compiler)
+#   tests/fuzz/run-fuzz.sh [SECONDS] [HARNESS]   (default 60 s; CC=clang-14 etc. picks the compiler)
+#
+# HARNESS: coap_oscore (default: CoAP and OSCORE option codecs) or oscore_message (whole messages
+# through verification, and protect-then-verify round trips; links IPsec-MB and OpenSSL).
 #
 # The seed corpus is copied to a temporary work dir, so the repository is never written. Exits
 # non-zero if libFuzzer finds a crash, sanitizer report, leak, timeout, OOM or roundtrip mismatch;
@@ -9,20 +12,33 @@
 set -eu
 
 secs=${1:-60}
-case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;; esac
+harness=${2:-coap_oscore}
+case $secs in '' | *[!0-9]*) echo "usage: $0 [SECONDS] [HARNESS]" >&2; exit 2 ;; esac
 root=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-coap.XXXXXX")
+work=$(mktemp -d "${TMPDIR:-/tmp}/fuzz-$harness.XXXXXX")
 cc=${CC:-clang}
+case $harness in
+coap_oscore)
+	srcs="$root/oscore/osc_coap.c $root/oscore/osc_option.c"
+	libs=""
+	corpus=corpus ;;
+oscore_message)
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c)"
+	libs="-lIPSec_MB -lcrypto -lpthread"
+	corpus=corpus-message ;;
+*)
+	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message]" >&2; exit 2 ;;
+esac
 
 # -fno-sanitize-recover: a UBSan report must abort, or libFuzzer would not see it.
-"$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-	-I"$root" "$root/oscore/osc_coap.c" "$root/oscore/osc_option.c" \
-	"$root/tests/fuzz/fuzz_coap_oscore.c" -o "$work/fuzz_coap_oscore"
+# shellcheck disable=SC2086 # srcs and libs are word lists
+"$cc" -g -O1 -mcx16 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-I"$root" $srcs "$root/tests/fuzz/fuzz_$harness.c" $libs -o "$work/fuzz_$harness"
 mkdir "$work/corpus" "$work/artifacts"
-cp "$root"/tests/fuzz/corpus/* "$work/corpus/"
+cp "$root/tests/fuzz/$corpus"/* "$work/corpus/"
 
 set +e
-"$work/fuzz_coap_oscore" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
+"$work/fuzz_$harness" -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
 	-print_final_stats=1 -artifact_prefix="$work/artifacts/" "$work/corpus"
 rc=$?
 set -e

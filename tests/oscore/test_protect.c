@@ -465,3 +465,22 @@ Test(protect, sender_id_longer_than_nonce_minus_6_is_refused)
 	p.secret_len = 0;
 	cr_expect_eq(osc_ctx_derive(&c, &p), OSC_CTX_ERR_SECRET);
 }
+
+Test(protect, request_whose_outer_options_would_overflow_is_refused)
+{
+	struct osc_coap_opt o[COAP_MAX_OPTS];
+	uint8_t in[512], out[1024];
+	struct osc_exchange ex;
+	unsigned i;
+	int n;
+
+	for (i = 0; i < COAP_MAX_OPTS; i++) /* Class U: all of them stay outside */
+		o[i] = (struct osc_coap_opt)OPT(COAP_OPT_URI_HOST, "h");
+	n = plain_msg(in, sizeof(in), COAP_GET, o, COAP_MAX_OPTS, NULL);
+	cr_expect_eq(osc_protect_request(eng, &client, in, (size_t)n, out, sizeof(out), 0, &ex),
+		     -OSC_ERR_TOO_BIG, "48 outer options plus OSCORE would not parse");
+	n = plain_msg(in, sizeof(in), COAP_GET, o, COAP_MAX_OPTS - 1, NULL);
+	n = osc_protect_request(eng, &client, in, (size_t)n, out, sizeof(out), 0, &ex);
+	cr_assert_gt(n, 0);
+	cr_expect_gt(verify(out, n), 0);
+}
