@@ -35,6 +35,7 @@ struct expect {
 };
 
 struct gen {
+	pcap_t *pcap;
 	pcap_dumper_t *d;
 	struct cry_engine *e;
 	struct expect x;
@@ -442,11 +443,11 @@ static FILE *open_in(const char *dir, const char *name)
 static void setup(struct gen *g, const char *dir)
 {
 	char path[4096];
-	pcap_t *p = pcap_open_dead(DLT_EN10MB, 65535);
 	unsigned i;
 
 	snprintf(path, sizeof(path), "%s/in.pcap", dir);
-	g->d = p ? pcap_dump_open(p, path) : NULL;
+	g->pcap = pcap_open_dead(DLT_EN10MB, 65535);
+	g->d = g->pcap ? pcap_dump_open(g->pcap, path) : NULL;
 	g->e = cry_engine_new();
 	if (!g->d || !g->e)
 		die("cannot open in.pcap or start the AEAD engine");
@@ -474,6 +475,7 @@ int main(int argc, char **argv)
 	else
 		traffic(&g);
 	pcap_dump_close(g.d);
+	pcap_close(g.pcap);
 	write_config(&g, f = open_in(argv[1], "gw.json"));
 	fclose(f);
 	write_uat(&g, f = open_in(argv[1], "oscore_contexts"), false);
