@@ -34,6 +34,13 @@ enum osc_flags {
 	OSC_F_OWN_PIV = 1 << 1,  /* response: fresh Partial IV from the sender's SSN (§8.3) */
 };
 
+/* Receive flags the caller sets in osc_rx.flags; the stages keep them. */
+enum osc_rx_flags {
+	/* Load tests replaying one capture in a loop: a replayed Partial IV is reported in rx->replay
+	 * but the message is processed anyway. Never for production traffic. */
+	OSC_RX_LOADTEST = 1 << 0,
+};
+
 /* Plaintext scratch one message needs: the inner message plus 3 bytes to rebuild a header. */
 #define OSC_PLAIN_HEADROOM 3
 
@@ -50,6 +57,8 @@ struct osc_rx {
 	uint8_t nonce[CRY_NONCE_MAX];
 	uint8_t aad[OSC_AAD_MAX];
 	uint8_t err;                   /* enum osc_err: why it stopped, OSC_OK while it goes on */
+	uint8_t replay;                /* enum osc_replay_verdict of the request's Partial IV */
+	uint8_t flags;                 /* enum osc_rx_flags, set by the caller */
 	bool observe;                  /* the verified message carries an inner Observe */
 };
 

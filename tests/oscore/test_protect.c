@@ -484,3 +484,29 @@ Test(protect, request_whose_outer_options_would_overflow_is_refused)
 	cr_assert_gt(n, 0);
 	cr_expect_gt(verify(out, n), 0);
 }
+
+/* Stages by hand with OSC_RX_LOADTEST: a replay is reported but still verified and rebuilt. */
+static int verify_loadtest(const uint8_t *in, int len, uint8_t *replay)
+{
+	uint8_t plain[600], out[512];
+	struct osc_rx rx = { .plain = plain, .plain_cap = sizeof(plain), .flags = OSC_RX_LOADTEST };
+
+	cr_assert_eq(osc_rx_parse(&rx, in, (size_t)len, true), OSC_OK);
+	cr_assert_eq(osc_rx_prepare(&rx, &server, NULL), OSC_OK);
+	cry_aead_batch(eng, &rx.op, 1);
+	*replay = rx.replay;
+	return osc_rx_finish(&rx, out, sizeof(out));
+}
+
+Test(protect, loadtest_flag_counts_replays_but_processes_them)
+{
+	uint8_t msg[256], replay;
+	struct osc_exchange ex;
+	int n = protected_get(msg, sizeof(msg), &ex);
+
+	cr_expect_gt(verify_loadtest(msg, n, &replay), 0);
+	cr_expect_eq(replay, OSC_REPLAY_OK);
+	cr_expect_gt(verify_loadtest(msg, n, &replay), 0, "a replay is processed in a load test");
+	cr_expect_eq(replay, OSC_REPLAY_SEEN, "and reported");
+	cr_expect_eq(verify(msg, n), -OSC_ERR_REPLAY, "without the flag it is refused");
+}
