@@ -93,6 +93,7 @@ static int derive(struct osc_ctx *c, const struct osc_params *p)
 	    cry_key_init(&c->recipient_key, p->alg, rkey))
 		goto out;
 	copy_ids(c, p);
+	c->ssn_limit = OSC_SSN_MAX + 1;
 	osc_replay_init(&c->replay, p->replay_window);
 	rc = OSC_CTX_OK;
 out:

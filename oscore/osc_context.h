@@ -41,7 +41,10 @@ struct osc_ctx {
 	struct cry_key recipient_key;
 	struct cry_key sender_key;
 	alignas(64) struct osc_replay replay;
-	uint64_t ssn;                        /* next Sender Sequence Number; atomic fetch-add */
+	uint64_t ssn;                        /* next Sender Sequence Number; atomic */
+	uint64_t ssn_limit;                  /* SSNs from here on are not yet durable (App. B.1.1):
+					      * protect refuses them; the control plane raises it
+					      * after writing ahead. OSC_SSN_MAX + 1 = no limit. */
 	uint8_t common_iv[CRY_NONCE_MAX];
 	uint8_t sender_id[OSC_ID_MAX];
 	uint8_t recipient_id[OSC_ID_MAX];
@@ -64,7 +67,8 @@ enum osc_ctx_err {
 void osc_params_defaults(struct osc_params *p);
 
 /*
- * Derive c from p (§3.2.1): Sender Key, Recipient Key, Common IV; SSN 0; empty replay window.
+ * Derive c from p (§3.2.1): Sender Key, Recipient Key, Common IV; SSN 0 without a limit; empty
+ * replay window.
  * Returns OSC_CTX_OK or a negative enum osc_ctx_err; c holds nothing secret on failure.
  */
 int osc_ctx_derive(struct osc_ctx *c, const struct osc_params *p);

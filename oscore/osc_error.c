@@ -29,6 +29,7 @@ static const struct err_info errs[OSC_ERR__COUNT] = {
 	[OSC_ERR_INNER] = { "inner_malformed", NULL, COAP_BAD_OPTION },
 	[OSC_ERR_NESTED] = { "inner_oscore_option", NULL, COAP_BAD_OPTION },
 	[OSC_ERR_SSN_EXHAUSTED] = { "ssn_exhausted", NULL, COAP_SERVICE_UNAVAILABLE },
+	[OSC_ERR_SSN_LIMIT] = { "ssn_not_durable", NULL, COAP_SERVICE_UNAVAILABLE },
 	[OSC_ERR_TOO_BIG] = { "too_big", NULL, COAP_INTERNAL_ERROR },
 	[OSC_ERR_BAD_INPUT] = { "bad_input", NULL, 0 },
 	[OSC_ERR_CRYPTO] = { "crypto_backend", NULL, COAP_INTERNAL_ERROR },

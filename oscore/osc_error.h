@@ -26,6 +26,7 @@ enum osc_err {
 	OSC_ERR_INNER,           /* decrypted plaintext is not a valid inner message (§5.3) */
 	OSC_ERR_NESTED,          /* inner OSCORE option (§4.1.3.7) */
 	OSC_ERR_SSN_EXHAUSTED,   /* Sender Sequence Number past 2^40 - 1 (§7.2.1) */
+	OSC_ERR_SSN_LIMIT,       /* next SSN not yet written ahead to durable storage (App. B.1.1) */
 	OSC_ERR_TOO_BIG,         /* output does not fit the buffer */
 	OSC_ERR_BAD_INPUT,       /* message to protect is not valid CoAP or not protectable */
 	OSC_ERR_CRYPTO,          /* crypto backend failure */

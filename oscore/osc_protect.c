@@ -99,15 +99,20 @@ static void setup_op(struct osc_tx *tx, const struct osc_ctx *c, int aad_len)
 				  .aad_len = (uint32_t)aad_len, .dir = CRY_ENCRYPT };
 }
 
-/* Take the next SSN (§7.2: read and increment atomically); its Partial IV into piv. */
+/* Take the next SSN (§7.2: read and increment atomically); its Partial IV into piv. An SSN at or
+ * past ssn_limit is not used: it may not be durable yet (App. B.1.1), or it is past 2^40 - 1. */
 static int next_piv(struct osc_ctx *c, uint8_t piv[OSC_PIV_MAX], uint8_t *piv_len)
 {
-	uint64_t ssn = __atomic_fetch_add(&c->ssn, 1, __ATOMIC_RELAXED);
+	uint64_t ssn = __atomic_load_n(&c->ssn, __ATOMIC_RELAXED), limit;
 
-	if (ssn > OSC_SSN_MAX) {
-		__atomic_store_n(&c->ssn, OSC_SSN_MAX + 1, __ATOMIC_RELAXED);
-		return OSC_ERR_SSN_EXHAUSTED;
-	}
+	do {
+		limit = __atomic_load_n(&c->ssn_limit, __ATOMIC_ACQUIRE);
+		if (ssn > OSC_SSN_MAX)
+			return OSC_ERR_SSN_EXHAUSTED;
+		if (ssn >= limit)
+			return OSC_ERR_SSN_LIMIT;
+	} while (!__atomic_compare_exchange_n(&c->ssn, &ssn, ssn + 1, true, __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
 	*piv_len = (uint8_t)osc_piv_from_ssn(piv, ssn);
 	return OSC_OK;
 }

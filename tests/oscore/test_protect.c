@@ -510,3 +510,20 @@ Test(protect, loadtest_flag_counts_replays_but_processes_them)
 	cr_expect_eq(replay, OSC_REPLAY_SEEN, "and reported");
 	cr_expect_eq(verify(msg, n), -OSC_ERR_REPLAY, "without the flag it is refused");
 }
+
+Test(protect, ssn_limit_holds_back_sequence_numbers_not_yet_durable)
+{
+	uint8_t in[128], out[256];
+	struct osc_exchange ex;
+	int n = get_req(in, sizeof(in));
+
+	client.ssn = 10;
+	client.ssn_limit = 11; /* App. B.1.1: only SSN 10 has been written ahead */
+	cr_expect_gt(osc_protect_request(eng, &client, in, (size_t)n, out, sizeof(out), 0, &ex), 0);
+	cr_expect_eq(osc_protect_request(eng, &client, in, (size_t)n, out, sizeof(out), 0, &ex),
+		     -OSC_ERR_SSN_LIMIT);
+	cr_expect_eq(client.ssn, 11, "a refused SSN is not consumed");
+	client.ssn_limit = 20;
+	cr_expect_gt(osc_protect_request(eng, &client, in, (size_t)n, out, sizeof(out), 0, &ex), 0);
+	cr_expect_eq(ex.piv[0], 11);
+}
