@@ -74,9 +74,14 @@ static struct ctl_b2_slot *free_slot(struct ctl_b2 *b, uint32_t now)
 	return NULL;
 }
 
+/* Zeroed, so that wiping a context that was never derived frees nothing. */
 static struct osc_ctx *ctx_alloc(void)
 {
-	return aligned_alloc(64, sizeof(struct osc_ctx));
+	struct osc_ctx *c = aligned_alloc(64, sizeof(*c));
+
+	if (c)
+		memset(c, 0, sizeof(*c));
+	return c;
 }
 
 static void ctx_free(struct osc_ctx *c)
