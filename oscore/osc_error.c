@@ -33,6 +33,8 @@ static const struct err_info errs[OSC_ERR__COUNT] = {
 	[OSC_ERR_TOO_BIG] = { "too_big", NULL, COAP_INTERNAL_ERROR },
 	[OSC_ERR_BAD_INPUT] = { "bad_input", NULL, 0 },
 	[OSC_ERR_CRYPTO] = { "crypto_backend", NULL, COAP_INTERNAL_ERROR },
+	/* answered protected (4.01 + inner Echo) by the control plane, not here */
+	[OSC_ERR_WINDOW_UNKNOWN] = { "window_unknown", NULL, 0 },
 };
 
 static const struct err_info *info(int err)

@@ -30,6 +30,9 @@ enum osc_err {
 	OSC_ERR_TOO_BIG,         /* output does not fit the buffer */
 	OSC_ERR_BAD_INPUT,       /* message to protect is not valid CoAP or not protectable */
 	OSC_ERR_CRYPTO,          /* crypto backend failure */
+	OSC_ERR_WINDOW_UNKNOWN,  /* request verified, but the replay window is unknown after a
+				  * restart (App. B.1.2): the control plane answers 4.01 + Echo or
+				  * resets the window on a valid Echo */
 	OSC_ERR__COUNT
 };
 

@@ -60,6 +60,7 @@ struct osc_rx {
 	uint8_t replay;                /* enum osc_replay_verdict of the request's Partial IV */
 	uint8_t flags;                 /* enum osc_rx_flags, set by the caller */
 	bool observe;                  /* the verified message carries an inner Observe */
+	uint32_t out_len;              /* OSC_ERR_WINDOW_UNKNOWN: length of the plain request */
 };
 
 /*
@@ -81,6 +82,9 @@ int osc_rx_prepare(struct osc_rx *rx, struct osc_ctx *ctx, const struct osc_exch
  * the tag verified, §8.2 step 6), and the plain CoAP message (decrypted code, inner options merged
  * with the outer Class U ones, payload; no OSCORE option) is written to out[0..cap).
  * Returns its length, or -(enum osc_err) and sets rx->err.
+ * A request on a context whose window is unknown (App. B.1.2) is verified and rebuilt into out
+ * (length in rx->out_len) but not committed: it returns -OSC_ERR_WINDOW_UNKNOWN with
+ * rx->replay = OSC_REPLAY_UNKNOWN, and must not be processed before the window is reset.
  */
 int osc_rx_finish(struct osc_rx *rx, uint8_t *out, size_t cap);
 

@@ -119,6 +119,31 @@ int osc_replay_commit(struct osc_replay *w, uint64_t piv)
 	return OSC_REPLAY_OK;
 }
 
+void osc_replay_mark_unknown(struct osc_replay *w)
+{
+	__atomic_store_n(&w->state, OSC_WINDOW_UNKNOWN, __ATOMIC_RELEASE);
+}
+
+bool osc_replay_known(const struct osc_replay *w)
+{
+	return __atomic_load_n(&w->state, __ATOMIC_ACQUIRE) == OSC_WINDOW_KNOWN;
+}
+
+bool osc_replay_try_reset(struct osc_replay *w, uint64_t piv)
+{
+	uint32_t want = OSC_WINDOW_UNKNOWN;
+
+	if (piv > OSC_SSN_MAX ||
+	    !__atomic_compare_exchange_n(&w->state, &want, OSC_WINDOW_RESETTING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return false;
+	/* No one commits while the state is not KNOWN, so the plain stores below race with
+	 * read-only checks at most, whose verdicts finish never acts on until KNOWN is seen. */
+	osc_replay_reset_to(w, piv);
+	__atomic_store_n(&w->state, OSC_WINDOW_KNOWN, __ATOMIC_RELEASE);
+	return true;
+}
+
 void osc_replay_reset_to(struct osc_replay *w, uint64_t floor)
 {
 	uint64_t first = floor >= w->width ? floor - w->width + 1 : 0;

@@ -10,6 +10,7 @@
 #define OSC_REPLAY_H
 
 #include <stdalign.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define OSC_REPLAY_DEFAULT 32  /* RFC 8613 §3.2: RFC 6347 §4.1.2.6 window of 32 */
@@ -27,12 +28,25 @@ struct osc_replay {
 	uint64_t top;     /* highest accepted piv + 1; 0 = nothing accepted yet */
 	uint32_t width;   /* window size W: accepts piv > top - 1 - W */
 	uint32_t nslots;  /* power of two covering W + 63 */
+	uint32_t state;   /* enum osc_window_state; atomic */
+};
+
+/*
+ * RFC 8613 App. B.1.2: after a restart a restored context's window is unknown until a request
+ * that echoes the server's Echo value verifies; its Partial IV then becomes the lower edge.
+ * UNKNOWN -> RESETTING (one worker wins a CAS) -> KNOWN; never back while workers use it.
+ */
+enum osc_window_state {
+	OSC_WINDOW_KNOWN = 0,   /* the default: osc_replay_init() gives a known (empty) window */
+	OSC_WINDOW_UNKNOWN,
+	OSC_WINDOW_RESETTING,
 };
 
 enum osc_replay_verdict {
 	OSC_REPLAY_OK = 0,
 	OSC_REPLAY_SEEN,    /* this Partial IV was accepted before */
 	OSC_REPLAY_TOO_OLD, /* below the window */
+	OSC_REPLAY_UNKNOWN, /* window unknown after a restart (App. B.1.2): nothing committed */
 };
 
 /* Reset w to the empty state for a window of width entries (1..OSC_REPLAY_MAX).
@@ -49,5 +63,22 @@ int osc_replay_commit(struct osc_replay *w, uint64_t piv);
 /* Treat every piv <= floor as seen (RFC 8613 App. B.1.2: the Echo-verified request sets the lower
  * edge after a reboot). Not safe against concurrent users. */
 void osc_replay_reset_to(struct osc_replay *w, uint64_t floor);
+
+/* Mark w unknown (App. B.1.2), for a context restored after a restart, before any worker sees it.
+ * Not safe against concurrent users. */
+void osc_replay_mark_unknown(struct osc_replay *w);
+
+/* Is w's window known (acquire: a true answer also shows the reset that made it known)? */
+bool osc_replay_known(const struct osc_replay *w);
+
+/*
+ * App. B.1.2: the caller verified a request with piv that echoed a valid Echo value on a context
+ * whose window is unknown. Exactly one caller wins (CAS UNKNOWN -> RESETTING), resets the window
+ * so that every Partial IV <= piv counts as seen, and publishes KNOWN. Returns true for the
+ * winner, false for everyone else (the request is then treated as a replay: its Partial IV is
+ * either below the new edge or raced with the winner's). Safe against concurrent users: while the
+ * state is not KNOWN no worker commits to the window.
+ */
+bool osc_replay_try_reset(struct osc_replay *w, uint64_t piv);
 
 #endif

@@ -156,9 +156,13 @@ int osc_rx_finish(struct osc_rx *rx, uint8_t *out, size_t cap)
 	struct osc_coap_msg inner;
 	int rc;
 
+	bool unknown = !rx->ex && !osc_replay_known(&rx->ctx->replay);
+
 	if (rx->op.status != CRY_OK)
 		return -fail(rx, rx->op.status == CRY_ERR_AUTH ? OSC_ERR_DECRYPT : OSC_ERR_CRYPTO);
-	if (!rx->ex) { /* §7.4: validate and update atomically, and only after verification */
+	if (unknown) /* App. B.1.2: nothing to validate against; the control plane decides */
+		rx->replay = OSC_REPLAY_UNKNOWN;
+	else if (!rx->ex) { /* §7.4: validate and update atomically, and only after verification */
 		int v = osc_replay_commit(&rx->ctx->replay, rx->piv);
 
 		if (v != OSC_REPLAY_OK)
@@ -173,6 +177,10 @@ int osc_rx_finish(struct osc_rx *rx, uint8_t *out, size_t cap)
 	rc = rebuild(rx, &inner, out, cap);
 	if (rc < 0)
 		return -fail(rx, -rc);
+	if (unknown) {
+		rx->out_len = (uint32_t)rc;
+		return -fail(rx, OSC_ERR_WINDOW_UNKNOWN);
+	}
 	return rc;
 }
 

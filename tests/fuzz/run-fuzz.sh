@@ -3,8 +3,9 @@
 #
 #   tests/fuzz/run-fuzz.sh [SECONDS] [HARNESS]   (default 60 s; CC=clang-14 etc. picks the compiler)
 #
-# HARNESS: coap_oscore (default: CoAP and OSCORE option codecs) or oscore_message (whole messages
-# through verification, and protect-then-verify round trips; links IPsec-MB and OpenSSL).
+# HARNESS: coap_oscore (default: CoAP and OSCORE option codecs), oscore_message (whole messages
+# through verification, and protect-then-verify round trips; links IPsec-MB and OpenSSL) or
+# ctl_conf (libcoap OSCORE configuration files, control/ctl_conf_libcoap.c).
 #
 # The seed corpus is copied to a temporary work dir, so the repository is never written. Exits
 # non-zero if libFuzzer finds a crash, sanitizer report, leak, timeout, OOM or roundtrip mismatch;
@@ -26,8 +27,12 @@ oscore_message)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c)"
 	libs="-lIPSec_MB -lcrypto -lpthread"
 	corpus=corpus-message ;;
+ctl_conf)
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/control/ctl_conf_libcoap.c"
+	libs="-lIPSec_MB -lcrypto -lpthread"
+	corpus=corpus-ctl-conf ;;
 *)
-	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message]" >&2; exit 2 ;;
+	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf]" >&2; exit 2 ;;
 esac
 
 # -fno-sanitize-recover: a UBSan report must abort, or libFuzzer would not see it.

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* App. B.1.1 Sender Sequence Number write-ahead, driven by the control lcore. */
+#include "control/ctl_ssn.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+
+struct entry {
+	uint64_t id;
+	struct osc_ctx *ctx;
+	uint64_t want; /* ceiling being written in this tick; 0 = none */
+};
+
+struct ctl_ssn {
+	struct ctl_store *store;
+	uint64_t k;
+	struct entry *e;
+	unsigned n, cap;
+};
+
+struct ctl_ssn *ctl_ssn_new(struct ctl_store *store, uint64_t k)
+{
+	struct ctl_ssn *t;
+
+	if (k < 2 || !(t = calloc(1, sizeof(*t))))
+		return NULL;
+	t->store = store;
+	t->k = k;
+	return t;
+}
+
+void ctl_ssn_free(struct ctl_ssn *t)
+{
+	if (t)
+		free(t->e);
+	free(t);
+}
+
+static struct entry *find(struct ctl_ssn *t, uint64_t id)
+{
+	unsigned i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].id == id)
+			return &t->e[i];
+	return NULL;
+}
+
+static int grow(struct ctl_ssn *t)
+{
+	unsigned cap = t->cap ? t->cap * 2 : 16;
+	struct entry *e;
+
+	if (t->n < t->cap)
+		return 0;
+	e = realloc(t->e, cap * sizeof(*e));
+	if (!e)
+		return -1;
+	t->e = e;
+	t->cap = cap;
+	return 0;
+}
+
+static uint64_t ceiling_after(const struct ctl_ssn *t, uint64_t ssn)
+{
+	return ssn + t->k > OSC_SSN_MAX + 1 ? OSC_SSN_MAX + 1 : ssn + t->k;
+}
+
+int ctl_ssn_attach(struct ctl_ssn *t, uint64_t id, struct osc_ctx *c)
+{
+	uint64_t ceiling, next;
+	int rc;
+
+	rc = ctl_store_get_ctx(t->store, id, NULL, &ceiling);
+	if (rc)
+		return rc;
+	/* Nothing usable until the next ceiling is durable. */
+	__atomic_store_n(&c->ssn_limit, ceiling, __ATOMIC_RELEASE);
+	__atomic_store_n(&c->ssn, ceiling, __ATOMIC_RELEASE);
+	if (find(t, id) || grow(t))
+		return -1;
+	next = ceiling_after(t, ceiling);
+	if (ctl_store_reserve_ssn(t->store, id, next))
+		return -1;
+	t->e[t->n++] = (struct entry){ .id = id, .ctx = c };
+	__atomic_store_n(&c->ssn_limit, next, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int ctl_ssn_detach(struct ctl_ssn *t, uint64_t id)
+{
+	struct entry *e = find(t, id);
+
+	if (!e)
+		return 1;
+	*e = t->e[--t->n];
+	return 0;
+}
+
+/* Pick the contexts whose SSN came within K/2 of the ceiling; their new ceiling into want. */
+static unsigned pick(struct ctl_ssn *t)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < t->n; i++) {
+		struct entry *e = &t->e[i];
+		uint64_t ssn = __atomic_load_n(&e->ctx->ssn, __ATOMIC_RELAXED);
+		uint64_t limit = __atomic_load_n(&e->ctx->ssn_limit, __ATOMIC_RELAXED);
+
+		e->want = 0;
+		if (limit > OSC_SSN_MAX || limit - ssn > t->k / 2)
+			continue;
+		e->want = ceiling_after(t, ssn);
+		n++;
+	}
+	return n;
+}
+
+int ctl_ssn_tick(struct ctl_ssn *t)
+{
+	unsigned i, n = pick(t);
+
+	if (!n)
+		return 0;
+	if (ctl_store_begin(t->store))
+		return -1;
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].want && ctl_store_reserve_ssn(t->store, t->e[i].id, t->e[i].want) < 0)
+			break;
+	if (i < t->n) {
+		ctl_store_commit(t->store); /* nothing of it is acted on */
+		return -1;
+	}
+	if (ctl_store_commit(t->store))
+		return -1;
+	/* Only now, with the ceilings on disk, may workers use the SSNs below them. */
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].want)
+			__atomic_store_n(&t->e[i].ctx->ssn_limit, t->e[i].want, __ATOMIC_RELEASE);
+	return (int)n;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Sender Sequence Number write-ahead (RFC 8613 App. B.1.1) for the contexts the control plane
+ * publishes to workers.
+ *
+ * A context's ssn_limit is the durable ceiling: protect refuses SSNs at or above it
+ * (OSC_ERR_SSN_LIMIT), so every SSN a worker ever uses is below a ceiling already on disk. After a
+ * crash a context resumes at its stored ceiling; every SSN below it may have been used, none at
+ * or above it was. (This is App. B.1.1 with F = 0: the limit makes the write strictly precede the
+ * use, so no write can be "delayed or lost" after an SSN was used.)
+ *
+ * The control lcore calls ctl_ssn_tick() periodically; it writes ahead every context whose SSN
+ * came within K/2 of its ceiling, all in one transaction (one fsync), and only then raises the
+ * limits. Workers never block: they only read the limit.
+ */
+#ifndef CTL_SSN_H
+#define CTL_SSN_H
+
+#include <stdint.h>
+
+#include "control/ctl_store.h"
+#include "oscore/osc_context.h"
+
+#define CTL_SSN_K_DEFAULT 4096 /* K_SSN: fsyncs per context every K/2 messages at most */
+
+struct ctl_ssn;
+
+/* A tracker writing ahead into store by k (K_SSN, >= 2) SSNs. NULL if out of memory or k < 2. */
+struct ctl_ssn *ctl_ssn_new(struct ctl_store *store, uint64_t k);
+
+/* Free t; the contexts it tracked are not touched. */
+void ctl_ssn_free(struct ctl_ssn *t);
+
+/*
+ * Track context c stored under id, before c is published to any worker: c resumes at the stored
+ * ceiling (c->ssn = ceiling, App. B.1.1), a new ceiling + K is written, and only then c->ssn_limit
+ * is raised to it. Returns 0; 1 if id is not in the store; -1 on a store error or if id is
+ * tracked already (c then has ssn_limit = ssn and cannot protect anything).
+ */
+int ctl_ssn_attach(struct ctl_ssn *t, uint64_t id, struct osc_ctx *c);
+
+/* Stop tracking id (before the context is retired). Returns 0, or 1 if it was not tracked. */
+int ctl_ssn_detach(struct ctl_ssn *t, uint64_t id);
+
+/*
+ * Write ahead every tracked context whose SSN is within K/2 of its ceiling: one transaction for
+ * all of them, then their ssn_limit is raised (release store) to SSN + K. Returns how many
+ * contexts were raised, or -1 if the store failed (no limit is raised then, so workers eventually
+ * see OSC_ERR_SSN_LIMIT instead of using an SSN that is not durable).
+ */
+int ctl_ssn_tick(struct ctl_ssn *t);
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Durable control-plane state in SQLite: the contexts (their derivation parameters, so the file
+ * holds Master Secrets and is created mode 0600) and, per context, the Sender Sequence Number
+ * ceiling written ahead of use (RFC 8613 App. B.1.1).
+ *
+ * The database runs in WAL mode with synchronous=FULL, so a write that returned has reached the
+ * disk: a ceiling the control plane acted on survives SIGKILL and power loss alike. Only the
+ * control plane calls these functions; they block on fsync and must never run on a worker core.
+ */
+#ifndef CTL_STORE_H
+#define CTL_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "oscore/osc_context.h"
+
+struct ctl_store;
+
+/*
+ * Open (creating if needed) the store at path. A new file is created 0600 because it holds Master
+ * Secrets; an existing file with wider permissions is tightened to 0600. Sets WAL mode and
+ * synchronous=FULL and creates the schema. Returns the store, or NULL with a reason (never a
+ * secret) in err[0..err_len).
+ */
+struct ctl_store *ctl_store_open(const char *path, char *err, size_t err_len);
+
+/* Close s (NULL is fine). */
+void ctl_store_close(struct ctl_store *s);
+
+/*
+ * Insert or replace context id with parameters p. Its SSN ceiling is kept if id existed, else 0.
+ * Returns 0 or -1.
+ */
+int ctl_store_put_ctx(struct ctl_store *s, uint64_t id, const struct osc_params *p);
+
+/* Remove context id and its ceiling. Returns 0 (also if id did not exist) or -1. */
+int ctl_store_del_ctx(struct ctl_store *s, uint64_t id);
+
+/* Read context id's parameters into p (NULL to skip) and SSN ceiling into ceiling (NULL to
+ * skip). Returns 0, 1 if there is no such context, or -1 on error. */
+int ctl_store_get_ctx(struct ctl_store *s, uint64_t id, struct osc_params *p, uint64_t *ceiling);
+
+/*
+ * App. B.1.1: durably record that SSNs below upto may be used by context id. The ceiling only
+ * grows: a lower upto leaves it as it is. When this returns 0 the value is on disk, and only then
+ * may the caller raise the context's ssn_limit to it. Returns 0, 1 if there is no such context,
+ * or -1.
+ */
+int ctl_store_reserve_ssn(struct ctl_store *s, uint64_t id, uint64_t upto);
+
+/* Group several writes into one transaction (one fsync): begin, writes, commit. A failed commit
+ * rolls back, and none of the writes may be acted on. Return 0 or -1. */
+int ctl_store_begin(struct ctl_store *s);
+int ctl_store_commit(struct ctl_store *s);
+
+/* Called by ctl_store_foreach for each stored context, in id order; non-zero stops the walk. */
+typedef int (*ctl_store_ctx_fn)(void *arg, uint64_t id, const struct osc_params *p,
+				uint64_t ceiling);
+
+/* Walk every stored context. Returns 0, the callback's non-zero value, or -1 on error. The
+ * parameters passed to fn are wiped after it returns. */
+int ctl_store_foreach(struct ctl_store *s, ctl_store_ctx_fn fn, void *arg);
+
+/* The last SQLite error message of s (no secret is ever bound into SQL text). */
+const char *ctl_store_errmsg(const struct ctl_store *s);
+
+#endif
