@@ -246,7 +246,7 @@ static void write_plot_script(FILE *f, const char *cpu)
 	};
 
 	for (int i = 0; i < 3; i++) {
-		fprintf(f, "set terminal pngcairo size 720,420 font 'sans,10'\n"
+		fprintf(f, "set terminal pngcairo noenhanced size 720,420 font 'sans,10'\n"
 			   "set output 'sweep_%s.png'\nset title 'oscore-bench: %s sweep (%s)'\n"
 			   "set xlabel '%s'\nset ylabel 'messages/s (request verified + answer "
 			   "protected)'\nunset logscale\n%s\nset logscale y\nset key outside "
