@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * oscore-bench --out DIR [--quick] [--secs S] [--gw PATH] [--eal-mem MB] [--pool N] [--no-e2e]
+ * One run, every measurement side by side on the same message shapes (see bn.h); ratios only
+ * mean something within one run on this machine.
+ */
+#include "bench/bn.h"
+
+#include <getopt.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+
+#include "crypto/cry_aead.h"
+#include "oscore/osc_context.h"
+
+struct opts {
+	const char *out, *gw;
+	bool quick, no_e2e;
+	double secs;
+	unsigned eal_mb, pool;
+};
+
+static struct bn_summary sum;
+
+static int eal(unsigned mb)
+{
+	char prefix[64], mem[16];
+	char *argv[] = { "oscore-bench", "--no-huge", "--no-pci", "--no-shconf", "--file-prefix",
+			 prefix, "-m", mem, "--log-level=warning", "-l", "0", NULL };
+
+	snprintf(prefix, sizeof(prefix), "oscbench%d", (int)getpid());
+	snprintf(mem, sizeof(mem), "%u", mb);
+	return rte_eal_init(11, argv) < 0 ? -1 : 0;
+}
+
+static const char *cpu_name(void)
+{
+	static char name[128] = "unknown CPU";
+	char line[256];
+	FILE *f = fopen("/proc/cpuinfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
+			snprintf(name, sizeof(name), "%s", strchr(line, ':') + 2);
+			name[strcspn(name, "\n")] = 0;
+			break;
+		}
+	if (f)
+		fclose(f);
+	return name;
+}
+
+static struct bn_row *row(const char *sweep, const struct bn_set *s, unsigned burst)
+{
+	struct bn_row *r = &sum.rows[sum.n_rows < 63 ? sum.n_rows++ : 63];
+
+	memset(r, 0, sizeof(*r));
+	*r = (struct bn_row){ .sweep = sweep, .n_ctx = s->n_ctx, .payload = s->payload,
+			      .burst = burst };
+	return r;
+}
+
+/* Measure the modes in mask on s with burst, into a new row of sweep. */
+static int measure(const char *sweep, const struct bn_set *s, unsigned burst, unsigned mask)
+{
+	struct bn_row *r = row(sweep, s, burst);
+
+	for (int m = 0; m < BN_MODES; m++) {
+		int rc;
+
+		if (!(mask & (1u << m)))
+			continue;
+		rc = m <= BN_PIPE_OPENSSL ? bn_run_pipe(s, m == BN_PIPE_OPENSSL, burst, sum.secs,
+							&r->r[m])
+					  : bn_run_ccm(s, (enum bn_mode)m, burst, sum.secs, &r->r[m]);
+		if (rc || r->r[m].errors) {
+			fprintf(stderr, "oscore-bench: %s failed (%lu errors)\n", bn_mode_names[m],
+				r->r[m].errors);
+			return -1;
+		}
+		r->has[m] = true;
+	}
+	printf("  %-8s %8lu ctx %5u B burst %3u: pipeline %9.0f/s  openssl %9.0f/s  ccm %9.0f/s\n",
+	       sweep, r->n_ctx, r->payload, burst, r->r[0].mps, r->r[1].mps, r->r[2].mps);
+	return 0;
+}
+
+#define ALL ((1u << BN_MODES) - 1)
+#define PIPE_CCM ((1u << BN_PIPE_ASYNC) | (1u << BN_CCM_PAIR) | (1u << BN_CCM_DECRYPT))
+
+/* Payload and burst sweeps on 1k contexts; the headline point is 64 B, burst 32. */
+static int sweep_small(const struct opts *o, struct bn_set *s)
+{
+	static const unsigned pay[] = { 16, 64, 256, 1024 }, full[] = { 8, 16, 32, 64, 128, 256 },
+			      quick[] = { 8, 32, 256 };
+	const unsigned *bu = o->quick ? quick : full;
+	unsigned nb = o->quick ? 3 : 6;
+
+	for (unsigned i = 0; i < 4; i++) {
+		if (bn_set_messages(s, o->pool, pay[i], 1) || measure("payload", s, 32, ALL))
+			return -1;
+		if (pay[i] == 64)
+			sum.head = &sum.rows[sum.n_rows - 1];
+	}
+	if (bn_set_messages(s, o->pool, 64, 1))
+		return -1;
+	for (unsigned i = 0; i < nb; i++)
+		if (measure("burst", s, bu[i], PIPE_CCM))
+			return -1;
+	return 0;
+}
+
+static int sweep_contexts(const struct opts *o)
+{
+	static const unsigned long full[] = { 1000, 100000, 1000000 }, quick[] = { 1000, 10000 };
+	const unsigned long *n = o->quick ? quick : full;
+	unsigned k = o->quick ? 2 : 3;
+
+	for (unsigned i = 0; i < k; i++) {
+		struct bn_set *s = bn_set_new(n[i], 1);
+
+		if (!s || bn_set_messages(s, o->pool, 64, 2) ||
+		    measure("contexts", s, 32, PIPE_CCM | (1u << BN_PIPE_OPENSSL))) {
+			bn_set_free(s);
+			return -1;
+		}
+		sum.big = &sum.rows[sum.n_rows - 1];
+		sum.table_bytes_per_ctx = s->heap_bytes / (double)s->n_ctx;
+		sum.derive_us_per_ctx = s->derive_secs * 1e6 / (double)s->n_ctx;
+		printf("  %lu contexts: table %.1f MB (%.0f B per context), derived and indexed in "
+		       "%.2f s\n", s->n_ctx, s->heap_bytes / 1048576.0, sum.table_bytes_per_ctx,
+		       s->derive_secs);
+		bn_set_free(s);
+	}
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "out", 1, NULL, 'o' }, { "quick", 0, NULL, 'q' }, { "secs", 1, NULL, 's' },
+		{ "gw", 1, NULL, 'g' }, { "eal-mem", 1, NULL, 'm' }, { "pool", 1, NULL, 'p' },
+		{ "no-e2e", 0, NULL, 'n' }, { NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		if (ch == 'o')
+			o->out = optarg;
+		else if (ch == 'q')
+			o->quick = true;
+		else if (ch == 's')
+			o->secs = atof(optarg);
+		else if (ch == 'g')
+			o->gw = optarg;
+		else if (ch == 'm')
+			o->eal_mb = (unsigned)atoi(optarg);
+		else if (ch == 'p')
+			o->pool = (unsigned)atoi(optarg);
+		else if (ch == 'n')
+			o->no_e2e = true;
+		else
+			return -1;
+	}
+	return o->out && optind == argc && o->secs >= 0 && o->secs <= 60 &&
+	       (o->pool == 0 || o->pool >= 1024) ? 0 : -1;
+}
+
+static void defaults(struct opts *o, const char *argv0)
+{
+	static char gw[4096];
+	char self[4096];
+
+	snprintf(self, sizeof(self), "%s", argv0);
+	snprintf(gw, sizeof(gw), "%s/../dataplane/oscore-gw", dirname(self));
+	if (!o->gw)
+		o->gw = gw;
+	if (!o->secs)
+		o->secs = o->quick ? 0.02 : 0.3;
+	if (!o->pool)
+		o->pool = o->quick ? 2048 : 65536;
+	if (!o->eal_mb)
+		o->eal_mb = o->quick ? 512 : 4096;
+}
+
+static void e2e(const struct opts *o)
+{
+	char dir[4096];
+
+	snprintf(dir, sizeof(dir), "%s/e2e", o->out);
+	if (o->no_e2e) {
+		snprintf(sum.e2e.why, sizeof(sum.e2e.why), "--no-e2e");
+		return;
+	}
+	mkdir(dir, 0755);
+	bn_e2e_run(o->gw, dir, o->quick ? 1 : 5, &sum.e2e);
+	if (!sum.e2e.ran)
+		printf("e2e: skipped (%s)\n", sum.e2e.why);
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { 0 };
+	struct cry_engine *e;
+	struct bn_set *s;
+	int rc;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (parse(argc, argv, &o))
+		return fprintf(stderr, "usage: oscore-bench --out DIR [--quick] [--secs S] [--gw PATH]"
+				       " [--eal-mem MB] [--pool N>=1024] [--no-e2e]\n"), 2;
+	defaults(&o, argv[0]);
+	mkdir(o.out, 0755);
+	if (eal(o.eal_mb) || (e = cry_engine_new()) == NULL)
+		return fprintf(stderr, "oscore-bench: EAL or AEAD engine set-up failed\n"), 1;
+	sum = (struct bn_summary){ .cpu = cpu_name(), .arch = cry_engine_arch(e), .quick = o.quick,
+				   .secs = o.secs, .sizeof_ctx = sizeof(struct osc_ctx) };
+	printf("oscore-bench: %s, IPsec-MB %s, %.2f s per measurement, pool of %u requests\n",
+	       sum.cpu, sum.arch, o.secs, o.pool);
+	s = bn_set_new(1000, 1);
+	rc = !s || sweep_small(&o, s) || sweep_contexts(&o) ? 1 : 0;
+	bn_set_free(s);
+	if (!rc) {
+		e2e(&o);
+		rc = bn_report(&sum, o.out) ? 1 : 0;
+	}
+	cry_engine_free(e);
+	rte_eal_cleanup();
+	return rc;
+}

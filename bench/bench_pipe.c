@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The gateway's per-burst pipeline on in-memory buffers, shaped as dataplane/dp_worker.c runs it
+ * (slots that live across bursts, because the async engine completes ops bursts later), with every
+ * stage timed by rdtsc over the whole burst. The same loop runs with one-message OpenSSL EVP in
+ * place of the engine. L2-L4 classify and the header swap are not here: they are in the
+ * end-to-end run.
+ */
+#include "bench/bn.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <x86intrin.h>
+
+#include "dataplane/dp_ctx_table.h"
+#include "oscore/osc_protect.h"
+
+#define BURST_MAX 256
+#define SLOTS (CRY_MAX_INFLIGHT + 2 * BURST_MAX)
+#define ROOM 1280
+#define ROUNDS (OSC_MAX_CANDIDATES + 2)
+
+const char *const bn_stage_names[BN_STAGES] = { "rx_copy", "parse", "lookup", "prepare", "aead",
+						"finish", "protect", "tx" };
+
+struct slot {
+	struct osc_rx rx;
+	struct osc_tx tx;
+	const struct dp_ctx_cands *cands;
+	uint32_t len;
+	uint8_t token[COAP_TOKEN_MAX];
+	uint8_t buf[ROOM];
+	uint8_t plain[OSC_PLAIN_HEADROOM + ROOM];
+	uint8_t out[ROOM];
+};
+
+struct pipe {
+	const struct bn_set *s;
+	struct cry_engine *e;        /* NULL: the OpenSSL path */
+	struct slot *slots;
+	struct slot *free[SLOTS];
+	struct cry_op *sub[SLOTS];
+	struct cry_op *done[SLOTS + CRY_MAX_INFLIGHT];
+	struct slot *fin[SLOTS + CRY_MAX_INFLIGHT];
+	unsigned n_free, n_sub, next;
+	uint64_t cyc[BN_STAGES];
+	unsigned long ready, errors;
+};
+
+static inline uint64_t tsc(void)
+{
+	return __rdtsc();
+}
+
+static double wall(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void fail(struct pipe *p, struct slot *s)
+{
+	p->errors++;
+	p->free[p->n_free++] = s;
+}
+
+/* rx + parse: frames from the pool into free slots. Returns the slots that parsed. */
+static unsigned take(struct pipe *p, struct slot **got, unsigned burst)
+{
+	uint64_t t0 = tsc(), t1;
+	unsigned i, k = 0, n = burst < p->n_free ? burst : p->n_free;
+
+	for (i = 0; i < n; i++) {
+		struct slot *s = got[i] = p->free[--p->n_free];
+		unsigned m = p->next++ % p->s->n_msgs;
+
+		memcpy(s->buf, p->s->msgs + (size_t)m * p->s->stride, p->s->len[m]);
+		s->rx.flags = OSC_RX_LOADTEST;
+		s->rx.plain = s->plain;
+		s->rx.plain_cap = sizeof(s->plain);
+		s->len = p->s->len[m];
+	}
+	t1 = tsc();
+	p->cyc[BN_RX] += t1 - t0;
+	for (i = 0; i < n; i++)
+		if (osc_rx_parse(&got[i]->rx, got[i]->buf, got[i]->len, true) == OSC_OK)
+			got[k++] = got[i];
+		else
+			fail(p, got[i]);
+	p->cyc[BN_PARSE] += tsc() - t1;
+	return k;
+}
+
+/* Bulk lookup in chunks of 64 (rte_hash's bulk limit), then the first matching candidate. */
+static void lookup_prepare(struct pipe *p, struct slot **s, unsigned n)
+{
+	struct dp_ctx_key key[64];
+	const struct dp_ctx_key *kp[64];
+	const struct dp_ctx_cands *c[64];
+	uint64_t t0 = tsc(), t1;
+
+	for (unsigned b = 0; b < n; b += 64) {
+		unsigned m = n - b < 64 ? n - b : 64;
+
+		for (unsigned i = 0; i < m; i++) {
+			dp_ctx_key_of(&key[i], &s[b + i]->rx.opt);
+			kp[i] = &key[i];
+		}
+		dp_ctx_lookup_bulk(p->s->table, kp, m, c);
+		for (unsigned i = 0; i < m; i++)
+			s[b + i]->cands = c[i];
+	}
+	t1 = tsc();
+	p->cyc[BN_LOOKUP] += t1 - t0;
+	for (unsigned i = 0; i < n; i++) {
+		const struct dp_ctx_cands *l = s[i]->cands;
+		struct osc_ctx *ctx = l && l->n ? l->c[0] : NULL;
+
+		if (!ctx || !osc_ctx_matches(ctx, &s[i]->rx.opt) ||
+		    osc_rx_prepare(&s[i]->rx, ctx, NULL) != OSC_OK) {
+			fail(p, s[i]);
+			continue;
+		}
+		s[i]->rx.op.user = s[i];
+		p->sub[p->n_sub++] = &s[i]->rx.op;
+	}
+	p->cyc[BN_PREPARE] += tsc() - t1;
+}
+
+/* The AEAD step: the engine keeps lanes full (flushes only when asked), OpenSSL does each op
+ * now. Returns the completed ops in p->done. */
+static unsigned aead(struct pipe *p, bool flush)
+{
+	uint64_t t0 = tsc();
+	unsigned nd = 0;
+
+	if (!p->e) {
+		for (unsigned i = 0; i < p->n_sub; i++) {
+			cry_aead_one_openssl(p->sub[i]);
+			p->done[nd++] = p->sub[i];
+		}
+	} else if (p->n_sub)
+		nd = cry_aead_submit(p->e, p->sub, p->n_sub, p->done);
+	else if (flush)
+		nd = cry_aead_flush(p->e, p->done);
+	p->n_sub = 0;
+	p->cyc[BN_AEAD] += tsc() - t0;
+	return nd;
+}
+
+/* Respond mode as dp_worker answers: ACK (piggybacked) 2.04/2.05, protected with the request's
+ * nonce, encrypted in place over the request. */
+static void protect(struct pipe *p, struct slot *s)
+{
+	struct osc_exchange ex;
+	struct osc_coap_msg m;
+	const struct osc_coap_msg *req = &s->rx.outer;
+	uint8_t code = s->out[1] == COAP_GET || s->out[1] == COAP_FETCH ? COAP_CONTENT : COAP_CHANGED;
+
+	osc_rx_exchange(&s->rx, &ex);
+	memset(&m, 0, offsetof(struct osc_coap_msg, opts));
+	m.type = req->type == COAP_CON ? COAP_ACK : COAP_NON;
+	m.mid = req->mid;
+	m.code = code;
+	m.tkl = req->tkl;
+	memcpy(s->token, req->token, req->tkl);
+	m.token = s->token;
+	if (osc_tx_prepare_response(&s->tx, s->rx.ctx, &ex, &m, s->buf, sizeof(s->buf), 0)) {
+		fail(p, s);
+		return;
+	}
+	s->tx.op.user = s;
+	p->sub[p->n_sub++] = &s->tx.op;
+}
+
+/* Post-process completions: verified requests finish and get their answer queued; encrypted
+ * answers are ready to transmit. */
+static void complete(struct pipe *p, unsigned nd)
+{
+	uint64_t t0 = tsc(), t1, t2;
+	unsigned nf = 0, i;
+
+	for (i = 0; i < nd; i++) {
+		struct slot *s = p->done[i]->user;
+
+		if (p->done[i]->dir != CRY_DECRYPT)
+			continue;
+		if (s->rx.op.status == CRY_OK && osc_rx_finish(&s->rx, s->out, sizeof(s->out)) > 0)
+			p->fin[nf++] = s;
+		else
+			fail(p, s);
+	}
+	t1 = tsc();
+	p->cyc[BN_FINISH] += t1 - t0;
+	for (i = 0; i < nf; i++)
+		protect(p, p->fin[i]);
+	t2 = tsc();
+	p->cyc[BN_PROTECT] += t2 - t1;
+	for (i = 0; i < nd; i++) {
+		struct slot *s = p->done[i]->user;
+
+		if (p->done[i]->dir == CRY_DECRYPT)
+			continue;
+		if (s->tx.op.status == CRY_OK)
+			p->ready++;
+		else
+			p->errors++;
+		p->free[p->n_free++] = s;
+	}
+	p->cyc[BN_TX] += tsc() - t2;
+}
+
+static void pump(struct pipe *p, bool idle)
+{
+	for (unsigned r = 0; r < ROUNDS; r++) {
+		unsigned nd = aead(p, idle);
+
+		if (!nd && !p->n_sub)
+			break;
+		complete(p, nd);
+		if (!idle && !p->n_sub)
+			break;
+	}
+}
+
+static void burst_once(struct pipe *p, unsigned burst)
+{
+	struct slot *got[BURST_MAX];
+	unsigned n = take(p, got, burst);
+
+	lookup_prepare(p, got, n);
+	pump(p, false);
+}
+
+static int pipe_init(struct pipe *p, const struct bn_set *s, bool openssl)
+{
+	memset(p, 0, sizeof(*p));
+	p->s = s;
+	p->e = openssl ? NULL : cry_engine_new();
+	p->slots = aligned_alloc(64, SLOTS * sizeof(*p->slots));
+	if ((!openssl && !p->e) || !p->slots)
+		return -1;
+	memset(p->slots, 0, SLOTS * sizeof(*p->slots));
+	for (unsigned i = 0; i < SLOTS; i++)
+		p->free[p->n_free++] = &p->slots[i];
+	return 0;
+}
+
+static void drain(struct pipe *p)
+{
+	for (unsigned r = 0; r < SLOTS && (p->n_sub || (p->e && cry_aead_inflight(p->e))); r++)
+		pump(p, true);
+}
+
+int bn_run_pipe(const struct bn_set *s, bool openssl, unsigned burst, double secs,
+		struct bn_result *r)
+{
+	static struct pipe p;
+	uint64_t c0;
+	double t0;
+
+	if (burst > BURST_MAX || pipe_init(&p, s, openssl))
+		return -1;
+	for (unsigned b = 0; b < 64; b++) /* warm: lanes, caches, windows */
+		burst_once(&p, burst);
+	drain(&p);
+	memset(p.cyc, 0, sizeof(p.cyc));
+	p.ready = p.errors = 0;
+	c0 = tsc();
+	t0 = wall();
+	do {
+		for (unsigned b = 0; b < 16; b++)
+			burst_once(&p, burst);
+	} while (wall() - t0 < secs);
+	drain(&p);
+	r->mps = (double)p.ready / (wall() - t0);
+	r->cyc = (double)(tsc() - c0) / (double)(p.ready ? p.ready : 1);
+	for (unsigned i = 0; i < BN_STAGES; i++)
+		r->stage[i] = (double)p.cyc[i] / (double)(p.ready ? p.ready : 1);
+	r->msgs = p.ready;
+	r->errors = p.errors;
+	cry_engine_free(p.e);
+	free(p.slots);
+	return 0;
+}

@@ -1,0 +1,302 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What oscore-bench prints and writes: the table, ratios from the same run, cycles per stage,
+ * memory per context, target verdicts; bench.csv, summary.json, and the sweeps as gnuplot PNGs.
+ */
+#include "bench/bn.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *const bn_mode_names[BN_MODES] = { "pipeline", "openssl_pipeline", "ccm_pair",
+					       "ccm_decrypt", "ccm_one_key" };
+
+static double ratio(double a, double b)
+{
+	return b > 0 ? a / b : 0;
+}
+
+static double mps(const struct bn_row *r, enum bn_mode m)
+{
+	return r && r->has[m] ? r->r[m].mps : 0;
+}
+
+static FILE *open_in(const char *dir, const char *name)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return fopen(path, "w");
+}
+
+static void print_table(const struct bn_summary *s)
+{
+	printf("\n%-9s %8s %5s %5s", "sweep", "contexts", "bytes", "burst");
+	for (int m = 0; m < BN_MODES; m++)
+		printf(" %16s", bn_mode_names[m]);
+	printf("   (messages/s; a message = request verified + answer protected)\n");
+	for (unsigned i = 0; i < s->n_rows; i++) {
+		const struct bn_row *r = &s->rows[i];
+
+		printf("%-9s %8lu %5u %5u", r->sweep, r->n_ctx, r->payload, r->burst);
+		for (int m = 0; m < BN_MODES; m++)
+			if (r->has[m])
+				printf(" %16.0f", r->r[m].mps);
+			else
+				printf(" %16s", "-");
+		printf("\n");
+	}
+}
+
+static void print_stages(const struct bn_row *h)
+{
+	printf("\ncycles per message per stage (%lu contexts, %u B, burst %u):\n", h->n_ctx,
+	       h->payload, h->burst);
+	printf("  %-17s", "");
+	for (int k = 0; k < BN_STAGES; k++)
+		printf(" %8s", bn_stage_names[k]);
+	printf(" %8s\n", "total");
+	for (int m = BN_PIPE_ASYNC; m <= BN_PIPE_OPENSSL; m++) {
+		printf("  %-17s", bn_mode_names[m]);
+		for (int k = 0; k < BN_STAGES; k++)
+			printf(" %8.0f", h->r[m].stage[k]);
+		printf(" %8.0f\n", h->r[m].cyc);
+	}
+}
+
+struct verdicts {
+	double pipe_ccm, pipe_ccm_dec, pipe_ossl, ctx, workers;
+};
+
+static struct verdicts verdicts_of(const struct bn_summary *s)
+{
+	struct verdicts v = {
+		.pipe_ccm = ratio(mps(s->head, BN_PIPE_ASYNC), mps(s->head, BN_CCM_PAIR)),
+		.pipe_ccm_dec = ratio(mps(s->head, BN_PIPE_ASYNC), mps(s->head, BN_CCM_DECRYPT)),
+		.pipe_ossl = ratio(mps(s->head, BN_PIPE_ASYNC), mps(s->head, BN_PIPE_OPENSSL)),
+		.workers = s->e2e.ran ? ratio(s->e2e.mps[1], s->e2e.mps[0]) : 0,
+	};
+	const struct bn_row *small = NULL;
+
+	for (unsigned i = 0; i < s->n_rows; i++)
+		if (!strcmp(s->rows[i].sweep, "contexts") && !small)
+			small = &s->rows[i];
+	v.ctx = ratio(mps(s->big, BN_PIPE_ASYNC), mps(small, BN_PIPE_ASYNC));
+	return v;
+}
+
+static void print_verdicts(const struct bn_summary *s, const struct verdicts *v)
+{
+	const char *ok[2] = { "MISSED", "met" };
+
+	printf("\nratios (same run):\n");
+	printf("  pipeline / raw CCM (same AEAD work: decrypt+answer) %6.3f  target >= 0.5   %s\n",
+	       v->pipe_ccm, ok[v->pipe_ccm >= 0.5]);
+	printf("  pipeline / raw CCM decrypt only                     %6.3f  (stricter)\n",
+	       v->pipe_ccm_dec);
+	printf("  pipeline / OpenSSL one-message pipeline             %6.2f  target >= 5     %s\n",
+	       v->pipe_ossl, ok[v->pipe_ossl >= 5]);
+	printf("  %lu / 1000 contexts (pipeline)                 %6.3f  target >= 0.85  %s%s\n",
+	       s->big ? s->big->n_ctx : 0, v->ctx, ok[v->ctx >= 0.85],
+	       s->big && s->big->n_ctx < 1000000 ? " (not at 1M: --quick)" : "");
+	printf("  bytes per context: %.0f (sizeof(struct osc_ctx) %zu + hash, lists %.0f)  "
+	       "target <= 256  %s; at 1M: %.0f MB\n", s->table_bytes_per_ctx, s->sizeof_ctx,
+	       s->table_bytes_per_ctx - (double)s->sizeof_ctx, ok[s->table_bytes_per_ctx <= 256],
+	       s->table_bytes_per_ctx * 1e6 / 1048576.0);
+	if (s->e2e.ran)
+		printf("  e2e: 1 worker %.0f/s, 2 workers %.0f/s: 2/1 = %.2f  target >= 1.7 %s "
+		       "(2 cores shared with the main lcore and other jobs)\n", s->e2e.mps[0],
+		       s->e2e.mps[1], v->workers, ok[v->workers >= 1.7]);
+	else
+		printf("  e2e: skipped (%s)\n", s->e2e.why);
+}
+
+static void write_csv(const struct bn_summary *s, FILE *f)
+{
+	fprintf(f, "sweep,contexts,payload,burst,mode,msgs_per_s,cycles_per_msg,errors");
+	for (int k = 0; k < BN_STAGES; k++)
+		fprintf(f, ",cyc_%s", bn_stage_names[k]);
+	fprintf(f, "\n");
+	for (unsigned i = 0; i < s->n_rows; i++)
+		for (int m = 0; m < BN_MODES; m++) {
+			const struct bn_row *r = &s->rows[i];
+
+			if (!r->has[m])
+				continue;
+			fprintf(f, "%s,%lu,%u,%u,%s,%.0f,%.1f,%lu", r->sweep, r->n_ctx, r->payload,
+				r->burst, bn_mode_names[m], r->r[m].mps, r->r[m].cyc, r->r[m].errors);
+			for (int k = 0; k < BN_STAGES; k++)
+				fprintf(f, ",%.1f", r->r[m].stage[k]);
+			fprintf(f, "\n");
+		}
+}
+
+static void json_row(FILE *f, const struct bn_row *r, bool comma)
+{
+	fprintf(f, "    {\"contexts\": %lu, \"payload\": %u, \"burst\": %u", r->n_ctx, r->payload,
+		r->burst);
+	for (int m = 0; m < BN_MODES; m++)
+		if (r->has[m])
+			fprintf(f, ", \"%s_mps\": %.0f", bn_mode_names[m], r->r[m].mps);
+	fprintf(f, "}%s\n", comma ? "," : "");
+}
+
+static void json_sweep(FILE *f, const struct bn_summary *s, const char *name, bool comma)
+{
+	unsigned last = 0;
+
+	for (unsigned i = 0; i < s->n_rows; i++)
+		if (!strcmp(s->rows[i].sweep, name))
+			last = i;
+	fprintf(f, "  \"%s\": [\n", name);
+	for (unsigned i = 0; i < s->n_rows; i++)
+		if (!strcmp(s->rows[i].sweep, name))
+			json_row(f, &s->rows[i], i != last);
+	fprintf(f, "  ]%s\n", comma ? "," : "");
+}
+
+static void json_stages(FILE *f, const struct bn_result *r, bool comma)
+{
+	fputc('{', f);
+	for (int k = 0; k < BN_STAGES; k++)
+		fprintf(f, "\"%s\": %.1f, ", bn_stage_names[k], r->stage[k]);
+	fprintf(f, "\"total\": %.1f}%s\n", r->cyc, comma ? "," : "");
+}
+
+static void json_target(FILE *f, const char *name, double v, double t, bool atmost, bool known,
+			bool comma)
+{
+	fprintf(f, "    \"%s\": {\"value\": %.3f, \"target\": %g, \"met\": %s}%s\n", name, v, t,
+		!known ? "null" : (atmost ? v <= t : v >= t) ? "true" : "false", comma ? "," : "");
+}
+
+static void write_json(const struct bn_summary *s, const struct verdicts *v, FILE *f)
+{
+	const struct bn_row *h = s->head;
+
+	fprintf(f, "{\n \"cpu\": \"%s\", \"ipsec_mb_arch\": \"%s\", \"quick\": %s, "
+		   "\"secs_per_measurement\": %.3f,\n", s->cpu, s->arch, s->quick ? "true" : "false",
+		s->secs);
+	fprintf(f, " \"headline\": {\"contexts\": %lu, \"payload\": %u, \"burst\": %u",
+		h->n_ctx, h->payload, h->burst);
+	for (int m = 0; m < BN_MODES; m++)
+		fprintf(f, ", \"%s_mps\": %.0f", bn_mode_names[m], h->r[m].mps);
+	fprintf(f, ", \"pipeline_errors\": %lu},\n", h->r[BN_PIPE_ASYNC].errors +
+		h->r[BN_PIPE_OPENSSL].errors);
+	fprintf(f, " \"ratios\": {\"pipeline_over_ccm\": %.3f, \"pipeline_over_ccm_decrypt\": %.3f, "
+		   "\"pipeline_over_openssl\": %.3f, \"contexts_large_over_1k\": %.3f, "
+		   "\"contexts_large\": %lu, \"workers_2_over_1\": %.3f},\n", v->pipe_ccm,
+		v->pipe_ccm_dec, v->pipe_ossl, v->ctx, s->big ? s->big->n_ctx : 0, v->workers);
+	fprintf(f, " \"cycles_per_msg_stage\": {\"pipeline\": ");
+	json_stages(f, &h->r[BN_PIPE_ASYNC], true);
+	fprintf(f, "   \"openssl_pipeline\": ");
+	json_stages(f, &h->r[BN_PIPE_OPENSSL], false);
+	fprintf(f, " },\n \"memory\": {\"sizeof_osc_ctx\": %zu, \"table_bytes_per_ctx\": %.1f, "
+		   "\"hash_and_lists_bytes_per_ctx\": %.1f, \"table_mb_at_1m\": %.1f, "
+		   "\"measured_contexts\": %lu, \"derive_us_per_ctx\": %.2f},\n", s->sizeof_ctx,
+		s->table_bytes_per_ctx, s->table_bytes_per_ctx - (double)s->sizeof_ctx,
+		s->table_bytes_per_ctx * 1e6 / 1048576.0, s->big ? s->big->n_ctx : 0,
+		s->derive_us_per_ctx);
+	fprintf(f, " \"e2e\": {\"ran\": %s, \"why\": \"%s\", \"workers_1_mps\": %.0f, "
+		   "\"workers_2_mps\": %.0f},\n", s->e2e.ran ? "true" : "false", s->e2e.why,
+		s->e2e.mps[0], s->e2e.mps[1]);
+	fprintf(f, " \"targets\": {\n");
+	json_target(f, "pipeline_over_ccm", v->pipe_ccm, 0.5, false, true, true);
+	json_target(f, "pipeline_over_openssl", v->pipe_ossl, 5, false, true, true);
+	json_target(f, "contexts_1m_over_1k", v->ctx, 0.85, false, true, true);
+	json_target(f, "bytes_per_context", s->table_bytes_per_ctx, 256, true, true, true);
+	json_target(f, "workers_2_over_1", v->workers, 1.7, false, s->e2e.ran, false);
+	fprintf(f, " },\n \"sweeps\": {\n");
+	json_sweep(f, s, "contexts", true);
+	json_sweep(f, s, "payload", true);
+	json_sweep(f, s, "burst", false);
+	fprintf(f, " }\n}\n");
+}
+
+/* One data file per sweep: x and messages/s per mode (0 where not measured). */
+static void write_dat(const struct bn_summary *s, const char *dir, const char *name)
+{
+	char file[64];
+	FILE *f;
+
+	snprintf(file, sizeof(file), "sweep_%s.dat", name);
+	if ((f = open_in(dir, file)) == NULL)
+		return;
+	fprintf(f, "# x pipeline openssl_pipeline ccm_pair ccm_decrypt ccm_one_key\n");
+	for (unsigned i = 0; i < s->n_rows; i++) {
+		const struct bn_row *r = &s->rows[i];
+
+		if (strcmp(r->sweep, name))
+			continue;
+		fprintf(f, "%lu", !strcmp(name, "contexts") ? r->n_ctx :
+			!strcmp(name, "payload") ? r->payload : r->burst);
+		for (int m = 0; m < BN_MODES; m++)
+			fprintf(f, " %.0f", mps(r, (enum bn_mode)m));
+		fprintf(f, "\n");
+	}
+	fclose(f);
+}
+
+static void write_plot_script(FILE *f, const char *cpu)
+{
+	static const char *const sw[3][3] = {
+		{ "contexts", "contexts in the table (log)", "set logscale x" },
+		{ "payload", "request payload, bytes (log)", "set logscale x 2" },
+		{ "burst", "burst size (log)", "set logscale x 2" },
+	};
+
+	for (int i = 0; i < 3; i++) {
+		fprintf(f, "set terminal pngcairo noenhanced size 720,420 font 'sans,10'\n"
+			   "set output 'sweep_%s.png'\nset title 'oscore-bench: %s sweep (%s)'\n"
+			   "set xlabel '%s'\nset ylabel 'messages/s (request verified + answer "
+			   "protected)'\nunset logscale\n%s\nset logscale y\nset key outside "
+			   "bottom center horizontal\nset grid\nset datafile missing '0'\n",
+			sw[i][0], sw[i][0], cpu, sw[i][1], sw[i][2]);
+		fprintf(f, "plot 'sweep_%s.dat' u 1:4 w lp t 'raw CCM (same AEAD ops)', "
+			   "'' u 1:5 w lp t 'raw CCM decrypt only', '' u 1:2 w lp lw 2 t 'pipeline', "
+			   "'' u 1:3 w lp t 'pipeline, OpenSSL one at a time'\n", sw[i][0]);
+	}
+}
+
+static void plots(const struct bn_summary *s, const char *dir)
+{
+	char cmd[4200];
+	FILE *f = open_in(dir, "plots.gp");
+
+	write_dat(s, dir, "contexts");
+	write_dat(s, dir, "payload");
+	write_dat(s, dir, "burst");
+	if (!f)
+		return;
+	write_plot_script(f, s->cpu);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && gnuplot plots.gp 2>gnuplot.log", dir);
+	if (system(cmd))
+		printf("plots: gnuplot failed or missing (see %s/gnuplot.log); data in sweep_*.dat\n",
+		       dir);
+	else
+		printf("plots: %s/sweep_{contexts,payload,burst}.png\n", dir);
+}
+
+int bn_report(const struct bn_summary *s, const char *dir)
+{
+	struct verdicts v = verdicts_of(s);
+	FILE *csv = open_in(dir, "bench.csv"), *js = open_in(dir, "summary.json");
+	int rc = 0;
+
+	print_table(s);
+	print_stages(s->head);
+	print_verdicts(s, &v);
+	if (!csv || !js)
+		rc = -1;
+	if (csv) {
+		write_csv(s, csv);
+		rc |= fclose(csv) ? -1 : 0;
+	}
+	if (js) {
+		write_json(s, &v, js);
+		rc |= fclose(js) ? -1 : 0;
+	}
+	plots(s, dir);
+	return rc;
+}

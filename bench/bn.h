@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * oscore-bench: measurements side by side on the same message shapes (issue 4).
+ *   bn_set    a context population in the gateway's table (dataplane/dp_ctx_table.c over rte_hash)
+ *             and a pool of protected requests spread over it, with what the table cost
+ *   bn_pipe   the gateway's per-burst pipeline on in-memory buffers, with the async IPsec-MB
+ *             engine or one-message OpenSSL EVP, and the raw CCM stream of the same AEAD ops
+ *   bn_e2e    oscore-gw end to end (net_pcap infinite_rx), 1 and 2 workers
+ *   bn_report CSV, JSON summary and gnuplot plots
+ */
+#ifndef BN_H
+#define BN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct dp_ctx_table;
+
+/* Pipeline stages timed with rdtsc around each stage over a burst. */
+enum bn_stage {
+	BN_RX,        /* copy the frame in: stands for the NIC writing the mbuf */
+	BN_PARSE,     /* CoAP header, options, OSCORE option */
+	BN_LOOKUP,    /* hash key and rte_hash bulk lookup */
+	BN_PREPARE,   /* candidate match, replay check, nonce and AAD */
+	BN_AEAD,      /* the engine (or OpenSSL): decrypt + verify, and the answer's encrypt */
+	BN_FINISH,    /* tag verdict, replay commit, inner decode and rebuild */
+	BN_PROTECT,   /* answer header and osc_tx_prepare_response */
+	BN_TX,        /* answer ready to transmit */
+	BN_STAGES
+};
+
+extern const char *const bn_stage_names[BN_STAGES];
+
+struct bn_set {
+	struct dp_ctx_table *table;
+	unsigned long n_ctx;
+	uint64_t seed;           /* of the population */
+	unsigned payload;        /* inner payload bytes of each request */
+	uint8_t *msgs;           /* n_msgs protected requests, stride bytes apart */
+	uint32_t *len;
+	unsigned n_msgs;
+	size_t stride;
+	double heap_bytes;       /* rte_malloc bytes the table took */
+	double derive_secs;      /* wall time to derive and index the contexts */
+};
+
+/* Contexts n_ctx of seed into a new table (EAL must be up); NULL with a reason printed. */
+struct bn_set *bn_set_new(unsigned long n_ctx, uint64_t seed);
+
+/* (Re)make the pool: n_msgs requests of payload bytes from devices drawn uniformly (by seed),
+ * each with its own Partial IV. 0 or -1. */
+int bn_set_messages(struct bn_set *s, unsigned n_msgs, unsigned payload, uint64_t seed);
+
+void bn_set_free(struct bn_set *s);
+
+enum bn_mode { BN_PIPE_ASYNC, BN_PIPE_OPENSSL, BN_CCM_PAIR, BN_CCM_DECRYPT, BN_CCM_ONE_KEY,
+	       BN_MODES };
+
+extern const char *const bn_mode_names[BN_MODES];
+
+struct bn_result {
+	double mps;                    /* messages (answers ready) per second */
+	double cyc;                    /* TSC cycles per message */
+	double stage[BN_STAGES];       /* cycles per message per stage (pipelines only) */
+	unsigned long msgs;
+	unsigned long errors;          /* messages that failed (must be 0) */
+};
+
+/* Run mode over s's pool with bursts of burst for about secs. */
+int bn_run(const struct bn_set *s, enum bn_mode mode, unsigned burst, double secs,
+	   struct bn_result *r);
+
+/* TSC frequency estimate (Hz). */
+double bn_tsc_hz(void);
+
+struct bn_e2e {
+	bool ran;
+	char why[160];                 /* when not ran */
+	double mps[2];                 /* protected answers per second, 1 and 2 workers */
+};
+
+/* oscore-gw at gw_path end to end, capture in dir; secs per run. */
+void bn_e2e_run(const char *gw_path, const char *dir, double secs, struct bn_e2e *out);
+
+/* One measured point of a sweep. */
+struct bn_row {
+	const char *sweep;             /* "contexts", "payload", "burst" */
+	unsigned long n_ctx;
+	unsigned payload, burst;
+	struct bn_result r[BN_MODES];
+	bool has[BN_MODES];
+};
+
+struct bn_summary {
+	const char *cpu, *arch;
+	bool quick;
+	double secs;
+	struct bn_row rows[64];
+	unsigned n_rows;
+	const struct bn_row *head;     /* 1k contexts, 64-byte payload, burst 32 */
+	const struct bn_row *big;      /* the largest population */
+	size_t sizeof_ctx;
+	double table_bytes_per_ctx;    /* rte_malloc bytes of the table / contexts, largest run */
+	double derive_us_per_ctx;
+	struct bn_e2e e2e;
+};
+
+/* Print the table, ratios, stages, memory and verdicts; write DIR/bench.csv, DIR/summary.json,
+ * DIR/sweep_*.dat and, if gnuplot runs, DIR/sweep_*.png. Returns 0 or -1. */
+int bn_report(const struct bn_summary *s, const char *dir);
+
+int bn_run_pipe(const struct bn_set *s, bool openssl, unsigned burst, double secs,
+		struct bn_result *r);
+int bn_run_ccm(const struct bn_set *s, enum bn_mode mode, unsigned burst, double secs,
+	       struct bn_result *r);
+
+#endif
