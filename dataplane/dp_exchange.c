@@ -73,6 +73,25 @@ struct dp_xchg *dp_xchg_find(struct dp_xchg_table *t, const uint8_t *tok, unsign
 	return &t->e[idx];
 }
 
+struct dp_xchg *dp_xchg_find_observation(struct dp_xchg_table *t, const struct osc_ctx *ctx,
+					 const uint8_t *tok, unsigned tkl,
+					 uint8_t gw_tok[DP_XCHG_TOKEN_LEN])
+{
+	uint32_t i;
+
+	for (i = 0; i < t->n; i++) {
+		struct dp_xchg *e = &t->e[i];
+
+		if (e->state != DP_XCHG_OBSERVING || e->ctx != ctx || e->dev_tkl != tkl ||
+		    memcmp(e->dev_token, tok, tkl))
+			continue;
+		memcpy(gw_tok, &i, 4);
+		memcpy(gw_tok + 4, &e->nonce32, 4);
+		return e;
+	}
+	return NULL;
+}
+
 void dp_xchg_release(struct dp_xchg_table *t, struct dp_xchg *e)
 {
 	if (e->state == DP_XCHG_FREE)

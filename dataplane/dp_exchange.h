@@ -43,6 +43,15 @@ struct dp_xchg *dp_xchg_alloc(struct dp_xchg_table *t, uint8_t tok[DP_XCHG_TOKEN
 /* The live entry a token names, or NULL (unknown, stale or wrong length). */
 struct dp_xchg *dp_xchg_find(struct dp_xchg_table *t, const uint8_t *tok, unsigned tkl);
 
+/*
+ * The observation that device token tok (tkl bytes) registered under ctx, its gateway token
+ * written to gw_tok; NULL if none. A linear scan: only for the rare deregistration (RFC 7641
+ * §3.6), which must reach the upstream with the registration's token.
+ */
+struct dp_xchg *dp_xchg_find_observation(struct dp_xchg_table *t, const struct osc_ctx *ctx,
+					 const uint8_t *tok, unsigned tkl,
+					 uint8_t gw_tok[DP_XCHG_TOKEN_LEN]);
+
 /* Return e to the free list. */
 void dp_xchg_release(struct dp_xchg_table *t, struct dp_xchg *e);
 

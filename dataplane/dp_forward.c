@@ -131,6 +131,27 @@ static void strip_proxy_options(struct osc_coap_msg *m)
 	m->n_opts = (uint8_t)k;
 }
 
+/* RFC 7641 §3.6: a GET with Observe 1 and the registration's token cancels it. The device's
+ * token maps to the gateway's, so the cancellation reuses the observation's exchange (and token)
+ * instead of a fresh one the upstream would not recognise. */
+static struct dp_xchg *deregistration(struct dp_fwd *f, const struct osc_coap_msg *req,
+				      const struct osc_rx *rx, uint8_t tok[DP_XCHG_TOKEN_LEN])
+{
+	const struct osc_coap_opt *o = osc_coap_find(req, COAP_OPT_OBSERVE, NULL);
+	struct dp_xchg *x;
+	uint32_t v;
+
+	if (!o || osc_coap_uint_decode(o->val, o->len, &v) || v != 1)
+		return NULL;
+	x = dp_xchg_find_observation(f->xt, rx->ctx, req->token, req->tkl, tok);
+	if (x) {
+		x->state = DP_XCHG_WAITING;
+		x->notifications = 0; /* the answer binds to the cancelling request (§8.3) */
+		f->st->ctr[DP_FWD_OBSERVE_CANCELLED]++;
+	}
+	return x;
+}
+
 uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl,
 		       const struct osc_rx *rx, const uint8_t *plain, unsigned len, uint64_t now)
 {
@@ -143,7 +164,9 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
 		f->st->ctr[DP_FWD_REQ_UNFIT]++;
 		return COAP_INTERNAL_ERROR;
 	}
-	x = dp_xchg_alloc(f->xt, tok);
+	x = deregistration(f, &req, rx, tok);
+	if (!x)
+		x = dp_xchg_alloc(f->xt, tok);
 	if (!x) {
 		f->st->ctr[DP_FWD_TABLE_FULL]++;
 		return COAP_SERVICE_UNAVAILABLE;

@@ -34,6 +34,7 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_FWD_REQ_UNFIT] = "fwd_request_unfit",
 	[DP_FWD_ANSWER_UNFIT] = "fwd_answer_unfit",
 	[DP_FWD_OBSERVE_EXPIRED] = "fwd_observe_expired",
+	[DP_FWD_OBSERVE_CANCELLED] = "fwd_observe_cancelled",
 	[DP_FWD_UP_UNKNOWN] = "fwd_up_unknown_token",
 	[DP_FWD_UP_EMPTY_ACK] = "fwd_up_empty_ack",
 	[DP_FWD_UP_RST] = "fwd_up_rst",

@@ -2,13 +2,15 @@
 /*
  * A small OSCORE client over UDP sockets for the live test of oscore-gw (it plays the device).
  *   osc_client --contexts FILE [--index I] [--method GET|POST|PUT|DELETE|FETCH] [--payload S]
- *              [--count N] [--observe N] [--timeout SEC] [--expect X.YY] [--non] ADDR:PORT PATH
+ *              [--count N] [--observe N [--cancel]] [--timeout SEC] [--expect X.YY] [--non]
+ *              ADDR:PORT PATH
  * FILE is the gateway's configuration (inline "contexts") or a contexts array; context I is used
  * with sender and recipient swapped, since the gateway's recipient is this client. Each decrypted
  * answer is printed as "answer N: CODE TYPE piv=P payload=..."; with --observe N the request
  * registers (RFC 7641) and N notifications after the first answer must verify, each with a Partial
- * IV above the last (RFC 8613 §7.4.1, §8.4.2). Exits 0 only if every answer verified and had
- * the expected code class (2.xx unless --expect).
+ * IV above the last (RFC 8613 §7.4.1, §8.4.2); --cancel then deregisters with the same token
+ * (Observe 1, RFC 7641 §3.6). Exits 0 only if every answer verified and had the expected code
+ * (class 2.xx unless --expect).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,7 +33,7 @@ struct opts {
 	unsigned index, count, observe;
 	double timeout;
 	uint8_t method, expect;
-	bool expect_set, non;
+	bool expect_set, non, cancel;
 };
 
 struct client {
@@ -150,16 +152,19 @@ static int open_target(struct client *cl)
 	return connect(cl->fd, (struct sockaddr *)&ss, v6 ? sizeof(*s6) : sizeof(*s4));
 }
 
-/* The plain request: Uri-Path segments of PATH, Observe 0 when observing, the payload. */
-static int plain_request(struct client *cl, uint8_t *out, size_t cap, uint8_t tok[4])
+/* The plain request: Observe (0 registers, 1 cancels, -1 none), Uri-Path segments of PATH, the
+ * payload. */
+static int plain_request(struct client *cl, uint8_t *out, size_t cap, const uint8_t *tok,
+			 int observe)
 {
 	struct osc_coap_msg m = { .type = cl->o.non ? COAP_NON : COAP_CON, .code = cl->o.method,
 				  .mid = cl->mid++, .tkl = 4, .token = tok };
-	static const uint8_t zero[1];
+	static const uint8_t one[1] = { 1 };
 	const char *p = cl->o.path;
 
-	if (cl->o.observe)
-		m.opts[m.n_opts++] = (struct osc_coap_opt){ .num = COAP_OPT_OBSERVE, .val = zero };
+	if (observe >= 0)
+		m.opts[m.n_opts++] = (struct osc_coap_opt){ .num = COAP_OPT_OBSERVE, .val = one,
+							    .len = (uint16_t)observe };
 	while (*p) {
 		const char *end;
 
@@ -256,13 +261,13 @@ static int take_answer(struct client *cl, const uint8_t *buf, size_t len, const 
 /* The code is what was expected; a notification carries Observe and a fresh, higher Partial
  * IV (§8.3.1: every notification after the first; §7.4.1: the client keeps the highest). */
 static bool answer_ok(const struct client *cl, const struct answer *a, unsigned i,
-		      uint64_t *last)
+		      uint64_t *last, bool observing)
 {
 	bool code_ok = cl->o.expect_set ? a->code == cl->o.expect : a->code >> 5 == 2;
 
 	if (!code_ok)
 		return printf("FAIL: unexpected code %u.%02u\n", a->code >> 5, a->code & 31), false;
-	if (!cl->o.observe)
+	if (!observing)
 		return true;
 	if (!a->observe)
 		return printf("FAIL: answer %u carries no Observe\n", i), false;
@@ -275,19 +280,18 @@ static bool answer_ok(const struct client *cl, const struct answer *a, unsigned 
 	return true;
 }
 
-static int one_request(struct client *cl)
+/* Send one request with token tok and Observe observe; take want answers before the timeout. */
+static int exchange(struct client *cl, const uint8_t *tok, int observe, unsigned want)
 {
-	uint8_t tok[4], plain[1200], out[1400], buf[2048];
-	unsigned got = 0, want = 1 + cl->o.observe;
+	uint8_t plain[1200], out[1400], buf[2048];
+	unsigned got = 0;
 	uint64_t last = UINT64_MAX;
-	double deadline = mono() + cl->o.timeout;
+	double start = mono(), deadline = start + cl->o.timeout;
 	struct osc_exchange ex;
 	struct answer a;
 	int len;
 
-	cl->token++;
-	memcpy(tok, &cl->token, 4);
-	len = plain_request(cl, plain, sizeof(plain), tok);
+	len = plain_request(cl, plain, sizeof(plain), tok, observe);
 	if (len > 0)
 		len = osc_protect_request(cl->e, cl->c, plain, (size_t)len, out, sizeof(out), 0, &ex);
 	if (len <= 0 || send(cl->fd, out, (size_t)len, 0) != len)
@@ -299,11 +303,28 @@ static int one_request(struct client *cl)
 		if (n < 0)
 			return printf("FAIL: %u of %u answers before the timeout\n", got, want), -1;
 		rc = take_answer(cl, buf, (size_t)n, tok, &ex, got, &a);
-		if (rc < 0 || (rc > 0 && !answer_ok(cl, &a, got, &last)))
+		if (rc < 0 || (rc > 0 && !answer_ok(cl, &a, got, &last, observe == 0)))
 			return -1;
+		if (rc > 0 && !got)
+			printf("first answer after %.0f ms\n", (mono() - start) * 1000);
 		got += (unsigned)rc;
 	}
 	return 0;
+}
+
+/* A request (an observation with --observe; cancelled with its token after, with --cancel). */
+static int one_request(struct client *cl)
+{
+	uint8_t tok[4];
+
+	cl->token++;
+	memcpy(tok, &cl->token, 4);
+	if (exchange(cl, tok, cl->o.observe ? 0 : -1, 1 + cl->o.observe))
+		return -1;
+	if (!cl->o.observe || !cl->o.cancel)
+		return 0;
+	printf("cancelling the observation\n");
+	return exchange(cl, tok, 1, 1);
 }
 
 static uint8_t method_of(const char *s)
@@ -324,7 +345,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "method", required_argument, NULL, 'm' }, { "payload", required_argument, NULL, 'p' },
 		{ "count", required_argument, NULL, 'n' }, { "observe", required_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 't' }, { "expect", required_argument, NULL, 'e' },
-		{ "non", no_argument, NULL, 'N' }, { NULL, 0, NULL, 0 },
+		{ "non", no_argument, NULL, 'N' }, { "cancel", no_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
 	};
 	unsigned c, d;
 	int ch;
@@ -340,6 +362,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'o': o->observe = (unsigned)atoi(optarg); break;
 		case 't': o->timeout = atof(optarg); break;
 		case 'N': o->non = true; break;
+		case 'C': o->cancel = true; break;
 		case 'e':
 			if (sscanf(optarg, "%u.%u", &c, &d) != 2 || c > 7 || d > 31)
 				return -1;
@@ -365,7 +388,7 @@ int main(int argc, char **argv)
 	if (parse_opts(argc, argv, &cl.o)) {
 		fprintf(stderr, "usage: osc_client --contexts FILE [--index I] [--method M] "
 				"[--payload S] [--count N] [--observe N] [--timeout SEC] "
-				"[--expect X.YY] [--non] ADDR:PORT PATH\n");
+				"[--expect X.YY] [--non] [--cancel] ADDR:PORT PATH\n");
 		return 2;
 	}
 	if (load_ctx(&cl))
