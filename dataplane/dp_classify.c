@@ -2,7 +2,8 @@
 /*
  * Classification: Ethernet, IPv4 (RFC 791) or IPv6 (RFC 8200, UDP as first next header), UDP to
  * the served port. ARP requests (RFC 826) and ICMP echo requests (RFC 792) for the gateway's
- * IPv4 address are answered in place. Every other frame is dropped under its own counter.
+ * IPv4 address are answered in place, ICMPv6 in dp_icmp6.c; ARP replies to us go to the
+ * neighbour table. Every other frame is dropped under its own counter.
  */
 #include "dataplane/dp_classify.h"
 
@@ -12,6 +13,8 @@
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_udp.h>
+
+#include "dataplane/dp_icmp6.h"
 
 static enum dp_verdict drop(struct dp_stats *st, enum dp_ctr why)
 {
@@ -34,6 +37,9 @@ static enum dp_verdict arp(struct rte_mbuf *m, const struct dp_addrs *a, struct 
 
 	if (m->data_len < sizeof(*e) + sizeof(*h))
 		return drop(st, DP_DROP_RUNT);
+	if (a->has_ipv4 && h->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REPLY) &&
+	    d->arp_tip == a->ipv4)
+		return DP_NEIGH; /* the answer to our request (dp_neigh.c) */
 	if (!a->has_ipv4 || h->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) ||
 	    h->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) || d->arp_tip != a->ipv4)
 		return drop(st, DP_DROP_ARP);
@@ -125,6 +131,10 @@ static enum dp_verdict ipv6(struct rte_mbuf *m, struct dp_flow *f, const struct 
 	plen = rte_be_to_cpu_16(ip->payload_len);
 	if ((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6 || plen > room - sizeof(*ip))
 		return drop(st, DP_DROP_IP_BAD);
+	if (ip->proto == IPPROTO_ICMPV6) { /* before the address check: ND goes to multicast */
+		f->l4_off = (uint16_t)(f->l3_off + sizeof(*ip));
+		return dp_icmp6_input(m, f, a, st);
+	}
 	if (!a->has_ipv6 || memcmp(ip->dst_addr, a->ipv6, 16))
 		return drop(st, DP_DROP_IP_NOT_OURS);
 	if (ip->proto == IPPROTO_FRAGMENT)

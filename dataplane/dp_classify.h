@@ -33,6 +33,7 @@ enum dp_verdict {
 	DP_COAP,    /* UDP to our port: f describes it */
 	DP_ANSWER,  /* ARP request or ICMP echo for us: the frame was turned into the reply */
 	DP_DROP,    /* counted in st under its reason; the caller frees it */
+	DP_NEIGH,   /* ARP reply or neighbour advertisement to us: for the neighbour table */
 };
 
 /* Classify m (one contiguous segment) against a; count drops and local answers in st. */

@@ -7,7 +7,8 @@
  *     "ipv4": "10.0.0.1",        gateway addresses (at least one); packets to others are dropped
  *     "ipv6": "fd00::1",
  *     "udp_port": 5683,          served UDP port (default 5683, RFC 7252 §6.1)
- *     "mode": "respond",         the only mode so far: answer every verified request itself
+ *     "mode": "respond",         answer every verified request itself (default), or
+ *             "forward",         reverse proxy: send the plain request to the upstream (below)
  *     "burst": 32,               rx burst size, 1..64 (default 32)
  *     "replay_window": 32,       default window for contexts (RFC 8613 §3.2.2), 1..192
  *     "mbufs": 16383,            mempool size; net_pcap infinite_rx needs one per frame
@@ -15,6 +16,15 @@
  *     "error_burst": 100,        depth of that token bucket
  *     "contexts": [ ... ]        or "contexts_file": "path" (a JSON array; relative to this file)
  *   }
+ *
+ * Forward mode only (dp_config_fwd.c):
+ *     "upstream": "10.0.1.2:5683"   the CoAP service, or "[fd00:1::2]:5683"; the gateway sends
+ *                                   from its own address of that family and udp_port
+ *     "upstream_port": "1"          DPDK port towards it (default: the client port)
+ *     "neighbours": [{"ip": "10.0.1.2", "mac": "02:00:00:00:01:02"}]   static; others by ARP/NS
+ *     "upstream_timeout_ms": 1500   no answer by then: protected 5.04 to the device
+ *     "observe_timeout_ms": 300000  an observation without notification for this long is dropped
+ *     "exchanges": 4096             exchange table entries per worker (full: protected 5.03)
  *
  * A context uses libcoap's keywords (hex strings; the gateway is the server, so sender_id is its
  * own ID and recipient_id the device's, which the device sends as kid):
@@ -260,10 +270,20 @@ static int get_port(struct where *w, json_t *v, char *out)
 
 static int get_mode(struct where *w, json_t *v, enum dp_mode *m)
 {
-	if (!json_is_string(v) || strcmp(json_string_value(v), "respond"))
-		return bad(w, "only \"respond\" is implemented");
-	*m = DP_MODE_RESPOND;
+	const char *s = json_string_value(v);
+
+	if (!s || (strcmp(s, "respond") && strcmp(s, "forward")))
+		return bad(w, "expected \"respond\" or \"forward\"");
+	*m = strcmp(s, "forward") ? DP_MODE_RESPOND : DP_MODE_FORWARD;
 	return 0;
+}
+
+static int fwd_field(struct where *w, const char *key, json_t *v, struct dp_config *c)
+{
+	char reason[128];
+	int rc = dp_config_fwd_field(key, v, &c->fwd, reason, sizeof(reason));
+
+	return rc < 0 ? bad(w, "%s", reason) : rc > 0 ? bad(w, "unknown key") : 0;
 }
 
 /* One top-level key; contexts are read afterwards, once the default window is known. */
@@ -296,12 +316,13 @@ static int top_field(struct where *w, const char *key, json_t *v, struct dp_conf
 		return get_uint(w, v, 1, 100000000, &c->err_burst);
 	if (!strcmp(key, "contexts") || !strcmp(key, "contexts_file"))
 		return 0;
-	return bad(w, "unknown key");
+	return fwd_field(w, key, v, c);
 }
 
 static int parse_top(struct where *w, json_t *root, struct dp_config *c)
 {
 	json_t *v, *inl, *file;
+	char reason[128];
 	const char *key;
 
 	snprintf(w->field, sizeof(w->field), "(top)");
@@ -317,6 +338,9 @@ static int parse_top(struct where *w, json_t *root, struct dp_config *c)
 		return bad(w, "missing port");
 	if (!c->has_ipv4 && !c->has_ipv6)
 		return bad(w, "missing ipv4 or ipv6");
+	if (dp_config_fwd_check(&c->fwd, c->mode == DP_MODE_FORWARD, c->has_ipv4, c->has_ipv6,
+				reason, sizeof(reason)))
+		return bad(w, "%s", reason);
 	inl = json_object_get(root, "contexts");
 	file = json_object_get(root, "contexts_file");
 	if (!inl == !file)
@@ -335,6 +359,7 @@ int dp_config_load(struct dp_config *c, const char *path, char *err, size_t err_
 	*c = (struct dp_config){ .udp_port = 5683, .burst = 32, .mode = DP_MODE_RESPOND,
 				 .replay_window = OSC_REPLAY_DEFAULT, .mbufs = 16383,
 				 .err_rate = 1000, .err_burst = 100 };
+	dp_config_fwd_defaults(&c->fwd);
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		snprintf(w.field, sizeof(w.field), "line %d column %d", je.line, je.column);

@@ -7,12 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dataplane/dp_config_fwd.h"
 #include "oscore/osc_context.h"
 
 #define DP_BURST_MAX 64
-#define DP_PORT_NAME_MAX 64
 
-enum dp_mode { DP_MODE_RESPOND };
+enum dp_mode { DP_MODE_RESPOND, DP_MODE_FORWARD };
 
 /* Cold configuration, read once at start by the main lcore. */
 struct dp_config {
@@ -27,6 +27,7 @@ struct dp_config {
 	unsigned mbufs;              /* mempool size */
 	unsigned err_rate;           /* error answers per second per worker; 0 = unlimited */
 	unsigned err_burst;          /* token bucket depth */
+	struct dp_fwd_config fwd;    /* forward mode */
 	struct osc_params *ctx;      /* n_ctx entries, owned */
 	unsigned n_ctx;
 };

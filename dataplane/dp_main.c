@@ -138,11 +138,11 @@ struct gw {
 	struct dp_config cfg;
 	struct dp_ctx_table *table;
 	struct rte_mempool *mp;
-	struct dp_addrs addrs;
+	struct dp_addrs addrs, up_addrs;
 	struct dp_worker_conf wc[RTE_MAX_LCORE];
 	struct dp_stats *stats;
-	uint16_t port, nq;
-	bool port_started;
+	uint16_t port, up_port, nq;
+	bool port_started, up_started;
 };
 
 static void worker_confs(struct gw *g)
@@ -155,6 +155,8 @@ static void worker_confs(struct gw *g)
 			.table = g->table, .err_rate = g->cfg.err_rate,
 			.err_burst = g->cfg.err_burst, .stats = &g->stats[q], .quit = &quit,
 			.idle_exit_cycles = (uint64_t)(g->o.idle_exit * (double)rte_get_tsc_hz()),
+			.fwd = g->cfg.mode == DP_MODE_FORWARD ? &g->cfg.fwd : NULL,
+			.up_port = g->up_port, .up_addrs = &g->up_addrs, .mp = g->mp,
 		};
 }
 
@@ -175,6 +177,29 @@ static void run_workers(struct gw *g)
 	rte_eal_mp_wait_lcore();
 }
 
+/* Forward mode: the upstream's own port, if the configuration names one. Each worker keeps its
+ * exchanges to itself, so the upstream's answers must come back to the worker that sent the
+ * request: one worker (queue) until answers are steered by token. */
+static int setup_upstream_port(struct gw *g)
+{
+	const char *name = g->cfg.fwd.up_port;
+
+	g->up_port = g->port;
+	if (g->cfg.mode != DP_MODE_FORWARD || !name[0])
+		goto same;
+	if (resolve_port(name, &g->up_port))
+		return fprintf(stderr, "oscore-gw: %s: upstream_port: no such port \"%s\"\n",
+			       g->o.config, name), -1;
+	if (g->up_port != g->port) {
+		if (port_start(g->up_port, g->nq, g->mp))
+			return fprintf(stderr, "oscore-gw: port %u: cannot start\n", g->up_port), -1;
+		g->up_started = true;
+	}
+same:
+	addrs_of(&g->cfg, g->up_port, &g->up_addrs);
+	return 0;
+}
+
 static int setup(struct gw *g)
 {
 	char err[512];
@@ -190,7 +215,7 @@ static int setup(struct gw *g)
 		return fprintf(stderr, "oscore-gw: %s: %s\n", g->o.config, err), -1;
 	g->mp = rte_pktmbuf_pool_create("mbufs", g->cfg.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					(int)rte_socket_id());
-	g->nq = queue_count(g->port);
+	g->nq = g->cfg.mode == DP_MODE_FORWARD ? 1 : queue_count(g->port);
 	g->stats = calloc(g->nq, sizeof(*g->stats));
 	if (!g->mp || !g->stats)
 		return fprintf(stderr, "oscore-gw: out of memory for %u mbufs\n", g->cfg.mbufs), -1;
@@ -198,6 +223,8 @@ static int setup(struct gw *g)
 		return fprintf(stderr, "oscore-gw: port %u: cannot start\n", g->port), -1;
 	g->port_started = true;
 	addrs_of(&g->cfg, g->port, &g->addrs);
+	if (setup_upstream_port(g))
+		return -1;
 	worker_confs(g);
 	return 0;
 }
@@ -219,6 +246,10 @@ static int report(struct gw *g)
 
 static void teardown(struct gw *g)
 {
+	if (g->up_started) {
+		rte_eth_dev_stop(g->up_port);
+		rte_eth_dev_close(g->up_port);
+	}
 	if (g->port_started) {
 		rte_eth_dev_stop(g->port);
 		rte_eth_dev_close(g->port); /* net_pcap closes its output file here */

@@ -30,6 +30,29 @@ enum dp_ctr {
 	DP_ICMP_ECHO_REPLIES,
 	DP_ANSWER_PROTECTED,   /* verified request answered with a protected response */
 	DP_ANSWER_ERROR,       /* unprotected §8.2 error answer */
+	/* forward mode (dp_forward.c, dp_neigh.c, dp_icmp6.c) */
+	DP_FWD_REQUESTS,       /* verified request sent to the upstream */
+	DP_FWD_ANSWERS,        /* upstream answer protected back to the device */
+	DP_FWD_NOTIFICATIONS,  /* Observe notification protected with the gateway's own Partial IV */
+	DP_FWD_TIMEOUTS,       /* no upstream answer in time: protected 5.04 */
+	DP_FWD_TABLE_FULL,     /* exchange table full: protected 5.03 */
+	DP_FWD_REQ_UNFIT,      /* request could not be rewritten for the upstream: protected 5.02 */
+	DP_FWD_ANSWER_UNFIT,   /* upstream answer could not be protected (too big, bad options) */
+	DP_FWD_OBSERVE_EXPIRED,/* observation forgotten after no notification */
+	DP_FWD_OBSERVE_CANCELLED, /* device deregistered (Observe 1): sent with the observation's token */
+	DP_FWD_UP_UNKNOWN,     /* upstream message for no live exchange: RST sent */
+	DP_FWD_UP_EMPTY_ACK,   /* upstream ACKed our CON; a separate response follows */
+	DP_FWD_UP_RST,         /* upstream reset our message */
+	DP_FWD_UP_BAD,         /* from the upstream, but not a CoAP response */
+	DP_FWD_UP_ACKS,        /* empty ACKs sent for the upstream's CON responses */
+	DP_NEIGH_REQUESTS,     /* ARP requests and neighbour solicitations sent */
+	DP_NEIGH_LEARNED,      /* ARP replies and neighbour advertisements that resolved a neighbour */
+	DP_NEIGH_HELD,         /* frames held until their neighbour resolved */
+	DP_DROP_NEIGH,         /* held too long or hold queue full */
+	DP_DROP_NO_MBUF,       /* mempool empty when the gateway had to originate a frame */
+	DP_ND_ADVERTS,         /* neighbour advertisements answering solicitations for us */
+	DP_ICMP6_ECHO_REPLIES,
+	DP_DROP_ICMP6,         /* ICMPv6 or ND that is not for us or not understood */
 	DP_CTR__COUNT
 };
 

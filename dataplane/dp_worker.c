@@ -16,6 +16,7 @@
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
 
+#include "dataplane/dp_forward.h"
 #include "oscore/osc_protect.h"
 
 #define MSG_MAX RTE_MBUF_DEFAULT_DATAROOM /* a received message fits one mbuf */
@@ -31,6 +32,8 @@ struct slot {
 	const struct dp_ctx_cands *cands;
 	uint8_t tried;       /* candidates tried so far */
 	uint8_t err;         /* last reason a candidate failed */
+	bool fwd_answer;     /* forward mode: an upstream answer or 5.04 for dev */
+	struct dp_endpoint dev;
 	uint8_t token[COAP_TOKEN_MAX];
 	uint8_t plain[OSC_PLAIN_HEADROOM + MSG_MAX];
 	uint8_t out[MSG_MAX]; /* the verified plain request */
@@ -47,6 +50,8 @@ struct worker {
 	unsigned n_free, n_sub, n_tx;
 	uint16_t next_mid;
 	uint64_t tokens, refill_at, cycles_per_token;
+	struct dp_fwd *fwd;  /* forward mode */
+	struct dp_fwd_job job;
 };
 
 static struct slot *slot_get(struct worker *w)
@@ -189,6 +194,41 @@ static void answer_protected(struct worker *w, struct slot *s, uint8_t code, con
 	w->sub[w->n_sub++] = &s->tx.op;
 }
 
+/* Forward mode: the verified request goes upstream (the slot's work ends here), or the device
+ * gets the protected 5.03/5.00 the forwarder asks for. */
+static void forward(struct worker *w, struct slot *s, unsigned len)
+{
+	uint8_t code = dp_fwd_request(w->fwd, s->m, &s->f, &s->rx, s->out, len,
+				      rte_get_tsc_cycles());
+
+	if (!code) {
+		slot_put(w, s);
+		return;
+	}
+	answer_protected(w, s, code, NULL);
+}
+
+/* Forward mode: protect an upstream answer or a 5.04 (job) into s->m for the device, with the
+ * request's nonce or the gateway's own Partial IV (§8.3, §8.3.1). */
+static void protect_job(struct worker *w, struct slot *s, struct dp_fwd_job *job)
+{
+	int rc;
+
+	s->fwd_answer = true;
+	s->dev = job->dev;
+	rc = osc_tx_prepare_response(&s->tx, job->ctx, &job->ex, &job->msg,
+				     rte_pktmbuf_mtod_offset(s->m, uint8_t *,
+							     dp_frame_payload_off(job->dev.v6)),
+				     dp_frame_room(s->m, job->dev.v6), job->flags);
+	if (rc != OSC_OK) {
+		w->c.stats->osc_err[rc]++;
+		drop_slot(w, s, DP_FWD_ANSWER_UNFIT);
+		return;
+	}
+	s->tx.op.user = s;
+	w->sub[w->n_sub++] = &s->tx.op;
+}
+
 static void decrypted(struct worker *w, struct slot *s)
 {
 	int len;
@@ -209,6 +249,10 @@ static void decrypted(struct worker *w, struct slot *s)
 		answer_error(w, s);
 		return;
 	}
+	if (w->fwd) {
+		forward(w, s, (unsigned)len);
+		return;
+	}
 	code = s->out[1];
 	answer_protected(w, s, code == COAP_GET || code == COAP_FETCH ? COAP_CONTENT : COAP_CHANGED,
 			 NULL);
@@ -221,7 +265,10 @@ static void encrypted(struct worker *w, struct slot *s)
 		drop_slot(w, s, DP_DROP_SILENT);
 		return;
 	}
-	dp_answer_udp(s->m, &s->f, w->c.addrs, (uint16_t)s->tx.len);
+	if (s->fwd_answer)
+		dp_fwd_frame_for_device(w->fwd, s->m, &s->dev, (uint16_t)s->tx.len);
+	else
+		dp_answer_udp(s->m, &s->f, w->c.addrs, (uint16_t)s->tx.len);
 	queue_tx(w, s->m);
 	w->c.stats->ctr[DP_ANSWER_PROTECTED]++;
 	slot_put(w, s);
@@ -268,6 +315,7 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	}
 	s->m = m;
 	s->f = *f;
+	s->fwd_answer = false;
 	s->tried = 0;
 	s->err = OSC_ERR_NO_CONTEXT;
 	s->rx.plain = s->plain;
@@ -278,8 +326,45 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	return NULL;
 }
 
-/* Classify and parse the burst, then one bulk lookup, then the replay checks and AEAD setup. */
-static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n)
+/* Forward mode: a CoAP frame from the upstream, protected for its device if it answers one. */
+static void upstream(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f)
+{
+	struct slot *s = slot_get(w);
+
+	if (!s) {
+		w->c.stats->ctr[DP_DROP_NO_SLOT]++;
+		rte_pktmbuf_free(m);
+		return;
+	}
+	s->m = m;
+	if (!dp_fwd_answer(w->fwd, m, f, s->out, sizeof(s->out), &w->job, rte_get_tsc_cycles())) {
+		rte_pktmbuf_free(m); /* the forwarder counted why */
+		slot_put(w, s);
+		return;
+	}
+	protect_job(w, s, &w->job);
+}
+
+/* Frames that are neither CoAP nor dropped: local answers go back out the port they came from;
+ * ARP replies and neighbour advertisements feed the forwarder's neighbour table. */
+static void local(struct worker *w, struct rte_mbuf *m, enum dp_verdict v, const struct dp_flow *f,
+		  bool from_up)
+{
+	if (v == DP_ANSWER && from_up)
+		dp_fwd_queue_up(w->fwd, m);
+	else if (v == DP_ANSWER)
+		queue_tx(w, m);
+	else if (w->fwd)
+		dp_fwd_neigh_input(w->fwd, m, f);
+	else {
+		w->c.stats->ctr[f->ipv6 ? DP_DROP_ICMP6 : DP_DROP_ARP]++;
+		rte_pktmbuf_free(m);
+	}
+}
+
+/* Classify and parse the burst, then one bulk lookup, then the replay checks and AEAD setup.
+ * from_up: the burst came from the forwarder's separate upstream port. */
+static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool from_up)
 {
 	struct dp_ctx_key key[DP_BURST_MAX];
 	const struct dp_ctx_key *kp[DP_BURST_MAX];
@@ -293,11 +378,13 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n)
 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		v = dp_classify(pkts[i], w->c.addrs, &f, w->c.stats);
-		if (v == DP_ANSWER)
-			queue_tx(w, pkts[i]);
+		v = dp_classify(pkts[i], from_up ? w->c.up_addrs : w->c.addrs, &f, w->c.stats);
+		if (v == DP_ANSWER || v == DP_NEIGH)
+			local(w, pkts[i], v, &f, from_up);
 		else if (v == DP_DROP)
 			rte_pktmbuf_free(pkts[i]);
+		else if (w->fwd && dp_fwd_from_upstream(w->fwd, pkts[i], &f))
+			upstream(w, pkts[i], &f);
 		else if ((s[k] = start(w, pkts[i], &f)) != NULL) {
 			dp_ctx_key_of(&key[k], &s[k]->rx.opt);
 			kp[k] = &key[k];
@@ -342,7 +429,10 @@ static struct worker *worker_new(const struct dp_worker_conf *c)
 	w->e = cry_engine_new();
 	w->slots = rte_zmalloc_socket("slots", SLOTS * sizeof(*w->slots), RTE_CACHE_LINE_SIZE,
 				      socket);
-	if (!w->e || !w->slots) {
+	if (c->fwd)
+		w->fwd = dp_fwd_new(c->fwd, c->addrs, c->up_addrs, c->up_port, c->queue, c->mp,
+				    c->stats, socket);
+	if (!w->e || !w->slots || (c->fwd && !w->fwd)) {
 		cry_engine_free(w->e);
 		rte_free(w->slots);
 		rte_free(w);
@@ -359,9 +449,46 @@ static struct worker *worker_new(const struct dp_worker_conf *c)
 
 static void worker_free(struct worker *w)
 {
+	dp_fwd_free(w->fwd);
 	cry_engine_free(w->e);
 	rte_free(w->slots);
 	rte_free(w);
+}
+
+/* Forward mode, every iteration: one step of the exchange sweep (a request the upstream left
+ * unanswered becomes a protected 5.04), neighbour probes, the upstream's tx queue. */
+static void fwd_tick(struct worker *w, uint64_t now)
+{
+	struct rte_mbuf *m;
+	struct slot *s;
+
+	if (w->n_free && dp_fwd_expired(w->fwd, &w->job, now)) {
+		m = rte_pktmbuf_alloc(w->c.mp);
+		if (!m) {
+			w->c.stats->ctr[DP_DROP_NO_MBUF]++;
+		} else {
+			s = slot_get(w);
+			s->m = m;
+			protect_job(w, s, &w->job);
+		}
+	}
+	dp_fwd_tick(w->fwd, now);
+}
+
+/* Forward mode with a port of its own for the upstream: its burst, classified against it. */
+static void rx_upstream_port(struct worker *w)
+{
+	struct rte_mbuf *pkts[DP_BURST_MAX];
+	uint16_t n;
+
+	if (w->c.up_port == w->c.port)
+		return;
+	n = rte_eth_rx_burst(w->c.up_port, w->c.queue, pkts, (uint16_t)w->c.burst);
+	if (n) {
+		w->c.stats->ctr[DP_RX_PACKETS] += n;
+		rx_stage(w, pkts, n, true);
+		pump(w, false);
+	}
 }
 
 static void loop(struct worker *w)
@@ -378,13 +505,17 @@ static void loop(struct worker *w)
 				w->c.stats->first_rx_tsc = now;
 			w->c.stats->last_rx_tsc = last_rx = now;
 			w->c.stats->ctr[DP_RX_PACKETS] += n;
-			rx_stage(w, pkts, n);
+			rx_stage(w, pkts, n, false);
 			pump(w, false);
 		} else {
 			pump(w, true); /* idle: complete what waits for full lanes */
 			if (w->c.idle_exit_cycles && now - last_rx > w->c.idle_exit_cycles &&
 			    !cry_aead_inflight(w->e) && !w->n_sub)
 				break;
+		}
+		if (w->fwd) {
+			rx_upstream_port(w);
+			fwd_tick(w, now);
 		}
 		if (w->n_tx)
 			tx_flush(w);

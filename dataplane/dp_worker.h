@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The poll-mode burst loop of one worker lcore (respond mode). */
+/* The poll-mode burst loop of one worker lcore (respond and forward mode). */
 #ifndef DP_WORKER_H
 #define DP_WORKER_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <rte_mempool.h>
 
 #include "dataplane/dp_classify.h"
 #include "dataplane/dp_config.h"
@@ -22,6 +24,10 @@ struct dp_worker_conf {
 	unsigned err_rate;          /* unprotected error answers per second; 0 = no limit */
 	unsigned err_burst;
 	struct dp_stats *stats;     /* this worker's counters */
+	const struct dp_fwd_config *fwd; /* forward mode; NULL in respond mode */
+	uint16_t up_port;           /* forward mode: the upstream's port (may equal port) */
+	const struct dp_addrs *up_addrs; /* its MAC with the gateway's addresses */
+	struct rte_mempool *mp;     /* for frames the gateway originates */
 	const bool *quit;           /* set by the main lcore (signal) */
 };
 

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Reading the forwarding keys of the configuration (format at the top of dp_config.c). */
+#include "dataplane/dp_config_fwd.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void dp_config_fwd_defaults(struct dp_fwd_config *c)
+{
+	memset(c, 0, sizeof(*c));
+	/* Below RFC 7252's ACK_TIMEOUT (2 s): the device gets the 5.04 before it retransmits. */
+	c->timeout_ms = 1500;
+	c->observe_ms = 300000;
+	c->exchanges = 4096;
+}
+
+static int why(char *reason, size_t len, const char *s)
+{
+	snprintf(reason, len, "%s", s);
+	return -1;
+}
+
+/* "ADDR:PORT" with ADDR IPv4, or "[IPv6]:PORT". */
+static int parse_endpoint(const char *s, struct dp_ip *ip, uint16_t *port)
+{
+	char host[64];
+	const char *colon;
+	char *end;
+	unsigned long p;
+	size_t n;
+
+	if (s[0] == '[') {
+		const char *close = strchr(s, ']');
+
+		if (!close || close[1] != ':' || (n = (size_t)(close - s - 1)) >= sizeof(host))
+			return -1;
+		memcpy(host, s + 1, n);
+		colon = close + 1;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon || (n = (size_t)(colon - s)) >= sizeof(host))
+			return -1;
+		memcpy(host, s, n);
+	}
+	host[n] = 0;
+	ip->v6 = s[0] == '[';
+	if (inet_pton(ip->v6 ? AF_INET6 : AF_INET, host, ip->a) != 1)
+		return -1;
+	p = strtoul(colon + 1, &end, 10);
+	if (!colon[1] || *end || p == 0 || p > 65535)
+		return -1;
+	*port = (uint16_t)p;
+	return 0;
+}
+
+static int parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned b[6], i;
+	char tail;
+
+	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5], &tail) != 6)
+		return -1;
+	for (i = 0; i < 6; i++) {
+		if (b[i] > 255)
+			return -1;
+		mac[i] = (uint8_t)b[i];
+	}
+	return 0;
+}
+
+static int parse_ip(const char *s, struct dp_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->v6 = strchr(s, ':') != NULL;
+	return inet_pton(ip->v6 ? AF_INET6 : AF_INET, s, ip->a) == 1 ? 0 : -1;
+}
+
+/* "neighbours": [{"ip": "10.0.0.2", "mac": "02:00:00:00:00:02"}, ...] */
+static int parse_neighbours(json_t *v, struct dp_fwd_config *c, char *reason, size_t len)
+{
+	size_t i;
+	json_t *o;
+
+	if (!json_is_array(v) || json_array_size(v) > DP_NEIGH_STATIC_MAX)
+		return why(reason, len, "expected an array of at most 8 {\"ip\", \"mac\"} objects");
+	json_array_foreach(v, i, o) {
+		const char *ip = json_string_value(json_object_get(o, "ip"));
+		const char *mac = json_string_value(json_object_get(o, "mac"));
+
+		if (!json_is_object(o) || json_object_size(o) != 2 || !ip || !mac)
+			return why(reason, len, "each neighbour is {\"ip\": ..., \"mac\": ...}");
+		if (parse_ip(ip, &c->neigh[i].ip) || parse_mac(mac, c->neigh[i].mac))
+			return why(reason, len, "bad neighbour ip or mac");
+	}
+	c->n_neigh = (unsigned)json_array_size(v);
+	return 0;
+}
+
+static int get_ms(json_t *v, unsigned lo, unsigned hi, unsigned *out, char *reason, size_t len)
+{
+	json_int_t x = json_integer_value(v);
+
+	if (!json_is_integer(v) || x < (json_int_t)lo || x > (json_int_t)hi) {
+		snprintf(reason, len, "expected an integer in %u..%u", lo, hi);
+		return -1;
+	}
+	*out = (unsigned)x;
+	return 0;
+}
+
+int dp_config_fwd_field(const char *key, json_t *v, struct dp_fwd_config *c, char *reason,
+			size_t len)
+{
+	if (!strcmp(key, "upstream")) {
+		if (!json_is_string(v) ||
+		    parse_endpoint(json_string_value(v), &c->upstream, &c->upstream_udp))
+			return why(reason, len, "expected \"ADDR:PORT\" or \"[IPv6]:PORT\"");
+		c->has_upstream = true;
+		return 0;
+	}
+	if (!strcmp(key, "upstream_port")) {
+		if (json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) < 65536)
+			snprintf(c->up_port, sizeof(c->up_port), "%lld",
+				 (long long)json_integer_value(v));
+		else if (json_is_string(v) && json_string_length(v) &&
+			 json_string_length(v) < sizeof(c->up_port))
+			snprintf(c->up_port, sizeof(c->up_port), "%s", json_string_value(v));
+		else
+			return why(reason, len, "expected a port id or device name");
+		return 0;
+	}
+	if (!strcmp(key, "neighbours"))
+		return parse_neighbours(v, c, reason, len);
+	if (!strcmp(key, "upstream_timeout_ms"))
+		return get_ms(v, 10, 600000, &c->timeout_ms, reason, len);
+	if (!strcmp(key, "observe_timeout_ms"))
+		return get_ms(v, 1000, 86400000, &c->observe_ms, reason, len);
+	if (!strcmp(key, "exchanges"))
+		return get_ms(v, 16, 1u << 20, &c->exchanges, reason, len);
+	return 1;
+}
+
+int dp_config_fwd_check(const struct dp_fwd_config *c, bool forward, bool has_ipv4,
+			bool has_ipv6, char *reason, size_t len)
+{
+	if (!forward)
+		return c->has_upstream || c->up_port[0] ?
+		       why(reason, len, "upstream keys need \"mode\": \"forward\"") : 0;
+	if (!c->has_upstream)
+		return why(reason, len, "forward mode needs \"upstream\"");
+	if (c->upstream.v6 ? !has_ipv6 : !has_ipv4)
+		return why(reason, len, "the gateway has no address of the upstream's family");
+	return 0;
+}

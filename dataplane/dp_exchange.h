@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Exchange table of forward mode: what the gateway must remember between sending a device's
+ * request to the upstream and protecting the upstream's answer (RFC 8613 §8: Token -> security
+ * context, request kid and Partial IV; kept for the life of an Observe registration, §7.1).
+ * Bounded and allocated once per worker; an entry is found from the gateway's own token in O(1).
+ */
+#ifndef DP_EXCHANGE_H
+#define DP_EXCHANGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dataplane/dp_frame.h"
+#include "oscore/osc_protect.h"
+
+#define DP_XCHG_TOKEN_LEN 8 /* 4 bytes index, 4 random (RFC 7252 §5.3.1: not guessable) */
+
+enum dp_xchg_state { DP_XCHG_FREE, DP_XCHG_WAITING, DP_XCHG_OBSERVING };
+
+struct dp_xchg {
+	struct dp_endpoint dev;      /* where answers go */
+	struct osc_ctx *ctx;
+	struct osc_exchange ex;      /* binds answers to the device's request (§7.1) */
+	uint64_t deadline;           /* TSC: answer or notification expected by then */
+	uint32_t nonce32;            /* the random half of the token */
+	uint32_t notifications;      /* answers delivered so far on this exchange */
+	uint16_t dev_mid, up_mid;
+	uint8_t dev_token[COAP_TOKEN_MAX];
+	uint8_t dev_tkl, dev_type;
+	uint8_t state;               /* enum dp_xchg_state */
+};
+
+struct dp_xchg_table;
+
+/* A table of n entries on socket, or NULL. */
+struct dp_xchg_table *dp_xchg_table_new(unsigned n, int socket);
+void dp_xchg_table_free(struct dp_xchg_table *t);
+
+/* A free entry, state WAITING, its token written to tok[DP_XCHG_TOKEN_LEN]; NULL when full. */
+struct dp_xchg *dp_xchg_alloc(struct dp_xchg_table *t, uint8_t tok[DP_XCHG_TOKEN_LEN]);
+
+/* The live entry a token names, or NULL (unknown, stale or wrong length). */
+struct dp_xchg *dp_xchg_find(struct dp_xchg_table *t, const uint8_t *tok, unsigned tkl);
+
+/*
+ * The observation that device token tok (tkl bytes) registered under ctx, its gateway token
+ * written to gw_tok; NULL if none. A linear scan: only for the rare deregistration (RFC 7641
+ * §3.6), which must reach the upstream with the registration's token.
+ */
+struct dp_xchg *dp_xchg_find_observation(struct dp_xchg_table *t, const struct osc_ctx *ctx,
+					 const uint8_t *tok, unsigned tkl,
+					 uint8_t gw_tok[DP_XCHG_TOKEN_LEN]);
+
+/* Return e to the free list. */
+void dp_xchg_release(struct dp_xchg_table *t, struct dp_xchg *e);
+
+/*
+ * A live entry whose deadline is before now, among the next few entries after the last call
+ * (incremental sweep: bounded work per call, the whole table every n / DP_XCHG_SCAN calls).
+ * The caller handles and releases it. NULL when none was found in this step.
+ */
+struct dp_xchg *dp_xchg_expired(struct dp_xchg_table *t, uint64_t now);
+
+/* Live entries. */
+unsigned dp_xchg_live(const struct dp_xchg_table *t);
+
+#endif

@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Forward mode: the gateway as a reverse proxy (RFC 7252 §5.7.3) in front of one CoAP service.
+ * Towards the upstream it is an ordinary CoAP client with its own tokens and Message IDs; towards
+ * the device it is the OSCORE server. The exchange table links the two (RFC 8613 §8, §7.1).
+ */
+#include "dataplane/dp_forward.h"
+
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+#include <rte_udp.h>
+
+#include "dataplane/dp_exchange.h"
+#include "dataplane/dp_neigh.h"
+
+struct dp_fwd {
+	struct dp_txq up_tx;
+	struct dp_neigh nb;
+	struct dp_xchg_table *xt;
+	struct dp_endpoint up;          /* the service; its MAC comes from the neighbour table */
+	struct dp_endpoint self_up;     /* our source towards it */
+	struct dp_endpoint self_dev[2]; /* our source towards devices: [0] IPv4, [1] IPv6 */
+	struct rte_mempool *mp;
+	struct dp_stats *st;
+	uint64_t timeout, observe;      /* TSC cycles */
+	int up_neigh;
+	uint16_t next_mid;
+};
+
+static void endpoint_of(struct dp_endpoint *e, const struct dp_addrs *a, bool v6)
+{
+	memset(e, 0, sizeof(*e));
+	e->mac = a->mac;
+	e->port = a->udp_port;
+	e->v6 = v6;
+	if (v6)
+		memcpy(e->ip, a->ipv6, 16);
+	else
+		memcpy(e->ip, &a->ipv4, 4);
+}
+
+struct dp_fwd *dp_fwd_new(const struct dp_fwd_config *c, const struct dp_addrs *dev,
+			  const struct dp_addrs *up, uint16_t up_port, uint16_t queue,
+			  struct rte_mempool *mp, struct dp_stats *st, int socket)
+{
+	struct dp_fwd *f = rte_zmalloc_socket("fwd", sizeof(*f), RTE_CACHE_LINE_SIZE, socket);
+	uint64_t hz = rte_get_tsc_hz();
+
+	if (!f)
+		return NULL;
+	f->xt = dp_xchg_table_new(c->exchanges, socket);
+	if (!f->xt) {
+		rte_free(f);
+		return NULL;
+	}
+	f->up_tx = (struct dp_txq){ .port = up_port, .queue = queue, .st = st };
+	dp_neigh_init(&f->nb, c, up, &f->up_tx, mp, st);
+	f->up_neigh = dp_neigh_entry(&f->nb, &c->upstream);
+	f->up = (struct dp_endpoint){ .port = rte_cpu_to_be_16(c->upstream_udp),
+				      .v6 = c->upstream.v6 };
+	memcpy(f->up.ip, c->upstream.a, 16);
+	endpoint_of(&f->self_up, up, c->upstream.v6);
+	endpoint_of(&f->self_dev[0], dev, false);
+	endpoint_of(&f->self_dev[1], dev, true);
+	f->mp = mp;
+	f->st = st;
+	f->timeout = hz * c->timeout_ms / 1000;
+	f->observe = hz * c->observe_ms / 1000;
+	f->next_mid = (uint16_t)rte_rand(); /* apart from the worker's own answers' Message IDs */
+	return f;
+}
+
+void dp_fwd_free(struct dp_fwd *f)
+{
+	unsigned i;
+
+	if (!f)
+		return;
+	dp_neigh_fini(&f->nb);
+	for (i = 0; i < f->up_tx.n; i++)
+		rte_pktmbuf_free(f->up_tx.m[i]);
+	dp_xchg_table_free(f->xt);
+	rte_free(f);
+}
+
+bool dp_fwd_from_upstream(const struct dp_fwd *f, const struct rte_mbuf *m,
+			  const struct dp_flow *fl)
+{
+	const struct rte_udp_hdr *u = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *,
+							      fl->l4_off);
+	const void *l3 = rte_pktmbuf_mtod_offset(m, const void *, fl->l3_off);
+
+	if (fl->ipv6 != f->up.v6 || u->src_port != f->up.port)
+		return false;
+	if (fl->ipv6)
+		return !memcmp(((const struct rte_ipv6_hdr *)l3)->src_addr, f->up.ip, 16);
+	return !memcmp(&((const struct rte_ipv4_hdr *)l3)->src_addr, f->up.ip, 4);
+}
+
+/* What the answer needs (§8: context, request kid and Partial IV, nonce; the device's token,
+ * Message ID and address), taken before the frame is rewritten. */
+static void remember(struct dp_xchg *x, const struct rte_mbuf *m, const struct dp_flow *fl,
+		     const struct osc_rx *rx, const struct osc_coap_msg *req)
+{
+	dp_frame_source(m, fl, &x->dev);
+	osc_rx_exchange(rx, &x->ex);
+	x->ctx = rx->ctx;
+	x->dev_mid = req->mid;
+	x->dev_type = req->type;
+	x->dev_tkl = req->tkl;
+	memcpy(x->dev_token, req->token, req->tkl);
+}
+
+/* RFC 7252 §5.7.3: a reverse proxy addresses the origin itself; the device's Uri-Host, Uri-Port
+ * and proxy options named the gateway. */
+static void strip_proxy_options(struct osc_coap_msg *m)
+{
+	unsigned i, k = 0;
+
+	for (i = 0; i < m->n_opts; i++) {
+		uint16_t n = m->opts[i].num;
+
+		if (n != COAP_OPT_URI_HOST && n != COAP_OPT_URI_PORT && n != COAP_OPT_PROXY_URI &&
+		    n != COAP_OPT_PROXY_SCHEME)
+			m->opts[k++] = m->opts[i];
+	}
+	m->n_opts = (uint8_t)k;
+}
+
+/* RFC 7641 §3.6: a GET with Observe 1 and the registration's token cancels it. The device's
+ * token maps to the gateway's, so the cancellation reuses the observation's exchange (and token)
+ * instead of a fresh one the upstream would not recognise. */
+static struct dp_xchg *deregistration(struct dp_fwd *f, const struct osc_coap_msg *req,
+				      const struct osc_rx *rx, uint8_t tok[DP_XCHG_TOKEN_LEN])
+{
+	const struct osc_coap_opt *o = osc_coap_find(req, COAP_OPT_OBSERVE, NULL);
+	struct dp_xchg *x;
+	uint32_t v;
+
+	if (!o || osc_coap_uint_decode(o->val, o->len, &v) || v != 1)
+		return NULL;
+	x = dp_xchg_find_observation(f->xt, rx->ctx, req->token, req->tkl, tok);
+	if (x) {
+		x->state = DP_XCHG_WAITING;
+		x->notifications = 0; /* the answer binds to the cancelling request (§8.3) */
+		f->st->ctr[DP_FWD_OBSERVE_CANCELLED]++;
+	}
+	return x;
+}
+
+uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl,
+		       const struct osc_rx *rx, const uint8_t *plain, unsigned len, uint64_t now)
+{
+	struct osc_coap_msg req;
+	uint8_t tok[DP_XCHG_TOKEN_LEN];
+	struct dp_xchg *x;
+	int n;
+
+	if (osc_coap_parse(&req, plain, len) != OSC_COAP_OK) {
+		f->st->ctr[DP_FWD_REQ_UNFIT]++;
+		return COAP_INTERNAL_ERROR;
+	}
+	x = deregistration(f, &req, rx, tok);
+	if (!x)
+		x = dp_xchg_alloc(f->xt, tok);
+	if (!x) {
+		f->st->ctr[DP_FWD_TABLE_FULL]++;
+		return COAP_SERVICE_UNAVAILABLE;
+	}
+	remember(x, m, fl, rx, &req);
+	strip_proxy_options(&req);
+	req.token = tok;
+	req.tkl = DP_XCHG_TOKEN_LEN;
+	req.mid = x->up_mid = f->next_mid++;
+	req.type = req.type == COAP_CON ? COAP_CON : COAP_NON; /* CON stays CON end to end */
+	n = osc_coap_encode(rte_pktmbuf_mtod_offset(m, uint8_t *, dp_frame_payload_off(f->up.v6)),
+			    dp_frame_room(m, f->up.v6), &req);
+	if (n < 0) {
+		dp_xchg_release(f->xt, x);
+		f->st->ctr[DP_FWD_REQ_UNFIT]++;
+		return COAP_INTERNAL_ERROR;
+	}
+	x->deadline = now + f->timeout;
+	dp_frame_udp(m, &f->self_up, &f->up, (uint16_t)n);
+	dp_neigh_output(&f->nb, m, f->up_neigh, now);
+	f->st->ctr[DP_FWD_REQUESTS]++;
+	return 0;
+}
+
+/* An empty ACK or RST with Message ID mid to the upstream (RFC 7252 §4.2, §4.3). */
+static void send_empty(struct dp_fwd *f, uint8_t type, uint16_t mid, uint64_t now)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(f->mp);
+	uint8_t *p;
+
+	if (!m) {
+		f->st->ctr[DP_DROP_NO_MBUF]++;
+		return;
+	}
+	p = rte_pktmbuf_mtod_offset(m, uint8_t *, dp_frame_payload_off(f->up.v6));
+	p[0] = (uint8_t)(0x40 | type << 4);
+	p[1] = COAP_EMPTY;
+	p[2] = (uint8_t)(mid >> 8);
+	p[3] = (uint8_t)mid;
+	dp_frame_udp(m, &f->self_up, &f->up, COAP_HDR_LEN);
+	dp_neigh_output(&f->nb, m, f->up_neigh, now);
+}
+
+/* Drop Observe from an answer to a request that did not observe: the device would have to
+ * discard it (§8.4.2). Returns whether the answer is a notification. */
+static bool observe_of(struct osc_coap_msg *r, const struct dp_xchg *x)
+{
+	unsigned i, k = 0;
+	bool found = false;
+
+	for (i = 0; i < r->n_opts; i++) {
+		if (r->opts[i].num == COAP_OPT_OBSERVE) {
+			found = true;
+			if (!x->ex.observe)
+				continue;
+		}
+		r->opts[k++] = r->opts[i];
+	}
+	r->n_opts = (uint8_t)k;
+	return found && x->ex.observe;
+}
+
+/* The answer's header for the device: piggybacked in the ACK of its CON while nothing was sent
+ * yet (RFC 7252 §5.2.1), else NON with our Message ID; the device's token either way. */
+static void job_of(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job)
+{
+	struct osc_coap_msg *r = &job->msg;
+
+	job->ctx = x->ctx;
+	job->ex = x->ex;
+	job->dev = x->dev;
+	/* §8.3.1: the first answer may reuse the request's nonce, every later one must not */
+	job->flags = x->notifications ? OSC_F_OWN_PIV : 0;
+	memcpy(job->token, x->dev_token, x->dev_tkl);
+	r->token = job->token;
+	r->tkl = x->dev_tkl;
+	if (x->state == DP_XCHG_WAITING && x->dev_type == COAP_CON) {
+		r->type = COAP_ACK;
+		r->mid = x->dev_mid;
+	} else {
+		r->type = COAP_NON;
+		r->mid = f->next_mid++;
+	}
+}
+
+/* Messages from the upstream that answer nothing: empty ACK (a separate response follows),
+ * RST, ping, requests. Counted; a CON ping or request is reset (RFC 7252 §4.3). */
+static void not_an_answer(struct dp_fwd *f, const struct osc_coap_msg *r, uint64_t now)
+{
+	if (r->code == COAP_EMPTY && r->type == COAP_ACK) {
+		f->st->ctr[DP_FWD_UP_EMPTY_ACK]++;
+		return;
+	}
+	if (r->type == COAP_RST) {
+		f->st->ctr[DP_FWD_UP_RST]++; /* the exchange runs into its 5.04 */
+		return;
+	}
+	f->st->ctr[DP_FWD_UP_BAD]++;
+	if (r->type == COAP_CON)
+		send_empty(f, COAP_RST, r->mid, now);
+}
+
+bool dp_fwd_answer(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_flow *fl,
+		   uint8_t *buf, size_t cap, struct dp_fwd_job *job, uint64_t now)
+{
+	struct osc_coap_msg *r = &job->msg;
+	struct dp_xchg *x;
+	bool notification;
+
+	if (fl->payload_len > cap) {
+		f->st->ctr[DP_FWD_UP_BAD]++;
+		return false;
+	}
+	memcpy(buf, rte_pktmbuf_mtod_offset(m, const uint8_t *, fl->payload_off), fl->payload_len);
+	if (osc_coap_parse(r, buf, fl->payload_len) != OSC_COAP_OK) {
+		f->st->ctr[DP_FWD_UP_BAD]++;
+		return false;
+	}
+	if (r->code >> 5 < 2) {
+		not_an_answer(f, r, now);
+		return false;
+	}
+	x = dp_xchg_find(f->xt, r->token, r->tkl);
+	if (!x) { /* late, or an observation we forgot: RFC 7641 §3.6 says reset it */
+		f->st->ctr[DP_FWD_UP_UNKNOWN]++;
+		if (r->type != COAP_ACK)
+			send_empty(f, COAP_RST, r->mid, now);
+		return false;
+	}
+	if (r->type == COAP_CON) {
+		send_empty(f, COAP_ACK, r->mid, now);
+		f->st->ctr[DP_FWD_UP_ACKS]++;
+	}
+	notification = observe_of(r, x);
+	job_of(f, x, job);
+	f->st->ctr[x->notifications ? DP_FWD_NOTIFICATIONS : DP_FWD_ANSWERS]++;
+	x->notifications++;
+	/* RFC 7641 §3.2: a notification keeps the observation; a final answer or error ends it */
+	if (notification && r->code >> 5 == 2) {
+		x->state = DP_XCHG_OBSERVING;
+		x->deadline = now + f->observe;
+	} else {
+		dp_xchg_release(f->xt, x);
+	}
+	return true;
+}
+
+bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now)
+{
+	struct dp_xchg *x = dp_xchg_expired(f->xt, now);
+
+	if (!x)
+		return false;
+	if (x->state == DP_XCHG_OBSERVING) {
+		f->st->ctr[DP_FWD_OBSERVE_EXPIRED]++;
+		dp_xchg_release(f->xt, x);
+		return false;
+	}
+	memset(&job->msg, 0, offsetof(struct osc_coap_msg, opts));
+	job->msg.code = COAP_GATEWAY_TIMEOUT;
+	job_of(f, x, job);
+	f->st->ctr[DP_FWD_TIMEOUTS]++;
+	dp_xchg_release(f->xt, x);
+	return true;
+}
+
+void dp_fwd_frame_for_device(const struct dp_fwd *f, struct rte_mbuf *m,
+			     const struct dp_endpoint *dev, uint16_t len)
+{
+	dp_frame_udp(m, &f->self_dev[dev->v6], dev, len);
+}
+
+void dp_fwd_queue_up(struct dp_fwd *f, struct rte_mbuf *m)
+{
+	dp_txq_push(&f->up_tx, m);
+}
+
+void dp_fwd_neigh_input(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl)
+{
+	dp_neigh_input(&f->nb, m, fl);
+}
+
+void dp_fwd_tick(struct dp_fwd *f, uint64_t now)
+{
+	dp_neigh_tick(&f->nb, now);
+	if (f->up_tx.n)
+		dp_txq_flush(&f->up_tx);
+}
+
+unsigned dp_fwd_live(const struct dp_fwd *f)
+{
+	return dp_xchg_live(f->xt);
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Forward (reverse-proxy) mode: a verified request goes to the upstream CoAP service as plain
+ * CoAP from the gateway's own address and port, with the gateway's own token and Message ID; the
+ * upstream's answer is matched by that token in the exchange table and handed back to the worker
+ * to be protected for the device (RFC 8613 §8.3; own Partial IV for notifications, §8.3.1). The
+ * worker owns the AEAD; this module owns the exchange table, the neighbours and the upstream's
+ * transmit queue. One per worker: nothing here locks, and nothing allocates but mbufs.
+ */
+#ifndef DP_FORWARD_H
+#define DP_FORWARD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mempool.h>
+
+#include "dataplane/dp_classify.h"
+#include "dataplane/dp_config_fwd.h"
+#include "dataplane/dp_frame.h"
+#include "oscore/osc_protect.h"
+
+struct dp_fwd;
+
+/* What the worker protects and sends to a device: m for the device, with this key and flags. */
+struct dp_fwd_job {
+	struct osc_ctx *ctx;
+	struct osc_exchange ex;
+	struct dp_endpoint dev;
+	unsigned flags;              /* 0 or OSC_F_OWN_PIV */
+	uint8_t token[COAP_TOKEN_MAX];
+	struct osc_coap_msg msg;     /* plain answer; token points at token above */
+};
+
+/*
+ * Per-worker state. dev: the client port's addresses; up: the upstream port's (the same when
+ * one port serves both); the upstream's frames leave on (up_port, queue).
+ */
+struct dp_fwd *dp_fwd_new(const struct dp_fwd_config *c, const struct dp_addrs *dev,
+			  const struct dp_addrs *up, uint16_t up_port, uint16_t queue,
+			  struct rte_mempool *mp, struct dp_stats *st, int socket);
+void dp_fwd_free(struct dp_fwd *f);
+
+/* Is this CoAP frame (classified DP_COAP) from the upstream service rather than a device? */
+bool dp_fwd_from_upstream(const struct dp_fwd *f, const struct rte_mbuf *m,
+			  const struct dp_flow *fl);
+
+/*
+ * The verified request rx (plain form plain[0..len), frame m described by fl) goes upstream:
+ * m is rewritten and queued (or held for the neighbour) and 0 returned. Otherwise m is left
+ * alone and the CoAP code the worker should answer the device with, protected, is returned
+ * (5.03 when the exchange table is full, 5.00 when the request cannot be rewritten).
+ */
+uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl,
+		       const struct osc_rx *rx, const uint8_t *plain, unsigned len, uint64_t now);
+
+/*
+ * A CoAP frame from the upstream: its message is copied to buf[0..cap) and parsed there. ACKs
+ * the upstream's CON, resets what matches no exchange (RFC 7252 §4.2-4.3, RFC 7641 §3.6). If it
+ * answers a live exchange, fills job and returns true: the worker then protects job->msg into m
+ * for job->dev. Otherwise false and the caller frees m.
+ */
+bool dp_fwd_answer(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_flow *fl,
+		   uint8_t *buf, size_t cap, struct dp_fwd_job *job, uint64_t now);
+
+/*
+ * One exchange past its deadline, if the sweep finds one: a request the upstream did not answer
+ * fills job with a 5.04 Gateway Timeout and returns true; an observation that went quiet is
+ * forgotten (counted) and false returned.
+ */
+bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now);
+
+/* Frame the protected answer (len bytes at dp_frame_payload_off(dev->v6)) for the device. */
+void dp_fwd_frame_for_device(const struct dp_fwd *f, struct rte_mbuf *m,
+			     const struct dp_endpoint *dev, uint16_t len);
+
+/* An ARP/ND answer that arrived on the upstream port goes back out there. */
+void dp_fwd_queue_up(struct dp_fwd *f, struct rte_mbuf *m);
+
+/* ARP reply or neighbour advertisement (DP_NEIGH); frees m. */
+void dp_fwd_neigh_input(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl);
+
+/* Neighbour probes and held frames; then tx_burst to the upstream. Call every iteration. */
+void dp_fwd_tick(struct dp_fwd *f, uint64_t now);
+
+/* Exchanges in use. */
+unsigned dp_fwd_live(const struct dp_fwd *f);
+
+#endif

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * A small OSCORE client over UDP sockets for the live test of oscore-gw (it plays the device).
+ *   osc_client --contexts FILE [--index I] [--method GET|POST|PUT|DELETE|FETCH] [--payload S]
+ *              [--count N] [--observe N [--cancel]] [--timeout SEC] [--expect X.YY] [--non]
+ *              ADDR:PORT PATH
+ * FILE is the gateway's configuration (inline "contexts") or a contexts array; context I is used
+ * with sender and recipient swapped, since the gateway's recipient is this client. Each decrypted
+ * answer is printed as "answer N: CODE TYPE piv=P payload=..."; with --observe N the request
+ * registers (RFC 7641) and N notifications after the first answer must verify, each with a Partial
+ * IV above the last (RFC 8613 §7.4.1, §8.4.2); --cancel then deregisters with the same token
+ * (Observe 1, RFC 7641 §3.6). Exits 0 only if every answer verified and had the expected code
+ * (class 2.xx unless --expect).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crypto/cry_hkdf.h"
+#include "oscore/osc_protect.h"
+
+struct opts {
+	const char *contexts, *target, *path, *payload;
+	unsigned index, count, observe;
+	double timeout;
+	uint8_t method, expect;
+	bool expect_set, non, cancel;
+};
+
+struct client {
+	struct opts o;
+	struct cry_engine *e;
+	struct osc_ctx *c;
+	int fd;
+	uint16_t mid;
+	uint32_t token;
+};
+
+static int hexbytes(const char *s, uint8_t *out, size_t cap, uint8_t *len)
+{
+	size_t n = s ? strlen(s) : 0, i;
+
+	if (!s || n % 2 || n / 2 > cap)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		unsigned b;
+
+		if (sscanf(s + 2 * i, "%2x", &b) != 1)
+			return -1;
+		out[i] = (uint8_t)b;
+	}
+	*len = (uint8_t)(n / 2);
+	return 0;
+}
+
+static const struct cry_alg *alg_of(json_t *v)
+{
+	if (json_is_integer(v))
+		return cry_alg_by_cose((int)json_integer_value(v));
+	return json_is_string(v) ? cry_alg_by_name(json_string_value(v)) : NULL;
+}
+
+/* The gateway's view of the context, swapped: its recipient is our sender. */
+static int params_of(json_t *o, struct osc_params *p)
+{
+	json_t *v;
+
+	memset(p, 0, sizeof(*p)); /* osc_params_defaults fills a zeroed struct */
+	osc_params_defaults(p);
+	if (hexbytes(json_string_value(json_object_get(o, "master_secret")), p->secret,
+		     sizeof(p->secret), &p->secret_len) ||
+	    hexbytes(json_string_value(json_object_get(o, "recipient_id")), p->sender_id,
+		     sizeof(p->sender_id), &p->sender_id_len) ||
+	    hexbytes(json_string_value(json_object_get(o, "sender_id")), p->recipient_id,
+		     sizeof(p->recipient_id), &p->recipient_id_len))
+		return -1;
+	if ((v = json_object_get(o, "master_salt")) &&
+	    hexbytes(json_string_value(v), p->salt, sizeof(p->salt), &p->salt_len))
+		return -1;
+	if ((v = json_object_get(o, "id_context"))) {
+		p->has_id_ctx = true;
+		if (hexbytes(json_string_value(v), p->id_ctx, sizeof(p->id_ctx), &p->id_ctx_len))
+			return -1;
+	}
+	if ((v = json_object_get(o, "aead_alg")) && !(p->alg = alg_of(v)))
+		return -1;
+	if ((v = json_object_get(o, "hkdf_alg")))
+		p->hkdf = json_is_integer(v) ? (int)json_integer_value(v) :
+			  cry_hkdf_by_name(json_string_value(v));
+	return 0;
+}
+
+static int load_ctx(struct client *cl)
+{
+	json_error_t je;
+	json_t *root = json_load_file(cl->o.contexts, 0, &je), *a, *o;
+	struct osc_params p;
+	int rc = -1, d = 0;
+
+	if (!root)
+		return fprintf(stderr, "osc_client: %s: %s\n", cl->o.contexts, je.text), -1;
+	a = json_is_array(root) ? root : json_object_get(root, "contexts");
+	o = json_array_get(a, cl->o.index);
+	cl->c = aligned_alloc(64, sizeof(*cl->c));
+	if (!o || !cl->c || params_of(o, &p) || (d = osc_ctx_derive(cl->c, &p)) != OSC_CTX_OK)
+		fprintf(stderr, "osc_client: %s: context %u unusable%s%s\n", cl->o.contexts,
+			cl->o.index, d ? ": " : "", d ? osc_ctx_strerror(d) : "");
+	else
+		rc = 0;
+	explicit_bzero(&p, sizeof(p));
+	json_decref(root);
+	return rc;
+}
+
+/* "ADDR:PORT" or "[IPv6]:PORT" to a connected UDP socket. */
+static int open_target(struct client *cl)
+{
+	char host[64];
+	const char *t = cl->o.target, *colon = strrchr(t, ':');
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	bool v6 = t[0] == '[';
+	size_t n;
+
+	if (!colon || (n = (size_t)(colon - t) - (v6 ? 2 : 0)) >= sizeof(host))
+		return -1;
+	memcpy(host, t + v6, n);
+	host[n] = 0;
+	ss.ss_family = v6 ? AF_INET6 : AF_INET;
+	if (v6) {
+		s6->sin6_port = htons((uint16_t)atoi(colon + 1));
+		if (inet_pton(AF_INET6, host, &s6->sin6_addr) != 1)
+			return -1;
+	} else {
+		s4->sin_port = htons((uint16_t)atoi(colon + 1));
+		if (inet_pton(AF_INET, host, &s4->sin_addr) != 1)
+			return -1;
+	}
+	cl->fd = socket(ss.ss_family, SOCK_DGRAM, 0);
+	if (cl->fd < 0)
+		return -1;
+	return connect(cl->fd, (struct sockaddr *)&ss, v6 ? sizeof(*s6) : sizeof(*s4));
+}
+
+/* The plain request: Observe (0 registers, 1 cancels, -1 none), Uri-Path segments of PATH, the
+ * payload. */
+static int plain_request(struct client *cl, uint8_t *out, size_t cap, const uint8_t *tok,
+			 int observe)
+{
+	struct osc_coap_msg m = { .type = cl->o.non ? COAP_NON : COAP_CON, .code = cl->o.method,
+				  .mid = cl->mid++, .tkl = 4, .token = tok };
+	static const uint8_t one[1] = { 1 };
+	const char *p = cl->o.path;
+
+	if (observe >= 0)
+		m.opts[m.n_opts++] = (struct osc_coap_opt){ .num = COAP_OPT_OBSERVE, .val = one,
+							    .len = (uint16_t)observe };
+	while (*p) {
+		const char *end;
+
+		while (*p == '/')
+			p++;
+		end = p + strcspn(p, "/");
+		if (end > p && m.n_opts < COAP_MAX_OPTS)
+			m.opts[m.n_opts++] = (struct osc_coap_opt){ .num = COAP_OPT_URI_PATH,
+				.val = (const uint8_t *)p, .len = (uint16_t)(end - p) };
+		p = end;
+	}
+	if (cl->o.payload) {
+		m.payload = (const uint8_t *)cl->o.payload;
+		m.payload_len = (uint32_t)strlen(cl->o.payload);
+	}
+	return osc_coap_encode(out, cap, &m);
+}
+
+/* Wait until deadline (CLOCK_MONOTONIC seconds) for a datagram. */
+static ssize_t recv_until(int fd, uint8_t *buf, size_t cap, double deadline)
+{
+	struct timespec ts;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	double now;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (now >= deadline || poll(&pfd, 1, (int)((deadline - now) * 1000) + 1) <= 0)
+		return -1;
+	return recv(fd, buf, cap, 0);
+}
+
+static double mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void ack(struct client *cl, uint16_t mid)
+{
+	uint8_t a[4] = { 0x40 | COAP_ACK << 4, COAP_EMPTY, (uint8_t)(mid >> 8), (uint8_t)mid };
+
+	if (send(cl->fd, a, sizeof(a), 0) < 0)
+		perror("osc_client: send ACK");
+}
+
+/* What one verified answer said. */
+struct answer {
+	uint64_t piv;     /* its own Partial IV, UINT64_MAX when it reused the request's nonce */
+	uint8_t code;
+	bool observe;     /* inner Observe present */
+};
+
+static const char *const type_names[] = { "CON", "NON", "ACK", "RST" };
+
+/* An answer to token tok: ACK it if CON (notifications may be, RFC 7641 §4.5), verify it with
+ * the request's exchange (§8.4), print it. Returns 1 if verified, 0 if not ours, -1 if bad. */
+static int take_answer(struct client *cl, const uint8_t *buf, size_t len, const uint8_t *tok,
+		       const struct osc_exchange *ex, unsigned n, struct answer *a)
+{
+	static uint8_t plain[OSC_MSG_MAX];
+	struct osc_coap_msg outer, in;
+	const struct osc_coap_opt *o;
+	struct osc_option opt;
+	int k;
+
+	if (osc_coap_parse(&outer, buf, len) != OSC_COAP_OK || outer.tkl != 4 ||
+	    memcmp(outer.token, tok, 4))
+		return 0;
+	if (outer.type == COAP_CON)
+		ack(cl, outer.mid);
+	o = osc_coap_find(&outer, COAP_OPT_OSCORE, NULL);
+	if (!o || osc_option_decode(&opt, o->val, o->len, 0) != OSC_OPT_OK) {
+		printf("answer %u: NOT PROTECTED: %u.%02u\n", n, outer.code >> 5, outer.code & 31);
+		return -1;
+	}
+	a->piv = opt.piv_len ? osc_piv_to_ssn(opt.piv, opt.piv_len) : UINT64_MAX;
+	k = osc_unprotect_response(cl->e, cl->c, ex, buf, len, plain, sizeof(plain));
+	if (k < 0 || osc_coap_parse(&in, plain, (size_t)k) != OSC_COAP_OK) {
+		printf("answer %u: VERIFICATION FAILED: %s\n", n, osc_err_name(k < 0 ? -k : 0));
+		return -1;
+	}
+	a->code = in.code;
+	a->observe = osc_coap_find(&in, COAP_OPT_OBSERVE, NULL) != NULL;
+	printf("answer %u: %u.%02u %s piv=%lld observe=%d payload=%.*s\n", n, in.code >> 5,
+	       in.code & 31, type_names[outer.type & 3],
+	       a->piv == UINT64_MAX ? -1LL : (long long)a->piv, a->observe, (int)in.payload_len,
+	       in.payload ? (const char *)in.payload : "");
+	return 1;
+}
+
+/* The code is what was expected; a notification carries Observe and a fresh, higher Partial
+ * IV (§8.3.1: every notification after the first; §7.4.1: the client keeps the highest). */
+static bool answer_ok(const struct client *cl, const struct answer *a, unsigned i,
+		      uint64_t *last, bool observing)
+{
+	bool code_ok = cl->o.expect_set ? a->code == cl->o.expect : a->code >> 5 == 2;
+
+	if (!code_ok)
+		return printf("FAIL: unexpected code %u.%02u\n", a->code >> 5, a->code & 31), false;
+	if (!observing)
+		return true;
+	if (!a->observe)
+		return printf("FAIL: answer %u carries no Observe\n", i), false;
+	if (i == 0)
+		return true;
+	if (a->piv == UINT64_MAX || (*last != UINT64_MAX && a->piv <= *last))
+		return printf("FAIL: notification %u without a Partial IV above %lld\n", i,
+			      *last == UINT64_MAX ? -1LL : (long long)*last), false;
+	*last = a->piv;
+	return true;
+}
+
+/* Send one request with token tok and Observe observe; take want answers before the timeout. */
+static int exchange(struct client *cl, const uint8_t *tok, int observe, unsigned want)
+{
+	uint8_t plain[1200], out[1400], buf[2048];
+	unsigned got = 0;
+	uint64_t last = UINT64_MAX;
+	double start = mono(), deadline = start + cl->o.timeout;
+	struct osc_exchange ex;
+	struct answer a;
+	int len;
+
+	len = plain_request(cl, plain, sizeof(plain), tok, observe);
+	if (len > 0)
+		len = osc_protect_request(cl->e, cl->c, plain, (size_t)len, out, sizeof(out), 0, &ex);
+	if (len <= 0 || send(cl->fd, out, (size_t)len, 0) != len)
+		return printf("FAIL: cannot protect or send the request\n"), -1;
+	while (got < want) {
+		ssize_t n = recv_until(cl->fd, buf, sizeof(buf), deadline);
+		int rc;
+
+		if (n < 0)
+			return printf("FAIL: %u of %u answers before the timeout\n", got, want), -1;
+		rc = take_answer(cl, buf, (size_t)n, tok, &ex, got, &a);
+		if (rc < 0 || (rc > 0 && !answer_ok(cl, &a, got, &last, observe == 0)))
+			return -1;
+		if (rc > 0 && !got)
+			printf("first answer after %.0f ms\n", (mono() - start) * 1000);
+		got += (unsigned)rc;
+	}
+	return 0;
+}
+
+/* A request (an observation with --observe; cancelled with its token after, with --cancel). */
+static int one_request(struct client *cl)
+{
+	uint8_t tok[4];
+
+	cl->token++;
+	memcpy(tok, &cl->token, 4);
+	if (exchange(cl, tok, cl->o.observe ? 0 : -1, 1 + cl->o.observe))
+		return -1;
+	if (!cl->o.observe || !cl->o.cancel)
+		return 0;
+	printf("cancelling the observation\n");
+	return exchange(cl, tok, 1, 1);
+}
+
+static uint8_t method_of(const char *s)
+{
+	static const char *const m[] = { "GET", "POST", "PUT", "DELETE", "FETCH" };
+	unsigned i;
+
+	for (i = 0; i < 5; i++)
+		if (!strcasecmp(s, m[i]))
+			return (uint8_t)(i + 1);
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "contexts", required_argument, NULL, 'c' }, { "index", required_argument, NULL, 'i' },
+		{ "method", required_argument, NULL, 'm' }, { "payload", required_argument, NULL, 'p' },
+		{ "count", required_argument, NULL, 'n' }, { "observe", required_argument, NULL, 'o' },
+		{ "timeout", required_argument, NULL, 't' }, { "expect", required_argument, NULL, 'e' },
+		{ "non", no_argument, NULL, 'N' }, { "cancel", no_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned c, d;
+	int ch;
+
+	*o = (struct opts){ .count = 1, .timeout = 5, .method = COAP_GET };
+	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o->contexts = optarg; break;
+		case 'i': o->index = (unsigned)atoi(optarg); break;
+		case 'm': o->method = method_of(optarg); break;
+		case 'p': o->payload = optarg; break;
+		case 'n': o->count = (unsigned)atoi(optarg); break;
+		case 'o': o->observe = (unsigned)atoi(optarg); break;
+		case 't': o->timeout = atof(optarg); break;
+		case 'N': o->non = true; break;
+		case 'C': o->cancel = true; break;
+		case 'e':
+			if (sscanf(optarg, "%u.%u", &c, &d) != 2 || c > 7 || d > 31)
+				return -1;
+			o->expect = COAP_CODE(c, d);
+			o->expect_set = true;
+			break;
+		default: return -1;
+		}
+	}
+	if (optind + 2 != argc || !o->contexts || !o->method || o->timeout <= 0)
+		return -1;
+	o->target = argv[optind];
+	o->path = argv[optind + 1];
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct client cl;
+	struct timespec now;
+	unsigned i, ok = 0;
+
+	if (parse_opts(argc, argv, &cl.o)) {
+		fprintf(stderr, "usage: osc_client --contexts FILE [--index I] [--method M] "
+				"[--payload S] [--count N] [--observe N] [--timeout SEC] "
+				"[--expect X.YY] [--non] [--cancel] ADDR:PORT PATH\n");
+		return 2;
+	}
+	if (load_ctx(&cl))
+		return 2;
+	cl.e = cry_engine_new();
+	if (!cl.e || open_target(&cl))
+		return fprintf(stderr, "osc_client: %s: %s\n", cl.o.target, strerror(errno)), 2;
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	cl.mid = (uint16_t)rand();
+	cl.token = (uint32_t)rand();
+	/* The gateway's replay window outlives this process: a new run must not reuse Partial IVs,
+	 * so it starts at the wall clock in milliseconds (runs are sequential, < 1 request/ms). */
+	clock_gettime(CLOCK_REALTIME, &now);
+	cl.c->ssn = ((uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000) % OSC_SSN_MAX;
+	for (i = 0; i < cl.o.count; i++)
+		ok += one_request(&cl) == 0;
+	printf("osc_client: %u of %u exchanges verified\n", ok, cl.o.count);
+	close(cl.fd);
+	osc_ctx_wipe(cl.c);
+	free(cl.c);
+	cry_engine_free(cl.e);
+	return ok == cl.o.count ? 0 : 1;
+}

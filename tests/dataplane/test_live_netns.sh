@@ -1,0 +1,221 @@
+#!/bin/bash
+# Live forward mode (issue 3, "Done when" 2): three network namespaces joined by two veth pairs,
+#   device (osc_client) --veth-- gateway (oscore-gw on net_af_packet, two ports) --veth-- upstream
+#   (coap-server-notls),
+# all on 10.77.0.0/24 and fd77::/64 (the gateway is .1 / ::1 on both links). Checks that OSCORE
+# requests over IPv4 and IPv6 come back protected with the upstream's payload, that an Observe
+# registration on /time delivers protected notifications with the gateway's own increasing
+# Partial IVs, that the counters match, that an IPv6 upstream is resolved by neighbour
+# solicitation, and that an upstream that does not answer yields a protected 5.04.
+#   test_live_netns.sh OSCORE_GW OSC_CLIENT
+set -u
+GW=$1
+CLIENT=$2
+P=oscgw-$$
+NS_DEV=$P-dev NS_GW=$P-gw NS_UP=$P-up
+W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-live.XXXXXX")
+GW_PID= SRV_PID=
+fails=0
+
+if [ "$(id -u)" -ne 0 ] || ! command -v coap-server-notls >/dev/null; then
+	echo "SKIP: needs root and coap-server-notls (libcoap3-bin)"
+	exit 77
+fi
+
+cleanup() {
+	[ -n "$GW_PID" ] && kill -TERM "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
+	[ -n "$SRV_PID" ] && kill -TERM "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null
+	for ns in "$NS_DEV" "$NS_GW" "$NS_UP"; do ip netns del "$ns" 2>/dev/null; done
+	if [ "$fails" -eq 0 ]; then rm -rf "$W"; else echo "work dir kept: $W"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+check() { # check NAME STATUS
+	if [ "$2" -eq 0 ]; then echo "PASS: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi
+}
+in_dev() { ip netns exec "$NS_DEV" "$@"; }
+in_gw() { ip netns exec "$NS_GW" "$@"; }
+in_up() { ip netns exec "$NS_UP" "$@"; }
+
+topology() {
+	ip netns add "$NS_DEV" && ip netns add "$NS_GW" && ip netns add "$NS_UP" &&
+	ip link add vdev netns "$NS_DEV" type veth peer name gdev netns "$NS_GW" &&
+	ip link add vup netns "$NS_UP" type veth peer name gup netns "$NS_GW" || return 1
+	for i in gdev gup; do # the kernel stays silent on the gateway's links: DPDK owns them
+		in_gw sysctl -qw "net.ipv6.conf.$i.disable_ipv6=1" && in_gw ip link set "$i" up || return 1
+	done
+	in_dev ip addr add 10.77.0.2/24 dev vdev && in_dev ip addr add fd77::2/64 dev vdev nodad &&
+	in_up ip addr add 10.77.0.3/24 dev vup && in_up ip addr add fd77::3/64 dev vup nodad &&
+	in_dev ip link set vdev up && in_up ip link set vup up && in_dev ip link set lo up &&
+	in_up ip link set lo up
+}
+
+# The gateway's configuration: forward mode to $1, with extra keys $2; three contexts.
+write_config() {
+	cat >"$W/gw.json" <<JSON
+{ "port": "net_af_packet0", "upstream_port": "net_af_packet1",
+  "ipv4": "10.77.0.1", "ipv6": "fd77::1", "mode": "forward", "upstream": "$1", $2
+  "mbufs": 2047,
+  "contexts": [
+    { "master_secret": "0102030405060708090a0b0c0d0e0f10", "master_salt": "9e7ca92223786340",
+      "sender_id": "01", "recipient_id": "" },
+    { "master_secret": "1112131415161718191a1b1c1d1e1f20", "sender_id": "01",
+      "recipient_id": "0b", "id_context": "37cbf3210017a2d3" },
+    { "master_secret": "2122232425262728292a2b2c2d2e2f30", "sender_id": "02",
+      "recipient_id": "0c", "aead_alg": "AES-CCM-16-64-128" } ] }
+JSON
+}
+
+# Start oscore-gw in its namespace; wait (bounded) until its worker runs.
+start_gw() { # start_gw RUN
+	ip netns exec "$NS_GW" "$GW" --no-huge --no-pci --no-shconf --file-prefix "$P-$1" -m 512 -l 0-1 \
+		--log-level=warning --vdev net_af_packet0,iface=gdev --vdev net_af_packet1,iface=gup \
+		-- --config "$W/gw.json" --stats-json "$W/stats.$1.json" >"$W/gw.$1.log" 2>&1 &
+	GW_PID=$!
+	for _ in $(seq 50); do
+		grep -q "queue(s)" "$W/gw.$1.log" 2>/dev/null && return 0
+		kill -0 "$GW_PID" 2>/dev/null || break
+		sleep 0.2
+	done
+	cat "$W/gw.$1.log"
+	return 1
+}
+
+stop_gw() { # stop_gw RUN
+	kill -TERM "$GW_PID" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.2; done
+	kill -KILL "$GW_PID" 2>/dev/null
+	wait "$GW_PID"
+	local rc=$?
+	GW_PID=
+	sed -n '/counters/,$p' "$W/gw.$1.log"
+	return $rc
+}
+
+client() { # client LOGNAME ARGS...
+	local log=$W/client.$1.log
+	shift
+	in_dev timeout 30 "$CLIENT" --contexts "$W/gw.json" "$@" >"$log" 2>&1
+	local rc=$?
+	sed 's/^/    /' "$log"
+	return $rc
+}
+
+# stats_check RUN 'python expression over c (counters) and e (osc_err)'
+stats_check() {
+	python3 - "$W/stats.$1.json" "$2" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+c, e = s["counters"], s["osc_err"]
+ok = eval("(" + sys.argv[2] + ")")
+if not ok:
+    print("    counters:", {k: v for k, v in c.items() if v}, "osc_err:", {k: v for k, v in e.items() if v})
+sys.exit(0 if ok else 1)
+PY
+}
+
+# A fresh upstream per run: an observation left from an earlier run would keep notifying.
+start_upstream() {
+	if [ -n "$SRV_PID" ]; then kill -TERM "$SRV_PID"; wait "$SRV_PID" 2>/dev/null; fi
+	ip netns exec "$NS_UP" coap-server-notls -p 5683 -v 0 >>"$W/server.log" 2>&1 &
+	SRV_PID=$!
+	sleep 0.5
+	kill -0 "$SRV_PID" 2>/dev/null
+	check "coap-server-notls runs in $NS_UP" $?
+}
+
+topology
+check "namespaces $NS_DEV, $NS_GW, $NS_UP and veth pairs" $?
+start_upstream
+
+# Run 1: IPv4 upstream, learned by ARP; devices over IPv4 and IPv6.
+write_config "10.77.0.3:5683" ""
+start_gw v4
+check "oscore-gw (forward, IPv4 upstream, two net_af_packet ports) started" $?
+client wk4 --index 0 --count 3 10.77.0.1:5683 /.well-known/core &&
+	grep -c 'answer 0: 2.05 ACK piv=-1 .*payload=.*</time>' "$W/client.wk4.log" | grep -qx 3
+check "3 requests over IPv4: protected 2.05, piggybacked, payload from the upstream" $?
+client wk6 --index 1 --count 2 "[fd77::1]:5683" /.well-known/core &&
+	grep -c 'answer 0: 2.05 ACK .*payload=.*</time>' "$W/client.wk6.log" | grep -qx 2
+check "2 requests over IPv6: protected 2.05 with the upstream's payload" $?
+client obs --index 2 --observe 2 --cancel --timeout 15 10.77.0.1:5683 /time &&
+	grep -q 'answer 2: 2.05 NON piv=[0-9]* observe=1' "$W/client.obs.log" &&
+	grep -A1 cancelling "$W/client.obs.log" | grep -q 'answer 0: 2.05 ACK piv=-1 observe=0'
+check "Observe /time: registration answered, 2 notifications with the gateway's own rising Partial IVs, cancelled" $?
+sleep 2.2 # a notification the cancellation missed would show in the counters
+in_dev python3 - <<'PY'
+# One ICMP echo to each of the gateway's addresses (ping may not be installed): RFC 792, RFC 4443.
+import socket, struct, sys
+def echo(family, proto, addr, typ, reply):
+    s = socket.socket(family, socket.SOCK_RAW, proto)
+    s.settimeout(3)
+    msg = struct.pack("!BBHHH", typ, 0, 0, 0x4242, 1) + b"oscgw"
+    if family == socket.AF_INET:  # IPv4 needs our checksum; the kernel fills ICMPv6's
+        c = sum(struct.unpack("!%dH" % ((len(msg) + 1) // 2), msg + b"\0" * (len(msg) % 2)))
+        c = (c >> 16) + (c & 0xffff); c += c >> 16
+        msg = msg[:2] + struct.pack("!H", ~c & 0xffff) + msg[4:]
+    s.sendto(msg, (addr, 0))
+    while True:
+        data = s.recv(2048)
+        icmp = data[(data[0] & 15) * 4:] if family == socket.AF_INET else data
+        if icmp[0] == reply and icmp[4:6] == b"\x42\x42":
+            return
+ok = True
+for fam, proto, addr, typ, reply in ((socket.AF_INET, 1, "10.77.0.1", 8, 0),
+                                     (socket.AF_INET6, 58, "fd77::1", 128, 129)):
+    try:
+        echo(fam, proto, addr, typ, reply); print("    echo reply from", addr)
+    except OSError as e:
+        print("    no echo reply from", addr, e); ok = False
+sys.exit(0 if ok else 1)
+PY
+check "ICMP echo to the gateway's IPv4 and (after neighbour solicitation) IPv6 address" $?
+stop_gw v4
+check "oscore-gw exited 0 on SIGTERM" $?
+stats_check v4 'c["fwd_requests"] == 7 and c["fwd_answers"] == 7 and c["fwd_notifications"] == 2
+	and c["fwd_observe_cancelled"] == 1
+	and c["answer_protected"] == c["fwd_answers"] + c["fwd_notifications"]
+	and c["fwd_timeouts"] == 0 and c["fwd_table_full"] == 0 and c["fwd_request_unfit"] == 0
+	and c["fwd_answer_unfit"] == 0 and c["fwd_up_unknown_token"] == 0 and c["fwd_up_bad"] == 0
+	and c["answer_error"] == 0 and c["drop_neigh"] == 0 and c["drop_no_slot"] == 0
+	and c["neigh_learned"] >= 1 and c["nd_adverts"] >= 1 and c["icmp6_echo_replies"] == 1
+	and sum(e.values()) == 0'
+check "counters: 7 forwarded, 7 answered, 2 notifications, 1 cancellation, no errors" $?
+
+# Run 2: IPv6 upstream, learned by neighbour solicitation.
+start_upstream
+write_config "[fd77::3]:5683" ""
+start_gw v6
+check "oscore-gw (forward, IPv6 upstream) started" $?
+client up6 --index 0 --count 2 10.77.0.1:5683 /.well-known/core &&
+	grep -c 'answer 0: 2.05 .*</time>' "$W/client.up6.log" | grep -qx 2
+check "2 requests over IPv4 to an IPv6 upstream: protected answers with its payload" $?
+stop_gw v6
+check "oscore-gw exited 0" $?
+stats_check v6 'c["fwd_requests"] == 2 and c["fwd_answers"] == 2 and c["neigh_requests"] >= 1
+	and c["neigh_learned"] >= 1 and sum(e.values()) == 0 and c["fwd_timeouts"] == 0'
+check "counters: neighbour solicited and learned, 2 forwarded and answered" $?
+
+# Run 3: nobody answers on the upstream port: protected 5.04 after the configured timeout.
+# The upstream's MAC is a static neighbour: no ARP.
+mac=$(in_up cat /sys/class/net/vup/address)
+write_config "10.77.0.3:5699" "\"upstream_timeout_ms\": 300, \"neighbours\": [{\"ip\": \"10.77.0.3\", \"mac\": \"$mac\"}],"
+start_gw timeout
+check "oscore-gw (upstream absent) started" $?
+client t504 --index 0 --count 2 --expect 5.04 10.77.0.1:5683 /time &&
+	grep -c 'answer 0: 5.04 ACK piv=-1' "$W/client.t504.log" | grep -qx 2 &&
+	awk '/first answer after/ { if ($4 < 250 || $4 > 1000) bad = 1 } END { exit bad }' \
+		"$W/client.t504.log"
+check "no upstream answer: protected 5.04 Gateway Timeout, piggybacked, after 250-1000 ms (timeout 300)" $?
+stop_gw timeout
+check "oscore-gw exited 0" $?
+stats_check timeout 'c["fwd_requests"] == 2 and c["fwd_timeouts"] == 2 and c["fwd_answers"] == 0
+	and c["answer_protected"] == 2 and c["neigh_requests"] == 0 and sum(e.values()) == 0'
+check "counters: 2 timeouts, static neighbour (no ARP)" $?
+
+if [ "$fails" -ne 0 ]; then
+	echo "test_live_netns: $fails check(s) failed"
+	exit 1
+fi
+echo "test_live_netns: all checks passed"
