@@ -28,7 +28,7 @@ static void dict_counters(struct rte_tel_data *d, const struct dp_stats *s)
 	for (i = 0; i < DP_CTR__COUNT; i++)
 		rte_tel_data_add_dict_u64(d, dp_ctr_name(i), s->ctr[i]);
 	for (i = 1; i < OSC_ERR__COUNT; i++) {
-		snprintf(name, sizeof(name), "osc_err.%s", osc_err_name(i));
+		snprintf(name, sizeof(name), "osc_err_%s", osc_err_name(i));
 		rte_tel_data_add_dict_u64(d, name, s->osc_err[i]);
 	}
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Deterministic capture for the capture-replay test of oscore-gw (issue 3, "Done when" 1).
- *   gen_capture DIR [--bench N]
+ *   gen_capture DIR [--bench N | --two-workers]
  * writes DIR/in.pcap (Ethernet frames to the gateway 10.0.0.1 / fd00::1, UDP 5683), DIR/gw.json
  * (the gateway's configuration, server view), DIR/oscore_contexts (tshark's OSCORE UAT, client
  * view; the collision partner of context 3 alone in DIR/oscore_contexts.collision, since tshark
@@ -45,7 +45,10 @@ struct expect {
 
 struct gen {
 	pcap_t *pcap;
-	pcap_dumper_t *d;
+	pcap_dumper_t *d;       /* where dump() writes: in.pcap, or in0/in1.pcap with --two-workers */
+	pcap_dumper_t *two[2];
+	unsigned window;        /* "replay_window" in gw.json */
+	bool two_workers;
 	struct cry_engine *e;
 	struct expect x;
 	unsigned seq;           /* frame number: timestamps, tokens, Message IDs */
@@ -247,10 +250,11 @@ static void write_config(const struct gen *g, FILE *f)
 	unsigned i;
 
 	fprintf(f, "{\"port\": \"net_pcap0\", \"ipv4\": \"10.0.0.1\", \"ipv6\": \"fd00::1\",\n"
-		   " \"udp_port\": 5683, \"mode\": \"respond\", \"burst\": 32, \"replay_window\": 32,\n"
-		   " \"mbufs\": 4095, \"error_rate\": 0, \"error_source_rate\": 1,"
+		   " \"udp_port\": 5683, \"mode\": \"respond\", \"burst\": 32, \"replay_window\": %u,\n"
+		   " \"mbufs\": 4095, \"error_rate\": 0, \"error_source_rate\": %d,"
 		   " \"error_source_burst\": %d,\n \"control_paths\": [\"/ctl\"],"
-		   " \"summary_interval\": 1,\n \"contexts\": [\n", SRC_BURST);
+		   " \"summary_interval\": 1,\n \"contexts\": [\n", g->window ? g->window : 32,
+		g->two_workers ? 0 : 1, SRC_BURST);
 	for (i = 0; i <= N_GOOD; i++) {
 		const struct osc_params *p = &g->p[i];
 
@@ -334,7 +338,8 @@ static void good(struct gen *g, unsigned i, int af, bool con, bool post, uint8_t
 /* A CoAP message the gateway must refuse with err: answered (4.xx) or dropped silently. */
 static void bad(struct gen *g, unsigned src, const uint8_t *msg, size_t n, int err)
 {
-	udp(g, V4, src, 1, 5683, msg, n);
+	if (msg) /* NULL: the caller sent it, only the expectation is counted here */
+		udp(g, V4, src, 1, 5683, msg, n);
 	g->x.osc[err]++;
 	if (osc_err_coap_code(err))
 		g->x.error++;
@@ -552,6 +557,49 @@ static void bench_traffic(struct gen *g, unsigned long n)
 		good(g, (unsigned)(k % N_GOOD), V4, k % 2 == 0, k % 3 == 1, NULL, NULL);
 }
 
+/* --two-workers: requests of contexts 0 and 1 split over in0.pcap and in1.pcap (one rx queue and
+ * one worker each), with duplicates across the files (identical bytes: each worker's own
+ * deduplication cannot see the other's copy, so OSCORE must refuse one of the two as a replay)
+ * and within a file (new Message ID: a replay). At most TWO_PER_CTX Partial IVs per context, under
+ * the window of 192, so that no first copy can be refused as too old however the workers
+ * interleave: every count is exact. */
+#define TWO_PER_CTX 180
+
+static void two_workers_traffic(struct gen *g)
+{
+	uint8_t msg[512], later[2][512];
+	size_t n, later_len[2] = { 0, 0 };
+	unsigned k, c, file, later_file[2] = { 0, 0 };
+
+	for (k = 0; k < TWO_PER_CTX; k++) {
+		for (c = 0; c < 2; c++) {
+			file = (k + c) % 2;
+			g->d = g->two[file];
+			n = protect(g, c, msg, sizeof(msg), k % 2 == 0, k % 3 == 1, 0);
+			udp(g, V4, c, 1, 5683, msg, n);
+			g->x.protected_++;
+			if (k % 5 == 0) { /* the same frame through the other worker */
+				g->d = g->two[!file];
+				udp(g, V4, c, 1, 5683, msg, n);
+				bad(g, c, NULL, 0, OSC_ERR_REPLAY);
+			}
+			if (later_len[c]) { /* a replay, same file, some frames later */
+				g->d = g->two[later_file[c]];
+				udp(g, V4, c, 1, 5683, later[c], later_len[c]);
+				bad(g, c, NULL, 0, OSC_ERR_REPLAY);
+				later_len[c] = 0;
+			}
+			if (k % 7 == 3) {
+				memcpy(later[c], msg, later_len[c] = n);
+				later[c][2] ^= 0x80; /* new Message ID */
+				later_file[c] = file;
+			}
+		}
+	}
+	g->x.tx = g->x.protected_ + g->x.error;
+	g->x.tshark_protected = g->x.protected_;
+}
+
 static FILE *open_in(const char *dir, const char *name)
 {
 	char path[4096];
@@ -564,14 +612,27 @@ static FILE *open_in(const char *dir, const char *name)
 	return f;
 }
 
-static void setup(struct gen *g, const char *dir)
+static pcap_dumper_t *open_pcap(struct gen *g, const char *dir, const char *name)
 {
 	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return g->pcap ? pcap_dump_open(g->pcap, path) : NULL;
+}
+
+static void setup(struct gen *g, const char *dir)
+{
 	unsigned i;
 
-	snprintf(path, sizeof(path), "%s/in.pcap", dir);
 	g->pcap = pcap_open_dead(DLT_EN10MB, 65535);
-	g->d = g->pcap ? pcap_dump_open(g->pcap, path) : NULL;
+	if (g->two_workers) {
+		g->two[0] = open_pcap(g, dir, "in0.pcap");
+		g->two[1] = open_pcap(g, dir, "in1.pcap");
+		g->d = g->two[0] && g->two[1] ? g->two[0] : NULL;
+		g->window = 192;
+	} else {
+		g->d = open_pcap(g, dir, "in.pcap");
+	}
 	g->e = cry_engine_new();
 	if (!g->d || !g->e)
 		die("cannot open in.pcap or start the AEAD engine");
@@ -589,16 +650,24 @@ int main(int argc, char **argv)
 	FILE *f;
 	unsigned i;
 
-	if (argc != 2 && (argc != 4 || strcmp(argv[2], "--bench"))) {
-		fprintf(stderr, "usage: gen_capture DIR [--bench N]\n");
+	g.two_workers = argc == 3 && !strcmp(argv[2], "--two-workers");
+	if (argc != 2 && !g.two_workers && (argc != 4 || strcmp(argv[2], "--bench"))) {
+		fprintf(stderr, "usage: gen_capture DIR [--bench N | --two-workers]\n");
 		return 2;
 	}
 	setup(&g, argv[1]);
 	if (argc == 4)
 		bench_traffic(&g, strtoul(argv[3], NULL, 10));
+	else if (g.two_workers)
+		two_workers_traffic(&g);
 	else
 		traffic(&g);
-	pcap_dump_close(g.d);
+	if (g.two_workers) {
+		pcap_dump_close(g.two[0]);
+		pcap_dump_close(g.two[1]);
+	} else {
+		pcap_dump_close(g.d);
+	}
 	pcap_close(g.pcap);
 	write_config(&g, f = open_in(argv[1], "gw.json"));
 	fclose(f);
