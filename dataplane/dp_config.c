@@ -14,6 +14,18 @@
  *     "mbufs": 16383,            mempool size; net_pcap infinite_rx needs one per frame
  *     "error_rate": 1000,        unprotected error answers per second per worker (0 = no limit)
  *     "error_burst": 100,        depth of that token bucket
+ *     "error_source_rate": 10,   error answers per second per source address (0 = no limit)
+ *     "error_source_burst": 20,  depth of each source's bucket
+ *     "error_sources": 1024,     source buckets per worker (least recently used one evicted)
+ *     "dedup_entries": 4096,     CoAP deduplication entries per worker (RFC 7252 §4.5; 0 = off)
+ *     "exchange_lifetime": 247,  seconds a repeated CON is answered from the cache (§4.8.2)
+ *     "tx_port": "net_null0",    send answers here instead of back out of "port" (benchmarks)
+ *     "loadtest_replay": false,  true: replayed Partial IVs are processed (counted), for replaying
+ *                                one capture in a loop. NEVER in production: no replay protection
+ *     "summary_interval": 5,     seconds between one-line summaries on stdout (0 = none)
+ *     "control_paths": ["/ctl"], protected requests whose inner Uri-Path is one of these or below
+ *                                it go to the control lcore (with /authz-info and
+ *                                /.well-known/edhoc when unprotected, which always do)
  *     "contexts": [ ... ]        or "contexts_file": "path" (a JSON array; relative to this file)
  *   }
  *
@@ -286,6 +298,67 @@ static int fwd_field(struct where *w, const char *key, json_t *v, struct dp_conf
 	return rc < 0 ? bad(w, "%s", reason) : rc > 0 ? bad(w, "unknown key") : 0;
 }
 
+static int get_bool(struct where *w, json_t *v, bool *out)
+{
+	if (!json_is_boolean(v))
+		return bad(w, "expected true or false");
+	*out = json_is_true(v);
+	return 0;
+}
+
+/* "control_paths": absolute Uri-Paths ("/ctl/x"); a request matches a path or anything below. */
+static int get_ctl_paths(struct where *w, json_t *v, struct dp_ops_config *o)
+{
+	size_t i;
+	json_t *p;
+
+	if (!json_is_array(v) || json_array_size(v) > DP_CTL_PATHS_MAX)
+		return bad(w, "expected an array of at most %d paths", DP_CTL_PATHS_MAX);
+	json_array_foreach(v, i, p) {
+		const char *s = json_string_value(p);
+
+		if (!s || s[0] != '/' || strlen(s) < 2 || strlen(s) >= DP_CTL_PATH_LEN ||
+		    s[strlen(s) - 1] == '/')
+			return bad(w, "[%zu]: expected \"/seg/...\" without a trailing slash, "
+				   "shorter than %d", i, DP_CTL_PATH_LEN);
+		snprintf(o->ctl_paths[i], DP_CTL_PATH_LEN, "%s", s);
+	}
+	o->n_ctl_paths = (unsigned)json_array_size(v);
+	return 0;
+}
+
+/* Keys of the operations slice (struct dp_ops_config). */
+static int ops_field(struct where *w, const char *key, json_t *v, struct dp_ops_config *o)
+{
+	if (!strcmp(key, "tx_port"))
+		return get_port(w, v, o->tx_port);
+	if (!strcmp(key, "loadtest_replay"))
+		return get_bool(w, v, &o->loadtest_replay);
+	if (!strcmp(key, "dedup_entries"))
+		return get_uint(w, v, 0, 1u << 22, &o->dedup_entries);
+	if (!strcmp(key, "exchange_lifetime"))
+		return get_uint(w, v, 1, 86400, &o->exchange_lifetime);
+	if (!strcmp(key, "error_source_rate"))
+		return get_uint(w, v, 0, 100000000, &o->err_src_rate);
+	if (!strcmp(key, "error_source_burst"))
+		return get_uint(w, v, 1, 100000000, &o->err_src_burst);
+	if (!strcmp(key, "error_sources"))
+		return get_uint(w, v, 1, 1u << 20, &o->err_sources);
+	if (!strcmp(key, "summary_interval"))
+		return get_uint(w, v, 0, 86400, &o->summary_interval);
+	if (!strcmp(key, "control_paths"))
+		return get_ctl_paths(w, v, o);
+	return 1; /* not an operations key */
+}
+
+/* Keys of the operations and forward-mode settings; "unknown key" when neither knows it. */
+static int slice_field(struct where *w, const char *key, json_t *v, struct dp_config *c)
+{
+	int rc = ops_field(w, key, v, &c->ops);
+
+	return rc == 1 ? fwd_field(w, key, v, c) : rc;
+}
+
 /* One top-level key; contexts are read afterwards, once the default window is known. */
 static int top_field(struct where *w, const char *key, json_t *v, struct dp_config *c)
 {
@@ -316,7 +389,7 @@ static int top_field(struct where *w, const char *key, json_t *v, struct dp_conf
 		return get_uint(w, v, 1, 100000000, &c->err_burst);
 	if (!strcmp(key, "contexts") || !strcmp(key, "contexts_file"))
 		return 0;
-	return fwd_field(w, key, v, c);
+	return slice_field(w, key, v, c);
 }
 
 static int parse_top(struct where *w, json_t *root, struct dp_config *c)
@@ -358,7 +431,10 @@ int dp_config_load(struct dp_config *c, const char *path, char *err, size_t err_
 
 	*c = (struct dp_config){ .udp_port = 5683, .burst = 32, .mode = DP_MODE_RESPOND,
 				 .replay_window = OSC_REPLAY_DEFAULT, .mbufs = 16383,
-				 .err_rate = 1000, .err_burst = 100 };
+				 .err_rate = 1000, .err_burst = 100,
+				 .ops = { .dedup_entries = 4096, .exchange_lifetime = 247,
+					  .err_src_rate = 10, .err_src_burst = 20,
+					  .err_sources = 1024, .summary_interval = 5 } };
 	dp_config_fwd_defaults(&c->fwd);
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {

@@ -14,6 +14,23 @@
 
 enum dp_mode { DP_MODE_RESPOND, DP_MODE_FORWARD };
 
+#define DP_CTL_PATHS_MAX 8
+#define DP_CTL_PATH_LEN 64
+
+/* Operations settings (dedup, rate limits, load test, telemetry, control hand-off). */
+struct dp_ops_config {
+	char tx_port[DP_PORT_NAME_MAX]; /* answers leave here; "" = the port they came in on */
+	bool loadtest_replay;           /* process replayed Partial IVs (load tests only) */
+	unsigned dedup_entries;         /* per worker; 0 = no deduplication */
+	unsigned exchange_lifetime;     /* seconds a deduplication entry lives (RFC 7252 §4.8.2) */
+	unsigned err_src_rate;          /* error answers per second per source address; 0 = off */
+	unsigned err_src_burst;
+	unsigned err_sources;           /* source buckets per worker */
+	unsigned summary_interval;      /* seconds between summary lines; 0 = none */
+	char ctl_paths[DP_CTL_PATHS_MAX][DP_CTL_PATH_LEN]; /* protected control resources */
+	unsigned n_ctl_paths;
+};
+
 /* Cold configuration, read once at start by the main lcore. */
 struct dp_config {
 	char port[DP_PORT_NAME_MAX]; /* port id ("0") or device name ("net_pcap0") */
@@ -28,6 +45,7 @@ struct dp_config {
 	unsigned err_rate;           /* error answers per second per worker; 0 = unlimited */
 	unsigned err_burst;          /* token bucket depth */
 	struct dp_fwd_config fwd;    /* forward mode */
+	struct dp_ops_config ops;
 	struct osc_params *ctx;      /* n_ctx entries, owned */
 	unsigned n_ctx;
 };

@@ -8,14 +8,33 @@
 #include <rte_hash.h>
 #include <rte_jhash.h>
 #include <rte_malloc.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_spinlock.h>
 
 #include "oscore/osc_context.h"
+
+#define DEFER_MAX 64
+
+enum { LIVE, REMOVED, WIPED }; /* dp_ctx_table.dead[] */
+
+/* Something unpublished, freed once every worker has been quiescent since token. */
+struct deferred {
+	uint64_t token;
+	struct osc_ctx *ctx;
+	int32_t pos[2];                /* hash key positions to free, or -1 */
+	struct dp_ctx_cands *list[2];  /* replaced candidate lists from the heap, or NULL */
+};
 
 struct dp_ctx_table {
 	struct rte_hash *h;
 	struct osc_ctx *ctx;         /* n derived contexts; they never move (keys inside) */
 	struct dp_ctx_cands *cands;  /* at most 2n candidate lists, values of the hash */
 	unsigned n, n_cands;
+	uint8_t *dead;               /* per context: removed (and, once reclaimed, wiped) */
+	struct rte_rcu_qsbr *rcu;
+	rte_spinlock_t info_lock;    /* telemetry readers against the wipe; never on a worker */
+	struct deferred defer[DEFER_MAX];
+	unsigned n_defer;
 };
 
 void dp_ctx_key_of(struct dp_ctx_key *k, const struct osc_option *o)
@@ -107,7 +126,9 @@ struct dp_ctx_table *dp_ctx_table_new(const struct osc_params *params, unsigned 
 	t->ctx = rte_zmalloc_socket("osc_ctx", n * sizeof(*t->ctx), RTE_CACHE_LINE_SIZE, socket);
 	t->cands = rte_zmalloc_socket("ctx_cands", 2 * n * sizeof(*t->cands), 0, socket);
 	t->h = make_hash(2 * n, socket);
-	if (!t->ctx || !t->cands || !t->h)
+	t->dead = rte_zmalloc_socket("ctx_dead", n ? n : 1, 0, socket);
+	rte_spinlock_init(&t->info_lock);
+	if (!t->ctx || !t->cands || !t->h || !t->dead)
 		goto nomem;
 	for (i = 0; i < n; i++) {
 		int rc = osc_ctx_derive(&t->ctx[i], &params[i]);
@@ -128,6 +149,24 @@ fail:
 	return NULL;
 }
 
+/* Candidate lists from dp_ctx_table_new live in t->cands; those written by a removal, on the heap. */
+static bool is_static(const struct dp_ctx_table *t, const struct dp_ctx_cands *l)
+{
+	return l >= t->cands && l < t->cands + 2 * t->n;
+}
+
+/* Heap lists still published in the hash (the table is going away: no reader is left). */
+static void free_heap_lists(struct dp_ctx_table *t)
+{
+	const void *key;
+	void *data;
+	uint32_t it = 0;
+
+	while (t->h && rte_hash_iterate(t->h, &key, &data, &it) >= 0)
+		if (!is_static(t, data))
+			rte_free(data);
+}
+
 void dp_ctx_table_free(struct dp_ctx_table *t)
 {
 	unsigned i;
@@ -135,8 +174,15 @@ void dp_ctx_table_free(struct dp_ctx_table *t)
 	if (!t)
 		return;
 	for (i = 0; i < t->n; i++)
-		osc_ctx_wipe(&t->ctx[i]);
+		if (t->dead[i] != WIPED)
+			osc_ctx_wipe(&t->ctx[i]);
+	for (i = 0; i < t->n_defer; i++) {
+		rte_free(t->defer[i].list[0]);
+		rte_free(t->defer[i].list[1]);
+	}
+	free_heap_lists(t);
 	rte_hash_free(t->h);
+	rte_free(t->dead);
 	rte_free(t->cands);
 	rte_free(t->ctx);
 	rte_free(t);
@@ -154,4 +200,177 @@ void dp_ctx_lookup_bulk(const struct dp_ctx_table *t, const struct dp_ctx_key **
 	rte_hash_lookup_bulk_data(t->h, (const void **)keys, n, &hits, data);
 	for (i = 0; i < n; i++)
 		out[i] = (hits >> i) & 1 ? data[i] : NULL;
+}
+
+void dp_ctx_table_set_rcu(struct dp_ctx_table *t, struct rte_rcu_qsbr *v)
+{
+	t->rcu = v;
+}
+
+/* A copy of the list l without c, on the heap, or NULL when nothing would be left in it. */
+static struct dp_ctx_cands *without(const struct dp_ctx_cands *l, const struct osc_ctx *c,
+				    int *err)
+{
+	struct dp_ctx_cands *n;
+	unsigned i;
+
+	*err = 0;
+	if (l->n <= 1)
+		return NULL;
+	n = rte_zmalloc("ctx_cands", sizeof(*n), 0);
+	if (!n) {
+		*err = -1;
+		return NULL;
+	}
+	for (i = 0; i < l->n; i++)
+		if (l->c[i] != c)
+			n->c[n->n++] = l->c[i];
+	return n;
+}
+
+/* Phase one, no side effect: the list under k and its replacement without c (NULL when nothing
+ * would be left, then the key goes). Returns -1 when out of memory. */
+static int plan(struct dp_ctx_table *t, const struct dp_ctx_key *k, const struct osc_ctx *c,
+		struct dp_ctx_cands **old, struct dp_ctx_cands **repl)
+{
+	void *v;
+	int err;
+
+	*old = *repl = NULL;
+	if (rte_hash_lookup_data(t->h, k, &v) < 0)
+		return 0;
+	*old = v;
+	*repl = without(*old, c, &err);
+	return err;
+}
+
+/* Phase two: a shorter list replaces the old one atomically (the LF hash updates the data of an
+ * existing key in place, without allocating), or the key goes; what readers may still hold is
+ * recorded in d, slot j. */
+static void unpublish(struct dp_ctx_table *t, const struct dp_ctx_key *k,
+		      struct dp_ctx_cands *old, struct dp_ctx_cands *repl, struct deferred *d,
+		      unsigned j)
+{
+	if (!old)
+		return;
+	if (repl)
+		rte_hash_add_key_data(t->h, k, repl);
+	else
+		d->pos[j] = rte_hash_del_key(t->h, k); /* LF: the slot is freed after the grace */
+	d->list[j] = is_static(t, old) ? NULL : old;
+}
+
+static struct osc_ctx *find_ctx(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_len,
+				const uint8_t *id_ctx, uint8_t id_ctx_len, bool has_id_ctx)
+{
+	unsigned i;
+
+	for (i = 0; i < t->n; i++) {
+		struct osc_ctx *c = &t->ctx[i];
+
+		if (t->dead[i] || c->recipient_id_len != rid_len ||
+		    memcmp(c->recipient_id, rid, rid_len) || c->has_id_ctx != has_id_ctx)
+			continue;
+		if (!has_id_ctx || (c->id_ctx_len == id_ctx_len &&
+				    !memcmp(c->id_ctx, id_ctx, id_ctx_len)))
+			return c;
+	}
+	return NULL;
+}
+
+int dp_ctx_table_remove(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_len,
+			const uint8_t *id_ctx, uint8_t id_ctx_len, bool has_id_ctx)
+{
+	struct osc_ctx *c = find_ctx(t, rid, rid_len, id_ctx, id_ctx_len, has_id_ctx);
+	struct dp_ctx_cands *old[2], *repl[2] = { NULL, NULL };
+	struct dp_ctx_key k[2];
+	struct deferred *d;
+	unsigned j;
+
+	if (!c)
+		return -1;
+	key_of_ctx(&k[0], c, false);
+	key_of_ctx(&k[1], c, true);
+	if (t->n_defer == DEFER_MAX || plan(t, &k[0], c, &old[0], &repl[0]) ||
+	    (c->has_id_ctx ? plan(t, &k[1], c, &old[1], &repl[1]) : (old[1] = NULL, 0))) {
+		rte_free(repl[0]);
+		rte_free(repl[1]);
+		return -2;
+	}
+	d = &t->defer[t->n_defer++];
+	*d = (struct deferred){ .ctx = c, .pos = { -1, -1 } };
+	for (j = 0; j < 2; j++)
+		unpublish(t, &k[j], old[j], repl[j], d, j);
+	t->dead[c - t->ctx] = REMOVED;
+	/* the token is taken after unpublishing: a worker quiescent after it cannot hold c */
+	d->token = t->rcu ? rte_rcu_qsbr_start(t->rcu) : 0;
+	return 0;
+}
+
+static void release(struct dp_ctx_table *t, struct deferred *d)
+{
+	unsigned j;
+
+	rte_spinlock_lock(&t->info_lock);
+	osc_ctx_wipe(d->ctx);
+	t->dead[d->ctx - t->ctx] = WIPED;
+	rte_spinlock_unlock(&t->info_lock);
+	for (j = 0; j < 2; j++) {
+		if (d->pos[j] >= 0)
+			rte_hash_free_key_with_position(t->h, d->pos[j]);
+		rte_free(d->list[j]);
+	}
+}
+
+unsigned dp_ctx_table_reclaim(struct dp_ctx_table *t, void (*drain)(void *), void *arg)
+{
+	bool ready[DEFER_MAX];
+	unsigned i, n_ready = 0, kept = 0;
+
+	/* Decide first, drain second, free last: a request handed to the control lcore before its
+	 * worker went quiescent is in the control ring by now, and drain() answers it while the
+	 * context still exists. */
+	for (i = 0; i < t->n_defer; i++) {
+		ready[i] = !t->rcu || rte_rcu_qsbr_check(t->rcu, t->defer[i].token, false) == 1;
+		n_ready += ready[i];
+	}
+	if (!n_ready)
+		return 0;
+	if (drain)
+		drain(arg);
+	for (i = 0; i < t->n_defer; i++) {
+		if (ready[i])
+			release(t, &t->defer[i]);
+		else
+			t->defer[kept++] = t->defer[i];
+	}
+	t->n_defer = kept;
+	return n_ready;
+}
+
+unsigned dp_ctx_table_slots(const struct dp_ctx_table *t)
+{
+	return t->n;
+}
+
+int dp_ctx_table_info(struct dp_ctx_table *t, unsigned i, struct dp_ctx_info *out)
+{
+	const struct osc_ctx *c = t->ctx + (i < t->n ? i : 0);
+	int rc = -1;
+
+	rte_spinlock_lock(&t->info_lock);
+	if (i < t->n && t->dead[i] != WIPED) {
+		memset(out, 0, sizeof(*out));
+		out->kid_len = c->recipient_id_len;
+		memcpy(out->kid, c->recipient_id, c->recipient_id_len);
+		out->has_id_ctx = c->has_id_ctx;
+		out->id_ctx_len = c->id_ctx_len;
+		memcpy(out->id_ctx, c->id_ctx, c->id_ctx_len);
+		out->alg = c->alg ? c->alg->name : "?";
+		out->ssn = __atomic_load_n(&c->ssn, __ATOMIC_RELAXED);
+		out->replay_top = __atomic_load_n(&c->replay.top, __ATOMIC_RELAXED);
+		rc = t->dead[i] == LIVE ? 0 : -1;
+	}
+	rte_spinlock_unlock(&t->info_lock);
+	return rc;
 }

@@ -53,4 +53,44 @@ void dp_ctx_key_of(struct dp_ctx_key *k, const struct osc_option *o);
 void dp_ctx_lookup_bulk(const struct dp_ctx_table *t, const struct dp_ctx_key **keys, unsigned n,
 			const struct dp_ctx_cands **out);
 
+/* What telemetry may show of a context: identifiers and counters, never keys or secrets. */
+struct dp_ctx_info {
+	uint8_t kid[OSC_ID_MAX];         /* the Recipient ID a request carries as kid */
+	uint8_t id_ctx[OSC_ID_CTX_MAX];
+	uint8_t kid_len, id_ctx_len;
+	bool has_id_ctx;
+	const char *alg;                 /* COSE name */
+	uint64_t ssn;                    /* next Sender Sequence Number */
+	uint64_t replay_top;             /* highest accepted Partial IV + 1; 0 = none yet */
+};
+
+struct rte_rcu_qsbr;
+
+/* The workers' QSBR variable (dp_rcu.h): removals wait for it. Set before workers start. */
+void dp_ctx_table_set_rcu(struct dp_ctx_table *t, struct rte_rcu_qsbr *v);
+
+/*
+ * Control lcore only: unpublish the context with Recipient ID rid (and ID Context id_ctx if
+ * has_id_ctx) from the hash; lookups stop finding it at once, but workers that found it before
+ * may still use it, so its memory is kept until dp_ctx_table_reclaim sees every worker quiescent.
+ * Returns 0, -1 if there is no such context, -2 if too many removals await reclamation.
+ */
+int dp_ctx_table_remove(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_len,
+			const uint8_t *id_ctx, uint8_t id_ctx_len, bool has_id_ctx);
+
+/*
+ * Control lcore only: wipe and free what was removed once every registered worker has reported a
+ * quiescent state since its removal. drain(arg), if given, runs first, before anything is freed:
+ * the control ring may still hold requests that point at a removed context. Returns how many
+ * contexts were freed; without a QSBR variable they are freed at once.
+ */
+unsigned dp_ctx_table_reclaim(struct dp_ctx_table *t, void (*drain)(void *), void *arg);
+
+/* Context slots (removed ones included) for dp_ctx_table_info. */
+unsigned dp_ctx_table_slots(const struct dp_ctx_table *t);
+
+/* Any thread (telemetry): the public state of slot i into out. Returns 0, or -1 if the slot's
+ * context was removed. */
+int dp_ctx_table_info(struct dp_ctx_table *t, unsigned i, struct dp_ctx_info *out);
+
 #endif

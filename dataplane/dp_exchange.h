@@ -23,6 +23,7 @@ struct dp_xchg {
 	struct osc_ctx *ctx;
 	struct osc_exchange ex;      /* binds answers to the device's request (§7.1) */
 	uint64_t deadline;           /* TSC: answer or notification expected by then */
+	uint64_t dd_ref;             /* the device CON's deduplication entry, until its answer */
 	uint32_t nonce32;            /* the random half of the token */
 	uint32_t notifications;      /* answers delivered so far on this exchange */
 	uint16_t dev_mid, up_mid;

@@ -153,7 +153,8 @@ static struct dp_xchg *deregistration(struct dp_fwd *f, const struct osc_coap_ms
 }
 
 uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl,
-		       const struct osc_rx *rx, const uint8_t *plain, unsigned len, uint64_t now)
+		       const struct osc_rx *rx, const uint8_t *plain, unsigned len, uint64_t dd_ref,
+		       uint64_t now)
 {
 	struct osc_coap_msg req;
 	uint8_t tok[DP_XCHG_TOKEN_LEN];
@@ -172,6 +173,7 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
 		return COAP_SERVICE_UNAVAILABLE;
 	}
 	remember(x, m, fl, rx, &req);
+	x->dd_ref = dd_ref;
 	strip_proxy_options(&req);
 	req.token = tok;
 	req.tkl = DP_XCHG_TOKEN_LEN;
@@ -238,6 +240,8 @@ static void job_of(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job)
 	job->ctx = x->ctx;
 	job->ex = x->ex;
 	job->dev = x->dev;
+	job->dd_ref = x->dd_ref; /* only the first answer is what a retransmission gets again */
+	x->dd_ref = 0;
 	/* §8.3.1: the first answer may reuse the request's nonce, every later one must not */
 	job->flags = x->notifications ? OSC_F_OWN_PIV : 0;
 	memcpy(job->token, x->dev_token, x->dev_tkl);

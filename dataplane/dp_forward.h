@@ -28,6 +28,7 @@ struct dp_fwd_job {
 	struct osc_exchange ex;
 	struct dp_endpoint dev;
 	unsigned flags;              /* 0 or OSC_F_OWN_PIV */
+	uint64_t dd_ref;             /* the device CON's deduplication entry, or 0 */
 	uint8_t token[COAP_TOKEN_MAX];
 	struct osc_coap_msg msg;     /* plain answer; token points at token above */
 };
@@ -49,10 +50,12 @@ bool dp_fwd_from_upstream(const struct dp_fwd *f, const struct rte_mbuf *m,
  * The verified request rx (plain form plain[0..len), frame m described by fl) goes upstream:
  * m is rewritten and queued (or held for the neighbour) and 0 returned. Otherwise m is left
  * alone and the CoAP code the worker should answer the device with, protected, is returned
- * (5.03 when the exchange table is full, 5.00 when the request cannot be rewritten).
+ * (5.03 when the exchange table is full, 5.00 when the request cannot be rewritten). dd_ref, the
+ * device CON's deduplication entry (or 0), travels with the exchange to its first answer.
  */
 uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl,
-		       const struct osc_rx *rx, const uint8_t *plain, unsigned len, uint64_t now);
+		       const struct osc_rx *rx, const uint8_t *plain, unsigned len, uint64_t dd_ref,
+		       uint64_t now);
 
 /*
  * A CoAP frame from the upstream: its message is copied to buf[0..cap) and parsed there. ACKs

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * oscore-gw: an OSCORE-terminating gateway on DPDK.
- *   oscore-gw [EAL options] -- --config FILE [--idle-exit SECONDS] [--stats-json FILE]
- * The main lcore sets up the port and the context table, starts one worker per queue, and waits
- * for SIGINT/SIGTERM or for the workers' idle exit; then it prints the summed counters.
+ *   oscore-gw [EAL options] -- --config FILE [--idle-exit SECONDS] [--duration SECONDS]
+ *                                [--stats-json FILE]
+ * The main lcore sets up the port and the context table, starts one worker per queue, and then
+ * serves as the control lcore (control requests, context reclamation, summary lines) until
+ * SIGINT/SIGTERM, --duration or the workers' idle exit; then it prints the summed counters.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -22,6 +24,7 @@
 
 #include "dataplane/dp_config.h"
 #include "dataplane/dp_ctx_table.h"
+#include "dataplane/dp_ops.h"
 #include "dataplane/dp_stats.h"
 #include "dataplane/dp_worker.h"
 
@@ -31,6 +34,7 @@ struct opts {
 	const char *config;
 	const char *stats_json;
 	double idle_exit;
+	double duration;
 };
 
 static bool quit;
@@ -44,7 +48,7 @@ static void on_signal(int sig)
 static void usage(void)
 {
 	fprintf(stderr, "usage: oscore-gw [EAL options] -- --config FILE [--idle-exit SECONDS] "
-			"[--stats-json FILE]\n");
+			"[--duration SECONDS] [--stats-json FILE]\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -53,6 +57,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "config", required_argument, NULL, 'c' },
 		{ "idle-exit", required_argument, NULL, 'i' },
 		{ "stats-json", required_argument, NULL, 's' },
+		{ "duration", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -67,6 +72,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		else if (ch == 'i') {
 			o->idle_exit = strtod(optarg, &end);
 			if (*end || o->idle_exit <= 0)
+				return -1;
+		} else if (ch == 'd') {
+			o->duration = strtod(optarg, &end);
+			if (*end || o->duration <= 0)
 				return -1;
 		} else
 			return -1;
@@ -140,7 +149,8 @@ struct gw {
 	struct rte_mempool *mp;
 	struct dp_addrs addrs, up_addrs;
 	struct dp_worker_conf wc[RTE_MAX_LCORE];
-	struct dp_stats *stats;
+	struct dp_stats *stats;     /* nq workers', then the control lcore's */
+	struct dp_ops ops;
 	uint16_t port, up_port, nq;
 	bool port_started, up_started;
 };
@@ -158,6 +168,7 @@ static void worker_confs(struct gw *g)
 			.fwd = g->cfg.mode == DP_MODE_FORWARD ? &g->cfg.fwd : NULL,
 			.up_port = g->up_port, .up_addrs = &g->up_addrs, .mp = g->mp,
 		};
+	dp_ops_worker_confs(&g->ops, g->wc, g->nq);
 }
 
 /* Workers on the first nq worker lcores, or on the main lcore when there is no other. */
@@ -172,8 +183,9 @@ static void run_workers(struct gw *g)
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		if (q == g->nq)
 			break;
-		rte_eal_remote_launch(dp_worker_main, &g->wc[q++], lcore);
+		dp_ops_launch(&g->ops, &g->wc[q++], lcore);
 	}
+	dp_ops_control_loop(&g->ops, g->o.duration, &quit);
 	rte_eal_mp_wait_lcore();
 }
 
@@ -216,12 +228,15 @@ static int setup(struct gw *g)
 	g->mp = rte_pktmbuf_pool_create("mbufs", g->cfg.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					(int)rte_socket_id());
 	g->nq = g->cfg.mode == DP_MODE_FORWARD ? 1 : queue_count(g->port);
-	g->stats = calloc(g->nq, sizeof(*g->stats));
+	g->stats = calloc(g->nq + 1u, sizeof(*g->stats));
 	if (!g->mp || !g->stats)
 		return fprintf(stderr, "oscore-gw: out of memory for %u mbufs\n", g->cfg.mbufs), -1;
 	if (port_start(g->port, g->nq, g->mp))
 		return fprintf(stderr, "oscore-gw: port %u: cannot start\n", g->port), -1;
 	g->port_started = true;
+	if (dp_ops_setup(&g->ops, &g->cfg, g->o.config, g->port, g->nq, g->mp, g->table, g->stats,
+			 g->o.duration > 0))
+		return -1;
 	addrs_of(&g->cfg, g->port, &g->addrs);
 	if (setup_upstream_port(g))
 		return -1;
@@ -233,7 +248,7 @@ static int report(struct gw *g)
 {
 	struct dp_stats sum;
 
-	dp_stats_sum(g->stats, g->nq, &sum);
+	dp_stats_sum(g->stats, g->nq + 1u, &sum);
 	printf("oscore-gw: counters\n");
 	dp_stats_print(&sum, stdout);
 	fflush(stdout);
@@ -246,6 +261,7 @@ static int report(struct gw *g)
 
 static void teardown(struct gw *g)
 {
+	dp_ops_teardown(&g->ops);
 	if (g->up_started) {
 		rte_eth_dev_stop(g->up_port);
 		rte_eth_dev_close(g->up_port);

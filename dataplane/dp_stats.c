@@ -48,6 +48,22 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_ND_ADVERTS] = "nd_adverts",
 	[DP_ICMP6_ECHO_REPLIES] = "icmp6_echo_replies",
 	[DP_DROP_ICMP6] = "drop_icmp6",
+	[DP_DEDUP_HIT] = "dedup_hit",
+	[DP_DEDUP_PENDING] = "dedup_pending",
+	[DP_DEDUP_EVICTED] = "dedup_evicted",
+	[DP_DEDUP_TABLE_FULL] = "dedup_table_full",
+	[DP_DEDUP_TOO_BIG] = "dedup_too_big",
+	[DP_DROP_RATE_LIMITED_SOURCE] = "drop_rate_limited_source",
+	[DP_RL_EVICTED] = "rl_evicted",
+	[DP_LOADTEST_REPLAYS] = "loadtest_replays_processed",
+	[DP_LOADTEST_DEDUP_REPROCESSED] = "loadtest_dedup_reprocessed",
+	[DP_CTL_HANDOFF] = "ctl_handoff",
+	[DP_CTL_RING_FULL] = "ctl_ring_full",
+	[DP_CTL_ANSWER_TX] = "ctl_answer_tx",
+	[DP_CTL_REQUESTS] = "ctl_requests",
+	[DP_CTL_NOT_FOUND] = "ctl_not_found",
+	[DP_CTL_ANSWERS] = "ctl_answers",
+	[DP_CTL_FAILED] = "ctl_failed",
 };
 
 const char *dp_ctr_name(int c)

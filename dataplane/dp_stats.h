@@ -53,6 +53,23 @@ enum dp_ctr {
 	DP_ND_ADVERTS,         /* neighbour advertisements answering solicitations for us */
 	DP_ICMP6_ECHO_REPLIES,
 	DP_DROP_ICMP6,         /* ICMPv6 or ND that is not for us or not understood */
+	/* operations slice (issue 3): dedup, per-source limits, load test, control hand-off */
+	DP_DEDUP_HIT,          /* repeated CON answered again from the cache (RFC 7252 §4.5) */
+	DP_DEDUP_PENDING,      /* repeated CON dropped: the first copy is still being processed */
+	DP_DEDUP_EVICTED,      /* answered entry reused before EXCHANGE_LIFETIME ran out */
+	DP_DEDUP_TABLE_FULL,   /* every probed entry in flight: processed without deduplication */
+	DP_DEDUP_TOO_BIG,      /* answer longer than the cache keeps: a repeat is processed again */
+	DP_DROP_RATE_LIMITED_SOURCE, /* error answer suppressed by its source's bucket */
+	DP_RL_EVICTED,         /* a source's bucket was reused for another source */
+	DP_LOADTEST_REPLAYS,   /* replayed Partial IV processed anyway (loadtest_replay) */
+	DP_LOADTEST_DEDUP_REPROCESSED, /* repeated CON processed anyway (loadtest_replay) */
+	DP_CTL_HANDOFF,        /* worker: request passed to the control lcore */
+	DP_CTL_RING_FULL,      /* worker: control ring or message pool full: dropped */
+	DP_CTL_ANSWER_TX,      /* worker: control lcore's answer queued for transmit */
+	DP_CTL_REQUESTS,       /* control lcore: requests received */
+	DP_CTL_NOT_FOUND,      /* control lcore: no handler for the path: 4.04 */
+	DP_CTL_ANSWERS,        /* control lcore: answers sent back to a worker */
+	DP_CTL_FAILED,         /* control lcore: answer could not be built: request dropped */
 	DP_CTR__COUNT
 };
 

@@ -17,6 +17,11 @@
 #include <rte_prefetch.h>
 
 #include "dataplane/dp_forward.h"
+#include "dataplane/dp_ctl_ring.h"
+#include "dataplane/dp_dedup.h"
+#include "dataplane/dp_ratelimit.h"
+#include "dataplane/dp_rcu.h"
+#include "dataplane/dp_src.h"
 #include "oscore/osc_protect.h"
 
 #define MSG_MAX RTE_MBUF_DEFAULT_DATAROOM /* a received message fits one mbuf */
@@ -30,6 +35,9 @@ struct slot {
 	struct rte_mbuf *m;
 	struct dp_flow f;
 	const struct dp_ctx_cands *cands;
+	struct dp_src src;
+	uint64_t dd_ref;     /* deduplication entry of a CON request, or 0 */
+	uint8_t epoch;       /* RCU epoch of the lookup (dp_rcu_hold) */
 	uint8_t tried;       /* candidates tried so far */
 	uint8_t err;         /* last reason a candidate failed */
 	bool fwd_answer;     /* forward mode: an upstream answer or 5.04 for dev */
@@ -46,12 +54,13 @@ struct worker {
 	struct slot *free[SLOTS];
 	struct cry_op *sub[SLOTS];
 	struct cry_op *done[SLOTS + CRY_MAX_INFLIGHT];
-	struct rte_mbuf *tx[SLOTS + DP_BURST_MAX];
+	struct rte_mbuf *tx[SLOTS + 2 * DP_BURST_MAX]; /* + frames answered without a slot, + control */
 	unsigned n_free, n_sub, n_tx;
 	uint16_t next_mid;
-	uint64_t tokens, refill_at, cycles_per_token;
 	struct dp_fwd *fwd;  /* forward mode */
 	struct dp_fwd_job job;
+	uint64_t now;        /* TSC at this iteration's rx_burst */
+	struct dp_rcu_reader rcu;
 };
 
 static struct slot *slot_get(struct worker *w)
@@ -61,7 +70,11 @@ static struct slot *slot_get(struct worker *w)
 
 static void slot_put(struct worker *w, struct slot *s)
 {
+	if (s->cands)
+		dp_rcu_release(&w->rcu, s->epoch);
+	s->cands = NULL;
 	s->m = NULL;
+	s->dd_ref = 0;
 	w->free[w->n_free++] = s;
 }
 
@@ -70,32 +83,34 @@ static void queue_tx(struct worker *w, struct rte_mbuf *m)
 	w->tx[w->n_tx++] = m;
 }
 
-static void drop_slot(struct worker *w, struct slot *s, enum dp_ctr why)
+/* No answer for the request: a retransmission must then be processed, not ignored (§4.5). */
+static void release_slot(struct worker *w, struct slot *s)
 {
-	w->c.stats->ctr[why]++;
+	if (s->dd_ref)
+		dp_dedup_forget(w->c.dedup, s->dd_ref);
 	rte_pktmbuf_free(s->m);
 	slot_put(w, s);
 }
 
-/* Token bucket over error answers so that the gateway never amplifies an attack (§8.2 answers
- * are cheap to provoke). Global per worker until a per-source limit exists. */
-static bool bucket_take(struct worker *w)
+static void drop_slot(struct worker *w, struct slot *s, enum dp_ctr why)
 {
-	uint64_t now;
+	w->c.stats->ctr[why]++;
+	release_slot(w, s);
+}
 
-	if (!w->c.err_rate)
-		return true;
-	now = rte_get_tsc_cycles();
-	if (now > w->refill_at) {
-		uint64_t add = (now - w->refill_at) / w->cycles_per_token;
+/* The answer about to leave for a CON request is what a retransmission gets (RFC 7252 §4.5). */
+static void dedup_keep(struct worker *w, uint64_t ref, const struct rte_mbuf *m,
+		       uint16_t payload_off, uint16_t len, bool is_error)
+{
+	if (ref)
+		dp_dedup_store(w->c.dedup, ref, rte_pktmbuf_mtod_offset(m, const void *, payload_off),
+			       len, is_error, w->c.stats);
+}
 
-		w->tokens = RTE_MIN(w->tokens + add, (uint64_t)w->c.err_burst);
-		w->refill_at += add * w->cycles_per_token;
-	}
-	if (!w->tokens)
-		return false;
-	w->tokens--;
-	return true;
+/* §8.2 answers are cheap to provoke with a spoofed source: limited per source and per worker. */
+static bool error_allowed(struct worker *w, const struct dp_src *src)
+{
+	return !w->c.rl || dp_rl_take(w->c.rl, src->addr, w->now, w->c.stats);
 }
 
 /* RFC 7252 §5.2: a CON request is answered piggybacked in the ACK with its Message ID; a NON one
@@ -128,8 +143,12 @@ static void answer_error(struct worker *w, struct slot *s)
 	struct osc_coap_msg m;
 
 	w->c.stats->osc_err[err < OSC_ERR__COUNT ? err : 0]++;
-	if (!code || !bucket_take(w)) {
-		drop_slot(w, s, code ? DP_DROP_RATE_LIMITED : DP_DROP_SILENT);
+	if (!code) {
+		drop_slot(w, s, DP_DROP_SILENT);
+		return;
+	}
+	if (!error_allowed(w, &s->src)) { /* counted by the limiter */
+		release_slot(w, s);
 		return;
 	}
 	answer_header(w, s, &m, code);
@@ -142,6 +161,7 @@ static void answer_error(struct worker *w, struct slot *s)
 		drop_slot(w, s, DP_DROP_SILENT);
 		return;
 	}
+	dedup_keep(w, s->dd_ref, s->m, s->f.payload_off, (uint16_t)len, true);
 	dp_answer_udp(s->m, &s->f, w->c.addrs, (uint16_t)len);
 	queue_tx(w, s->m);
 	w->c.stats->ctr[DP_ANSWER_ERROR]++;
@@ -198,10 +218,11 @@ static void answer_protected(struct worker *w, struct slot *s, uint8_t code, con
  * gets the protected 5.03/5.00 the forwarder asks for. */
 static void forward(struct worker *w, struct slot *s, unsigned len)
 {
-	uint8_t code = dp_fwd_request(w->fwd, s->m, &s->f, &s->rx, s->out, len,
+	uint8_t code = dp_fwd_request(w->fwd, s->m, &s->f, &s->rx, s->out, len, s->dd_ref,
 				      rte_get_tsc_cycles());
 
 	if (!code) {
+		s->dd_ref = 0; /* the exchange keeps it for the device's answer */
 		slot_put(w, s);
 		return;
 	}
@@ -216,6 +237,7 @@ static void protect_job(struct worker *w, struct slot *s, struct dp_fwd_job *job
 
 	s->fwd_answer = true;
 	s->dev = job->dev;
+	s->dd_ref = job->dd_ref;
 	rc = osc_tx_prepare_response(&s->tx, job->ctx, &job->ex, &job->msg,
 				     rte_pktmbuf_mtod_offset(s->m, uint8_t *,
 							     dp_frame_payload_off(job->dev.v6)),
@@ -227,6 +249,36 @@ static void protect_job(struct worker *w, struct slot *s, struct dp_fwd_job *job
 	}
 	s->tx.op.user = s;
 	w->sub[w->n_sub++] = &s->tx.op;
+}
+
+/* The request (plain CoAP req[0..len), for a protected one with its context) goes to the control
+ * lcore; the slot is free again, the frame travels with the message. False if it could not. */
+static bool to_control(struct worker *w, struct slot *s, const uint8_t *req, uint16_t len,
+		       bool protected_)
+{
+	struct osc_exchange ex;
+
+	if (protected_)
+		osc_rx_exchange(&s->rx, &ex);
+	if (dp_ctl_handoff(w->c.ctl, w->c.id, s->m, &s->f, s->dd_ref, req, len,
+			   protected_ ? s->rx.ctx : NULL, protected_ ? &ex : NULL, w->c.stats))
+		return false;
+	s->dd_ref = 0; /* the message carries it now */
+	slot_put(w, s);
+	return true;
+}
+
+/* A verified request for a configured protected control path? */
+static bool protected_control(struct worker *w, struct slot *s, int len)
+{
+	struct osc_coap_msg m;
+
+	if (!w->c.ctl_protected || osc_coap_parse(&m, s->out, (size_t)len) != OSC_COAP_OK ||
+	    !dp_ctl_protected_match(w->c.ctl, &m))
+		return false;
+	if (!to_control(w, s, s->out, (uint16_t)len, true))
+		release_slot(w, s); /* counted DP_CTL_RING_FULL */
+	return true;
 }
 
 static void decrypted(struct worker *w, struct slot *s)
@@ -249,6 +301,10 @@ static void decrypted(struct worker *w, struct slot *s)
 		answer_error(w, s);
 		return;
 	}
+	if (s->rx.replay != OSC_REPLAY_OK) /* only with OSC_RX_LOADTEST */
+		w->c.stats->ctr[DP_LOADTEST_REPLAYS]++;
+	if (protected_control(w, s, len))
+		return;
 	if (w->fwd) {
 		forward(w, s, (unsigned)len);
 		return;
@@ -265,10 +321,14 @@ static void encrypted(struct worker *w, struct slot *s)
 		drop_slot(w, s, DP_DROP_SILENT);
 		return;
 	}
-	if (s->fwd_answer)
+	if (s->fwd_answer) {
+		dedup_keep(w, s->dd_ref, s->m, dp_frame_payload_off(s->dev.v6),
+			   (uint16_t)s->tx.len, false);
 		dp_fwd_frame_for_device(w->fwd, s->m, &s->dev, (uint16_t)s->tx.len);
-	else
+	} else {
+		dedup_keep(w, s->dd_ref, s->m, s->f.payload_off, (uint16_t)s->tx.len, false);
 		dp_answer_udp(s->m, &s->f, w->c.addrs, (uint16_t)s->tx.len);
+	}
 	queue_tx(w, s->m);
 	w->c.stats->ctr[DP_ANSWER_PROTECTED]++;
 	slot_put(w, s);
@@ -303,25 +363,83 @@ static void pump(struct worker *w, bool idle)
 	}
 }
 
+/* A repeated CON (RFC 7252 §4.5) gets the cached answer again, or is dropped while the first copy
+ * is in flight. Returns true when m was dealt with; else *ref names a new entry (or is 0). */
+static bool dedup(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f,
+		  const struct dp_src *src, uint64_t *ref)
+{
+	uint8_t *msg = rte_pktmbuf_mtod_offset(m, uint8_t *, f->payload_off);
+	const uint8_t *ans;
+	uint16_t mid, len;
+	bool is_error;
+
+	*ref = 0;
+	if (!w->c.dedup || !dp_dedup_con_request(msg, f->payload_len, &mid))
+		return false;
+	switch (dp_dedup_check(w->c.dedup, src, mid, w->now, ref, w->c.stats)) {
+	case DP_DD_NEW:
+		return false;
+	case DP_DD_UNTRACKED:
+		*ref = 0;
+		return false;
+	case DP_DD_PENDING:
+		w->c.stats->ctr[DP_DEDUP_PENDING]++;
+		rte_pktmbuf_free(m);
+		return true;
+	case DP_DD_ANSWER:
+		break;
+	}
+	if (w->c.loadtest) { /* a looped capture repeats Message IDs: process it again */
+		*ref = dp_dedup_restart(w->c.dedup, *ref, w->now);
+		w->c.stats->ctr[DP_LOADTEST_DEDUP_REPROCESSED]++;
+		return false;
+	}
+	ans = dp_dedup_answer(w->c.dedup, *ref, &len, &is_error);
+	*ref = 0;
+	if (!ans || len > dp_answer_room(m, f) || (is_error && !error_allowed(w, src))) {
+		rte_pktmbuf_free(m); /* a refusal by the limiter is counted there */
+		return true;
+	}
+	memcpy(msg, ans, len);
+	dp_answer_udp(m, f, w->c.addrs, len);
+	queue_tx(w, m);
+	w->c.stats->ctr[DP_DEDUP_HIT]++;
+	return true;
+}
+
 /* A classified CoAP frame: take a slot and parse. Returns the slot if it needs a lookup. */
 static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f)
 {
-	struct slot *s = slot_get(w);
+	struct dp_src src;
+	struct slot *s;
+	uint64_t ref;
 
+	dp_src_of(&src, m, f);
+	if (dedup(w, m, f, &src, &ref))
+		return NULL;
+	s = slot_get(w);
 	if (!s) {
 		w->c.stats->ctr[DP_DROP_NO_SLOT]++;
+		if (ref)
+			dp_dedup_forget(w->c.dedup, ref);
 		rte_pktmbuf_free(m);
 		return NULL;
 	}
 	s->m = m;
 	s->f = *f;
 	s->fwd_answer = false;
+	s->src = src;
+	s->dd_ref = ref;
 	s->tried = 0;
 	s->err = OSC_ERR_NO_CONTEXT;
 	s->rx.plain = s->plain;
 	s->rx.plain_cap = sizeof(s->plain);
+	s->rx.flags = w->c.loadtest ? OSC_RX_LOADTEST : 0;
 	if (osc_rx_parse(&s->rx, payload_of(s), f->payload_len, true) == OSC_OK)
 		return s;
+	if (s->rx.err == OSC_ERR_NOT_OSCORE && w->c.ctl && dp_ctl_plain_match(&s->rx.outer) &&
+	    to_control(w, s, payload_of(s), f->payload_len, false))
+		return NULL;
 	answer_error(w, s);
 	return NULL;
 }
@@ -394,6 +512,8 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 	dp_ctx_lookup_bulk(w->c.table, kp, k, cands);
 	for (i = 0; i < k; i++) {
 		s[i]->cands = cands[i];
+		if (cands[i])
+			s[i]->epoch = dp_rcu_hold(&w->rcu);
 		try_next(w, s[i]);
 	}
 }
@@ -404,7 +524,7 @@ static void tx_flush(struct worker *w)
 	unsigned i;
 
 	while (sent < w->n_tx) {
-		uint16_t k = rte_eth_tx_burst(w->c.port, w->c.queue, w->tx + sent,
+		uint16_t k = rte_eth_tx_burst(w->c.tx_port, w->c.queue, w->tx + sent,
 					      (uint16_t)RTE_MIN(w->n_tx - sent, 64u));
 		if (!k)
 			break;
@@ -441,15 +561,14 @@ static struct worker *worker_new(const struct dp_worker_conf *c)
 	for (i = 0; i < SLOTS; i++)
 		slot_put(w, &w->slots[SLOTS - 1 - i]);
 	w->next_mid = (uint16_t)(rte_lcore_id() << 12);
-	w->tokens = c->err_burst;
-	w->refill_at = rte_get_tsc_cycles();
-	w->cycles_per_token = c->err_rate ? RTE_MAX(rte_get_tsc_hz() / c->err_rate, 1ul) : 1;
+	dp_rcu_worker_start(&w->rcu, c->rcu, c->id);
 	return w;
 }
 
 static void worker_free(struct worker *w)
 {
 	dp_fwd_free(w->fwd);
+	dp_rcu_worker_stop(&w->rcu);
 	cry_engine_free(w->e);
 	rte_free(w->slots);
 	rte_free(w);
@@ -491,6 +610,33 @@ static void rx_upstream_port(struct worker *w)
 	}
 }
 
+/* Answers the control lcore sent back: transmitted from here, never from the control lcore. */
+static void ctl_replies(struct worker *w)
+{
+	struct dp_ctl_msg *msgs[DP_BURST_MAX];
+	unsigned n = dp_ctl_replies(w->c.ctl, w->c.id, msgs, DP_BURST_MAX), i;
+
+	for (i = 0; i < n; i++) {
+		struct dp_ctl_msg *msg = msgs[i];
+		uint16_t len = msg->ans_len;
+
+		if (!len || len > dp_answer_room(msg->m, &msg->f)) {
+			if (msg->dedup_ref)
+				dp_dedup_forget(w->c.dedup, msg->dedup_ref);
+			w->c.stats->ctr[DP_DROP_SILENT]++;
+			rte_pktmbuf_free(msg->m);
+		} else {
+			memcpy(rte_pktmbuf_mtod_offset(msg->m, void *, msg->f.payload_off), msg->ans,
+			       len);
+			dedup_keep(w, msg->dedup_ref, msg->m, msg->f.payload_off, len, false);
+			dp_answer_udp(msg->m, &msg->f, w->c.addrs, len);
+			queue_tx(w, msg->m);
+			w->c.stats->ctr[DP_CTL_ANSWER_TX]++;
+		}
+		dp_ctl_msg_put(w->c.ctl, msg);
+	}
+}
+
 static void loop(struct worker *w)
 {
 	struct rte_mbuf *pkts[DP_BURST_MAX];
@@ -498,8 +644,11 @@ static void loop(struct worker *w)
 
 	while (!__atomic_load_n(w->c.quit, __ATOMIC_RELAXED)) {
 		uint16_t n = rte_eth_rx_burst(w->c.port, w->c.queue, pkts, (uint16_t)w->c.burst);
-		uint64_t now = rte_get_tsc_cycles();
+		uint64_t now = w->now = rte_get_tsc_cycles();
 
+		dp_rcu_quiescent(&w->rcu);
+		if (w->c.ctl)
+			ctl_replies(w);
 		if (n) {
 			if (!w->c.stats->first_rx_tsc)
 				w->c.stats->first_rx_tsc = now;
@@ -510,7 +659,8 @@ static void loop(struct worker *w)
 		} else {
 			pump(w, true); /* idle: complete what waits for full lanes */
 			if (w->c.idle_exit_cycles && now - last_rx > w->c.idle_exit_cycles &&
-			    !cry_aead_inflight(w->e) && !w->n_sub)
+			    !cry_aead_inflight(w->e) && !w->n_sub &&
+			    !(w->c.ctl && dp_ctl_outstanding(w->c.ctl, w->c.id)))
 				break;
 		}
 		if (w->fwd) {

@@ -13,6 +13,11 @@
 #include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_stats.h"
 
+struct dp_dedup;
+struct dp_ratelimit;
+struct dp_ctl;
+struct rte_rcu_qsbr;
+
 /* What a worker is given; owned by the main lcore, read-only to the worker except stats. */
 struct dp_worker_conf {
 	uint16_t port;
@@ -29,6 +34,15 @@ struct dp_worker_conf {
 	const struct dp_addrs *up_addrs; /* its MAC with the gateway's addresses */
 	struct rte_mempool *mp;     /* for frames the gateway originates */
 	const bool *quit;           /* set by the main lcore (signal) */
+	/* operations slice */
+	uint16_t tx_port;           /* answers leave here (the rx port unless "tx_port") */
+	unsigned id;                /* worker index: RCU thread id, control message pool */
+	bool loadtest;              /* OSC_RX_LOADTEST on every request ("loadtest_replay") */
+	bool ctl_protected;         /* protected control paths are configured */
+	struct dp_dedup *dedup;     /* this worker's deduplication table; NULL = none */
+	struct dp_ratelimit *rl;    /* this worker's error answer limiter; NULL = none */
+	struct dp_ctl *ctl;         /* control hand-off; NULL = none */
+	struct rte_rcu_qsbr *rcu;   /* context reclamation; NULL = none */
 };
 
 /*

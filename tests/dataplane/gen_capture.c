@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Deterministic capture for the capture-replay test of oscore-gw (issue 3, "Done when" 1).
- *   gen_capture DIR [--bench N]
+ *   gen_capture DIR [--bench N | --two-workers]
  * writes DIR/in.pcap (Ethernet frames to the gateway 10.0.0.1 / fd00::1, UDP 5683), DIR/gw.json
  * (the gateway's configuration, server view), DIR/oscore_contexts (tshark's OSCORE UAT, client
  * view; the collision partner of context 3 alone in DIR/oscore_contexts.collision, since tshark
  * tries only the first context with a given kid) and DIR/expected.json (the counters oscore-gw must end with, same shape as --stats-json).
  * Good requests from several contexts (one with kid context, two whose Recipient IDs collide, some
- * over IPv6; more than a burst), then replays, tampered tags, unknown kids, malformed CoAP and OSCORE options, plain
- * CoAP, and frames for the classifier (other port, other address, TCP, ARP, ICMP echo, LLDP).
+ * over IPv6; more than a burst), then replays, tampered tags, unknown kids, malformed CoAP and
+ * OSCORE options, plain CoAP, frames for the classifier (other port, other address, TCP, ARP, ICMP
+ * echo, LLDP), retransmitted CONs (RFC 7252 §4.5 deduplication: late ones answered from the cache,
+ * one inside the same burst dropped), one source flooding error answers (per-source limit), and
+ * requests for control resources (/authz-info, /.well-known/edhoc, protected /ctl/reset).
  * With --bench N, in.pcap holds only N good requests, round robin over the contexts, for a
  * throughput run (no tshark and expectation files then).
  * Uses the client side of oscore/, never the gateway's code.
@@ -31,12 +34,21 @@ enum { V4, V6 };
 struct expect {
 	unsigned rx, tx, protected_, error, silent, arp, icmp;
 	unsigned udp_port, not_udp, not_ours, ethertype;
+	unsigned dedup_hit, dedup_pending, rl_source, ctl;
 	unsigned osc[OSC_ERR__COUNT];
+	unsigned tshark_protected; /* protected answers in out.pcap, whoever sent them */
 };
+
+/* The gateway's settings this capture is built for (written into gw.json). */
+#define SRC_BURST 7      /* "error_source_burst": error answers per source before limiting */
+#define BURST 32         /* "burst": frames per rx_burst, for a duplicate inside one burst */
 
 struct gen {
 	pcap_t *pcap;
-	pcap_dumper_t *d;
+	pcap_dumper_t *d;       /* where dump() writes: in.pcap, or in0/in1.pcap with --two-workers */
+	pcap_dumper_t *two[2];
+	unsigned window;        /* "replay_window" in gw.json */
+	bool two_workers;
 	struct cry_engine *e;
 	struct expect x;
 	unsigned seq;           /* frame number: timestamps, tokens, Message IDs */
@@ -150,8 +162,10 @@ static void udp(struct gen *g, int af, unsigned src, unsigned dst, unsigned dpor
 	dump(g, f, l2 + l3 + ulen);
 }
 
-/* A plain request: CON or NON, GET /temp or POST /temp with a payload; token and MID from seq. */
-static int plain_request(struct gen *g, uint8_t *out, size_t cap, bool con, bool post)
+/* A plain request: CON or NON, GET or POST (with a payload) to /seg0[/seg1]; token and MID from
+ * seq. */
+static int path_request(struct gen *g, uint8_t *out, size_t cap, bool con, bool post,
+			const char *seg0, const char *seg1)
 {
 	uint8_t tok[4] = { 0xa0, (uint8_t)(g->seq >> 16), (uint8_t)(g->seq >> 8), (uint8_t)g->seq };
 	struct osc_coap_msg m = {
@@ -160,18 +174,25 @@ static int plain_request(struct gen *g, uint8_t *out, size_t cap, bool con, bool
 		.payload = post ? (const uint8_t *)"21.5" : NULL, .payload_len = post ? 4 : 0,
 	};
 
-	m.opts[0] = (struct osc_coap_opt){ .num = COAP_OPT_URI_PATH, .len = 4,
-					   .val = (const uint8_t *)"temp" };
+	m.opts[0] = (struct osc_coap_opt){ .num = COAP_OPT_URI_PATH, .len = (uint16_t)strlen(seg0),
+					   .val = (const uint8_t *)seg0 };
+	if (seg1)
+		m.opts[m.n_opts++] = (struct osc_coap_opt){ .num = COAP_OPT_URI_PATH,
+							    .len = (uint16_t)strlen(seg1),
+							    .val = (const uint8_t *)seg1 };
 	return osc_coap_encode(out, cap, &m);
 }
 
-/* A protected request of client context i into out; returns its length. */
-static size_t protect(struct gen *g, unsigned i, uint8_t *out, size_t cap, bool con, bool post,
-		      unsigned flags)
+static int plain_request(struct gen *g, uint8_t *out, size_t cap, bool con, bool post)
 {
-	uint8_t plain[256];
+	return path_request(g, out, cap, con, post, "temp", NULL);
+}
+
+/* Protect the plain request plain[0..n) with client context i into out; returns its length. */
+static size_t protect_msg(struct gen *g, unsigned i, const uint8_t *plain, int n, uint8_t *out,
+			  size_t cap, unsigned flags)
+{
 	struct osc_exchange ex;
-	int n = plain_request(g, plain, sizeof(plain), con, post);
 
 	if (n < 0)
 		die("encode");
@@ -179,6 +200,16 @@ static size_t protect(struct gen *g, unsigned i, uint8_t *out, size_t cap, bool 
 	if (n < 0)
 		die(osc_err_name(-n));
 	return (size_t)n;
+}
+
+/* A protected request of client context i to /temp into out; returns its length. */
+static size_t protect(struct gen *g, unsigned i, uint8_t *out, size_t cap, bool con, bool post,
+		      unsigned flags)
+{
+	uint8_t plain[256];
+
+	return protect_msg(g, i, plain, plain_request(g, plain, sizeof(plain), con, post), out, cap,
+			   flags);
 }
 
 /* Client-view parameters of context i: N_GOOD known ones (4 with an ID Context), then the
@@ -219,8 +250,11 @@ static void write_config(const struct gen *g, FILE *f)
 	unsigned i;
 
 	fprintf(f, "{\"port\": \"net_pcap0\", \"ipv4\": \"10.0.0.1\", \"ipv6\": \"fd00::1\",\n"
-		   " \"udp_port\": 5683, \"mode\": \"respond\", \"burst\": 32, \"replay_window\": 32,\n"
-		   " \"mbufs\": 4095, \"error_rate\": 0,\n \"contexts\": [\n");
+		   " \"udp_port\": 5683, \"mode\": \"respond\", \"burst\": 32, \"replay_window\": %u,\n"
+		   " \"mbufs\": 4095, \"error_rate\": 0, \"error_source_rate\": %d,"
+		   " \"error_source_burst\": %d,\n \"control_paths\": [\"/ctl\"],"
+		   " \"summary_interval\": 1,\n \"contexts\": [\n", g->window ? g->window : 32,
+		g->two_workers ? 0 : 1, SRC_BURST);
 	for (i = 0; i <= N_GOOD; i++) {
 		const struct osc_params *p = &g->p[i];
 
@@ -273,12 +307,16 @@ static void write_expected(const struct expect *x, FILE *f)
 	fprintf(f, "{\"counters\": {\"rx_packets\": %u, \"tx_packets\": %u, \"answer_protected\": %u,"
 		   " \"answer_error\": %u, \"drop_silent\": %u, \"arp_replies\": %u,"
 		   " \"icmp_echo_replies\": %u, \"drop_udp_port\": %u, \"drop_not_udp\": %u,"
-		   " \"drop_ip_not_ours\": %u, \"drop_ethertype\": %u},\n \"osc_err\": {",
+		   " \"drop_ip_not_ours\": %u, \"drop_ethertype\": %u, \"dedup_hit\": %u,"
+		   " \"dedup_pending\": %u, \"drop_rate_limited_source\": %u,"
+		   " \"ctl_handoff\": %u, \"ctl_requests\": %u, \"ctl_not_found\": %u,"
+		   " \"ctl_answers\": %u, \"ctl_answer_tx\": %u},\n \"osc_err\": {",
 		x->rx, x->tx, x->protected_, x->error, x->silent, x->arp, x->icmp, x->udp_port,
-		x->not_udp, x->not_ours, x->ethertype);
+		x->not_udp, x->not_ours, x->ethertype, x->dedup_hit, x->dedup_pending, x->rl_source,
+		x->ctl, x->ctl, x->ctl, x->ctl, x->ctl);
 	for (i = 1; i < OSC_ERR__COUNT; i++)
 		fprintf(f, "%s\"%s\": %u", i > 1 ? ", " : "", osc_err_name((int)i), x->osc[i]);
-	fprintf(f, "}}\n");
+	fprintf(f, "},\n \"tshark_protected\": %u}\n", x->tshark_protected);
 }
 
 /* A request the gateway must answer protected. */
@@ -294,12 +332,14 @@ static void good(struct gen *g, unsigned i, int af, bool con, bool post, uint8_t
 		*keep_len = n;
 	}
 	g->x.protected_++;
+	g->x.tshark_protected++;
 }
 
 /* A CoAP message the gateway must refuse with err: answered (4.xx) or dropped silently. */
 static void bad(struct gen *g, unsigned src, const uint8_t *msg, size_t n, int err)
 {
-	udp(g, V4, src, 1, 5683, msg, n);
+	if (msg) /* NULL: the caller sent it, only the expectation is counted here */
+		udp(g, V4, src, 1, 5683, msg, n);
 	g->x.osc[err]++;
 	if (osc_err_coap_code(err))
 		g->x.error++;
@@ -307,8 +347,16 @@ static void bad(struct gen *g, unsigned src, const uint8_t *msg, size_t n, int e
 		g->x.silent++;
 }
 
-static void good_traffic(struct gen *g, uint8_t keep[3][512], size_t keep_len[3])
+/* Kept copies of requests, to send again: replays (keep) and retransmissions (rt). */
+struct kept {
+	uint8_t keep[3][512], rt[3][512], nc[512];
+	size_t keep_len[3], rt_len[3], nc_len;
+};
+
+static void good_traffic(struct gen *g, struct kept *k)
 {
+	uint8_t (*keep)[512] = k->keep;
+	size_t *keep_len = k->keep_len;
 	unsigned r, i;
 
 	/* First, so that context 3 (tried first on a collision) has no window yet: its AEAD fails and
@@ -316,9 +364,81 @@ static void good_traffic(struct gen *g, uint8_t keep[3][512], size_t keep_len[3]
 	for (r = 0; r < 3; r++)
 		good(g, N_GOOD, V4, r % 2 == 0, r == 1, r == 0 ? keep[2] : NULL, &keep_len[2]);
 	for (r = 0; r < PER_CTX; r++)
-		for (i = 0; i < N_GOOD; i++)
+		for (i = 0; i < N_GOOD; i++) {
+			bool rt = r == 0 && i >= 5 && i < 8; /* CON over IPv4 */
+
 			good(g, i, i % 5 == 2 && r % 2 ? V6 : V4, r % 2 == 0, r % 3 == 1,
-			     r == i && i < 2 ? keep[i] : NULL, &keep_len[i]);
+			     rt ? k->rt[i - 5] : r == i && i < 2 ? keep[i] : NULL,
+			     rt ? &k->rt_len[i - 5] : &keep_len[i]);
+		}
+}
+
+/* RFC 7252 §4.5: the same CON (same Message ID, same endpoint) again, long after the first was
+ * answered: the cached answer goes out again and OSCORE never sees it (no "Replay detected"). */
+static void retransmits(struct gen *g, const struct kept *k)
+{
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		udp(g, V4, 5 + i, 1, 5683, k->rt[i], k->rt_len[i]);
+		g->x.dedup_hit++;
+		g->x.tshark_protected++;
+	}
+	udp(g, V4, N_GOOD + 1, 1, 5683, k->nc, k->nc_len); /* its cached 4.01 */
+	g->x.dedup_hit++;
+}
+
+/* The same CON twice in one burst: the copy finds the first still in flight and is dropped. */
+static void pending_duplicate(struct gen *g)
+{
+	uint8_t msg[512];
+	size_t n;
+
+	if (g->seq % BURST == BURST - 1) { /* keep both in one rx burst */
+		udp(g, V4, 9, 2, 5683, (const uint8_t *)"x", 1);
+		g->x.not_ours++;
+	}
+	n = protect(g, 8, msg, sizeof(msg), true, false, 0);
+	udp(g, V4, 8, 1, 5683, msg, n);
+	udp(g, V4, 8, 1, 5683, msg, n);
+	g->x.protected_++;
+	g->x.tshark_protected++;
+	g->x.dedup_pending++;
+}
+
+/* One source provoking more §8.2 answers than its bucket holds: the rest are suppressed. */
+static void error_flood(struct gen *g)
+{
+	uint8_t msg[512];
+	unsigned k;
+
+	for (k = 0; k < SRC_BURST + 3; k++) {
+		size_t n = protect(g, N_GOOD + 1, msg, sizeof(msg), false, false, 0);
+
+		udp(g, V4, 12, 1, 5683, msg, n);
+		g->x.osc[OSC_ERR_NO_CONTEXT]++;
+		if (k < SRC_BURST)
+			g->x.error++;
+		else
+			g->x.rl_source++;
+	}
+}
+
+/* Requests for control resources: answered 4.04 by the control lcore's placeholder, the protected
+ * one protected. */
+static void control(struct gen *g)
+{
+	uint8_t plain[256], msg[512];
+	int n;
+
+	n = path_request(g, plain, sizeof(plain), true, true, "authz-info", NULL);
+	udp(g, V4, 13, 1, 5683, plain, (size_t)n);
+	n = path_request(g, plain, sizeof(plain), false, false, ".well-known", "edhoc");
+	udp(g, V4, 13, 1, 5683, plain, (size_t)n);
+	n = path_request(g, plain, sizeof(plain), true, false, "ctl", "reset");
+	udp(g, V4, 9, 1, 5683, msg, protect_msg(g, 9, plain, n, msg, sizeof(msg), 0));
+	g->x.ctl += 3;
+	g->x.tshark_protected++;
 }
 
 static void tampered(struct gen *g, unsigned i)
@@ -401,22 +521,31 @@ static void not_coap(struct gen *g)
 
 static void traffic(struct gen *g)
 {
-	uint8_t keep[3][512], msg[512];
-	size_t keep_len[3] = { 0 }, n;
+	static struct kept k;
+	uint8_t msg[512];
+	size_t n;
 	unsigned i;
 
-	good_traffic(g, keep, keep_len);
-	for (i = 0; i < 3; i++)
-		bad(g, i == 2 ? N_GOOD : i, keep[i], keep_len[i], OSC_ERR_REPLAY);
+	good_traffic(g, &k);
+	for (i = 0; i < 3; i++) {
+		k.keep[i][2] ^= 0x80; /* new Message ID: an OSCORE replay (§7.4), not a retransmission */
+		bad(g, i == 2 ? N_GOOD : i, k.keep[i], k.keep_len[i], OSC_ERR_REPLAY);
+	}
 	tampered(g, 2);
 	tampered(g, N_GOOD);
 	for (i = 0; i < 2; i++) {
 		n = protect(g, N_GOOD + 1, msg, sizeof(msg), i == 0, false, 0);
 		bad(g, N_GOOD + 1, msg, n, OSC_ERR_NO_CONTEXT);
+		if (i == 0)
+			memcpy(k.nc, msg, k.nc_len = n);
 	}
 	malformed(g);
 	not_coap(g);
-	g->x.tx = g->x.protected_ + g->x.error + g->x.arp + g->x.icmp;
+	retransmits(g, &k);
+	pending_duplicate(g);
+	error_flood(g);
+	control(g);
+	g->x.tx = g->x.protected_ + g->x.error + g->x.arp + g->x.icmp + g->x.dedup_hit + g->x.ctl;
 }
 
 /* Only good requests, as a device population would send them, for a throughput run. */
@@ -426,6 +555,49 @@ static void bench_traffic(struct gen *g, unsigned long n)
 
 	for (k = 0; k < n; k++)
 		good(g, (unsigned)(k % N_GOOD), V4, k % 2 == 0, k % 3 == 1, NULL, NULL);
+}
+
+/* --two-workers: requests of contexts 0 and 1 split over in0.pcap and in1.pcap (one rx queue and
+ * one worker each), with duplicates across the files (identical bytes: each worker's own
+ * deduplication cannot see the other's copy, so OSCORE must refuse one of the two as a replay)
+ * and within a file (new Message ID: a replay). At most TWO_PER_CTX Partial IVs per context, under
+ * the window of 192, so that no first copy can be refused as too old however the workers
+ * interleave: every count is exact. */
+#define TWO_PER_CTX 180
+
+static void two_workers_traffic(struct gen *g)
+{
+	uint8_t msg[512], later[2][512];
+	size_t n, later_len[2] = { 0, 0 };
+	unsigned k, c, file, later_file[2] = { 0, 0 };
+
+	for (k = 0; k < TWO_PER_CTX; k++) {
+		for (c = 0; c < 2; c++) {
+			file = (k + c) % 2;
+			g->d = g->two[file];
+			n = protect(g, c, msg, sizeof(msg), k % 2 == 0, k % 3 == 1, 0);
+			udp(g, V4, c, 1, 5683, msg, n);
+			g->x.protected_++;
+			if (k % 5 == 0) { /* the same frame through the other worker */
+				g->d = g->two[!file];
+				udp(g, V4, c, 1, 5683, msg, n);
+				bad(g, c, NULL, 0, OSC_ERR_REPLAY);
+			}
+			if (later_len[c]) { /* a replay, same file, some frames later */
+				g->d = g->two[later_file[c]];
+				udp(g, V4, c, 1, 5683, later[c], later_len[c]);
+				bad(g, c, NULL, 0, OSC_ERR_REPLAY);
+				later_len[c] = 0;
+			}
+			if (k % 7 == 3) {
+				memcpy(later[c], msg, later_len[c] = n);
+				later[c][2] ^= 0x80; /* new Message ID */
+				later_file[c] = file;
+			}
+		}
+	}
+	g->x.tx = g->x.protected_ + g->x.error;
+	g->x.tshark_protected = g->x.protected_;
 }
 
 static FILE *open_in(const char *dir, const char *name)
@@ -440,14 +612,27 @@ static FILE *open_in(const char *dir, const char *name)
 	return f;
 }
 
-static void setup(struct gen *g, const char *dir)
+static pcap_dumper_t *open_pcap(struct gen *g, const char *dir, const char *name)
 {
 	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return g->pcap ? pcap_dump_open(g->pcap, path) : NULL;
+}
+
+static void setup(struct gen *g, const char *dir)
+{
 	unsigned i;
 
-	snprintf(path, sizeof(path), "%s/in.pcap", dir);
 	g->pcap = pcap_open_dead(DLT_EN10MB, 65535);
-	g->d = g->pcap ? pcap_dump_open(g->pcap, path) : NULL;
+	if (g->two_workers) {
+		g->two[0] = open_pcap(g, dir, "in0.pcap");
+		g->two[1] = open_pcap(g, dir, "in1.pcap");
+		g->d = g->two[0] && g->two[1] ? g->two[0] : NULL;
+		g->window = 192;
+	} else {
+		g->d = open_pcap(g, dir, "in.pcap");
+	}
 	g->e = cry_engine_new();
 	if (!g->d || !g->e)
 		die("cannot open in.pcap or start the AEAD engine");
@@ -465,16 +650,24 @@ int main(int argc, char **argv)
 	FILE *f;
 	unsigned i;
 
-	if (argc != 2 && (argc != 4 || strcmp(argv[2], "--bench"))) {
-		fprintf(stderr, "usage: gen_capture DIR [--bench N]\n");
+	g.two_workers = argc == 3 && !strcmp(argv[2], "--two-workers");
+	if (argc != 2 && !g.two_workers && (argc != 4 || strcmp(argv[2], "--bench"))) {
+		fprintf(stderr, "usage: gen_capture DIR [--bench N | --two-workers]\n");
 		return 2;
 	}
 	setup(&g, argv[1]);
 	if (argc == 4)
 		bench_traffic(&g, strtoul(argv[3], NULL, 10));
+	else if (g.two_workers)
+		two_workers_traffic(&g);
 	else
 		traffic(&g);
-	pcap_dump_close(g.d);
+	if (g.two_workers) {
+		pcap_dump_close(g.two[0]);
+		pcap_dump_close(g.two[1]);
+	} else {
+		pcap_dump_close(g.d);
+	}
 	pcap_close(g.pcap);
 	write_config(&g, f = open_in(argv[1], "gw.json"));
 	fclose(f);

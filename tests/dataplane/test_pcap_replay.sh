@@ -64,7 +64,9 @@ for prof in main collision; do
 	XDG_CONFIG_HOME="$W/$prof" tshark -r "$W/merged.pcap" -Y 'oscore && coap.code >= 64' \
 		-T fields -e frame.number -e oscore.code 2>/dev/null >"$W/answers.$prof"
 done
-want=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["counters"]["answer_protected"])' "$W/expected.json")
+# protected answers of every kind: the worker's, re-sent from the deduplication cache, the control
+# lcore's
+want=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["tshark_protected"])' "$W/expected.json")
 total=$(cut -f1 "$W/answers.main" | sort -u | wc -l)
 decrypted=$(cat "$W/answers.main" "$W/answers.collision" | awk -F'\t' '$2 != "" { print $1 }' | sort -u | wc -l)
 codes=$(cat "$W/answers.main" "$W/answers.collision" | awk -F'\t' '$2 != "" { print $2 }' | sort | uniq -c | tr -s ' \n' ' ')

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Control-plane hand-off over rte_rings (see dp_ctl_ring.h). */
+#include "dataplane/dp_ctl_ring.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_ring.h>
+
+#define HANDLERS_MAX 16
+#define PATH_MAX_LEN 128
+#define SERVE_BURST 32
+
+struct pool {
+	struct rte_ring *reply;     /* control -> this worker; single producer, single consumer */
+	struct dp_ctl_msg *msgs;
+	struct dp_ctl_msg *free[DP_CTL_MSGS];
+	unsigned n_free;            /* the worker's alone: it takes and returns messages */
+} __rte_cache_aligned;
+
+struct handler {
+	char path[PATH_MAX_LEN];
+	dp_ctl_handler_fn fn;
+};
+
+struct dp_ctl {
+	struct rte_ring *req;       /* workers -> control; multi producer, single consumer */
+	struct cry_engine *e;       /* the control lcore's, for protected answers */
+	struct handler h[HANDLERS_MAX];
+	unsigned n_h, n_workers;
+	uint16_t next_mid;
+	char paths[DP_CTL_PATHS_MAX][DP_CTL_PATH_LEN];
+	unsigned n_paths;
+	struct pool p[];
+};
+
+static struct rte_ring *ring(const char *what, unsigned i, unsigned size, unsigned flags,
+			     int socket)
+{
+	static unsigned seq;
+	char name[RTE_RING_NAMESIZE];
+
+	snprintf(name, sizeof(name), "ctl_%s_%u_%u", what, i, seq++);
+	return rte_ring_create(name, size, socket, flags | RING_F_EXACT_SZ);
+}
+
+struct dp_ctl *dp_ctl_new(unsigned n_workers, const struct dp_ops_config *o, int socket)
+{
+	struct dp_ctl *c = rte_zmalloc_socket("ctl", sizeof(*c) + n_workers * sizeof(c->p[0]),
+					      RTE_CACHE_LINE_SIZE, socket);
+	unsigned i, k;
+
+	if (!c)
+		return NULL;
+	c->n_workers = n_workers;
+	c->e = cry_engine_new();
+	c->req = ring("req", 0, n_workers * DP_CTL_MSGS, RING_F_SC_DEQ, socket);
+	c->next_mid = (uint16_t)(rte_lcore_id() << 12);
+	memcpy(c->paths, o->ctl_paths, sizeof(c->paths));
+	c->n_paths = o->n_ctl_paths;
+	for (i = 0; c->e && c->req && i < n_workers; i++) {
+		struct pool *p = &c->p[i];
+
+		p->reply = ring("reply", i, DP_CTL_MSGS, RING_F_SP_ENQ | RING_F_SC_DEQ, socket);
+		p->msgs = rte_zmalloc_socket("ctl_msgs", DP_CTL_MSGS * sizeof(*p->msgs),
+					     RTE_CACHE_LINE_SIZE, socket);
+		if (!p->reply || !p->msgs)
+			break;
+		for (k = 0; k < DP_CTL_MSGS; k++) {
+			p->msgs[k].worker = i;
+			p->free[p->n_free++] = &p->msgs[k];
+		}
+	}
+	if (i < n_workers || !c->e || !c->req) {
+		dp_ctl_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* Frames still held by messages in either ring are freed; messages are the pools' memory. */
+static void drain(struct rte_ring *r)
+{
+	void *msg;
+
+	while (r && rte_ring_dequeue(r, &msg) == 0)
+		rte_pktmbuf_free(((struct dp_ctl_msg *)msg)->m);
+}
+
+void dp_ctl_free(struct dp_ctl *c)
+{
+	unsigned i;
+
+	if (!c)
+		return;
+	drain(c->req);
+	rte_ring_free(c->req);
+	for (i = 0; i < c->n_workers; i++) {
+		drain(c->p[i].reply);
+		rte_ring_free(c->p[i].reply);
+		rte_free(c->p[i].msgs);
+	}
+	cry_engine_free(c->e);
+	rte_free(c);
+}
+
+int dp_ctl_register(struct dp_ctl *c, const char *path, dp_ctl_handler_fn fn)
+{
+	if (c->n_h == HANDLERS_MAX || strlen(path) >= PATH_MAX_LEN)
+		return -1;
+	snprintf(c->h[c->n_h].path, PATH_MAX_LEN, "%s", path);
+	c->h[c->n_h++].fn = fn;
+	return 0;
+}
+
+/* "/seg1/seg2" from m's Uri-Path options (RFC 7252 §6.5); "/" for none. Returns -1 if too long
+ * or if a segment holds a '/' (it would then read as two segments). */
+static int uri_path(const struct osc_coap_msg *m, char *out, size_t cap)
+{
+	size_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < m->n_opts; i++) {
+		const struct osc_coap_opt *o = &m->opts[i];
+
+		if (o->num != COAP_OPT_URI_PATH)
+			continue;
+		if (n + 1 + o->len >= cap || memchr(o->val, '/', o->len))
+			return -1;
+		out[n++] = '/';
+		memcpy(out + n, o->val, o->len);
+		n += o->len;
+	}
+	if (!n)
+		out[n++] = '/';
+	out[n] = '\0';
+	return 0;
+}
+
+bool dp_ctl_plain_match(const struct osc_coap_msg *m)
+{
+	char path[PATH_MAX_LEN];
+
+	if (m->code >> 5 != 0 || !m->code || uri_path(m, path, sizeof(path)))
+		return false;
+	return !strcmp(path, "/authz-info") || !strcmp(path, "/.well-known/edhoc");
+}
+
+bool dp_ctl_protected_match(const struct dp_ctl *c, const struct osc_coap_msg *m)
+{
+	char path[PATH_MAX_LEN];
+	unsigned i;
+
+	if (!c || !c->n_paths || uri_path(m, path, sizeof(path)))
+		return false;
+	for (i = 0; i < c->n_paths; i++) {
+		size_t n = strlen(c->paths[i]);
+
+		if (!strncmp(path, c->paths[i], n) && (path[n] == '\0' || path[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+int dp_ctl_handoff(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m, const struct dp_flow *f,
+		   uint64_t dedup_ref, const uint8_t *req, uint16_t len, struct osc_ctx *ctx,
+		   const struct osc_exchange *ex, struct dp_stats *st)
+{
+	struct pool *p = &c->p[worker];
+	struct dp_ctl_msg *msg;
+
+	if (!p->n_free || len > DP_CTL_REQ_MAX) {
+		st->ctr[DP_CTL_RING_FULL]++;
+		return -1;
+	}
+	msg = p->free[--p->n_free];
+	msg->m = m;
+	msg->f = *f;
+	msg->dedup_ref = dedup_ref;
+	msg->ctx = ctx;
+	if (ex)
+		msg->ex = *ex;
+	msg->req_len = len;
+	msg->ans_len = 0;
+	memcpy(msg->req, req, len);
+	if (rte_ring_mp_enqueue(c->req, msg)) { /* cannot happen: the ring holds every message */
+		p->free[p->n_free++] = msg;
+		st->ctr[DP_CTL_RING_FULL]++;
+		return -1;
+	}
+	st->ctr[DP_CTL_HANDOFF]++;
+	return 0;
+}
+
+unsigned dp_ctl_replies(struct dp_ctl *c, unsigned worker, struct dp_ctl_msg **out, unsigned max)
+{
+	return rte_ring_sc_dequeue_burst(c->p[worker].reply, (void **)out, max, NULL);
+}
+
+void dp_ctl_msg_put(struct dp_ctl *c, struct dp_ctl_msg *msg)
+{
+	struct pool *p = &c->p[msg->worker];
+
+	msg->m = NULL;
+	p->free[p->n_free++] = msg;
+}
+
+unsigned dp_ctl_outstanding(const struct dp_ctl *c, unsigned worker)
+{
+	return DP_CTL_MSGS - c->p[worker].n_free;
+}
+
+static dp_ctl_handler_fn find_handler(const struct dp_ctl *c, const struct osc_coap_msg *req)
+{
+	char path[PATH_MAX_LEN];
+	unsigned i;
+
+	if (uri_path(req, path, sizeof(path)))
+		return NULL;
+	for (i = 0; i < c->n_h; i++)
+		if (!strcmp(path, c->h[i].path))
+			return c->h[i].fn;
+	return NULL;
+}
+
+/* The answer's header (RFC 7252 §5.2: piggybacked ACK for CON, NON with a fresh Message ID for
+ * NON, the request's token) with the handler's code, options and payload; 4.04 without one. */
+static int build(struct dp_ctl *c, const struct osc_coap_msg *req, bool protected_,
+		 struct osc_coap_msg *ans, uint8_t *buf, size_t cap, struct dp_stats *st)
+{
+	dp_ctl_handler_fn fn = find_handler(c, req);
+
+	memset(ans, 0, offsetof(struct osc_coap_msg, opts));
+	if (!fn) {
+		st->ctr[DP_CTL_NOT_FOUND]++;
+		ans->code = COAP_NOT_FOUND;
+	} else if (fn(req, protected_, ans, buf, cap)) {
+		return -1;
+	}
+	ans->type = req->type == COAP_CON ? COAP_ACK : COAP_NON;
+	ans->mid = req->type == COAP_CON ? req->mid : c->next_mid++;
+	ans->tkl = req->tkl;
+	ans->token = req->token;
+	return 0;
+}
+
+static int serve(struct dp_ctl *c, struct dp_ctl_msg *msg, struct dp_stats *st)
+{
+	struct osc_coap_msg req, ans;
+	uint8_t buf[DP_CTL_ANS_MAX], plain[DP_CTL_ANS_MAX];
+	int len;
+
+	if (osc_coap_parse(&req, msg->req, msg->req_len) != OSC_COAP_OK ||
+	    build(c, &req, msg->ctx != NULL, &ans, buf, sizeof(buf), st))
+		return -1;
+	if (!msg->ctx)
+		len = osc_coap_encode(msg->ans, sizeof(msg->ans), &ans);
+	else if ((len = osc_coap_encode(plain, sizeof(plain), &ans)) >= 0)
+		len = osc_protect_response(c->e, msg->ctx, &msg->ex, plain, (size_t)len, msg->ans,
+					   sizeof(msg->ans), 0);
+	if (len <= 0)
+		return -1;
+	msg->ans_len = (uint16_t)len;
+	return 0;
+}
+
+unsigned dp_ctl_service(struct dp_ctl *c, struct dp_stats *st)
+{
+	struct dp_ctl_msg *msgs[SERVE_BURST];
+	unsigned n = rte_ring_sc_dequeue_burst(c->req, (void **)msgs, SERVE_BURST, NULL), i;
+
+	for (i = 0; i < n; i++) {
+		struct dp_ctl_msg *msg = msgs[i];
+
+		st->ctr[DP_CTL_REQUESTS]++;
+		if (serve(c, msg, st)) {
+			msg->ans_len = 0;
+			st->ctr[DP_CTL_FAILED]++;
+		} else {
+			st->ctr[DP_CTL_ANSWERS]++;
+		}
+		/* never fails: the ring holds the worker's whole pool */
+		rte_ring_sp_enqueue(c->p[msg->worker].reply, msg);
+	}
+	return n;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * CoAP message deduplication (RFC 7252 §4.5) in front of OSCORE: a Confirmable request repeated
+ * with the same Message ID from the same endpoint within EXCHANGE_LIFETIME gets the answer sent the
+ * first time, byte for byte, and is not processed again (so that OSCORE does not see it as a
+ * replay and answer 4.01). One table per worker, preallocated, bounded, written only by its worker.
+ */
+#ifndef DP_DEDUP_H
+#define DP_DEDUP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dataplane/dp_src.h"
+#include "dataplane/dp_stats.h"
+
+/* Largest answer kept for re-sending; a protected 2.05 or a §8.2 error answer is well below. */
+#define DP_DEDUP_ANSWER_MAX 192
+/* Entries examined per lookup: the bound on the work an attacker can cause per packet. */
+#define DP_DEDUP_PROBE 8
+/* RFC 7252 §4.8.2: EXCHANGE_LIFETIME with the default transmission parameters. */
+#define DP_DEDUP_LIFETIME_DEFAULT 247
+
+struct dp_dedup;
+
+enum dp_dedup_verdict {
+	DP_DD_NEW,       /* first copy: *ref names its entry; store or forget its answer later */
+	DP_DD_ANSWER,    /* duplicate whose answer is cached: dp_dedup_answer(ref) */
+	DP_DD_PENDING,   /* duplicate of a request still being processed: drop it */
+	DP_DD_UNTRACKED, /* table full of requests in flight: process without deduplication */
+};
+
+/* A table of entries (rounded up to a power of two, >= DP_DEDUP_PROBE) whose entries live
+ * lifetime_cycles. NULL when out of memory. */
+struct dp_dedup *dp_dedup_new(unsigned entries, uint64_t lifetime_cycles, int socket);
+
+void dp_dedup_free(struct dp_dedup *d);
+
+/*
+ * Look up (s, mid) at time now. A new request claims an entry (a free or expired one among the
+ * probed, else the oldest answered one, counted DP_DEDUP_EVICTED); a full window of requests in
+ * flight yields DP_DD_UNTRACKED, counted DP_DEDUP_TABLE_FULL. *ref is set for NEW and ANSWER.
+ */
+enum dp_dedup_verdict dp_dedup_check(struct dp_dedup *d, const struct dp_src *s, uint16_t mid,
+				     uint64_t now, uint64_t *ref, struct dp_stats *st);
+
+/* The cached answer of ref (len bytes; is_error: an unprotected §8.2 answer), or NULL if the
+ * entry was reused meanwhile. */
+const uint8_t *dp_dedup_answer(const struct dp_dedup *d, uint64_t ref, uint16_t *len,
+			       bool *is_error);
+
+/* Keep the answer sent for the request of ref. Too long: counted DP_DEDUP_TOO_BIG and the entry
+ * is freed (a repeat is then processed again). A stale ref is ignored. */
+void dp_dedup_store(struct dp_dedup *d, uint64_t ref, const void *ans, uint16_t len,
+		    bool is_error, struct dp_stats *st);
+
+/* The request of ref got no answer (dropped, rate limited): free its entry, so that a
+ * retransmission is processed rather than silently dropped for EXCHANGE_LIFETIME. */
+void dp_dedup_forget(struct dp_dedup *d, uint64_t ref);
+
+/* Load tests only: treat the answered entry ref as a new request again (a looped capture repeats
+ * Message IDs); returns the new ref. */
+uint64_t dp_dedup_restart(struct dp_dedup *d, uint64_t ref, uint64_t now);
+
+/* The Message ID of a CoAP Confirmable request in msg[0..len), RFC 7252 §3; false for any other
+ * message (NON, ACK, RST, responses, empty, too short, wrong version). */
+bool dp_dedup_con_request(const uint8_t *msg, uint16_t len, uint16_t *mid);
+
+#endif

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The operations side of the main lcore: per-worker deduplication tables and error limiters, the
+ * answer port, the control hand-off, RCU, telemetry, and the control loop the main lcore runs
+ * while workers poll (control requests, context reclamation, summary lines, --duration).
+ */
+#ifndef DP_OPS_H
+#define DP_OPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+
+#include "dataplane/dp_config.h"
+#include "dataplane/dp_ctx_table.h"
+#include "dataplane/dp_stats.h"
+#include "dataplane/dp_worker.h"
+
+struct dp_ops {
+	const struct dp_config *cfg;
+	struct dp_ctx_table *table;
+	struct dp_stats *stats;         /* nq workers', then the control lcore's at [nq] */
+	unsigned nq;
+	uint16_t tx_port;
+	bool tx_port_started;
+	struct dp_dedup *dedup[RTE_MAX_LCORE];
+	struct dp_ratelimit *rl[RTE_MAX_LCORE];
+	struct dp_ctl *ctl;             /* NULL when the main lcore is the only one */
+	struct rte_rcu_qsbr *rcu;
+	bool telemetry;
+};
+
+/*
+ * After the rx port (port, nq queues, mempool mp) is started: the answer port, per-worker tables,
+ * control rings, RCU, telemetry, and the load-test warning. path names the configuration in
+ * messages. Returns 0, or -1 after printing why.
+ */
+int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, uint16_t port,
+		 uint16_t nq, struct rte_mempool *mp, struct dp_ctx_table *t, struct dp_stats *stats,
+		 bool duration);
+
+/* Fill the operations fields of the workers' configurations wc[0..nq). */
+void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsigned nq);
+
+/* Launch a worker on lcore, counted so that the control loop sees when all have ended. */
+void dp_ops_launch(struct dp_ops *o, struct dp_worker_conf *wc, unsigned lcore);
+
+/* The main lcore's loop until every launched worker has ended; sets *quit after duration
+ * seconds (0 = never). */
+void dp_ops_control_loop(struct dp_ops *o, double duration, bool *quit);
+
+/* Release everything dp_ops_setup made (workers stopped). */
+void dp_ops_teardown(struct dp_ops *o);
+
+#endif

@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the dataplane's operations tables, in an EAL without hugepages: deduplication
+ * (RFC 7252 §4.5), per-source error limits, and QSBR reclamation of removed contexts.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_rcu_qsbr.h>
+
+#include "dataplane/dp_ctx_table.h"
+#include "dataplane/dp_dedup.h"
+#include "dataplane/dp_ratelimit.h"
+#include "dataplane/dp_rcu.h"
+#include "oscore/osc_context.h"
+
+static void eal_up(void)
+{
+	char prefix[64];
+	char *argv[] = { "test", "--no-huge", "--no-pci", "--no-shconf", "--file-prefix", prefix,
+			 "-m", "128", "--log-level=error", "--no-telemetry", NULL };
+
+	snprintf(prefix, sizeof(prefix), "dpunits%d", (int)getpid());
+	cr_assert_geq(rte_eal_init(10, argv), 0, "EAL init");
+}
+
+static void eal_down(void)
+{
+	rte_eal_cleanup();
+}
+
+TestSuite(dp, .init = eal_up, .fini = eal_down);
+
+static struct dp_src src_n(uint8_t n)
+{
+	struct dp_src s = { .addr = { [10] = 0xff, [11] = 0xff, 10, 0, 0, n }, .port = 40000 };
+
+	return s;
+}
+
+Test(dp, dedup_repeat_gets_the_cached_answer_and_pending_is_dropped)
+{
+	struct dp_stats st = { 0 };
+	struct dp_dedup *d = dp_dedup_new(64, 1000, 0);
+	struct dp_src a = src_n(1), b = src_n(2);
+	uint64_t ref, ref2;
+	uint16_t len;
+	bool err;
+	const uint8_t *ans;
+
+	cr_assert_eq(dp_dedup_check(d, &a, 7, 10, &ref, &st), DP_DD_NEW);
+	cr_assert_eq(dp_dedup_check(d, &a, 7, 11, &ref2, &st), DP_DD_PENDING);
+	cr_assert_eq(dp_dedup_check(d, &b, 7, 11, &ref2, &st), DP_DD_NEW, "other endpoint");
+	cr_assert_eq(dp_dedup_check(d, &a, 8, 11, &ref2, &st), DP_DD_NEW, "other Message ID");
+	dp_dedup_store(d, ref, "\x62\x44\x00\x07", 4, false, &st);
+	cr_assert_eq(dp_dedup_check(d, &a, 7, 12, &ref, &st), DP_DD_ANSWER);
+	ans = dp_dedup_answer(d, ref, &len, &err);
+	cr_assert(ans && len == 4 && !memcmp(ans, "\x62\x44\x00\x07", 4) && !err);
+	cr_assert_eq(dp_dedup_check(d, &a, 7, 1010, &ref, &st), DP_DD_NEW, "EXCHANGE_LIFETIME over");
+	dp_dedup_forget(d, ref);
+	cr_assert_eq(dp_dedup_check(d, &a, 7, 1011, &ref, &st), DP_DD_NEW, "no answer: not kept");
+	dp_dedup_free(d);
+}
+
+Test(dp, dedup_stale_ref_too_big_evicted_and_full)
+{
+	struct dp_stats st = { 0 };
+	struct dp_dedup *d = dp_dedup_new(DP_DEDUP_PROBE, 1000, 0); /* one probe window */
+	uint8_t big[DP_DEDUP_ANSWER_MAX + 1] = { 0 };
+	struct dp_src a = src_n(1);
+	uint64_t ref[DP_DEDUP_PROBE], r;
+	unsigned i;
+
+	for (i = 0; i < DP_DEDUP_PROBE; i++)
+		cr_assert_eq(dp_dedup_check(d, &a, (uint16_t)i, 1, &ref[i], &st), DP_DD_NEW);
+	cr_assert_eq(dp_dedup_check(d, &a, 100, 1, &r, &st), DP_DD_UNTRACKED);
+	cr_assert_eq(st.ctr[DP_DEDUP_TABLE_FULL], 1);
+	dp_dedup_store(d, ref[0], big, sizeof(big), false, &st);
+	cr_assert_eq(st.ctr[DP_DEDUP_TOO_BIG], 1);
+	cr_assert_eq(dp_dedup_check(d, &a, 0, 2, &r, &st), DP_DD_NEW, "too big: processed again");
+	for (i = 1; i < DP_DEDUP_PROBE; i++)
+		dp_dedup_store(d, ref[i], "x", 1, true, &st);
+	cr_assert_eq(dp_dedup_check(d, &a, 101, 3, &r, &st), DP_DD_NEW);
+	cr_assert_eq(st.ctr[DP_DEDUP_EVICTED], 1, "the oldest answered entry made room");
+	dp_dedup_store(d, ref[1], "y", 1, false, &st); /* ref[1] may be the evicted one: ignored */
+	dp_dedup_free(d);
+}
+
+Test(dp, dedup_only_con_requests)
+{
+	uint16_t mid;
+
+	cr_assert(dp_dedup_con_request((const uint8_t *)"\x40\x01\x12\x34", 4, &mid) && mid == 0x1234);
+	cr_assert_not(dp_dedup_con_request((const uint8_t *)"\x50\x01\x12\x34", 4, &mid), "NON");
+	cr_assert_not(dp_dedup_con_request((const uint8_t *)"\x60\x45\x12\x34", 4, &mid), "ACK");
+	cr_assert_not(dp_dedup_con_request((const uint8_t *)"\x40\x00\x12\x34", 4, &mid), "Empty");
+	cr_assert_not(dp_dedup_con_request((const uint8_t *)"\x40\x45\x12\x34", 4, &mid), "2.05");
+	cr_assert_not(dp_dedup_con_request((const uint8_t *)"\x80\x01\x12\x34", 4, &mid), "v2");
+	cr_assert_not(dp_dedup_con_request((const uint8_t *)"\x40\x01\x12", 3, &mid), "short");
+}
+
+Test(dp, ratelimit_per_source_then_global_and_refill)
+{
+	struct dp_stats st = { 0 };
+	struct dp_rl_conf c = { .rate = 1, .burst = 5, .src_rate = 10, .src_burst = 2,
+				.src_entries = 16 };
+	struct dp_ratelimit *r = dp_rl_new(&c, 1000, 0, 0); /* hz 1000: 1 cycle = 1 ms */
+	struct dp_src a = src_n(1);
+	unsigned i, ok = 0;
+
+	cr_assert(dp_rl_take(r, a.addr, 0, &st) && dp_rl_take(r, a.addr, 0, &st));
+	cr_assert_not(dp_rl_take(r, a.addr, 0, &st), "source bucket empty");
+	cr_assert_eq(st.ctr[DP_DROP_RATE_LIMITED_SOURCE], 1);
+	cr_assert(dp_rl_take(r, a.addr, 100, &st), "one token per 100 ms at 10/s");
+	for (i = 2; i < 10; i++) {
+		struct dp_src s = src_n((uint8_t)i);
+
+		ok += (unsigned)dp_rl_take(r, s.addr, 100, &st);
+	}
+	cr_assert_eq(ok, 2, "global bucket: 5 deep, 3 taken before");
+	cr_assert_eq(st.ctr[DP_DROP_RATE_LIMITED], 6);
+	dp_rl_free(r);
+}
+
+Test(dp, ratelimit_evicts_least_recently_used_source)
+{
+	struct dp_stats st = { 0 };
+	struct dp_rl_conf c = { .src_rate = 1, .src_burst = 1, .src_entries = DP_RL_PROBE };
+	struct dp_ratelimit *r = dp_rl_new(&c, 1000, 0, 0);
+	unsigned i;
+
+	for (i = 0; i < DP_RL_PROBE + 1; i++) {
+		struct dp_src s = src_n((uint8_t)i);
+
+		cr_assert(dp_rl_take(r, s.addr, i, &st));
+	}
+	cr_assert_eq(st.ctr[DP_RL_EVICTED], 1);
+	dp_rl_free(r);
+}
+
+static void params_of(struct osc_params *p, uint8_t rid, uint8_t secret)
+{
+	memset(p, 0, sizeof(*p));
+	osc_params_defaults(p);
+	p->secret_len = 16;
+	memset(p->secret, secret, 16);
+	p->sender_id_len = p->recipient_id_len = 1;
+	p->sender_id[0] = 0x01;
+	p->recipient_id[0] = rid;
+}
+
+static const struct dp_ctx_cands *lookup(struct dp_ctx_table *t, uint8_t kid)
+{
+	struct osc_option o = { .kid = &kid, .kid_len = 1, .has_kid = true };
+	const struct dp_ctx_cands *out;
+	struct dp_ctx_key k;
+	const struct dp_ctx_key *kp = &k;
+
+	dp_ctx_key_of(&k, &o);
+	dp_ctx_lookup_bulk(t, &kp, 1, &out);
+	return out;
+}
+
+static unsigned drained;
+
+static void drain(void *arg)
+{
+	(void)arg;
+	drained++;
+}
+
+Test(dp, removed_context_freed_only_after_every_worker_and_its_slots_moved_on)
+{
+	struct osc_params p[3];
+	char err[128];
+	struct dp_ctx_table *t;
+	struct rte_rcu_qsbr *v = dp_rcu_new(2, 0);
+	struct dp_rcu_reader r0, r1;
+	struct dp_ctx_info ci;
+	uint8_t rid = 0x20, e;
+
+	params_of(&p[0], 0x20, 1);
+	params_of(&p[1], 0x21, 2);
+	params_of(&p[2], 0x20, 3); /* collides with p[0] (§3.3) */
+	t = dp_ctx_table_new(p, 3, 0, err, sizeof(err));
+	cr_assert(t && v, "%s", err);
+	dp_ctx_table_set_rcu(t, v);
+	dp_rcu_worker_start(&r0, v, 0);
+	dp_rcu_worker_start(&r1, v, 1);
+	cr_assert_eq(lookup(t, 0x20)->n, 2);
+	e = dp_rcu_hold(&r0); /* a slot of worker 0 holds the candidates across iterations */
+	cr_assert_eq(dp_ctx_table_remove(t, &rid, 1, NULL, 0, false), 0);
+	cr_assert_eq(lookup(t, 0x20)->n, 1, "the collision partner stays");
+	cr_assert_eq(dp_ctx_table_info(t, 0, &ci), -1, "removed");
+	dp_rcu_quiescent(&r1);
+	dp_rcu_quiescent(&r1);
+	dp_rcu_quiescent(&r0);
+	dp_rcu_quiescent(&r0);
+	cr_assert_eq(dp_ctx_table_reclaim(t, drain, NULL), 0, "worker 0's slot still holds it");
+	cr_assert_eq(drained, 0);
+	dp_rcu_release(&r0, e);
+	dp_rcu_quiescent(&r0);
+	cr_assert_eq(dp_ctx_table_reclaim(t, drain, NULL), 1, "every worker moved on");
+	cr_assert_eq(drained, 1, "control ring drained before the free");
+	cr_assert_eq(dp_ctx_table_remove(t, &rid, 1, NULL, 0, false), 0, "the partner");
+	cr_assert_null(lookup(t, 0x20));
+	dp_rcu_worker_stop(&r0);
+	dp_rcu_worker_stop(&r1);
+	cr_assert_eq(dp_ctx_table_reclaim(t, NULL, NULL), 1, "offline workers are not waited for");
+	cr_assert_eq(dp_ctx_table_info(t, 1, &ci), 0);
+	cr_assert_eq(ci.kid[0], 0x21);
+	dp_ctx_table_free(t);
+	dp_rcu_free(v);
+}
