@@ -149,7 +149,7 @@ void osc_opts_sort(struct osc_coap_opt *o, unsigned n)
 	}
 }
 
-int osc_opts_split(struct osc_opt_split *sp, const struct osc_coap_msg *m)
+int osc_opts_split(struct osc_opt_split *sp, const struct osc_coap_msg *m, bool response)
 {
 	unsigned i;
 
@@ -170,6 +170,10 @@ int osc_opts_split(struct osc_opt_split *sp, const struct osc_coap_msg *m)
 		if (o->num == COAP_OPT_OBSERVE) {
 			sp->observe = true;
 			sp->outer[sp->n_outer++] = *o; /* §4.1.3.5: Observe is inner and outer */
+			if (response) { /* §4.1.3.5.2: the Partial IV orders notifications */
+				sp->inner[sp->n_inner++] = (struct osc_coap_opt){ .num = o->num };
+				continue;
+			}
 		}
 		if (cls == OSC_CLASS_U)
 			sp->outer[sp->n_outer++] = *o;

@@ -23,11 +23,11 @@ struct osc_opt_split {
 };
 
 /*
- * Split m's options (§4.1): Class U outer, Class E inner, Observe both (§4.1.3.5), Proxy-Uri
- * decomposed (§4.1.3.3). Returns 0, or -1 if m already carries an OSCORE option, a Proxy-Uri is
- * malformed, or the inner options do not fit.
+ * Split m's options (§4.1): Class U outer, Class E inner, Observe both (§4.1.3.5; in a response
+ * the inner one is empty, §4.1.3.5.2), Proxy-Uri decomposed (§4.1.3.3). Returns 0, or -1 if m
+ * already carries an OSCORE option, a Proxy-Uri is malformed, or the inner options do not fit.
  */
-int osc_opts_split(struct osc_opt_split *sp, const struct osc_coap_msg *m);
+int osc_opts_split(struct osc_opt_split *sp, const struct osc_coap_msg *m, bool response);
 
 /* Sort o[0..n) by option number, keeping the order of equal numbers. */
 void osc_opts_sort(struct osc_coap_opt *o, unsigned n);

@@ -138,7 +138,7 @@ int osc_tx_prepare_request(struct osc_tx *tx, struct osc_ctx *c, const struct os
 	uint8_t optval[OSC_OPTION_MAX];
 	int optlen, rc;
 
-	if (m->code == COAP_EMPTY || m->code >> 5 != 0 || osc_opts_split(&sp, m))
+	if (m->code == COAP_EMPTY || m->code >> 5 != 0 || osc_opts_split(&sp, m, false))
 		return OSC_ERR_BAD_INPUT;
 	rc = next_piv(c, opt.piv, &opt.piv_len);
 	if (rc != OSC_OK)
@@ -167,7 +167,7 @@ int osc_tx_prepare_response(struct osc_tx *tx, struct osc_ctx *c, const struct o
 	uint8_t optval[OSC_OPTION_MAX];
 	int optlen, rc;
 
-	if (m->code >> 5 < 2 || osc_opts_split(&sp, m))
+	if (m->code >> 5 < 2 || osc_opts_split(&sp, m, true))
 		return OSC_ERR_BAD_INPUT;
 	memcpy(tx->nonce, ex->nonce, c->alg->nonce_len); /* §8.3: reuse the request's nonce ... */
 	if (flags & OSC_F_OWN_PIV) {                       /* ... or take a fresh Partial IV */

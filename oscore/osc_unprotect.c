@@ -100,6 +100,23 @@ int osc_rx_prepare(struct osc_rx *rx, struct osc_ctx *ctx, const struct osc_exch
 	return fail(rx, OSC_OK);
 }
 
+/* Whether in carries Observe. An empty inner Observe of a notification with a Partial IV gets the
+ * Partial IV's 3 least significant bytes as its value (§4.1.3.5.2), so that a plain CoAP observer
+ * behind the client can order notifications as RFC 7641 §3.4 expects. */
+static bool notification_order(struct osc_rx *rx, struct osc_coap_msg *in)
+{
+	struct osc_coap_opt *o = (struct osc_coap_opt *)osc_coap_find(in, COAP_OPT_OBSERVE, NULL);
+	unsigned n = rx->opt.piv_len < 3 ? rx->opt.piv_len : 3;
+
+	if (!o)
+		return false;
+	if (rx->ex && o->len == 0 && n) {
+		o->val = rx->opt.piv + rx->opt.piv_len - n;
+		o->len = (uint16_t)n;
+	}
+	return true;
+}
+
 /* Parse the plaintext (§5.3: code, options, marker, payload) by laying a CoAP header over the
  * headroom in front of it, so that the one bounds-checked codec parses inner and outer alike. */
 static int parse_inner(struct osc_rx *rx, struct osc_coap_msg *in)
@@ -116,7 +133,7 @@ static int parse_inner(struct osc_rx *rx, struct osc_coap_msg *in)
 		return OSC_ERR_INNER;
 	if (osc_coap_find(in, COAP_OPT_OSCORE, NULL))
 		return OSC_ERR_NESTED; /* §4.1.3.7 */
-	rx->observe = osc_coap_find(in, COAP_OPT_OBSERVE, NULL) != NULL;
+	rx->observe = notification_order(rx, in);
 	if (!request && rx->observe && !rx->ex->observe)
 		return OSC_ERR_INNER; /* §8.4.2: a notification for a request that did not observe */
 	return OSC_OK;

@@ -253,6 +253,7 @@ Test(protect, observe_outer_codes_and_both_directions)
 				    OPT(COAP_OPT_URI_PATH, "temp") };
 	uint8_t in[128], prot[256], out[256];
 	struct osc_exchange cex, sex;
+	const struct osc_coap_opt *f;
 	struct osc_coap_msg m;
 	int n = plain_msg(in, sizeof(in), COAP_GET, o, 2, NULL), p;
 
@@ -282,6 +283,14 @@ Test(protect, observe_outer_codes_and_both_directions)
 	cr_assert_eq(osc_coap_parse(&m, out, (size_t)n), OSC_COAP_OK);
 	cr_expect_eq(m.payload_len, 4);
 	cr_expect_eq(memcmp(m.payload, "21.5", 4), 0);
+	/* §4.1.3.5.2: the inner Observe is empty; the client orders by the Partial IV (here 0) */
+	f = osc_coap_find(&m, COAP_OPT_OBSERVE, NULL);
+	cr_assert_not_null(f);
+	cr_expect_eq(f->len, 1);
+	cr_expect_eq(f->val[0], 0x00);
+	cr_assert_eq(osc_coap_parse(&m, prot, (size_t)p), OSC_COAP_OK);
+	f = osc_coap_find(&m, COAP_OPT_OBSERVE, NULL);
+	cr_expect(f && f->len == 1 && f->val[0] == 0x05, "outer Observe keeps the server's value");
 }
 
 Test(protect, notification_for_plain_request_is_refused)
