@@ -42,11 +42,15 @@ int ctl_b2_add(struct ctl_b2 *b, const struct osc_params *p)
 static int derive(struct osc_ctx *ctx, struct osc_params *p, const struct osc_params *t,
 		  const uint8_t *a, size_t a_len, const uint8_t *c, size_t c_len)
 {
+	if (a_len + c_len > OSC_ID_CTX_MAX) /* a kid context from the wire may be 255 bytes */
+		return OSC_ERR_NO_CONTEXT;
 	*p = *t;
 	p->has_id_ctx = true;
 	p->id_ctx_len = (uint8_t)(a_len + c_len);
-	memcpy(p->id_ctx, a, a_len);
-	memcpy(p->id_ctx + a_len, c, c_len);
+	if (a_len) /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(p->id_ctx, a, a_len);
+	if (c_len)
+		memcpy(p->id_ctx + a_len, c, c_len);
 	return osc_ctx_derive(ctx, p) == OSC_CTX_OK ? OSC_OK : OSC_ERR_CRYPTO;
 }
 
@@ -200,8 +204,9 @@ int ctl_b2_request2(struct ctl_b2 *b, struct cry_engine *e, uint32_t now, const 
 	if (!s)
 		return -OSC_ERR_NO_CONTEXT;
 	/* kid context = R2 || R3 as a whole is ID3 */
-	if (derive(ctx, p, &b->tmpl[t], rx.opt.kid_ctx, rx.opt.kid_ctx_len, NULL, 0) != OSC_OK)
-		return -OSC_ERR_CRYPTO;
+	n = derive(ctx, p, &b->tmpl[t], rx.opt.kid_ctx, rx.opt.kid_ctx_len, NULL, 0);
+	if (n != OSC_OK)
+		return -n;
 	n = verify(e, &rx, ctx, plain, cap);
 	cry_wipe(buf, sizeof(buf));
 	if (n < 0) {

@@ -35,8 +35,10 @@ static struct osc_ctx *client_ctx(const uint8_t *a, size_t a_len, const uint8_t 
 	swap_ids(&cp, &sp);
 	cp.has_id_ctx = true;
 	cp.id_ctx_len = (uint8_t)(a_len + c_len);
-	memcpy(cp.id_ctx, a, a_len);
-	memcpy(cp.id_ctx + a_len, c, c_len);
+	if (a_len) /* memcpy from NULL is undefined even for 0 bytes */
+		memcpy(cp.id_ctx, a, a_len);
+	if (c_len)
+		memcpy(cp.id_ctx + a_len, c, c_len);
 	cr_assert_eq(osc_ctx_derive(ctx, &cp), OSC_CTX_OK);
 	return ctx;
 }
@@ -152,6 +154,36 @@ Test(b2, request2_needs_an_issued_unexpired_r2_and_a_valid_tag)
 	cr_expect_eq(ctl_b2_request2(&b2, eng, 161, req, (size_t)n, s3, &p, plain, sizeof(plain),
 				     &sex), -OSC_ERR_NO_CONTEXT, "R2 expired");
 	ctx_free(c3);
+	free(s3);
+}
+
+/* A kid context from the wire may be 255 bytes: an issued R2 followed by far more than an ID
+ * Context holds must be refused, not copied. */
+Test(b2, request2_refuses_kid_context_longer_than_an_id_context)
+{
+	uint8_t r2[CTL_B2_R2_LEN], kc[200] = { 0 }, msg[300], plain[256], opt[255];
+	struct osc_ctx *s3 = aligned_alloc(64, sizeof(*s3));
+	struct osc_option o = { .piv_len = 1, .piv = { 1 }, .has_kid = true, .has_kid_ctx = true,
+				.kid_ctx = kc, .kid_ctx_len = sizeof(kc) };
+	struct osc_exchange sex;
+	struct osc_params p;
+	int olen, n = 0;
+
+	run_step1(r2);
+	memcpy(kc, r2, CTL_B2_R2_LEN);
+	o.kid = sp.recipient_id; /* the device's Sender ID, which has a B.2 template */
+	o.kid_len = sp.recipient_id_len;
+	olen = osc_option_encode(opt, sizeof(opt), &o);
+	cr_assert(olen > 200 && olen < 269);
+	msg[n++] = 0x40, msg[n++] = COAP_POST, msg[n++] = 0, msg[n++] = 1;
+	msg[n++] = 0x9d, msg[n++] = (uint8_t)(olen - 13); /* option 9, length 13 + one byte */
+	memcpy(msg + n, opt, (size_t)olen);
+	n += olen;
+	msg[n++] = 0xff;
+	memset(msg + n, 0x55, 12);
+	n += 12;
+	cr_expect_eq(ctl_b2_request2(&b2, eng, 100, msg, (size_t)n, s3, &p, plain, sizeof(plain),
+				     &sex), -OSC_ERR_NO_CONTEXT);
 	free(s3);
 }
 
