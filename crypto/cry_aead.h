@@ -54,15 +54,17 @@ const struct cry_alg *cry_alg_by_cose(int cose);
 const struct cry_alg *cry_alg_by_name(const char *name);
 
 /*
- * A key with its schedule expanded once (AES round keys for CCM, IPsec-MB's GCM key data).
+ * A key, 48 bytes, so that a security context stays within a few cache lines even with a million
+ * of them. CCM round keys are not kept here: each engine expands them on use into a per-engine
+ * cache (a hit costs a 176-byte copy, a miss one AES key expansion). GCM keeps IPsec-MB's key data
+ * (GHASH powers, costly to recompute) in an allocation of its own.
  * Initialise with cry_key_init(), release with cry_key_wipe() (which zeroes the secret).
  * Read-only after init: many workers may use one key at once.
  */
 struct cry_key {
-	alignas(16) uint8_t aes_enc[15 * 16]; /* CCM: AES encryption round keys */
-	void *gcm;                            /* GCM: struct gcm_key_data (64-byte aligned, owned) */
 	const struct cry_alg *alg;
-	uint8_t raw[CRY_KEY_MAX];             /* OpenSSL path and ChaCha20 take the raw key */
+	void *gcm;                            /* GCM: struct gcm_key_data (64-byte aligned, owned) */
+	uint8_t raw[CRY_KEY_MAX];
 };
 
 /* Expand raw (alg->key_len bytes) for alg. Returns 0, or -EINVAL / -ENOMEM. Never logs the key. */
@@ -103,7 +105,23 @@ struct cry_op {
 	uint8_t dir;           /* enum cry_dir */
 	uint8_t status;        /* enum cry_status, set by the engine */
 	alignas(16) uint8_t tag_calc[CRY_TAG_MAX]; /* engine scratch for decrypt */
+	alignas(16) uint8_t sched[15 * 16];        /* engine scratch: CCM round keys in flight */
 };
+
+/*
+ * Set op's public fields, leaving the engine's scratch alone: a compound literal would zero the
+ * 256 bytes of scratch for every message. The caller still sets in, out, len, tag and user.
+ */
+static inline void cry_op_prepare(struct cry_op *op, const struct cry_key *key, enum cry_dir dir,
+				  const uint8_t *nonce, const uint8_t *aad, uint32_t aad_len)
+{
+	op->key = key;
+	op->dir = (uint8_t)dir;
+	op->nonce = nonce;
+	op->aad = aad;
+	op->aad_len = aad_len;
+	op->status = CRY_PENDING;
+}
 
 /* A per-thread engine: one IPsec-MB manager with its job ring. Not thread-safe; one per worker. */
 struct cry_engine;

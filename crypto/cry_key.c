@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Keys expanded once per context: AES round keys for CCM, IPsec-MB's GCM key data. */
+/* Keys: the raw key, plus IPsec-MB's GCM key data expanded once per key. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -35,22 +35,6 @@ IMB_MGR *cry_keyexp_mgr(void)
 	return keyexp_mgr;
 }
 
-static int expand_ccm(IMB_MGR *m, struct cry_key *k, const uint8_t *raw)
-{
-	/* The expansion writes decryption round keys too; CCM (CTR + CBC-MAC) never uses them. */
-	alignas(16) uint8_t dec[sizeof(k->aes_enc)];
-	int rc = 0;
-
-	if (k->alg->key_len == 16)
-		IMB_AES_KEYEXP_128(m, raw, k->aes_enc, dec);
-	else if (k->alg->key_len == 32)
-		IMB_AES_KEYEXP_256(m, raw, k->aes_enc, dec);
-	else
-		rc = -EINVAL;
-	cry_wipe(dec, sizeof(dec));
-	return rc;
-}
-
 static int expand_gcm(IMB_MGR *m, struct cry_key *k, const uint8_t *raw)
 {
 	/* IPsec-MB reads struct gcm_key_data with aligned 64-byte loads. posix_memalign, as the
@@ -82,11 +66,11 @@ int cry_key_init(struct cry_key *k, const struct cry_alg *alg, const uint8_t *ra
 		return -ENOMEM;
 	k->alg = alg;
 	memcpy(k->raw, raw, alg->key_len);
-	if (alg->kind == CRY_KIND_CCM)
-		rc = expand_ccm(m, k, raw);
+	if (alg->kind == CRY_KIND_CCM && alg->key_len != 16 && alg->key_len != 32)
+		rc = -EINVAL;
 	else if (alg->kind == CRY_KIND_GCM)
 		rc = expand_gcm(m, k, raw);
-	/* ChaCha20/Poly1305 has no schedule: both back ends take the raw key. */
+	/* CCM round keys are the engine's (cry_engine.c); ChaCha20/Poly1305 takes the raw key. */
 	if (rc != 0)
 		cry_key_wipe(k);
 	return rc;

@@ -45,26 +45,47 @@ Test(crypto, key_wipe_zeroes_every_kind)
 		cr_assert_arr_eq(k.raw, raw, alg->key_len);
 		if (alg->kind == CRY_KIND_GCM)
 			cr_assert_not_null(k.gcm);
-		if (alg->kind == CRY_KIND_CCM)
-			cr_assert_not(all_zero(k.aes_enc, sizeof(k.aes_enc)));
 		cry_key_wipe(&k);
 		cr_assert(all_zero(&k, sizeof(k)), "%s left key material", alg->name);
 		cry_key_wipe(&k); /* a wiped key is a zeroed struct: wiping again is safe */
 	}
 }
 
-/* FIPS-197 C.1: the last AES-128 round key of 000102..0f is 13111d7fe3944a17f307a78b4d2b30c5. */
-Test(crypto, key_ccm_round_keys_fips197)
+/*
+ * The engine expands CCM round keys into a cache of 4096 entries: with 10000 keys (every entry
+ * replaced, colliding keys alternating) and three passes, every decrypt must still verify, and a
+ * wrong key must still fail; both key sizes.
+ */
+Test(crypto, ccm_schedule_cache_survives_more_keys_than_entries)
 {
-	uint8_t raw[16], last[16];
-	struct cry_key k;
+	enum { N = 10000 };
+	static struct tc_msg m[N];
+	static struct cry_op ops[N];
+	struct cry_engine *e = cry_engine_new();
+	uint64_t rng = 7;
+	unsigned pass, i;
 
-	tc_hex("000102030405060708090a0b0c0d0e0f", raw, sizeof(raw));
-	tc_hex("13111d7fe3944a17f307a78b4d2b30c5", last, sizeof(last));
-	cr_assert_eq(cry_key_init(&k, cry_alg_by_cose(CRY_AES_CCM_16_64_128), raw), 0);
-	cr_assert_arr_eq(k.aes_enc, raw, 16);
-	cr_assert_arr_eq(k.aes_enc + 10 * 16, last, 16);
-	cry_key_wipe(&k);
+	cr_assert_not_null(e);
+	for (i = 0; i < N; i++) {
+		tc_msg_random(&m[i], &rng, i % 2 ? CRY_AES_CCM_16_64_128 : CRY_AES_CCM_16_64_256, 24,
+			      20);
+		tc_op(&ops[i], &m[i], CRY_ENCRYPT);
+		cr_assert_eq(cry_aead_one_openssl(&ops[i]), CRY_OK);
+	}
+	for (pass = 0; pass < 3; pass++) {
+		for (i = 0; i < N; i++)
+			tc_op(&ops[i], &m[i], CRY_DECRYPT);
+		if (pass == 2) /* the last pass with each key swapped for its neighbour's */
+			for (i = 0; i + 2 < N; i += 2)
+				ops[i].key = &m[i + 2].key;
+		cry_aead_batch(e, ops, N);
+		for (i = 0; i < N; i++)
+			cr_assert_eq(ops[i].status, pass == 2 && i % 2 == 0 && i + 2 < N ?
+				     CRY_ERR_AUTH : CRY_OK, "pass %u op %u", pass, i);
+	}
+	for (i = 0; i < N; i++)
+		cry_key_wipe(&m[i].key);
+	cry_engine_free(e);
 }
 
 Test(crypto, key_init_rejects_missing_arguments)
