@@ -366,7 +366,7 @@ int dp_ctx_table_info(struct dp_ctx_table *t, unsigned i, struct dp_ctx_info *ou
 		out->has_id_ctx = c->has_id_ctx;
 		out->id_ctx_len = c->id_ctx_len;
 		memcpy(out->id_ctx, c->id_ctx, c->id_ctx_len);
-		out->alg = c->alg ? c->alg->name : "?";
+		out->alg = osc_ctx_alg(c) ? osc_ctx_alg(c)->name : "?";
 		out->ssn = __atomic_load_n(&c->ssn, __ATOMIC_RELAXED);
 		out->replay_top = __atomic_load_n(&c->replay.top, __ATOMIC_RELAXED);
 		rc = t->dead[i] == LIVE ? 0 : -1;

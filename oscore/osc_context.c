@@ -67,7 +67,6 @@ static int check_params(const struct osc_params *p)
 
 static void copy_ids(struct osc_ctx *c, const struct osc_params *p)
 {
-	c->alg = p->alg;
 	memcpy(c->sender_id, p->sender_id, p->sender_id_len);
 	c->sender_id_len = p->sender_id_len;
 	memcpy(c->recipient_id, p->recipient_id, p->recipient_id_len);
@@ -139,7 +138,7 @@ const char *osc_ctx_strerror(int err)
 void osc_nonce(uint8_t *out, const struct osc_ctx *c, const uint8_t *id, size_t id_len,
 	       const uint8_t *piv, size_t piv_len)
 {
-	unsigned n = c->alg->nonce_len, i;
+	unsigned n = osc_ctx_alg(c)->nonce_len, i;
 
 	memset(out, 0, n);
 	out[0] = (uint8_t)id_len;
@@ -155,23 +154,30 @@ static const uint8_t enc0_prefix[] = { 0x83, 0x68, 'E', 'n', 'c', 'r', 'y', 'p',
 int osc_aad(uint8_t out[OSC_AAD_MAX], const struct cry_alg *alg, const uint8_t *kid,
 	    size_t kid_len, const uint8_t *piv, size_t piv_len)
 {
-	uint8_t ext[OSC_AAD_MAX];
-	struct osc_cbor_buf a, b;
-	int n;
+	unsigned alg_len = alg->cose < 24 ? 1 : 2; /* OSCORE AEADs are small positive COSE ids */
+	uint8_t *p = out;
 
-	if (kid_len > OSC_ID_MAX || piv_len > OSC_PIV_MAX)
+	if (kid_len > OSC_ID_MAX || piv_len > OSC_PIV_MAX || alg->cose < 0 || alg->cose > 255)
 		return -1;
-	osc_cbor_init(&a, ext, sizeof(ext));
-	osc_cbor_head(&a, CBOR_ARRAY, 5);
-	osc_cbor_int(&a, 1); /* oscore_version */
-	osc_cbor_head(&a, CBOR_ARRAY, 1);
-	osc_cbor_int(&a, alg->cose);
-	osc_cbor_bstr(&a, kid, kid_len);
-	osc_cbor_bstr(&a, piv, piv_len);
-	osc_cbor_bstr(&a, NULL, 0); /* no Class I options are defined */
-	n = osc_cbor_done(&a);
-	osc_cbor_init(&b, out, OSC_AAD_MAX);
-	osc_cbor_raw(&b, enc0_prefix, sizeof(enc0_prefix));
-	osc_cbor_bstr(&b, ext, n < 0 ? 0 : (size_t)n);
-	return n < 0 ? -1 : osc_cbor_done(&b);
+	/* Written byte by byte on the hot path; every length is below 24, so each CBOR head is
+	 * one byte. external_aad = bstr([1, [alg], kid, piv, h'']) */
+	memcpy(p, enc0_prefix, sizeof(enc0_prefix));
+	p += sizeof(enc0_prefix);
+	*p++ = (uint8_t)(CBOR_BSTR << 5 | (6 + alg_len + kid_len + piv_len));
+	*p++ = CBOR_ARRAY << 5 | 5;
+	*p++ = 1;                  /* oscore_version */
+	*p++ = CBOR_ARRAY << 5 | 1;
+	if (alg_len == 2)
+		*p++ = 24;         /* one-byte uint follows */
+	*p++ = (uint8_t)alg->cose;
+	*p++ = (uint8_t)(CBOR_BSTR << 5 | kid_len);
+	if (kid_len)
+		memcpy(p, kid, kid_len);
+	p += kid_len;
+	*p++ = (uint8_t)(CBOR_BSTR << 5 | piv_len);
+	if (piv_len)
+		memcpy(p, piv, piv_len);
+	p += piv_len;
+	*p++ = CBOR_BSTR << 5;     /* no Class I options are defined */
+	return (int)(p - out);
 }

@@ -15,7 +15,7 @@
 #include "oscore/osc_replay.h"
 
 #define OSC_ID_MAX 7          /* nonce length 13 - 6 (§3.3) */
-#define OSC_ID_CTX_MAX 64
+#define OSC_ID_CTX_MAX 32          /* longer kid contexts find no context here */
 #define OSC_SECRET_MAX 64
 #define OSC_SALT_MAX 64
 
@@ -34,13 +34,14 @@ struct osc_params {
 };
 
 /*
- * A derived context. The hot part (keys, IV, IDs, counters) comes first; workers read it
- * concurrently, and only ssn and the replay window change after derivation, atomically.
+ * A derived context, at most 256 bytes (four cache lines) so that a million of them stay
+ * affordable: raw keys only (the engine caches CCM round keys per worker), the AEAD algorithm in
+ * the keys. Workers read it concurrently; only ssn, ssn_limit and the replay window change after
+ * derivation, atomically.
  */
 struct osc_ctx {
-	struct cry_key recipient_key;
+	struct cry_key recipient_key;        /* first: a request needs it, its IDs and the IV */
 	struct cry_key sender_key;
-	alignas(64) struct osc_replay replay;
 	uint64_t ssn;                        /* next Sender Sequence Number; atomic */
 	uint64_t ssn_limit;                  /* SSNs from here on are not yet durable (App. B.1.1):
 					      * protect refuses them; the control plane raises it
@@ -51,8 +52,15 @@ struct osc_ctx {
 	uint8_t sender_id_len, recipient_id_len, id_ctx_len;
 	bool has_id_ctx;
 	uint8_t id_ctx[OSC_ID_CTX_MAX];
-	const struct cry_alg *alg;
+	struct osc_replay replay;
 };
+_Static_assert(sizeof(struct osc_ctx) <= 256, "a context must stay within four cache lines");
+
+/* The context's AEAD algorithm. */
+static inline const struct cry_alg *osc_ctx_alg(const struct osc_ctx *c)
+{
+	return c->recipient_key.alg;
+}
 
 enum osc_ctx_err {
 	OSC_CTX_OK = 0,

@@ -95,8 +95,8 @@ static int write_message(struct osc_tx *tx, struct osc_opt_split *sp, const stru
 
 static void setup_op(struct osc_tx *tx, const struct osc_ctx *c, int aad_len)
 {
-	tx->op = (struct cry_op){ .key = &c->sender_key, .nonce = tx->nonce, .aad = tx->aad,
-				  .aad_len = (uint32_t)aad_len, .dir = CRY_ENCRYPT };
+	cry_op_prepare(&tx->op, &c->sender_key, CRY_ENCRYPT, tx->nonce, tx->aad, (uint32_t)aad_len);
+	tx->op.user = NULL;
 }
 
 /* Take the next SSN (§7.2: read and increment atomically); its Partial IV into piv. An SSN at or
@@ -147,13 +147,13 @@ int osc_tx_prepare_request(struct osc_tx *tx, struct osc_ctx *c, const struct os
 	if (optlen < 0)
 		return OSC_ERR_TOO_BIG;
 	osc_nonce(tx->nonce, c, c->sender_id, c->sender_id_len, opt.piv, opt.piv_len);
-	setup_op(tx, c, osc_aad(tx->aad, c->alg, c->sender_id, c->sender_id_len, opt.piv,
+	setup_op(tx, c, osc_aad(tx->aad, osc_ctx_alg(c), c->sender_id, c->sender_id_len, opt.piv,
 				opt.piv_len));
 	*ex = (struct osc_exchange){ .kid_len = c->sender_id_len, .piv_len = opt.piv_len,
 				     .observe = sp.observe };
 	memcpy(ex->kid, c->sender_id, c->sender_id_len);
 	memcpy(ex->piv, opt.piv, opt.piv_len);
-	memcpy(ex->nonce, tx->nonce, c->alg->nonce_len);
+	memcpy(ex->nonce, tx->nonce, osc_ctx_alg(c)->nonce_len);
 	/* §4.2, §4.1.3.5: outer code POST, or FETCH with Observe */
 	return write_message(tx, &sp, m, sp.observe ? COAP_FETCH : COAP_POST, optval, optlen, out,
 			     cap);
@@ -169,7 +169,7 @@ int osc_tx_prepare_response(struct osc_tx *tx, struct osc_ctx *c, const struct o
 
 	if (m->code >> 5 < 2 || osc_opts_split(&sp, m, true))
 		return OSC_ERR_BAD_INPUT;
-	memcpy(tx->nonce, ex->nonce, c->alg->nonce_len); /* §8.3: reuse the request's nonce ... */
+	memcpy(tx->nonce, ex->nonce, osc_ctx_alg(c)->nonce_len); /* §8.3: reuse the request's nonce ... */
 	if (flags & OSC_F_OWN_PIV) {                       /* ... or take a fresh Partial IV */
 		rc = next_piv(c, opt.piv, &opt.piv_len);
 		if (rc != OSC_OK)
@@ -179,7 +179,7 @@ int osc_tx_prepare_response(struct osc_tx *tx, struct osc_ctx *c, const struct o
 	optlen = encode_option(optval, &opt, c, flags);
 	if (optlen < 0)
 		return OSC_ERR_TOO_BIG;
-	setup_op(tx, c, osc_aad(tx->aad, c->alg, ex->kid, ex->kid_len, ex->piv, ex->piv_len));
+	setup_op(tx, c, osc_aad(tx->aad, osc_ctx_alg(c), ex->kid, ex->kid_len, ex->piv, ex->piv_len));
 	/* §4.2, §4.1.3.5: outer code 2.04, or 2.05 for a notification */
 	return write_message(tx, &sp, m, sp.observe ? COAP_CONTENT : COAP_CHANGED, optval, optlen,
 			     out, cap);

@@ -58,8 +58,8 @@ int osc_replay_init(struct osc_replay *w, unsigned width)
 	if (width < 1 || width > OSC_REPLAY_MAX)
 		return -1;
 	memset(w, 0, sizeof(*w));
-	w->width = width;
-	w->nslots = slots_for(width);
+	w->width = (uint16_t)width;
+	w->nslots = (uint16_t)slots_for(width);
 	return 0;
 }
 

@@ -26,8 +26,8 @@ struct osc_replay_slot {
 struct osc_replay {
 	struct osc_replay_slot slot[OSC_REPLAY_SLOTS];
 	uint64_t top;     /* highest accepted piv + 1; 0 = nothing accepted yet */
-	uint32_t width;   /* window size W: accepts piv > top - 1 - W */
-	uint32_t nslots;  /* power of two covering W + 63 */
+	uint16_t width;   /* window size W: accepts piv > top - 1 - W */
+	uint16_t nslots;  /* power of two covering W + 63 */
 	uint32_t state;   /* enum osc_window_state; atomic */
 };
 

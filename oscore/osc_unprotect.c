@@ -64,18 +64,18 @@ static int nonce_and_aad(struct osc_rx *rx, const struct osc_ctx *c, const struc
 
 	if (!ex) {
 		osc_nonce(rx->nonce, c, o->kid, o->kid_len, o->piv, o->piv_len);
-		return osc_aad(rx->aad, c->alg, o->kid, o->kid_len, o->piv, o->piv_len);
+		return osc_aad(rx->aad, osc_ctx_alg(c), o->kid, o->kid_len, o->piv, o->piv_len);
 	}
 	if (o->piv_len)
 		osc_nonce(rx->nonce, c, c->recipient_id, c->recipient_id_len, o->piv, o->piv_len);
 	else
-		memcpy(rx->nonce, ex->nonce, c->alg->nonce_len);
-	return osc_aad(rx->aad, c->alg, ex->kid, ex->kid_len, ex->piv, ex->piv_len);
+		memcpy(rx->nonce, ex->nonce, osc_ctx_alg(c)->nonce_len);
+	return osc_aad(rx->aad, osc_ctx_alg(c), ex->kid, ex->kid_len, ex->piv, ex->piv_len);
 }
 
 int osc_rx_prepare(struct osc_rx *rx, struct osc_ctx *ctx, const struct osc_exchange *ex)
 {
-	uint32_t tag = ctx->alg->tag_len, ct_len;
+	uint32_t tag = osc_ctx_alg(ctx)->tag_len, ct_len;
 	int aad_len, rc;
 
 	rx->ctx = ctx;
@@ -92,11 +92,13 @@ int osc_rx_prepare(struct osc_rx *rx, struct osc_ctx *ctx, const struct osc_exch
 	aad_len = nonce_and_aad(rx, ctx, ex);
 	if (aad_len < 0)
 		return fail(rx, OSC_ERR_NO_CONTEXT);
-	rx->op = (struct cry_op){ .key = &ctx->recipient_key, .nonce = rx->nonce, .aad = rx->aad,
-				  .aad_len = (uint32_t)aad_len, .in = rx->outer.payload,
-				  .out = rx->plain + OSC_PLAIN_HEADROOM, .len = ct_len,
-				  .tag = (uint8_t *)rx->outer.payload + ct_len, .user = rx,
-				  .dir = CRY_DECRYPT };
+	cry_op_prepare(&rx->op, &ctx->recipient_key, CRY_DECRYPT, rx->nonce, rx->aad,
+		       (uint32_t)aad_len);
+	rx->op.in = rx->outer.payload;
+	rx->op.out = rx->plain + OSC_PLAIN_HEADROOM;
+	rx->op.len = ct_len;
+	rx->op.tag = (uint8_t *)rx->outer.payload + ct_len;
+	rx->op.user = rx;
 	return fail(rx, OSC_OK);
 }
 

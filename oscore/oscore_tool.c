@@ -224,9 +224,9 @@ static int fail(const char *what, int err)
 
 static int cmd_derive(struct osc_ctx *c)
 {
-	print_hex("sender_key", c->sender_key.raw, c->alg->key_len);
-	print_hex("recipient_key", c->recipient_key.raw, c->alg->key_len);
-	print_hex("common_iv", c->common_iv, c->alg->nonce_len);
+	print_hex("sender_key", c->sender_key.raw, osc_ctx_alg(c)->key_len);
+	print_hex("recipient_key", c->recipient_key.raw, osc_ctx_alg(c)->key_len);
+	print_hex("common_iv", c->common_iv, osc_ctx_alg(c)->nonce_len);
 	return 0;
 }
 

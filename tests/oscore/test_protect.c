@@ -182,7 +182,7 @@ static int forge(const uint8_t *pt, size_t pt_len, uint8_t *out)
 			     .in = pt, .len = (uint32_t)pt_len, .dir = CRY_ENCRYPT };
 
 	osc_nonce(nonce, &client, &kid, 1, &piv, 1);
-	op.aad_len = (uint32_t)osc_aad(aad, client.alg, &kid, 1, &piv, 1);
+	op.aad_len = (uint32_t)osc_aad(aad, osc_ctx_alg(&client), &kid, 1, &piv, 1);
 	memcpy(out, head, sizeof(head));
 	op.out = out + sizeof(head);
 	op.tag = op.out + pt_len;

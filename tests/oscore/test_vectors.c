@@ -214,7 +214,7 @@ Test(rfc8613, c4_c6_aad_and_nonce)
 		int n;
 
 		derive(v->client, &c);
-		n = osc_aad(aad, c.alg, c.sender_id, c.sender_id_len, &piv, 1);
+		n = osc_aad(aad, osc_ctx_alg(&c), c.sender_id, c.sender_id_len, &piv, 1);
 		expect_hex(aad, (size_t)n, v->aad, "aad", v->name);
 		osc_nonce(nonce, &c, c.sender_id, c.sender_id_len, &piv, 1);
 		expect_hex(nonce, 13, v->nonce, "nonce", v->name);
