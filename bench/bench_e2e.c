@@ -28,7 +28,8 @@ static int write_config(const char *dir)
 	/* infinite_rx keeps every frame in an mbuf: one per frame, and some for the rings */
 	fprintf(f, "{\"port\": \"net_pcap0\", \"ipv4\": \"10.0.0.1\", \"ipv6\": \"fd00::1\",\n"
 		   " \"udp_port\": 5683, \"mode\": \"respond\", \"burst\": 32, \"mbufs\": 32767,\n"
-		   " \"error_rate\": 0, \"loadtest_replay\": true, \"contexts_file\": \"contexts.json\"}\n");
+		   " \"error_rate\": 0, \"loadtest_replay\": true, \"tx_port\": \"net_null0\",\n"
+		   " \"contexts_file\": \"contexts.json\"}\n");
 	return fclose(f);
 }
 
@@ -52,10 +53,13 @@ static int run_gw(const char *gw, const char *dir, unsigned workers, double secs
 		snprintf(prefix, sizeof(prefix), "oscbench-e2e-%d", (int)getpid());
 		if (!freopen(log, "w", stdout) || dup2(fileno(stdout), 2) < 0)
 			_exit(127);
+		/* The main lcore and two workers on however many CPUs there are: --lcores lets three
+		 * lcores share a 2-CPU box (the 2-worker figure then says little; see BENCHMARKS.md). */
 		execl(gw, gw, "--no-huge", "--no-pci", "--no-shconf", "--file-prefix", prefix,
-		      "-m", "1024", "--log-level=warning", "-l", workers > 1 ? "0-2" : "0-1",
-		      "--vdev", vdev, "--", "--config", cfg, "--duration", dur, "--stats-json",
-		      stats, (char *)NULL);
+		      "-m", "1024", "--log-level=warning", "--lcores",
+		      workers > 1 ? "0@(0-1),1@(0-1),2@(0-1)" : "0@0,1@1", "--vdev", vdev,
+		      "--vdev", "net_null0", "--", "--config", cfg, "--duration", dur,
+		      "--stats-json", stats, (char *)NULL);
 		_exit(127);
 	}
 	if (pid < 0 || waitpid(pid, &st, 0) != pid)
@@ -98,8 +102,7 @@ void bn_e2e_run(const char *gw, const char *dir, double secs, struct bn_e2e *out
 	for (unsigned w = 1; w <= 2; w++) {
 		snprintf(log, sizeof(log), "%s/gw-%uw.log", dir, w);
 		if (run_gw(gw, dir, w, secs, log) != 0 || (out->mps[w - 1] = rate_of(log)) <= 0) {
-			snprintf(out->why, sizeof(out->why),
-				 "oscore-gw lacks --duration/loadtest_replay; see e2e/gw-%uw.log", w);
+			snprintf(out->why, sizeof(out->why), "oscore-gw failed; see e2e/gw-%uw.log", w);
 			return;
 		}
 	}
