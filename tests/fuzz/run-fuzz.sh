@@ -24,7 +24,7 @@ coap_oscore)
 	libs=""
 	corpus=corpus ;;
 oscore_message)
-	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c)"
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/ctl_b2.c)"
 	libs="-lIPSec_MB -lcrypto -lpthread"
 	corpus=corpus-message ;;
 ctl_conf)
