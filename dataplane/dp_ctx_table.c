@@ -486,6 +486,11 @@ unsigned dp_ctx_table_slots(const struct dp_ctx_table *t)
 	return __atomic_load_n(&t->n, __ATOMIC_ACQUIRE);
 }
 
+unsigned dp_ctx_table_index(const struct dp_ctx_table *t, const struct osc_ctx *c)
+{
+	return (unsigned)(c - t->ctx);
+}
+
 unsigned dp_ctx_table_count(const struct dp_ctx_table *t)
 {
 	return t->live;

@@ -77,6 +77,9 @@ int dp_ctx_table_add(struct dp_ctx_table *t, const struct osc_params *p, dp_ctx_
 struct osc_ctx *dp_ctx_table_find(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_len,
 				  const uint8_t *id_ctx, uint8_t id_ctx_len, bool has_id_ctx);
 
+/* The slot (0..cap) of a context of t. */
+unsigned dp_ctx_table_index(const struct dp_ctx_table *t, const struct osc_ctx *c);
+
 /* Live contexts. */
 unsigned dp_ctx_table_count(const struct dp_ctx_table *t);
 
