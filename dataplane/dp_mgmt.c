@@ -279,7 +279,6 @@ static struct rte_tel_data *ctx_dict(const struct dp_ctx_info *ci)
 
 static void answer(const struct req *r, struct rte_tel_data *d)
 {
-	struct rte_tel_data *l;
 	unsigned i;
 
 	rte_tel_data_start_dict(d);
@@ -297,17 +296,14 @@ static void answer(const struct req *r, struct rte_tel_data *d)
 	}
 	if (r->op != OP_LIST && r->op != OP_SHOW)
 		return;
-	l = rte_tel_data_alloc();
-	if (!l)
-		return;
-	rte_tel_data_start_array(l, RTE_TEL_CONTAINER);
-	for (i = 0; i < r->n_info; i++) {
+	for (i = 0; i < r->n_info; i++) { /* telemetry nests dicts in dicts, not in arrays */
 		struct rte_tel_data *c = ctx_dict(&r->info[i]);
+		char name[16];
 
-		if (!c || rte_tel_data_add_array_container(l, c, 0))
+		snprintf(name, sizeof(name), "ctx%u", i);
+		if (!c || rte_tel_data_add_dict_container(d, name, c, 0))
 			rte_tel_data_free(c);
 	}
-	rte_tel_data_add_dict_container(d, "contexts", l, 0);
 }
 
 static int command(enum op op, const char *params, struct rte_tel_data *d)
