@@ -26,7 +26,19 @@
  *     "control_paths": ["/ctl"], protected requests whose inner Uri-Path is one of these or below
  *                                it go to the control lcore (with /authz-info and
  *                                /.well-known/edhoc when unprotected, which always do)
- *     "contexts": [ ... ]        or "contexts_file": "path" (a JSON array; relative to this file)
+ *     "contexts": [ ... ]        or "contexts_file": "path" (a JSON array; relative to this file);
+ *                                either may be absent or empty (contexts added at runtime)
+ *     "contexts_libcoap": "path" libcoap OSCORE configuration (coap-oscore-conf(5)), appended;
+ *                                errors name file:line
+ *     "max_contexts": 1024,      context slots, preallocated (configured + runtime adds)
+ *     "state_db": "state.db",    SQLite state: contexts and SSN ceilings survive a crash
+ *     "k_ssn": 4096,             SSN write-ahead step (RFC 8613 App. B.1.1)
+ *     "rfc8613_b_1_2": true,     restored contexts start with an unknown replay window (App. B.1.2)
+ *     "response_piv": "request", "own": every protected answer takes the gateway's own fresh
+ *                                Partial IV (§8.3) instead of reusing the request's nonce
+ *     "id_namespaces": {"direct": [{"prefix": "0a", "min_len": 1, "max_len": 2}], "ace": [...],
+ *                       "edhoc": [...]}  Recipient-ID parts per method (control/ctl_ns.h);
+ *                                configured and runtime-added contexts are method "direct"
  *   }
  *
  * Forward mode only (dp_config_fwd.c):
