@@ -73,8 +73,12 @@ static int tel_call(int fd, const char *cmd, const char *params, bool print)
 		ret = -1; /* "control loop not running" */
 	else if ((rc = json_object_get(v, "rc")))
 		ret = (int)json_integer_value(rc);
-	if (print || ret)
-		printf("%s\n", v ? json_dumps(v, JSON_COMPACT) : buf);
+	if (print || ret) {
+		char *out = v ? json_dumps(v, JSON_COMPACT) : NULL;
+
+		printf("%s\n", out ? out : buf);
+		free(out);
+	}
 	json_decref(root);
 	return ret;
 }

@@ -53,7 +53,7 @@ start_gw() {
 }
 
 for i in 0 1; do
-	in_dev stdbuf -oL "$CLIENT" --contexts "$W/gw.json" --index $i --timeout 0.2 --count 100000000 \
+	in_dev "$CLIENT" --contexts "$W/gw.json" --index $i --timeout 0.2 --count 100000000 \
 		10.79.0.1:5683 /x >"$W/client.$i.log" 2>&1 &
 	C_PIDS="$C_PIDS $!"
 done
