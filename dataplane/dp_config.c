@@ -26,7 +26,19 @@
  *     "control_paths": ["/ctl"], protected requests whose inner Uri-Path is one of these or below
  *                                it go to the control lcore (with /authz-info and
  *                                /.well-known/edhoc when unprotected, which always do)
- *     "contexts": [ ... ]        or "contexts_file": "path" (a JSON array; relative to this file)
+ *     "contexts": [ ... ]        or "contexts_file": "path" (a JSON array; relative to this file);
+ *                                either may be absent or empty (contexts added at runtime)
+ *     "contexts_libcoap": "path" libcoap OSCORE configuration (coap-oscore-conf(5)), appended;
+ *                                errors name file:line
+ *     "max_contexts": 1024,      context slots, preallocated (configured + runtime adds)
+ *     "state_db": "state.db",    SQLite state: contexts and SSN ceilings survive a crash
+ *     "k_ssn": 4096,             SSN write-ahead step (RFC 8613 App. B.1.1)
+ *     "rfc8613_b_1_2": true,     restored contexts start with an unknown replay window (App. B.1.2)
+ *     "response_piv": "request", "own": every protected answer takes the gateway's own fresh
+ *                                Partial IV (§8.3) instead of reusing the request's nonce
+ *     "id_namespaces": {"direct": [{"prefix": "0a", "min_len": 1, "max_len": 2}], "ace": [...],
+ *                       "edhoc": [...]}  Recipient-ID parts per method (control/ctl_ns.h);
+ *                                configured and runtime-added contexts are method "direct"
  *   }
  *
  * Forward mode only (dp_config_fwd.c):
@@ -58,6 +70,7 @@
 #include <string.h>
 
 #include "crypto/cry_aead.h"
+#include "control/ctl_conf_libcoap.h"
 #include "crypto/cry_hkdf.h"
 
 /* Where an error is reported: the file and the field being read. */
@@ -215,15 +228,39 @@ static int check_ctx(struct where *w, unsigned idx, const struct osc_params *p)
 	return rc == OSC_CTX_OK ? 0 : bad(w, "%s", osc_ctx_strerror(rc));
 }
 
+int dp_config_parse_context(json_t *o, unsigned window, struct osc_params *p, char *err,
+			    size_t err_len)
+{
+	struct where w = { .file = "context", .err = err, .err_len = err_len };
+
+	memset(p, 0, sizeof(*p));
+	return parse_ctx(&w, 0, o, p, window) || check_ctx(&w, 0, p) ? -1 : 0;
+}
+
+/* Room for n more contexts after the c->n_ctx there are. */
+static int grow_ctx(struct where *w, struct dp_config *c, size_t n)
+{
+	struct osc_params *p = calloc(c->n_ctx + n ? c->n_ctx + n : 1, sizeof(*p));
+
+	if (!p)
+		return bad(w, "out of memory");
+	if (c->ctx) {
+		memcpy(p, c->ctx, c->n_ctx * sizeof(*p));
+		explicit_bzero(c->ctx, c->n_ctx * sizeof(*p));
+		free(c->ctx);
+	}
+	c->ctx = p;
+	return 0;
+}
+
 static int parse_ctx_array(struct where *w, json_t *a, struct dp_config *c)
 {
 	size_t i;
 
-	if (!json_is_array(a) || !json_array_size(a))
-		return bad(w, "expected a non-empty array of contexts");
-	c->ctx = calloc(json_array_size(a), sizeof(*c->ctx));
-	if (!c->ctx)
-		return bad(w, "out of memory");
+	if (!json_is_array(a))
+		return bad(w, "expected an array of contexts");
+	if (grow_ctx(w, c, json_array_size(a)))
+		return -1;
 	c->n_ctx = (unsigned)json_array_size(a);
 	for (i = 0; i < c->n_ctx; i++)
 		if (parse_ctx(w, (unsigned)i, json_array_get(a, i), &c->ctx[i], c->replay_window) ||
@@ -354,9 +391,40 @@ static int ops_field(struct where *w, const char *key, json_t *v, struct dp_ops_
 /* Keys of the operations and forward-mode settings; "unknown key" when neither knows it. */
 static int slice_field(struct where *w, const char *key, json_t *v, struct dp_config *c)
 {
+	const char *slash = strrchr(w->file, '/');
+	char dir[PATH_MAX], reason[160];
 	int rc = ops_field(w, key, v, &c->ops);
 
-	return rc == 1 ? fwd_field(w, key, v, c) : rc;
+	if (rc != 1)
+		return rc;
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - w->file) : 0, w->file);
+	rc = dp_config_ctl_field(key, v, dir, &c->ctl, reason, sizeof(reason));
+	if (rc < 0)
+		return bad(w, "%s", reason);
+	return rc == 1 ? fwd_field(w, key, v, c) : 0;
+}
+
+/* "contexts_libcoap": one context per recipient_id line, appended; errors name file:line. */
+static int load_libcoap(struct where *w, struct dp_config *c)
+{
+	static struct ctl_conf lc;
+	char reason[256];
+	unsigned i;
+
+	if (ctl_conf_libcoap_load(&lc, c->ctl.libcoap, reason, sizeof(reason)))
+		return bad(w, "%s", reason);
+	if (grow_ctx(w, c, lc.n_rid)) {
+		explicit_bzero(&lc, sizeof(lc));
+		return -1;
+	}
+	for (i = 0; i < lc.n_rid; i++) {
+		ctl_conf_params(&lc, i, &c->ctx[c->n_ctx]);
+		if (!c->ctx[c->n_ctx].replay_window)
+			c->ctx[c->n_ctx].replay_window = c->replay_window;
+		c->n_ctx++;
+	}
+	explicit_bzero(&lc, sizeof(lc));
+	return 0;
 }
 
 /* One top-level key; contexts are read afterwards, once the default window is known. */
@@ -416,10 +484,18 @@ static int parse_top(struct where *w, json_t *root, struct dp_config *c)
 		return bad(w, "%s", reason);
 	inl = json_object_get(root, "contexts");
 	file = json_object_get(root, "contexts_file");
-	if (!inl == !file)
-		return bad(w, "exactly one of contexts and contexts_file is needed");
+	if (inl && file)
+		return bad(w, "at most one of contexts and contexts_file");
 	snprintf(w->field, sizeof(w->field), inl ? "contexts" : "contexts_file");
-	return inl ? parse_ctx_array(w, inl, c) : load_ctx_file(w, file, c);
+	if ((inl && parse_ctx_array(w, inl, c)) || (file && load_ctx_file(w, file, c)))
+		return -1;
+	snprintf(w->field, sizeof(w->field), "contexts_libcoap");
+	if (c->ctl.libcoap[0] && load_libcoap(w, c))
+		return -1;
+	snprintf(w->field, sizeof(w->field), "max_contexts");
+	if (c->n_ctx > c->ctl.max_contexts)
+		return bad(w, "%u contexts configured, more than %u", c->n_ctx, c->ctl.max_contexts);
+	return 0;
 }
 
 int dp_config_load(struct dp_config *c, const char *path, char *err, size_t err_len)
@@ -436,6 +512,7 @@ int dp_config_load(struct dp_config *c, const char *path, char *err, size_t err_
 					  .err_src_rate = 10, .err_src_burst = 20,
 					  .err_sources = 1024, .summary_interval = 5 } };
 	dp_config_fwd_defaults(&c->fwd);
+	dp_config_ctl_defaults(&c->ctl);
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		snprintf(w.field, sizeof(w.field), "line %d column %d", je.line, je.column);

@@ -7,6 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
+#include "dataplane/dp_config_ctl.h"
 #include "dataplane/dp_config_fwd.h"
 #include "oscore/osc_context.h"
 
@@ -46,6 +49,7 @@ struct dp_config {
 	unsigned err_burst;          /* token bucket depth */
 	struct dp_fwd_config fwd;    /* forward mode */
 	struct dp_ops_config ops;
+	struct dp_ctl_config ctl;    /* control plane: capacity, state, namespaces */
 	struct osc_params *ctx;      /* n_ctx entries, owned */
 	unsigned n_ctx;
 };
@@ -55,6 +59,13 @@ struct dp_config {
  * and writes "file: field: reason" into err[0..err_len); c then owns nothing.
  */
 int dp_config_load(struct dp_config *c, const char *path, char *err, size_t err_len);
+
+/*
+ * One context object o (the format above) into p, with default replay window window; for runtime
+ * adds. Returns 0, or -1 with "field: reason" (never a secret) in err[0..err_len).
+ */
+int dp_config_parse_context(json_t *o, unsigned window, struct osc_params *p, char *err,
+			    size_t err_len);
 
 /* Wipe the secrets c holds and free them. */
 void dp_config_free(struct dp_config *c);

@@ -13,26 +13,30 @@
 
 #include "oscore/osc_context.h"
 
-#define DEFER_MAX 64
+#define DEFER_MAX 256
 
-enum { LIVE, REMOVED, WIPED }; /* dp_ctx_table.dead[] */
+enum { FREE, LIVE, REMOVED }; /* dp_ctx_table.state[]; zeroed memory is free */
 
-/* Something unpublished, freed once every worker has been quiescent since token. */
+/* Something unpublished, returned to the pools once every worker has been quiescent since
+ * token: a removed context with its key positions and lists, or a list an add replaced. */
 struct deferred {
 	uint64_t token;
-	struct osc_ctx *ctx;
+	struct osc_ctx *ctx;           /* NULL: only lists */
 	int32_t pos[2];                /* hash key positions to free, or -1 */
-	struct dp_ctx_cands *list[2];  /* replaced candidate lists from the heap, or NULL */
+	struct dp_ctx_cands *list[2];  /* replaced candidate lists, or NULL */
 };
 
 struct dp_ctx_table {
 	struct rte_hash *h;
-	struct osc_ctx *ctx;         /* n derived contexts; they never move (keys inside) */
-	struct dp_ctx_cands *cands;  /* at most 2n candidate lists, values of the hash */
-	unsigned n, n_cands;
-	uint8_t *dead;               /* per context: removed (and, once reclaimed, wiped) */
+	struct osc_ctx *ctx;         /* cap slots; they never move (workers hold pointers) */
+	struct dp_ctx_cands *lists;  /* n_lists candidate lists, the values of the hash */
+	uint32_t *free_ctx, *free_list; /* stacks of free slot / list indices */
+	unsigned cap, n_lists, n_free_ctx, n_free_list;
+	unsigned n;                  /* slots ever used (atomic: telemetry reads it) */
+	unsigned live;
+	uint8_t *state;              /* per slot: FREE, LIVE, REMOVED */
 	struct rte_rcu_qsbr *rcu;
-	rte_spinlock_t info_lock;    /* telemetry readers against the wipe; never on a worker */
+	rte_spinlock_t info_lock;    /* telemetry readers against wipe and reuse; never a worker */
 	struct deferred defer[DEFER_MAX];
 	unsigned n_defer;
 };
@@ -49,65 +53,37 @@ void dp_ctx_key_of(struct dp_ctx_key *k, const struct osc_option *o)
 	}
 }
 
-static void key_of_ctx(struct dp_ctx_key *k, const struct osc_ctx *c, bool with_ctx)
+static void key_of(struct dp_ctx_key *k, const uint8_t *rid, uint8_t rid_len,
+		   const uint8_t *id_ctx, uint8_t id_ctx_len, bool with_ctx)
 {
 	memset(k, 0, sizeof(*k));
-	k->kid_len = c->recipient_id_len;
-	memcpy(k->kid, c->recipient_id, c->recipient_id_len);
+	k->kid_len = rid_len;
+	memcpy(k->kid, rid, rid_len);
 	if (with_ctx) {
 		k->has_kid_ctx = 1;
-		k->kid_ctx_len = c->id_ctx_len;
-		memcpy(k->kid_ctx, c->id_ctx, c->id_ctx_len);
+		k->kid_ctx_len = id_ctx_len;
+		memcpy(k->kid_ctx, id_ctx, id_ctx_len);
 	}
 }
 
-/* Append c to the candidate list of k, creating the list on first use. */
-static int add_key(struct dp_ctx_table *t, const struct dp_ctx_key *k, struct osc_ctx *c)
+static void key_of_ctx(struct dp_ctx_key *k, const struct osc_ctx *c, bool with_ctx)
 {
-	struct dp_ctx_cands *l;
-	void *v;
-
-	if (rte_hash_lookup_data(t->h, k, &v) >= 0) {
-		l = v;
-		if (l->n == OSC_MAX_CANDIDATES)
-			return -1;
-		l->c[l->n++] = c;
-		return 0;
-	}
-	l = &t->cands[t->n_cands++];
-	l->c[l->n++] = c;
-	return rte_hash_add_key_data(t->h, k, l) == 0 ? 0 : -1;
+	key_of(k, c->recipient_id, c->recipient_id_len, c->id_ctx, c->id_ctx_len, with_ctx);
 }
 
-static int index_ctx(struct dp_ctx_table *t, struct osc_ctx *c, char *err, size_t err_len,
-		     unsigned i)
-{
-	struct dp_ctx_key k;
-
-	key_of_ctx(&k, c, false);
-	if (add_key(t, &k, c))
-		goto full;
-	if (!c->has_id_ctx)
-		return 0;
-	key_of_ctx(&k, c, true);
-	if (!add_key(t, &k, c))
-		return 0;
-full:
-	snprintf(err, err_len, "contexts[%u]: more than %d contexts share its recipient_id",
-		 i, OSC_MAX_CANDIDATES);
-	return -1;
-}
-
-static struct rte_hash *make_hash(unsigned n, int socket)
+/* rte_hash sizes its buckets from entries; the extendable table means an insert never fails
+ * for a full bucket while fewer than entries keys are in. */
+static struct rte_hash *make_hash(unsigned entries, int socket)
 {
 	static unsigned seq;
 	char name[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters p = {
-		.entries = n < 8 ? 16 : 2 * n,
+		.entries = entries < 16 ? 16 : entries,
 		.key_len = sizeof(struct dp_ctx_key),
 		.hash_func = rte_jhash,
 		.socket_id = socket,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
 
 	snprintf(name, sizeof(name), "osc_ctx_%u", seq++);
@@ -115,56 +91,56 @@ static struct rte_hash *make_hash(unsigned n, int socket)
 	return rte_hash_create(&p);
 }
 
-struct dp_ctx_table *dp_ctx_table_new(const struct osc_params *params, unsigned n, int socket,
-				      char *err, size_t err_len)
+struct dp_ctx_table *dp_ctx_table_create(unsigned cap, int socket)
 {
 	struct dp_ctx_table *t = rte_zmalloc_socket("ctx_table", sizeof(*t), 0, socket);
 	unsigned i;
 
 	if (!t)
-		goto nomem;
-	t->ctx = rte_zmalloc_socket("osc_ctx", n * sizeof(*t->ctx), RTE_CACHE_LINE_SIZE, socket);
-	t->cands = rte_zmalloc_socket("ctx_cands", 2 * n * sizeof(*t->cands), 0, socket);
-	t->h = make_hash(2 * n, socket);
-	t->dead = rte_zmalloc_socket("ctx_dead", n ? n : 1, 0, socket);
+		return NULL;
+	cap = cap ? cap : 1;
+	t->cap = cap;
+	/* a context has at most two keys; add and remove keep up to two replaced lists each */
+	t->n_lists = 2 * cap + 2 * DEFER_MAX;
+	t->ctx = rte_zmalloc_socket("osc_ctx", (size_t)cap * sizeof(*t->ctx), RTE_CACHE_LINE_SIZE,
+				    socket);
+	t->lists = rte_zmalloc_socket("ctx_cands", (size_t)t->n_lists * sizeof(*t->lists), 0,
+				      socket);
+	t->free_ctx = rte_malloc_socket("ctx_free", (size_t)cap * sizeof(uint32_t), 0, socket);
+	t->free_list = rte_malloc_socket("list_free", (size_t)t->n_lists * sizeof(uint32_t), 0,
+					 socket);
+	t->state = rte_zmalloc_socket("ctx_state", cap, 0, socket);
+	t->h = make_hash(2 * cap, socket);
 	rte_spinlock_init(&t->info_lock);
-	if (!t->ctx || !t->cands || !t->h || !t->dead)
-		goto nomem;
-	for (i = 0; i < n; i++) {
-		int rc = osc_ctx_derive(&t->ctx[i], &params[i]);
-
-		if (rc != OSC_CTX_OK) {
-			snprintf(err, err_len, "contexts[%u]: %s", i, osc_ctx_strerror(rc));
-			goto fail;
-		}
-		t->n = i + 1;
-		if (index_ctx(t, &t->ctx[i], err, err_len, i))
-			goto fail;
+	if (!t->ctx || !t->lists || !t->free_ctx || !t->free_list || !t->state || !t->h) {
+		dp_ctx_table_free(t);
+		return NULL;
 	}
+	for (i = 0; i < cap; i++) /* slot 0 on top: slots fill in order */
+		t->free_ctx[t->n_free_ctx++] = cap - 1 - i;
+	for (i = 0; i < t->n_lists; i++)
+		t->free_list[t->n_free_list++] = t->n_lists - 1 - i;
 	return t;
-nomem:
-	snprintf(err, err_len, "context table: out of memory");
-fail:
-	dp_ctx_table_free(t);
-	return NULL;
 }
 
-/* Candidate lists from dp_ctx_table_new live in t->cands; those written by a removal, on the heap. */
-static bool is_static(const struct dp_ctx_table *t, const struct dp_ctx_cands *l)
+struct dp_ctx_table *dp_ctx_table_new(const struct osc_params *params, unsigned n, int socket,
+				      char *err, size_t err_len)
 {
-	return l >= t->cands && l < t->cands + 2 * t->n;
-}
+	struct dp_ctx_table *t = dp_ctx_table_create(n, socket);
+	char why[160];
+	unsigned i;
 
-/* Heap lists still published in the hash (the table is going away: no reader is left). */
-static void free_heap_lists(struct dp_ctx_table *t)
-{
-	const void *key;
-	void *data;
-	uint32_t it = 0;
-
-	while (t->h && rte_hash_iterate(t->h, &key, &data, &it) >= 0)
-		if (!is_static(t, data))
-			rte_free(data);
+	if (!t) {
+		snprintf(err, err_len, "context table: out of memory");
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		if (dp_ctx_table_add(t, &params[i], NULL, NULL, NULL, why, sizeof(why))) {
+			snprintf(err, err_len, "contexts[%u]: %s", i, why);
+			dp_ctx_table_free(t);
+			return NULL;
+		}
+	return t;
 }
 
 void dp_ctx_table_free(struct dp_ctx_table *t)
@@ -173,17 +149,14 @@ void dp_ctx_table_free(struct dp_ctx_table *t)
 
 	if (!t)
 		return;
-	for (i = 0; i < t->n; i++)
-		if (t->dead[i] != WIPED)
+	for (i = 0; t->ctx && i < t->n; i++)
+		if (t->state[i] != FREE)
 			osc_ctx_wipe(&t->ctx[i]);
-	for (i = 0; i < t->n_defer; i++) {
-		rte_free(t->defer[i].list[0]);
-		rte_free(t->defer[i].list[1]);
-	}
-	free_heap_lists(t);
 	rte_hash_free(t->h);
-	rte_free(t->dead);
-	rte_free(t->cands);
+	rte_free(t->state);
+	rte_free(t->free_list);
+	rte_free(t->free_ctx);
+	rte_free(t->lists);
 	rte_free(t->ctx);
 	rte_free(t);
 }
@@ -207,103 +180,256 @@ void dp_ctx_table_set_rcu(struct dp_ctx_table *t, struct rte_rcu_qsbr *v)
 	t->rcu = v;
 }
 
-/* A copy of the list l without c, on the heap, or NULL when nothing would be left in it. */
-static struct dp_ctx_cands *without(const struct dp_ctx_cands *l, const struct osc_ctx *c,
-				    int *err)
+static struct dp_ctx_cands *list_get(struct dp_ctx_table *t)
 {
-	struct dp_ctx_cands *n;
-	unsigned i;
+	struct dp_ctx_cands *l;
 
-	*err = 0;
-	if (l->n <= 1)
+	if (!t->n_free_list)
 		return NULL;
-	n = rte_zmalloc("ctx_cands", sizeof(*n), 0);
-	if (!n) {
-		*err = -1;
-		return NULL;
-	}
-	for (i = 0; i < l->n; i++)
-		if (l->c[i] != c)
-			n->c[n->n++] = l->c[i];
-	return n;
+	l = &t->lists[t->free_list[--t->n_free_list]];
+	memset(l, 0, sizeof(*l));
+	return l;
 }
 
-/* Phase one, no side effect: the list under k and its replacement without c (NULL when nothing
- * would be left, then the key goes). Returns -1 when out of memory. */
-static int plan(struct dp_ctx_table *t, const struct dp_ctx_key *k, const struct osc_ctx *c,
+static void list_put(struct dp_ctx_table *t, struct dp_ctx_cands *l)
+{
+	if (l)
+		t->free_list[t->n_free_list++] = (uint32_t)(l - t->lists);
+}
+
+static bool same_id(const struct osc_ctx *c, const uint8_t *rid, uint8_t rid_len,
+		    const uint8_t *id_ctx, uint8_t id_ctx_len, bool has_id_ctx)
+{
+	return c->recipient_id_len == rid_len && !memcmp(c->recipient_id, rid, rid_len) &&
+	       c->has_id_ctx == has_id_ctx &&
+	       (!has_id_ctx || (c->id_ctx_len == id_ctx_len &&
+				!memcmp(c->id_ctx, id_ctx, id_ctx_len)));
+}
+
+struct osc_ctx *dp_ctx_table_find(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_len,
+				  const uint8_t *id_ctx, uint8_t id_ctx_len, bool has_id_ctx)
+{
+	struct dp_ctx_key k;
+	struct dp_ctx_cands *l;
+	void *v;
+	unsigned i;
+
+	if (rid_len > OSC_ID_MAX || id_ctx_len > OSC_ID_CTX_MAX)
+		return NULL;
+	/* every context is under (rid, none); one with an ID Context also under (rid, ctx) */
+	key_of(&k, rid, rid_len, id_ctx, id_ctx_len, has_id_ctx);
+	if (rte_hash_lookup_data(t->h, &k, &v) < 0)
+		return NULL;
+	l = v;
+	for (i = 0; i < l->n; i++)
+		if (same_id(l->c[i], rid, rid_len, id_ctx, id_ctx_len, has_id_ctx))
+			return l->c[i];
+	return NULL;
+}
+
+/* A copy of the list under k (if any) with c added (add) or taken out (!add): *old gets the
+ * published list, *repl the new one, NULL when nothing would be left. Returns 0, or an enum
+ * dp_ctx_add_err. No side effect on the hash. */
+static int plan(struct dp_ctx_table *t, const struct dp_ctx_key *k, struct osc_ctx *c, bool add,
 		struct dp_ctx_cands **old, struct dp_ctx_cands **repl)
 {
 	void *v;
-	int err;
-
-	*old = *repl = NULL;
-	if (rte_hash_lookup_data(t->h, k, &v) < 0)
-		return 0;
-	*old = v;
-	*repl = without(*old, c, &err);
-	return err;
-}
-
-/* Phase two: a shorter list replaces the old one atomically (the LF hash updates the data of an
- * existing key in place, without allocating), or the key goes; what readers may still hold is
- * recorded in d, slot j. */
-static void unpublish(struct dp_ctx_table *t, const struct dp_ctx_key *k,
-		      struct dp_ctx_cands *old, struct dp_ctx_cands *repl, struct deferred *d,
-		      unsigned j)
-{
-	if (!old)
-		return;
-	if (repl)
-		rte_hash_add_key_data(t->h, k, repl);
-	else
-		d->pos[j] = rte_hash_del_key(t->h, k); /* LF: the slot is freed after the grace */
-	d->list[j] = is_static(t, old) ? NULL : old;
-}
-
-static struct osc_ctx *find_ctx(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_len,
-				const uint8_t *id_ctx, uint8_t id_ctx_len, bool has_id_ctx)
-{
 	unsigned i;
 
-	for (i = 0; i < t->n; i++) {
-		struct osc_ctx *c = &t->ctx[i];
+	*old = *repl = NULL;
+	if (rte_hash_lookup_data(t->h, k, &v) >= 0)
+		*old = v;
+	if (add && *old && (*old)->n == OSC_MAX_CANDIDATES)
+		return DP_CTX_ADD_COLLIDE;
+	if (!add && (!*old || (*old)->n <= 1))
+		return 0;
+	*repl = list_get(t);
+	if (!*repl)
+		return DP_CTX_ADD_BUSY;
+	for (i = 0; *old && i < (*old)->n; i++)
+		if ((*old)->c[i] != c)
+			(*repl)->c[(*repl)->n++] = (*old)->c[i];
+	if (add)
+		(*repl)->c[(*repl)->n++] = c;
+	return 0;
+}
 
-		if (t->dead[i] || c->recipient_id_len != rid_len ||
-		    memcmp(c->recipient_id, rid, rid_len) || c->has_id_ctx != has_id_ctx)
-			continue;
-		if (!has_id_ctx || (c->id_ctx_len == id_ctx_len &&
-				    !memcmp(c->id_ctx, id_ctx, id_ctx_len)))
-			return c;
+/* Publish repl under k (the LF hash replaces the data of an existing key atomically, without
+ * allocating) or delete k when repl is NULL; what readers may still hold goes to d, slot j. */
+static int publish(struct dp_ctx_table *t, const struct dp_ctx_key *k, struct dp_ctx_cands *old,
+		   struct dp_ctx_cands *repl, struct deferred *d, unsigned j)
+{
+	if (repl) {
+		if (rte_hash_add_key_data(t->h, k, repl))
+			return -1;
+	} else if (old) {
+		d->pos[j] = rte_hash_del_key(t->h, k); /* LF: the slot is freed after the grace */
 	}
-	return NULL;
+	d->list[j] = old;
+	return 0;
+}
+
+/* Plan both keys of c; on failure nothing changed. */
+static int plan_both(struct dp_ctx_table *t, struct osc_ctx *c, bool add, struct dp_ctx_key k[2],
+		     struct dp_ctx_cands *old[2], struct dp_ctx_cands *repl[2])
+{
+	int rc;
+
+	old[1] = repl[1] = NULL;
+	key_of_ctx(&k[0], c, false);
+	key_of_ctx(&k[1], c, true);
+	if (t->n_defer == DEFER_MAX)
+		return DP_CTX_ADD_BUSY;
+	rc = plan(t, &k[0], c, add, &old[0], &repl[0]);
+	if (!rc && c->has_id_ctx)
+		rc = plan(t, &k[1], c, add, &old[1], &repl[1]);
+	if (rc) {
+		list_put(t, repl[0]);
+		list_put(t, repl[1]);
+	}
+	return rc;
+}
+
+static void release(struct dp_ctx_table *t, struct deferred *d);
+
+/* The token is taken after the change: a worker quiescent after it cannot hold what went. Lists
+ * replaced before workers exist (no RCU variable yet) go back at once; removed contexts wait for
+ * dp_ctx_table_reclaim either way. */
+static void defer_commit(struct dp_ctx_table *t, struct deferred *d)
+{
+	if (!d->ctx && !d->list[0] && !d->list[1])
+		return;
+	if (!t->rcu && !d->ctx) {
+		release(t, d);
+		return;
+	}
+	d->token = t->rcu ? rte_rcu_qsbr_start(t->rcu) : 0;
+	t->n_defer++;
+}
+
+static void set_state(struct dp_ctx_table *t, unsigned i, uint8_t s)
+{
+	rte_spinlock_lock(&t->info_lock);
+	t->state[i] = s;
+	rte_spinlock_unlock(&t->info_lock);
+}
+
+#define HASH_UNDONE (-100) /* index_ctx: the second key failed; c went to reclamation */
+
+static int unindex_ctx(struct dp_ctx_table *t, struct osc_ctx *c);
+
+/* Make c findable under both keys. If the second key fails c is unpublished again and
+ * deferred like a removal (a worker may have found it under the first). */
+static int index_ctx(struct dp_ctx_table *t, struct osc_ctx *c)
+{
+	struct dp_ctx_cands *old[2], *repl[2];
+	struct dp_ctx_key k[2];
+	struct deferred *d;
+	int rc = plan_both(t, c, true, k, old, repl);
+
+	if (rc)
+		return rc;
+	d = &t->defer[t->n_defer];
+	*d = (struct deferred){ .pos = { -1, -1 } };
+	if (publish(t, &k[0], old[0], repl[0], d, 0)) {
+		list_put(t, repl[0]);
+		list_put(t, repl[1]);
+		return DP_CTX_ADD_HASH;
+	}
+	if (repl[1] && publish(t, &k[1], old[1], repl[1], d, 1)) {
+		list_put(t, repl[1]);
+		defer_commit(t, d);
+		return unindex_ctx(t, c) ? DP_CTX_ADD_BUSY : HASH_UNDONE;
+	}
+	defer_commit(t, d);
+	return 0;
+}
+
+static int unindex_ctx(struct dp_ctx_table *t, struct osc_ctx *c)
+{
+	struct dp_ctx_cands *old[2], *repl[2];
+	struct dp_ctx_key k[2];
+	struct deferred *d;
+	unsigned j;
+	int rc = plan_both(t, c, false, k, old, repl);
+
+	if (rc)
+		return rc;
+	d = &t->defer[t->n_defer];
+	*d = (struct deferred){ .ctx = c, .pos = { -1, -1 } };
+	for (j = 0; j < 2; j++)
+		publish(t, &k[j], old[j], repl[j], d, j); /* replacing a key's data cannot fail */
+	defer_commit(t, d);
+	return 0;
+}
+
+static const char *add_reason(int rc)
+{
+	switch (rc) {
+	case DP_CTX_ADD_FULL: return "no free context slot (max_contexts)";
+	case DP_CTX_ADD_COLLIDE: return "too many contexts share this recipient_id";
+	case DP_CTX_ADD_BUSY: return "too many removals await reclamation; retry";
+	case DP_CTX_ADD_PREP: return "refused by the control plane";
+	case DP_CTX_ADD_HASH: return "context hash refused the key";
+	default: return "error";
+	}
+}
+
+static int add_fail(int rc, char *err, size_t err_len)
+{
+	snprintf(err, err_len, "%s", add_reason(rc));
+	return rc;
+}
+
+int dp_ctx_table_add(struct dp_ctx_table *t, const struct osc_params *p, dp_ctx_prep_fn prep,
+		     void *arg, struct osc_ctx **out, char *err, size_t err_len)
+{
+	struct osc_ctx *c;
+	unsigned i;
+	int rc;
+
+	if (!t->n_free_ctx)
+		return add_fail(DP_CTX_ADD_FULL, err, err_len);
+	i = t->free_ctx[t->n_free_ctx - 1];
+	c = &t->ctx[i];
+	rc = osc_ctx_derive(c, p); /* the slot is FREE: telemetry does not read it */
+	if (rc != OSC_CTX_OK) {
+		snprintf(err, err_len, "%s", osc_ctx_strerror(rc));
+		return DP_CTX_ADD_DERIVE;
+	}
+	rc = prep && prep(arg, c) ? DP_CTX_ADD_PREP : index_ctx(t, c);
+	if (rc == HASH_UNDONE) { /* reclamation wipes it and frees the slot */
+		t->n_free_ctx--;
+		if (i >= t->n)
+			__atomic_store_n(&t->n, i + 1, __ATOMIC_RELEASE);
+		set_state(t, i, REMOVED);
+		return add_fail(DP_CTX_ADD_HASH, err, err_len);
+	}
+	if (rc) {
+		osc_ctx_wipe(c); /* never reached a worker */
+		return add_fail(rc, err, err_len);
+	}
+	t->n_free_ctx--;
+	if (i >= t->n)
+		__atomic_store_n(&t->n, i + 1, __ATOMIC_RELEASE);
+	set_state(t, i, LIVE);
+	t->live++;
+	if (out)
+		*out = c;
+	return 0;
 }
 
 int dp_ctx_table_remove(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_len,
 			const uint8_t *id_ctx, uint8_t id_ctx_len, bool has_id_ctx)
 {
-	struct osc_ctx *c = find_ctx(t, rid, rid_len, id_ctx, id_ctx_len, has_id_ctx);
-	struct dp_ctx_cands *old[2], *repl[2] = { NULL, NULL };
-	struct dp_ctx_key k[2];
-	struct deferred *d;
-	unsigned j;
+	struct osc_ctx *c = dp_ctx_table_find(t, rid, rid_len, id_ctx, id_ctx_len, has_id_ctx);
 
 	if (!c)
 		return -1;
-	key_of_ctx(&k[0], c, false);
-	key_of_ctx(&k[1], c, true);
-	if (t->n_defer == DEFER_MAX || plan(t, &k[0], c, &old[0], &repl[0]) ||
-	    (c->has_id_ctx ? plan(t, &k[1], c, &old[1], &repl[1]) : (old[1] = NULL, 0))) {
-		rte_free(repl[0]);
-		rte_free(repl[1]);
+	if (unindex_ctx(t, c))
 		return -2;
-	}
-	d = &t->defer[t->n_defer++];
-	*d = (struct deferred){ .ctx = c, .pos = { -1, -1 } };
-	for (j = 0; j < 2; j++)
-		unpublish(t, &k[j], old[j], repl[j], d, j);
-	t->dead[c - t->ctx] = REMOVED;
-	/* the token is taken after unpublishing: a worker quiescent after it cannot hold c */
-	d->token = t->rcu ? rte_rcu_qsbr_start(t->rcu) : 0;
+	set_state(t, (unsigned)(c - t->ctx), REMOVED);
+	t->live--;
 	return 0;
 }
 
@@ -311,21 +437,26 @@ static void release(struct dp_ctx_table *t, struct deferred *d)
 {
 	unsigned j;
 
-	rte_spinlock_lock(&t->info_lock);
-	osc_ctx_wipe(d->ctx);
-	t->dead[d->ctx - t->ctx] = WIPED;
-	rte_spinlock_unlock(&t->info_lock);
+	if (d->ctx) {
+		unsigned i = (unsigned)(d->ctx - t->ctx);
+
+		rte_spinlock_lock(&t->info_lock);
+		osc_ctx_wipe(d->ctx);
+		t->state[i] = FREE;
+		rte_spinlock_unlock(&t->info_lock);
+		t->free_ctx[t->n_free_ctx++] = i;
+	}
 	for (j = 0; j < 2; j++) {
 		if (d->pos[j] >= 0)
 			rte_hash_free_key_with_position(t->h, d->pos[j]);
-		rte_free(d->list[j]);
+		list_put(t, d->list[j]);
 	}
 }
 
 unsigned dp_ctx_table_reclaim(struct dp_ctx_table *t, void (*drain)(void *), void *arg)
 {
 	bool ready[DEFER_MAX];
-	unsigned i, n_ready = 0, kept = 0;
+	unsigned i, n_ready = 0, n_ctx = 0, kept = 0;
 
 	/* Decide first, drain second, free last: a request handed to the control lcore before its
 	 * worker went quiescent is in the control ring by now, and drain() answers it while the
@@ -339,27 +470,40 @@ unsigned dp_ctx_table_reclaim(struct dp_ctx_table *t, void (*drain)(void *), voi
 	if (drain)
 		drain(arg);
 	for (i = 0; i < t->n_defer; i++) {
-		if (ready[i])
+		if (ready[i]) {
+			n_ctx += t->defer[i].ctx != NULL;
 			release(t, &t->defer[i]);
-		else
+		} else {
 			t->defer[kept++] = t->defer[i];
+		}
 	}
 	t->n_defer = kept;
-	return n_ready;
+	return n_ctx;
 }
 
 unsigned dp_ctx_table_slots(const struct dp_ctx_table *t)
 {
-	return t->n;
+	return __atomic_load_n(&t->n, __ATOMIC_ACQUIRE);
+}
+
+unsigned dp_ctx_table_index(const struct dp_ctx_table *t, const struct osc_ctx *c)
+{
+	return (unsigned)(c - t->ctx);
+}
+
+unsigned dp_ctx_table_count(const struct dp_ctx_table *t)
+{
+	return t->live;
 }
 
 int dp_ctx_table_info(struct dp_ctx_table *t, unsigned i, struct dp_ctx_info *out)
 {
-	const struct osc_ctx *c = t->ctx + (i < t->n ? i : 0);
+	unsigned n = dp_ctx_table_slots(t);
+	const struct osc_ctx *c = t->ctx + (i < n ? i : 0);
 	int rc = -1;
 
 	rte_spinlock_lock(&t->info_lock);
-	if (i < t->n && t->dead[i] != WIPED) {
+	if (i < n && t->state[i] != FREE) {
 		memset(out, 0, sizeof(*out));
 		out->kid_len = c->recipient_id_len;
 		memcpy(out->kid, c->recipient_id, c->recipient_id_len);
@@ -369,7 +513,8 @@ int dp_ctx_table_info(struct dp_ctx_table *t, unsigned i, struct dp_ctx_info *ou
 		out->alg = osc_ctx_alg(c) ? osc_ctx_alg(c)->name : "?";
 		out->ssn = __atomic_load_n(&c->ssn, __ATOMIC_RELAXED);
 		out->replay_top = __atomic_load_n(&c->replay.top, __ATOMIC_RELAXED);
-		rc = t->dead[i] == LIVE ? 0 : -1;
+		out->window_known = osc_replay_known(&c->replay);
+		rc = t->state[i] == LIVE ? 0 : -1;
 	}
 	rte_spinlock_unlock(&t->info_lock);
 	return rc;

@@ -36,12 +36,52 @@ struct dp_ctx_table;
 struct osc_params;
 
 /*
- * Derive params[0..n) and index them. A context is found by (recipient_id, id_context) and, since
- * §5 lets a request omit the kid context, also by (recipient_id, none). Returns NULL and writes
- * a reason to err when a context cannot be derived or more than OSC_MAX_CANDIDATES share a key.
+ * A table of cap context slots, preallocated so that a context never moves once workers may hold
+ * it (RCU readers keep raw pointers). Contexts come in with dp_ctx_table_add. NULL when out of
+ * memory.
+ */
+struct dp_ctx_table *dp_ctx_table_create(unsigned cap, int socket);
+
+/*
+ * dp_ctx_table_create(n) and dp_ctx_table_add of params[0..n). Returns NULL and writes a reason
+ * ("contexts[i]: ...") to err when a context cannot be derived or indexed.
  */
 struct dp_ctx_table *dp_ctx_table_new(const struct osc_params *params, unsigned n, int socket,
 				      char *err, size_t err_len);
+
+/* Called by dp_ctx_table_add between derivation and publication; non-zero refuses the add. */
+typedef int (*dp_ctx_prep_fn)(void *arg, struct osc_ctx *c);
+
+enum dp_ctx_add_err {
+	DP_CTX_ADD_OK = 0,
+	DP_CTX_ADD_DERIVE = -1,  /* the core refused the parameters (err says why) */
+	DP_CTX_ADD_FULL = -2,    /* no free slot: "max_contexts" reached */
+	DP_CTX_ADD_COLLIDE = -4, /* OSC_MAX_CANDIDATES contexts share the Recipient ID already */
+	DP_CTX_ADD_BUSY = -5,    /* too much awaits reclamation: reclaim and retry */
+	DP_CTX_ADD_PREP = -6,    /* prep refused */
+	DP_CTX_ADD_HASH = -7,    /* the hash refused the key */
+};
+
+/*
+ * Control lcore only: derive p into a free slot, run prep(arg, c) (NULL: none) while no worker
+ * can see c yet (SSN attach, App. B.1.2 unknown window), then publish c in the hash. Candidate
+ * lists are copied on write, so a worker's lookup sees the old or the new list, never a torn
+ * one; a replaced list is freed after the RCU grace period. *out (NULL: not wanted) gets c.
+ * Returns DP_CTX_ADD_OK or an enum dp_ctx_add_err with a reason in err.
+ */
+int dp_ctx_table_add(struct dp_ctx_table *t, const struct osc_params *p, dp_ctx_prep_fn prep,
+		     void *arg, struct osc_ctx **out, char *err, size_t err_len);
+
+/* Control lcore only: the first live context with exactly this Recipient ID and ID Context, or
+ * NULL. (Several may share both, §3.3: they are told apart by trial decryption.) */
+struct osc_ctx *dp_ctx_table_find(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_len,
+				  const uint8_t *id_ctx, uint8_t id_ctx_len, bool has_id_ctx);
+
+/* The slot (0..cap) of a context of t. */
+unsigned dp_ctx_table_index(const struct dp_ctx_table *t, const struct osc_ctx *c);
+
+/* Live contexts. */
+unsigned dp_ctx_table_count(const struct dp_ctx_table *t);
 
 /* Wipe every context and free the table. Workers must have stopped. */
 void dp_ctx_table_free(struct dp_ctx_table *t);
@@ -62,6 +102,7 @@ struct dp_ctx_info {
 	const char *alg;                 /* COSE name */
 	uint64_t ssn;                    /* next Sender Sequence Number */
 	uint64_t replay_top;             /* highest accepted Partial IV + 1; 0 = none yet */
+	bool window_known;               /* false: unknown after a restart (App. B.1.2) */
 };
 
 struct rte_rcu_qsbr;
@@ -73,7 +114,7 @@ void dp_ctx_table_set_rcu(struct dp_ctx_table *t, struct rte_rcu_qsbr *v);
  * Control lcore only: unpublish the context with Recipient ID rid (and ID Context id_ctx if
  * has_id_ctx) from the hash; lookups stop finding it at once, but workers that found it before
  * may still use it, so its memory is kept until dp_ctx_table_reclaim sees every worker quiescent.
- * Returns 0, -1 if there is no such context, -2 if too many removals await reclamation.
+ * Returns 0, -1 if there is no such context, -2 if too much awaits reclamation (reclaim, retry).
  */
 int dp_ctx_table_remove(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_len,
 			const uint8_t *id_ctx, uint8_t id_ctx_len, bool has_id_ctx);
@@ -86,11 +127,11 @@ int dp_ctx_table_remove(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_
  */
 unsigned dp_ctx_table_reclaim(struct dp_ctx_table *t, void (*drain)(void *), void *arg);
 
-/* Context slots (removed ones included) for dp_ctx_table_info. */
+/* Context slots ever used (removed and free ones included) for dp_ctx_table_info. */
 unsigned dp_ctx_table_slots(const struct dp_ctx_table *t);
 
 /* Any thread (telemetry): the public state of slot i into out. Returns 0, or -1 if the slot's
- * context was removed. */
+ * context was removed or the slot is free. */
 int dp_ctx_table_info(struct dp_ctx_table *t, unsigned i, struct dp_ctx_info *out);
 
 #endif

@@ -24,6 +24,7 @@
 
 #include "dataplane/dp_config.h"
 #include "dataplane/dp_ctx_table.h"
+#include "dataplane/dp_mgmt.h"
 #include "dataplane/dp_ops.h"
 #include "dataplane/dp_stats.h"
 #include "dataplane/dp_worker.h"
@@ -146,6 +147,8 @@ struct gw {
 	struct opts o;
 	struct dp_config cfg;
 	struct dp_ctx_table *table;
+	struct dp_state *state;
+	unsigned n_ctx;             /* contexts at start */
 	struct rte_mempool *mp;
 	struct dp_addrs addrs, up_addrs;
 	struct dp_worker_conf wc[RTE_MAX_LCORE];
@@ -212,6 +215,24 @@ same:
 	return 0;
 }
 
+/* The table (max_contexts slots) filled from the configuration and the state database. */
+static int setup_contexts(struct gw *g)
+{
+	char err[512];
+
+	g->table = dp_ctx_table_create(g->cfg.ctl.max_contexts, (int)rte_socket_id());
+	if (!g->table)
+		return fprintf(stderr, "oscore-gw: %s: context table: out of memory for %u\n",
+			       g->o.config, g->cfg.ctl.max_contexts), -1;
+	g->state = dp_state_open(&g->cfg.ctl, g->table, err, sizeof(err));
+	if (!g->state || dp_state_load(g->state, g->cfg.ctx, g->cfg.n_ctx, err, sizeof(err)))
+		return fprintf(stderr, "oscore-gw: %s: %s\n", g->o.config, err), -1;
+	g->n_ctx = dp_ctx_table_count(g->table);
+	if (g->cfg.ctl.state_db[0] && rte_lcore_count() < 2)
+		return fprintf(stderr, "oscore-gw: state_db needs a control lcore (-l 0-1)\n"), -1;
+	return 0;
+}
+
 static int setup(struct gw *g)
 {
 	char err[512];
@@ -221,10 +242,8 @@ static int setup(struct gw *g)
 	if (resolve_port(g->cfg.port, &g->port))
 		return fprintf(stderr, "oscore-gw: %s: port: no such port \"%s\"\n", g->o.config,
 			       g->cfg.port), -1;
-	g->table = dp_ctx_table_new(g->cfg.ctx, g->cfg.n_ctx, (int)rte_socket_id(), err,
-				    sizeof(err));
-	if (!g->table)
-		return fprintf(stderr, "oscore-gw: %s: %s\n", g->o.config, err), -1;
+	if (setup_contexts(g))
+		return -1;
 	g->mp = rte_pktmbuf_pool_create("mbufs", g->cfg.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					(int)rte_socket_id());
 	g->nq = g->cfg.mode == DP_MODE_FORWARD ? 1 : queue_count(g->port);
@@ -237,6 +256,9 @@ static int setup(struct gw *g)
 	if (dp_ops_setup(&g->ops, &g->cfg, g->o.config, g->port, g->nq, g->mp, g->table, g->stats,
 			 g->o.duration > 0))
 		return -1;
+	g->ops.state = g->state;
+	g->ops.mgmt = dp_mgmt_start(g->state, g->table, g->cfg.replay_window, dp_ops_reclaim,
+				    &g->ops);
 	addrs_of(&g->cfg, g->port, &g->addrs);
 	if (setup_upstream_port(g))
 		return -1;
@@ -261,6 +283,7 @@ static int report(struct gw *g)
 
 static void teardown(struct gw *g)
 {
+	dp_mgmt_stop(g->ops.mgmt);
 	dp_ops_teardown(&g->ops);
 	if (g->up_started) {
 		rte_eth_dev_stop(g->up_port);
@@ -270,6 +293,7 @@ static void teardown(struct gw *g)
 		rte_eth_dev_stop(g->port);
 		rte_eth_dev_close(g->port); /* net_pcap closes its output file here */
 	}
+	dp_state_close(g->state);
 	dp_ctx_table_free(g->table);
 	rte_mempool_free(g->mp);
 	dp_config_free(&g->cfg);
@@ -293,7 +317,7 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (setup(&g) == 0) {
-		printf("oscore-gw: port %u, %u queue(s), %u context(s)\n", g.port, g.nq, g.cfg.n_ctx);
+		printf("oscore-gw: port %u, %u queue(s), %u context(s)\n", g.port, g.nq, g.n_ctx);
 		fflush(stdout);
 		run_workers(&g);
 		rc = report(&g) ? EXIT_FAILURE : EXIT_SUCCESS;

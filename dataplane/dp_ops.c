@@ -117,6 +117,7 @@ void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsi
 		wc[q].rl = o->rl[q];
 		wc[q].ctl = o->ctl;
 		wc[q].rcu = o->rcu;
+		wc[q].own_piv = o->cfg->ctl.own_piv;
 	}
 }
 
@@ -145,18 +146,38 @@ static void drain_ctl(void *arg)
 		;
 }
 
+void dp_ops_reclaim(void *arg)
+{
+	struct dp_ops *o = arg;
+
+	dp_ctx_table_reclaim(o->table, drain_ctl, o);
+}
+
+/* App. B.1.1: write SSN ceilings ahead about every millisecond; a context's SSN may advance by
+ * K_SSN / 2 between two ticks before its workers see OSC_ERR_SSN_LIMIT. */
+static void tick_state(struct dp_ops *o, uint64_t now, uint64_t *next)
+{
+	if (!o->state || now < *next)
+		return;
+	dp_state_tick(o->state);
+	*next = now + rte_get_tsc_hz() / 1000;
+}
+
 void dp_ops_control_loop(struct dp_ops *o, double duration, bool *quit)
 {
 	uint64_t hz = rte_get_tsc_hz(), now = rte_get_tsc_cycles();
 	uint64_t end = duration > 0 ? now + (uint64_t)(duration * (double)hz) : 0;
 	uint64_t every = (uint64_t)o->cfg->ops.summary_interval * hz, next = now + every;
+	uint64_t next_tick = now;
 	struct dp_summary sum = { .tsc = now };
 
 	while (__atomic_load_n(&running, __ATOMIC_ACQUIRE)) {
 		unsigned served = o->ctl ? dp_ctl_service(o->ctl, &o->stats[o->nq]) : 0;
 
+		served += dp_mgmt_poll(o->mgmt);
 		dp_ctx_table_reclaim(o->table, drain_ctl, o);
 		now = rte_get_tsc_cycles();
+		tick_state(o, now, &next_tick);
 		if (end && now >= end)
 			__atomic_store_n(quit, true, __ATOMIC_RELAXED);
 		if (every && now >= next) {

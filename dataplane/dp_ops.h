@@ -16,6 +16,8 @@
 #include "dataplane/dp_config.h"
 #include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_stats.h"
+#include "dataplane/dp_mgmt.h"
+#include "dataplane/dp_state.h"
 #include "dataplane/dp_worker.h"
 
 struct dp_ops {
@@ -30,6 +32,8 @@ struct dp_ops {
 	struct dp_ctl *ctl;             /* NULL when the main lcore is the only one */
 	struct rte_rcu_qsbr *rcu;
 	bool telemetry;
+	struct dp_state *state;         /* contexts' durable state (main lcore) */
+	struct dp_mgmt *mgmt;           /* telemetry context commands */
 };
 
 /*
@@ -40,6 +44,9 @@ struct dp_ops {
 int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, uint16_t port,
 		 uint16_t nq, struct rte_mempool *mp, struct dp_ctx_table *t, struct dp_stats *stats,
 		 bool duration);
+
+/* Reclaim what RCU allows (arg: struct dp_ops *), serving the control ring first. Main lcore. */
+void dp_ops_reclaim(void *arg);
 
 /* Fill the operations fields of the workers' configurations wc[0..nq). */
 void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsigned nq);

@@ -191,10 +191,13 @@ static void try_next(struct worker *w, struct slot *s)
 
 /* Respond mode: the gateway itself answers a verified request (2.05 with an empty payload for
  * GET and FETCH, else 2.04), or a request that verified but failed later with the §8.2 code, both
- * protected with the request's nonce (§8.3, no Partial IV). The encrypt runs in place in the
- * frame, queued behind the burst's other ops. */
+ * protected with the request's nonce (§8.3, no Partial IV) or, with "response_piv": "own", with a
+ * fresh Partial IV of the gateway's. When that SSN is not yet durable (App. B.1.1) the answer is a
+ * 5.03 on the request's nonce instead: never an SSN that a crash could make the gateway reuse.
+ * The encrypt runs in place in the frame, queued behind the burst's other ops. */
 static void answer_protected(struct worker *w, struct slot *s, uint8_t code, const char *diag)
 {
+	unsigned flags = w->c.own_piv ? OSC_F_OWN_PIV : 0;
 	struct osc_exchange ex;
 	struct osc_coap_msg m;
 	int rc;
@@ -204,7 +207,15 @@ static void answer_protected(struct worker *w, struct slot *s, uint8_t code, con
 	m.payload = (const uint8_t *)diag;
 	m.payload_len = diag ? (uint32_t)strlen(diag) : 0;
 	rc = osc_tx_prepare_response(&s->tx, s->rx.ctx, &ex, &m, payload_of(s),
-				     dp_answer_room(s->m, &s->f), 0);
+				     dp_answer_room(s->m, &s->f), flags);
+	if (rc == OSC_ERR_SSN_LIMIT) {
+		w->c.stats->osc_err[rc]++;
+		m.code = osc_err_coap_code(rc);
+		m.payload = NULL;
+		m.payload_len = 0;
+		rc = osc_tx_prepare_response(&s->tx, s->rx.ctx, &ex, &m, payload_of(s),
+					     dp_answer_room(s->m, &s->f), 0);
+	}
 	if (rc != OSC_OK) {
 		w->c.stats->osc_err[rc]++;
 		drop_slot(w, s, DP_DROP_SILENT);

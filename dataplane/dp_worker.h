@@ -43,6 +43,7 @@ struct dp_worker_conf {
 	struct dp_ratelimit *rl;    /* this worker's error answer limiter; NULL = none */
 	struct dp_ctl *ctl;         /* control hand-off; NULL = none */
 	struct rte_rcu_qsbr *rcu;   /* context reclamation; NULL = none */
+	bool own_piv;               /* respond mode: answers take a fresh Partial IV (§8.3) */
 };
 
 /*

@@ -385,6 +385,7 @@ int main(int argc, char **argv)
 	struct timespec now;
 	unsigned i, ok = 0;
 
+	setvbuf(stdout, NULL, _IOLBF, 0); /* a test may kill a long run: keep every answer line */
 	if (parse_opts(argc, argv, &cl.o)) {
 		fprintf(stderr, "usage: osc_client --contexts FILE [--index I] [--method M] "
 				"[--payload S] [--count N] [--observe N] [--timeout SEC] "

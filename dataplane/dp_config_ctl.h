@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The control-plane slice of the gateway's configuration (format at the top of dp_config.c). */
+#ifndef DP_CONFIG_CTL_H
+#define DP_CONFIG_CTL_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "control/ctl_ns.h"
+
+#define DP_MAX_CONTEXTS_DEFAULT 1024
+
+struct dp_ctl_config {
+	unsigned max_contexts;       /* context slots, config and runtime adds together */
+	char state_db[PATH_MAX];     /* SQLite state ("" = none: nothing survives a restart) */
+	unsigned k_ssn;              /* App. B.1.1 write-ahead step K_SSN */
+	bool own_piv;                /* "response_piv": "own": every response takes a fresh PIV */
+	bool b12;                    /* App. B.1.2 for contexts restored from state_db */
+	char libcoap[PATH_MAX];      /* "contexts_libcoap": a libcoap OSCORE configuration */
+	bool has_ns;                 /* "id_namespaces" given: IDs are checked against ns */
+	struct ctl_ns ns;
+};
+
+void dp_config_ctl_defaults(struct dp_ctl_config *c);
+
+/*
+ * One top-level key of the control slice: 0 when taken, 1 when it is not one of this slice's keys,
+ * -1 with a reason (no secret) in reason[0..cap). dir: the configuration file's folder, for
+ * relative paths.
+ */
+int dp_config_ctl_field(const char *key, json_t *v, const char *dir, struct dp_ctl_config *c,
+			char *reason, size_t cap);
+
+#endif

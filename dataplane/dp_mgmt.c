@@ -1,0 +1,405 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Telemetry commands for contexts, executed by the main lcore (see dp_mgmt.h). */
+#include "dataplane/dp_mgmt.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_telemetry.h>
+
+#include "dataplane/dp_config.h"
+
+#define PAGE 32
+#define ARG_MAX 1024
+#define WAIT_S 600       /* a bulk load of 1M contexts takes seconds */
+#define BUSY_RETRIES 1000
+
+enum op { OP_ADD, OP_LOAD, OP_REMOVE, OP_LIST, OP_SHOW };
+
+struct req {
+	enum op op;
+	char arg[ARG_MAX];
+	/* answer */
+	int rc;
+	char msg[256];
+	unsigned added, failed, count, next, n_info;
+	double seconds;
+	struct dp_ctx_info info[PAGE];
+};
+
+struct dp_mgmt {
+	struct dp_state *s;
+	struct dp_ctx_table *t;
+	unsigned window;
+	void (*reclaim)(void *);
+	void *arg;
+	pthread_mutex_t callers;  /* one request at a time */
+	pthread_mutex_t lock;     /* pending, done, stopped */
+	pthread_cond_t cv;
+	struct req *pending;
+	bool taken, done, stopped; /* taken: the main lcore works on pending */
+};
+
+static struct dp_mgmt *mg; /* for the telemetry callbacks, which take no argument */
+
+static int hexbin(const char *s, size_t n, uint8_t *out, size_t cap, uint8_t *len)
+{
+	size_t i;
+
+	if (n % 2 || n / 2 > cap)
+		return -1;
+	for (i = 0; i < n / 2; i++) {
+		unsigned b;
+
+		if (sscanf(s + 2 * i, "%2x", &b) != 1)
+			return -1;
+		out[i] = (uint8_t)b;
+	}
+	*len = (uint8_t)(n / 2);
+	return 0;
+}
+
+/* "KID[,KIDCTX]" in hex; "-" or "" is the empty kid. */
+static int parse_ids(const char *a, uint8_t *kid, uint8_t *kid_len, uint8_t *ctx,
+		     uint8_t *ctx_len, bool *has_ctx)
+{
+	const char *comma = strchr(a, ',');
+	size_t n = comma ? (size_t)(comma - a) : strlen(a);
+
+	if (n == 1 && a[0] == '-')
+		n = 0;
+	*has_ctx = comma != NULL;
+	*ctx_len = 0;
+	return hexbin(a, n, kid, OSC_ID_MAX, kid_len) ||
+	       (comma && hexbin(comma + 1, strlen(comma + 1), ctx, OSC_ID_CTX_MAX, ctx_len)) ?
+	       -1 : 0;
+}
+
+/* Add with BUSY handled: reclaim (the workers move on within microseconds) and retry. */
+static int add_one(struct dp_mgmt *m, const struct osc_params *p, char *err, size_t len)
+{
+	int rc, tries = 0;
+
+	while ((rc = dp_state_add(m->s, p, err, len)) == DP_CTX_ADD_BUSY && tries++ < BUSY_RETRIES) {
+		m->reclaim(m->arg);
+		rte_delay_us_sleep(50);
+	}
+	return rc;
+}
+
+static void add_json(struct dp_mgmt *m, json_t *v, struct req *r)
+{
+	struct osc_params p;
+	char err[200];
+	size_t i, n = json_is_array(v) ? json_array_size(v) : 1;
+
+	for (i = 0; i < n; i++) {
+		json_t *o = json_is_array(v) ? json_array_get(v, i) : v;
+
+		if (dp_config_parse_context(o, m->window, &p, err, sizeof(err)) ||
+		    add_one(m, &p, err, sizeof(err))) {
+			if (!r->failed++)
+				snprintf(r->msg, sizeof(r->msg), "[%zu] %s", i, err);
+		} else {
+			r->added++;
+		}
+		if ((i & 1023) == 1023)
+			m->reclaim(m->arg); /* a bulk load keeps the control ring served */
+	}
+	explicit_bzero(&p, sizeof(p));
+}
+
+static void do_add(struct dp_mgmt *m, struct req *r, bool from_file)
+{
+	json_error_t je;
+	json_t *v = from_file ? json_load_file(r->arg, 0, &je) : json_loads(r->arg, 0, &je);
+	uint64_t t0;
+
+	if (!v || (!json_is_object(v) && !json_is_array(v))) {
+		r->rc = -1;
+		snprintf(r->msg, sizeof(r->msg), "line %d: %s", v ? 0 : je.line,
+			 v ? "expected a context object or an array" : je.text);
+		json_decref(v);
+		return;
+	}
+	t0 = rte_get_tsc_cycles();
+	add_json(m, v, r);
+	r->seconds = (double)(rte_get_tsc_cycles() - t0) / (double)rte_get_tsc_hz();
+	r->rc = r->failed ? -1 : 0;
+	json_decref(v); /* jansson does not wipe: the parsed secrets leave with the heap */
+}
+
+static void do_remove(struct dp_mgmt *m, struct req *r)
+{
+	uint8_t kid[OSC_ID_MAX], ctx[OSC_ID_CTX_MAX], kl, cl;
+	bool has;
+	int rc = -3, tries = 0;
+
+	if (!parse_ids(r->arg, kid, &kl, ctx, &cl, &has))
+		while ((rc = dp_state_remove(m->s, kid, kl, ctx, cl, has)) == -2 &&
+		       tries++ < BUSY_RETRIES) {
+			m->reclaim(m->arg);
+			rte_delay_us_sleep(50);
+		}
+	r->rc = rc;
+	snprintf(r->msg, sizeof(r->msg), "%s", rc == 0 ? "removed" : rc == -1 ?
+		 "no such context" : rc == -2 ? "busy, retry" : "expected KID[,KIDCTX] in hex");
+}
+
+static void do_list(struct dp_mgmt *m, struct req *r)
+{
+	unsigned start = (unsigned)strtoul(r->arg, NULL, 10), slots = dp_ctx_table_slots(m->t), i;
+
+	r->count = dp_ctx_table_count(m->t);
+	for (i = start; i < slots && r->n_info < PAGE; i++)
+		if (!dp_ctx_table_info(m->t, i, &r->info[r->n_info]))
+			r->n_info++;
+	r->next = i < slots ? i : 0;
+}
+
+static void do_show(struct dp_mgmt *m, struct req *r)
+{
+	uint8_t kid[OSC_ID_MAX], ctx[OSC_ID_CTX_MAX], kl, cl;
+	unsigned slots = dp_ctx_table_slots(m->t), i;
+	struct dp_ctx_info *ci;
+	bool has;
+
+	if (parse_ids(r->arg, kid, &kl, ctx, &cl, &has)) {
+		r->rc = -1;
+		snprintf(r->msg, sizeof(r->msg), "expected KID[,KIDCTX] in hex");
+		return;
+	}
+	/* show is for one device: a scan of the slots is fine on the control lcore */
+	for (i = 0; i < slots && r->n_info < PAGE; i++) {
+		ci = &r->info[r->n_info];
+		if (dp_ctx_table_info(m->t, i, ci) || ci->kid_len != kl || memcmp(ci->kid, kid, kl) ||
+		    (has && (!ci->has_id_ctx || ci->id_ctx_len != cl || memcmp(ci->id_ctx, ctx, cl))))
+			continue;
+		r->n_info++;
+	}
+	r->rc = r->n_info ? 0 : -1;
+	if (!r->n_info)
+		snprintf(r->msg, sizeof(r->msg), "no such context");
+}
+
+static void execute(struct dp_mgmt *m, struct req *r)
+{
+	switch (r->op) {
+	case OP_ADD: do_add(m, r, false); break;
+	case OP_LOAD: do_add(m, r, true); break;
+	case OP_REMOVE: do_remove(m, r); break;
+	case OP_LIST: do_list(m, r); break;
+	case OP_SHOW: do_show(m, r); break;
+	}
+}
+
+bool dp_mgmt_poll(struct dp_mgmt *m)
+{
+	struct req *r;
+
+	if (!m || pthread_mutex_trylock(&m->lock))
+		return false;
+	r = m->done || m->taken ? NULL : m->pending;
+	m->taken = r != NULL;
+	pthread_mutex_unlock(&m->lock);
+	if (!r)
+		return false;
+	execute(m, r);
+	pthread_mutex_lock(&m->lock);
+	m->done = true;
+	m->taken = false;
+	pthread_cond_broadcast(&m->cv);
+	pthread_mutex_unlock(&m->lock);
+	return true;
+}
+
+/* Telemetry thread: post r and wait for the main lcore. Returns 0, or -1 (stopped, timeout). */
+static int call(struct req *r)
+{
+	struct dp_mgmt *m = __atomic_load_n(&mg, __ATOMIC_ACQUIRE);
+	struct timespec until;
+	int rc = 0;
+
+	if (!m)
+		return -1;
+	pthread_mutex_lock(&m->callers);
+	pthread_mutex_lock(&m->lock);
+	m->pending = r;
+	m->done = false;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += WAIT_S;
+	while (!m->done && ((!m->stopped && rc != ETIMEDOUT) || m->taken)) /* r is in use */
+		rc = m->taken ? pthread_cond_wait(&m->cv, &m->lock) :
+				pthread_cond_timedwait(&m->cv, &m->lock, &until);
+	rc = m->done ? 0 : -1;
+	m->pending = NULL;
+	m->done = false;
+	pthread_mutex_unlock(&m->lock);
+	pthread_mutex_unlock(&m->callers);
+	return rc;
+}
+
+static void hex(char *out, size_t cap, const uint8_t *b, size_t n)
+{
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < n && 2 * i + 2 < cap; i++)
+		snprintf(out + 2 * i, cap - 2 * i, "%02x", b[i]);
+}
+
+/* One context: identifiers and counters (struct dp_ctx_info), no secret. */
+static struct rte_tel_data *ctx_dict(const struct dp_ctx_info *ci)
+{
+	struct rte_tel_data *c = rte_tel_data_alloc();
+	char h[RTE_TEL_MAX_STRING_LEN];
+
+	if (!c)
+		return NULL;
+	rte_tel_data_start_dict(c);
+	hex(h, sizeof(h), ci->kid, ci->kid_len);
+	rte_tel_data_add_dict_string(c, "kid", h);
+	if (ci->has_id_ctx) {
+		hex(h, sizeof(h), ci->id_ctx, ci->id_ctx_len);
+		rte_tel_data_add_dict_string(c, "id_context", h);
+	}
+	rte_tel_data_add_dict_string(c, "alg", ci->alg);
+	rte_tel_data_add_dict_u64(c, "ssn", ci->ssn);
+	rte_tel_data_add_dict_u64(c, "replay_top", ci->replay_top);
+	rte_tel_data_add_dict_string(c, "window", ci->window_known ? "known" : "unknown");
+	return c;
+}
+
+static void answer(const struct req *r, struct rte_tel_data *d)
+{
+	unsigned i;
+
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "rc", r->rc);
+	if (r->msg[0])
+		rte_tel_data_add_dict_string(d, "msg", r->msg);
+	if (r->op == OP_ADD || r->op == OP_LOAD) {
+		rte_tel_data_add_dict_u64(d, "added", r->added);
+		rte_tel_data_add_dict_u64(d, "failed", r->failed);
+		rte_tel_data_add_dict_u64(d, "microseconds", (uint64_t)(r->seconds * 1e6));
+	}
+	if (r->op == OP_LIST) {
+		rte_tel_data_add_dict_u64(d, "count", r->count);
+		rte_tel_data_add_dict_u64(d, "next", r->next);
+	}
+	if (r->op != OP_LIST && r->op != OP_SHOW)
+		return;
+	for (i = 0; i < r->n_info; i++) { /* telemetry nests dicts in dicts, not in arrays */
+		struct rte_tel_data *c = ctx_dict(&r->info[i]);
+		char name[16];
+
+		snprintf(name, sizeof(name), "ctx%u", i);
+		if (!c || rte_tel_data_add_dict_container(d, name, c, 0))
+			rte_tel_data_free(c);
+	}
+}
+
+static int command(enum op op, const char *params, struct rte_tel_data *d)
+{
+	struct req *r = calloc(1, sizeof(*r));
+	int rc;
+
+	if (!r)
+		return -1;
+	r->op = op;
+	snprintf(r->arg, sizeof(r->arg), "%s", params ? params : "");
+	rc = call(r);
+	if (rc)
+		rte_tel_data_string(d, "control loop not running");
+	else
+		answer(r, d);
+	explicit_bzero(r, sizeof(*r)); /* arg may hold a Master Secret (add) */
+	free(r);
+	return 0;
+}
+
+static int cmd_add(const char *c, const char *p, struct rte_tel_data *d)
+{
+	(void)c;
+	return command(OP_ADD, p, d);
+}
+
+static int cmd_load(const char *c, const char *p, struct rte_tel_data *d)
+{
+	(void)c;
+	return command(OP_LOAD, p, d);
+}
+
+static int cmd_remove(const char *c, const char *p, struct rte_tel_data *d)
+{
+	(void)c;
+	return command(OP_REMOVE, p, d);
+}
+
+static int cmd_list(const char *c, const char *p, struct rte_tel_data *d)
+{
+	(void)c;
+	return command(OP_LIST, p, d);
+}
+
+static int cmd_show(const char *c, const char *p, struct rte_tel_data *d)
+{
+	(void)c;
+	return command(OP_SHOW, p, d);
+}
+
+static int register_cmds(void)
+{
+	return rte_telemetry_register_cmd("/oscore/ctx/add", cmd_add,
+					  "Add contexts. Parameter: a context JSON object or array") ||
+	       rte_telemetry_register_cmd("/oscore/ctx/load", cmd_load,
+					  "Add the contexts of a JSON array file. Parameter: path") ||
+	       rte_telemetry_register_cmd("/oscore/ctx/remove", cmd_remove,
+					  "Remove a context. Parameters: kid hex[,kid context hex]") ||
+	       rte_telemetry_register_cmd("/oscore/ctx/list", cmd_list,
+					  "32 contexts (no keys) from a slot. Parameter: slot") ||
+	       rte_telemetry_register_cmd("/oscore/ctx/show", cmd_show,
+					  "Contexts of a kid (no keys). Parameters: kid[,kid ctx]");
+}
+
+struct dp_mgmt *dp_mgmt_start(struct dp_state *s, struct dp_ctx_table *t, unsigned window,
+			      void (*reclaim)(void *), void *arg)
+{
+	struct dp_mgmt *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	*m = (struct dp_mgmt){ .s = s, .t = t, .window = window, .reclaim = reclaim, .arg = arg };
+	pthread_mutex_init(&m->callers, NULL);
+	pthread_mutex_init(&m->lock, NULL);
+	pthread_cond_init(&m->cv, NULL);
+	mg = m;
+	if (register_cmds())
+		fprintf(stderr, "oscore-gw: context commands not registered\n");
+	return m;
+}
+
+void dp_mgmt_stop(struct dp_mgmt *m)
+{
+	if (!m)
+		return;
+	__atomic_store_n(&mg, NULL, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&m->lock);
+	m->stopped = true;
+	pthread_cond_broadcast(&m->cv);
+	pthread_mutex_unlock(&m->lock);
+	/* a caller may still be inside call(): wait for it, then nobody can reach m */
+	pthread_mutex_lock(&m->callers);
+	pthread_mutex_unlock(&m->callers);
+	pthread_mutex_destroy(&m->callers);
+	pthread_mutex_destroy(&m->lock);
+	pthread_cond_destroy(&m->cv);
+	free(m);
+}

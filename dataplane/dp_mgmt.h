@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Runtime context management: telemetry commands /oscore/ctx/{add,load,remove,list,show}. Their
+ * callbacks run on DPDK's telemetry threads; each hands its request to the main lcore through a
+ * one-slot mailbox (mutex + condition variable, never touched by a worker) and waits for the
+ * control loop to execute it, so the table and the store have one writer. Answers carry
+ * identifiers and counters only, never keys or secrets.
+ */
+#ifndef DP_MGMT_H
+#define DP_MGMT_H
+
+#include <stdbool.h>
+
+#include "dataplane/dp_state.h"
+
+struct dp_mgmt;
+
+/* reclaim(arg) runs when the table reports BUSY (too much awaits RCU reclamation); window: the
+ * default replay window of added contexts. NULL when out of memory or commands cannot register. */
+struct dp_mgmt *dp_mgmt_start(struct dp_state *s, struct dp_ctx_table *t, unsigned window,
+			      void (*reclaim)(void *), void *arg);
+
+/* Main lcore, once per control-loop iteration: execute the pending request, if any. Returns
+ * true if it did. */
+bool dp_mgmt_poll(struct dp_mgmt *m);
+
+/* Refuse further requests (they answer "stopped") and free m once no caller waits. */
+void dp_mgmt_stop(struct dp_mgmt *m);
+
+#endif

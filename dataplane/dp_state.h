@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control plane's view of the contexts: which are in the table, their durable copies in the
+ * state database (RFC 8613 App. B.1.1: SSN write-ahead with ctl_ssn), the Recipient-ID namespaces
+ * a provisioning method must stay in, and App. B.1.2 for contexts restored after a restart.
+ * Main lcore only: every function here may block on fsync and must never run on a worker.
+ */
+#ifndef DP_STATE_H
+#define DP_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dataplane/dp_config_ctl.h"
+#include "dataplane/dp_ctx_table.h"
+
+struct dp_state;
+
+/* State for table t under configuration c (state_db may be ""). NULL with a reason in err. */
+struct dp_state *dp_state_open(const struct dp_ctl_config *c, struct dp_ctx_table *t, char *err,
+			       size_t err_len);
+
+void dp_state_close(struct dp_state *s);
+
+/*
+ * At start: the configured contexts p[0..n) (method "direct") are stored (a stored context with the
+ * same parameters keeps its id and SSN ceiling), then every stored context goes into the table:
+ * its SSN resumes above the stored ceiling (App. B.1.1) and, if it was used before this start and
+ * rfc8613_b_1_2 is on, its replay window is unknown (App. B.1.2). Without a state database the
+ * configured contexts go straight into the table. Returns 0, or -1 with a reason in err.
+ */
+int dp_state_load(struct dp_state *s, const struct osc_params *p, unsigned n, char *err,
+		  size_t err_len);
+
+/* Runtime add of p by method "direct": namespace check, store, table. Returns 0, or an enum
+ * dp_ctx_add_err / -100 (refused by the namespace or the store) with a reason in err. */
+int dp_state_add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len);
+
+/* Runtime remove: table (RCU-deferred), SSN tracking, store. Returns 0, -1 no such context, -2
+ * busy (reclaim and retry). */
+int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
+		    uint8_t id_ctx_len, bool has_id_ctx);
+
+/* Periodically: write SSN ceilings ahead (ctl_ssn_tick). Returns what ctl_ssn_tick returns, 0
+ * without a state database. */
+int dp_state_tick(struct dp_state *s);
+
+#endif
