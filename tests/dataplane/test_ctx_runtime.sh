@@ -65,7 +65,9 @@ check "oscore-gw started" "$(grep -q 'queue(s)' "$W/gw.log"; echo $?)"
 client() { in_dev "$CLIENT" --contexts "$W/all.json" --timeout 2 "$@" 10.78.0.1:5683 /x; }
 
 N_A=20000
-client --index 0 --count $N_A >"$W/a.log" 2>&1 &
+# ip netns exec directly, so that $! is the client (a function would leave $! a subshell)
+ip netns exec "$NS_DEV" "$CLIENT" --contexts "$W/all.json" --timeout 2 --index 0 --count $N_A \
+	10.78.0.1:5683 /x >"$W/a.log" 2>&1 &
 A_PID=$!
 sleep 0.5
 client --index 2 >"$W/c0.log" 2>&1

@@ -52,9 +52,11 @@ start_gw() {
 	return 1
 }
 
+# Started with ip netns exec directly (it execs the client), so that $! is the client itself:
+# through a shell function $! would be a subshell and kill would orphan the client. Bounded too.
 for i in 0 1; do
-	in_dev "$CLIENT" --contexts "$W/gw.json" --index $i --timeout 0.2 --count 100000000 \
-		10.79.0.1:5683 /x >"$W/client.$i.log" 2>&1 &
+	ip netns exec "$NS_DEV" "$CLIENT" --contexts "$W/gw.json" --index $i --timeout 0.2 \
+		--count 2000000 10.79.0.1:5683 /x >"$W/client.$i.log" 2>&1 &
 	C_PIDS="$C_PIDS $!"
 done
 started=0
