@@ -41,15 +41,19 @@ struct dp_ctx_table {
 	unsigned n_defer;
 };
 
+static uint32_t kid_ctx_hash(const uint8_t *kc, uint8_t len)
+{
+	return rte_jhash(kc, len, len);
+}
+
 void dp_ctx_key_of(struct dp_ctx_key *k, const struct osc_option *o)
 {
 	memset(k, 0, sizeof(*k));
-	k->kid_len = o->kid_len;
+	k->kid_len = o->kid_len; /* a kid longer than any Recipient ID keeps its length: no match */
 	memcpy(k->kid, o->kid, o->kid_len <= OSC_ID_MAX ? o->kid_len : 0);
 	if (o->has_kid_ctx && o->kid_ctx_len <= OSC_ID_CTX_MAX) {
 		k->has_kid_ctx = 1;
-		k->kid_ctx_len = o->kid_ctx_len;
-		memcpy(k->kid_ctx, o->kid_ctx, o->kid_ctx_len);
+		k->kid_ctx_hash = kid_ctx_hash(o->kid_ctx, o->kid_ctx_len);
 	}
 }
 
@@ -61,8 +65,7 @@ static void key_of(struct dp_ctx_key *k, const uint8_t *rid, uint8_t rid_len,
 	memcpy(k->kid, rid, rid_len);
 	if (with_ctx) {
 		k->has_kid_ctx = 1;
-		k->kid_ctx_len = id_ctx_len;
-		memcpy(k->kid_ctx, id_ctx, id_ctx_len);
+		k->kid_ctx_hash = kid_ctx_hash(id_ctx, id_ctx_len);
 	}
 }
 
