@@ -9,6 +9,8 @@
 #include <rte_malloc.h>
 #include <rte_ring.h>
 
+#include "control/ctl_b12.h"
+
 #define HANDLERS_MAX 16
 #define PATH_MAX_LEN 128
 #define SERVE_BURST 32
@@ -33,6 +35,8 @@ struct dp_ctl {
 	uint16_t next_mid;
 	char paths[DP_CTL_PATHS_MAX][DP_CTL_PATH_LEN];
 	unsigned n_paths;
+	struct ctl_echo echo;       /* App. B.1.2: this boot's Echo key (control lcore only) */
+	bool b12, own_piv, forward;
 	struct pool p[];
 };
 
@@ -103,6 +107,7 @@ void dp_ctl_free(struct dp_ctl *c)
 		rte_free(c->p[i].msgs);
 	}
 	cry_engine_free(c->e);
+	ctl_echo_wipe(&c->echo);
 	rte_free(c);
 }
 
@@ -166,7 +171,7 @@ bool dp_ctl_protected_match(const struct dp_ctl *c, const struct osc_coap_msg *m
 
 int dp_ctl_handoff(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m, const struct dp_flow *f,
 		   uint64_t dedup_ref, const uint8_t *req, uint16_t len, struct osc_ctx *ctx,
-		   const struct osc_exchange *ex, struct dp_stats *st)
+		   const struct osc_exchange *ex, enum dp_ctl_kind kind, struct dp_stats *st)
 {
 	struct pool *p = &c->p[worker];
 	struct dp_ctl_msg *msg;
@@ -180,6 +185,7 @@ int dp_ctl_handoff(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m, const 
 	msg->f = *f;
 	msg->dedup_ref = dedup_ref;
 	msg->ctx = ctx;
+	msg->kind = (uint8_t)kind;
 	if (ex)
 		msg->ex = *ex;
 	msg->req_len = len;
@@ -266,6 +272,133 @@ static int serve(struct dp_ctl *c, struct dp_ctl_msg *msg, struct dp_stats *st)
 	return 0;
 }
 
+int dp_ctl_b12_setup(struct dp_ctl *c, uint32_t echo_lifetime, bool own_piv, bool forward)
+{
+	if (ctl_echo_init(&c->echo, echo_lifetime))
+		return -1;
+	c->b12 = true;
+	c->own_piv = own_piv;
+	c->forward = forward;
+	return 0;
+}
+
+/* The request's protected answer: code (no options, no payload) in the header build() gives,
+ * protected with msg's context and exchange. flags: OSC_F_OWN_PIV. Returns its length or
+ * -(enum osc_err). */
+static int protect_code(struct dp_ctl *c, struct dp_ctl_msg *msg, const struct osc_coap_msg *req,
+			uint8_t code, unsigned flags)
+{
+	struct osc_coap_msg ans = { .type = req->type == COAP_CON ? COAP_ACK : COAP_NON,
+				    .code = code, .tkl = req->tkl, .token = req->token };
+	uint8_t plain[64];
+	int len;
+
+	ans.mid = req->type == COAP_CON ? req->mid : c->next_mid++;
+	len = osc_coap_encode(plain, sizeof(plain), &ans);
+	if (len < 0)
+		return -OSC_ERR_TOO_BIG;
+	return osc_protect_response(c->e, msg->ctx, &msg->ex, plain, (size_t)len, msg->ans,
+				    sizeof(msg->ans), flags);
+}
+
+/* Like the worker's answer: a fresh Partial IV when configured, but never an SSN that is not yet
+ * durable (App. B.1.1): then a 5.03 on the request's nonce (§8.3). */
+static int protect_durable(struct dp_ctl *c, struct dp_ctl_msg *msg,
+			   const struct osc_coap_msg *req, uint8_t code, bool own, struct dp_stats *st)
+{
+	int len = protect_code(c, msg, req, code, own ? OSC_F_OWN_PIV : 0);
+
+	if (len != -OSC_ERR_SSN_LIMIT)
+		return len;
+	st->ctr[DP_B12_SSN_LIMIT]++;
+	return protect_code(c, msg, req, COAP_SERVICE_UNAVAILABLE, 0);
+}
+
+/* What ctl_b12 needs of the request's osc_rx, rebuilt from the message (the worker's slot is
+ * gone): header of the plain request (same type, ID and token as the outer one), the context and
+ * the exchange (kid, Partial IV, nonce). */
+static void b12_rx(const struct dp_ctl_msg *msg, const struct osc_coap_msg *req, struct osc_rx *rx)
+{
+	memset(rx, 0, sizeof(*rx));
+	rx->outer = *req;
+	rx->ctx = msg->ctx;
+	rx->opt.kid = msg->ex.kid;
+	rx->opt.kid_len = msg->ex.kid_len;
+	rx->opt.has_kid = true;
+	memcpy(rx->opt.piv, msg->ex.piv, sizeof(rx->opt.piv));
+	rx->opt.piv_len = msg->ex.piv_len;
+	memcpy(rx->nonce, msg->ex.nonce, sizeof(rx->nonce));
+	rx->piv = osc_piv_to_ssn(msg->ex.piv, msg->ex.piv_len);
+	rx->observe = msg->ex.observe;
+}
+
+/* An accepted request is served as any other: respond mode answers it here (2.05 for GET and
+ * FETCH, else 2.04, as the worker would); forward mode answers a protected 5.03 instead, since
+ * the window is now known and the device's next try takes the normal forwarding path. */
+static int b12_serve(struct dp_ctl *c, struct dp_ctl_msg *msg, const struct osc_coap_msg *req,
+		     struct dp_stats *st)
+{
+	uint8_t code = req->code == COAP_GET || req->code == COAP_FETCH ? COAP_CONTENT :
+									COAP_CHANGED;
+
+	st->ctr[DP_B12_ACCEPT]++;
+	if (c->forward) {
+		st->ctr[DP_B12_FWD_RETRY]++;
+		return protect_code(c, msg, req, COAP_SERVICE_UNAVAILABLE, 0);
+	}
+	return protect_durable(c, msg, req, code, c->own_piv, st);
+}
+
+/* The 4.01 needs an SSN of its own and the next one is not yet durable (App. B.1.1). The
+ * request's nonce cannot be reused instead: the window is unknown, so the request may be a replay
+ * of one already answered under that nonce. Hence an unprotected 5.03 with Max-Age 0 (§8.2 style):
+ * the device tries again once the ceiling is written. */
+static int unprotected_503(struct dp_ctl *c, struct dp_ctl_msg *msg,
+			   const struct osc_coap_msg *req, struct dp_stats *st)
+{
+	struct osc_coap_msg ans = { .type = req->type == COAP_CON ? COAP_ACK : COAP_NON,
+				    .code = COAP_SERVICE_UNAVAILABLE, .tkl = req->tkl,
+				    .token = req->token, .n_opts = 1 };
+
+	ans.mid = req->type == COAP_CON ? req->mid : c->next_mid++;
+	ans.opts[0] = (struct osc_coap_opt){ .num = COAP_OPT_MAX_AGE, .len = 0 };
+	st->ctr[DP_B12_SSN_LIMIT]++;
+	return osc_coap_encode(msg->ans, sizeof(msg->ans), &ans);
+}
+
+/* RFC 8613 App. B.1.2 on the control lcore (Echo's HMAC stays off the workers): challenge,
+ * accept or drop a verified request whose context's window is unknown. */
+static int serve_b12(struct dp_ctl *c, struct dp_ctl_msg *msg, struct dp_stats *st)
+{
+	uint32_t now = ctl_echo_now();
+	struct osc_coap_msg req;
+	struct osc_rx rx;
+	int len = -1;
+
+	if (!c->b12 || osc_coap_parse(&req, msg->req, msg->req_len) != OSC_COAP_OK)
+		return st->ctr[DP_B12_DROP]++, -1;
+	b12_rx(msg, &req, &rx);
+	switch (ctl_b12_decide(&c->echo, now, &rx, msg->req, msg->req_len)) {
+	case CTL_B12_ACCEPT:
+		len = b12_serve(c, msg, &req, st);
+		break;
+	case CTL_B12_CHALLENGE:
+		len = ctl_b12_challenge(c->e, &c->echo, now, &rx, msg->ans, sizeof(msg->ans));
+		if (len == -OSC_ERR_SSN_LIMIT)
+			len = unprotected_503(c, msg, &req, st);
+		else if (len > 0)
+			st->ctr[DP_B12_CHALLENGE]++;
+		break;
+	case CTL_B12_DROP:
+		st->ctr[DP_B12_DROP]++;
+		return -1;
+	}
+	if (len <= 0)
+		return -1;
+	msg->ans_len = (uint16_t)len;
+	return 0;
+}
+
 unsigned dp_ctl_service(struct dp_ctl *c, struct dp_stats *st)
 {
 	struct dp_ctl_msg *msgs[SERVE_BURST];
@@ -275,7 +408,7 @@ unsigned dp_ctl_service(struct dp_ctl *c, struct dp_stats *st)
 		struct dp_ctl_msg *msg = msgs[i];
 
 		st->ctr[DP_CTL_REQUESTS]++;
-		if (serve(c, msg, st)) {
+		if (msg->kind == DP_CTL_B12 ? serve_b12(c, msg, st) : serve(c, msg, st)) {
 			msg->ans_len = 0;
 			st->ctr[DP_CTL_FAILED]++;
 		} else {

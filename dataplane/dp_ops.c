@@ -10,6 +10,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 
+#include "control/ctl_echo.h"
 #include "dataplane/dp_ctl_ring.h"
 #include "dataplane/dp_dedup.h"
 #include "dataplane/dp_ratelimit.h"
@@ -92,6 +93,10 @@ int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, 
 		return fprintf(stderr, "oscore-gw: out of memory for deduplication tables\n"), -1;
 	if (rte_lcore_count() > 1 && !(o->ctl = dp_ctl_new(nq, &c->ops, (int)rte_socket_id())))
 		return fprintf(stderr, "oscore-gw: cannot create the control rings\n"), -1;
+	if (o->ctl && c->ctl.b12 &&
+	    dp_ctl_b12_setup(o->ctl, CTL_ECHO_LIFETIME_DEFAULT, c->ctl.own_piv,
+			     c->mode == DP_MODE_FORWARD))
+		return fprintf(stderr, "oscore-gw: no random key for Echo values\n"), -1;
 	o->rcu = dp_rcu_new(nq, (int)rte_socket_id());
 	if (!o->rcu)
 		return fprintf(stderr, "oscore-gw: cannot create the RCU variable\n"), -1;
