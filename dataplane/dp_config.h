@@ -17,6 +17,7 @@
 
 enum dp_mode { DP_MODE_RESPOND, DP_MODE_FORWARD };
 
+#define DP_B2_MAX 64 /* = CTL_B2_TEMPLATES */
 #define DP_CTL_PATHS_MAX 8
 #define DP_CTL_PATH_LEN 64
 
@@ -51,6 +52,8 @@ struct dp_config {
 	struct dp_ops_config ops;
 	struct dp_ctl_config ctl;    /* control plane: capacity, state, namespaces */
 	struct osc_params *ctx;      /* n_ctx entries, owned */
+	unsigned b2_idx[DP_B2_MAX];  /* contexts with "b2": true (RFC 8613 App. B.2), by index */
+	unsigned n_b2;
 	unsigned n_ctx;
 };
 

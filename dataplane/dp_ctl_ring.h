@@ -32,6 +32,7 @@
 enum dp_ctl_kind {
 	DP_CTL_RESOURCE, /* a control resource (handlers below) */
 	DP_CTL_B12,      /* verified, but its context's replay window is unknown (App. B.1.2) */
+	DP_CTL_B2,       /* unverified: a kid context that names no context (App. B.2) */
 };
 
 /* One request on its way to the control lcore and back with its answer. */
@@ -82,6 +83,19 @@ bool dp_ctl_protected_match(const struct dp_ctl *c, const struct osc_coap_msg *m
  * with a protected 5.03 and the device repeats it). Returns 0, or -1 if no random key.
  */
 int dp_ctl_b12_setup(struct dp_ctl *c, uint32_t echo_lifetime, bool own_piv, bool forward);
+
+struct dp_state;
+struct dp_ctx_table;
+
+/*
+ * Control lcore, before workers start: RFC 8613 App. B.2 for the configured contexts
+ * p[idx[0..n)] (ctl_b2 templates; their R2 values live r2_lifetime seconds). A derived
+ * ctx(R2 || R3) goes into the table through state s (stored with "state_db") and replaces the
+ * template's context or the one B.2 derived before. Returns 0, or -1 when out of memory or a
+ * template is refused.
+ */
+int dp_ctl_b2_setup(struct dp_ctl *c, struct dp_state *s, struct dp_ctx_table *t,
+		    const struct osc_params *p, const unsigned *idx, unsigned n, uint32_t r2_lifetime);
 
 /*
  * Worker: pass the request (plain CoAP req[0..len), frame m) of kind (enum dp_ctl_kind) to the

@@ -109,6 +109,21 @@ int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, 
 	return 0;
 }
 
+int dp_ops_b2_setup(struct dp_ops *o)
+{
+	const struct dp_config *c = o->cfg;
+
+	if (!c->n_b2)
+		return 0;
+	if (!o->ctl)
+		return fprintf(stderr, "oscore-gw: \"b2\" needs a worker lcore (-l 0-1)\n"), -1;
+	/* R2 lives as long as an Echo value: both wait for the device's next request */
+	if (dp_ctl_b2_setup(o->ctl, o->state, o->table, c->ctx, c->b2_idx, c->n_b2,
+			    CTL_ECHO_LIFETIME_DEFAULT))
+		return fprintf(stderr, "oscore-gw: App. B.2 templates refused\n"), -1;
+	return 0;
+}
+
 void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsigned nq)
 {
 	unsigned q;
@@ -123,6 +138,7 @@ void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsi
 		wc[q].ctl = o->ctl;
 		wc[q].rcu = o->rcu;
 		wc[q].own_piv = o->cfg->ctl.own_piv;
+		wc[q].b2 = o->ctl && o->cfg->n_b2;
 	}
 }
 

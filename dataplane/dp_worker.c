@@ -508,6 +508,18 @@ static void local(struct worker *w, struct rte_mbuf *m, enum dp_verdict v, const
 	}
 }
 
+/* RFC 8613 App. B.2: a kid context that names no context may be request #1 or #2 of a
+ * re-derivation. Unverified, it goes to the control lcore as received, which verifies it under
+ * the derived context (the ring bounds how many wait; when full the §8.2 answer is given here). */
+static bool b2_request(struct worker *w, struct slot *s)
+{
+	if (!w->c.b2 || !s->rx.opt.has_kid_ctx ||
+	    !to_control(w, s, payload_of(s), s->f.payload_len, false, DP_CTL_B2))
+		return false;
+	w->c.stats->ctr[DP_B2_HANDOFF]++;
+	return true;
+}
+
 /* Classify and parse the burst, then one bulk lookup, then the replay checks and AEAD setup.
  * from_up: the burst came from the forwarder's separate upstream port. */
 static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool from_up)
@@ -539,6 +551,8 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 	}
 	dp_ctx_lookup_bulk(w->c.table, kp, k, cands);
 	for (i = 0; i < k; i++) {
+		if (!cands[i] && b2_request(w, s[i]))
+			continue;
 		s[i]->cands = cands[i];
 		if (cands[i])
 			s[i]->epoch = dp_rcu_hold(&w->rcu);
