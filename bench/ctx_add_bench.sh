@@ -58,31 +58,43 @@ GW_PID=$!
 for _ in $(seq 300); do grep -q "queue(s)" "$W/gw.log" && break; sleep 0.1; done
 grep -q "queue(s)" "$W/gw.log" || { cat "$W/gw.log"; exit 1; }
 
-in_dev "$CLIENT" --contexts "$W/gw.json" --timeout 0.5 --count 1000000000 10.76.0.1:5683 /x \
-	>"$W/dev.log" 2>&1 &
+# not through in_dev: $! must be the client's pid (ip netns exec execs it), not a subshell's
+ip netns exec "$NS_DEV" "$CLIENT" --contexts "$W/gw.json" --timeout 0.5 --count 1000000000 \
+	10.76.0.1:5683 /x >"$W/dev.log" 2>&1 &
 C_PID=$!
 answers() { grep -c "^answer .*: 2.05" "$W/dev.log"; }
 now() { date +%s.%N; }
 sleep 1
 a0=$(answers) t0=$(now)
 sleep 3
-a1=$(answers) t1=$(now)
+# CPU seconds of the main lcore (the control loop runs the add): on a shared box it may get far
+# less than a core, so contexts per CPU second is printed as well
+cpu() { awk '{ print ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/$GW_PID/task/$GW_PID/stat"; }
+# schedstat: ns on a CPU, ns runnable but waiting for one (a shared box shows up here)
+wait_ns() { awk '{ print $2 }' "/proc/$GW_PID/task/$GW_PID/schedstat"; }
+a1=$(answers) t1=$(now) c1=$(cpu) q1=$(wait_ns)
 "$CTL" --prefix "$P" add --bulk "$W/big.json" >"$W/add.log" 2>&1
 rc=$?
-a2=$(answers) t2=$(now)
+a2=$(answers) t2=$(now) c2=$(cpu) q2=$(wait_ns)
 "$CTL" --prefix "$P" list >"$W/list.log" 2>&1
-python3 - "$a0" "$t0" "$a1" "$t1" "$a2" "$t2" "$N" "$W/add.log" "$rc" "$DB" <<'PY'
+python3 - "$a0" "$t0" "$a1" "$t1" "$a2" "$t2" "$N" "$W/add.log" "$rc" "$DB" "$c1" "$c2" "$q1" "$q2" <<'PY'
 import json, re, sys
+runq = (float(sys.argv[14]) - float(sys.argv[13])) / 1e9
+cpu = float(sys.argv[12]) - float(sys.argv[11])
 a0, t0, a1, t1, a2, t2 = (float(x) for x in sys.argv[1:7])
 n, log, rc, db = int(sys.argv[7]), open(sys.argv[8]).read(), int(sys.argv[9]), sys.argv[10]
 m = re.search(r"\{.*\}", log, re.S)
 ans = json.loads(m.group(0)) if m else {}
 added = ans.get("added", 0)
-secs = ans.get("seconds") or (t2 - t1)
+secs = ans.get("microseconds", 0) / 1e6 or (t2 - t1)
 before, during = (a1 - a0) / (t1 - t0), (a2 - a1) / (t2 - t1)
 print("ctx_add_bench: state_db %s, gwctl rc %d, answer %s" % ("on" if db == "1" else "off", rc, log.strip()[:200]))
 print("contexts added: %d of %d in %.2f s (gateway's timing): %.0f contexts/s (target >= 100000)"
       % (added, n, secs, added / secs if secs else 0))
+print("main lcore CPU during the add: %.2f s of %.2f s wall (%.0f%% of a core): %.0f contexts per CPU second"
+      % (cpu, t2 - t1, 100 * cpu / (t2 - t1), added / cpu if cpu else 0))
+print("main lcore runnable but waiting for a CPU during the add: %.2f s (the box's other load)"
+      % runq)
 print("device answers: %.0f/s before the add, %.0f/s during it (%.2f x), wall %.2f s"
       % (before, during, during / before if before else 0, t2 - t1))
 PY

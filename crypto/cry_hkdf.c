@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* HKDF (RFC 5869) through OpenSSL's EVP_KDF, named the way OSCORE configures it (RFC 8613 §3.2). */
 #include <errno.h>
+#include <stdbool.h>
 #include <strings.h>
 
 #include <openssl/core_names.h>
@@ -53,12 +54,31 @@ int cry_hkdf_by_name(const char *name)
 	return 0;
 }
 
+/* OpenSSL 3's HKDF, fetched once: a fetch per derivation (name lookup under the provider store's
+ * lock) cost more than the HKDF itself, and a bulk load derives 1M contexts. Kept until exit. A
+ * thread that loses the race frees its own fetch. */
+static EVP_KDF *hkdf_impl(void)
+{
+	static EVP_KDF *cached;
+	EVP_KDF *k = __atomic_load_n(&cached, __ATOMIC_ACQUIRE), *expect = NULL;
+
+	if (k)
+		return k;
+	k = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	if (k && !__atomic_compare_exchange_n(&cached, &expect, k, false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE)) {
+		EVP_KDF_free(k);
+		k = expect;
+	}
+	return k;
+}
+
 static int derive(const char *md, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
 		  size_t ikm_len, const uint8_t *info, size_t info_len, uint8_t *out,
 		  size_t out_len)
 {
 	static const uint8_t none[1];
-	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
+	EVP_KDF *kdf = hkdf_impl();
 	EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
 	OSSL_PARAM params[5], *p = params;
 	int ok;
@@ -77,7 +97,6 @@ static int derive(const char *md, const uint8_t *salt, size_t salt_len, const ui
 	*p = OSSL_PARAM_construct_end();
 	ok = ctx != NULL && EVP_KDF_derive(ctx, out, out_len, params) > 0;
 	EVP_KDF_CTX_free(ctx);
-	EVP_KDF_free(kdf);
 	return ok ? 0 : -EIO;
 }
 

@@ -65,7 +65,8 @@ int dp_config_load(struct dp_config *c, const char *path, char *err, size_t err_
 
 /*
  * One context object o (the format above) into p, with default replay window window; for runtime
- * adds. Returns 0, or -1 with "field: reason" (never a secret) in err[0..err_len).
+ * adds. Parses only: dp_ctx_table_add derives (once) and refuses what the core refuses.
+ * Returns 0, or -1 with "field: reason" (never a secret) in err[0..err_len).
  */
 int dp_config_parse_context(json_t *o, unsigned window, struct osc_params *p, char *err,
 			    size_t err_len);

@@ -54,8 +54,9 @@ start_gw() {
 }
 
 for i in 0 1; do
-	in_dev "$CLIENT" --contexts "$W/gw.json" --index $i --timeout 0.2 --count 100000000 \
-		10.79.0.1:5683 /x >"$W/client.$i.log" 2>&1 &
+	# not through in_dev: $! must be the client's pid (ip netns exec execs it), not a subshell's
+	ip netns exec "$NS_DEV" "$CLIENT" --contexts "$W/gw.json" --index $i --timeout 0.2 \
+		--count 100000000 10.79.0.1:5683 /x >"$W/client.$i.log" 2>&1 &
 	C_PIDS="$C_PIDS $!"
 done
 started=0
