@@ -91,6 +91,8 @@ before, during = (a1 - a0) / (t1 - t0), (a2 - a1) / (t2 - t1)
 print("ctx_add_bench: state_db %s, gwctl rc %d, answer %s" % ("on" if db == "1" else "off", rc, log.strip()[:200]))
 print("contexts added: %d of %d in %.2f s (gateway's timing): %.0f contexts/s (target >= 100000)"
       % (added, n, secs, added / secs if secs else 0))
+print("end to end (gwctl call, the gateway's JSON parse included): %.0f contexts/s"
+      % (added / (t2 - t1)))
 print("main lcore CPU during the add: %.2f s of %.2f s wall (%.0f%% of a core): %.0f contexts per CPU second"
       % (cpu, t2 - t1, 100 * cpu / (t2 - t1), added / cpu if cpu else 0))
 print("main lcore runnable but waiting for a CPU during the add: %.2f s (the box's other load)"
