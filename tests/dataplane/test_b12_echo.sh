@@ -6,18 +6,19 @@
 #   - the device's next request gets a protected 4.01 carrying an inner Echo (with the gateway's
 #     own Partial IV), its repeat with that Echo value gets a 2.05,
 #   - later requests are served as usual, and the old request replayed again is refused.
-# Then a SIGTERM restart shows the same, and the counters name every outcome.
+# Then a SIGTERM restart shows the same, and the counters name every outcome; then forward mode.
 #   test_b12_echo.sh OSCORE_GW OSC_CLIENT
 set -u
 GW=$1 CLIENT=$2
 P=oscb12-$$
 NS_DEV=$P-dev NS_GW=$P-gw
 W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-b12.XXXXXX")
-GW_PID=
+GW_PID= UP_PID=
 fails=0
 
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root"; exit 77; fi
 cleanup() {
+	[ -n "$UP_PID" ] && kill "$UP_PID" 2>/dev/null
 	[ -n "$GW_PID" ] && kill -KILL "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
 	for ns in "$NS_DEV" "$NS_GW"; do ip netns del "$ns" 2>/dev/null; done
 	if [ "$fails" -eq 0 ]; then rm -rf "$W"; else echo "work dir kept: $W"; fi
@@ -85,6 +86,33 @@ check "counted: 2 challenges (replay, device), 1 accepted, 0 dropped" \
 	$(grep -Eq "b12_challenge +2$" "$W/gw.after-term.log" &&
 	  grep -Eq "b12_accept +1$" "$W/gw.after-term.log" &&
 	  ! grep -q "b12_drop" "$W/gw.after-term.log"; echo $?)
+# Forward mode (same state database: the context comes back with an unknown window again): the
+# repeat with the Echo gets a protected 5.03 (the window is now known, the request itself is not
+# forwarded), and the device's next request is forwarded to the upstream as usual.
+if command -v coap-server-notls >/dev/null; then
+	in_dev ip addr add 10.78.0.3/24 dev vdev
+	ip netns exec "$NS_DEV" coap-server-notls -A 10.78.0.3 -p 5683 -v 0 >"$W/server.log" 2>&1 & # $! is its pid
+	UP_PID=$!
+	sed -i 's|"state_db"|"mode": "forward", "upstream": "10.78.0.3:5683", "state_db"|' "$W/gw.json"
+	start_gw forward
+	check "forward: oscore-gw restarts in forward mode" $?
+	fwd() { in_dev "$CLIENT" --contexts "$W/gw.json" --timeout 2 "$@" 10.78.0.1:5683 /; }
+	fwd --expect 5.03 >"$W/f1.log" 2>&1
+	check "forward: 4.01 with Echo, then the repeat with the Echo: protected 5.03" \
+		$(grep -q "^answer 0: 4.01 ACK piv=[0-9]" "$W/f1.log" && grep -q "echo retry" "$W/f1.log" &&
+		  grep -q "^answer 0: 5.03" "$W/f1.log" &&
+		  grep -q "1 of 1 exchanges verified" "$W/f1.log"; echo $?)
+	fwd --count 2 >"$W/f2.log" 2>&1
+	check "forward: the next requests are forwarded (2.05 from the upstream)" \
+		$(grep -q "2 of 2 exchanges verified" "$W/f2.log" && ! grep -q "echo retry" \
+		  "$W/f2.log"; echo $?)
+	kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+	kill "$UP_PID"; wait "$UP_PID" 2>/dev/null; UP_PID=
+	grep -Eq "b12_fwd_retry +1$" "$W/gw.forward.log"
+	check "forward: counted b12_fwd_retry 1" $?
+else
+	echo "SKIP: forward-mode round (no coap-server-notls)"
+fi
 if [ "$fails" -ne 0 ]; then
 	for f in "$W"/*.log; do echo "== $f"; cat "$f"; done
 	exit 1
