@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* HKDF (RFC 5869) through OpenSSL's EVP_KDF, named the way OSCORE configures it (RFC 8613 §3.2). */
+/* HKDF (RFC 5869) on OpenSSL's HMAC (EVP_MAC), named the way OSCORE configures it (RFC 8613 §3.2). */
 #include <errno.h>
+#include <stdbool.h>
 #include <strings.h>
 
+#include <string.h>
+
 #include <openssl/core_names.h>
-#include <openssl/kdf.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/params.h>
 
 #include "crypto/cry_hkdf.h"
@@ -53,32 +57,76 @@ int cry_hkdf_by_name(const char *name)
 	return 0;
 }
 
-static int derive(const char *md, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
-		  size_t ikm_len, const uint8_t *info, size_t info_len, uint8_t *out,
-		  size_t out_len)
+/* HMAC contexts with their digest set, made once per digest: HKDF through EVP_KDF fetched the
+ * digest by name (a lookup under the provider store's lock) on every call, which cost more than
+ * the hashing; a bulk load derives 1M contexts. Each call duplicates the template (no name
+ * lookup), so the templates are only read and any thread may use them. Kept until exit. */
+static EVP_MAC_CTX *hmac_template(const char *md, int which)
 {
-	static const uint8_t none[1];
-	EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-	EVP_KDF_CTX *ctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
-	OSSL_PARAM params[5], *p = params;
-	int ok;
+	static EVP_MAC_CTX *cached[2];
+	EVP_MAC_CTX *c = __atomic_load_n(&cached[which], __ATOMIC_ACQUIRE), *expect = NULL;
+	EVP_MAC *mac;
+	OSSL_PARAM params[2];
 
-	*p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)md, 0);
-	*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY,
-						 (void *)(ikm_len ? ikm : none), ikm_len);
-	/* RFC 5869 §2.2: no salt means HashLen zero bytes, which is what HMAC makes of an empty
-	 * key, and what OpenSSL does without the parameter. */
-	if (salt_len != 0)
-		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt,
-							 salt_len);
-	if (info_len != 0)
-		*p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)info,
-							 info_len);
-	*p = OSSL_PARAM_construct_end();
-	ok = ctx != NULL && EVP_KDF_derive(ctx, out, out_len, params) > 0;
-	EVP_KDF_CTX_free(ctx);
-	EVP_KDF_free(kdf);
-	return ok ? 0 : -EIO;
+	if (c)
+		return c;
+	mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+	c = mac ? EVP_MAC_CTX_new(mac) : NULL;
+	EVP_MAC_free(mac); /* the context keeps its own reference */
+	params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)md, 0);
+	params[1] = OSSL_PARAM_construct_end();
+	if (c && !EVP_MAC_CTX_set_params(c, params)) {
+		EVP_MAC_CTX_free(c);
+		return NULL;
+	}
+	if (c && !__atomic_compare_exchange_n(&cached[which], &expect, c, false, __ATOMIC_ACQ_REL,
+					      __ATOMIC_ACQUIRE)) {
+		EVP_MAC_CTX_free(c);
+		c = expect;
+	}
+	return c;
+}
+
+/* HMAC(key, a || b || c) into out (hash_len bytes). A zero-length key is passed as one zero byte:
+ * the same HMAC key after padding (RFC 2104 §2), and EVP_MAC_init takes no key as "keep the
+ * previous one". */
+static int hmac3(EVP_MAC_CTX *m, const uint8_t *key, size_t key_len, const uint8_t *a,
+		 size_t a_len, const uint8_t *b, size_t b_len, const uint8_t *c, size_t c_len,
+		 uint8_t *out, size_t hash_len)
+{
+	static const uint8_t zero[1];
+	size_t n = 0;
+
+	return EVP_MAC_init(m, key_len ? key : zero, key_len ? key_len : 1, NULL) &&
+	       (!a_len || EVP_MAC_update(m, a, a_len)) && (!b_len || EVP_MAC_update(m, b, b_len)) &&
+	       (!c_len || EVP_MAC_update(m, c, c_len)) && EVP_MAC_final(m, out, &n, hash_len) &&
+	       n == hash_len ? 0 : -1;
+}
+
+/* RFC 5869 §2.2 extract, then §2.3 expand: T(i) = HMAC(PRK, T(i-1) || info || i). */
+static int derive(const char *md, size_t hash_len, const uint8_t *salt, size_t salt_len,
+		  const uint8_t *ikm, size_t ikm_len, const uint8_t *info, size_t info_len,
+		  uint8_t *out, size_t out_len)
+{
+	EVP_MAC_CTX *t = hmac_template(md, hash_len == 64), *m = t ? EVP_MAC_CTX_dup(t) : NULL;
+	uint8_t prk[64], prev[64];
+	size_t done = 0, prev_len = 0;
+	uint8_t i;
+	int rc = m ? hmac3(m, salt, salt_len, ikm, ikm_len, NULL, 0, NULL, 0, prk, hash_len) : -1;
+
+	for (i = 1; rc == 0 && done < out_len; i++) { /* out_len <= 255 * hash_len: i <= 255 */
+		size_t k = out_len - done < hash_len ? out_len - done : hash_len;
+
+		rc = hmac3(m, prk, hash_len, prev, prev_len, info, info_len, &i, 1, prev, hash_len);
+		prev_len = hash_len;
+		if (rc == 0)
+			memcpy(out + done, prev, k);
+		done += k;
+	}
+	OPENSSL_cleanse(prk, sizeof(prk));
+	OPENSSL_cleanse(prev, sizeof(prev));
+	EVP_MAC_CTX_free(m);
+	return rc ? -EIO : 0;
 }
 
 int cry_hkdf(int alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm, size_t ikm_len,
@@ -94,5 +142,5 @@ int cry_hkdf(int alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm, 
 		return -EINVAL;
 	if (out_len == 0)
 		return 0; /* L = 0 is the empty string; OpenSSL refuses to derive nothing */
-	return derive(md, salt, salt_len, ikm, ikm_len, info, info_len, out, out_len);
+	return derive(md, hash_len, salt, salt_len, ikm, ikm_len, info, info_len, out, out_len);
 }

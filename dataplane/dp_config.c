@@ -57,6 +57,11 @@
  *    "hkdf_alg": -10 | "HKDF-SHA-256", "replay_window": 32}
  * Only master_secret, sender_id and recipient_id are required. Unknown keys are refused, so that
  * a misspelt field is not silently ignored.
+ * A configured context (not a runtime add) may also say "b2": true: RFC 8613 App. B.2 may
+ * re-derive it. A request with its kid and a kid context R1 that names no context is then
+ * answered with the App. B.2 4.01 (kid context R2, under ctx(R2 || R1)); request #2 with kid
+ * context R2 || R3 installs ctx(R2 || R3) in place of it (stored when "state_db" is set). At most
+ * DP_B2_MAX such contexts.
  */
 #include "dataplane/dp_config.h"
 
@@ -79,6 +84,8 @@ struct where {
 	char field[96];
 	char *err;
 	size_t err_len;
+	bool b2_ok;  /* "b2" is allowed: configured contexts, not runtime adds */
+	bool b2;     /* the context being parsed said "b2": true */
 };
 
 static int bad(struct where *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -185,6 +192,12 @@ static int ctx_field(struct where *w, const char *key, json_t *v, struct osc_par
 		return get_hkdf(w, v, &p->hkdf);
 	if (!strcmp(key, "replay_window"))
 		return get_uint(w, v, 1, OSC_REPLAY_MAX, &p->replay_window);
+	if (!strcmp(key, "b2") && w->b2_ok) {
+		if (!json_is_boolean(v))
+			return bad(w, "expected true or false");
+		w->b2 = json_is_true(v);
+		return 0;
+	}
 	return bad(w, "unknown key");
 }
 
@@ -233,8 +246,10 @@ int dp_config_parse_context(json_t *o, unsigned window, struct osc_params *p, ch
 {
 	struct where w = { .file = "context", .err = err, .err_len = err_len };
 
+	/* no trial derivation here: the table's add derives once and says why it refused (a bulk
+	 * load of 1M contexts would pay for every HKDF twice) */
 	memset(p, 0, sizeof(*p));
-	return parse_ctx(&w, 0, o, p, window) || check_ctx(&w, 0, p) ? -1 : 0;
+	return parse_ctx(&w, 0, o, p, window) ? -1 : 0;
 }
 
 /* Room for n more contexts after the c->n_ctx there are. */
@@ -262,10 +277,19 @@ static int parse_ctx_array(struct where *w, json_t *a, struct dp_config *c)
 	if (grow_ctx(w, c, json_array_size(a)))
 		return -1;
 	c->n_ctx = (unsigned)json_array_size(a);
-	for (i = 0; i < c->n_ctx; i++)
+	c->n_b2 = 0;
+	w->b2_ok = true;
+	for (i = 0; i < c->n_ctx; i++) {
+		w->b2 = false;
 		if (parse_ctx(w, (unsigned)i, json_array_get(a, i), &c->ctx[i], c->replay_window) ||
 		    check_ctx(w, (unsigned)i, &c->ctx[i]))
 			return -1;
+		if (w->b2 && c->n_b2 == DP_B2_MAX)
+			return bad(w, "more than %u contexts with \"b2\"", DP_B2_MAX);
+		if (w->b2)
+			c->b2_idx[c->n_b2++] = (unsigned)i;
+	}
+	w->b2_ok = false;
 	return 0;
 }
 

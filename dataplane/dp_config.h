@@ -17,6 +17,7 @@
 
 enum dp_mode { DP_MODE_RESPOND, DP_MODE_FORWARD };
 
+#define DP_B2_MAX 64 /* = CTL_B2_TEMPLATES */
 #define DP_CTL_PATHS_MAX 8
 #define DP_CTL_PATH_LEN 64
 
@@ -51,6 +52,8 @@ struct dp_config {
 	struct dp_ops_config ops;
 	struct dp_ctl_config ctl;    /* control plane: capacity, state, namespaces */
 	struct osc_params *ctx;      /* n_ctx entries, owned */
+	unsigned b2_idx[DP_B2_MAX];  /* contexts with "b2": true (RFC 8613 App. B.2), by index */
+	unsigned n_b2;
 	unsigned n_ctx;
 };
 
@@ -62,7 +65,8 @@ int dp_config_load(struct dp_config *c, const char *path, char *err, size_t err_
 
 /*
  * One context object o (the format above) into p, with default replay window window; for runtime
- * adds. Returns 0, or -1 with "field: reason" (never a secret) in err[0..err_len).
+ * adds. Parses only: dp_ctx_table_add derives (once) and refuses what the core refuses.
+ * Returns 0, or -1 with "field: reason" (never a secret) in err[0..err_len).
  */
 int dp_config_parse_context(json_t *o, unsigned window, struct osc_params *p, char *err,
 			    size_t err_len);

@@ -28,6 +28,13 @@
 #define DP_CTL_REQ_MAX 1024  /* longest plain request handed over */
 #define DP_CTL_ANS_MAX 512   /* longest answer a handler may build */
 
+/* Why a request went to the control lcore. */
+enum dp_ctl_kind {
+	DP_CTL_RESOURCE, /* a control resource (handlers below) */
+	DP_CTL_B12,      /* verified, but its context's replay window is unknown (App. B.1.2) */
+	DP_CTL_B2,       /* unverified: a kid context that names no context (App. B.2) */
+};
+
 /* One request on its way to the control lcore and back with its answer. */
 struct dp_ctl_msg {
 	struct rte_mbuf *m;        /* the request's frame; the answer is written into it */
@@ -36,6 +43,7 @@ struct dp_ctl_msg {
 	struct osc_ctx *ctx;       /* verified context of a protected request; NULL: unprotected */
 	struct osc_exchange ex;    /* what the protected answer binds to */
 	unsigned worker;
+	uint8_t kind;              /* enum dp_ctl_kind */
 	uint16_t req_len;
 	uint16_t ans_len;          /* 0: no answer, the worker drops the request */
 	uint8_t req[DP_CTL_REQ_MAX]; /* the plain CoAP request (decrypted if it was protected) */
@@ -69,13 +77,34 @@ bool dp_ctl_plain_match(const struct osc_coap_msg *m);
 bool dp_ctl_protected_match(const struct dp_ctl *c, const struct osc_coap_msg *m);
 
 /*
- * Worker: pass the request (plain CoAP req[0..len), frame m) to the control lcore; ctx and ex for
- * a protected one, else NULL. Returns 0 when m now belongs to the message, or -1 (no message free,
+ * Control lcore, before workers start: answer App. B.1.2 hand-offs (DP_CTL_B12) with Echo values
+ * that live echo_lifetime seconds; own_piv: accepted requests are answered with a fresh Partial
+ * IV ("response_piv": "own"); forward: the gateway forwards (an accepted request is then answered
+ * with a protected 5.03 and the device repeats it). Returns 0, or -1 if no random key.
+ */
+int dp_ctl_b12_setup(struct dp_ctl *c, uint32_t echo_lifetime, bool own_piv, bool forward);
+
+struct dp_state;
+struct dp_ctx_table;
+
+/*
+ * Control lcore, before workers start: RFC 8613 App. B.2 for the configured contexts
+ * p[idx[0..n)] (ctl_b2 templates; their R2 values live r2_lifetime seconds). A derived
+ * ctx(R2 || R3) goes into the table through state s (stored with "state_db") and replaces the
+ * template's context or the one B.2 derived before. Returns 0, or -1 when out of memory or a
+ * template is refused.
+ */
+int dp_ctl_b2_setup(struct dp_ctl *c, struct dp_state *s, struct dp_ctx_table *t,
+		    const struct osc_params *p, const unsigned *idx, unsigned n, uint32_t r2_lifetime);
+
+/*
+ * Worker: pass the request (plain CoAP req[0..len), frame m) of kind (enum dp_ctl_kind) to the
+ * control lcore; ctx and ex for a protected one, else NULL. Returns 0 when m now belongs to the message, or -1 (no message free,
  * ring full or request too long; counted DP_CTL_RING_FULL) when the caller still owns m.
  */
 int dp_ctl_handoff(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m, const struct dp_flow *f,
 		   uint64_t dedup_ref, const uint8_t *req, uint16_t len, struct osc_ctx *ctx,
-		   const struct osc_exchange *ex, struct dp_stats *st);
+		   const struct osc_exchange *ex, enum dp_ctl_kind kind, struct dp_stats *st);
 
 /* Worker: up to max answered messages back from the control lcore. */
 unsigned dp_ctl_replies(struct dp_ctl *c, unsigned worker, struct dp_ctl_msg **out, unsigned max);

@@ -257,6 +257,8 @@ static int setup(struct gw *g)
 			 g->o.duration > 0))
 		return -1;
 	g->ops.state = g->state;
+	if (dp_ops_b2_setup(&g->ops))
+		return -1;
 	g->ops.mgmt = dp_mgmt_start(g->state, g->table, g->cfg.replay_window, dp_ops_reclaim,
 				    &g->ops);
 	addrs_of(&g->cfg, g->port, &g->addrs);

@@ -10,6 +10,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 
+#include "control/ctl_echo.h"
 #include "dataplane/dp_ctl_ring.h"
 #include "dataplane/dp_dedup.h"
 #include "dataplane/dp_ratelimit.h"
@@ -92,6 +93,10 @@ int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, 
 		return fprintf(stderr, "oscore-gw: out of memory for deduplication tables\n"), -1;
 	if (rte_lcore_count() > 1 && !(o->ctl = dp_ctl_new(nq, &c->ops, (int)rte_socket_id())))
 		return fprintf(stderr, "oscore-gw: cannot create the control rings\n"), -1;
+	if (o->ctl && c->ctl.b12 &&
+	    dp_ctl_b12_setup(o->ctl, CTL_ECHO_LIFETIME_DEFAULT, c->ctl.own_piv,
+			     c->mode == DP_MODE_FORWARD))
+		return fprintf(stderr, "oscore-gw: no random key for Echo values\n"), -1;
 	o->rcu = dp_rcu_new(nq, (int)rte_socket_id());
 	if (!o->rcu)
 		return fprintf(stderr, "oscore-gw: cannot create the RCU variable\n"), -1;
@@ -101,6 +106,21 @@ int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, 
 	o->telemetry = true;
 	if (c->ops.loadtest_replay)
 		loadtest_warning(path);
+	return 0;
+}
+
+int dp_ops_b2_setup(struct dp_ops *o)
+{
+	const struct dp_config *c = o->cfg;
+
+	if (!c->n_b2)
+		return 0;
+	if (!o->ctl)
+		return fprintf(stderr, "oscore-gw: \"b2\" needs a worker lcore (-l 0-1)\n"), -1;
+	/* R2 lives as long as an Echo value: both wait for the device's next request */
+	if (dp_ctl_b2_setup(o->ctl, o->state, o->table, c->ctx, c->b2_idx, c->n_b2,
+			    CTL_ECHO_LIFETIME_DEFAULT))
+		return fprintf(stderr, "oscore-gw: App. B.2 templates refused\n"), -1;
 	return 0;
 }
 
@@ -118,6 +138,7 @@ void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsi
 		wc[q].ctl = o->ctl;
 		wc[q].rcu = o->rcu;
 		wc[q].own_piv = o->cfg->ctl.own_piv;
+		wc[q].b2 = o->ctl && o->cfg->n_b2;
 	}
 }
 

@@ -48,6 +48,10 @@ int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, 
 /* Reclaim what RCU allows (arg: struct dp_ops *), serving the control ring first. Main lcore. */
 void dp_ops_reclaim(void *arg);
 
+/* After o->state is set: RFC 8613 App. B.2 for the contexts configured with "b2". Returns 0, or
+ * -1 after printing why. */
+int dp_ops_b2_setup(struct dp_ops *o);
+
 /* Fill the operations fields of the workers' configurations wc[0..nq). */
 void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsigned nq);
 

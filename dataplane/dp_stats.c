@@ -64,6 +64,17 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_CTL_NOT_FOUND] = "ctl_not_found",
 	[DP_CTL_ANSWERS] = "ctl_answers",
 	[DP_CTL_FAILED] = "ctl_failed",
+	[DP_B12_HANDOFF] = "b12_handoff",
+	[DP_B12_CHALLENGE] = "b12_challenge",
+	[DP_B12_ACCEPT] = "b12_accept",
+	[DP_B12_DROP] = "b12_drop",
+	[DP_B12_SSN_LIMIT] = "b12_ssn_limit",
+	[DP_B12_FWD_RETRY] = "b12_fwd_retry",
+	[DP_B2_HANDOFF] = "b2_handoff",
+	[DP_B2_R2_ISSUED] = "b2_r2_issued",
+	[DP_B2_INSTALLED] = "b2_installed",
+	[DP_B2_REFUSED] = "b2_refused",
+	[DP_B2_INSTALL_FAILED] = "b2_install_failed",
 };
 
 const char *dp_ctr_name(int c)

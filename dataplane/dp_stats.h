@@ -70,6 +70,17 @@ enum dp_ctr {
 	DP_CTL_NOT_FOUND,      /* control lcore: no handler for the path: 4.04 */
 	DP_CTL_ANSWERS,        /* control lcore: answers sent back to a worker */
 	DP_CTL_FAILED,         /* control lcore: answer could not be built: request dropped */
+	DP_B12_HANDOFF,        /* worker: verified request on an unknown window (App. B.1.2) passed on */
+	DP_B12_CHALLENGE,      /* control lcore: protected 4.01 with an inner Echo (App. B.1.2) */
+	DP_B12_ACCEPT,         /* control lcore: valid Echo, window reset to the request's Partial IV */
+	DP_B12_DROP,           /* control lcore: unparsable, or the window was already reset */
+	DP_B12_SSN_LIMIT,      /* control lcore: 4.01's own SSN not yet durable (App. B.1.1): 5.03 */
+	DP_B12_FWD_RETRY,      /* forward mode: accepted request answered 5.03, the device retries */
+	DP_B2_HANDOFF,         /* worker: kid context naming no context passed on (App. B.2) */
+	DP_B2_R2_ISSUED,       /* control lcore: request #1 verified, 4.01 with R2 sent */
+	DP_B2_INSTALLED,       /* control lcore: request #2 verified, ctx(R2 || R3) installed */
+	DP_B2_REFUSED,         /* control lcore: neither a valid request #1 nor #2: §8.2 answer */
+	DP_B2_INSTALL_FAILED,  /* control lcore: verified request #2, but the store or table refused */
 	DP_CTR__COUNT
 };
 

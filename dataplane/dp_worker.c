@@ -265,14 +265,14 @@ static void protect_job(struct worker *w, struct slot *s, struct dp_fwd_job *job
 /* The request (plain CoAP req[0..len), for a protected one with its context) goes to the control
  * lcore; the slot is free again, the frame travels with the message. False if it could not. */
 static bool to_control(struct worker *w, struct slot *s, const uint8_t *req, uint16_t len,
-		       bool protected_)
+		       bool protected_, enum dp_ctl_kind kind)
 {
 	struct osc_exchange ex;
 
 	if (protected_)
 		osc_rx_exchange(&s->rx, &ex);
 	if (dp_ctl_handoff(w->c.ctl, w->c.id, s->m, &s->f, s->dd_ref, req, len,
-			   protected_ ? s->rx.ctx : NULL, protected_ ? &ex : NULL, w->c.stats))
+			   protected_ ? s->rx.ctx : NULL, protected_ ? &ex : NULL, kind, w->c.stats))
 		return false;
 	s->dd_ref = 0; /* the message carries it now */
 	slot_put(w, s);
@@ -287,7 +287,22 @@ static bool protected_control(struct worker *w, struct slot *s, int len)
 	if (!w->c.ctl_protected || osc_coap_parse(&m, s->out, (size_t)len) != OSC_COAP_OK ||
 	    !dp_ctl_protected_match(w->c.ctl, &m))
 		return false;
-	if (!to_control(w, s, s->out, (uint16_t)len, true))
+	if (!to_control(w, s, s->out, (uint16_t)len, true, DP_CTL_RESOURCE))
+		release_slot(w, s); /* counted DP_CTL_RING_FULL */
+	return true;
+}
+
+/* App. B.1.2: the request verified but its context's window is unknown since a restart. The
+ * Echo decision (an HMAC, which may allocate) and the window reset run on the control lcore;
+ * without one the request is dropped as before. */
+static bool window_unknown(struct worker *w, struct slot *s)
+{
+	if (s->rx.err != OSC_ERR_WINDOW_UNKNOWN || !w->c.ctl)
+		return false;
+	w->c.stats->osc_err[OSC_ERR_WINDOW_UNKNOWN]++;
+	if (to_control(w, s, s->out, (uint16_t)s->rx.out_len, true, DP_CTL_B12))
+		w->c.stats->ctr[DP_B12_HANDOFF]++;
+	else
 		release_slot(w, s); /* counted DP_CTL_RING_FULL */
 	return true;
 }
@@ -308,6 +323,8 @@ static void decrypted(struct worker *w, struct slot *s)
 		answer_protected(w, s, osc_err_coap_code(s->rx.err), osc_err_diag(s->rx.err));
 		return;
 	}
+	if (len < 0 && window_unknown(w, s))
+		return;
 	if (len < 0) {
 		answer_error(w, s);
 		return;
@@ -449,7 +466,7 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	if (osc_rx_parse(&s->rx, payload_of(s), f->payload_len, true) == OSC_OK)
 		return s;
 	if (s->rx.err == OSC_ERR_NOT_OSCORE && w->c.ctl && dp_ctl_plain_match(&s->rx.outer) &&
-	    to_control(w, s, payload_of(s), f->payload_len, false))
+	    to_control(w, s, payload_of(s), f->payload_len, false, DP_CTL_RESOURCE))
 		return NULL;
 	answer_error(w, s);
 	return NULL;
@@ -491,6 +508,18 @@ static void local(struct worker *w, struct rte_mbuf *m, enum dp_verdict v, const
 	}
 }
 
+/* RFC 8613 App. B.2: a kid context that names no context may be request #1 or #2 of a
+ * re-derivation. Unverified, it goes to the control lcore as received, which verifies it under
+ * the derived context (the ring bounds how many wait; when full the §8.2 answer is given here). */
+static bool b2_request(struct worker *w, struct slot *s)
+{
+	if (!w->c.b2 || !s->rx.opt.has_kid_ctx ||
+	    !to_control(w, s, payload_of(s), s->f.payload_len, false, DP_CTL_B2))
+		return false;
+	w->c.stats->ctr[DP_B2_HANDOFF]++;
+	return true;
+}
+
 /* Classify and parse the burst, then one bulk lookup, then the replay checks and AEAD setup.
  * from_up: the burst came from the forwarder's separate upstream port. */
 static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool from_up)
@@ -522,6 +551,8 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 	}
 	dp_ctx_lookup_bulk(w->c.table, kp, k, cands);
 	for (i = 0; i < k; i++) {
+		if (!cands[i] && b2_request(w, s[i]))
+			continue;
 		s[i]->cands = cands[i];
 		if (cands[i])
 			s[i]->epoch = dp_rcu_hold(&w->rcu);

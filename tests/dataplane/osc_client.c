@@ -11,6 +11,13 @@
  * IV above the last (RFC 8613 §7.4.1, §8.4.2); --cancel then deregisters with the same token
  * (Observe 1, RFC 7641 §3.6). Exits 0 only if every answer verified and had the expected code
  * (class 2.xx unless --expect).
+ * A verified 4.01 carrying an inner Echo (RFC 8613 App. B.1.2, RFC 9175 §2.3) is answered once by
+ * repeating the request, with a fresh Partial IV, with that Echo value ("echo retry" is printed).
+ * --save FILE keeps the first protected request and its exchange; --replay FILE sends that request
+ * again as is and exits 0 unless it earns a verified 2.xx (a replay must be refused).
+ * --b2 first runs RFC 8613 App. B.2 as the client that lost its state: request #1 under ctx(R1)
+ * with R1 random and kid context R1, the gateway's 4.01 verified under ctx(R2 || R1) (R2 is its
+ * kid context), then every request under ctx(R2 || R3) with R3 random and kid context R2 || R3.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -21,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,17 +37,19 @@
 #include "oscore/osc_protect.h"
 
 struct opts {
-	const char *contexts, *target, *path, *payload;
+	const char *contexts, *target, *path, *payload, *save, *replay;
 	unsigned index, count, observe;
 	double timeout;
 	uint8_t method, expect;
-	bool expect_set, non, cancel;
+	bool expect_set, non, cancel, b2;
 };
 
 struct client {
 	struct opts o;
 	struct cry_engine *e;
 	struct osc_ctx *c;
+	struct osc_params p;  /* the context's parameters: App. B.2 re-derives with new ID Contexts */
+	unsigned req_flags;   /* OSC_F_KID_CTX in App. B.2 */
 	int fd;
 	uint16_t mid;
 	uint32_t token;
@@ -116,6 +126,7 @@ static int load_ctx(struct client *cl)
 			cl->o.index, d ? ": " : "", d ? osc_ctx_strerror(d) : "");
 	else
 		rc = 0;
+	cl->p = p;
 	explicit_bzero(&p, sizeof(p));
 	json_decref(root);
 	return rc;
@@ -155,7 +166,7 @@ static int open_target(struct client *cl)
 /* The plain request: Observe (0 registers, 1 cancels, -1 none), Uri-Path segments of PATH, the
  * payload. */
 static int plain_request(struct client *cl, uint8_t *out, size_t cap, const uint8_t *tok,
-			 int observe)
+			 int observe, const struct osc_coap_opt *echo)
 {
 	struct osc_coap_msg m = { .type = cl->o.non ? COAP_NON : COAP_CON, .code = cl->o.method,
 				  .mid = cl->mid++, .tkl = 4, .token = tok };
@@ -176,6 +187,8 @@ static int plain_request(struct client *cl, uint8_t *out, size_t cap, const uint
 				.val = (const uint8_t *)p, .len = (uint16_t)(end - p) };
 		p = end;
 	}
+	if (echo && m.n_opts < COAP_MAX_OPTS) /* 252: after every other option here */
+		m.opts[m.n_opts++] = *echo;
 	if (cl->o.payload) {
 		m.payload = (const uint8_t *)cl->o.payload;
 		m.payload_len = (uint32_t)strlen(cl->o.payload);
@@ -218,6 +231,8 @@ struct answer {
 	uint64_t piv;     /* its own Partial IV, UINT64_MAX when it reused the request's nonce */
 	uint8_t code;
 	bool observe;     /* inner Observe present */
+	uint8_t echo[40]; /* inner Echo (RFC 9175 §2.2.1: 1..40 bytes) */
+	uint16_t echo_len;
 };
 
 static const char *const type_names[] = { "CON", "NON", "ACK", "RST" };
@@ -251,6 +266,10 @@ static int take_answer(struct client *cl, const uint8_t *buf, size_t len, const 
 	}
 	a->code = in.code;
 	a->observe = osc_coap_find(&in, COAP_OPT_OBSERVE, NULL) != NULL;
+	o = osc_coap_find(&in, COAP_OPT_ECHO, NULL);
+	a->echo_len = o && o->len <= sizeof(a->echo) ? o->len : 0;
+	if (a->echo_len)
+		memcpy(a->echo, o->val, a->echo_len);
 	printf("answer %u: %u.%02u %s piv=%lld observe=%d payload=%.*s\n", n, in.code >> 5,
 	       in.code & 31, type_names[outer.type & 3],
 	       a->piv == UINT64_MAX ? -1LL : (long long)a->piv, a->observe, (int)in.payload_len,
@@ -280,8 +299,41 @@ static bool answer_ok(const struct client *cl, const struct answer *a, unsigned 
 	return true;
 }
 
+static void save_request(const struct client *cl, const uint8_t *req, int len,
+			 const struct osc_exchange *ex)
+{
+	static bool saved;
+	FILE *f;
+
+	if (!cl->o.save || saved || len <= 0 || !(f = fopen(cl->o.save, "wb")))
+		return;
+	saved = fwrite(ex, sizeof(*ex), 1, f) == 1 && fwrite(req, (size_t)len, 1, f) == 1;
+	fclose(f);
+}
+
+static int exchange_echo(struct client *cl, const uint8_t *tok, int observe, unsigned want,
+			 const struct osc_coap_opt *echo);
+
+/* App. B.1.2: a verified 4.01 with an inner Echo is a challenge; repeat once with its value. */
+static int echo_retry(struct client *cl, const uint8_t *tok, int observe, unsigned want,
+		      const struct answer *a, bool retried)
+{
+	struct osc_coap_opt echo = { .num = COAP_OPT_ECHO, .len = a->echo_len, .val = a->echo };
+
+	if (retried)
+		return printf("FAIL: a second Echo challenge\n"), -1;
+	printf("echo retry (%u bytes)\n", a->echo_len);
+	return exchange_echo(cl, tok, observe, want, &echo);
+}
+
 /* Send one request with token tok and Observe observe; take want answers before the timeout. */
 static int exchange(struct client *cl, const uint8_t *tok, int observe, unsigned want)
+{
+	return exchange_echo(cl, tok, observe, want, NULL);
+}
+
+static int exchange_echo(struct client *cl, const uint8_t *tok, int observe, unsigned want,
+			 const struct osc_coap_opt *echo)
 {
 	uint8_t plain[1200], out[1400], buf[2048];
 	unsigned got = 0;
@@ -291,9 +343,11 @@ static int exchange(struct client *cl, const uint8_t *tok, int observe, unsigned
 	struct answer a;
 	int len;
 
-	len = plain_request(cl, plain, sizeof(plain), tok, observe);
+	len = plain_request(cl, plain, sizeof(plain), tok, observe, echo);
 	if (len > 0)
-		len = osc_protect_request(cl->e, cl->c, plain, (size_t)len, out, sizeof(out), 0, &ex);
+		len = osc_protect_request(cl->e, cl->c, plain, (size_t)len, out, sizeof(out),
+					  cl->req_flags, &ex);
+	save_request(cl, out, len, &ex);
 	if (len <= 0 || send(cl->fd, out, (size_t)len, 0) != len)
 		return printf("FAIL: cannot protect or send the request\n"), -1;
 	while (got < want) {
@@ -303,6 +357,8 @@ static int exchange(struct client *cl, const uint8_t *tok, int observe, unsigned
 		if (n < 0)
 			return printf("FAIL: %u of %u answers before the timeout\n", got, want), -1;
 		rc = take_answer(cl, buf, (size_t)n, tok, &ex, got, &a);
+		if (rc > 0 && !got && a.code == COAP_UNAUTHORIZED && a.echo_len)
+			return echo_retry(cl, tok, observe, want, &a, echo != NULL);
 		if (rc < 0 || (rc > 0 && !answer_ok(cl, &a, got, &last, observe == 0)))
 			return -1;
 		if (rc > 0 && !got)
@@ -327,6 +383,107 @@ static int one_request(struct client *cl)
 	return exchange(cl, tok, 1, 1);
 }
 
+/* --replay: the saved request again, byte for byte. 0 unless a verified 2.xx answers it. */
+static int replay(struct client *cl)
+{
+	uint8_t req[1400], buf[2048];
+	struct osc_exchange ex;
+	struct osc_coap_msg m;
+	struct answer a;
+	FILE *f = fopen(cl->o.replay, "rb");
+	size_t len = 0;
+	ssize_t n;
+	int rc;
+
+	if (f && fread(&ex, sizeof(ex), 1, f) == 1)
+		len = fread(req, 1, sizeof(req), f);
+	if (f)
+		fclose(f);
+	if (!len)
+		return printf("FAIL: %s unreadable\n", cl->o.replay), 1;
+	if (osc_coap_parse(&m, req, len) != OSC_COAP_OK || m.tkl != 4 ||
+	    send(cl->fd, req, len, 0) != (ssize_t)len)
+		return printf("FAIL: cannot send the saved request\n"), 1;
+	n = recv_until(cl->fd, buf, sizeof(buf), mono() + cl->o.timeout);
+	if (n < 0)
+		return printf("replay: no answer\n"), 0;
+	rc = take_answer(cl, buf, (size_t)n, m.token, &ex, 0, &a);
+	if (rc > 0 && a.code >> 5 == 2)
+		return printf("FAIL: the replay was served\n"), 1;
+	printf("replay: refused\n");
+	return 0;
+}
+
+/* cl->c with ID Context a || b (App. B.2: only the ID Context changes), SSN 0: a new context. */
+static int rederive(struct client *cl, const uint8_t *a, size_t al, const uint8_t *b, size_t bl)
+{
+	struct osc_params p = cl->p;
+	int rc;
+
+	if (al + bl > sizeof(p.id_ctx))
+		return -1;
+	p.has_id_ctx = true;
+	p.id_ctx_len = (uint8_t)(al + bl);
+	memcpy(p.id_ctx, a, al);
+	if (bl)
+		memcpy(p.id_ctx + al, b, bl);
+	osc_ctx_wipe(cl->c);
+	rc = osc_ctx_derive(cl->c, &p);
+	explicit_bzero(&p, sizeof(p));
+	return rc == OSC_CTX_OK ? 0 : -1;
+}
+
+/* The kid context of a received OSCORE message into out (App. B.2: R2). Returns its length, or 0
+ * when there is none. */
+static size_t kid_ctx_of(const uint8_t *buf, size_t len, uint8_t *out, size_t cap)
+{
+	const struct osc_coap_opt *o;
+	struct osc_coap_msg m;
+	struct osc_option opt;
+
+	if (osc_coap_parse(&m, buf, len) != OSC_COAP_OK ||
+	    !(o = osc_coap_find(&m, COAP_OPT_OSCORE, NULL)) ||
+	    osc_option_decode(&opt, o->val, o->len, 0) != OSC_OPT_OK || !opt.has_kid_ctx ||
+	    !opt.kid_ctx_len || opt.kid_ctx_len > cap)
+		return 0;
+	memcpy(out, opt.kid_ctx, opt.kid_ctx_len);
+	return opt.kid_ctx_len;
+}
+
+/* App. B.2 request #1 (kid context R1) and its 4.01, which must carry R2 and verify under
+ * ctx(R2 || R1); then cl->c becomes ctx(R2 || R3). */
+static int b2_start(struct client *cl)
+{
+	uint8_t r1[8], r2[OSC_ID_CTX_MAX], r3[8], plain[256], out[512], buf[2048], tok[4];
+	size_t r2_len = 0;
+	struct osc_exchange ex;
+	struct answer a;
+	ssize_t n;
+	int len;
+
+	cl->req_flags = OSC_F_KID_CTX;
+	if (getrandom(r1, sizeof(r1), 0) != sizeof(r1) || getrandom(r3, sizeof(r3), 0) != sizeof(r3) ||
+	    rederive(cl, r1, sizeof(r1), NULL, 0))
+		return printf("FAIL: no ctx(R1)\n"), -1;
+	cl->token++;
+	memcpy(tok, &cl->token, 4);
+	len = plain_request(cl, plain, sizeof(plain), tok, -1, NULL);
+	if (len > 0)
+		len = osc_protect_request(cl->e, cl->c, plain, (size_t)len, out, sizeof(out),
+					  OSC_F_KID_CTX, &ex);
+	if (len <= 0 || send(cl->fd, out, (size_t)len, 0) != len)
+		return printf("FAIL: cannot send App. B.2 request #1\n"), -1;
+	n = recv_until(cl->fd, buf, sizeof(buf), mono() + cl->o.timeout);
+	if (n > 0)
+		r2_len = kid_ctx_of(buf, (size_t)n, r2, sizeof(r2) - sizeof(r1));
+	if (!r2_len || rederive(cl, r2, r2_len, r1, sizeof(r1))) /* ID2 = R2 || R1 */
+		return printf("FAIL: no App. B.2 answer carrying R2\n"), -1;
+	if (take_answer(cl, buf, (size_t)n, tok, &ex, 0, &a) != 1 || a.code != COAP_UNAUTHORIZED)
+		return printf("FAIL: answer #1 is not a 4.01 under ctx(R2 || R1)\n"), -1;
+	printf("b2: 4.01 with R2 (%zu bytes) verified under ctx(R2 || R1)\n", r2_len);
+	return rederive(cl, r2, r2_len, r3, sizeof(r3)); /* ID3 = R2 || R3 */
+}
+
 static uint8_t method_of(const char *s)
 {
 	static const char *const m[] = { "GET", "POST", "PUT", "DELETE", "FETCH" };
@@ -346,6 +503,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "count", required_argument, NULL, 'n' }, { "observe", required_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 't' }, { "expect", required_argument, NULL, 'e' },
 		{ "non", no_argument, NULL, 'N' }, { "cancel", no_argument, NULL, 'C' },
+		{ "b2", no_argument, NULL, 'B' }, { "save", required_argument, NULL, 's' }, { "replay", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned c, d;
@@ -363,6 +521,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 't': o->timeout = atof(optarg); break;
 		case 'N': o->non = true; break;
 		case 'C': o->cancel = true; break;
+		case 's': o->save = optarg; break;
+		case 'B': o->b2 = true; break;
+		case 'r': o->replay = optarg; break;
 		case 'e':
 			if (sscanf(optarg, "%u.%u", &c, &d) != 2 || c > 7 || d > 31)
 				return -1;
@@ -389,7 +550,8 @@ int main(int argc, char **argv)
 	if (parse_opts(argc, argv, &cl.o)) {
 		fprintf(stderr, "usage: osc_client --contexts FILE [--index I] [--method M] "
 				"[--payload S] [--count N] [--observe N] [--timeout SEC] "
-				"[--expect X.YY] [--non] [--cancel] ADDR:PORT PATH\n");
+				"[--expect X.YY] [--non] [--cancel] [--save FILE | --replay FILE] [--b2] "
+				"ADDR:PORT PATH\n");
 		return 2;
 	}
 	if (load_ctx(&cl))
@@ -404,11 +566,18 @@ int main(int argc, char **argv)
 	 * so it starts at the wall clock in milliseconds (runs are sequential, < 1 request/ms). */
 	clock_gettime(CLOCK_REALTIME, &now);
 	cl.c->ssn = ((uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000) % OSC_SSN_MAX;
-	for (i = 0; i < cl.o.count; i++)
-		ok += one_request(&cl) == 0;
-	printf("osc_client: %u of %u exchanges verified\n", ok, cl.o.count);
+	if (cl.o.replay) {
+		ok = cl.o.count = replay(&cl) == 0;
+	} else if (cl.o.b2 && b2_start(&cl)) {
+		ok = 0;
+	} else {
+		for (i = 0; i < cl.o.count; i++)
+			ok += one_request(&cl) == 0;
+		printf("osc_client: %u of %u exchanges verified\n", ok, cl.o.count);
+	}
 	close(cl.fd);
 	osc_ctx_wipe(cl.c);
+	explicit_bzero(&cl.p, sizeof(cl.p));
 	free(cl.c);
 	cry_engine_free(cl.e);
 	return ok == cl.o.count ? 0 : 1;
