@@ -41,9 +41,16 @@ struct dp_ctx_table {
 	unsigned n_defer;
 };
 
+/* FNV-1a, byte by byte: a kid context sits at any alignment in a frame or a context, and
+ * rte_jhash would read it in (possibly misaligned, possibly overlong) 32-bit words. */
 static uint32_t kid_ctx_hash(const uint8_t *kc, uint8_t len)
 {
-	return rte_jhash(kc, len, len);
+	uint32_t h = 2166136261u ^ len;
+	unsigned i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ kc[i]) * 16777619u;
+	return h;
 }
 
 void dp_ctx_key_of(struct dp_ctx_key *k, const struct osc_option *o)
