@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Telemetry commands for contexts, executed by the main lcore (see dp_mgmt.h). */
 #include "dataplane/dp_mgmt.h"
+#include "dataplane/dp_telemetry.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -266,36 +267,6 @@ static int call(struct req *r)
 	return rc;
 }
 
-static void hex(char *out, size_t cap, const uint8_t *b, size_t n)
-{
-	size_t i;
-
-	out[0] = '\0';
-	for (i = 0; i < n && 2 * i + 2 < cap; i++)
-		snprintf(out + 2 * i, cap - 2 * i, "%02x", b[i]);
-}
-
-/* One context: identifiers and counters (struct dp_ctx_info), no secret. */
-static struct rte_tel_data *ctx_dict(const struct dp_ctx_info *ci)
-{
-	struct rte_tel_data *c = rte_tel_data_alloc();
-	char h[RTE_TEL_MAX_STRING_LEN];
-
-	if (!c)
-		return NULL;
-	rte_tel_data_start_dict(c);
-	hex(h, sizeof(h), ci->kid, ci->kid_len);
-	rte_tel_data_add_dict_string(c, "kid", h);
-	if (ci->has_id_ctx) {
-		hex(h, sizeof(h), ci->id_ctx, ci->id_ctx_len);
-		rte_tel_data_add_dict_string(c, "id_context", h);
-	}
-	rte_tel_data_add_dict_string(c, "alg", ci->alg);
-	rte_tel_data_add_dict_u64(c, "ssn", ci->ssn);
-	rte_tel_data_add_dict_u64(c, "replay_top", ci->replay_top);
-	rte_tel_data_add_dict_string(c, "window", ci->window_known ? "known" : "unknown");
-	return c;
-}
 
 static void answer(const struct req *r, struct rte_tel_data *d)
 {
@@ -317,7 +288,7 @@ static void answer(const struct req *r, struct rte_tel_data *d)
 	if (r->op != OP_LIST && r->op != OP_SHOW)
 		return;
 	for (i = 0; i < r->n_info; i++) { /* telemetry nests dicts in dicts, not in arrays */
-		struct rte_tel_data *c = ctx_dict(&r->info[i]);
+		struct rte_tel_data *c = dp_telemetry_ctx_dict(&r->info[i]);
 		char name[16];
 
 		snprintf(name, sizeof(name), "ctx%u", i);

@@ -59,8 +59,7 @@ static void hex(char *out, size_t cap, const uint8_t *b, size_t n)
 		snprintf(out + 2 * i, cap - 2 * i, "%02x", b[i]);
 }
 
-/* One context as a nested dict; identifiers and counters only (struct dp_ctx_info). */
-static struct rte_tel_data *ctx_dict(const struct dp_ctx_info *ci)
+struct rte_tel_data *dp_telemetry_ctx_dict(const struct dp_ctx_info *ci)
 {
 	struct rte_tel_data *c = rte_tel_data_alloc();
 	char h[RTE_TEL_MAX_STRING_LEN];
@@ -70,13 +69,14 @@ static struct rte_tel_data *ctx_dict(const struct dp_ctx_info *ci)
 	rte_tel_data_start_dict(c);
 	hex(h, sizeof(h), ci->kid, ci->kid_len);
 	rte_tel_data_add_dict_string(c, "kid", h);
-	if (ci->has_id_ctx) { /* longer than 63 bytes is cut to what a telemetry string holds */
+	if (ci->has_id_ctx) {
 		hex(h, sizeof(h), ci->id_ctx, ci->id_ctx_len);
 		rte_tel_data_add_dict_string(c, "id_context", h);
 	}
 	rte_tel_data_add_dict_string(c, "alg", ci->alg);
 	rte_tel_data_add_dict_u64(c, "ssn", ci->ssn);
 	rte_tel_data_add_dict_u64(c, "replay_top", ci->replay_top);
+	rte_tel_data_add_dict_string(c, "window", ci->window_known ? "known" : "unknown");
 	return c;
 }
 
@@ -93,7 +93,7 @@ static void ctx_page(struct rte_tel_data *d, struct dp_ctx_table *t, unsigned st
 		live++;
 		if (i < start || shown == CTX_PAGE)
 			continue;
-		struct rte_tel_data *c = ctx_dict(&ci);
+		struct rte_tel_data *c = dp_telemetry_ctx_dict(&ci);
 
 		snprintf(name, sizeof(name), "%u", i);
 		if (c && rte_tel_data_add_dict_container(d, name, c, 0) == 0)

@@ -13,11 +13,17 @@
 #include <stdio.h>
 
 #include "dataplane/dp_ctx_table.h"
+
+struct rte_tel_data;
 #include "dataplane/dp_stats.h"
 
 /* Register the commands over stats[0..n) and table t (main lcore, after EAL init). Returns 0
  * or -1. The commands answer "stopped" after dp_telemetry_stop. */
 int dp_telemetry_start(const struct dp_stats *stats, unsigned n, struct dp_ctx_table *t);
+
+/* One context as a telemetry dict (kid, id_context, alg, ssn, replay_top, window): identifiers
+ * and counters only, never a key or secret. NULL when out of memory. */
+struct rte_tel_data *dp_telemetry_ctx_dict(const struct dp_ctx_info *ci);
 
 /* Detach the commands from the state before it is freed. */
 void dp_telemetry_stop(void);
