@@ -11,29 +11,11 @@
 set -u
 GW=$1 CLIENT=$2
 P=oscb12-$$
-NS_DEV=$P-dev NS_GW=$P-gw
 W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-b12.XXXXXX")
-GW_PID= UP_PID=
-fails=0
-
-if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root"; exit 77; fi
-cleanup() {
-	[ -n "$UP_PID" ] && kill "$UP_PID" 2>/dev/null
-	[ -n "$GW_PID" ] && kill -KILL "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
-	for ns in "$NS_DEV" "$NS_GW"; do ip netns del "$ns" 2>/dev/null; done
-	if [ "$fails" -eq 0 ]; then rm -rf "$W"; else echo "work dir kept: $W"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-check() { if [ "$2" -eq 0 ]; then echo "PASS: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
-in_dev() { ip netns exec "$NS_DEV" "$@"; }
-
-ip netns add "$NS_DEV" && ip netns add "$NS_GW" &&
-ip link add vdev netns "$NS_DEV" type veth peer name gdev netns "$NS_GW" &&
-ip netns exec "$NS_GW" sysctl -qw net.ipv6.conf.gdev.disable_ipv6=1 &&
-ip netns exec "$NS_GW" ip link set gdev up &&
-in_dev ip addr add 10.78.0.2/24 dev vdev && in_dev ip link set vdev up && in_dev ip link set lo up
-check "topology" $?
+UP_PID=
+cleanup_extra() { [ -n "$UP_PID" ] && kill "$UP_PID" 2>/dev/null; }
+. "$(dirname "$0")/netns_gw.sh"
+netns_up 10.78.0
 
 cat >"$W/gw.json" <<JSON
 { "port": "net_af_packet0", "ipv4": "10.78.0.1", "mbufs": 2047, "summary_interval": 0,
@@ -42,15 +24,6 @@ cat >"$W/gw.json" <<JSON
     { "master_secret": "0102030405060708090a0b0c0d0e0f10", "sender_id": "01", "recipient_id": "0a" } ] }
 JSON
 
-start_gw() {
-	ip netns exec "$NS_GW" "$GW" --no-huge --no-pci --no-shconf --file-prefix "$P-$1" -m 512 \
-		-l 0-1 --log-level=warning --vdev net_af_packet0,iface=gdev -- --config "$W/gw.json" \
-		>"$W/gw.$1.log" 2>&1 &
-	GW_PID=$!
-	for _ in $(seq 150); do grep -q "queue(s)" "$W/gw.$1.log" && return 0; sleep 0.1; done
-	cat "$W/gw.$1.log"
-	return 1
-}
 client() { in_dev "$CLIENT" --contexts "$W/gw.json" --timeout 2 "$@" 10.78.0.1:5683 /x; }
 
 start_gw 1

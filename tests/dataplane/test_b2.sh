@@ -9,28 +9,9 @@
 set -u
 GW=$1 CLIENT=$2 CTL=$3
 P=oscb2-$$
-NS_DEV=$P-dev NS_GW=$P-gw
 W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-b2.XXXXXX")
-GW_PID=
-fails=0
-
-if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root"; exit 77; fi
-cleanup() {
-	[ -n "$GW_PID" ] && kill -KILL "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
-	for ns in "$NS_DEV" "$NS_GW"; do ip netns del "$ns" 2>/dev/null; done
-	if [ "$fails" -eq 0 ]; then rm -rf "$W"; else echo "work dir kept: $W"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-check() { if [ "$2" -eq 0 ]; then echo "PASS: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
-in_dev() { ip netns exec "$NS_DEV" "$@"; }
-
-ip netns add "$NS_DEV" && ip netns add "$NS_GW" &&
-ip link add vdev netns "$NS_DEV" type veth peer name gdev netns "$NS_GW" &&
-ip netns exec "$NS_GW" sysctl -qw net.ipv6.conf.gdev.disable_ipv6=1 &&
-ip netns exec "$NS_GW" ip link set gdev up &&
-in_dev ip addr add 10.77.0.2/24 dev vdev && in_dev ip link set vdev up && in_dev ip link set lo up
-check "topology" $?
+. "$(dirname "$0")/netns_gw.sh"
+netns_up 10.77.0
 
 cat >"$W/gw.json" <<JSON
 { "port": "net_af_packet0", "ipv4": "10.77.0.1", "mbufs": 2047, "summary_interval": 0,
@@ -41,15 +22,6 @@ cat >"$W/gw.json" <<JSON
     { "master_secret": "1112131415161718191a1b1c1d1e1f20", "sender_id": "01", "recipient_id": "0b" } ] }
 JSON
 
-start_gw() {
-	ip netns exec "$NS_GW" "$GW" --no-huge --no-pci --no-shconf --file-prefix "$P" -m 512 \
-		-l 0-1 --log-level=warning --vdev net_af_packet0,iface=gdev -- --config "$W/gw.json" \
-		>"$W/gw.$1.log" 2>&1 &
-	GW_PID=$!
-	for _ in $(seq 150); do grep -q "queue(s)" "$W/gw.$1.log" && return 0; sleep 0.1; done
-	cat "$W/gw.$1.log"
-	return 1
-}
 client() { in_dev "$CLIENT" --contexts "$W/gw.json" --timeout 2 "$@" 10.77.0.1:5683 /x; }
 
 start_gw 1
@@ -63,7 +35,7 @@ check "App. B.2: 4.01 with R2 under ctx(R2 || R1), then 3 verified 2.05 under ct
 client --index 0 >"$W/a1.log" 2>&1
 grep -Eq "NOT PROTECTED: 4.0[01]" "$W/a1.log"
 check "A's old context is replaced (unprotected 4.00 decrypt failed / 4.01)" $?
-"$CTL" --prefix "$P" list >"$W/list1.log" 2>&1
+"$CTL" --prefix "$GW_PREFIX" list >"$W/list1.log" 2>&1
 grep -q '"count":2' "$W/list1.log" && grep -Eq '"kid":"0a","id_context":"[0-9a-f]{32}"' "$W/list1.log"
 check "gwctl list: A with a 16-byte ID Context R2 || R3, and B" $?
 client --index 1 --b2 >"$W/b2b.log" 2>&1
@@ -72,7 +44,7 @@ client --index 1 >"$W/b1.log" 2>&1
 check "B still served" $?
 client --index 0 --b2 --count 2 >"$W/b2c.log" 2>&1
 check "a second App. B.2 run for A" $?
-"$CTL" --prefix "$P" list >"$W/list2.log" 2>&1
+"$CTL" --prefix "$GW_PREFIX" list >"$W/list2.log" 2>&1
 grep -q '"count":2' "$W/list2.log"
 check "it replaced the first re-derived context" $?
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
@@ -82,7 +54,7 @@ check "counted: 2 R2 issued, 2 installed, 1 refused" \
 	  grep -Eq "b2_refused +1$" "$W/gw.1.log"; echo $?)
 start_gw 2
 check "oscore-gw restarts" $?
-"$CTL" --prefix "$P" list >"$W/list3.log" 2>&1
+"$CTL" --prefix "$GW_PREFIX" list >"$W/list3.log" 2>&1
 grep -Eq '"kid":"0a","id_context":"[0-9a-f]{32}"' "$W/list3.log"
 check "the re-derived context was stored and is restored" $?
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=

@@ -9,29 +9,11 @@
 set -u
 GW=$1 CLIENT=$2 CTL=$3
 P=oscrt-$$
-NS_DEV=$P-dev NS_GW=$P-gw
 W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-rt.XXXXXX")
-GW_PID= A_PID=
-fails=0
-
-if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root"; exit 77; fi
-cleanup() {
-	[ -n "$A_PID" ] && kill "$A_PID" 2>/dev/null
-	[ -n "$GW_PID" ] && kill -TERM "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
-	for ns in "$NS_DEV" "$NS_GW"; do ip netns del "$ns" 2>/dev/null; done
-	if [ "$fails" -eq 0 ]; then rm -rf "$W"; else echo "work dir kept: $W"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-check() { if [ "$2" -eq 0 ]; then echo "PASS: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
-in_dev() { ip netns exec "$NS_DEV" "$@"; }
-in_gw() { ip netns exec "$NS_GW" "$@"; }
-
-ip netns add "$NS_DEV" && ip netns add "$NS_GW" &&
-ip link add vdev netns "$NS_DEV" type veth peer name gdev netns "$NS_GW" &&
-in_gw sysctl -qw net.ipv6.conf.gdev.disable_ipv6=1 && in_gw ip link set gdev up &&
-in_dev ip addr add 10.78.0.2/24 dev vdev && in_dev ip link set vdev up && in_dev ip link set lo up
-check "topology" $?
+A_PID=
+cleanup_extra() { [ -n "$A_PID" ] && kill "$A_PID" 2>/dev/null; }
+. "$(dirname "$0")/netns_gw.sh"
+netns_up 10.78.0
 
 SECRET_B=1112131415161718191a1b1c1d1e1f20
 SECRET_C=3132333435363738393a3b3c3d3e3f40
@@ -55,12 +37,8 @@ g = json.load(open(w + "/gw.json"))
 json.dump({"contexts": g["contexts"] + json.load(open(w + "/c.json"))}, open(w + "/all.json", "w"))
 PY
 
-ip netns exec "$NS_GW" "$GW" --no-huge --no-pci --no-shconf --file-prefix "$P" -m 512 -l 0-1 --log-level=warning \
-	--vdev net_af_packet0,iface=gdev -- --config "$W/gw.json" --stats-json "$W/stats.json" \
-	>"$W/gw.log" 2>&1 &
-GW_PID=$!
-for _ in $(seq 50); do grep -q "queue(s)" "$W/gw.log" && break; sleep 0.2; done
-check "oscore-gw started" "$(grep -q 'queue(s)' "$W/gw.log"; echo $?)"
+start_gw main --stats-json "$W/stats.json"
+check "oscore-gw started" $?
 
 client() { in_dev "$CLIENT" --contexts "$W/all.json" --timeout 2 "$@" 10.78.0.1:5683 /x; }
 
@@ -76,22 +54,22 @@ sleep 0.5
 client --index 2 >"$W/c0.log" 2>&1
 grep -q "NOT PROTECTED: 4.01" "$W/c0.log"
 check "C before the add: 4.01 (no context)" $?
-"$CTL" --prefix "$P" add "$W/c.json" >"$W/add.log" 2>&1
+"$CTL" --prefix "$GW_PREFIX" add "$W/c.json" >"$W/add.log" 2>&1
 check "gwctl add c.json" $?
 client --index 2 --count 20 >"$W/c1.log" 2>&1
 check "C after the add: 20 protected 2.05 answers" $?
 client --index 1 --count 5 >"$W/b0.log" 2>&1
 check "B before the remove: served" $?
-"$CTL" --prefix "$P" remove 0b >"$W/rm.log" 2>&1
+"$CTL" --prefix "$GW_PREFIX" remove 0b >"$W/rm.log" 2>&1
 check "gwctl remove 0b" $?
 kill -0 "$A_PID" 2>/dev/null
 check "A's stream was still running during the add and the remove" $?
 client --index 1 >"$W/b1.log" 2>&1
 grep -q "NOT PROTECTED: 4.01" "$W/b1.log"
 check "B after the remove: 4.01 (no context)" $?
-"$CTL" --prefix "$P" remove 0b >/dev/null 2>&1
+"$CTL" --prefix "$GW_PREFIX" remove 0b >/dev/null 2>&1
 check "removing it again is refused" $((! $?))
-"$CTL" --prefix "$P" list >"$W/list.log" 2>&1 && "$CTL" --prefix "$P" show 0c c0ffee >>"$W/list.log" 2>&1
+"$CTL" --prefix "$GW_PREFIX" list >"$W/list.log" 2>&1 && "$CTL" --prefix "$GW_PREFIX" show 0c c0ffee >>"$W/list.log" 2>&1
 check "gwctl list and show" $?
 grep -q '"count":2' "$W/list.log" && grep -q '"kid":"0c","id_context":"c0ffee"' "$W/list.log"
 check "list: A and C, show: C" $?
@@ -101,7 +79,7 @@ kill -TERM "$A_PID"; wait "$A_PID"; A_PID=
 n_a=$(grep -c "^answer 0: 2.05" "$W/a.log")
 [ "$n_a" -gt 0 ] && ! grep -q "FAIL" "$W/a.log"
 check "A: all $n_a requests answered 2.05 during add and remove" $?
-"$CTL" --prefix "$P" stats >"$W/stats.live" 2>&1
+"$CTL" --prefix "$GW_PREFIX" stats >"$W/stats.live" 2>&1
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 python3 - "$W/stats.json" $((n_a + 20 + 5)) <<'PY'
 import json, sys
@@ -112,5 +90,5 @@ print("answer_protected", c["answer_protected"], "expected", want, "(+1); no_con
 sys.exit(0 if want <= c["answer_protected"] <= want + 1 and e["context_not_found"] == 2 else 1)
 PY
 check "counters: every valid request answered protected, exactly 2 context-not-found" $?
-[ "$fails" -eq 0 ] || { cat "$W/gw.log"; for f in "$W"/*.log; do echo "== $f"; tail -n 3 "$f"; done; exit 1; }
+[ "$fails" -eq 0 ] || { cat "$W/gw.main.log"; for f in "$W"/*.log; do echo "== $f"; tail -n 3 "$f"; done; exit 1; }
 echo "test_ctx_runtime: all checks passed"

@@ -8,29 +8,11 @@
 set -u
 GW=$1 CLIENT=$2 KILLS=${3:-12}
 P=osckill-$$
-NS_DEV=$P-dev NS_GW=$P-gw
 W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-kill.XXXXXX")
-GW_PID= C_PIDS=
-fails=0
-
-if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root"; exit 77; fi
-cleanup() {
-	for p in $C_PIDS; do kill "$p" 2>/dev/null; done
-	[ -n "$GW_PID" ] && kill -KILL "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
-	for ns in "$NS_DEV" "$NS_GW"; do ip netns del "$ns" 2>/dev/null; done
-	if [ "$fails" -eq 0 ]; then rm -rf "$W"; else echo "work dir kept: $W"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-check() { if [ "$2" -eq 0 ]; then echo "PASS: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
-in_dev() { ip netns exec "$NS_DEV" "$@"; }
-in_gw() { ip netns exec "$NS_GW" "$@"; }
-
-ip netns add "$NS_DEV" && ip netns add "$NS_GW" &&
-ip link add vdev netns "$NS_DEV" type veth peer name gdev netns "$NS_GW" &&
-in_gw sysctl -qw net.ipv6.conf.gdev.disable_ipv6=1 && in_gw ip link set gdev up &&
-in_dev ip addr add 10.79.0.2/24 dev vdev && in_dev ip link set vdev up && in_dev ip link set lo up
-check "topology" $?
+C_PIDS=
+cleanup_extra() { for p in $C_PIDS; do kill "$p" 2>/dev/null; done; }
+. "$(dirname "$0")/netns_gw.sh"
+netns_up 10.79.0
 
 # App. B.1.2 is on (the default): after each restart the devices' first requests earn a protected
 # 4.01 with an Echo and the gateway's own Partial IV, which the devices repeat with the Echo; those
@@ -43,15 +25,6 @@ cat >"$W/gw.json" <<JSON
     { "master_secret": "1112131415161718191a1b1c1d1e1f20", "sender_id": "01", "recipient_id": "0b" } ] }
 JSON
 
-start_gw() {
-	ip netns exec "$NS_GW" "$GW" --no-huge --no-pci --no-shconf --file-prefix "$P-$1" -m 512 \
-		-l 0-1 --log-level=warning --vdev net_af_packet0,iface=gdev -- --config "$W/gw.json" \
-		>"$W/gw.$1.log" 2>&1 &
-	GW_PID=$!
-	for _ in $(seq 100); do grep -q "queue(s)" "$W/gw.$1.log" && return 0; sleep 0.1; done
-	cat "$W/gw.$1.log"
-	return 1
-}
 
 # Started with ip netns exec directly (it execs the client): through a shell function $! would be
 # a subshell and kill would orphan the client. timeout bounds it even if the trap never runs.

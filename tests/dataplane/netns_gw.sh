@@ -1,0 +1,49 @@
+# Sourced by the live gateway tests (bash): two network namespaces, $P-dev for the devices and
+# $P-gw for oscore-gw on net_af_packet over the veth end gdev, and the helpers each such test
+# needs. The sourcing script sets GW (the gateway binary), P (a name unique to the run) and W (its
+# work directory, holding gw.json) first. It may define cleanup_extra to stop what else it started:
+# start background programs with ip netns exec directly, so that $! is the program itself (through
+# a shell function $! would be a subshell, and killing it would orphan the program).
+NS_DEV=$P-dev NS_GW=$P-gw
+GW_PID=
+fails=0
+
+if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root"; exit 77; fi
+cleanup() {
+	if declare -F cleanup_extra >/dev/null; then cleanup_extra; fi
+	[ -n "$GW_PID" ] && kill -KILL "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
+	for ns in "$NS_DEV" "$NS_GW"; do ip netns del "$ns" 2>/dev/null; done
+	if [ "$fails" -eq 0 ]; then rm -rf "$W"; else echo "work dir kept: $W"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+check() { if [ "$2" -eq 0 ]; then echo "PASS: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
+in_dev() { ip netns exec "$NS_DEV" "$@"; }
+in_gw() { ip netns exec "$NS_GW" "$@"; }
+
+# netns_up SUBNET: the device at SUBNET.2/24, the gateway's link up (it takes SUBNET.1 itself);
+# the gateway side's kernel IPv6 is off so that the kernel sends nothing on the gateway's port.
+netns_up() {
+	ip netns add "$NS_DEV" && ip netns add "$NS_GW" &&
+	ip link add vdev netns "$NS_DEV" type veth peer name gdev netns "$NS_GW" &&
+	in_gw sysctl -qw net.ipv6.conf.gdev.disable_ipv6=1 && in_gw ip link set gdev up &&
+	in_dev ip addr add "$1.2/24" dev vdev && in_dev ip link set vdev up && in_dev ip link set lo up
+	check "topology" $?
+}
+
+# start_gw NAME [GATEWAY OPTIONS...]: oscore-gw with $W/gw.json, its output in $W/gw.NAME.log,
+# its EAL file prefix (for oscore-gwctl --prefix) in GW_PREFIX; returns once it serves (0) or
+# after 15 s (1, with the log shown).
+start_gw() {
+	local name=$1
+
+	shift
+	GW_PREFIX=$P-$name
+	ip netns exec "$NS_GW" "$GW" --no-huge --no-pci --no-shconf --file-prefix "$GW_PREFIX" -m 512 \
+		-l 0-1 --log-level=warning --vdev net_af_packet0,iface=gdev -- --config "$W/gw.json" \
+		"$@" >"$W/gw.$name.log" 2>&1 &
+	GW_PID=$!
+	for _ in $(seq 150); do grep -q "queue(s)" "$W/gw.$name.log" && return 0; sleep 0.1; done
+	cat "$W/gw.$name.log"
+	return 1
+}
