@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Deterministic context populations (see lg_ctx.h). */
 #include "bench/lg_ctx.h"
+#include "oscore/osc_hex.h"
 
 #include <jansson.h>
 #include <stdlib.h>
@@ -129,18 +130,11 @@ void lg_write_uat(FILE *f, const struct osc_params *c)
 
 static int unhex(const char *s, uint8_t *out, size_t cap, uint8_t *len)
 {
-	size_t n = strlen(s), i;
+	int n = osc_hex_decode(s, strlen(s), out, cap);
 
-	if (n % 2 || n / 2 > cap)
+	if (n < 0)
 		return -1;
-	for (i = 0; i < n / 2; i++) {
-		unsigned v;
-
-		if (sscanf(s + 2 * i, "%2x", &v) != 1)
-			return -1;
-		out[i] = (uint8_t)v;
-	}
-	*len = (uint8_t)(n / 2);
+	*len = (uint8_t)n;
 	return 0;
 }
 

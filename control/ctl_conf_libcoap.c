@@ -10,6 +10,7 @@
 
 #include "crypto/cry_aead.h"
 #include "crypto/cry_hkdf.h"
+#include "oscore/osc_hex.h"
 
 enum enc { E_ASCII = 1, E_HEX = 2, E_INT = 4, E_TEXT = 8, E_BOOL = 16 };
 
@@ -63,14 +64,6 @@ static struct span trim(struct span a)
 	return a;
 }
 
-static int hexnib(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* hex or ascii value into out[0..cap); the message names lengths, never the bytes. */
 static int get_bytes(struct parser *ps, uint8_t *out, size_t cap, uint8_t *len)
 {
@@ -87,8 +80,8 @@ static int get_bytes(struct parser *ps, uint8_t *out, size_t cap, uint8_t *len)
 			out[i] = (uint8_t)ps->val.s[i];
 			continue;
 		}
-		hi = hexnib(ps->val.s[2 * i]);
-		lo = hexnib(ps->val.s[2 * i + 1]);
+		hi = osc_hex_nibble(ps->val.s[2 * i]);
+		lo = osc_hex_nibble(ps->val.s[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return bad(ps, "not a hex digit at offset %zu", 2 * i + (hi < 0 ? 0 : 1));
 		out[i] = (uint8_t)(hi << 4 | lo);

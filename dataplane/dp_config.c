@@ -77,6 +77,7 @@
 #include "crypto/cry_aead.h"
 #include "control/ctl_conf_libcoap.h"
 #include "crypto/cry_hkdf.h"
+#include "oscore/osc_hex.h"
 
 /* Where an error is reported: the file and the field being read. */
 struct where {
@@ -102,14 +103,6 @@ static int bad(struct where *w, const char *fmt, ...)
 	return -1;
 }
 
-static int hexnib(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Hex string v into out[0..cap); *len gets the byte count. */
 static int get_hex(struct where *w, json_t *v, uint8_t *out, size_t cap, uint8_t *len)
 {
@@ -124,7 +117,7 @@ static int get_hex(struct where *w, json_t *v, uint8_t *out, size_t cap, uint8_t
 	if (n / 2 > cap)
 		return bad(w, "%zu bytes, at most %zu allowed", n / 2, cap);
 	for (i = 0; i < n / 2; i++) {
-		int hi = hexnib(s[2 * i]), lo = hexnib(s[2 * i + 1]);
+		int hi = osc_hex_nibble(s[2 * i]), lo = osc_hex_nibble(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return bad(w, "not a hex digit at offset %zu", 2 * i);

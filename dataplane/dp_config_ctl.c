@@ -4,6 +4,7 @@
  * response Partial IVs (§8.3), libcoap context files and Recipient-ID namespaces.
  */
 #include "dataplane/dp_config_ctl.h"
+#include "oscore/osc_hex.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -32,18 +33,11 @@ static int get_path(json_t *v, const char *dir, char *out, char *reason, size_t 
 
 static int hex_id(const char *s, uint8_t *out, size_t *len)
 {
-	size_t n = strlen(s), i;
+	int n = osc_hex_decode(s, strlen(s), out, OSC_ID_MAX);
 
-	if (n % 2 || n / 2 > OSC_ID_MAX)
+	if (n < 0)
 		return -1;
-	for (i = 0; i < n / 2; i++) {
-		unsigned b;
-
-		if (sscanf(s + 2 * i, "%2x", &b) != 1)
-			return -1;
-		out[i] = (uint8_t)b;
-	}
-	*len = n / 2;
+	*len = (size_t)n;
 	return 0;
 }
 

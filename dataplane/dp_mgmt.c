@@ -16,6 +16,7 @@
 #include <rte_telemetry.h>
 
 #include "dataplane/dp_config.h"
+#include "oscore/osc_hex.h"
 
 #define PAGE 32
 #define ARG_MAX 1024
@@ -52,18 +53,11 @@ static struct dp_mgmt *mg; /* for the telemetry callbacks, which take no argumen
 
 static int hexbin(const char *s, size_t n, uint8_t *out, size_t cap, uint8_t *len)
 {
-	size_t i;
+	int b = osc_hex_decode(s, n, out, cap);
 
-	if (n % 2 || n / 2 > cap)
+	if (b < 0)
 		return -1;
-	for (i = 0; i < n / 2; i++) {
-		unsigned b;
-
-		if (sscanf(s + 2 * i, "%2x", &b) != 1)
-			return -1;
-		out[i] = (uint8_t)b;
-	}
-	*len = (uint8_t)(n / 2);
+	*len = (uint8_t)b;
 	return 0;
 }
 

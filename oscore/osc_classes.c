@@ -7,6 +7,8 @@
 
 #include <string.h>
 
+#include "oscore/osc_hex.h"
+
 unsigned osc_opt_class(uint16_t num)
 {
 	switch (num) {
@@ -31,17 +33,6 @@ unsigned osc_opt_class(uint16_t num)
 	}
 }
 
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decode s[0..len) (RFC 3986 §2.1) into the scratch as one more option numbered num. */
 static int add_decoded(struct osc_opt_split *sp, uint16_t num, const uint8_t *s, size_t len,
 		       struct osc_coap_opt *list, unsigned *n)
@@ -60,8 +51,8 @@ static int add_decoded(struct osc_opt_split *sp, uint16_t num, const uint8_t *s,
 		}
 		if (i + 2 >= len)
 			return -1;
-		hi = hexval(s[i + 1]);
-		lo = hexval(s[i + 2]);
+		hi = osc_hex_nibble((char)s[i + 1]);
+		lo = osc_hex_nibble((char)s[i + 2]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		d[o++] = (uint8_t)(hi << 4 | lo);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "crypto/cry_hkdf.h"
+#include "oscore/osc_hex.h"
 #include "oscore/osc_protect.h"
 
 enum { EXIT_USAGE = 2 };
@@ -43,14 +44,6 @@ static void die_usage(const char *why, const char *what)
 	exit(EXIT_USAGE);
 }
 
-static int hexnib(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 /* Parse hex s into out[0..cap); returns the byte count or dies naming the option. */
 static size_t parse_hex(const char *s, uint8_t *out, size_t cap, const char *opt)
 {
@@ -59,7 +52,7 @@ static size_t parse_hex(const char *s, uint8_t *out, size_t cap, const char *opt
 	if (n % 2 || n / 2 > cap)
 		die_usage(n % 2 ? "odd number of hex digits in" : "value too long for", opt);
 	for (i = 0; i < n / 2; i++) {
-		int hi = hexnib(s[2 * i]), lo = hexnib(s[2 * i + 1]);
+		int hi = osc_hex_nibble(s[2 * i]), lo = osc_hex_nibble(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			die_usage("not hex", opt);

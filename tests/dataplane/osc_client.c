@@ -35,6 +35,7 @@
 
 #include "crypto/cry_hkdf.h"
 #include "oscore/osc_protect.h"
+#include "oscore/osc_hex.h"
 
 struct opts {
 	const char *contexts, *target, *path, *payload, *save, *replay;
@@ -57,18 +58,11 @@ struct client {
 
 static int hexbytes(const char *s, uint8_t *out, size_t cap, uint8_t *len)
 {
-	size_t n = s ? strlen(s) : 0, i;
+	int n = s ? osc_hex_decode(s, strlen(s), out, cap) : -1;
 
-	if (!s || n % 2 || n / 2 > cap)
+	if (n < 0)
 		return -1;
-	for (i = 0; i < n / 2; i++) {
-		unsigned b;
-
-		if (sscanf(s + 2 * i, "%2x", &b) != 1)
-			return -1;
-		out[i] = (uint8_t)b;
-	}
-	*len = (uint8_t)(n / 2);
+	*len = (uint8_t)n;
 	return 0;
 }
 
