@@ -50,7 +50,7 @@ struct dp_ctl {
 	struct handler h[HANDLERS_MAX];
 	unsigned n_h, n_workers;
 	uint16_t next_mid;
-	char paths[DP_CTL_PATHS_MAX][DP_CTL_PATH_LEN];
+	char paths[CTL_PATHS_MAX][CTL_PATH_LEN];
 	unsigned n_paths;
 	struct ctl_echo echo;       /* App. B.1.2: this boot's Echo key (control lcore only) */
 	bool b12, own_piv, forward;
@@ -68,7 +68,7 @@ static struct rte_ring *ring(const char *what, unsigned i, unsigned size, unsign
 	return rte_ring_create(name, size, socket, flags | RING_F_EXACT_SZ);
 }
 
-struct dp_ctl *dp_ctl_new(unsigned n_workers, const struct dp_ops_config *o, int socket)
+struct dp_ctl *dp_ctl_new(unsigned n_workers, const struct ctl_ops_config *o, int socket)
 {
 	struct dp_ctl *c = rte_zmalloc_socket("ctl", sizeof(*c) + n_workers * sizeof(c->p[0]),
 					      RTE_CACHE_LINE_SIZE, socket);

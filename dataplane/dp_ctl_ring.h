@@ -20,7 +20,7 @@
 #include <rte_mbuf.h>
 
 #include "dataplane/dp_classify.h"
-#include "dataplane/dp_config.h"
+#include "control/ctl_config.h"
 #include "dataplane/dp_stats.h"
 #include "oscore/osc_protect.h"
 
@@ -61,7 +61,7 @@ typedef int (*dp_ctl_handler_fn)(const struct osc_coap_msg *req, bool protected_
 struct dp_ctl;
 
 /* Rings and message pools for n_workers workers; paths from o. NULL when out of memory. */
-struct dp_ctl *dp_ctl_new(unsigned n_workers, const struct dp_ops_config *o, int socket);
+struct dp_ctl *dp_ctl_new(unsigned n_workers, const struct ctl_ops_config *o, int socket);
 
 /* Free everything, with the frames still held by messages. Workers must have stopped. */
 void dp_ctl_free(struct dp_ctl *c);

@@ -43,7 +43,7 @@ static void endpoint_of(struct dp_endpoint *e, const struct dp_addrs *a, bool v6
 		memcpy(e->ip, &a->ipv4, 4);
 }
 
-struct dp_fwd *dp_fwd_new(const struct dp_fwd_config *c, const struct dp_addrs *dev,
+struct dp_fwd *dp_fwd_new(const struct ctl_fwd_config *c, const struct dp_addrs *dev,
 			  const struct dp_addrs *up, uint16_t up_port, uint16_t queue,
 			  struct rte_mempool *mp, struct dp_stats *st, int socket)
 {

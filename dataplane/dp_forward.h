@@ -16,7 +16,7 @@
 #include <rte_mempool.h>
 
 #include "dataplane/dp_classify.h"
-#include "dataplane/dp_config_fwd.h"
+#include "control/ctl_config_fwd.h"
 #include "dataplane/dp_frame.h"
 #include "oscore/osc_protect.h"
 
@@ -37,7 +37,7 @@ struct dp_fwd_job {
  * Per-worker state. dev: the client port's addresses; up: the upstream port's (the same when
  * one port serves both); the upstream's frames leave on (up_port, queue).
  */
-struct dp_fwd *dp_fwd_new(const struct dp_fwd_config *c, const struct dp_addrs *dev,
+struct dp_fwd *dp_fwd_new(const struct ctl_fwd_config *c, const struct dp_addrs *dev,
 			  const struct dp_addrs *up, uint16_t up_port, uint16_t queue,
 			  struct rte_mempool *mp, struct dp_stats *st, int socket);
 void dp_fwd_free(struct dp_fwd *f);

@@ -60,7 +60,7 @@ static int tx_port_start(struct dp_ops *o, const char *name, uint16_t nq, struct
 }
 
 /* One deduplication table and one error limiter per worker, preallocated here. */
-static int worker_tables(struct dp_ops *o, const struct dp_config *c)
+static int worker_tables(struct dp_ops *o, const struct ctl_config *c)
 {
 	uint64_t hz = rte_get_tsc_hz();
 	struct dp_rl_conf rl = { .rate = c->err_rate, .burst = c->err_burst,
@@ -79,7 +79,7 @@ static int worker_tables(struct dp_ops *o, const struct dp_config *c)
 	return 0;
 }
 
-int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, uint16_t port,
+int dp_ops_setup(struct dp_ops *o, const struct ctl_config *c, const char *path, uint16_t port,
 		 uint16_t nq, struct rte_mempool *mp, struct dp_ctx_table *t, struct dp_stats *stats,
 		 bool duration)
 {
@@ -95,7 +95,7 @@ int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, 
 		return fprintf(stderr, "oscore-gw: cannot create the control rings\n"), -1;
 	if (o->ctl && c->ctl.b12 &&
 	    dp_ctl_b12_setup(o->ctl, CTL_ECHO_LIFETIME_DEFAULT, c->ctl.own_piv,
-			     c->mode == DP_MODE_FORWARD))
+			     c->mode == CTL_MODE_FORWARD))
 		return fprintf(stderr, "oscore-gw: no random key for Echo values\n"), -1;
 	o->rcu = dp_rcu_new(nq, (int)rte_socket_id());
 	if (!o->rcu)
@@ -111,7 +111,7 @@ int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, 
 
 int dp_ops_b2_setup(struct dp_ops *o)
 {
-	const struct dp_config *c = o->cfg;
+	const struct ctl_config *c = o->cfg;
 
 	if (!c->n_b2)
 		return 0;

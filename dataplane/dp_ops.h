@@ -13,7 +13,7 @@
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 
-#include "dataplane/dp_config.h"
+#include "control/ctl_config.h"
 #include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_stats.h"
 #include "dataplane/dp_mgmt.h"
@@ -21,7 +21,7 @@
 #include "dataplane/dp_worker.h"
 
 struct dp_ops {
-	const struct dp_config *cfg;
+	const struct ctl_config *cfg;
 	struct dp_ctx_table *table;
 	struct dp_stats *stats;         /* nq workers', then the control lcore's at [nq] */
 	unsigned nq;
@@ -41,7 +41,7 @@ struct dp_ops {
  * control rings, RCU, telemetry, and the load-test warning. path names the configuration in
  * messages. Returns 0, or -1 after printing why.
  */
-int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, uint16_t port,
+int dp_ops_setup(struct dp_ops *o, const struct ctl_config *c, const char *path, uint16_t port,
 		 uint16_t nq, struct rte_mempool *mp, struct dp_ctx_table *t, struct dp_stats *stats,
 		 bool duration);
 

@@ -12,7 +12,7 @@
 #define NS_REFUSED (-100)
 
 struct dp_state {
-	const struct dp_ctl_config *cfg;
+	const struct ctl_ctx_config *cfg;
 	struct dp_ctx_table *t;
 	struct ctl_store *store;     /* NULL: no state database */
 	struct ctl_ssn *ssn;
@@ -21,7 +21,7 @@ struct dp_state {
 	uint64_t next_id;
 };
 
-struct dp_state *dp_state_open(const struct dp_ctl_config *c, struct dp_ctx_table *t, char *err,
+struct dp_state *dp_state_open(const struct ctl_ctx_config *c, struct dp_ctx_table *t, char *err,
 			       size_t err_len)
 {
 	struct dp_state *s = calloc(1, sizeof(*s));

@@ -11,13 +11,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dataplane/dp_config_ctl.h"
+#include "control/ctl_config_ctx.h"
 #include "dataplane/dp_ctx_table.h"
 
 struct dp_state;
 
 /* State for table t under configuration c (state_db may be ""). NULL with a reason in err. */
-struct dp_state *dp_state_open(const struct dp_ctl_config *c, struct dp_ctx_table *t, char *err,
+struct dp_state *dp_state_open(const struct ctl_ctx_config *c, struct dp_ctx_table *t, char *err,
 			       size_t err_len);
 
 void dp_state_close(struct dp_state *s);

@@ -25,7 +25,7 @@
 #include "oscore/osc_protect.h"
 
 #define MSG_MAX RTE_MBUF_DEFAULT_DATAROOM /* a received message fits one mbuf */
-#define SLOTS (CRY_MAX_INFLIGHT + 2 * DP_BURST_MAX)
+#define SLOTS (CRY_MAX_INFLIGHT + 2 * CTL_BURST_MAX)
 /* Every slot needs at most one decrypt per candidate and one encrypt. */
 #define PUMP_ROUNDS (OSC_MAX_CANDIDATES + 2)
 
@@ -54,7 +54,7 @@ struct worker {
 	struct slot *free[SLOTS];
 	struct cry_op *sub[SLOTS];
 	struct cry_op *done[SLOTS + CRY_MAX_INFLIGHT];
-	struct rte_mbuf *tx[SLOTS + 2 * DP_BURST_MAX]; /* + frames answered without a slot, + control */
+	struct rte_mbuf *tx[SLOTS + 2 * CTL_BURST_MAX]; /* + frames answered without a slot, + control */
 	unsigned n_free, n_sub, n_tx;
 	uint16_t next_mid;
 	struct dp_fwd *fwd;  /* forward mode */
@@ -524,10 +524,10 @@ static bool b2_request(struct worker *w, struct slot *s)
  * from_up: the burst came from the forwarder's separate upstream port. */
 static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool from_up)
 {
-	struct dp_ctx_key key[DP_BURST_MAX];
-	const struct dp_ctx_key *kp[DP_BURST_MAX];
-	const struct dp_ctx_cands *cands[DP_BURST_MAX];
-	struct slot *s[DP_BURST_MAX];
+	struct dp_ctx_key key[CTL_BURST_MAX];
+	const struct dp_ctx_key *kp[CTL_BURST_MAX];
+	const struct dp_ctx_cands *cands[CTL_BURST_MAX];
+	struct slot *s[CTL_BURST_MAX];
 	unsigned i, k = 0;
 
 	for (i = 0; i < n; i++) {
@@ -639,7 +639,7 @@ static void fwd_tick(struct worker *w, uint64_t now)
 /* Forward mode with a port of its own for the upstream: its burst, classified against it. */
 static void rx_upstream_port(struct worker *w)
 {
-	struct rte_mbuf *pkts[DP_BURST_MAX];
+	struct rte_mbuf *pkts[CTL_BURST_MAX];
 	uint16_t n;
 
 	if (w->c.up_port == w->c.port)
@@ -655,8 +655,8 @@ static void rx_upstream_port(struct worker *w)
 /* Answers the control lcore sent back: transmitted from here, never from the control lcore. */
 static void ctl_replies(struct worker *w)
 {
-	struct dp_ctl_msg *msgs[DP_BURST_MAX];
-	unsigned n = dp_ctl_replies(w->c.ctl, w->c.id, msgs, DP_BURST_MAX), i;
+	struct dp_ctl_msg *msgs[CTL_BURST_MAX];
+	unsigned n = dp_ctl_replies(w->c.ctl, w->c.id, msgs, CTL_BURST_MAX), i;
 
 	for (i = 0; i < n; i++) {
 		struct dp_ctl_msg *msg = msgs[i];
@@ -681,7 +681,7 @@ static void ctl_replies(struct worker *w)
 
 static void loop(struct worker *w)
 {
-	struct rte_mbuf *pkts[DP_BURST_MAX];
+	struct rte_mbuf *pkts[CTL_BURST_MAX];
 	uint64_t last_rx = rte_get_tsc_cycles();
 
 	while (!__atomic_load_n(w->c.quit, __ATOMIC_RELAXED)) {
