@@ -35,6 +35,7 @@ struct dp_ctx_table {
 	unsigned n;                  /* slots ever used (atomic: telemetry reads it) */
 	unsigned live;
 	uint8_t *state;              /* per slot: FREE, LIVE, REMOVED */
+	uint32_t *gen;               /* per slot: bumped at every add and remove (handles) */
 	struct rte_rcu_qsbr *rcu;
 	rte_spinlock_t info_lock;    /* telemetry readers against wipe and reuse; never a worker */
 	struct deferred defer[DEFER_MAX];
@@ -120,9 +121,10 @@ struct dp_ctx_table *dp_ctx_table_create(unsigned cap, int socket)
 	t->free_list = rte_malloc_socket("list_free", (size_t)t->n_lists * sizeof(uint32_t), 0,
 					 socket);
 	t->state = rte_zmalloc_socket("ctx_state", cap, 0, socket);
+	t->gen = rte_zmalloc_socket("ctx_gen", (size_t)cap * sizeof(uint32_t), 0, socket);
 	t->h = make_hash(2 * cap, socket);
 	rte_spinlock_init(&t->info_lock);
-	if (!t->ctx || !t->lists || !t->free_ctx || !t->free_list || !t->state || !t->h) {
+	if (!t->ctx || !t->lists || !t->free_ctx || !t->free_list || !t->state || !t->gen || !t->h) {
 		dp_ctx_table_free(t);
 		return NULL;
 	}
@@ -164,6 +166,7 @@ void dp_ctx_table_free(struct dp_ctx_table *t)
 			osc_ctx_wipe(&t->ctx[i]);
 	rte_hash_free(t->h);
 	rte_free(t->state);
+	rte_free(t->gen);
 	rte_free(t->free_list);
 	rte_free(t->free_ctx);
 	rte_free(t->lists);
@@ -317,6 +320,14 @@ static void defer_commit(struct dp_ctx_table *t, struct deferred *d)
 	t->n_defer++;
 }
 
+/* A new generation for slot i: handles taken before name something else now. Never 0. */
+static void bump_gen(struct dp_ctx_table *t, unsigned i)
+{
+	uint32_t g = t->gen[i] + 1;
+
+	__atomic_store_n(&t->gen[i], g ? g : 1, __ATOMIC_RELEASE);
+}
+
 static void set_state(struct dp_ctx_table *t, unsigned i, uint8_t s)
 {
 	rte_spinlock_lock(&t->info_lock);
@@ -403,6 +414,7 @@ int dp_ctx_table_add(struct dp_ctx_table *t, const struct osc_params *p, dp_ctx_
 	i = t->free_ctx[t->n_free_ctx - 1];
 	c = &t->ctx[i];
 	rc = osc_ctx_derive(c, p); /* the slot is FREE: telemetry does not read it */
+	bump_gen(t, i);           /* before any worker can find c and take a handle */
 	if (rc != OSC_CTX_OK) {
 		snprintf(err, err_len, "%s", osc_ctx_strerror(rc));
 		return DP_CTX_ADD_DERIVE;
@@ -438,6 +450,7 @@ int dp_ctx_table_remove(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_
 		return -1;
 	if (unindex_ctx(t, c))
 		return -2;
+	bump_gen(t, (unsigned)(c - t->ctx));
 	set_state(t, (unsigned)(c - t->ctx), REMOVED);
 	t->live--;
 	return 0;
@@ -499,6 +512,22 @@ unsigned dp_ctx_table_slots(const struct dp_ctx_table *t)
 unsigned dp_ctx_table_index(const struct dp_ctx_table *t, const struct osc_ctx *c)
 {
 	return (unsigned)(c - t->ctx);
+}
+
+struct ctl_ctx_handle dp_ctx_table_handle(const struct dp_ctx_table *t, const struct osc_ctx *c)
+{
+	unsigned i = (unsigned)(c - t->ctx);
+
+	return (struct ctl_ctx_handle){ .slot = i,
+					.gen = __atomic_load_n(&t->gen[i], __ATOMIC_ACQUIRE) };
+}
+
+struct osc_ctx *dp_ctx_table_get(struct dp_ctx_table *t, struct ctl_ctx_handle h)
+{
+	if (!h.gen || h.slot >= dp_ctx_table_slots(t) || t->state[h.slot] != LIVE ||
+	    __atomic_load_n(&t->gen[h.slot], __ATOMIC_ACQUIRE) != h.gen)
+		return NULL;
+	return &t->ctx[h.slot];
 }
 
 unsigned dp_ctx_table_count(const struct dp_ctx_table *t)

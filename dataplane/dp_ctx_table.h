@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "control/ctl_plane.h"
 #include "oscore/osc_protect.h"
 
 /* Hash key: kid with its length and, if the request carried one, a 32-bit hash of the kid context
@@ -80,6 +81,14 @@ struct osc_ctx *dp_ctx_table_find(struct dp_ctx_table *t, const uint8_t *rid, ui
 
 /* The slot (0..cap) of a context of t. */
 unsigned dp_ctx_table_index(const struct dp_ctx_table *t, const struct osc_ctx *c);
+
+/* Any lcore: the handle (slot, generation) of c, a context the caller holds under RCU. A handle
+ * outlives quiescent states; the pointer does not (STYLE §12). */
+struct ctl_ctx_handle dp_ctx_table_handle(const struct dp_ctx_table *t, const struct osc_ctx *c);
+
+/* Control lcore only: the context h names if it is still the same one (live, slot generation
+ * unchanged since the handle was taken), else NULL: removed, or its slot reused. */
+struct osc_ctx *dp_ctx_table_get(struct dp_ctx_table *t, struct ctl_ctx_handle h);
 
 /* Live contexts. */
 unsigned dp_ctx_table_count(const struct dp_ctx_table *t);

@@ -253,11 +253,8 @@ static int setup(struct gw *g)
 	if (port_start(g->port, g->nq, g->mp))
 		return fprintf(stderr, "oscore-gw: port %u: cannot start\n", g->port), -1;
 	g->port_started = true;
-	if (dp_ops_setup(&g->ops, &g->cfg, g->o.config, g->port, g->nq, g->mp, g->table, g->stats,
-			 g->o.duration > 0))
-		return -1;
-	g->ops.state = g->state;
-	if (dp_ops_b2_setup(&g->ops))
+	if (dp_ops_setup(&g->ops, &g->cfg, g->o.config, g->port, g->nq, g->mp, g->table, g->state,
+			 g->stats, g->o.duration > 0))
 		return -1;
 	g->ops.mgmt = dp_mgmt_start(g->state, g->table, g->cfg.replay_window, dp_ops_reclaim,
 				    &g->ops);

@@ -75,6 +75,9 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_B2_INSTALLED] = "b2_installed",
 	[DP_B2_REFUSED] = "b2_refused",
 	[DP_B2_INSTALL_FAILED] = "b2_install_failed",
+	[DP_B2_WRAPPED] = "b2_wrapped",
+	[DP_B2_RATE_LIMITED] = "b2_rate_limited",
+	[DP_CTL_STALE] = "ctl_stale",
 };
 
 const char *dp_ctr_name(int c)

@@ -81,6 +81,9 @@ enum dp_ctr {
 	DP_B2_INSTALLED,       /* control lcore: request #2 verified, ctx(R2 || R3) installed */
 	DP_B2_REFUSED,         /* control lcore: neither a valid request #1 nor #2: §8.2 answer */
 	DP_B2_INSTALL_FAILED,  /* control lcore: verified request #2, but the store or table refused */
+	DP_B2_WRAPPED,         /* control lcore: B.2 message with a CBOR-wrapped kid context */
+	DP_B2_RATE_LIMITED,    /* worker: B.2 hand-off refused by the per-source limit: §8.2 answer */
+	DP_CTL_STALE,          /* control lcore: the job's context was removed or replaced since */
 	DP_CTR__COUNT
 };
 

@@ -22,6 +22,7 @@
 #include "dataplane/dp_ratelimit.h"
 #include "dataplane/dp_rcu.h"
 #include "dataplane/dp_src.h"
+#include "oscore/osc_answer.h"
 #include "oscore/osc_protect.h"
 
 #define MSG_MAX RTE_MBUF_DEFAULT_DATAROOM /* a received message fits one mbuf */
@@ -113,19 +114,11 @@ static bool error_allowed(struct worker *w, const struct dp_src *src)
 	return !w->c.rl || dp_rl_take(w->c.rl, src->addr, w->now, w->c.stats);
 }
 
-/* RFC 7252 §5.2: a CON request is answered piggybacked in the ACK with its Message ID; a NON one
- * with a NON response and a fresh Message ID. The token is the device's either way. */
-static void answer_header(struct worker *w, struct slot *s, struct osc_coap_msg *m, uint8_t code)
+/* The answer is written over the request in the frame: its token moves to the slot first. */
+static void own_token(struct slot *s)
 {
-	const struct osc_coap_msg *req = &s->rx.outer;
-
-	memset(m, 0, offsetof(struct osc_coap_msg, opts));
-	m->type = req->type == COAP_CON ? COAP_ACK : COAP_NON;
-	m->mid = req->type == COAP_CON ? req->mid : w->next_mid++;
-	m->code = code;
-	m->tkl = req->tkl;
-	memcpy(s->token, req->token, req->tkl); /* the answer overwrites the request */
-	m->token = s->token;
+	memcpy(s->token, s->rx.outer.token, s->rx.outer.tkl);
+	s->rx.outer.token = s->token;
 }
 
 static void *payload_of(struct slot *s)
@@ -140,7 +133,6 @@ static void answer_error(struct worker *w, struct slot *s)
 	int err = s->rx.err, len;
 	uint8_t code = osc_err_coap_code(err);
 	const char *diag = osc_err_diag(err);
-	struct osc_coap_msg m;
 
 	w->c.stats->osc_err[err < OSC_ERR__COUNT ? err : 0]++;
 	if (!code) {
@@ -151,12 +143,9 @@ static void answer_error(struct worker *w, struct slot *s)
 		release_slot(w, s);
 		return;
 	}
-	answer_header(w, s, &m, code);
-	m.opts[0] = (struct osc_coap_opt){ .num = COAP_OPT_MAX_AGE, .len = 0 };
-	m.n_opts = 1;
-	m.payload = (const uint8_t *)diag;
-	m.payload_len = diag ? (uint32_t)strlen(diag) : 0;
-	len = osc_coap_encode(payload_of(s), dp_answer_room(s->m, &s->f), &m);
+	own_token(s);
+	len = osc_answer_error(&s->rx.outer, code, diag, &w->next_mid, payload_of(s),
+			       dp_answer_room(s->m, &s->f));
 	if (len < 0) {
 		drop_slot(w, s, DP_DROP_SILENT);
 		return;
@@ -197,25 +186,21 @@ static void try_next(struct worker *w, struct slot *s)
  * The encrypt runs in place in the frame, queued behind the burst's other ops. */
 static void answer_protected(struct worker *w, struct slot *s, uint8_t code, const char *diag)
 {
-	unsigned flags = w->c.own_piv ? OSC_F_OWN_PIV : 0;
+	unsigned flags = w->c.own_piv ? OSC_F_OWN_PIV | OSC_ANS_DURABLE_503 : 0;
 	struct osc_exchange ex;
 	struct osc_coap_msg m;
+	bool fell_back;
 	int rc;
 
 	osc_rx_exchange(&s->rx, &ex); /* before the answer overwrites the kid it points to */
-	answer_header(w, s, &m, code);
+	own_token(s);
+	osc_answer_header(&m, &s->rx.outer, code, &w->next_mid);
 	m.payload = (const uint8_t *)diag;
 	m.payload_len = diag ? (uint32_t)strlen(diag) : 0;
-	rc = osc_tx_prepare_response(&s->tx, s->rx.ctx, &ex, &m, payload_of(s),
-				     dp_answer_room(s->m, &s->f), flags);
-	if (rc == OSC_ERR_SSN_LIMIT) {
-		w->c.stats->osc_err[rc]++;
-		m.code = osc_err_coap_code(rc);
-		m.payload = NULL;
-		m.payload_len = 0;
-		rc = osc_tx_prepare_response(&s->tx, s->rx.ctx, &ex, &m, payload_of(s),
-					     dp_answer_room(s->m, &s->f), 0);
-	}
+	rc = osc_answer_prepare(&s->tx, s->rx.ctx, &ex, &m, payload_of(s),
+				dp_answer_room(s->m, &s->f), flags, &fell_back);
+	if (fell_back)
+		w->c.stats->osc_err[OSC_ERR_SSN_LIMIT]++;
 	if (rc != OSC_OK) {
 		w->c.stats->osc_err[rc]++;
 		drop_slot(w, s, DP_DROP_SILENT);
@@ -249,10 +234,10 @@ static void protect_job(struct worker *w, struct slot *s, struct dp_fwd_job *job
 	s->fwd_answer = true;
 	s->dev = job->dev;
 	s->dd_ref = job->dd_ref;
-	rc = osc_tx_prepare_response(&s->tx, job->ctx, &job->ex, &job->msg,
-				     rte_pktmbuf_mtod_offset(s->m, uint8_t *,
-							     dp_frame_payload_off(job->dev.v6)),
-				     dp_frame_room(s->m, job->dev.v6), job->flags);
+	rc = osc_answer_prepare(&s->tx, job->ctx, &job->ex, &job->msg,
+				rte_pktmbuf_mtod_offset(s->m, uint8_t *,
+							dp_frame_payload_off(job->dev.v6)),
+				dp_frame_room(s->m, job->dev.v6), job->flags, NULL);
 	if (rc != OSC_OK) {
 		w->c.stats->osc_err[rc]++;
 		drop_slot(w, s, DP_FWD_ANSWER_UNFIT);
@@ -262,55 +247,56 @@ static void protect_job(struct worker *w, struct slot *s, struct dp_fwd_job *job
 	w->sub[w->n_sub++] = &s->tx.op;
 }
 
-/* The request (plain CoAP req[0..len), for a protected one with its context) goes to the control
- * lcore; the slot is free again, the frame travels with the message. False if it could not. */
-static bool to_control(struct worker *w, struct slot *s, const uint8_t *req, uint16_t len,
-		       bool protected_, enum dp_ctl_kind kind)
+/* The message msg[0..len) of kind goes to the control lcore (a verified one with its context as
+ * a handle, and its exchange); the slot is free again, the frame travels with the message.
+ * False if it could not (counted DP_CTL_RING_FULL). */
+static bool to_control(struct worker *w, struct slot *s, enum ctl_kind kind, const uint8_t *msg,
+		       uint16_t len, bool verified)
 {
 	struct osc_exchange ex;
 
-	if (protected_)
+	if (verified)
 		osc_rx_exchange(&s->rx, &ex);
-	if (dp_ctl_handoff(w->c.ctl, w->c.id, s->m, &s->f, s->dd_ref, req, len,
-			   protected_ ? s->rx.ctx : NULL, protected_ ? &ex : NULL, kind, w->c.stats))
+	if (dp_ctl_handoff(w->c.ctl, w->c.id, s->m, &s->f, s->dd_ref, kind, msg, len,
+			   verified ? s->rx.ctx : NULL, verified ? &ex : NULL, w->c.stats))
 		return false;
 	s->dd_ref = 0; /* the message carries it now */
 	slot_put(w, s);
 	return true;
 }
 
-/* A verified request for a configured protected control path? */
+/* A verified request for a registered protected control path? */
 static bool protected_control(struct worker *w, struct slot *s, int len)
 {
 	struct osc_coap_msg m;
 
 	if (!w->c.ctl_protected || osc_coap_parse(&m, s->out, (size_t)len) != OSC_COAP_OK ||
-	    !dp_ctl_protected_match(w->c.ctl, &m))
+	    !dp_ctl_wants(w->c.ctl, CTL_KIND_PROTECTED, &m))
 		return false;
-	if (!to_control(w, s, s->out, (uint16_t)len, true, DP_CTL_RESOURCE))
-		release_slot(w, s); /* counted DP_CTL_RING_FULL */
+	if (!to_control(w, s, CTL_KIND_PROTECTED, s->out, (uint16_t)len, true))
+		release_slot(w, s);
 	return true;
 }
 
 /* App. B.1.2: the request verified but its context's window is unknown since a restart. The
  * Echo decision (an HMAC, which may allocate) and the window reset run on the control lcore;
- * without one the request is dropped as before. */
+ * without a handler for it the request is dropped as before. */
 static bool window_unknown(struct worker *w, struct slot *s)
 {
-	if (s->rx.err != OSC_ERR_WINDOW_UNKNOWN || !w->c.ctl)
+	if (s->rx.err != OSC_ERR_WINDOW_UNKNOWN ||
+	    !dp_ctl_wants(w->c.ctl, CTL_KIND_WINDOW_UNKNOWN, &s->rx.outer))
 		return false;
 	w->c.stats->osc_err[OSC_ERR_WINDOW_UNKNOWN]++;
-	if (to_control(w, s, s->out, (uint16_t)s->rx.out_len, true, DP_CTL_B12))
+	if (to_control(w, s, CTL_KIND_WINDOW_UNKNOWN, s->out, (uint16_t)s->rx.out_len, true))
 		w->c.stats->ctr[DP_B12_HANDOFF]++;
 	else
-		release_slot(w, s); /* counted DP_CTL_RING_FULL */
+		release_slot(w, s);
 	return true;
 }
 
 static void decrypted(struct worker *w, struct slot *s)
 {
 	int len;
-	uint8_t code;
 
 	if (s->rx.op.status == CRY_ERR_AUTH) { /* §3.3: a colliding Recipient ID may be next */
 		s->err = OSC_ERR_DECRYPT;
@@ -337,9 +323,7 @@ static void decrypted(struct worker *w, struct slot *s)
 		forward(w, s, (unsigned)len);
 		return;
 	}
-	code = s->out[1];
-	answer_protected(w, s, code == COAP_GET || code == COAP_FETCH ? COAP_CONTENT : COAP_CHANGED,
-			 NULL);
+	answer_protected(w, s, osc_answer_served_code(s->out[1]), NULL);
 }
 
 static void encrypted(struct worker *w, struct slot *s)
@@ -465,8 +449,9 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	s->rx.flags = w->c.loadtest ? OSC_RX_LOADTEST : 0;
 	if (osc_rx_parse(&s->rx, payload_of(s), f->payload_len, true) == OSC_OK)
 		return s;
-	if (s->rx.err == OSC_ERR_NOT_OSCORE && w->c.ctl && dp_ctl_plain_match(&s->rx.outer) &&
-	    to_control(w, s, payload_of(s), f->payload_len, false, DP_CTL_RESOURCE))
+	if (s->rx.err == OSC_ERR_NOT_OSCORE &&
+	    dp_ctl_wants(w->c.ctl, CTL_KIND_PLAIN, &s->rx.outer) &&
+	    to_control(w, s, CTL_KIND_PLAIN, payload_of(s), f->payload_len, false))
 		return NULL;
 	answer_error(w, s);
 	return NULL;
@@ -508,13 +493,21 @@ static void local(struct worker *w, struct rte_mbuf *m, enum dp_verdict v, const
 	}
 }
 
-/* RFC 8613 App. B.2: a kid context that names no context may be request #1 or #2 of a
- * re-derivation. Unverified, it goes to the control lcore as received, which verifies it under
- * the derived context (the ring bounds how many wait; when full the §8.2 answer is given here). */
+/* RFC 8613 App. B.2 (and RFC 9668 EDHOC + OSCORE): a kid context that names no context may be
+ * request #1 or #2 of a re-derivation. Unverified, it goes to the control lcore as received,
+ * which verifies it under the derived context. Each costs the control lcore key derivations and
+ * trial decryptions, so hand-offs are limited per source like error answers (dp_ratelimit); the
+ * ring bounds how many wait. Refused here: the §8.2 answer the worker gives anyway. */
 static bool b2_request(struct worker *w, struct slot *s)
 {
-	if (!w->c.b2 || !s->rx.opt.has_kid_ctx ||
-	    !to_control(w, s, payload_of(s), s->f.payload_len, false, DP_CTL_B2))
+	if (!w->c.b2 || !s->rx.opt.has_kid_ctx)
+		return false;
+	if (!error_allowed(w, &s->src)) {
+		w->c.stats->ctr[DP_B2_RATE_LIMITED]++;
+		release_slot(w, s);
+		return true;
+	}
+	if (!to_control(w, s, CTL_KIND_NO_CONTEXT, payload_of(s), s->f.payload_len, false))
 		return false;
 	w->c.stats->ctr[DP_B2_HANDOFF]++;
 	return true;
@@ -668,7 +661,7 @@ static void ctl_replies(struct worker *w)
 			w->c.stats->ctr[DP_DROP_SILENT]++;
 			rte_pktmbuf_free(msg->m);
 		} else {
-			memcpy(rte_pktmbuf_mtod_offset(msg->m, void *, msg->f.payload_off), msg->ans,
+			memcpy(rte_pktmbuf_mtod_offset(msg->m, void *, msg->f.payload_off), msg->data,
 			       len);
 			dedup_keep(w, msg->dedup_ref, msg->m, msg->f.payload_off, len, false);
 			dp_answer_udp(msg->m, &msg->f, w->c.addrs, len);

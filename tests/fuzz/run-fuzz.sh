@@ -25,7 +25,7 @@ coap_oscore)
 	corpus=corpus ;;
 oscore_message)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/ctl_b2.c)"
-	libs="-lIPSec_MB -lcrypto -lpthread"
+	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-message ;;
 ctl_conf)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/control/ctl_conf_libcoap.c"
