@@ -153,6 +153,10 @@ int dp_ops_setup(struct dp_ops *o, const struct ctl_config *c, const char *path,
 		return fprintf(stderr, "oscore-gw: \"b2\" needs a worker lcore (-l 0-1)\n"), -1;
 	if (rte_lcore_count() > 1 && plane_setup(o, c, t, s))
 		return fprintf(stderr, "oscore-gw: cannot set up the control plane\n"), -1;
+	/* App. B.1.1: ceilings written ahead about every millisecond; a context's SSN may advance
+	 * by K_SSN / 2 between two ticks before its workers see OSC_ERR_SSN_LIMIT */
+	if (s && dp_state_start_ticker(s, 1000))
+		return fprintf(stderr, "oscore-gw: cannot start the SSN write-ahead thread\n"), -1;
 	o->rcu = dp_rcu_new(nq, (int)rte_socket_id());
 	if (!o->rcu)
 		return fprintf(stderr, "oscore-gw: cannot create the RCU variable\n"), -1;
@@ -215,22 +219,11 @@ void dp_ops_reclaim(void *arg)
 	dp_ctx_table_reclaim(o->table, drain_ctl, o);
 }
 
-/* App. B.1.1: write SSN ceilings ahead about every millisecond; a context's SSN may advance by
- * K_SSN / 2 between two ticks before its workers see OSC_ERR_SSN_LIMIT. */
-static void tick_state(struct dp_ops *o, uint64_t now, uint64_t *next)
-{
-	if (!o->state || now < *next)
-		return;
-	dp_state_tick(o->state);
-	*next = now + rte_get_tsc_hz() / 1000;
-}
-
 void dp_ops_control_loop(struct dp_ops *o, double duration, bool *quit)
 {
 	uint64_t hz = rte_get_tsc_hz(), now = rte_get_tsc_cycles();
 	uint64_t end = duration > 0 ? now + (uint64_t)(duration * (double)hz) : 0;
 	uint64_t every = (uint64_t)o->cfg->ops.summary_interval * hz, next = now + every;
-	uint64_t next_tick = now;
 	struct dp_summary sum = { .tsc = now };
 
 	while (__atomic_load_n(&running, __ATOMIC_ACQUIRE)) {
@@ -239,7 +232,6 @@ void dp_ops_control_loop(struct dp_ops *o, double duration, bool *quit)
 		served += dp_mgmt_poll(o->mgmt);
 		dp_ctx_table_reclaim(o->table, drain_ctl, o);
 		now = rte_get_tsc_cycles();
-		tick_state(o, now, &next_tick);
 		if (end && now >= end)
 			__atomic_store_n(quit, true, __ATOMIC_RELAXED);
 		if (every && now >= next) {

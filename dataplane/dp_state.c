@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Control-plane context state: table, store, SSN write-ahead, namespaces (see dp_state.h). */
+#define _GNU_SOURCE /* pthread_attr_setaffinity_np */
 #include "dataplane/dp_state.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "control/ctl_ssn.h"
 #include "control/ctl_store.h"
@@ -19,6 +24,16 @@ struct dp_state {
 	uint64_t *id;                /* store id per table slot (0 = none) */
 	unsigned cap;
 	uint64_t next_id;
+	/* The write-ahead ticker (App. B.1.1) runs on a thread of its own, so that nothing the
+	 * control lcore does (a bulk add of a million contexts, a JSON parse, a retry loop) can hold
+	 * it up. lock serialises it with the control lcore's store and tracker use; it is never
+	 * taken by a worker. */
+	pthread_mutex_t lock;
+	pthread_t ticker;
+	bool ticking;
+	bool stop;               /* atomic */
+	bool tick_waiting;       /* atomic: the ticker wants the lock; the control lcore yields */
+	unsigned period_us;
 };
 
 struct dp_state *dp_state_open(const struct ctl_ctx_config *c, struct dp_ctx_table *t, char *err,
@@ -31,6 +46,7 @@ struct dp_state *dp_state_open(const struct ctl_ctx_config *c, struct dp_ctx_tab
 		snprintf(err, err_len, "out of memory");
 		return NULL;
 	}
+	pthread_mutex_init(&s->lock, NULL);
 	s->cfg = c;
 	s->t = t;
 	s->cap = c->max_contexts;
@@ -49,10 +65,69 @@ struct dp_state *dp_state_open(const struct ctl_ctx_config *c, struct dp_ctx_tab
 	return s;
 }
 
+/* The control lcore's side of the lock. A bulk add takes it thousands of times a second and a
+ * mutex is not fair: the ticker could wait behind the whole add. So the control lcore lets a
+ * waiting ticker go first. */
+static void lock_ctl(struct dp_state *s)
+{
+	while (__atomic_load_n(&s->tick_waiting, __ATOMIC_ACQUIRE))
+		sched_yield();
+	pthread_mutex_lock(&s->lock);
+}
+
+static void *ticker(void *arg)
+{
+	struct dp_state *s = arg;
+	struct timespec ts = { .tv_nsec = (long)s->period_us * 1000 };
+
+	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
+		dp_state_tick(s);
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+int dp_state_start_ticker(struct dp_state *s, unsigned period_us)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_attr_t a;
+	cpu_set_t cpus;
+	int rc;
+
+	if (!s->ssn || s->ticking)
+		return 0;
+	s->period_us = period_us ? period_us : 1;
+	__atomic_store_n(&s->stop, false, __ATOMIC_RELEASE);
+	/* A thread inherits the main lcore's CPU, which a bulk add keeps busy: the ticker may run
+	 * on any CPU (it sleeps almost all the time). */
+	CPU_ZERO(&cpus);
+	while (n-- > 0)
+		CPU_SET((int)n, &cpus);
+	pthread_attr_init(&a);
+	pthread_attr_setaffinity_np(&a, sizeof(cpus), &cpus);
+	rc = pthread_create(&s->ticker, &a, ticker, s);
+	pthread_attr_destroy(&a);
+	if (rc)
+		return -1;
+	s->ticking = true;
+	return 0;
+}
+
+void dp_state_stop_ticker(struct dp_state *s)
+{
+	if (!s || !s->ticking)
+		return;
+	__atomic_store_n(&s->stop, true, __ATOMIC_RELEASE);
+	pthread_join(s->ticker, NULL);
+	s->ticking = false;
+}
+
 void dp_state_close(struct dp_state *s)
 {
 	if (!s)
 		return;
+	dp_state_stop_ticker(s);
+	pthread_mutex_destroy(&s->lock);
 	ctl_ssn_free(s->ssn);
 	ctl_store_close(s->store);
 	free(s->id);
@@ -172,8 +247,8 @@ static int store_config(struct dp_state *s, const struct osc_params *p, unsigned
 	return rc;
 }
 
-int dp_state_load(struct dp_state *s, const struct osc_params *p, unsigned n, char *err,
-		  size_t err_len)
+static int load(struct dp_state *s, const struct osc_params *p, unsigned n, char *err,
+		size_t err_len)
 {
 	struct restore r = { .s = s, .err = err, .err_len = err_len };
 	char why[160];
@@ -194,7 +269,7 @@ int dp_state_load(struct dp_state *s, const struct osc_params *p, unsigned n, ch
 	return ctl_store_foreach(s->store, restore_one, &r) ? -1 : 0;
 }
 
-int dp_state_add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len)
+static int add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len)
 {
 	uint64_t id = 0;
 	int rc;
@@ -214,8 +289,8 @@ int dp_state_add(struct dp_state *s, const struct osc_params *p, char *err, size
 	return rc;
 }
 
-int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
-		    uint8_t id_ctx_len, bool has_id_ctx)
+static int remove_ctx(struct dp_state *s, const uint8_t *rid, uint8_t rid_len,
+		      const uint8_t *id_ctx, uint8_t id_ctx_len, bool has_id_ctx)
 {
 	struct osc_ctx *c = dp_ctx_table_find(s->t, rid, rid_len, id_ctx, id_ctx_len, has_id_ctx);
 	unsigned slot;
@@ -235,7 +310,48 @@ int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, con
 	return 0;
 }
 
+int dp_state_load(struct dp_state *s, const struct osc_params *p, unsigned n, char *err,
+		  size_t err_len)
+{
+	int rc;
+
+	lock_ctl(s);
+	rc = load(s, p, n, err, err_len);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+int dp_state_add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len)
+{
+	int rc;
+
+	lock_ctl(s);
+	rc = add(s, p, err, err_len);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
+		    uint8_t id_ctx_len, bool has_id_ctx)
+{
+	int rc;
+
+	lock_ctl(s);
+	rc = remove_ctx(s, rid, rid_len, id_ctx, id_ctx_len, has_id_ctx);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
 int dp_state_tick(struct dp_state *s)
 {
-	return s->ssn ? ctl_ssn_tick(s->ssn) : 0;
+	int rc;
+
+	if (!s->ssn)
+		return 0;
+	__atomic_store_n(&s->tick_waiting, true, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&s->lock);
+	__atomic_store_n(&s->tick_waiting, false, __ATOMIC_RELEASE);
+	rc = ctl_ssn_tick(s->ssn);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }
