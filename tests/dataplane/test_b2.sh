@@ -70,6 +70,24 @@ check "oscore-gw restarts" $?
 grep -Eq '"kid":"0a","id_context":"[0-9a-f]{32}"' "$W/list3.log"
 check "the re-derived context was stored and is restored" $?
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+# B.2 hand-offs cost the control lcore derivations and trial decryptions: limited per source
+# like error answers (2 at once, then 1 per second here)
+python3 - "$W/gw.json" <<'PY'
+import json, sys
+g = json.load(open(sys.argv[1]))
+g.update({"error_source_rate": 1, "error_source_burst": 2})
+g.pop("state_db")
+json.dump(g, open(sys.argv[1], "w"))
+PY
+start_gw 3
+check "oscore-gw starts with a per-source limit" $?
+client --index 0 --b2 --timeout 1 >"$W/rl1.log" 2>&1
+check "first App. B.2 run (request #1 and #2) within the burst" $?
+client --index 0 --b2 --timeout 1 >"$W/rl2.log" 2>&1
+check "an immediate second run is not served" $((! $?))
+kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+grep -Eq "b2_rate_limited +[1-9]" "$W/gw.3.log"
+check "counted b2_rate_limited" $?
 if [ "$fails" -ne 0 ]; then
 	for f in "$W"/*.log; do echo "== $f"; cat "$f"; done
 	exit 1
