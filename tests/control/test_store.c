@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Durable state (ctl_store) and the App. B.1.1 write-ahead (ctl_ssn), with the SIGKILL test. */
+#define _GNU_SOURCE /* memmem */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>
@@ -319,4 +320,82 @@ Test(store, sigkill_at_random_points_never_reuses_a_partial_iv, .timeout = 240)
 	cr_log_info("%zu Partial IVs over %u kills, highest %llu", n, KILL_ROUNDS,
 		    (unsigned long long)max_before);
 	free(pivs);
+}
+
+/* The whole file (and 0 bytes if it does not exist) into a malloc'd buffer. */
+static size_t slurp(const char *p, uint8_t **out)
+{
+	FILE *f = fopen(p, "rb");
+	size_t n = 0, cap = 1 << 16;
+
+	*out = malloc(cap);
+	cr_assert_not_null(*out);
+	if (!f)
+		return 0;
+	for (size_t k; (k = fread(*out + n, 1, cap - n, f)) > 0;)
+		if ((n += k) == cap)
+			cr_assert_not_null(*out = realloc(*out, cap *= 2));
+	fclose(f);
+	return n;
+}
+
+static bool file_holds(const char *p, const uint8_t *needle, size_t len)
+{
+	uint8_t *b;
+	size_t n = slurp(p, &b);
+	bool found = n >= len && memmem(b, n, needle, len) != NULL;
+
+	free(b);
+	return found;
+}
+
+Test(store, removed_master_secret_is_left_in_no_file)
+{
+	struct ctl_store *s = open_store();
+	struct osc_params p;
+	char wal[320];
+	unsigned i;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	for (i = 1; i <= 20; i++) { /* neighbours keep the page in use after the delete */
+		server_params(&p, (uint8_t)i);
+		for (unsigned k = 0; k < 32; k++)
+			p.secret[k] = (uint8_t)(0xa0 + k + (i == 7 ? 0x40 : 0));
+		p.secret_len = 32;
+		cr_assert_eq(ctl_store_put_ctx(s, i, &p), 0);
+	}
+	server_params(&p, 7);
+	for (unsigned k = 0; k < 32; k++)
+		p.secret[k] = (uint8_t)(0xe0 + k);
+	cr_assert(file_holds(path, p.secret, 32) || file_holds(wal, p.secret, 32),
+		  "the secret is stored somewhere before the remove");
+	cr_assert_eq(ctl_store_del_ctx(s, 7), 0);
+	cr_expect(!file_holds(path, p.secret, 32), "the database file still holds the secret");
+	cr_expect(!file_holds(wal, p.secret, 32), "the WAL still holds the secret");
+	server_params(&p, 8);
+	for (unsigned k = 0; k < 32; k++)
+		p.secret[k] = (uint8_t)(0xa0 + k);
+	cr_expect(file_holds(path, p.secret, 32) || file_holds(wal, p.secret, 32),
+		  "the other contexts are still there");
+	ctl_store_close(s);
+}
+
+Test(store, removed_secret_is_wiped_also_when_deleted_inside_a_transaction)
+{
+	struct ctl_store *s = open_store();
+	struct osc_params p;
+	char wal[320];
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	server_params(&p, 1);
+	cr_assert_eq(ctl_store_put_ctx(s, 1, &p), 0);
+	server_params(&p, 2);
+	memset(p.secret, 0x5c, 16);
+	cr_assert_eq(ctl_store_put_ctx(s, 2, &p), 0);
+	cr_assert_eq(ctl_store_begin(s), 0);
+	cr_assert_eq(ctl_store_del_ctx(s, 2), 0);
+	cr_assert_eq(ctl_store_commit(s), 0);
+	cr_expect(!file_holds(path, p.secret, 16));
+	cr_expect(!file_holds(wal, p.secret, 16));
+	ctl_store_close(s);
 }
