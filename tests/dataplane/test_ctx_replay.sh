@@ -88,6 +88,17 @@ pivs nodb-readd 1,2,3,4
 expect_acc nodb-readd "" "no state_db: after remove + re-add none of 1..4 accepted"
 in_dev "$CLIENT" --contexts "$W/a.json" --timeout 2 10.81.0.1:5683 /x >"$W/nodb-fresh.log" 2>&1
 check "no state_db: a fresh request (Echo round trip) is served" $?
+# Item 11: /oscore/ctx/load reads only below the configuration's folder and never quotes a file
+printf '{"a": LEAKED_CONTENT_1}' >"$W/bad.json"
+printf '[{"master_secret": "00", "sender_id": "01", "recipient_id": "0c", "LEAKED_KEY_2": 1}]' \
+	>"$W/badkey.json"
+ln -s /etc/passwd "$W/link.json"
+for f in /etc/passwd "$W/link.json" "$W/bad.json" "$W/badkey.json"; do
+	gwctl add --bulk "$f"
+done >"$W/load.log" 2>&1
+[ "$(grep -c '"rc":-1' "$W/load.log")" = 4 ] && [ "$(grep -c 'not a file below' "$W/load.log")" = 2 ] &&
+	! grep -q -e LEAKED -e root: "$W/load.log"
+check "ctx/load: outside files and symlinks refused, errors quote no file content" $?
 stop_gw TERM
 
 # Item 3: Recipient ID 0a twice with different keys (§3.3), the device's context first. A replay
