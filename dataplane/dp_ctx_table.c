@@ -385,6 +385,8 @@ static const char *add_reason(int rc)
 	case DP_CTX_ADD_HASH: return "context hash refused the key";
 	case DP_CTX_ADD_DUP_RECIPIENT: return "same recipient_id, id_context and keys as a context "
 					      "in use (a replay one refused the other would accept)";
+	case DP_CTX_ADD_SAME_IDS: return "sender_id equal to recipient_id (they must differ, "
+					 "RFC 8613 §3.3)";
 	case DP_CTX_ADD_DUP_SENDER: return "same Sender Key as a context in use (the gateway's own "
 					   "Partial IVs would repeat a nonce)";
 	default: return "error";
@@ -414,7 +416,7 @@ int dp_ctx_table_add(struct dp_ctx_table *t, const struct osc_params *p, dp_ctx_
 		return DP_CTX_ADD_DERIVE;
 	}
 	rc = prep ? prep(arg, c) : 0;
-	if (rc > 0 || rc < DP_CTX_ADD_DUP_SENDER || rc == DP_CTX_ADD_DERIVE)
+	if (rc > 0 || rc < DP_CTX_ADD_SAME_IDS || rc == DP_CTX_ADD_DERIVE)
 		rc = DP_CTX_ADD_PREP;
 	if (!rc)
 		rc = index_ctx(t, c);

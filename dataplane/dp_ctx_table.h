@@ -66,6 +66,8 @@ enum dp_ctx_add_err {
 					* context: a replay one refused the other would accept */
 	DP_CTX_ADD_DUP_SENDER = -9,    /* same Sender Key as a live context: own Partial IVs would
 					* repeat a nonce */
+	DP_CTX_ADD_SAME_IDS = -10,     /* Sender ID == Recipient ID: own messages come back as
+					* acceptable requests (§3.3: they must differ) */
 };
 
 /*

@@ -158,6 +158,9 @@ static int prep(void *arg, struct osc_ctx *c)
 	struct prep *pr = arg;
 	int rc;
 
+	if (c->sender_id_len == c->recipient_id_len &&
+	    !memcmp(c->sender_id, c->recipient_id, c->sender_id_len))
+		return DP_CTX_ADD_SAME_IDS; /* also for what a store or App. B.2 brings */
 	if (ctl_fp_of(c, CTL_FP_RECIPIENT, pr->f.fp[CTL_FP_RECIPIENT]) ||
 	    ctl_fp_of(c, CTL_FP_SENDER, pr->f.fp[CTL_FP_SENDER]))
 		return DP_CTX_ADD_PREP;

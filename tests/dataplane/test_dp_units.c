@@ -267,6 +267,9 @@ Test(dp, duplicate_context_or_shared_sender_key_refused_by_load_and_add)
 	p[1].recipient_id[0] = 0x21; /* other device, same secret and Sender ID: same Sender Key */
 	cr_expect_eq(dp_state_add(s, &p[1], err, sizeof(err)), DP_CTX_ADD_DUP_SENDER);
 	cr_expect(strstr(err, "Sender Key"), "%s", err);
+	params_of(&p[1], 0x01, 3); /* Recipient ID = Sender ID 01 (say, from an old store) */
+	cr_expect_eq(dp_state_add(s, &p[1], err, sizeof(err)), DP_CTX_ADD_SAME_IDS);
+	cr_expect(strstr(err, "sender_id equal to recipient_id"), "%s", err);
 	params_of(&p[1], 0x20, 2); /* colliding Recipient ID, other keys (§3.3): allowed */
 	cr_expect_eq(dp_state_add(s, &p[1], err, sizeof(err)), 0, "%s", err);
 	cr_expect_eq(dp_ctx_table_count(t), 2);
