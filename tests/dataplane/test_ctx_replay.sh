@@ -142,5 +142,7 @@ for tag in ("db", "nodb"):
 sys.exit(1 if bad else 0)
 PY
 check "no own Partial IV sent twice under the one Sender Key" $?
+! grep -l -e AddressSanitizer -e LeakSanitizer -e "runtime error" "$W"/gw.*.log
+check "no sanitizer report from any gateway run" $?
 [ "$fails" -eq 0 ] || { for f in "$W"/*.log "$W"/*.res; do echo "== $f"; tail -n 8 "$f"; done; exit 1; }
 echo "test_ctx_replay: all checks passed"
