@@ -61,6 +61,15 @@ round() { # round TAG: everything once, with the gateway configured by conf
 	check "$t: the re-added context asks for Echo (App. B.1.2: its window is unknown)" $?
 	in_dev "$CLIENT" --contexts "$W/a.json" --timeout 2 10.81.0.1:5683 /x >"$W/$t-fresh.log" 2>&1
 	check "$t: a fresh request (Echo round trip) is served" $?
+	if [ "$t" = db ]; then # item 12: a removed context's Master Secret is in neither file
+		echo '[{"master_secret": "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf", "sender_id": "01",
+			"recipient_id": "0d"}]' >"$W/d.json"
+		gwctl add "$W/d.json" >/dev/null && gwctl remove 0d >/dev/null &&
+			python3 -c 'import os, sys; s = bytes.fromhex("c0c1c2c3c4c5c6c7c8c9cacbcccdcecf")
+sys.exit(any(os.path.exists(f) and s in open(f, "rb").read() for f in sys.argv[1:]))' \
+				"$W/state.db" "$W/state.db-wal"
+		check "$t: a removed Master Secret is in neither state.db nor its WAL" $?
+	fi
 	stop_gw TERM
 	start_gw "$t-2"
 	pivs "$t-restart" 1,2,3,4,5
