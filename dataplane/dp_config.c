@@ -56,7 +56,9 @@
  *    "sender_id": "01", "recipient_id": "", "aead_alg": 10 | "AES-CCM-16-64-128",
  *    "hkdf_alg": -10 | "HKDF-SHA-256", "replay_window": 32}
  * Only master_secret, sender_id and recipient_id are required. Unknown keys are refused, so that
- * a misspelt field is not silently ignored.
+ * a misspelt field is not silently ignored. Refused as well (issue 8): sender_id == recipient_id,
+ * two contexts with the same recipient_id, id_context and keys, and two with the same Sender Key
+ * (same master_secret, master_salt, id_context, sender_id and algorithms).
  * A configured context (not a runtime add) may also say "b2": true: RFC 8613 App. B.2 may
  * re-derive it. A request with its kid and a kid context R1 that names no context is then
  * answered with the App. B.2 4.01 (kid context R2, under ctx(R2 || R1)); request #2 with kid
