@@ -34,8 +34,8 @@ struct dp_state {
 
 static void retire(void *arg, struct osc_ctx *c);
 
-/* Control lcore only (no concurrent readers): a plain rte_hash. Removed contexts keep their
- * fingerprints until retired, at most DEFER_MAX of them... bounded by the table's deferral. */
+/* Control lcore only (no concurrent readers): a plain rte_hash. Two keys per context; a removed
+ * one keeps its keys until retired, and the table defers at most 256 removals: 1024 spare. */
 static struct rte_hash *live_index(unsigned cap)
 {
 	static unsigned seq;
@@ -90,6 +90,8 @@ void dp_state_close(struct dp_state *s)
 {
 	if (!s)
 		return;
+	if (s->t)
+		dp_ctx_table_set_retire(s->t, NULL, NULL); /* the table may outlive s */
 	ctl_ssn_free(s->ssn);
 	ctl_tomb_free(s->tomb);
 	ctl_store_close(s->store);
