@@ -39,7 +39,8 @@ struct slot {
 	uint64_t dd_ref;     /* deduplication entry of a CON request, or 0 */
 	uint8_t epoch;       /* RCU epoch of the lookup (dp_rcu_hold) */
 	uint8_t tried;       /* candidates tried so far */
-	uint8_t err;         /* last reason a candidate failed */
+	uint8_t err;         /* most specific reason a candidate failed (rank_err) */
+	uint8_t probe_err;   /* the decrypt in flight only checks that a replay refusal is real */
 	bool fwd_answer;     /* forward mode: an upstream answer or 5.04 for dev */
 	struct dp_endpoint dev;
 	uint8_t token[COAP_TOKEN_MAX];
@@ -168,11 +169,62 @@ static void answer_error(struct worker *w, struct slot *s)
 	slot_put(w, s);
 }
 
-/* Next candidate context whose replay check passes, its decrypt queued; else the error answer. */
+/* Which failure the answer names when every candidate failed (§3.3, §8.2): a replay on a
+ * candidate whose tag verified (or the only one) beats a failed tag, which beats anything else. */
+static unsigned rank_err(uint8_t err)
+{
+	switch (err) {
+	case OSC_ERR_REPLAY:
+	case OSC_ERR_TOO_OLD: return 3;
+	case OSC_ERR_DECRYPT: return 2;
+	case OSC_ERR_NO_CONTEXT: return 0;
+	default: return 1;
+	}
+}
+
+static void note_err(struct slot *s, uint8_t err)
+{
+	if (rank_err(err) >= rank_err(s->err))
+		s->err = err;
+}
+
+/* Another candidate after the current one could serve this message? */
+static bool more_candidates(const struct slot *s)
+{
+	unsigned i;
+
+	for (i = s->tried; i < s->cands->n; i++)
+		if (osc_ctx_matches(s->cands->c[i], &s->rx.opt))
+			return true;
+	return false;
+}
+
+/* c refused the Partial IV as a replay while other candidates remain. Only a failed tag may move
+ * on (§3.3 trial decryption tells contexts with colliding IDs apart, never copies of one): decrypt
+ * under c without committing, and let decrypted() decide. False if that cannot be set up. */
+static bool probe_replay(struct worker *w, struct slot *s, struct osc_ctx *c)
+{
+	uint8_t flags = s->rx.flags, err = s->rx.err;
+	int rc;
+
+	s->rx.flags |= OSC_RX_LOADTEST; /* sets up the op although the window refuses */
+	rc = osc_rx_prepare(&s->rx, c, NULL);
+	s->rx.flags = flags;
+	if (rc != OSC_OK)
+		return false;
+	s->probe_err = err;
+	s->rx.op.user = s;
+	w->sub[w->n_sub++] = &s->rx.op;
+	return true;
+}
+
+/* Next candidate context whose replay check passes, its decrypt queued; a replay refusal with
+ * candidates left is checked first (probe_replay); else the most specific error answer. */
 static void try_next(struct worker *w, struct slot *s)
 {
 	const struct dp_ctx_cands *l = s->cands;
 
+	s->probe_err = OSC_OK;
 	while (l && s->tried < l->n) {
 		struct osc_ctx *c = l->c[s->tried++];
 
@@ -183,7 +235,9 @@ static void try_next(struct worker *w, struct slot *s)
 			w->sub[w->n_sub++] = &s->rx.op;
 			return;
 		}
-		s->err = s->rx.err;
+		if (rank_err(s->rx.err) == 3 && more_candidates(s) && probe_replay(w, s, c))
+			return;
+		note_err(s, s->rx.err);
 	}
 	s->rx.err = s->err;
 	answer_error(w, s);
@@ -313,8 +367,13 @@ static void decrypted(struct worker *w, struct slot *s)
 	uint8_t code;
 
 	if (s->rx.op.status == CRY_ERR_AUTH) { /* §3.3: a colliding Recipient ID may be next */
-		s->err = OSC_ERR_DECRYPT;
+		note_err(s, OSC_ERR_DECRYPT);
 		try_next(w, s);
+		return;
+	}
+	if (s->probe_err && s->rx.op.status == CRY_OK) { /* the tag verified: the replay is real, no other candidate may take it */
+		s->rx.err = s->probe_err;
+		answer_error(w, s);
 		return;
 	}
 	len = osc_rx_finish(&s->rx, s->out, sizeof(s->out));
@@ -460,6 +519,7 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	s->dd_ref = ref;
 	s->tried = 0;
 	s->err = OSC_ERR_NO_CONTEXT;
+	s->probe_err = OSC_OK;
 	s->rx.plain = s->plain;
 	s->rx.plain_cap = sizeof(s->plain);
 	s->rx.flags = w->c.loadtest ? OSC_RX_LOADTEST : 0;
