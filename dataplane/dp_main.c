@@ -102,10 +102,15 @@ static int port_start(uint16_t port, uint16_t nq, struct rte_mempool *mp)
 {
 	struct rte_eth_conf conf = { 0 };
 	int socket = rte_eth_dev_socket_id(port);
+	struct rte_eth_dev_info info;
 	uint16_t q;
 
 	if (socket < 0)
 		socket = (int)rte_socket_id();
+	/* checksums verified by the NIC where it can: dp_classify.c reads its RX flags */
+	if (rte_eth_dev_info_get(port, &info) == 0)
+		conf.rxmode.offloads = info.rx_offload_capa &
+				       (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM);
 	if (rte_eth_dev_configure(port, nq, nq, &conf))
 		return -1;
 	for (q = 0; q < nq; q++)
