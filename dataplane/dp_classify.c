@@ -27,6 +27,9 @@
 
 #include "dataplane/dp_icmp6.h"
 
+/* What the checks below return when they find no reason to drop: a counter no drop raises. */
+#define NO_DROP DP_RX_PACKETS
+
 static enum dp_verdict drop(struct dp_stats *st, enum dp_ctr why)
 {
 	st->ctr[why]++;
@@ -93,17 +96,17 @@ static enum dp_ctr udp_cksum(const struct rte_mbuf *m, const void *ip, const str
 			     bool v6)
 {
 	if (!u->dgram_cksum) /* IPv4: "no checksum" (RFC 768); IPv6: forbidden (RFC 8200 §8.1) */
-		return v6 ? DP_DROP_UDP_CKSUM_ZERO : DP_RX_PACKETS;
+		return v6 ? DP_DROP_UDP_CKSUM_ZERO : NO_DROP;
 	switch (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) {
 	case RTE_MBUF_F_RX_L4_CKSUM_GOOD:
 	case RTE_MBUF_F_RX_L4_CKSUM_NONE:
-		return DP_RX_PACKETS;
+		return NO_DROP;
 	case RTE_MBUF_F_RX_L4_CKSUM_BAD:
 		return DP_DROP_UDP_CKSUM;
 	}
 	if (v6 ? rte_ipv6_udptcp_cksum_verify(ip, u) : rte_ipv4_udptcp_cksum_verify(ip, u))
 		return DP_DROP_UDP_CKSUM;
-	return DP_RX_PACKETS;
+	return NO_DROP;
 }
 
 /* UDP header at f->l4_off with l4_len bytes to the end of the IP payload. The pseudo-header
@@ -123,7 +126,7 @@ static enum dp_verdict udp(struct rte_mbuf *m, struct dp_flow *f, uint16_t l4_le
 	if (u->dst_port != a->udp_port)
 		return drop(st, DP_DROP_UDP_PORT);
 	why = udp_cksum(m, rte_pktmbuf_mtod_offset(m, void *, f->l3_off), u, f->ipv6);
-	if (why != DP_RX_PACKETS)
+	if (why != NO_DROP)
 		return drop(st, why);
 	f->payload_off = (uint16_t)(f->l4_off + sizeof(*u));
 	f->payload_len = (uint16_t)(ulen - sizeof(*u));
@@ -144,7 +147,7 @@ static bool ipv4_cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *i
 	return rte_ipv4_cksum(ip) == 0;
 }
 
-/* Why no answer may go to IPv4 source s (network order), or DP_RX_PACKETS if one may: limited
+/* Why no answer may go to IPv4 source s (network order), or NO_DROP if one may: limited
  * and subnet broadcast, multicast (RFC 1122 §3.2.1.3, RFC 1112), loopback, "this network"
  * 0.0.0.0/8, the gateway itself. */
 static enum dp_ctr ipv4_src_refused(uint32_t s, const struct dp_addrs *a)
@@ -161,7 +164,7 @@ static enum dp_ctr ipv4_src_refused(uint32_t s, const struct dp_addrs *a)
 		return DP_DROP_SRC_UNSPECIFIED;
 	if (s == a->ipv4)
 		return DP_DROP_SRC_OURS;
-	return DP_RX_PACKETS;
+	return NO_DROP;
 }
 
 static enum dp_verdict ipv4(struct rte_mbuf *m, struct dp_flow *f, const struct dp_addrs *a,
@@ -182,7 +185,7 @@ static enum dp_verdict ipv4(struct rte_mbuf *m, struct dp_flow *f, const struct 
 	if (!a->has_ipv4 || ip->dst_addr != a->ipv4)
 		return drop(st, DP_DROP_IP_NOT_OURS);
 	why = ipv4_src_refused(ip->src_addr, a);
-	if (why != DP_RX_PACKETS)
+	if (why != NO_DROP)
 		return drop(st, why);
 	if (hl != sizeof(*ip))
 		return drop(st, DP_DROP_IP_OPTIONS);
@@ -196,7 +199,7 @@ static enum dp_verdict ipv4(struct rte_mbuf *m, struct dp_flow *f, const struct 
 	return udp(m, f, (uint16_t)(tot - hl), a, st);
 }
 
-/* Why no answer may go to IPv6 source s, or DP_RX_PACKETS if one may (RFC 4291 §2.5.2, §2.5.3,
+/* Why no answer may go to IPv6 source s, or NO_DROP if one may (RFC 4291 §2.5.2, §2.5.3,
  * §2.5.5.2, §2.7). IPv4-mapped addresses never appear on the wire, whatever they map. */
 static enum dp_ctr ipv6_src_refused(const uint8_t *s, const struct dp_addrs *a)
 {
@@ -213,7 +216,7 @@ static enum dp_ctr ipv6_src_refused(const uint8_t *s, const struct dp_addrs *a)
 		return DP_DROP_SRC_V4MAPPED;
 	if (a->has_ipv6 && !memcmp(s, a->ipv6, 16))
 		return DP_DROP_SRC_OURS;
-	return DP_RX_PACKETS;
+	return NO_DROP;
 }
 
 /* Only UDP directly after the fixed header; extension headers are not walked yet. */
@@ -230,7 +233,7 @@ static enum dp_verdict ipv6(struct rte_mbuf *m, struct dp_flow *f, const struct 
 	if ((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6 || plen > room - sizeof(*ip))
 		return drop(st, DP_DROP_IP_BAD);
 	why = ipv6_src_refused(ip->src_addr, a); /* also for ND: a DAD probe (::) is not answered */
-	if (why != DP_RX_PACKETS)
+	if (why != NO_DROP)
 		return drop(st, why);
 	if (ip->proto == IPPROTO_ICMPV6) { /* before the address check: ND goes to multicast */
 		f->l4_off = (uint16_t)(f->l3_off + sizeof(*ip));
