@@ -616,6 +616,19 @@ static void checksums(struct gen *g)
 	g->x.tshark_protected++;
 }
 
+/* A plain CON request from source address addr (4 or 16 bytes by af), dropped as why. */
+static void from_source(struct gen *g, int af, const uint8_t *addr, const char *why)
+{
+	uint8_t plain[64], *f = g->frame;
+	int n = plain_request(g, plain, sizeof(plain), true, false);
+	size_t len = udp_frame(g, af, 15, 1, 5683, plain, (size_t)n);
+
+	memcpy(f + 14 + (af == V4 ? 12 : 8), addr, af == V4 ? 4 : 16);
+	resum(f, af);
+	dump(g, f, len);
+	expect(g, why);
+}
+
 /* Sources no answer may go to (issue 8): each frame would otherwise get a 4.01 or an echo reply. */
 static void bad_sources(struct gen *g)
 {
@@ -634,27 +647,14 @@ static void bad_sources(struct gen *g)
 		{ { 0xfd, [15] = 1 }, "drop_src_ours" },
 		{ { [10] = 0xff, [11] = 0xff, 10, 0, 0, 105 }, "drop_src_v4mapped" },
 	};
-	uint8_t plain[64], *f = g->frame, icmp[12] = { 8, 0, 0, 0, 0x12, 0x35, 0, 2, 'p', 'i' };
+	uint8_t *f = g->frame, icmp[12] = { 8, 0, 0, 0, 0x12, 0x35, 0, 2, 'p', 'i' };
 	unsigned i;
 	size_t len;
-	int n;
 
-	for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++) {
-		n = plain_request(g, plain, sizeof(plain), true, false);
-		len = udp_frame(g, V4, 15, 1, 5683, plain, (size_t)n);
-		memcpy(f + 14 + 12, v4[i].a, 4);
-		resum(f, V4);
-		dump(g, f, len);
-		expect(g, v4[i].why);
-	}
-	for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++) {
-		n = plain_request(g, plain, sizeof(plain), true, false);
-		len = udp_frame(g, V6, 15, 1, 5683, plain, (size_t)n);
-		memcpy(f + 14 + 8, v6[i].a, 16);
-		resum(f, V6);
-		dump(g, f, len);
-		expect(g, v6[i].why);
-	}
+	for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+		from_source(g, V4, v4[i].a, v4[i].why);
+	for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+		from_source(g, V6, v6[i].a, v6[i].why);
 	put16(icmp + 2, csum_fold(csum_add(0, icmp, sizeof(icmp))));
 	len = eth(f, 15, 0x0800);
 	ipv4(f + len, 15, 1, 1, sizeof(icmp));
