@@ -720,6 +720,34 @@ static void coap_types(struct gen *g)
 	g->x.unauthorized++;
 }
 
+/* RSTs and 4.01s are as cheap to provoke with a spoofed source as §8.2 answers: one source's
+ * bucket (SRC_BURST) limits each kind like error_flood() (issue 8). */
+static void unprotected_flood(struct gen *g)
+{
+	uint8_t msg[64] = { 0x40, 0x00, 0x23, 0x00 }; /* CON ping */
+	unsigned k;
+	int n;
+
+	for (k = 0; k < SRC_BURST + 2; k++) {
+		msg[3] = (uint8_t)k;
+		udp(g, V4, 17, 1, 5683, msg, 4);
+		expect(g, "coap_ping");
+		if (k < SRC_BURST)
+			g->x.rst++;
+		else
+			g->x.rl_source++;
+	}
+	for (k = 0; k < SRC_BURST + 2; k++) {
+		n = plain_request(g, msg, sizeof(msg), true, false);
+		udp(g, V4, 18, 1, 5683, msg, (size_t)n);
+		g->x.osc[OSC_ERR_NOT_OSCORE]++;
+		if (k < SRC_BURST)
+			g->x.unauthorized++;
+		else
+			g->x.rl_source++;
+	}
+}
+
 static void traffic(struct gen *g)
 {
 	static struct kept k;
@@ -750,6 +778,7 @@ static void traffic(struct gen *g)
 	bad_sources(g);
 	ip_options(g);
 	coap_types(g);
+	unprotected_flood(g);
 	g->x.tx = g->x.protected_ + g->x.error + g->x.arp + g->x.icmp + g->x.dedup_hit + g->x.ctl +
 		  g->x.rst + g->x.unauthorized;
 }
