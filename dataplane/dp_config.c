@@ -6,6 +6,10 @@
  *     "port": "0",               client-facing port: DPDK port id, or device name ("net_pcap0")
  *     "ipv4": "10.0.0.1",        gateway addresses (at least one); packets to others are dropped
  *     "ipv6": "fd00::1",
+ *     "ipv4_prefix": 24,         length of the on-link IPv4 prefix, 1..32 (optional): requests
+ *                                from its broadcast address are dropped (counted) like those
+ *                                from 255.255.255.255; without it the subnet broadcast is not
+ *                                known (a /31 or /32 has none, RFC 3021)
  *     "udp_port": 5683,          served UDP port (default 5683, RFC 7252 §6.1)
  *     "mode": "respond",         answer every verified request itself (default), or
  *             "forward",         reverse proxy: send the plain request to the upstream (below)
@@ -538,6 +542,8 @@ static int top_field(struct where *w, const char *key, json_t *v, struct dp_conf
 		return get_addr(w, v, AF_INET, c->ipv4, &c->has_ipv4);
 	if (!strcmp(key, "ipv6"))
 		return get_addr(w, v, AF_INET6, c->ipv6, &c->has_ipv6);
+	if (!strcmp(key, "ipv4_prefix"))
+		return get_uint(w, v, 1, 32, &c->ipv4_prefix);
 	if (!strcmp(key, "udp_port")) {
 		unsigned p;
 		int rc = get_uint(w, v, 1, 65535, &p);
@@ -581,6 +587,8 @@ static int parse_top(struct where *w, json_t *root, struct dp_config *c)
 		return bad(w, "missing port");
 	if (!c->has_ipv4 && !c->has_ipv6)
 		return bad(w, "missing ipv4 or ipv6");
+	if (c->ipv4_prefix && !c->has_ipv4)
+		return bad(w, "ipv4_prefix without ipv4");
 	if (dp_config_fwd_check(&c->fwd, c->mode == DP_MODE_FORWARD, c->has_ipv4, c->has_ipv6,
 				reason, sizeof(reason)))
 		return bad(w, "%s", reason);
