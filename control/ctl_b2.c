@@ -20,7 +20,7 @@ void ctl_b2_wipe(struct ctl_b2 *b)
 	cry_wipe(b, sizeof(*b));
 }
 
-static int find_tmpl(const struct ctl_b2 *b, const uint8_t *kid, size_t kid_len)
+int ctl_b2_tmpl(const struct ctl_b2 *b, const uint8_t *kid, size_t kid_len)
 {
 	unsigned i;
 
@@ -55,7 +55,8 @@ bool ctl_b2_unwrap(const uint8_t *kc, size_t len, uint8_t *out, size_t *out_len)
 
 int ctl_b2_add(struct ctl_b2 *b, const struct osc_params *p)
 {
-	if (b->n_tmpl == CTL_B2_TEMPLATES || find_tmpl(b, p->recipient_id, p->recipient_id_len) >= 0)
+	if (b->n_tmpl == CTL_B2_TEMPLATES ||
+	    ctl_b2_tmpl(b, p->recipient_id, p->recipient_id_len) >= 0)
 		return -1;
 	b->tmpl[b->n_tmpl] = *p;
 	osc_params_defaults(&b->tmpl[b->n_tmpl]);
@@ -198,7 +199,7 @@ int ctl_b2_request1(struct ctl_b2 *b, struct cry_engine *e, uint32_t now, const 
 	int t, rc;
 
 	rc = osc_rx_parse(&rx, in, len, true);
-	t = rc == OSC_OK ? find_tmpl(b, rx.opt.kid, rx.opt.kid_len) : -1;
+	t = rc == OSC_OK ? ctl_b2_tmpl(b, rx.opt.kid, rx.opt.kid_len) : -1;
 	if (rc == OSC_OK && (t < 0 || !rx.opt.has_kid_ctx))
 		rc = OSC_ERR_NO_CONTEXT;
 	if (rc == OSC_OK && id1_ok(rx.opt.kid_ctx_len))
@@ -278,7 +279,7 @@ int ctl_b2_request2(struct ctl_b2 *b, struct cry_engine *e, uint32_t now, const 
 
 	if (osc_rx_parse(&rx, in, len, true) != OSC_OK)
 		return -rx.err;
-	t = find_tmpl(b, rx.opt.kid, rx.opt.kid_len);
+	t = ctl_b2_tmpl(b, rx.opt.kid, rx.opt.kid_len);
 	s = t >= 0 ? find_id3(b, now, &rx.opt, t, id3, &id3_len, &w) : NULL;
 	if (wrapped)
 		*wrapped = w;

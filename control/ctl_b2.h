@@ -58,6 +58,9 @@ void ctl_b2_wipe(struct ctl_b2 *b);
  * table is full or p already has a template with its Recipient ID. */
 int ctl_b2_add(struct ctl_b2 *b, const struct osc_params *p);
 
+/* The template (0..n_tmpl, in the order ctl_b2_add added them) whose Recipient ID is kid, or -1. */
+int ctl_b2_tmpl(const struct ctl_b2 *b, const uint8_t *kid, size_t kid_len);
+
 /* Is kc[0..len) exactly one definite CBOR byte string of at most OSC_ID_CTX_MAX bytes? Then its
  * content goes to out[0..*out_len) (OSC_ID_CTX_MAX bytes of room). Decoded with libcbor. */
 bool ctl_b2_unwrap(const uint8_t *kc, size_t len, uint8_t *out, size_t *out_len);

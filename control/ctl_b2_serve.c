@@ -53,18 +53,6 @@ int ctl_b2_server_add(struct ctl_b2_server *s, const struct osc_params *p)
 	return 0;
 }
 
-/* Template of kid, or -1 (ctl_b2 keeps the templates in the order they were added). */
-static int tmpl_of(const struct ctl_b2 *b, const uint8_t *kid, size_t kid_len)
-{
-	unsigned i;
-
-	for (i = 0; i < b->n_tmpl; i++)
-		if (b->tmpl[i].recipient_id_len == kid_len &&
-		    !memcmp(b->tmpl[i].recipient_id, kid, kid_len))
-			return (int)i;
-	return -1;
-}
-
 /* App. B.2 step 4: ctx(R2 || R3), parameters p, becomes the context of its kid: stored and
  * published, then the context it replaces is removed (RCU-deferred). The verified request #2's
  * Partial IV is marked seen in the published context, so that it cannot be replayed (a worker
@@ -103,7 +91,7 @@ static int step4(struct ctl_b2_server *s, struct ctl_env *env, const struct ctl_
 	struct osc_coap_msg m;
 	unsigned flags = s->own_piv && !s->forward ? OSC_F_OWN_PIV | OSC_ANS_DURABLE_503 : 0;
 	bool fell_back;
-	int t = tmpl_of(&s->t, p->recipient_id, p->recipient_id_len), len;
+	int t = ctl_b2_tmpl(&s->t, p->recipient_id, p->recipient_id_len), len;
 
 	j.ex = *ex;
 	if (t < 0 || install(s, env, t, p, osc_piv_to_ssn(ex->piv, ex->piv_len), &j.ctx) ||

@@ -79,9 +79,9 @@ static uint64_t ceiling_after(uint64_t step, uint64_t ssn)
 }
 
 /* The write-ahead step of e: K, or the SSNs the context would use in CTL_SSN_HORIZON_MS at its
- * rate since the previous tick, whichever is more (bounded; a quieter context decays to K). A tick that is late (the store
- * busy, the CPU shared) then still finds room ahead of a busy context; App. B.1.1 allows any
- * step, a larger one only skips more SSNs after a crash. */
+ * rate since the previous tick, whichever is more (bounded; a quieter context decays to K). A
+ * tick that is late (the store busy, the CPU shared) then still finds room ahead of a busy
+ * context; App. B.1.1 allows any step, a larger one only skips more SSNs after a crash. */
 static uint64_t step_of(const struct ctl_ssn *t, struct entry *e, uint64_t ssn, uint64_t dt_ns)
 {
 	uint64_t used = ssn - e->last_ssn, want = t->k;
