@@ -40,8 +40,10 @@ enum ctl_kind {
 				  * the plain (decrypted) request, handle and exchange set */
 	CTL_KIND_WINDOW_UNKNOWN, /* verified request on a context whose replay window is unknown
 				  * (App. B.1.2); plain request, handle and exchange, not committed */
-	CTL_KIND_NO_CONTEXT,     /* OSCORE request whose kid context names no context (App. B.2,
-				  * RFC 9668 EDHOC + OSCORE); unverified, as received */
+	CTL_KIND_NO_CONTEXT,     /* OSCORE request whose kid context names no context (App. B.2);
+				  * unverified, as received */
+	CTL_KIND_EDHOC,          /* RFC 9668 combined request (EDHOC option 21) whose kid names no
+				  * context yet: EDHOC message_3 and the OSCORE request, as received */
 	CTL_KIND_GROUP,          /* group-mode plaintext whose signature is still unchecked (Group
 				  * OSCORE; the window is not committed until it verifies) */
 	CTL_KIND__COUNT

@@ -184,6 +184,7 @@ void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsi
 		wc[q].rcu = o->rcu;
 		wc[q].own_piv = o->cfg->ctl.own_piv;
 		wc[q].b2 = o->ctl && ctl_plane_serves(o->plane, CTL_KIND_NO_CONTEXT);
+		wc[q].edhoc = o->ctl && ctl_plane_serves(o->plane, CTL_KIND_EDHOC);
 	}
 }
 

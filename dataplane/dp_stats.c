@@ -79,6 +79,7 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_B2_WRAPPED] = "b2_wrapped",
 	[DP_B2_RATE_LIMITED] = "b2_rate_limited",
 	[DP_CTL_STALE] = "ctl_stale",
+	[DP_CTL_ANSWER_UNFIT] = "ctl_answer_unfit",
 	[DP_DROP_IP_CKSUM] = "drop_ip_cksum",
 	[DP_DROP_UDP_CKSUM] = "drop_udp_cksum",
 	[DP_DROP_UDP_CKSUM_ZERO] = "drop_udp_cksum_zero",

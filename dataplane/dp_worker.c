@@ -632,23 +632,29 @@ static void local(struct worker *w, struct rte_mbuf *m, enum dp_verdict v, const
 	}
 }
 
-/* RFC 8613 App. B.2 (and RFC 9668 EDHOC + OSCORE): a kid context that names no context may be
+/* A request whose kid (and kid context) names no context may be about to make one: an RFC 9668
+ * combined request carries EDHOC message_3 (option 21), and with App. B.2 a kid context may be
  * request #1 or #2 of a re-derivation. Unverified, it goes to the control lcore as received,
- * which verifies it under the derived context. Each costs the control lcore key derivations and
- * trial decryptions, so hand-offs are limited per source like error answers (dp_ratelimit); the
- * ring bounds how many wait. Refused here: the §8.2 answer the worker gives anyway. */
-static bool b2_request(struct worker *w, struct slot *s)
+ * which verifies it under the context it derives. Each costs the control lcore key derivations
+ * and trial decryptions, so hand-offs are limited per source like error answers (dp_ratelimit);
+ * the ring bounds how many wait. Refused here: the §8.2 answer the worker gives anyway. */
+static bool no_context(struct worker *w, struct slot *s)
 {
-	if (!w->c.b2 || !s->rx.opt.has_kid_ctx)
+	enum ctl_kind kind = CTL_KIND_NO_CONTEXT;
+
+	if (w->c.edhoc && osc_coap_find(&s->rx.outer, COAP_OPT_EDHOC, NULL))
+		kind = CTL_KIND_EDHOC;
+	else if (!w->c.b2 || !s->rx.opt.has_kid_ctx)
 		return false;
 	if (!error_allowed(w, &s->src)) {
 		w->c.stats->ctr[DP_B2_RATE_LIMITED]++;
 		release_slot(w, s);
 		return true;
 	}
-	if (!to_control(w, s, CTL_KIND_NO_CONTEXT, payload_of(s), s->f.payload_len, false))
+	if (!to_control(w, s, kind, payload_of(s), s->f.payload_len, false))
 		return false;
-	w->c.stats->ctr[DP_B2_HANDOFF]++;
+	if (kind == CTL_KIND_NO_CONTEXT)
+		w->c.stats->ctr[DP_B2_HANDOFF]++;
 	return true;
 }
 
@@ -683,7 +689,7 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 	}
 	dp_ctx_lookup_bulk(w->c.table, kp, k, cands);
 	for (i = 0; i < k; i++) {
-		if (!cands[i] && b2_request(w, s[i]))
+		if (!cands[i] && no_context(w, s[i]))
 			continue;
 		s[i]->cands = cands[i];
 		if (cands[i])
@@ -797,7 +803,8 @@ static void ctl_replies(struct worker *w)
 		if (!len || len > dp_answer_room(msg->m, &msg->f)) {
 			if (msg->dedup_ref)
 				dp_dedup_forget(w->c.dedup, msg->dedup_ref);
-			w->c.stats->ctr[DP_DROP_SILENT]++;
+			/* an answer longer than the frame has room for needs block-wise (RFC 7959) */
+			w->c.stats->ctr[len ? DP_CTL_ANSWER_UNFIT : DP_DROP_SILENT]++;
 			rte_pktmbuf_free(msg->m);
 		} else {
 			memcpy(rte_pktmbuf_mtod_offset(msg->m, void *, msg->f.payload_off), msg->data,

@@ -45,6 +45,7 @@ struct dp_worker_conf {
 	struct rte_rcu_qsbr *rcu;   /* context reclamation; NULL = none */
 	bool own_piv;               /* respond mode: answers take a fresh Partial IV (§8.3) */
 	bool b2;                    /* App. B.2: unknown kid contexts go to the control lcore */
+	bool edhoc;                 /* RFC 9668 combined requests go to the control lcore */
 };
 
 /*
