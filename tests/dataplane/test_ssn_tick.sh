@@ -8,7 +8,7 @@
 #   test_ssn_tick.sh OSCORE_GW OSC_CLIENT OSCORE_GWCTL [N]
 set -u
 GW=$1 CLIENT=$2 CTL=$3 N=${4:-3000}
-K=4096
+K=1024
 P=oscssn-ctlplane-$$
 W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-ssn.XXXXXX")
 C_PID=
