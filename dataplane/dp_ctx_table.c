@@ -495,9 +495,9 @@ unsigned dp_ctx_table_reclaim(struct dp_ctx_table *t, void (*drain)(void *), voi
 	bool ready[DEFER_MAX];
 	unsigned i, n_ready = 0, n_ctx = 0, kept = 0;
 
-	/* Decide first, drain second, free last: a request handed to the control lcore before its
-	 * worker went quiescent is in the control ring by now, and drain() answers it while the
-	 * context still exists. */
+	/* Decide first, drain second, free last: a job handed to the control lcore before its
+	 * worker went quiescent is in the control ring by now; drain() serves it (a job on a removed
+	 * context is refused by its handle's generation, before and after the slot is reused). */
 	for (i = 0; i < t->n_defer; i++) {
 		ready[i] = !t->rcu || rte_rcu_qsbr_check(t->rcu, t->defer[i].token, false) == 1;
 		n_ready += ready[i];

@@ -139,7 +139,8 @@ int dp_ctx_table_remove(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_
 /*
  * Control lcore only: wipe and free what was removed once every registered worker has reported a
  * quiescent state since its removal. drain(arg), if given, runs first, before anything is freed:
- * the control ring may still hold requests that point at a removed context. Returns how many
+ * the control ring may still hold jobs for a removed context (they carry a handle, which the
+ * transport finds stale and refuses; draining first only keeps the ring short). Returns how many
  * contexts were freed; without a QSBR variable they are freed at once.
  */
 unsigned dp_ctx_table_reclaim(struct dp_ctx_table *t, void (*drain)(void *), void *arg);
