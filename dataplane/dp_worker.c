@@ -38,6 +38,7 @@ struct slot {
 	struct dp_src src;
 	uint64_t dd_ref;     /* deduplication entry of a CON request, or 0 */
 	uint8_t epoch;       /* RCU epoch of the lookup (dp_rcu_hold) */
+	bool held;           /* the slot holds a context reference in that epoch */
 	uint8_t tried;       /* candidates tried so far */
 	uint8_t err;         /* last reason a candidate failed */
 	bool fwd_answer;     /* forward mode: an upstream answer or 5.04 for dev */
@@ -70,8 +71,9 @@ static struct slot *slot_get(struct worker *w)
 
 static void slot_put(struct worker *w, struct slot *s)
 {
-	if (s->cands)
+	if (s->held)
 		dp_rcu_release(&w->rcu, s->epoch);
+	s->held = false;
 	s->cands = NULL;
 	s->m = NULL;
 	s->dd_ref = 0;
@@ -229,8 +231,12 @@ static void answer_protected(struct worker *w, struct slot *s, uint8_t code, con
  * gets the protected 5.03/5.00 the forwarder asks for. */
 static void forward(struct worker *w, struct slot *s, unsigned len)
 {
-	uint8_t code = dp_fwd_request(w->fwd, s->m, &s->f, &s->rx, s->out, len, s->dd_ref,
-				      rte_get_tsc_cycles());
+	struct osc_exchange ex;
+	uint8_t code;
+
+	osc_rx_exchange(&s->rx, &ex);
+	code = dp_fwd_request(w->fwd, s->m, &s->f, dp_ctx_table_ref(w->c.table, s->rx.ctx), &ex,
+			      s->out, len, s->dd_ref, rte_get_tsc_cycles());
 
 	if (!code) {
 		s->dd_ref = 0; /* the exchange keeps it for the device's answer */
@@ -241,11 +247,14 @@ static void forward(struct worker *w, struct slot *s, unsigned len)
 }
 
 /* Forward mode: protect an upstream answer or a 5.04 (job) into s->m for the device, with the
- * request's nonce or the gateway's own Partial IV (§8.3, §8.3.1). */
+ * request's nonce or the gateway's own Partial IV (§8.3, §8.3.1). The forwarder found job->ctx
+ * still published in this iteration; the slot holds it until the encrypt completes. */
 static void protect_job(struct worker *w, struct slot *s, struct dp_fwd_job *job)
 {
 	int rc;
 
+	s->epoch = dp_rcu_hold(&w->rcu);
+	s->held = true;
 	s->fwd_answer = true;
 	s->dev = job->dev;
 	s->dd_ref = job->dd_ref;
@@ -554,8 +563,10 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 		if (!cands[i] && b2_request(w, s[i]))
 			continue;
 		s[i]->cands = cands[i];
-		if (cands[i])
+		if (cands[i]) {
 			s[i]->epoch = dp_rcu_hold(&w->rcu);
+			s[i]->held = true;
+		}
 		try_next(w, s[i]);
 	}
 }
@@ -592,8 +603,8 @@ static struct worker *worker_new(const struct dp_worker_conf *c)
 	w->slots = rte_zmalloc_socket("slots", SLOTS * sizeof(*w->slots), RTE_CACHE_LINE_SIZE,
 				      socket);
 	if (c->fwd)
-		w->fwd = dp_fwd_new(c->fwd, c->addrs, c->up_addrs, c->up_port, c->queue, c->mp,
-				    c->stats, socket);
+		w->fwd = dp_fwd_new(c->fwd, c->addrs, c->up_addrs, c->up_port, c->queue, c->table,
+				    c->mp, c->stats, socket);
 	if (!w->e || !w->slots || (c->fwd && !w->fwd)) {
 		cry_engine_free(w->e);
 		rte_free(w->slots);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the dataplane's operations tables, in an EAL without hugepages: deduplication
- * (RFC 7252 §4.5), per-source error limits, and QSBR reclamation of removed contexts.
+ * (RFC 7252 §4.5), per-source error limits, QSBR reclamation of removed contexts, context
+ * handles (slot, generation) and the forward mode's exchange table.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 
 #include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_dedup.h"
+#include "dataplane/dp_exchange.h"
 #include "dataplane/dp_ratelimit.h"
 #include "dataplane/dp_rcu.h"
 #include "oscore/osc_context.h"
@@ -213,4 +215,95 @@ Test(dp, removed_context_freed_only_after_every_worker_and_its_slots_moved_on)
 	cr_assert_eq(ci.kid[0], 0x21);
 	dp_ctx_table_free(t);
 	dp_rcu_free(v);
+}
+
+/* STYLE.md §12: an exchange keeps a handle, not a pointer. The handle dies when its context is
+ * removed (before reclamation) and never names the context that reuses the slot. */
+Test(dp, context_handle_dies_on_remove_and_never_names_the_slots_next_context)
+{
+	struct osc_params p;
+	char err[128];
+	struct dp_ctx_table *t = dp_ctx_table_create(1, 0);
+	struct osc_ctx *a, *b;
+	struct dp_ctx_ref ra, rb, zero = { 0, 0 };
+	uint8_t rid = 0x30;
+
+	cr_assert_not_null(t);
+	cr_assert_null(dp_ctx_table_deref(t, zero), "a zeroed handle names nothing");
+	params_of(&p, rid, 1);
+	cr_assert_eq(dp_ctx_table_add(t, &p, NULL, NULL, &a, err, sizeof(err)), 0, "%s", err);
+	ra = dp_ctx_table_ref(t, a);
+	cr_assert_eq(dp_ctx_table_deref(t, ra), a);
+	cr_assert_eq(dp_ctx_table_remove(t, &rid, 1, NULL, 0, false), 0);
+	cr_assert_null(dp_ctx_table_deref(t, ra), "removed: dead before its memory is reclaimed");
+	cr_assert_eq(dp_ctx_table_reclaim(t, NULL, NULL), 1);
+	params_of(&p, rid, 2); /* the same kid with new keys (a re-key, App. B.2) */
+	cr_assert_eq(dp_ctx_table_add(t, &p, NULL, NULL, &b, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(b, a, "the only slot is reused");
+	cr_assert_null(dp_ctx_table_deref(t, ra), "the old handle does not name the new context");
+	rb = dp_ctx_table_ref(t, b);
+	cr_assert_eq(dp_ctx_table_deref(t, rb), b);
+	cr_assert_neq(rb.gen, ra.gen);
+	params_of(&p, 0x31, 3);
+	cr_assert_neq(dp_ctx_table_add(t, &p, NULL, NULL, NULL, err, sizeof(err)), 0, "full");
+	cr_assert_eq(dp_ctx_table_deref(t, rb), b, "a refused add leaves the handle alive");
+	dp_ctx_table_free(t);
+}
+
+static struct dp_xchg *observing(struct dp_xchg_table *t, struct dp_ctx_ref c, uint32_t tok,
+				 uint8_t gw[DP_XCHG_TOKEN_LEN])
+{
+	struct dp_xchg *x = dp_xchg_alloc(t, gw);
+
+	cr_assert_not_null(x);
+	x->ctx = c;
+	x->dev_tkl = 4;
+	memcpy(x->dev_token, &tok, 4);
+	cr_assert_eq(dp_xchg_observe(t, x), 0);
+	return x;
+}
+
+/* RFC 7641 §3.6 deregistration finds the observation by (context, device token) among many,
+ * without a scan: the table is full of observations with the same tokens under other contexts and
+ * other tokens under the same context. */
+Test(dp, deregistration_finds_its_observation_among_many)
+{
+	enum { N = 4096 };
+	struct dp_xchg_table *t = dp_xchg_table_new(N, 0);
+	static struct dp_xchg *x[N];
+	uint8_t gw[DP_XCHG_TOKEN_LEN], got[DP_XCHG_TOKEN_LEN], want[N][DP_XCHG_TOKEN_LEN];
+	uint32_t tok = 7;
+	unsigned i;
+
+	cr_assert_not_null(t);
+	for (i = 0; i < N; i++) /* 64 contexts x 64 tokens */
+		x[i] = observing(t, (struct dp_ctx_ref){ i / 64, 1 }, i % 64, want[i]);
+	cr_assert_null(dp_xchg_alloc(t, gw), "full");
+	for (i = 0; i < N; i += 97) {
+		uint32_t k = i % 64;
+
+		cr_assert_eq(dp_xchg_take_observation(t, (struct dp_ctx_ref){ i / 64, 1 },
+						      (uint8_t *)&k, 4, got), x[i], "entry %u", i);
+		cr_assert_eq(memcmp(got, want[i], DP_XCHG_TOKEN_LEN), 0, "its gateway token");
+		cr_assert_eq(x[i]->state, DP_XCHG_WAITING);
+		cr_assert_eq(dp_xchg_find(t, got, DP_XCHG_TOKEN_LEN), x[i]);
+		cr_assert_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ i / 64, 1 },
+							(uint8_t *)&k, 4, got), "taken once");
+	}
+	cr_assert_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ 5, 3 }, (uint8_t *)&tok, 4,
+						got), "another generation of the slot");
+	cr_assert_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ 5, 1 }, (uint8_t *)&tok, 3,
+						got), "another token length");
+	dp_xchg_release(t, x[5 * 64 + 7]);
+	cr_assert_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ 5, 1 }, (uint8_t *)&tok, 4,
+						got), "released");
+	/* a newer registration under the same (context, token) takes the index over; releasing the
+	 * older one leaves the newer findable */
+	observing(t, (struct dp_ctx_ref){ 5, 1 }, 10, gw);
+	dp_xchg_release(t, x[5 * 64 + 10]);
+	tok = 10;
+	cr_assert_not_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ 5, 1 },
+						    (uint8_t *)&tok, 4, got));
+	cr_assert_eq(memcmp(got, gw, DP_XCHG_TOKEN_LEN), 0, "the newer one");
+	dp_xchg_table_free(t);
 }
