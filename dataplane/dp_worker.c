@@ -106,7 +106,7 @@ static void dedup_keep(struct worker *w, uint64_t ref, const struct rte_mbuf *m,
 {
 	if (ref)
 		dp_dedup_store(w->c.dedup, ref, rte_pktmbuf_mtod_offset(m, const void *, payload_off),
-			       len, is_error, w->c.stats);
+			       len, is_error, w->now, w->c.stats);
 }
 
 /* §8.2 answers are cheap to provoke with a spoofed source: limited per source and per worker. */
@@ -433,6 +433,8 @@ static bool dedup(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f,
 	}
 	ans = dp_dedup_answer(w->c.dedup, *ref, &len, &is_error);
 	*ref = 0;
+	if (!ans) /* answered, but not kept: ignored, so that the client gives up and retries */
+		w->c.stats->ctr[DP_DEDUP_NO_COPY]++;
 	if (!ans || len > dp_answer_room(m, f) || (is_error && !error_allowed(w, src))) {
 		rte_pktmbuf_free(m); /* a refusal by the limiter is counted there */
 		return true;

@@ -56,7 +56,7 @@ Test(dp, dedup_repeat_gets_the_cached_answer_and_pending_is_dropped)
 	cr_assert_eq(dp_dedup_check(d, &a, 7, 11, &ref2, &st), DP_DD_PENDING);
 	cr_assert_eq(dp_dedup_check(d, &b, 7, 11, &ref2, &st), DP_DD_NEW, "other endpoint");
 	cr_assert_eq(dp_dedup_check(d, &a, 8, 11, &ref2, &st), DP_DD_NEW, "other Message ID");
-	dp_dedup_store(d, ref, "\x62\x44\x00\x07", 4, false, &st);
+	dp_dedup_store(d, ref, "\x62\x44\x00\x07", 4, false, 11, &st);
 	cr_assert_eq(dp_dedup_check(d, &a, 7, 12, &ref, &st), DP_DD_ANSWER);
 	ans = dp_dedup_answer(d, ref, &len, &err);
 	cr_assert(ans && len == 4 && !memcmp(ans, "\x62\x44\x00\x07", 4) && !err);
@@ -70,23 +70,69 @@ Test(dp, dedup_stale_ref_too_big_evicted_and_full)
 {
 	struct dp_stats st = { 0 };
 	struct dp_dedup *d = dp_dedup_new(DP_DEDUP_PROBE, 1000, 0); /* one probe window */
-	uint8_t big[DP_DEDUP_ANSWER_MAX + 1] = { 0 };
+	static uint8_t big[DP_DEDUP_BIG_MAX + 1];
 	struct dp_src a = src_n(1);
 	uint64_t ref[DP_DEDUP_PROBE], r;
+	uint16_t len;
+	bool err;
 	unsigned i;
 
 	for (i = 0; i < DP_DEDUP_PROBE; i++)
 		cr_assert_eq(dp_dedup_check(d, &a, (uint16_t)i, 1, &ref[i], &st), DP_DD_NEW);
 	cr_assert_eq(dp_dedup_check(d, &a, 100, 1, &r, &st), DP_DD_UNTRACKED);
 	cr_assert_eq(st.ctr[DP_DEDUP_TABLE_FULL], 1);
-	dp_dedup_store(d, ref[0], big, sizeof(big), false, &st);
+	dp_dedup_store(d, ref[0], big, sizeof(big), false, 1, &st);
 	cr_assert_eq(st.ctr[DP_DEDUP_TOO_BIG], 1);
-	cr_assert_eq(dp_dedup_check(d, &a, 0, 2, &r, &st), DP_DD_NEW, "too big: processed again");
+	/* never processed again: OSCORE would answer the repeat 4.01 Replay detected (§7.4) */
+	cr_assert_eq(dp_dedup_check(d, &a, 0, 2, &r, &st), DP_DD_ANSWER, "too big: not reprocessed");
+	cr_assert_null(dp_dedup_answer(d, r, &len, &err), "but not kept: the repeat is ignored");
 	for (i = 1; i < DP_DEDUP_PROBE; i++)
-		dp_dedup_store(d, ref[i], "x", 1, true, &st);
+		dp_dedup_store(d, ref[i], "x", 1, true, 1, &st);
 	cr_assert_eq(dp_dedup_check(d, &a, 101, 3, &r, &st), DP_DD_NEW);
 	cr_assert_eq(st.ctr[DP_DEDUP_EVICTED], 1, "the oldest answered entry made room");
-	dp_dedup_store(d, ref[1], "y", 1, false, &st); /* ref[1] may be the evicted one: ignored */
+	dp_dedup_store(d, ref[1], "y", 1, false, 3, &st); /* ref[1] may be the evicted one: ignored */
+	dp_dedup_free(d);
+}
+
+/* RFC 7252 §4.5 with a Block2-sized answer (the 1058 bytes aiocoap saw): the repeat gets the same
+ * bytes. The pool is bounded: an answer it cannot keep makes its repeats ignored, never processed
+ * again; buffers of expired entries are used again. */
+Test(dp, dedup_large_answer_repeated_byte_for_byte_pool_bounded)
+{
+	enum { ENTRIES = 1024, POOL = ENTRIES / DP_DEDUP_BIG_SHARE, LEN = 1058 };
+	struct dp_stats st = { 0 };
+	struct dp_dedup *d = dp_dedup_new(ENTRIES, 1000, 0);
+	static uint8_t ans[LEN];
+	struct dp_src a = src_n(1);
+	const uint8_t *got;
+	uint64_t r;
+	uint16_t len;
+	bool err;
+	unsigned i;
+
+	cr_assert_not_null(d);
+	for (i = 0; i < POOL; i++) {
+		cr_assert_eq(dp_dedup_check(d, &a, (uint16_t)i, 1, &r, &st), DP_DD_NEW);
+		memset(ans, (int)i, sizeof(ans));
+		dp_dedup_store(d, r, ans, LEN, false, 1, &st);
+	}
+	cr_assert_eq(st.ctr[DP_DEDUP_BIG_KEPT], POOL);
+	for (i = 0; i < POOL; i += 7) {
+		cr_assert_eq(dp_dedup_check(d, &a, (uint16_t)i, 2, &r, &st), DP_DD_ANSWER, "mid %u", i);
+		got = dp_dedup_answer(d, r, &len, &err);
+		memset(ans, (int)i, sizeof(ans));
+		cr_assert(got && len == LEN && !err && !memcmp(got, ans, LEN), "same bytes, mid %u", i);
+	}
+	cr_assert_eq(dp_dedup_check(d, &a, 5000, 3, &r, &st), DP_DD_NEW);
+	dp_dedup_store(d, r, ans, LEN, false, 3, &st);
+	cr_assert_eq(st.ctr[DP_DEDUP_POOL_FULL], 1);
+	cr_assert_eq(dp_dedup_check(d, &a, 5000, 4, &r, &st), DP_DD_ANSWER, "not reprocessed");
+	cr_assert_null(dp_dedup_answer(d, r, &len, &err), "ignored");
+	cr_assert_eq(dp_dedup_check(d, &a, 6000, 1002, &r, &st), DP_DD_NEW, "the others expired");
+	dp_dedup_store(d, r, ans, LEN, false, 1002, &st);
+	cr_assert_eq(st.ctr[DP_DEDUP_BIG_KEPT], POOL + 1, "an expired entry's buffer is used again");
+	cr_assert_eq(dp_dedup_check(d, &a, 6000, 1003, &r, &st), DP_DD_ANSWER);
+	cr_assert_not_null(dp_dedup_answer(d, r, &len, &err));
 	dp_dedup_free(d);
 }
 
