@@ -79,7 +79,7 @@ enum dp_ctr {
 	DP_B12_ACCEPT,         /* control lcore: valid Echo, window reset to the request's Partial IV */
 	DP_B12_DROP,           /* control lcore: unparsable, or the window was already reset */
 	DP_B12_SSN_LIMIT,      /* control lcore: 4.01's own SSN not yet durable (App. B.1.1): 5.03 */
-	DP_B12_FWD_RETRY,      /* forward mode: accepted request answered 5.03, the device retries */
+	DP_B12_FWD_RETRY,      /* forward mode: accepted request not forwardable: 5.03, device retries */
 	DP_B2_HANDOFF,         /* worker: kid context naming no context passed on (App. B.2) */
 	DP_B2_R2_ISSUED,       /* control lcore: request #1 verified, 4.01 with R2 sent */
 	DP_B2_INSTALLED,       /* control lcore: request #2 verified, ctx(R2 || R3) installed */

@@ -665,6 +665,23 @@ static void rx_upstream_port(struct worker *w)
 	}
 }
 
+/* App. B.1.2 in forward mode: the control lcore accepted the request's Echo; it goes upstream
+ * like any verified request (its context by handle, re-checked when the answer comes). False if
+ * it cannot: the control lcore's protected 5.03 answers it instead and the device repeats it. */
+static bool forward_accepted(struct worker *w, struct dp_ctl_msg *msg)
+{
+	if (!msg->forward || !w->fwd)
+		return false;
+	if (!dp_ctx_table_deref(w->c.table, msg->ref) ||
+	    dp_fwd_request(w->fwd, msg->m, &msg->f, msg->ref, &msg->ex, msg->req, msg->req_len,
+			   msg->dedup_ref, rte_get_tsc_cycles())) {
+		w->c.stats->ctr[DP_B12_FWD_RETRY]++;
+		return false;
+	}
+	msg->m = NULL; /* gone upstream; the exchange keeps the deduplication entry */
+	return true;
+}
+
 /* Answers the control lcore sent back: transmitted from here, never from the control lcore. */
 static void ctl_replies(struct worker *w)
 {
@@ -675,6 +692,10 @@ static void ctl_replies(struct worker *w)
 		struct dp_ctl_msg *msg = msgs[i];
 		uint16_t len = msg->ans_len;
 
+		if (forward_accepted(w, msg)) {
+			dp_ctl_msg_put(w->c.ctl, msg);
+			continue;
+		}
 		if (!len || len > dp_answer_room(msg->m, &msg->f)) {
 			if (msg->dedup_ref)
 				dp_dedup_forget(w->c.dedup, msg->dedup_ref);
