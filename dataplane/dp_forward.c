@@ -244,6 +244,8 @@ static bool job_of(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job)
 {
 	struct osc_coap_msg *r = &job->msg;
 
+	job->dd_ref = x->dd_ref; /* only the first answer is what a retransmission gets again */
+	x->dd_ref = 0;
 	job->ctx = dp_ctx_table_deref(f->tab, x->ctx);
 	if (!job->ctx) {
 		f->st->ctr[DP_FWD_CTX_GONE]++;
@@ -251,8 +253,6 @@ static bool job_of(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job)
 	}
 	job->ex = x->ex;
 	job->dev = x->dev;
-	job->dd_ref = x->dd_ref; /* only the first answer is what a retransmission gets again */
-	x->dd_ref = 0;
 	/* §8.3.1: the first answer may reuse the request's nonce, every later one must not */
 	job->flags = x->notifications ? OSC_F_OWN_PIV : 0;
 	memcpy(job->token, x->dev_token, x->dev_tkl);
@@ -292,6 +292,7 @@ bool dp_fwd_answer(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_f
 	struct dp_xchg *x;
 	bool notification;
 
+	job->dd_ref = 0;
 	if (fl->payload_len > cap) {
 		f->st->ctr[DP_FWD_UP_BAD]++;
 		return false;
@@ -339,6 +340,7 @@ bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now)
 {
 	struct dp_xchg *x = dp_xchg_expired(f->xt, now);
 
+	job->dd_ref = 0;
 	if (!x)
 		return false;
 	if (x->state == DP_XCHG_OBSERVING) {

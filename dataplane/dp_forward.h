@@ -67,7 +67,9 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
  * answers a live exchange whose context is still published, fills job and returns true: the
  * worker then takes an RCU hold for job->ctx and protects job->msg into m for job->dev.
  * Otherwise false and the caller frees m; an answer whose context was removed meanwhile ends its
- * exchange, is counted DP_FWD_CTX_GONE and reset towards the upstream unless it came in an ACK.
+ * exchange, is counted DP_FWD_CTX_GONE and reset towards the upstream unless it came in an ACK;
+ * then job->dd_ref (else 0) names the device CON's deduplication entry, which the caller forgets
+ * (nothing answered it: a retransmission is processed, RFC 7252 §4.5).
  * Worker only, after its loop iteration's quiescent report (dp_ctx_table_deref).
  */
 bool dp_fwd_answer(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_flow *fl,
@@ -77,7 +79,7 @@ bool dp_fwd_answer(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_f
  * One exchange past its deadline, if the sweep finds one: a request the upstream did not answer
  * fills job with a 5.04 Gateway Timeout and returns true (as dp_fwd_answer: the worker holds
  * job->ctx); an observation that went quiet, or an exchange whose context was removed, is
- * forgotten (counted) and false returned.
+ * forgotten (counted) and false returned, job->dd_ref as for dp_fwd_answer.
  */
 bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now);
 

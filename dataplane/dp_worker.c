@@ -271,6 +271,14 @@ static void protect_job(struct worker *w, struct slot *s, struct dp_fwd_job *job
 	w->sub[w->n_sub++] = &s->tx.op;
 }
 
+/* The forwarder dropped what would have answered a device's CON (its context is gone, or no
+ * mbuf for the 5.04): a retransmission must then be processed, not ignored (RFC 7252 §4.5). */
+static void job_unanswered(struct worker *w)
+{
+	if (w->job.dd_ref)
+		dp_dedup_forget(w->c.dedup, w->job.dd_ref);
+}
+
 /* The request (plain CoAP req[0..len), for a protected one with its context) goes to the control
  * lcore; the slot is free again, the frame travels with the message. False if it could not. */
 static bool to_control(struct worker *w, struct slot *s, const uint8_t *req, uint16_t len,
@@ -495,6 +503,7 @@ static void upstream(struct worker *w, struct rte_mbuf *m, const struct dp_flow 
 	}
 	s->m = m;
 	if (!dp_fwd_answer(w->fwd, m, f, s->out, sizeof(s->out), &w->job, rte_get_tsc_cycles())) {
+		job_unanswered(w);
 		rte_pktmbuf_free(m); /* the forwarder counted why */
 		slot_put(w, s);
 		return;
@@ -629,23 +638,34 @@ static void worker_free(struct worker *w)
 	rte_free(w);
 }
 
-/* Forward mode, every iteration: one step of the exchange sweep (a request the upstream left
- * unanswered becomes a protected 5.04), neighbour probes, the upstream's tx queue. */
-static void fwd_tick(struct worker *w, uint64_t now)
+/* One step of the exchange sweep: a request the upstream left unanswered becomes a protected
+ * 5.04. Needs a free slot. */
+static void fwd_expire(struct worker *w, uint64_t now)
 {
 	struct rte_mbuf *m;
 	struct slot *s;
 
-	if (w->n_free && dp_fwd_expired(w->fwd, &w->job, now)) {
-		m = rte_pktmbuf_alloc(w->c.mp);
-		if (!m) {
-			w->c.stats->ctr[DP_DROP_NO_MBUF]++;
-		} else {
-			s = slot_get(w);
-			s->m = m;
-			protect_job(w, s, &w->job);
-		}
+	if (!dp_fwd_expired(w->fwd, &w->job, now)) {
+		job_unanswered(w);
+		return;
 	}
+	m = rte_pktmbuf_alloc(w->c.mp);
+	if (!m) {
+		w->c.stats->ctr[DP_DROP_NO_MBUF]++;
+		job_unanswered(w);
+		return;
+	}
+	s = slot_get(w);
+	s->m = m;
+	protect_job(w, s, &w->job);
+}
+
+/* Forward mode, every iteration: one step of the exchange sweep, neighbour probes, the
+ * upstream's tx queue. */
+static void fwd_tick(struct worker *w, uint64_t now)
+{
+	if (w->n_free)
+		fwd_expire(w, now);
 	dp_fwd_tick(w->fwd, now);
 }
 
