@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include <rte_hash.h>
-#include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_spinlock.h>
 
+#include "dataplane/dp_hash.h"
 #include "oscore/osc_context.h"
 
 #define DEFER_MAX 256
@@ -82,26 +82,6 @@ static void key_of_ctx(struct dp_ctx_key *k, const struct osc_ctx *c, bool with_
 	key_of(k, c->recipient_id, c->recipient_id_len, c->id_ctx, c->id_ctx_len, with_ctx);
 }
 
-/* rte_hash sizes its buckets from entries; the extendable table means an insert never fails
- * for a full bucket while fewer than entries keys are in. */
-static struct rte_hash *make_hash(unsigned entries, int socket)
-{
-	static unsigned seq;
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.entries = entries < 16 ? 16 : entries,
-		.key_len = sizeof(struct dp_ctx_key),
-		.hash_func = rte_jhash,
-		.socket_id = socket,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
-
-	snprintf(name, sizeof(name), "osc_ctx_%u", seq++);
-	p.name = name;
-	return rte_hash_create(&p);
-}
-
 struct dp_ctx_table *dp_ctx_table_create(unsigned cap, int socket)
 {
 	struct dp_ctx_table *t = rte_zmalloc_socket("ctx_table", sizeof(*t), 0, socket);
@@ -122,7 +102,8 @@ struct dp_ctx_table *dp_ctx_table_create(unsigned cap, int socket)
 					 socket);
 	t->state = rte_zmalloc_socket("ctx_state", cap, 0, socket);
 	t->gen = rte_zmalloc_socket("ctx_gen", (size_t)cap * sizeof(uint32_t), 0, socket);
-	t->h = make_hash(2 * cap, socket);
+	t->h = dp_hash_new("osc_ctx", 2 * cap, sizeof(struct dp_ctx_key),
+			   RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF, socket);
 	rte_spinlock_init(&t->info_lock);
 	if (!t->ctx || !t->lists || !t->free_ctx || !t->free_list || !t->state || !t->gen || !t->h) {
 		dp_ctx_table_free(t);

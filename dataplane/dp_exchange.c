@@ -3,13 +3,12 @@
  * rte_hash of the observations by their device's (context, token). */
 #include "dataplane/dp_exchange.h"
 
-#include <stdio.h>
 #include <string.h>
 
-#include <rte_hash.h>
-#include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_random.h>
+
+#include "dataplane/dp_hash.h"
 
 #define DP_XCHG_SCAN 32 /* entries examined per sweep step */
 
@@ -37,25 +36,6 @@ static void obs_key_of(struct obs_key *k, struct dp_ctx_ref ctx, const uint8_t *
 	memcpy(k->tok, tok, tkl);
 }
 
-/* Single writer (the worker), no reader elsewhere: no lock, no RW concurrency. The extendable
- * table means an add never fails while fewer than n keys are in. */
-static struct rte_hash *obs_index(unsigned n, int socket)
-{
-	static unsigned seq;
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.entries = n < 16 ? 16 : n,
-		.key_len = sizeof(struct obs_key),
-		.hash_func = rte_jhash,
-		.socket_id = socket,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
-
-	snprintf(name, sizeof(name), "xchg_obs_%u", __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED));
-	p.name = name;
-	return rte_hash_create(&p);
-}
-
 struct dp_xchg_table *dp_xchg_table_new(unsigned n, int socket)
 {
 	struct dp_xchg_table *t = rte_zmalloc_socket("xchg", sizeof(*t), 0, socket);
@@ -65,7 +45,8 @@ struct dp_xchg_table *dp_xchg_table_new(unsigned n, int socket)
 		return NULL;
 	t->e = rte_zmalloc_socket("xchg_e", n * sizeof(*t->e), RTE_CACHE_LINE_SIZE, socket);
 	t->free = rte_zmalloc_socket("xchg_f", n * sizeof(*t->free), 0, socket);
-	t->obs = obs_index(n, socket);
+	/* single writer (the worker), no other reader: no lock, no RW concurrency */
+	t->obs = dp_hash_new("xchg_obs", n, sizeof(struct obs_key), 0, socket);
 	if (!t->e || !t->free || !t->obs) {
 		dp_xchg_table_free(t);
 		return NULL;
