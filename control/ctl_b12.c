@@ -61,9 +61,38 @@ static void rx_of(const struct ctl_job *job, struct osc_ctx *c, struct osc_rx *r
 	rx->observe = job->ex.observe;
 }
 
+/* The accepted request without its Echo into out: that answered the gateway's own challenge
+ * (RFC 9175 §2.4, App. B.1.2); the upstream never asked for one. Returns its length or -1. */
+static int without_echo(const struct osc_coap_msg *req, uint8_t *out, size_t cap)
+{
+	struct osc_coap_msg m = *req;
+	unsigned i, k = 0;
+
+	for (i = 0; i < m.n_opts; i++)
+		if (m.opts[i].num != COAP_OPT_ECHO)
+			m.opts[k++] = m.opts[i];
+	m.n_opts = (uint8_t)k;
+	return osc_coap_encode(out, cap, &m);
+}
+
+/* Forward mode: the accepted request goes back to its worker to be forwarded like any verified
+ * request (ctl_resume), with a protected 5.03 on the request's nonce as the answer if it cannot
+ * be: the device then repeats it, and the window is known by then. */
+static int accepted_fwd(struct ctl_env *env, const struct ctl_job *job, uint8_t *ans, size_t cap)
+{
+	uint8_t plain[CTL_MSG_MAX];
+	struct osc_coap_msg m;
+	int n = without_echo(&job->req, plain, sizeof(plain)), len;
+
+	ctl_answer_init(env, job, &m, COAP_SERVICE_UNAVAILABLE);
+	len = ctl_answer_protected(env, job, &m, 0, NULL, ans, cap);
+	if (len > 0 && (n <= 0 || ctl_resume(env, job, plain, (size_t)n)))
+		ctl_env_count(env, CTL_C_B12_FWD_RETRY);
+	return len;
+}
+
 /* An accepted request is served as any other: respond mode answers it here (as the worker
- * would); forward mode answers a protected 5.03 instead, since the window is now known and the
- * device's next try takes the normal forwarding path. */
+ * would); forward mode forwards it (accepted_fwd). */
 static int accepted(const struct ctl_b12_server *b, struct ctl_env *env,
 		    const struct ctl_job *job, uint8_t *ans, size_t cap)
 {
@@ -73,11 +102,8 @@ static int accepted(const struct ctl_b12_server *b, struct ctl_env *env,
 	int len;
 
 	ctl_env_count(env, CTL_C_B12_ACCEPT);
-	if (b->forward) {
-		ctl_env_count(env, CTL_C_B12_FWD_RETRY);
-		ctl_answer_init(env, job, &m, COAP_SERVICE_UNAVAILABLE);
-		return ctl_answer_protected(env, job, &m, 0, NULL, ans, cap);
-	}
+	if (b->forward)
+		return accepted_fwd(env, job, ans, cap);
 	ctl_answer_init(env, job, &m, osc_answer_served_code(job->req.code));
 	len = ctl_answer_protected(env, job, &m, flags, &fell_back, ans, cap);
 	if (fell_back)

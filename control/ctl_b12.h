@@ -49,8 +49,8 @@ int ctl_b12_challenge(struct cry_engine *e, const struct ctl_echo *echo, uint32_
 struct ctl_b12_server {
 	struct ctl_echo echo;  /* this boot's Echo key */
 	bool own_piv;          /* accepted requests are answered with a fresh Partial IV */
-	bool forward;          /* forward mode: an accepted request gets a protected 5.03 and the
-				* device repeats it through the normal path */
+	bool forward;          /* forward mode: an accepted request goes back to its worker to be
+				* forwarded (ctl_resume); a protected 5.03 if it cannot be */
 };
 
 /*

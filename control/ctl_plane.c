@@ -204,6 +204,15 @@ int ctl_answer_protected(struct ctl_env *env, const struct ctl_job *job, struct 
 	return n ? n : -OSC_ERR_TOO_BIG;
 }
 
+int ctl_resume(struct ctl_env *env, const struct ctl_job *job, const uint8_t *plain, size_t len)
+{
+	if (!env->resume_buf || !job->ctx.gen || !len || len > CTL_MSG_MAX)
+		return -1;
+	memcpy(env->resume_buf, plain, len);
+	env->resume_len = len;
+	return 0;
+}
+
 int ctl_answer_plain(const struct osc_coap_msg *m, uint8_t *ans, size_t cap)
 {
 	int n = osc_coap_encode(ans, cap, m);

@@ -29,6 +29,7 @@
 #include "oscore/osc_protect.h"
 
 #define CTL_MSG_MAX 4096      /* longest job message and longest answer (ACE tokens, EDHOC) */
+#define CTL_FALLBACK_MAX 128  /* longest answer kept for a resumed job (ctl_resume) */
 #define CTL_PLANE_PATHS 32    /* registered paths */
 #define CTL_PLANE_PATH_LEN 128
 
@@ -116,6 +117,9 @@ struct ctl_env {
 	struct cry_engine *e;         /* the control lcore's AEAD engine */
 	uint16_t *next_mid;           /* Message IDs of NON answers (osc_answer_header) */
 	uint32_t now;                 /* seconds, CLOCK_MONOTONIC (ctl_echo_now) */
+	uint8_t *resume_buf;          /* the transport's CTL_MSG_MAX bytes for ctl_resume (NULL:
+				       * it cannot resume jobs) */
+	size_t resume_len;            /* set by ctl_resume; 0: the job is answered */
 };
 
 /*
@@ -196,6 +200,16 @@ void ctl_answer_init(struct ctl_env *env, const struct ctl_job *job, struct osc_
  */
 int ctl_answer_protected(struct ctl_env *env, const struct ctl_job *job, struct osc_coap_msg *m,
 			 unsigned flags, bool *fell_back, uint8_t *ans, size_t cap);
+
+/*
+ * For a verified job (PROTECTED, WINDOW_UNKNOWN): hand the plain request plain[0..len) back to
+ * the worker, which takes it on as any verified request under the job's context (re-checked by
+ * handle) and exchange: in forward mode it goes upstream. The handler's answer (at most
+ * CTL_FALLBACK_MAX bytes) is then what the worker sends if it cannot (respond mode, context gone,
+ * exchange table full). Used by App. B.1.2 in forward mode; a scope decision the worker cannot
+ * make would use it the same way. Returns 0, or -1 (no context, too long, cannot resume).
+ */
+int ctl_resume(struct ctl_env *env, const struct ctl_job *job, const uint8_t *plain, size_t len);
 
 /* The unprotected answer m to job's request, encoded into ans[0..cap). Returns the length or
  * -1. */

@@ -34,6 +34,7 @@ struct dp_ctl {
 	unsigned n_workers;
 	uint16_t next_mid;
 	uint8_t scratch[CTL_MSG_MAX]; /* the answer, until the request it overwrites is served */
+	uint8_t resume[CTL_MSG_MAX];  /* a request a handler hands back (ctl_resume) */
 	struct pool p[];
 };
 
@@ -164,11 +165,12 @@ int dp_ctl_handoff(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m, const 
 	j->kind = (uint8_t)kind;
 	peer_of(&j->peer, m, f);
 	/* the pointer is good until this worker's next quiescent state; the handle for longer */
-	j->ctx = ctx ? dp_ctx_table_handle(c->table, ctx) : (struct ctl_ctx_handle){ 0 };
+	j->ctx = ctx ? dp_ctx_table_ref(c->table, ctx) : (struct ctl_ctx_handle){ 0 };
 	if (ex)
 		j->ex = *ex;
 	j->req_len = len;
 	j->ans_len = 0;
+	j->resume = false;
 	memcpy(j->data, msg, len);
 	if (rte_ring_mp_enqueue(c->req, j)) { /* cannot happen: the ring holds every message */
 		p->free[p->n_free++] = j;
@@ -201,7 +203,7 @@ unsigned dp_ctl_outstanding(const struct dp_ctl *c, unsigned worker)
 
 static struct osc_ctx *env_ctx_get(void *plat, struct ctl_ctx_handle h)
 {
-	return dp_ctx_table_get(((struct dp_ctl *)plat)->table, h);
+	return dp_ctx_table_deref(((struct dp_ctl *)plat)->table, h);
 }
 
 static int env_ctx_add(void *plat, const struct osc_params *p, struct ctl_ctx_handle *out,
@@ -222,7 +224,7 @@ static int env_ctx_add(void *plat, const struct osc_params *p, struct ctl_ctx_ha
 		snprintf(err, err_len, "added context not found");
 		return -1;
 	}
-	*out = dp_ctx_table_handle(c->table, n);
+	*out = dp_ctx_table_ref(c->table, n);
 	return 0;
 }
 
@@ -265,25 +267,41 @@ static const struct ctl_platform platform = {
 	.count = env_count,
 };
 
+/* A handler resumed the job: the request it handed back goes to the worker, its answer n is the
+ * fallback. Returns 0, or -1 if the fallback is too long. */
+static int resumed(struct dp_ctl *c, struct dp_ctl_msg *msg, const struct ctl_env *env, int n)
+{
+	if (n > CTL_FALLBACK_MAX)
+		return -1;
+	memcpy(msg->fb, c->scratch, (size_t)n);
+	memcpy(msg->data, c->resume, env->resume_len);
+	msg->req_len = (uint16_t)env->resume_len;
+	msg->ans_len = (uint16_t)n;
+	msg->resume = true;
+	return 0;
+}
+
 /* One job: refused if its context went stale since the hand-off, else served by its handler;
  * the answer replaces the request in the message. Returns 0 with ans_len set, or -1. */
 static int serve(struct dp_ctl *c, struct dp_ctl_msg *msg, uint32_t now)
 {
 	struct ctl_env env = { .ops = &platform, .plat = c, .e = c->e, .next_mid = &c->next_mid,
-			       .now = now };
+			       .now = now, .resume_buf = c->resume };
 	struct ctl_job job = { .kind = (enum ctl_kind)msg->kind, .peer = msg->peer,
 			       .ctx = msg->ctx, .ex = msg->ex, .msg = msg->data,
 			       .len = msg->req_len };
 	int n;
 
 	msg->ans_len = 0;
-	if (job.ctx.gen && !dp_ctx_table_get(c->table, job.ctx)) {
+	if (job.ctx.gen && !dp_ctx_table_deref(c->table, job.ctx)) {
 		c->st->ctr[DP_CTL_STALE]++;
 		return -1;
 	}
 	n = ctl_plane_serve(c->plane, &env, &job, c->scratch, sizeof(c->scratch));
 	if (n < 0 || n > CTL_MSG_MAX)
 		return -1;
+	if (env.resume_len)
+		return resumed(c, msg, &env, n);
 	memcpy(msg->data, c->scratch, (size_t)n);
 	msg->ans_len = (uint16_t)n;
 	return 0;

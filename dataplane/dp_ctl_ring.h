@@ -41,7 +41,11 @@ struct dp_ctl_msg {
 	uint8_t kind;              /* enum ctl_kind */
 	uint16_t req_len;
 	uint16_t ans_len;          /* 0: no answer, the worker drops the request */
-	uint8_t data[CTL_MSG_MAX]; /* the request as handed over, then the answer as sent */
+	bool resume;               /* ctl_resume: the worker takes data[0..req_len) on as a verified
+				    * request under ctx; fb[0..ans_len) is the answer if it cannot */
+	uint8_t fb[CTL_FALLBACK_MAX];
+	uint8_t data[CTL_MSG_MAX]; /* the request as handed over, then the answer as sent (or the
+				    * request to resume) */
 };
 
 struct dp_ctl;
