@@ -28,10 +28,16 @@
 #define V_A_2_ENTITY1_D "fea2190084748436543c5ec8e329d2afbd7068054f595ca1f987b9e43e2205e6"
 #define V_A_2_ENTITY1_X "1adb2ab6af48f17c9877cf77db4fa39dc0923fbe215e576fe6f790b1ff2cbc96"
 #define V_A_2_ENTITY1_Y "64ce3dd128cc4efa6de209be8abd111c7272f612c2db654057b6ec00fbfb0684"
+#define V_A_2_ENTITY2_D "da2593a6e0bcc81a5941069cb76303487816a2f4e6c0f21737b56a7c90381597"
 #define V_A_2_ENTITY2_X "0eb313b4d314a1001244776d321f2dd88a5a31df06a6eeae0a79832d39408bc1"
 #define V_A_2_ENTITY2_Y "1897a28666fe1cc4facef79cc7bdecdc271f2a619a00844fcd553a12dd679a4f"
 #define V_A_2_ENTITY3_X "fad4312a45f45a3212810905b223800f6ced4bc8d5bacbc8d33bb60c45fc98dd"
 #define V_A_2_ENTITY3_Y "5694315ad17a4da5e3f69ca02f83e9c3d594712137ed8afb748a70491598f9cd"
+/* "Sender key of entity 01 = e39a0c7c..., recipient key for '' = af2a1300... -- identical to
+ * RFC 8613 C.3" (with alg 10): the full values and the Common IV from RFC 8613 C.3. */
+#define V_A_2_SENDER_KEY_01 "e39a0c7c77b43f03b4b39ab9a268699f"
+#define V_A_2_SENDER_KEY_00 "af2a1300a5e95788b356336eeecd2b92"
+#define V_A_2_COMMON_IV "2ca58fb85ff1b81c0b7181b85e"
 #define V_A_2_P256_SHARED_SECRET_01_00 "56ede6c59e919031cfc8afa3e74a7b7615c2e7a08494cf3638c78757293adc80"
 #define V_A_2_P256_SHARED_SECRET_01_AA "f568ec5f7df45db137fc79a27595eba737b62e8ee385c7309e316dd409de6953"
 #define V_B_0_ALG_AEAD "10"

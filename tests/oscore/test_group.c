@@ -338,3 +338,87 @@ Test(group, a2_p256_shared_secrets)
 	}
 	cry_pkey_free(ko);
 }
+
+/* A.2 as a P-256 group (ES256, ECDH P-256) seen by entity 01 and by entity '' (00). */
+static int p256_side(struct osc_group *g, struct osc_member *m, bool first)
+{
+	static uint8_t d1[32], x1[32], y1[32], d2[32], x2[32], y2[32], cred1[8] = "cred-01",
+		cred2[8] = "cred-00";
+	struct osc_group_params p = {
+		.group_enc = cry_alg_by_cose(CRY_AES_CCM_16_64_128), .sig_alg = CRY_SIG_ES256,
+		.aead = cry_alg_by_cose(CRY_AES_CCM_16_64_128),
+		.pairwise_ka = OSC_ECDH_SS_HKDF_256, .crv = CRY_CRV_P256,
+		.cred = first ? cred1 : cred2, .cred_len = 8,
+	};
+	struct osc_member_params mp = { .cred = first ? cred2 : cred1, .cred_len = 8,
+					.x = first ? x2 : x1, .y = first ? y2 : y1 };
+	int rc;
+
+	gfix_hex(V_A_2_ENTITY1_D, d1, 32);
+	gfix_hex(V_A_2_ENTITY1_X, x1, 32);
+	gfix_hex(V_A_2_ENTITY1_Y, y1, 32);
+	gfix_hex(V_A_2_ENTITY2_D, d2, 32);
+	gfix_hex(V_A_2_ENTITY2_X, x2, 32);
+	gfix_hex(V_A_2_ENTITY2_Y, y2, 32);
+	p.secret_len = (uint8_t)gfix_hex(V_A_2_MASTER_SECRET, p.secret, sizeof(p.secret));
+	p.salt_len = (uint8_t)gfix_hex(V_A_2_MASTER_SALT, p.salt, sizeof(p.salt));
+	p.gid_len = (uint8_t)gfix_hex(V_A_2_GROUP_ID, p.gid, sizeof(p.gid));
+	p.sender_id_len = first ? 1 : 0;
+	p.sender_id[0] = 0x01;
+	mp.id_len = first ? 0 : 1;
+	mp.id[0] = 0x01;
+	memcpy(p.priv, first ? d1 : d2, 32);
+	rc = osc_group_derive(g, &p);
+	return rc ? rc : osc_member_derive(m, g, &mp);
+}
+
+Test(group, a2_p256_group_es256_roundtrip_and_keys)
+{
+	static struct osc_group g1, g2;
+	static struct osc_member m2, m1; /* 01's view of '', ''s view of 01 */
+	uint8_t in[16], out[512], prot[256];
+	size_t n = gfix_hex(PLAIN_B2, in, sizeof(in));
+	struct osc_group_exchange ex;
+	struct osc_member *from = &m1;
+	int len;
+
+	cr_assert_eq(p256_side(&g1, &m2, true), 0);
+	cr_assert_eq(p256_side(&g2, &m1, false), 0);
+	expect_key(&g1.sender_key, V_A_2_SENDER_KEY_01, "Sender Key 01 (= RFC 8613 C.3)");
+	expect_key(&m2.recipient_key, V_A_2_SENDER_KEY_00, "Recipient Key '' (= RFC 8613 C.3)");
+	expect_bytes(g1.common_iv, g1.iv_len, V_A_2_COMMON_IV, "Common IV (= RFC 8613 C.3)");
+	cr_assert_arr_eq(m2.pw_sender_key.raw, m1.pw_recipient_key.raw, 16, "pairwise 01 -> ''");
+	cr_assert_arr_eq(m2.pw_recipient_key.raw, m1.pw_sender_key.raw, 16, "pairwise '' -> 01");
+	for (int mode = 0; mode < 2; mode++) {
+		len = osc_group_protect_request(e, &g1, mode ? &m2 : NULL, in, n, prot, sizeof(prot),
+						&ex);
+		cr_assert_gt(len, 0);
+		cr_assert_eq(osc_group_unprotect(e, &from, 1, NULL, prot, (size_t)len, out,
+						 sizeof(out), NULL), (int)n, "mode %d", mode);
+		cr_assert_arr_eq(out, in, n);
+		prot[len - 1] ^= 1;
+		cr_assert_lt(osc_group_unprotect(e, &from, 1, NULL, prot, (size_t)len, out,
+						 sizeof(out), NULL), 0);
+	}
+	osc_member_wipe(&m1);
+	osc_member_wipe(&m2);
+	osc_group_wipe(&g1);
+	osc_group_wipe(&g2);
+}
+
+/* Derivation refuses what cannot work, with the reason. */
+Test(group, derivation_refusals)
+{
+	struct osc_member m;
+	struct osc_member_params mp = { .id_len = 1, .id = { 0x0a }, .x = f.g0a.cred + 14 };
+	uint8_t pole[32] = { 1 };
+
+	cr_assert_eq(osc_member_derive(&m, &f.g0a, &mp), OSC_GROUP_ERR_ID, "own Sender ID");
+	mp.id[0] = 0x99;
+	mp.x = pole;
+	cr_assert_eq(osc_member_derive(&m, &f.g0a, &mp), OSC_GROUP_ERR_KEY, "y = 1 has no X25519");
+	mp.x = NULL;
+	cr_assert_eq(osc_member_derive(&m, &f.g0a, &mp), OSC_GROUP_ERR_KEY, "no public key");
+	mp.id_len = 8;
+	cr_assert_eq(osc_member_derive(&m, &f.g0a, &mp), OSC_GROUP_ERR_ID, "ID over 13 - 6");
+}
