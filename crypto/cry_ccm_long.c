@@ -164,34 +164,15 @@ static void drain(IMB_MGR *m)
 		reap(job, m);
 }
 
-/* Plain AES-CBC encryption in place with IV 0: the last block is the CBC-MAC. */
-static void submit_cbc(IMB_MGR *m, struct slot *s)
+/* One AES job: CBC (the CBC-MAC: encryption in place with IV 0, the last block is the MAC) or
+ * CTR (from the full counter block iv), in[0..len) into out. */
+static void submit(IMB_MGR *m, IMB_CIPHER_MODE mode, struct cry_op *op, const uint8_t *iv,
+		   const uint8_t *in, uint8_t *out, uint32_t len)
 {
 	IMB_JOB *job = IMB_GET_NEXT_JOB(m);
 
 	memset(job, 0, sizeof(*job));
-	job->cipher_mode = IMB_CIPHER_CBC;
-	job->hash_alg = IMB_AUTH_NULL;
-	job->chain_order = IMB_ORDER_CIPHER_HASH;
-	job->cipher_direction = IMB_DIR_ENCRYPT;
-	job->enc_keys = job->dec_keys = s->op->sched;
-	job->key_len_in_bytes = s->op->key->alg->key_len;
-	job->src = job->dst = s->mac_in;
-	job->msg_len_to_cipher_in_bytes = s->mac_len;
-	job->iv = zero_block;
-	job->iv_len_in_bytes = 16;
-	job->user_data = s->op;
-	reap(IMB_SUBMIT_JOB(m), m);
-}
-
-/* AES-CTR from the full counter block a over in[0..len) into out. */
-static void submit_ctr(IMB_MGR *m, struct cry_op *op, const uint8_t *a, const uint8_t *in,
-		       uint8_t *out, uint32_t len)
-{
-	IMB_JOB *job = IMB_GET_NEXT_JOB(m);
-
-	memset(job, 0, sizeof(*job));
-	job->cipher_mode = IMB_CIPHER_CNTR;
+	job->cipher_mode = mode;
 	job->hash_alg = IMB_AUTH_NULL;
 	job->chain_order = IMB_ORDER_CIPHER_HASH;
 	job->cipher_direction = IMB_DIR_ENCRYPT;
@@ -200,10 +181,15 @@ static void submit_ctr(IMB_MGR *m, struct cry_op *op, const uint8_t *a, const ui
 	job->src = in;
 	job->dst = out;
 	job->msg_len_to_cipher_in_bytes = len;
-	job->iv = a;
+	job->iv = iv;
 	job->iv_len_in_bytes = 16;
 	job->user_data = op;
 	reap(IMB_SUBMIT_JOB(m), m);
+}
+
+static void submit_cbc(IMB_MGR *m, struct slot *s)
+{
+	submit(m, IMB_CIPHER_CBC, s->op, zero_block, s->mac_in, s->mac_in, s->mac_len);
 }
 
 /* The keystream jobs: E(A0) for the tag, and the payload from A1. */
@@ -213,9 +199,9 @@ static void submit_ctrs(IMB_MGR *m, struct slot *s)
 
 	counter_block(s->a0, op, 0);
 	counter_block(s->a1, op, 1);
-	submit_ctr(m, op, s->a0, zero_block, s->s0, 16);
+	submit(m, IMB_CIPHER_CNTR, op, s->a0, zero_block, s->s0, 16);
 	if (op->len)
-		submit_ctr(m, op, s->a1, op->in, op->out, op->len);
+		submit(m, IMB_CIPHER_CNTR, op, s->a1, op->in, op->out, op->len);
 }
 
 /* Tag = CBC-MAC XOR E(A0) (RFC 3610 §2.3), compared in constant time on decrypt. */
