@@ -189,7 +189,7 @@ Test(group, b4_b5_pairwise_mode_request_and_response)
 	verify_hex(&f.m51, &ex, V_B_5_NOKID_PROTECTED_MESSAGE, PLAIN_B5, NULL);
 }
 
-/* The exchange of the vectors' requests, as the requester 0a keeps it. */
+/* The exchange of a vector request as 51 derives it on receipt; it equals the requester's. */
 static struct osc_group_exchange exchange_of(const char *req_hex, uint8_t *msg, size_t *n)
 {
 	struct osc_group_exchange ex;
@@ -233,7 +233,6 @@ Test(group, every_one_byte_change_refused)
 	osc_replay_init(&f.m0a.replay, 32);
 	ex2 = exchange_of(V_B_2_PROTECTED_MESSAGE, req, &n);
 	ex4 = exchange_of(V_B_4_PROTECTED_MESSAGE, req, &n);
-	ex2.ex.kid[0] = 0x0a; /* as the requester 0a keeps it */
 	refuse_every_flip(&f.m51, &ex2, V_B_3_PROTECTED_MESSAGE, 5);
 	refuse_every_flip(&f.m51, &ex4, V_B_5_PROTECTED_MESSAGE, 5);
 	refuse_every_flip(&f.m51, &ex4, V_B_5_NOKID_PROTECTED_MESSAGE, 5);
@@ -421,4 +420,29 @@ Test(group, derivation_refusals)
 	cr_assert_eq(osc_member_derive(&m, &f.g0a, &mp), OSC_GROUP_ERR_KEY, "no public key");
 	mp.id_len = 8;
 	cr_assert_eq(osc_member_derive(&m, &f.g0a, &mp), OSC_GROUP_ERR_ID, "ID over 13 - 6");
+}
+
+/* §7.3: responses with their own Partial IV (every response after the first, Observe), in both
+ * modes: nonce and keystream from the responder's Partial IV; each verifies once, SSNs advance. */
+Test(group, responses_with_own_partial_iv_both_modes)
+{
+	uint8_t msg[256], in[64], out[512];
+	size_t n = gfix_hex(PLAIN_B3, in, sizeof(in)), rn;
+	/* 51's exchange of the B.2 request, which equals the one 0a keeps */
+	struct osc_group_exchange ex = exchange_of(V_B_2_PROTECTED_MESSAGE, msg, &rn), cex = ex;
+	int len;
+
+	f.g51.ssn = 7;
+	for (int mode = 0; mode < 2; mode++) {
+		len = osc_group_protect_response(e, &f.g51, &f.m0a, mode == 0, &ex, in, n, msg,
+						 sizeof(msg), OSC_GTX_OWN_PIV);
+		cr_assert_gt(len, 0, "mode %d: error %d", mode, -len);
+		cr_assert_eq(f.g51.ssn, 8u + (unsigned)mode, "one SSN space for both modes");
+		cr_assert_eq(osc_group_unprotect(e, (struct osc_member *[]){ &f.m51 }, 1, &cex, msg,
+						 (size_t)len, out, sizeof(out), NULL), (int)n);
+		cr_assert_arr_eq(out, in, n);
+		msg[len - 1] ^= 0x40;
+		cr_assert_lt(osc_group_unprotect(e, (struct osc_member *[]){ &f.m51 }, 1, &cex, msg,
+						 (size_t)len, out, sizeof(out), NULL), 0);
+	}
 }
