@@ -275,5 +275,6 @@ void cry_ccm_long_run(struct cry_ccm_long *c, struct cry_op **ops, unsigned n)
 			used += s->mac_len;
 		}
 		run_chunk(c, k);
+		cry_wipe(c->arena, used); /* plaintext copies do not outlive the call */
 	}
 }

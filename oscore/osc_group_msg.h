@@ -98,7 +98,9 @@ int osc_group_rx_aead(struct osc_grx *r);
  * with the member's public key; then commit a request's Partial IV to the member's window and
  * write the plain CoAP message to out[0..cap). A failed signature leaves the window untouched
  * and wipes the plaintext (OSC_ERR_SIGNATURE). Returns the length or -(enum osc_err)
- * (OSC_ERR_WINDOW_UNKNOWN as osc_rx_finish). Control plane: verifying allocates.
+ * (OSC_ERR_WINDOW_UNKNOWN as osc_rx_finish). In group mode it verifies a signature with
+ * OpenSSL, which allocates: control plane. In pairwise mode it neither signs nor allocates, so a
+ * worker may run it right after stage a.
  */
 int osc_group_rx_finish(struct osc_grx *r, uint8_t *out, size_t cap);
 
