@@ -446,3 +446,63 @@ Test(group, responses_with_own_partial_iv_both_modes)
 						 (size_t)len, out, sizeof(out), NULL), 0);
 	}
 }
+
+/* A pairwise-only group on X25519 keys (RFC 7748 §6.1 Alice and Bob): no Signature Encryption
+ * Key, the AEAD Algorithm in 'info', nulls in the external_aad for the group-mode algorithms,
+ * pairwise round trip, and group mode refused both ways. */
+static int x25519_side(struct osc_group *g, struct osc_member *m, bool alice)
+{
+	static const char *d[] = { "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+				   "5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb" };
+	static const char *u[] = { "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
+				   "de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f" };
+	static uint8_t peer[2][32], cred[2][4] = { "ccsA", "ccsB" };
+	struct osc_group_params p = { .aead = cry_alg_by_cose(CRY_AES_CCM_16_64_128),
+				      .pairwise_ka = OSC_ECDH_SS_HKDF_256, .crv = CRY_CRV_X25519,
+				      .cred = cred[!alice], .cred_len = 4, .secret_len = 16,
+				      .sender_id_len = 1, .sender_id = { alice ? 0xa : 0xb } };
+	struct osc_member_params mp = { .id_len = 1, .id = { alice ? 0xb : 0xa },
+					.cred = cred[alice], .cred_len = 4, .x = peer[alice] };
+	int rc;
+
+	memset(p.secret, 0x42, 16);
+	gfix_hex(d[!alice], p.priv, 32);
+	gfix_hex(u[alice], peer[alice], 32);
+	rc = osc_group_derive(g, &p);
+	return rc ? rc : osc_member_derive(m, g, &mp);
+}
+
+Test(group, pairwise_only_group_on_x25519)
+{
+	static struct osc_group ga, gb;
+	static struct osc_member mb, ma; /* A's view of B, B's view of A */
+	uint8_t in[16], out[512], prot[256], arr[OSC_GROUP_ARRAY_MAX];
+	size_t n = gfix_hex(PLAIN_B4, in, sizeof(in));
+	struct osc_group_aad_in ain = { 0 };
+	struct osc_group_exchange ex;
+	struct osc_member *from = &ma;
+	int len;
+
+	cr_assert_eq(x25519_side(&ga, &mb, true), 0);
+	cr_assert_eq(x25519_side(&gb, &ma, false), 0);
+	cr_assert_eq(ga.sekey_len, 0);
+	cr_assert_eq(ga.iv_len, 13);
+	cr_assert_arr_eq(mb.pw_sender_key.raw, ma.pw_recipient_key.raw, 16);
+	len = osc_group_aad_array(arr, sizeof(arr), &ga, &ain);
+	cr_assert_gt(len, 8);
+	expect_bytes(arr + 1, 7, "01840af6f6381a", "[1, [10, null, null, -27]");
+	len = osc_group_protect_request(e, &ga, &mb, in, n, prot, sizeof(prot), &ex);
+	cr_assert_gt(len, 0);
+	cr_assert_eq(osc_group_unprotect(e, &from, 1, NULL, prot, (size_t)len, out, sizeof(out),
+					 NULL), (int)n);
+	cr_assert_arr_eq(out, in, n);
+	cr_assert_eq(osc_group_protect_request(e, &ga, NULL, in, n, prot, sizeof(prot), &ex),
+		     -OSC_ERR_MODE, "no group mode to protect with");
+	prot[4 + 1 + 1] |= 0x20; /* Group Flag on: a group-mode message to a pairwise-only group */
+	cr_assert_eq(osc_group_unprotect(e, &from, 1, NULL, prot, (size_t)len, out, sizeof(out),
+					 NULL), -OSC_ERR_MODE);
+	osc_member_wipe(&ma);
+	osc_member_wipe(&mb);
+	osc_group_wipe(&ga);
+	osc_group_wipe(&gb);
+}
