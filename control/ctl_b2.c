@@ -2,11 +2,11 @@
 /* RFC 8613 App. B.2 context re-derivation, server side (ID2 = R2 || R1, ID3 = R2 || R3). */
 #include "control/ctl_b2.h"
 
-#include <cbor.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/cry_cbor_dec.h"
 #include "oscore/osc_answer.h"
 
 void ctl_b2_init(struct ctl_b2 *b, uint32_t lifetime)
@@ -33,20 +33,22 @@ int ctl_b2_tmpl(const struct ctl_b2 *b, const uint8_t *kid, size_t kid_len)
 
 bool ctl_b2_unwrap(const uint8_t *kc, size_t len, uint8_t *out, size_t *out_len)
 {
-	struct cbor_load_result r;
-	cbor_item_t *it;
+	/* one definite byte string of at most OSC_ID_CTX_MAX bytes, and nothing after it */
+	static const struct cry_cbor_limits lim = { .max_len = 2 + OSC_ID_CTX_MAX, .max_depth = 1,
+						    .max_items = 1 };
+	cbor_item_t *it = NULL;
+	const uint8_t *p;
+	size_t n;
 	bool ok;
 
-	/* one definite byte string of at most OSC_ID_CTX_MAX bytes, and nothing after it */
-	if (len < 1 || len > 2 + OSC_ID_CTX_MAX || (kc[0] & 0xe0) != 0x40) /* major type 2 */
+	if (!len || (kc[0] & 0xe0) != 0x40) /* major type 2: nothing else needs decoding */
 		return false;
-	it = cbor_load(kc, len, &r);
-	ok = it && r.error.code == CBOR_ERR_NONE && r.read == len && cbor_isa_bytestring(it) &&
-	     cbor_bytestring_is_definite(it) && cbor_bytestring_length(it) <= OSC_ID_CTX_MAX;
+	ok = !cry_cbor_decode(kc, len, &lim, &it, NULL) && cry_cbor_get_bstr(it, &p, &n) &&
+	     n <= OSC_ID_CTX_MAX;
 	if (ok) {
-		*out_len = cbor_bytestring_length(it);
-		if (*out_len)
-			memcpy(out, cbor_bytestring_handle(it), *out_len);
+		*out_len = n;
+		if (n)
+			memcpy(out, p, n);
 	}
 	if (it)
 		cbor_decref(&it);
