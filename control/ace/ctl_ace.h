@@ -233,8 +233,8 @@ void ctl_ace_authz_req_free(struct ctl_ace_authz_req *req);
  * ID = ID2) or, with client true, the client side (swapped): Master Secret ms, Master Salt =
  * bstr(salt) | bstr(N1) | bstr(N2) (each with its CBOR header; an absent salt is the empty
  * bstr), ID Context = contextId if the AS gave one (never built from the nonces), alg and hkdf
- * from the token. Refuses ID1 == ID2 (§4.3). Returns 0 or -EINVAL (equal IDs, IDs or salt too
- * long); p is wiped on failure.
+ * from the token. Refuses ID1 == ID2 (§4.3) and empty nonces. Returns 0 or -EINVAL (equal IDs,
+ * a missing nonce, IDs or salt too long); p is wiped on failure.
  */
 int ctl_ace_osc_params(const struct ctl_ace_token *t, const uint8_t *n1, size_t n1_len,
 		       const uint8_t *n2, size_t n2_len, const uint8_t *id1, size_t id1_len,

@@ -151,6 +151,7 @@ int ctl_ace_osc_params(const struct ctl_ace_token *t, const uint8_t *n1, size_t 
 	p->hkdf = t->hkdf;
 	/* §4.3: if ID1 == ID2 the Sender and Recipient Keys would be equal */
 	ok = !(id1_len == id2_len && (id1_len == 0 || memcmp(id1, id2, id1_len) == 0));
+	ok = ok && n1_len > 0 && n2_len > 0; /* §4.1, §4.2: both nonces are required */
 	/* §4.3: Master Salt = salt | N1 | N2, each a CBOR byte string with its header */
 	ok = ok && put_wrapped(p->salt, sizeof(p->salt), &salt, t->salt, t->salt_len) &&
 	     put_wrapped(p->salt, sizeof(p->salt), &salt, n1, n1_len) &&

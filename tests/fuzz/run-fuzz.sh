@@ -5,7 +5,8 @@
 #
 # HARNESS: coap_oscore (default: CoAP and OSCORE option codecs), oscore_message (whole messages
 # through verification, and protect-then-verify round trips; links IPsec-MB and OpenSSL) or
-# ctl_conf (libcoap OSCORE configuration files, control/ctl_conf_libcoap.c).
+# ctl_conf (libcoap OSCORE configuration files, control/ctl_conf_libcoap.c) or ace_authz (the ACE
+# resource server: /authz-info payloads, access tokens, claims, AIF scopes, COSE_Keys).
 #
 # The seed corpus is copied to a temporary work dir, so the repository is never written. Exits
 # non-zero if libFuzzer finds a crash, sanitizer report, leak, timeout, OOM or roundtrip mismatch;
@@ -25,14 +26,18 @@ coap_oscore)
 	corpus=corpus ;;
 oscore_message)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/ctl_b2.c)"
-	libs="-lIPSec_MB -lcrypto -lpthread"
+	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-message ;;
 ctl_conf)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/control/ctl_conf_libcoap.c"
-	libs="-lIPSec_MB -lcrypto -lpthread"
+	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-ctl-conf ;;
+ace_authz)
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/ace/ctl_ace_*.c)"
+	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lm -lpthread"
+	corpus=corpus-ace ;;
 *)
-	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf]" >&2; exit 2 ;;
+	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|ace_authz]" >&2; exit 2 ;;
 esac
 
 # -fno-sanitize-recover: a UBSan report must abort, or libFuzzer would not see it.
