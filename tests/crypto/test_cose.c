@@ -318,10 +318,11 @@ Test(cose, cose_key_ec2_read_use_write)
 	cr_assert_eq(cry_cose_key_write(&k, out, sizeof(out)), (int)wl);
 	cr_assert_arr_eq(out, want, wl);
 	cr_assert_eq(cry_cose_key_write(&k, out, wl - 1), -ENOSPC);
+	cry_pkey_free(pk);
 	/* the same coordinates declared OKP: the curve does not belong to the key type */
 	k.kty = CRY_KTY_OKP;
 	cr_assert_eq(cry_cose_key_pkey(&k, &pk), -EINVAL);
-	cry_pkey_free(pk);
+	cr_assert_null(pk);
 	cbor_decref(&it);
 }
 
