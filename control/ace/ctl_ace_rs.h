@@ -52,6 +52,7 @@ struct ctl_ace_result {
  * Returns 0 or -ENOMEM. */
 int ctl_ace_rs_init(struct ctl_ace_rs *rs, const struct ctl_ace_conf *conf);
 
+/* Wipe and free the store and the exi tracker (conf is the caller's). */
 void ctl_ace_rs_free(struct ctl_ace_rs *rs);
 
 /*
