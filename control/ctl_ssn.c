@@ -93,7 +93,9 @@ static uint64_t step_of(const struct ctl_ssn *t, struct entry *e, uint64_t ssn, 
 		want = t->k;
 	if (want > t->k * CTL_SSN_STEP_MAX)
 		want = t->k * CTL_SSN_STEP_MAX;
-	return want > e->step ? want : e->step - (e->step - want) / 2; /* decay slowly */
+	/* a lull of a few ticks (the device descheduled) must not shrink the step just before the
+	 * rate comes back and a tick is late: the excess decays by 1/256 a tick (~180 ms at 1 kHz) */
+	return want > e->step ? want : e->step - (e->step - want) / 256;
 }
 
 int ctl_ssn_attach(struct ctl_ssn *t, uint64_t id, struct osc_ctx *c)

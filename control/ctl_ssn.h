@@ -24,7 +24,7 @@
 #include "oscore/osc_context.h"
 
 #define CTL_SSN_K_DEFAULT 4096 /* K_SSN: fsyncs per context every K/2 messages at most */
-#define CTL_SSN_HORIZON_MS 1000 /* a busy context's step covers this long at its rate */
+#define CTL_SSN_HORIZON_MS 4000 /* a busy context's step covers this long at its rate */
 #define CTL_SSN_STEP_MAX 256    /* ... but at most this many K */
 
 struct ctl_ssn;
