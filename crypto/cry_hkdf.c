@@ -206,3 +206,18 @@ int cry_hkdf_expand(int alg, const uint8_t *prk, size_t prk_len, const uint8_t *
 	EVP_MAC_CTX_free(m);
 	return rc ? -EIO : 0;
 }
+
+int cry_hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t len,
+		    uint8_t *out)
+{
+	EVP_MAC_CTX *t = hmac_template("SHA256", 0), *m = t ? EVP_MAC_CTX_dup(t) : NULL;
+	int rc;
+
+	if ((key == NULL && key_len) || (msg == NULL && len) || out == NULL) {
+		EVP_MAC_CTX_free(m);
+		return -EINVAL;
+	}
+	rc = m ? hmac3(m, key, key_len, msg, len, NULL, 0, NULL, 0, out, 32) : -1;
+	EVP_MAC_CTX_free(m);
+	return rc ? -EIO : 0;
+}

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "crypto/cry_hkdf.h"
-#include "oscore/osc_cbor.h"
+#include "crypto/cry_cbor.h"
 #include "oscore/osc_option.h"
 
 void osc_params_defaults(struct osc_params *p)
@@ -20,20 +20,20 @@ void osc_params_defaults(struct osc_params *p)
 int osc_hkdf_info(uint8_t *out, size_t cap, const uint8_t *id, size_t id_len,
 		  const struct osc_params *p, const char *type, unsigned L)
 {
-	struct osc_cbor_buf b;
-	uint8_t null = CBOR_NULL;
+	struct cry_cbor_buf b;
+	uint8_t null = CRY_CBOR_NULL;
 
-	osc_cbor_init(&b, out, cap);
-	osc_cbor_head(&b, CBOR_ARRAY, 5);
-	osc_cbor_bstr(&b, id, id_len);
+	cry_cbor_init(&b, out, cap);
+	cry_cbor_head(&b, CRY_CBOR_ARRAY, 5);
+	cry_cbor_bstr(&b, id, id_len);
 	if (p->has_id_ctx)
-		osc_cbor_bstr(&b, p->id_ctx, p->id_ctx_len);
+		cry_cbor_bstr(&b, p->id_ctx, p->id_ctx_len);
 	else
-		osc_cbor_raw(&b, &null, 1);
-	osc_cbor_int(&b, p->alg->cose);
-	osc_cbor_tstr(&b, type);
-	osc_cbor_head(&b, CBOR_UINT, L);
-	return osc_cbor_done(&b);
+		cry_cbor_raw(&b, &null, 1);
+	cry_cbor_int(&b, p->alg->cose);
+	cry_cbor_tstr(&b, type);
+	cry_cbor_head(&b, CRY_CBOR_UINT, L);
+	return cry_cbor_done(&b);
 }
 
 /* One HKDF output of §3.2.1: id with type "Key" or "IV", L bytes. */
@@ -163,21 +163,21 @@ int osc_aad(uint8_t out[OSC_AAD_MAX], const struct cry_alg *alg, const uint8_t *
 	 * one byte. external_aad = bstr([1, [alg], kid, piv, h'']) */
 	memcpy(p, enc0_prefix, sizeof(enc0_prefix));
 	p += sizeof(enc0_prefix);
-	*p++ = (uint8_t)(CBOR_BSTR << 5 | (6 + alg_len + kid_len + piv_len));
-	*p++ = CBOR_ARRAY << 5 | 5;
+	*p++ = (uint8_t)(CRY_CBOR_BSTR << 5 | (6 + alg_len + kid_len + piv_len));
+	*p++ = CRY_CBOR_ARRAY << 5 | 5;
 	*p++ = 1;                  /* oscore_version */
-	*p++ = CBOR_ARRAY << 5 | 1;
+	*p++ = CRY_CBOR_ARRAY << 5 | 1;
 	if (alg_len == 2)
 		*p++ = 24;         /* one-byte uint follows */
 	*p++ = (uint8_t)alg->cose;
-	*p++ = (uint8_t)(CBOR_BSTR << 5 | kid_len);
+	*p++ = (uint8_t)(CRY_CBOR_BSTR << 5 | kid_len);
 	if (kid_len)
 		memcpy(p, kid, kid_len);
 	p += kid_len;
-	*p++ = (uint8_t)(CBOR_BSTR << 5 | piv_len);
+	*p++ = (uint8_t)(CRY_CBOR_BSTR << 5 | piv_len);
 	if (piv_len)
 		memcpy(p, piv, piv_len);
 	p += piv_len;
-	*p++ = CBOR_BSTR << 5;     /* no Class I options are defined */
+	*p++ = CRY_CBOR_BSTR << 5;     /* no Class I options are defined */
 	return (int)(p - out);
 }
