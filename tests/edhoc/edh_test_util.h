@@ -6,6 +6,10 @@
 #include <criterion/criterion.h>
 
 #include "control/edhoc/edh.h"
+#include <openssl/rand.h>
+
+#include "crypto/cry_cbor.h"
+#include "crypto/cry_cose.h"
 #include "oscore/osc_hex.h"
 
 /* Hex into a static-lifetime-free buffer; aborts the test on bad hex. */
@@ -25,5 +29,101 @@ static inline size_t th_hex(const char *hex, uint8_t *out, size_t cap)
 		cr_assert_eq((size_t)(len), el_, "length %zu, expected %zu", (size_t)(len), el_); \
 		cr_assert_arr_eq(buf, exp_, el_);                                          \
 	} while (0)
+
+/*
+ * A fresh key pair on crv and its CCS {2: "test", 8: {1: COSE_Key with kid}}: *own with the
+ * private key, *pub without (for the peer's trust store).
+ */
+static inline void th_ccs(int crv, uint8_t kid, struct edh_cred *own, struct edh_cred *pub)
+{
+	uint8_t d[32], x[32], y[32], key[200], ccs[256];
+	struct cry_coords c = { .crv = crv, .d = d, .d_len = 32 };
+	struct cry_pkey *k = NULL;
+	struct cry_cose_key ck = { .kty = crv == CRY_CRV_P256 ? CRY_KTY_EC2 : CRY_KTY_OKP,
+				   .crv = crv, .kid = &kid, .kid_len = 1, .x = x, .x_len = 32 };
+	struct cry_cbor_buf b;
+	int kl;
+
+	cr_assert_eq(RAND_bytes(d, 32), 1);
+	cr_assert_eq(cry_pkey_from_coords(&k, &c), 0);
+	cr_assert_eq(cry_pkey_export_public(k, x, crv == CRY_CRV_P256 ? y : NULL), 0);
+	cry_pkey_free(k);
+	if (crv == CRY_CRV_P256) {
+		ck.y = y;
+		ck.y_len = 32;
+	}
+	kl = cry_cose_key_write(&ck, key, sizeof(key));
+	cr_assert(kl > 0);
+	cry_cbor_init(&b, ccs, sizeof(ccs));
+	cry_cbor_head(&b, CRY_CBOR_MAP, 2);
+	cry_cbor_int(&b, 2);
+	cry_cbor_tstr(&b, "test");
+	cry_cbor_int(&b, 8);
+	cry_cbor_head(&b, CRY_CBOR_MAP, 1);
+	cry_cbor_int(&b, 1);
+	cry_cbor_raw(&b, key, (size_t)kl);
+	cr_assert(cry_cbor_done(&b) > 0);
+	cr_assert_eq(edh_cred_ccs(own, ccs, b.len, d, 32), EDH_OK);
+	if (pub)
+		cr_assert_eq(edh_cred_ccs(pub, ccs, b.len, NULL, 0), EDH_OK);
+}
+
+/* Own credentials on all three curves (kids base, base+1, base+2), the public halves pinned
+ * in peer_trust. */
+static inline void th_party(struct edh_cred own[3], uint8_t base, struct edh_trust *peer_trust)
+{
+	const int crv[3] = { CRY_CRV_ED25519, CRY_CRV_X25519, CRY_CRV_P256 };
+
+	for (int i = 0; i < 3; i++) {
+		struct edh_cred pub;
+
+		th_ccs(crv[i], (uint8_t)(base + i), &own[i], &pub);
+		cr_assert_eq(edh_trust_add(peer_trust, &pub), EDH_OK);
+	}
+}
+
+/* A configuration with all suites (0-3) and methods, own credentials and a trust store. */
+static inline void th_cfg(struct edh_config *c, const struct edh_cred *own, unsigned n_own,
+			  const struct edh_trust *trust)
+{
+	memset(c, 0, sizeof(*c));
+	for (int i = 0; i < 4; i++)
+		c->suites[i] = i;
+	c->n_suites = 4;
+	c->methods = 0xf;
+	c->own = own;
+	c->n_own = n_own;
+	c->trust = trust;
+	c->max_sessions = 8;
+	c->timeout_ms = 1000;
+	c->message_4 = true;
+}
+
+/* One handshake between an Initiator and a Responder table; returns where it stopped
+ * (EDH_OK if both sides completed), with both results. */
+static inline enum edh_status th_handshake(const struct edh_config *ic, struct edh_table *t,
+					   int method, int suite, struct edh_result *ires,
+					   struct edh_result *rres)
+{
+	uint8_t b1[EDH_MSG_MAX], b2[EDH_MSG_MAX], c_r[EDH_CID_MAX];
+	struct edh_out o1 = { b1, sizeof(b1), 0, false }, o2 = { b2, sizeof(b2), 0, false };
+	enum edh_status st;
+	struct edh_init *s = edh_init_new(ic, method, &suite, 1, NULL, &o1, &st);
+	size_t crl;
+
+	if (s == NULL)
+		return st;
+	st = edh_resp_msg1(t, 0, o1.buf, o1.len, &o2);
+	if (st == EDH_OK)
+		st = edh_init_msg2(s, o2.buf, o2.len, &o1, ires);
+	if (st == EDH_OK) {
+		crl = edh_init_c_r(s, c_r);
+		st = edh_resp_msg3(t, 1, c_r, crl, o1.buf, o1.len, &o2, rres);
+	}
+	if (st == EDH_OK)
+		st = edh_init_msg4(s, o2.buf, o2.len);
+	edh_init_free(s);
+	return st;
+}
 
 #endif
