@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_malloc.h>
 
 static const char *const names[DP_CTR__COUNT] = {
 	[DP_RX_PACKETS] = "rx_packets",
@@ -75,7 +76,39 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_B2_INSTALLED] = "b2_installed",
 	[DP_B2_REFUSED] = "b2_refused",
 	[DP_B2_INSTALL_FAILED] = "b2_install_failed",
+	[DP_DROP_IP_CKSUM] = "drop_ip_cksum",
+	[DP_DROP_UDP_CKSUM] = "drop_udp_cksum",
+	[DP_DROP_UDP_CKSUM_ZERO] = "drop_udp_cksum_zero",
+	[DP_DROP_IP_OPTIONS] = "drop_ip_options",
+	[DP_DROP_SRC_BROADCAST] = "drop_src_broadcast",
+	[DP_DROP_SRC_MULTICAST] = "drop_src_multicast",
+	[DP_DROP_SRC_LOOPBACK] = "drop_src_loopback",
+	[DP_DROP_SRC_UNSPECIFIED] = "drop_src_unspecified",
+	[DP_DROP_SRC_OURS] = "drop_src_ours",
+	[DP_DROP_SRC_V4MAPPED] = "drop_src_v4mapped",
+	[DP_COAP_ACK_IGNORED] = "coap_ack_ignored",
+	[DP_COAP_RST_IGNORED] = "coap_rst_ignored",
+	[DP_COAP_PING] = "coap_ping",
+	[DP_COAP_EMPTY_NON] = "coap_empty_non",
+	[DP_COAP_RESPONSE_CODE] = "coap_response_code",
+	[DP_COAP_RESERVED_CLASS] = "coap_reserved_class",
+	[DP_COAP_FORMAT_ERROR] = "coap_format_error",
+	[DP_ANSWER_RST] = "answer_rst",
+	[DP_ANSWER_UNAUTHORIZED] = "answer_unauthorized",
 };
+
+/* Each worker writes its own counters many times per burst: with struct dp_stats cache-aligned
+ * and the array aligned, no two workers ever write to one cache line (no false sharing). */
+struct dp_stats *dp_stats_alloc(unsigned n, int socket)
+{
+	return rte_zmalloc_socket("dp_stats", (size_t)n * sizeof(struct dp_stats),
+				  RTE_CACHE_LINE_SIZE, socket);
+}
+
+void dp_stats_free(struct dp_stats *s)
+{
+	rte_free(s);
+}
 
 const char *dp_ctr_name(int c)
 {
