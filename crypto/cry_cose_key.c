@@ -63,8 +63,12 @@ int cry_cose_key_read(const cbor_item_t *it, struct cry_cose_key *k)
 	memset(k, 0, sizeof(*k));
 	if (it == NULL || !cbor_isa_map(it))
 		return -EBADMSG;
-	if (!opt_int(it, CRY_COSE_KEY_KTY, &k->kty) || k->kty == 0)
-		return cbor_isa_string(cry_cbor_map_int(it, CRY_COSE_KEY_KTY)) ? -ENOTSUP : -EBADMSG;
+	if (!opt_int(it, CRY_COSE_KEY_KTY, &k->kty) || k->kty == 0) {
+		const cbor_item_t *kty = cry_cbor_map_int(it, CRY_COSE_KEY_KTY);
+
+		/* a text kty names a key type this layer does not have; no kty is malformed */
+		return kty != NULL && cbor_isa_string(kty) ? -ENOTSUP : -EBADMSG;
+	}
 	if (!opt_int(it, CRY_COSE_KEY_ALG, &k->alg) ||
 	    !opt_bstr(it, CRY_COSE_KEY_KID, &k->kid, &k->kid_len))
 		return -EBADMSG;

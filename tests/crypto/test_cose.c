@@ -336,6 +336,9 @@ Test(cose, cose_key_symmetric_and_refusals)
 	cr_assert_eq(k.k_len, 4);
 	cr_assert_eq(cry_cose_key_write(&k, out, sizeof(out)), 12);
 	cbor_decref(&it);
+	it = decode_hex("a10300"); /* no kty at all (found by fuzz_ace_authz: a NULL dereference) */
+	cr_assert_eq(cry_cose_key_read(it, &k), -EBADMSG);
+	cbor_decref(&it);
 	it = decode_hex("a10163454332"); /* kty "EC2" as text */
 	cr_assert_eq(cry_cose_key_read(it, &k), -ENOTSUP);
 	cbor_decref(&it);

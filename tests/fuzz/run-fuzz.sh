@@ -5,8 +5,11 @@
 #
 # HARNESS: coap_oscore (default: CoAP and OSCORE option codecs), oscore_message (whole messages
 # through verification, and protect-then-verify round trips; links IPsec-MB and OpenSSL) or
-# ctl_conf (libcoap OSCORE configuration files, control/ctl_conf_libcoap.c) or dp_wire (received
-# frames through the dataplane's classifier and CoAP type/code screen; DPDK headers only).
+# ctl_conf (libcoap OSCORE configuration files, control/ctl_conf_libcoap.c), dp_wire (received
+# frames through the dataplane's classifier and CoAP type/code screen; DPDK headers only),
+# ace_authz (the ACE resource server: /authz-info payloads, access tokens, claims, AIF scopes,
+# COSE_Keys), edhoc_msg1 or edhoc_msg3 (the EDHOC Responder's message_1 and message_3
+# processing, control/edhoc/; message_3 also as a correctly encrypted fuzzed PLAINTEXT_3).
 #
 # The seed corpus is copied to a temporary work dir, so the repository is never written. Exits
 # non-zero if libFuzzer finds a crash, sanitizer report, leak, timeout, OOM or roundtrip mismatch;
@@ -26,18 +29,27 @@ coap_oscore)
 	corpus=corpus ;;
 oscore_message)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/ctl_b2.c)"
-	libs="-lIPSec_MB -lcrypto -lpthread"
+	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-message ;;
 ctl_conf)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/control/ctl_conf_libcoap.c"
-	libs="-lIPSec_MB -lcrypto -lpthread"
+	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-ctl-conf ;;
 dp_wire)
 	srcs="$root/dataplane/dp_classify.c $root/dataplane/dp_icmp6.c $root/dataplane/dp_plain.c"
 	libs="$(pkg-config --cflags libdpdk)"
 	corpus=corpus-wire ;;
+ace_authz)
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/ace/ctl_ace_*.c)"
+	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lm -lpthread"
+	corpus=corpus-ace ;;
+edhoc_msg1 | edhoc_msg3)
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/edhoc/edh_*.c)"
+	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
+	corpus=corpus-$harness ;;
 *)
-	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|dp_wire]" >&2; exit 2 ;;
+	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|dp_wire|ace_authz|edhoc_msg1|edhoc_msg3]" >&2
+	exit 2 ;;
 esac
 
 # -fno-sanitize-recover: a UBSan report must abort, or libFuzzer would not see it.
