@@ -98,6 +98,13 @@ struct edh_cred {
 enum edh_status edh_cred_ccs(struct edh_cred *c, const uint8_t *ccs, size_t len,
 			     const uint8_t *d, size_t d_len);
 
+/*
+ * Refer to the CCS credential c by value: ID_CRED becomes {14: CCS} (kccs, §3.5.3) instead of
+ * {4: kid}, for a peer that has the CCS pinned but cannot look it up by kid.
+ * Returns EDH_OK, EDH_E_MALFORMED (not a CCS) or EDH_E_INTERNAL.
+ */
+enum edh_status edh_cred_by_value(struct edh_cred *c);
+
 /* How an own X.509 credential is referenced in ID_CRED (RFC 9360). */
 enum edh_x509_ref { EDH_X509_BY_X5T, EDH_X509_BY_X5CHAIN };
 

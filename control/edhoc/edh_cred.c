@@ -90,6 +90,24 @@ enum edh_status edh_cred_ccs(struct edh_cred *c, const uint8_t *ccs, size_t len,
 	return st;
 }
 
+enum edh_status edh_cred_by_value(struct edh_cred *c)
+{
+	uint8_t *p;
+
+	if (c->x509)
+		return EDH_E_MALFORMED;
+	p = malloc(c->cred_len + 2);
+	if (p == NULL)
+		return EDH_E_INTERNAL;
+	p[0] = 0xa1; /* map(1) */
+	p[1] = EDH_IDCRED_KCCS;
+	memcpy(p + 2, c->cred, c->cred_len);
+	free(c->id_cred);
+	c->id_cred = p;
+	c->id_cred_len = c->cred_len + 2;
+	return EDH_OK;
+}
+
 /* The public key of a certificate as a cry_pkey (with d when given): Ed25519, X25519, P-256. */
 static enum edh_status x509_key(X509 *x, const uint8_t *d, size_t d_len, struct cry_pkey **out)
 {

@@ -268,3 +268,30 @@ Test(edhoc, connection_identifiers)
 	}
 	world_free(&w);
 }
+
+/* kccs: the Initiator's CCS sent by value; trusted when pinned, refused when not. */
+Test(edhoc, kccs_by_value_pinned_accepted_unpinned_refused)
+{
+	struct world w;
+	struct edh_result ir, rr;
+	struct edh_cred loose[3];
+	struct edh_trust *nobody = edh_trust_new();
+
+	world_init(&w);
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(edh_cred_by_value(&w.iown[i]), EDH_OK);
+	for (int m = 0; m < 4; m++) {
+		cr_assert_eq(th_handshake(&w.ic, w.t, m, 3 - m, &ir, &rr), EDH_OK);
+		assert_same_context(&ir, &rr);
+	}
+	th_party(loose, 0x01, nobody); /* same kid as a pinned one, CCS not pinned */
+	for (int i = 0; i < 3; i++)
+		cr_assert_eq(edh_cred_by_value(&loose[i]), EDH_OK);
+	w.ic.own = loose;
+	cr_assert_eq(th_handshake(&w.ic, w.t, 0, 0, &ir, &rr), EDH_E_UNTRUSTED);
+	cr_assert_eq(rr.oscore.secret_len, 0);
+	for (int i = 0; i < 3; i++)
+		edh_cred_free(&loose[i]);
+	edh_trust_free(nobody);
+	world_free(&w);
+}
