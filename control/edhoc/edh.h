@@ -199,6 +199,7 @@ const uint64_t *edh_table_counters(const struct edh_table *t);
 /*
  * Process message_1 in[0..len) (without the CoAP `true` prefix) at time now_ms (monotonic).
  * EDH_OK: out holds message_2 and a session waits for message_3 under the chosen C_R.
+ * A retransmission of a message_1 whose session still waits gets the same message_2 (§7).
  * Otherwise out holds the error message to send (ERR_CODE 2 with SUITES_R for EDH_E_SUITE,
  * ERR_CODE 1 otherwise), or nothing (out->len 0) if out was too small; no session remains.
  */

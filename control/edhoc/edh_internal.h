@@ -37,6 +37,8 @@ struct edh_sess {
 	uint8_t prk_3e2m[EDH_HASH_MAX];
 	uint8_t prk_4e3m[EDH_HASH_MAX];
 	const struct edh_cred *own;     /* own credential for this method and suite */
+	uint8_t *m2;                    /* Responder: message_2 as sent, for a duplicate (§7) */
+	size_t m2_len;
 };
 
 /* Zero a session's secrets and free its ephemeral key; the struct may be reused. */
@@ -54,6 +56,9 @@ struct edh_sess *edh_table_open(struct edh_table *t, uint64_t now_ms, const uint
 /* The live, unexpired session with C_R c_r[0..len), or NULL (an expired one is freed). */
 struct edh_sess *edh_table_find(struct edh_table *t, uint64_t now_ms, const uint8_t *c_r,
 				size_t len);
+
+/* The live session whose message_1 hashed to h_m1 (a retransmission), or NULL. */
+struct edh_sess *edh_table_by_m1(struct edh_table *t, uint64_t now_ms, const uint8_t *h_m1);
 
 /* Wipe and free s's slot. */
 void edh_table_close(struct edh_table *t, struct edh_sess *s);

@@ -218,5 +218,6 @@ enum edh_status edh_ecdh_cred(const struct cry_pkey *own, const struct edh_cred 
 void edh_sess_wipe(struct edh_sess *s)
 {
 	cry_pkey_free(s->eph);
+	free(s->m2);
 	cry_wipe(s, sizeof(*s));
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The EDHOC Responder (RFC 9528 §5.2.3, §5.3.2, §5.4.3, §5.5.2). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "control/edhoc/edh_internal.h"
@@ -136,6 +137,36 @@ static enum edh_status fail(struct edh_table *t, enum edh_status st, struct edh_
 	return edh_table_count(t, st);
 }
 
+/* §7: a retransmitted message_1 gets the message_2 already sent, never a second session
+ * (a new message_2 would be a second ECDH and signature for the same request). */
+static bool resend(struct edh_table *t, uint64_t now_ms, const uint8_t *in, size_t len,
+		   struct edh_out *out)
+{
+	uint8_t h[EDH_HASH_MAX];
+	struct edh_sess *s;
+
+	if (edh_hash3(edh_suite_by_id(0), in, len, NULL, 0, NULL, 0, h))
+		return false;
+	s = edh_table_by_m1(t, now_ms, h);
+	if (s == NULL || s->m2_len > out->cap)
+		return false;
+	memcpy(out->buf, s->m2, s->m2_len);
+	out->len = s->m2_len;
+	out->is_error = false;
+	return true;
+}
+
+/* Keep message_2 for a retransmitted message_1. */
+static enum edh_status keep_msg2(struct edh_sess *s, const struct edh_out *out)
+{
+	s->m2 = malloc(out->len);
+	if (s->m2 == NULL)
+		return EDH_E_INTERNAL;
+	memcpy(s->m2, out->buf, out->len);
+	s->m2_len = out->len;
+	return EDH_OK;
+}
+
 enum edh_status edh_resp_msg1(struct edh_table *t, uint64_t now_ms, const uint8_t *in,
 			      size_t len, struct edh_out *out)
 {
@@ -146,6 +177,8 @@ enum edh_status edh_resp_msg1(struct edh_table *t, uint64_t now_ms, const uint8_
 	size_t eph_len;
 	enum edh_status st = parse_msg1(in, len, &m);
 
+	if (st == EDH_OK && resend(t, now_ms, in, len, out))
+		return edh_table_count(t, EDH_OK);
 	if (st == EDH_OK)
 		st = check_msg1(cfg, &m);
 	if (st != EDH_OK)
@@ -162,6 +195,8 @@ enum edh_status edh_resp_msg1(struct edh_table *t, uint64_t now_ms, const uint8_
 	st = s->own ? edh_eph_make(s, eph_d, eph_len) : EDH_E_NO_CRED;
 	if (st == EDH_OK)
 		st = build_msg2(s, in, len, out);
+	if (st == EDH_OK)
+		st = keep_msg2(s, out);
 	if (st != EDH_OK) {
 		edh_table_close(t, s);
 		return fail(t, st, out);

@@ -115,6 +115,18 @@ struct edh_sess *edh_table_find(struct edh_table *t, uint64_t now_ms, const uint
 	return NULL;
 }
 
+struct edh_sess *edh_table_by_m1(struct edh_table *t, uint64_t now_ms, const uint8_t *h_m1)
+{
+	for (unsigned i = 0; i < t->n; i++) {
+		struct edh_sess *s = &t->slots[i];
+
+		if (s->state == EDH_ST_WAIT_M3 && s->deadline_ms > now_ms && s->m2 &&
+		    !memcmp(s->h_m1, h_m1, EDH_HASH_MAX))
+			return s;
+	}
+	return NULL;
+}
+
 /* True if id may not be C_R: equal to C_I (§3.3.2), in a live session, or taken outside. */
 static bool cid_taken(struct edh_table *t, const uint8_t *id, size_t len, const uint8_t *c_i,
 		      size_t c_i_len)

@@ -203,3 +203,29 @@ Test(edhoc_table, first_item_of_combined_payload)
 	cr_assert_eq(edh_first_item_len((const uint8_t[]){ 0x5f, 0x41, 0, 0xff }, 4), 0,
 		     "indefinite length");
 }
+
+/* A retransmitted message_1 gets the same message_2 and no second session (RFC 9528 §7). */
+Test(edhoc_table, duplicate_message_1_answered_once)
+{
+	struct world w;
+	struct edh_table *t;
+	uint8_t b1[EDH_MSG_MAX], b2[EDH_MSG_MAX], b3[EDH_MSG_MAX];
+	struct edh_out o1 = { b1, sizeof(b1), 0, false }, o2 = { b2, sizeof(b2), 0, false };
+	struct edh_out o3 = { b3, sizeof(b3), 0, false };
+	enum edh_status st;
+	int suite = 2;
+	struct edh_init *s;
+
+	world_init(&w, 4);
+	t = edh_table_new(&w.rc);
+	s = edh_init_new(&w.ic, 0, &suite, 1, NULL, &o1, &st);
+	cr_assert_eq(edh_resp_msg1(t, 0, o1.buf, o1.len, &o2), EDH_OK);
+	cr_assert_eq(edh_resp_msg1(t, 5, o1.buf, o1.len, &o3), EDH_OK);
+	cr_assert_eq(o2.len, o3.len);
+	cr_assert_arr_eq(o2.buf, o3.buf, o2.len, "ES256 would differ if signed twice");
+	cr_assert_eq(edh_table_live(t), 1);
+	cr_assert_eq(finish(t, 6, s, o2.buf, o2.len), EDH_OK);
+	edh_init_free(s);
+	edh_table_free(t);
+	world_free(&w);
+}
