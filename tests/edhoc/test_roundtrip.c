@@ -2,6 +2,8 @@
 /* Initiator against Responder: every method and suite, EAD handling, connection identifiers. */
 #include <string.h>
 
+#include "oscore/osc_protect.h"
+
 #include "edh_test_util.h"
 
 struct world {
@@ -293,5 +295,35 @@ Test(edhoc, kccs_by_value_pinned_accepted_unpinned_refused)
 	for (int i = 0; i < 3; i++)
 		edh_cred_free(&loose[i]);
 	edh_trust_free(nobody);
+	world_free(&w);
+}
+
+/* The parameters are an OSCORE context pair that works: the Initiator protects a request with
+ * its context (App. A.1), the Responder's context verifies it. */
+Test(edhoc, results_derive_working_oscore_contexts)
+{
+	static const uint8_t get[] = { 0x44, 0x01, 0x12, 0x34, 'a', 'b', 'c', 'd',
+				       0xb4, 't', 'e', 'm', 'p' };
+	struct world w;
+	struct edh_result ir, rr;
+	struct osc_ctx client, server;
+	struct osc_exchange ex, ex2;
+	struct cry_engine *e = cry_engine_new();
+	uint8_t prot[256], plain[256];
+	int n, m;
+
+	cr_assert_not_null(e);
+	world_init(&w);
+	cr_assert_eq(th_handshake(&w.ic, w.t, 3, 2, &ir, &rr), EDH_OK);
+	cr_assert_eq(osc_ctx_derive(&client, &ir.oscore), OSC_CTX_OK);
+	cr_assert_eq(osc_ctx_derive(&server, &rr.oscore), OSC_CTX_OK);
+	n = osc_protect_request(e, &client, get, sizeof(get), prot, sizeof(prot), 0, &ex);
+	cr_assert_gt(n, 0);
+	m = osc_unprotect_request(e, &server, prot, (size_t)n, plain, sizeof(plain), &ex2);
+	cr_assert_eq(m, (int)sizeof(get));
+	cr_assert_arr_eq(plain, get, sizeof(get));
+	osc_ctx_wipe(&client);
+	osc_ctx_wipe(&server);
+	cry_engine_free(e);
 	world_free(&w);
 }
