@@ -118,20 +118,13 @@ static enum edh_status open_msg2(struct edh_sess *s, const uint8_t *in, size_t l
 /* message_3 = bstr(Encrypt0 of PLAINTEXT_3 with K_3, IV_3, TH_3); s->th becomes TH_4. */
 static enum edh_status build_msg3(struct edh_sess *s, struct edh_out *out)
 {
-	uint8_t pt[EDH_MSG_MAX], ct[EDH_MSG_MAX + CRY_TAG_MAX];
-	size_t ctl = 0;
-	struct cry_cbor_buf b;
+	uint8_t pt[EDH_MSG_MAX];
 	int n = edh_auth_make(s, 3, s->prk_3e2m, s->prk_4e3m, pt, sizeof(pt));
+	enum edh_status st = n < 0 ? EDH_E_INTERNAL : edh_seal_msg(s, false, pt, (size_t)n, out);
 
-	if (n < 0 || edh_aead(s->suite, s->prk_3e2m, s->th, false, true, pt, (size_t)n, ct,
-			      sizeof(ct), &ctl) ||
-	    edh_th_next(s->suite, s->th, pt, (size_t)n, s->own))
-		return EDH_E_INTERNAL;
-	cry_cbor_init(&b, out->buf, out->cap);
-	cry_cbor_bstr(&b, ct, ctl);
-	out->len = cry_cbor_done(&b) < 0 ? 0 : b.len;
-	out->is_error = false;
-	return out->len ? EDH_OK : EDH_E_INTERNAL;
+	if (st == EDH_OK && edh_th_next(s->suite, s->th, pt, (size_t)n, s->own))
+		st = EDH_E_INTERNAL;
+	return st;
 }
 
 /* An error message starts with ERR_CODE, an int; message_2 is a bstr (§6). */
@@ -186,29 +179,17 @@ enum edh_status edh_init_msg2(struct edh_init *in, const uint8_t *m2, size_t len
 enum edh_status edh_init_msg4(struct edh_init *in, const uint8_t *m4, size_t len)
 {
 	struct edh_sess *s = &in->s;
-	struct edh_seq q = { m4, len, 0 };
-	cbor_item_t *it = NULL;
-	const uint8_t *raw, *ct;
-	size_t rl, ctl = 0, n = 0;
 	uint8_t pt[EDH_MSG_MAX];
-	bool bad = false;
-	enum edh_status st = EDH_E_MALFORMED;
-	int rc;
+	size_t n = 0;
+	enum edh_status st;
 
 	if (s->state != EDH_ST_WAIT_M4)
 		return EDH_E_STATE;
 	s->state = EDH_ST_DONE;
 	if (is_error(m4, len))
 		return EDH_E_PEER_ERROR;
-	if (len <= EDH_MSG_MAX && edh_seq_next(&q, &it, &raw, &rl, &bad) && q.off == len &&
-	    cry_cbor_get_bstr(it, &ct, &ctl)) {
-		rc = edh_aead(s->suite, s->prk_4e3m, s->th, true, false, ct, ctl, pt, sizeof(pt),
-			      &n);
-		st = rc == 0 ? edh_ead_check(pt, n) : rc == -2 ? EDH_E_AUTH : EDH_E_MALFORMED;
-	}
-	if (it)
-		cbor_decref(&it);
-	return st;
+	st = edh_open_msg(s, true, m4, len, pt, sizeof(pt), &n);
+	return st == EDH_OK ? edh_ead_check(pt, n) : st;
 }
 
 size_t edh_init_c_r(const struct edh_init *in, uint8_t *out)

@@ -165,6 +165,17 @@ enum edh_status edh_auth_check(struct edh_sess *s, int n, const uint8_t *pt, siz
 			       const uint8_t *prk_in, uint8_t *prk_out, struct edh_cred *tmp,
 			       const struct edh_cred **peer);
 
+/*
+ * message_3 / message_4 (§5.4.2, §5.5.2): out = bstr(COSE_Encrypt0 ciphertext of pt[0..n)) with
+ * K/IV from PRK_3e2m (labels 3, 4) or PRK_4e3m (8, 9) and TH_3 / TH_4 (s->th) as external_aad.
+ */
+enum edh_status edh_seal_msg(const struct edh_sess *s, bool msg4, const uint8_t *pt, size_t n,
+			     struct edh_out *out);
+
+/* The reverse: in must be exactly one bstr; pt[0..*n) its plaintext. EDH_E_AUTH on a bad tag. */
+enum edh_status edh_open_msg(const struct edh_sess *s, bool msg4, const uint8_t *in,
+			     size_t len, uint8_t *pt, size_t cap, size_t *n);
+
 /* An error message (§6): code 1 with a tstr, or code 2 with the configured SUITES_R. */
 void edh_error_write(struct edh_out *out, int code, const struct edh_config *cfg,
 		     const char *diag);

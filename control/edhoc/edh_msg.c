@@ -221,3 +221,42 @@ void edh_sess_wipe(struct edh_sess *s)
 	free(s->m2);
 	cry_wipe(s, sizeof(*s));
 }
+
+enum edh_status edh_seal_msg(const struct edh_sess *s, bool msg4, const uint8_t *pt, size_t n,
+			     struct edh_out *out)
+{
+	uint8_t ct[EDH_MSG_MAX + CRY_TAG_MAX];
+	size_t cl = 0;
+	struct cry_cbor_buf b;
+
+	if (n > EDH_MSG_MAX || edh_aead(s->suite, msg4 ? s->prk_4e3m : s->prk_3e2m, s->th, msg4,
+					true, pt, n, ct, sizeof(ct), &cl))
+		return EDH_E_INTERNAL;
+	cry_cbor_init(&b, out->buf, out->cap);
+	cry_cbor_bstr(&b, ct, cl);
+	out->len = cry_cbor_done(&b) < 0 ? 0 : b.len;
+	out->is_error = false;
+	return out->len ? EDH_OK : EDH_E_INTERNAL;
+}
+
+enum edh_status edh_open_msg(const struct edh_sess *s, bool msg4, const uint8_t *in,
+			     size_t len, uint8_t *pt, size_t cap, size_t *n)
+{
+	struct edh_seq q = { in, len, 0 };
+	cbor_item_t *it = NULL;
+	const uint8_t *raw, *ct;
+	size_t rl, ctl = 0;
+	bool bad = false;
+	enum edh_status st = EDH_E_MALFORMED;
+	int rc;
+
+	if (len <= EDH_MSG_MAX && edh_seq_next(&q, &it, &raw, &rl, &bad) && q.off == len &&
+	    cry_cbor_get_bstr(it, &ct, &ctl)) {
+		rc = edh_aead(s->suite, msg4 ? s->prk_4e3m : s->prk_3e2m, s->th, msg4, false, ct,
+			      ctl, pt, cap, n);
+		st = rc == 0 ? EDH_OK : rc == -2 ? EDH_E_AUTH : EDH_E_MALFORMED;
+	}
+	if (it)
+		cbor_decref(&it);
+	return st;
+}

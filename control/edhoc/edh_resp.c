@@ -204,47 +204,16 @@ enum edh_status edh_resp_msg1(struct edh_table *t, uint64_t now_ms, const uint8_
 	return edh_table_count(t, EDH_OK);
 }
 
-/* message_4 = bstr(Encrypt0 of EAD_4 with K_4, IV_4 and external_aad TH_4) (§5.5.2). */
-static enum edh_status build_msg4(const struct edh_sess *s, struct edh_out *out)
-{
-	uint8_t ct[EDH_MSG_MAX];
-	size_t n = 0;
-	struct cry_cbor_buf b;
-
-	if (s->cfg->ead_len > EDH_MSG_MAX - CRY_TAG_MAX ||
-	    edh_aead(s->suite, s->prk_4e3m, s->th, true, true, s->cfg->ead, s->cfg->ead_len, ct,
-		     sizeof(ct), &n))
-		return EDH_E_INTERNAL;
-	cry_cbor_init(&b, out->buf, out->cap);
-	cry_cbor_bstr(&b, ct, n);
-	out->len = cry_cbor_done(&b) < 0 ? 0 : b.len;
-	out->is_error = false;
-	return out->len ? EDH_OK : EDH_E_INTERNAL;
-}
-
 /* message_3 = bstr(CIPHERTEXT_3) (§5.4.3); yields the result and s->th = TH_4. */
 static enum edh_status process_msg3(struct edh_sess *s, const uint8_t *in, size_t len,
 				    struct edh_result *res)
 {
-	struct edh_seq q = { in, len, 0 };
-	cbor_item_t *it = NULL;
-	const uint8_t *raw, *ct;
-	size_t rl, ctl = 0, n = 0;
 	uint8_t pt[EDH_MSG_MAX];
+	size_t n = 0;
 	struct edh_cred tmp = { 0 };
 	const struct edh_cred *peer = NULL;
-	bool bad = false;
-	enum edh_status st = EDH_E_MALFORMED;
-	int rc;
+	enum edh_status st = edh_open_msg(s, false, in, len, pt, sizeof(pt), &n);
 
-	if (len <= EDH_MSG_MAX && edh_seq_next(&q, &it, &raw, &rl, &bad) && q.off == len &&
-	    cry_cbor_get_bstr(it, &ct, &ctl)) {
-		rc = edh_aead(s->suite, s->prk_3e2m, s->th, false, false, ct, ctl, pt, sizeof(pt),
-			      &n);
-		st = rc == 0 ? EDH_OK : rc == -2 ? EDH_E_AUTH : EDH_E_MALFORMED;
-	}
-	if (it)
-		cbor_decref(&it);
 	if (st == EDH_OK)
 		st = edh_auth_check(s, 3, pt, n, s->prk_3e2m, s->prk_4e3m, &tmp, &peer);
 	if (st == EDH_OK && (edh_th_next(s->suite, s->th, pt, n, peer) || edh_finish(s, res)))
@@ -270,8 +239,9 @@ enum edh_status edh_resp_msg3(struct edh_table *t, uint64_t now_ms, const uint8_
 		return fail(t, EDH_E_NO_SESSION, out);
 	st = process_msg3(s, in, len, res);
 	out->len = 0;
+	/* message_4 = bstr(Encrypt0 of EAD_4 with K_4, IV_4, TH_4) (§5.5.2) */
 	if (st == EDH_OK && s->cfg->message_4)
-		st = build_msg4(s, out);
+		st = edh_seal_msg(s, true, s->cfg->ead, s->cfg->ead_len, out);
 	edh_table_close(t, s); /* done or failed: an error is fatal (§6) */
 	if (st != EDH_OK) {
 		cry_wipe(res, sizeof(*res));

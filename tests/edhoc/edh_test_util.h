@@ -126,4 +126,32 @@ static inline enum edh_status th_handshake(const struct edh_config *ic, struct e
 	return st;
 }
 
+/* Two parties with credentials on every curve, each pinning the other's; all suites/methods. */
+struct th_world {
+	struct edh_cred iown[3], rown[3];
+	struct edh_trust *itrust, *rtrust;
+	struct edh_config ic, rc;
+};
+
+static inline void th_world_init(struct th_world *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->itrust = edh_trust_new();
+	w->rtrust = edh_trust_new();
+	th_party(w->iown, 0x01, w->rtrust);
+	th_party(w->rown, 0x21, w->itrust);
+	th_cfg(&w->ic, w->iown, 3, w->itrust);
+	th_cfg(&w->rc, w->rown, 3, w->rtrust);
+}
+
+static inline void th_world_free(struct th_world *w)
+{
+	for (int i = 0; i < 3; i++) {
+		edh_cred_free(&w->iown[i]);
+		edh_cred_free(&w->rown[i]);
+	}
+	edh_trust_free(w->itrust);
+	edh_trust_free(w->rtrust);
+}
+
 #endif

@@ -7,21 +7,17 @@
 #include "edh_test_util.h"
 
 struct world {
-	struct edh_cred iown[3], rown[3];
-	struct edh_trust *itrust, *rtrust;
-	struct edh_config ic, rc;
+	struct th_world p;
 	struct edh_table *t;
+	struct edh_config ic, rc;
 };
 
+/* ic and rc are copies the tests may change; the table uses rc. */
 static void world_init(struct world *w)
 {
-	memset(w, 0, sizeof(*w));
-	w->itrust = edh_trust_new();
-	w->rtrust = edh_trust_new();
-	th_party(w->iown, 0x01, w->rtrust);
-	th_party(w->rown, 0x21, w->itrust);
-	th_cfg(&w->ic, w->iown, 3, w->itrust);
-	th_cfg(&w->rc, w->rown, 3, w->rtrust);
+	th_world_init(&w->p);
+	w->ic = w->p.ic;
+	w->rc = w->p.rc;
 	w->t = edh_table_new(&w->rc);
 	cr_assert_not_null(w->t);
 }
@@ -29,12 +25,7 @@ static void world_init(struct world *w)
 static void world_free(struct world *w)
 {
 	edh_table_free(w->t);
-	for (int i = 0; i < 3; i++) {
-		edh_cred_free(&w->iown[i]);
-		edh_cred_free(&w->rown[i]);
-	}
-	edh_trust_free(w->itrust);
-	edh_trust_free(w->rtrust);
+	th_world_free(&w->p);
 }
 
 /* Both sides end with mirrored OSCORE parameters and the same PRK_out. */
@@ -281,7 +272,7 @@ Test(edhoc, kccs_by_value_pinned_accepted_unpinned_refused)
 
 	world_init(&w);
 	for (int i = 0; i < 3; i++)
-		cr_assert_eq(edh_cred_by_value(&w.iown[i]), EDH_OK);
+		cr_assert_eq(edh_cred_by_value(&w.p.iown[i]), EDH_OK);
 	for (int m = 0; m < 4; m++) {
 		cr_assert_eq(th_handshake(&w.ic, w.t, m, 3 - m, &ir, &rr), EDH_OK);
 		assert_same_context(&ir, &rr);

@@ -5,32 +5,23 @@
 #include "edh_test_util.h"
 
 struct world {
-	struct edh_cred iown[3], rown[3];
-	struct edh_trust *itrust, *rtrust;
+	struct th_world p;
 	struct edh_config ic, rc;
 };
 
+/* A Responder with max_sessions and a 100 ms timeout. */
 static void world_init(struct world *w, unsigned max_sessions)
 {
-	memset(w, 0, sizeof(*w));
-	w->itrust = edh_trust_new();
-	w->rtrust = edh_trust_new();
-	th_party(w->iown, 0x01, w->rtrust);
-	th_party(w->rown, 0x21, w->itrust);
-	th_cfg(&w->ic, w->iown, 3, w->itrust);
-	th_cfg(&w->rc, w->rown, 3, w->rtrust);
+	th_world_init(&w->p);
+	w->ic = w->p.ic;
+	w->rc = w->p.rc;
 	w->rc.max_sessions = max_sessions;
 	w->rc.timeout_ms = 100;
 }
 
 static void world_free(struct world *w)
 {
-	for (int i = 0; i < 3; i++) {
-		edh_cred_free(&w->iown[i]);
-		edh_cred_free(&w->rown[i]);
-	}
-	edh_trust_free(w->itrust);
-	edh_trust_free(w->rtrust);
+	th_world_free(&w->p);
 }
 
 /* Start a handshake: message_1 through the table at now; the Initiator waits for message_2. */

@@ -11,22 +11,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* message_3 = bstr(Encrypt0(PLAINTEXT_3)) for the waiting session s. */
-static size_t seal(const struct edh_sess *s, const uint8_t *pt, size_t n, uint8_t *m3,
-		   size_t cap)
-{
-	uint8_t ct[EDH_MSG_MAX + 16];
-	size_t cl = 0;
-	struct cry_cbor_buf b;
-
-	if (n > EDH_MSG_MAX - 32 ||
-	    edh_aead(s->suite, s->prk_3e2m, s->th, false, true, pt, n, ct, sizeof(ct), &cl))
-		return 0;
-	cry_cbor_init(&b, m3, cap);
-	cry_cbor_bstr(&b, ct, cl);
-	return cry_cbor_done(&b) < 0 ? 0 : b.len;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct edh_table *t;
@@ -55,7 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(m3, data + 1, size - 1 < sizeof(m3) ? size - 1 : sizeof(m3));
 		ml = size - 1 < sizeof(m3) ? size - 1 : sizeof(m3);
 	} else {
-		ml = seal(s, data + 1, size - 1, m3, sizeof(m3));
+		struct edh_out o = { m3, sizeof(m3), 0, false };
+
+		ml = edh_seal_msg(s, false, data + 1, size - 1, &o) == EDH_OK ? o.len : 0;
 	}
 	if (edh_resp_msg3(t, now, &c_r, 1, m3, ml, &out, &res) == EDH_OK &&
 	    res.oscore.secret_len != 16)
