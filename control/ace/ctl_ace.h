@@ -226,6 +226,7 @@ struct ctl_ace_authz_req {
 enum ctl_ace_reason ctl_ace_authz_parse(const uint8_t *payload, size_t len,
 					struct ctl_ace_authz_req *req);
 
+/* Release what ctl_ace_authz_parse decoded (token and values become invalid). Idempotent. */
 void ctl_ace_authz_req_free(struct ctl_ace_authz_req *req);
 
 /*

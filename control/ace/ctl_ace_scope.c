@@ -63,6 +63,37 @@ static int add_parts(uint8_t *text, size_t *used, const char *in, size_t n, char
 	return 0;
 }
 
+/* FNV-1a over the parts (length byte, then bytes), finished with the two part counts; the
+ * worker computes the same over the request's options in one pass. */
+#define FNV_BASIS 2166136261u
+#define FNV_PRIME 16777619u
+
+static uint32_t fnv(uint32_t h, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * FNV_PRIME;
+	return h;
+}
+
+static uint32_t fnv_finish(uint32_t h, unsigned n_path, unsigned n_query)
+{
+	const uint8_t c[2] = { (uint8_t)n_path, (uint8_t)n_query };
+
+	return fnv(h, c, 2);
+}
+
+static uint32_t entry_hash(const uint8_t *text, const struct ctl_ace_scope_entry *e)
+{
+	uint32_t h = FNV_BASIS;
+	size_t pos = e->off;
+
+	for (unsigned i = 0; i < (unsigned)e->n_path + e->n_query; i++) {
+		h = fnv(h, text + pos, 1u + text[pos]);
+		pos += 1u + text[pos];
+	}
+	return fnv_finish(h, e->n_path, e->n_query);
+}
+
 static bool same_entry(const struct ctl_ace_scope *s, const struct ctl_ace_scope_entry *a,
 		       const uint8_t *text, const struct ctl_ace_scope_entry *b)
 {
@@ -102,6 +133,7 @@ int ctl_ace_scope_add(struct ctl_ace_scope *s, const char *lp, size_t len, uint6
 		return rc;
 	e.n_path = (uint8_t)n_path;
 	e.n_query = (uint8_t)n_query;
+	e.hash = entry_hash(s->text, &e);
 	for (unsigned i = 0; i < s->n; i++) {
 		if (same_entry(s, &s->e[i], s->text, &e)) {
 			s->e[i].methods |= e.methods; /* RFC 9237 §3: merged, union */
@@ -179,16 +211,40 @@ static bool parts_match(const uint8_t *text, size_t *pos, unsigned n, const stru
 	return seen == n;
 }
 
+/* The request's hash, as entry_hash computes an entry's. */
+static uint32_t request_hash(const struct osc_coap_msg *m)
+{
+	uint32_t h = FNV_BASIS;
+	unsigned n_path = 0, n_query = 0;
+
+	/* options are in number order: every Uri-Path (11) comes before any Uri-Query (15) */
+	for (unsigned i = 0; i < m->n_opts; i++) {
+		const struct osc_coap_opt *o = &m->opts[i];
+		uint8_t len = (uint8_t)o->len;
+
+		if (o->num != COAP_OPT_URI_PATH && o->num != COAP_OPT_URI_QUERY)
+			continue;
+		if (o->len > 255)
+			return 0; /* no scope part is that long; parts_match refuses it anyway */
+		h = fnv(fnv(h, &len, 1), o->val, o->len);
+		n_path += o->num == COAP_OPT_URI_PATH;
+		n_query += o->num == COAP_OPT_URI_QUERY;
+	}
+	return fnv_finish(h, n_path, n_query);
+}
+
 enum ctl_ace_access ctl_ace_scope_check(const struct ctl_ace_scope *s,
 					const struct osc_coap_msg *m)
 {
 	unsigned code = m->code;
+	uint32_t h = request_hash(m);
 
 	for (unsigned i = 0; i < s->n; i++) {
 		const struct ctl_ace_scope_entry *e = &s->e[i];
 		size_t pos = e->off;
 
-		if (!parts_match(s->text, &pos, e->n_path, m, COAP_OPT_URI_PATH) ||
+		if (e->hash != h ||
+		    !parts_match(s->text, &pos, e->n_path, m, COAP_OPT_URI_PATH) ||
 		    !parts_match(s->text, &pos, e->n_query, m, COAP_OPT_URI_QUERY))
 			continue;
 		/* a request code is 0.01 .. 0.07 for the methods AIF names; its bit is code - 1 */

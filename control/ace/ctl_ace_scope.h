@@ -27,13 +27,14 @@
 #define CTL_ACE_METHODS_KNOWN 0x7fu /* GET (bit 0) .. iPATCH (bit 6), RFC 9237 §3 */
 
 struct ctl_ace_scope_entry {
+	uint32_t hash;   /* of the parts and their counts: most misses cost one compare */
 	uint16_t off;    /* first segment in text[] */
 	uint8_t n_path;  /* Uri-Path segments ("/" has none) */
 	uint8_t n_query; /* Uri-Query parameters after them */
 	uint8_t methods; /* bit (code - 1) of each allowed CoAP method */
 };
 
-/* A compiled scope: about 600 bytes, no pointers, copyable as a whole. */
+/* A compiled scope: about 870 bytes, no pointers, copyable as a whole. */
 struct ctl_ace_scope {
 	uint8_t n;
 	uint16_t used;

@@ -83,6 +83,7 @@ struct ctl_ace_exi {
 /* An empty tracker for up to cap live exi tokens. Returns 0 or -ENOMEM. */
 int ctl_ace_exi_init(struct ctl_ace_exi *x, unsigned cap);
 
+/* Free the tracker's table; x is then empty. */
 void ctl_ace_exi_free(struct ctl_ace_exi *x);
 
 /*

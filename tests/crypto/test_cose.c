@@ -290,7 +290,7 @@ Test(cose, crit_rules)
 
 static cbor_item_t *decode_hex(const char *hex)
 {
-	uint8_t b[200];
+	uint8_t b[256];
 	size_t n = tc_hex(hex, b, sizeof(b));
 	cbor_item_t *it;
 
@@ -318,10 +318,11 @@ Test(cose, cose_key_ec2_read_use_write)
 	cr_assert_eq(cry_cose_key_write(&k, out, sizeof(out)), (int)wl);
 	cr_assert_arr_eq(out, want, wl);
 	cr_assert_eq(cry_cose_key_write(&k, out, wl - 1), -ENOSPC);
+	cry_pkey_free(pk);
 	/* the same coordinates declared OKP: the curve does not belong to the key type */
 	k.kty = CRY_KTY_OKP;
 	cr_assert_eq(cry_cose_key_pkey(&k, &pk), -EINVAL);
-	cry_pkey_free(pk);
+	cr_assert_null(pk);
 	cbor_decref(&it);
 }
 
@@ -345,5 +346,49 @@ Test(cose, cose_key_symmetric_and_refusals)
 	it = decode_hex("a30102200121582000000000000000000000000000000000"
 			"00000000000000000000000000000000");
 	cr_assert_eq(cry_cose_key_read(it, &k), -EBADMSG); /* EC2 with x, no y, no d */
+	cbor_decref(&it);
+}
+
+/* RFC 8392 A.2.1-A.2.3: the example keys as COSE_Keys (labels in the RFC's order, not sorted). */
+Test(cose, rfc8392_a2_cose_keys)
+{
+	static const char *a21 = "a42050231f4c4d4d3051fdc2ec0a3851d5b3830104024c53796d6d65747269"
+				 "63313238030a";
+	static const char *a22 = "a4205820403697de87af64611c1d32a05dab0fe1fcb715a86ab435f1ec99192d"
+				 "795693880104024c53796d6d6574726963323536030a";
+	static const char *a23 =
+		"a72358206c1382765aec5358f117733d281c1c7bdc39884d04a45a1e6c67c858bc206c1922582060f7"
+		"f1a780d8a783bfb7a2dd6b2796e8128dbbcef9d3d168db9529971a36e7b9215820143329cce7868e41"
+		"6927599cf65a34f3ce2ffda55a7eca69ed8919a394d42f0f2001010202524173796d6d657472696345"
+		"434453413235360326";
+	cbor_item_t *it = decode_hex(a21);
+	struct cry_cose_key k;
+	struct cry_pkey *pk;
+	uint8_t want[32], x[32], y[32];
+
+	cr_assert_eq(cry_cose_key_read(it, &k), 0);
+	cr_assert_eq(k.kty, CRY_KTY_SYMMETRIC);
+	cr_assert_eq(k.alg, CRY_AES_CCM_16_64_128);
+	cr_assert_eq(k.kid_len, 12);
+	cr_assert_arr_eq(k.kid, "Symmetric128", 12);
+	cr_assert_eq(k.k_len, tc_hex(K128, want, sizeof(want)));
+	cr_assert_arr_eq(k.k, want, 16);
+	cbor_decref(&it);
+	it = decode_hex(a22);
+	cr_assert_eq(cry_cose_key_read(it, &k), 0);
+	cr_assert_eq(k.k_len, tc_hex(K256, want, sizeof(want)));
+	cr_assert_arr_eq(k.k, want, 32);
+	cbor_decref(&it);
+	it = decode_hex(a23);
+	cr_assert_eq(cry_cose_key_read(it, &k), 0);
+	cr_assert_eq(k.kty, CRY_KTY_EC2);
+	cr_assert_eq(k.alg, CRY_SIG_ES256);
+	cr_assert_eq(k.crv, CRY_CRV_P256);
+	cr_assert_eq(cry_cose_key_pkey(&k, &pk), 0); /* d checked against x and y */
+	cr_assert(cry_pkey_has_private(pk));
+	cr_assert_eq(cry_pkey_export_public(pk, x, y), 0);
+	tc_hex(EC_X, want, 32);
+	cr_assert_arr_eq(x, want, 32);
+	cry_pkey_free(pk);
 	cbor_decref(&it);
 }
