@@ -186,6 +186,7 @@ struct edh_sess *edh_table_open(struct edh_table *t, uint64_t now_ms, const uint
 		return NULL;
 	}
 	if (!pick_cid(t, s, c_i, c_i_len)) {
+		t->inject = false; /* an injection is for one message_1, used or refused */
 		*st = EDH_E_CID;
 		memset(s, 0, sizeof(*s));
 		return NULL;
