@@ -99,6 +99,16 @@ enum edh_status edh_cred_ccs(struct edh_cred *c, const uint8_t *ccs, size_t len,
 			     const uint8_t *d, size_t d_len);
 
 /*
+ * A fresh key pair on crv (CRY_CRV_ED25519, _X25519 or _P256) as a CCS credential
+ * {2: sub, 8: {1: COSE_Key with kid}}: *own holds the private key, *pub (when not NULL) the same
+ * credential without it, for a peer's trust store. kid_len is 1..EDH_CID_MAX.
+ * Returns EDH_OK, EDH_E_MALFORMED (bad arguments) or EDH_E_INTERNAL.
+ */
+enum edh_status edh_cred_ccs_generate(int crv, const uint8_t *kid, size_t kid_len,
+				      const char *sub, struct edh_cred *own,
+				      struct edh_cred *pub);
+
+/*
  * Refer to the CCS credential c by value: ID_CRED becomes {14: CCS} (kccs, §3.5.3) instead of
  * {4: kid}, for a peer that has the CCS pinned but cannot look it up by kid.
  * Returns EDH_OK, EDH_E_MALFORMED (not a CCS) or EDH_E_INTERNAL.

@@ -9,6 +9,7 @@
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 
@@ -87,6 +88,55 @@ enum edh_status edh_cred_ccs(struct edh_cred *c, const uint8_t *ccs, size_t len,
 	c->cred_len = len;
 	if (st != EDH_OK)
 		edh_cred_free(c);
+	return st;
+}
+
+/* {2: sub, 8: {1: COSE_Key}} of key (RFC 8392 claims, RFC 8747 cnf) into out[0..cap). */
+static int ccs_encode(const struct cry_cose_key *key, const char *sub, uint8_t *out, size_t cap)
+{
+	uint8_t k[256];
+	int kl = cry_cose_key_write(key, k, sizeof(k));
+	struct cry_cbor_buf b;
+
+	if (kl < 0)
+		return -1;
+	cry_cbor_init(&b, out, cap);
+	cry_cbor_head(&b, CRY_CBOR_MAP, 2);
+	cry_cbor_int(&b, EDH_CCS_SUB);
+	cry_cbor_tstr(&b, sub);
+	cry_cbor_int(&b, EDH_CCS_CNF);
+	cry_cbor_head(&b, CRY_CBOR_MAP, 1);
+	cry_cbor_int(&b, EDH_CNF_COSE_KEY);
+	cry_cbor_raw(&b, k, (size_t)kl);
+	return cry_cbor_done(&b);
+}
+
+enum edh_status edh_cred_ccs_generate(int crv, const uint8_t *kid, size_t kid_len,
+				      const char *sub, struct edh_cred *own,
+				      struct edh_cred *pub)
+{
+	uint8_t d[32], x[32], y[32], ccs[512];
+	struct cry_coords c = { .crv = crv, .d = d, .d_len = 32 };
+	struct cry_pkey *k = NULL;
+	struct cry_cose_key ck = { .kty = crv == CRY_CRV_P256 ? CRY_KTY_EC2 : CRY_KTY_OKP,
+				   .crv = crv, .kid = kid, .kid_len = kid_len, .x = x, .x_len = 32,
+				   .y = crv == CRY_CRV_P256 ? y : NULL, .y_len = 32 };
+	enum edh_status st = EDH_E_INTERNAL;
+	int n;
+
+	memset(own, 0, sizeof(*own));
+	if (kid_len == 0 || kid_len > EDH_CID_MAX || strlen(sub) > 256)
+		return EDH_E_MALFORMED;
+	/* a random d is a valid key on all three curves but with probability 2^-32 on P-256 */
+	if (RAND_bytes(d, sizeof(d)) == 1 && cry_pkey_from_coords(&k, &c) == 0 &&
+	    cry_pkey_export_public(k, x, ck.y ? y : NULL) == 0 &&
+	    (n = ccs_encode(&ck, sub, ccs, sizeof(ccs))) > 0) {
+		st = edh_cred_ccs(own, ccs, (size_t)n, d, sizeof(d));
+		if (st == EDH_OK && pub && (st = edh_cred_ccs(pub, ccs, (size_t)n, NULL, 0)))
+			edh_cred_free(own);
+	}
+	cry_pkey_free(k);
+	cry_wipe(d, sizeof(d));
 	return st;
 }
 

@@ -2,6 +2,8 @@
 /* Initiator against Responder: every method and suite, EAD handling, connection identifiers. */
 #include <string.h>
 
+#include <openssl/rand.h>
+
 #include "oscore/osc_protect.h"
 
 #include "edh_test_util.h"
