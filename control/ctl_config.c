@@ -43,6 +43,7 @@
  *     "id_namespaces": {"direct": [{"prefix": "0a", "min_len": 1, "max_len": 2}], "ace": [...],
  *                       "edhoc": [...]}  Recipient-ID parts per method (control/ctl_ns.h);
  *                                configured and runtime-added contexts are method "direct"
+ *     "edhoc": {...}             the EDHOC responder on /.well-known/edhoc (ctl_config_edhoc.h)
  *   }
  *
  * Forward mode only (ctl_config_fwd.c):
@@ -504,6 +505,9 @@ static int slice_field(struct where *w, const char *key, json_t *v, struct ctl_c
 	if (rc != 1)
 		return rc;
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - w->file) : 0, w->file);
+	if (!strcmp(key, "edhoc"))
+		return ctl_config_edhoc_parse(v, dir, &c->edhoc, reason, sizeof(reason)) ?
+		       bad(w, "%s", reason) : 0;
 	rc = ctl_config_ctx_field(key, v, dir, &c->ctl, reason, sizeof(reason));
 	if (rc < 0)
 		return bad(w, "%s", reason);
@@ -660,4 +664,5 @@ void ctl_config_free(struct ctl_config *c)
 	}
 	c->ctx = NULL;
 	c->n_ctx = 0;
+	ctl_config_edhoc_free(&c->edhoc);
 }

@@ -108,6 +108,13 @@ struct ctl_platform {
 	int (*ctx_remove)(void *plat, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
 			  uint8_t id_ctx_len, bool has_id_ctx);
 	void (*count)(void *plat, enum ctl_ctr c);
+	/* As ctx_add, for the establishment method (enum ctl_method) whose Recipient-ID
+	 * namespace p's Recipient ID must be in (ctx_add is method "direct"). */
+	int (*ctx_add_as)(void *plat, int method, const struct osc_params *p,
+			  struct ctl_ctx_handle *out, char *err, size_t err_len);
+	/* Is rid[0..len) the Recipient ID of a live context without ID Context (RFC 9668 §4.1:
+	 * an EDHOC C_R must not be one)? */
+	bool (*rid_taken)(void *plat, const uint8_t *rid, size_t len);
 };
 
 /* A handler's environment for one job. */

@@ -206,8 +206,8 @@ static struct osc_ctx *env_ctx_get(void *plat, struct ctl_ctx_handle h)
 	return dp_ctx_table_deref(((struct dp_ctl *)plat)->table, h);
 }
 
-static int env_ctx_add(void *plat, const struct osc_params *p, struct ctl_ctx_handle *out,
-		       char *err, size_t err_len)
+static int env_ctx_add_as(void *plat, int method, const struct osc_params *p,
+			  struct ctl_ctx_handle *out, char *err, size_t err_len)
 {
 	struct dp_ctl *c = plat;
 	struct osc_ctx *n;
@@ -216,7 +216,7 @@ static int env_ctx_add(void *plat, const struct osc_params *p, struct ctl_ctx_ha
 		snprintf(err, err_len, "no context state");
 		return -1;
 	}
-	if (dp_state_add(c->state, p, err, err_len))
+	if (dp_state_add_as(c->state, (enum ctl_method)method, p, err, err_len))
 		return -1;
 	n = dp_ctx_table_find(c->table, p->recipient_id, p->recipient_id_len, p->id_ctx,
 			      p->id_ctx_len, p->has_id_ctx);
@@ -226,6 +226,19 @@ static int env_ctx_add(void *plat, const struct osc_params *p, struct ctl_ctx_ha
 	}
 	*out = dp_ctx_table_ref(c->table, n);
 	return 0;
+}
+
+static int env_ctx_add(void *plat, const struct osc_params *p, struct ctl_ctx_handle *out,
+		       char *err, size_t err_len)
+{
+	return env_ctx_add_as(plat, CTL_M_DIRECT, p, out, err, err_len);
+}
+
+static bool env_rid_taken(void *plat, const uint8_t *rid, size_t len)
+{
+	return len <= OSC_ID_MAX &&
+	       dp_ctx_table_find(((struct dp_ctl *)plat)->table, rid, (uint8_t)len, NULL, 0,
+				 false) != NULL;
 }
 
 static int env_ctx_remove(void *plat, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
@@ -265,6 +278,8 @@ static const struct ctl_platform platform = {
 	.ctx_add = env_ctx_add,
 	.ctx_remove = env_ctx_remove,
 	.count = env_count,
+	.ctx_add_as = env_ctx_add_as,
+	.rid_taken = env_rid_taken,
 };
 
 /* A handler resumed the job: the request it handed back goes to the worker, its answer n is the

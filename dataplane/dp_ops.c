@@ -13,6 +13,7 @@
 #include "control/ctl_b12.h"
 #include "control/ctl_b2.h"
 #include "control/ctl_echo.h"
+#include "control/ctl_edhoc.h"
 #include "dataplane/dp_ctl_ring.h"
 #include "dataplane/dp_dedup.h"
 #include "dataplane/dp_ratelimit.h"
@@ -113,6 +114,20 @@ static int b2_setup(struct dp_ops *o, const struct ctl_config *c)
 	return 0;
 }
 
+/* The EDHOC responder on /.well-known/edhoc (RFC 9528 App. A.2) when "edhoc" is configured; C_R
+ * from the "edhoc" Recipient-ID namespace when namespaces are. */
+static int edhoc_setup(struct dp_ops *o, const struct ctl_config *c)
+{
+	if (!c->edhoc.enabled)
+		return 0;
+	o->edhoc = ctl_edhoc_new(&c->edhoc, c->ctl.has_ns ? &c->ctl.ns : NULL);
+	if (!o->edhoc || ctl_plane_on_path(o->plane, "/.well-known/edhoc", CTL_PATH_PLAIN,
+					   ctl_edhoc_handler, o->edhoc))
+		return fprintf(stderr, "oscore-gw: EDHOC responder refused its configuration\n"),
+		       -1;
+	return 0;
+}
+
 /* The control plane's handlers: the configured protected control paths (and below them) and the
  * unprotected resources reserved for ACE (RFC 9200 §5.10.1) and EDHOC (RFC 9528 §A.2), answered
  * 4.04 until a handler registers for them; App. B.1.2 and B.2. */
@@ -130,7 +145,7 @@ static int plane_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_c
 			return -1;
 	if (ctl_plane_on_path(o->plane, "/authz-info", CTL_PATH_PLAIN, NULL, NULL) ||
 	    ctl_plane_on_path(o->plane, "/.well-known/edhoc", CTL_PATH_PLAIN, NULL, NULL) ||
-	    b12_setup(o, c) || b2_setup(o, c))
+	    b12_setup(o, c) || b2_setup(o, c) || edhoc_setup(o, c))
 		return -1;
 	o->ctl = dp_ctl_new(o->nq, o->plane, t, s, (int)rte_socket_id());
 	return o->ctl ? 0 : -1;
@@ -266,6 +281,7 @@ void dp_ops_teardown(struct dp_ops *o)
 		free(o->b12);
 	}
 	ctl_b2_server_free(o->b2);
+	ctl_edhoc_free(o->edhoc);
 	dp_rcu_free(o->rcu);
 	*o = (struct dp_ops){ 0 };
 }

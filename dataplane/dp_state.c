@@ -177,10 +177,9 @@ void dp_state_close(struct dp_state *s)
 	free(s);
 }
 
-static bool ns_ok(const struct dp_state *s, const struct osc_params *p)
+static bool ns_ok(const struct dp_state *s, enum ctl_method m, const struct osc_params *p)
 {
-	return !s->cfg->has_ns ||
-	       ctl_ns_check(&s->cfg->ns, CTL_M_DIRECT, p->recipient_id, p->recipient_id_len);
+	return !s->cfg->has_ns || ctl_ns_check(&s->cfg->ns, m, p->recipient_id, p->recipient_id_len);
 }
 
 /* What table add runs before publishing: duplicate refusal, resumption above retired material,
@@ -371,7 +370,7 @@ static int load(struct dp_state *s, const struct osc_params *p, unsigned n, char
 	unsigned i;
 
 	for (i = 0; i < n; i++)
-		if (!ns_ok(s, &p[i]))
+		if (!ns_ok(s, CTL_M_DIRECT, &p[i]))
 			return snprintf(err, err_len, "contexts[%u]: recipient_id outside the "
 					"\"direct\" namespace", i), -1;
 	if (!s->store) {
@@ -385,13 +384,15 @@ static int load(struct dp_state *s, const struct osc_params *p, unsigned n, char
 	return ctl_store_foreach(s->store, restore_one, &r) ? -1 : 0;
 }
 
-static int add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len)
+static int add(struct dp_state *s, enum ctl_method m, const struct osc_params *p, char *err,
+	       size_t err_len)
 {
+	static const char *const name[CTL_M__COUNT] = { "direct", "ace", "edhoc" };
 	uint64_t id = 0;
 	int rc;
 
-	if (!ns_ok(s, p))
-		return snprintf(err, err_len, "recipient_id outside the \"direct\" namespace"),
+	if (!ns_ok(s, m, p))
+		return snprintf(err, err_len, "recipient_id outside the \"%s\" namespace", name[m]),
 		       NS_REFUSED;
 	if (s->store) {
 		id = s->next_id++;
@@ -498,10 +499,18 @@ int dp_state_load(struct dp_state *s, const struct osc_params *p, unsigned n, ch
 
 int dp_state_add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len)
 {
+	return dp_state_add_as(s, CTL_M_DIRECT, p, err, err_len);
+}
+
+int dp_state_add_as(struct dp_state *s, enum ctl_method m, const struct osc_params *p, char *err,
+		    size_t err_len)
+{
 	int rc;
 
+	if ((unsigned)m >= CTL_M__COUNT)
+		return snprintf(err, err_len, "no such method"), NS_REFUSED;
 	lock_ctl(s);
-	rc = add(s, p, err, err_len);
+	rc = add(s, m, p, err, err_len);
 	pthread_mutex_unlock(&s->lock);
 	return rc;
 }

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The EDHOC responder on /.well-known/edhoc (see ctl_edhoc.h). */
+#include "control/ctl_edhoc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "crypto/cry_aead.h"
+
+#define SOURCES 256 /* per-source message_1 buckets, direct-mapped by address hash */
+
+/* A token bucket in milli-tokens, refilled by elapsed milliseconds. */
+struct bucket {
+	uint64_t milli;
+	uint64_t last_ms;
+	uint8_t addr[16];
+	bool used;
+};
+
+struct ctl_edhoc {
+	struct edh_config cfg;
+	struct edh_table *t;
+	struct ctl_ns ns;
+	bool has_ns;
+	const struct ctl_edhoc_config *conf;
+	struct ctl_env *env;            /* during a call: for cid_taken */
+	struct bucket total;
+	struct bucket src[SOURCES];
+	uint64_t ctr[CTL_EDH__COUNT];
+	uint8_t buf[EDH_MSG_MAX];
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* C_R candidates outside the "edhoc" namespace, or a live context's Recipient ID, are taken. */
+static bool cid_taken(void *arg, const uint8_t *id, size_t len)
+{
+	struct ctl_edhoc *h = arg;
+
+	if (h->has_ns && !ctl_ns_check(&h->ns, CTL_M_EDHOC, id, len))
+		return true;
+	return h->env && h->env->ops->rid_taken && h->env->ops->rid_taken(h->env->plat, id, len);
+}
+
+struct ctl_edhoc *ctl_edhoc_new(const struct ctl_edhoc_config *c, const struct ctl_ns *ns)
+{
+	struct ctl_edhoc *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	ctl_config_edhoc_edh(c, &h->cfg);
+	h->cfg.cid_taken = cid_taken;
+	h->cfg.cid_taken_arg = h;
+	h->conf = c;
+	if (ns) {
+		h->ns = *ns;
+		h->has_ns = true;
+	}
+	h->total.milli = (uint64_t)c->m1_burst * 1000u;
+	h->t = edh_table_new(&h->cfg);
+	if (!h->t) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void ctl_edhoc_free(struct ctl_edhoc *h)
+{
+	if (!h)
+		return;
+	edh_table_free(h->t);
+	cry_wipe(h->buf, sizeof(h->buf));
+	free(h);
+}
+
+/* Take a token from b (rate per second, burst deep; rate 0 = no limit). */
+static bool take(struct bucket *b, unsigned rate, unsigned burst, uint64_t ms)
+{
+	uint64_t cap = (uint64_t)burst * 1000u;
+
+	if (!rate)
+		return true;
+	b->milli += (ms - b->last_ms) * rate;
+	if (b->milli > cap)
+		b->milli = cap;
+	b->last_ms = ms;
+	if (b->milli < 1000u)
+		return false;
+	b->milli -= 1000u;
+	return true;
+}
+
+/* The source's bucket; a different address in its slot starts it afresh (full). */
+static struct bucket *source(struct ctl_edhoc *h, const struct ctl_peer *p, uint64_t ms)
+{
+	uint32_t x = 2166136261u;
+	struct bucket *b;
+
+	for (unsigned i = 0; i < 16; i++)
+		x = (x ^ p->src[i]) * 16777619u;
+	b = &h->src[x % SOURCES];
+	if (!b->used || memcmp(b->addr, p->src, 16)) {
+		memcpy(b->addr, p->src, 16);
+		b->used = true;
+		b->milli = (uint64_t)h->conf->m1_src_burst * 1000u;
+		b->last_ms = ms;
+	}
+	return b;
+}
+
+/* The answer code with Content-Format cf (-1: none) and payload pl[0..len). */
+static int answer(struct ctl_env *env, const struct ctl_job *job, uint8_t code, int cf,
+		  const uint8_t *pl, size_t len, uint8_t *ans, size_t cap)
+{
+	struct osc_coap_msg m;
+	uint8_t v[4];
+
+	ctl_answer_init(env, job, &m, code);
+	if (cf >= 0) {
+		m.opts[m.n_opts].num = COAP_OPT_CONTENT_FORMAT;
+		m.opts[m.n_opts].len = (uint16_t)osc_coap_uint_encode(v, (uint32_t)cf);
+		m.opts[m.n_opts++].val = v;
+	}
+	m.payload = len ? pl : NULL;
+	m.payload_len = (uint32_t)len;
+	return ctl_answer_plain(&m, ans, cap);
+}
+
+/* An EDHOC error message out: 5.00 for the server's own failures, 4.00 otherwise (App. A.2). */
+static int edhoc_error(struct ctl_env *env, const struct ctl_job *job, enum edh_status st,
+		       const struct edh_out *out, uint8_t *ans, size_t cap)
+{
+	uint8_t code = st == EDH_E_INTERNAL || st == EDH_E_FULL || st == EDH_E_NO_CRED ?
+		       COAP_INTERNAL_ERROR : COAP_BAD_REQUEST;
+
+	if (!out->len)
+		return ctl_answer_error(env, job, code, edh_status_name(st), ans, cap);
+	return answer(env, job, code, CTL_EDHOC_CF, out->buf, out->len, ans, cap);
+}
+
+static int msg1(struct ctl_edhoc *h, struct ctl_env *env, const struct ctl_job *job,
+		uint64_t ms, uint8_t *ans, size_t cap)
+{
+	const struct ctl_edhoc_config *c = h->conf;
+	struct edh_out out = { .buf = h->buf, .cap = sizeof(h->buf) };
+	enum edh_status st;
+
+	if (!take(source(h, &job->peer, ms), c->m1_src_rate, c->m1_src_burst, ms)) {
+		h->ctr[CTL_EDH_RATE_SOURCE]++;
+		return ctl_answer_error(env, job, COAP_SERVICE_UNAVAILABLE, "rate", ans, cap);
+	}
+	if (!take(&h->total, c->m1_rate, c->m1_burst, ms)) {
+		h->ctr[CTL_EDH_RATE_TOTAL]++;
+		return ctl_answer_error(env, job, COAP_SERVICE_UNAVAILABLE, "rate", ans, cap);
+	}
+	st = edh_resp_msg1(h->t, ms, job->req.payload + 1, job->req.payload_len - 1, &out);
+	if (st != EDH_OK) {
+		h->ctr[CTL_EDH_MSG1_ERR]++;
+		return edhoc_error(env, job, st, &out, ans, cap);
+	}
+	h->ctr[CTL_EDH_MSG1]++;
+	return answer(env, job, COAP_CHANGED, CTL_EDHOC_CF, out.buf, out.len, ans, cap);
+}
+
+/* message_3 verified: the context goes into the table and the store (method "edhoc"). */
+static int install(struct ctl_edhoc *h, struct ctl_env *env, const struct edh_result *res)
+{
+	struct ctl_ctx_handle hd;
+	char err[128];
+
+	if (!env->ops->ctx_add_as ||
+	    env->ops->ctx_add_as(env->plat, CTL_M_EDHOC, &res->oscore, &hd, err, sizeof(err))) {
+		h->ctr[CTL_EDH_INSTALL_FAIL]++;
+		return -1;
+	}
+	h->ctr[CTL_EDH_DONE]++;
+	return 0;
+}
+
+static int msg3(struct ctl_edhoc *h, struct ctl_env *env, const struct ctl_job *job,
+		uint64_t ms, uint8_t *ans, size_t cap)
+{
+	struct edh_out out = { .buf = h->buf, .cap = sizeof(h->buf) };
+	const uint8_t *pl = job->req.payload;
+	uint8_t c_r[EDH_CID_MAX + 1];
+	struct edh_result res;
+	enum edh_status st;
+	size_t c_r_len, n;
+	int rc;
+
+	n = edh_cid_prefix(pl, job->req.payload_len, c_r, &c_r_len);
+	if (!n || n == job->req.payload_len) {
+		h->ctr[CTL_EDH_BAD_REQUEST]++;
+		return ctl_answer_error(env, job, COAP_BAD_REQUEST, "expected C_R, message_3",
+					ans, cap);
+	}
+	st = edh_resp_msg3(h->t, ms, c_r, c_r_len, pl + n, job->req.payload_len - n, &out, &res);
+	if (st != EDH_OK) {
+		h->ctr[CTL_EDH_MSG3_ERR]++;
+		return edhoc_error(env, job, st, &out, ans, cap);
+	}
+	if (install(h, env, &res))
+		rc = ctl_answer_error(env, job, COAP_INTERNAL_ERROR, "context refused", ans, cap);
+	else
+		rc = answer(env, job, COAP_CHANGED, out.len ? CTL_EDHOC_CF : -1, out.buf, out.len,
+			    ans, cap);
+	cry_wipe(&res, sizeof(res));
+	return rc;
+}
+
+int ctl_edhoc_handler(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
+		      size_t cap)
+{
+	struct ctl_edhoc *h = arg;
+	uint64_t ms = now_ms();
+	int rc;
+
+	if (job->req.code != COAP_POST) {
+		h->ctr[CTL_EDH_BAD_REQUEST]++;
+		return ctl_answer_error(env, job, COAP_METHOD_NOT_ALLOWED, NULL, ans, cap);
+	}
+	if (!job->req.payload_len) { /* the reverse message flow (App. A.2) is not offered */
+		h->ctr[CTL_EDH_BAD_REQUEST]++;
+		return ctl_answer_error(env, job, COAP_BAD_REQUEST, "no EDHOC message", ans, cap);
+	}
+	h->env = env;
+	edh_table_expire(h->t, ms);
+	if (job->req.payload[0] == 0xf5) /* CBOR true: message_1 follows */
+		rc = msg1(h, env, job, ms, ans, cap);
+	else
+		rc = msg3(h, env, job, ms, ans, cap);
+	h->env = NULL;
+	return rc;
+}
+
+const uint64_t *ctl_edhoc_counters(const struct ctl_edhoc *h, unsigned *live)
+{
+	*live = edh_table_live(h->t);
+	return h->ctr;
+}
+
+const char *ctl_edhoc_ctr_name(enum ctl_edhoc_ctr k)
+{
+	static const char *const name[CTL_EDH__COUNT] = {
+		[CTL_EDH_MSG1] = "edhoc_msg1", [CTL_EDH_MSG1_ERR] = "edhoc_msg1_error",
+		[CTL_EDH_RATE_SOURCE] = "edhoc_msg1_rate_source",
+		[CTL_EDH_RATE_TOTAL] = "edhoc_msg1_rate_total",
+		[CTL_EDH_DONE] = "edhoc_completed", [CTL_EDH_MSG3_ERR] = "edhoc_msg3_error",
+		[CTL_EDH_INSTALL_FAIL] = "edhoc_install_failed",
+		[CTL_EDH_BAD_REQUEST] = "edhoc_bad_request",
+	};
+
+	return (unsigned)k < CTL_EDH__COUNT ? name[k] : "?";
+}
