@@ -7,6 +7,9 @@
 #include <time.h>
 
 #include "crypto/cry_aead.h"
+#include "oscore/osc_error.h"
+#include "oscore/osc_option.h"
+#include "oscore/osc_protect.h"
 
 #define SOURCES 256 /* per-source message_1 buckets, direct-mapped by address hash */
 
@@ -19,6 +22,8 @@ struct bucket {
 };
 
 struct ctl_edhoc {
+	struct osc_ctx ctx;             /* RFC 9668: the new context while the request verifies
+					 * (first: 64-aligned) */
 	struct edh_config cfg;
 	struct edh_table *t;
 	struct ctl_ns ns;
@@ -28,7 +33,9 @@ struct ctl_edhoc {
 	struct bucket total;
 	struct bucket src[SOURCES];
 	uint64_t ctr[CTL_EDH__COUNT];
+	bool forward, own_piv;
 	uint8_t buf[EDH_MSG_MAX];
+	uint8_t msg[CTL_MSG_MAX], plain[CTL_MSG_MAX];
 };
 
 static uint64_t now_ms(void)
@@ -49,12 +56,16 @@ static bool cid_taken(void *arg, const uint8_t *id, size_t len)
 	return h->env && h->env->ops->rid_taken && h->env->ops->rid_taken(h->env->plat, id, len);
 }
 
-struct ctl_edhoc *ctl_edhoc_new(const struct ctl_edhoc_config *c, const struct ctl_ns *ns)
+struct ctl_edhoc *ctl_edhoc_new(const struct ctl_edhoc_config *c, const struct ctl_ns *ns,
+				bool forward, bool own_piv)
 {
-	struct ctl_edhoc *h = calloc(1, sizeof(*h));
+	struct ctl_edhoc *h = aligned_alloc(64, (sizeof(*h) + 63) & ~(size_t)63);
 
 	if (!h)
 		return NULL;
+	memset(h, 0, sizeof(*h));
+	h->forward = forward;
+	h->own_piv = own_piv;
 	ctl_config_edhoc_edh(c, &h->cfg);
 	h->cfg.cid_taken = cid_taken;
 	h->cfg.cid_taken_arg = h;
@@ -77,7 +88,9 @@ void ctl_edhoc_free(struct ctl_edhoc *h)
 	if (!h)
 		return;
 	edh_table_free(h->t);
+	osc_ctx_wipe(&h->ctx);
 	cry_wipe(h->buf, sizeof(h->buf));
+	cry_wipe(h->plain, sizeof(h->plain));
 	free(h);
 }
 
@@ -171,13 +184,13 @@ static int msg1(struct ctl_edhoc *h, struct ctl_env *env, const struct ctl_job *
 }
 
 /* message_3 verified: the context goes into the table and the store (method "edhoc"). */
-static int install(struct ctl_edhoc *h, struct ctl_env *env, const struct edh_result *res)
+static int install(struct ctl_edhoc *h, struct ctl_env *env, const struct edh_result *res,
+		   struct ctl_ctx_handle *hd)
 {
-	struct ctl_ctx_handle hd;
 	char err[128];
 
 	if (!env->ops->ctx_add_as ||
-	    env->ops->ctx_add_as(env->plat, CTL_M_EDHOC, &res->oscore, &hd, err, sizeof(err))) {
+	    env->ops->ctx_add_as(env->plat, CTL_M_EDHOC, &res->oscore, hd, err, sizeof(err))) {
 		h->ctr[CTL_EDH_INSTALL_FAIL]++;
 		return -1;
 	}
@@ -191,6 +204,7 @@ static int msg3(struct ctl_edhoc *h, struct ctl_env *env, const struct ctl_job *
 	struct edh_out out = { .buf = h->buf, .cap = sizeof(h->buf) };
 	const uint8_t *pl = job->req.payload;
 	uint8_t c_r[EDH_CID_MAX + 1];
+	struct ctl_ctx_handle hd;
 	struct edh_result res;
 	enum edh_status st;
 	size_t c_r_len, n;
@@ -207,7 +221,7 @@ static int msg3(struct ctl_edhoc *h, struct ctl_env *env, const struct ctl_job *
 		h->ctr[CTL_EDH_MSG3_ERR]++;
 		return edhoc_error(env, job, st, &out, ans, cap);
 	}
-	if (install(h, env, &res))
+	if (install(h, env, &res, &hd))
 		rc = ctl_answer_error(env, job, COAP_INTERNAL_ERROR, "context refused", ans, cap);
 	else
 		rc = answer(env, job, COAP_CHANGED, out.len ? CTL_EDHOC_CF : -1, out.buf, out.len,
@@ -241,6 +255,103 @@ int ctl_edhoc_handler(void *arg, struct ctl_env *env, const struct ctl_job *job,
 	return rc;
 }
 
+/* RFC 9668 §3.3.1 step 5: the request without the EDHOC option and with the OSCORE payload
+ * after message_3 (n bytes) into h->msg. Returns its length or -1. */
+static int strip(struct ctl_edhoc *h, const struct ctl_job *job, size_t n)
+{
+	struct osc_coap_msg m = job->req;
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < m.n_opts; i++)
+		if (m.opts[i].num != COAP_OPT_EDHOC)
+			m.opts[k++] = m.opts[i];
+	m.n_opts = (uint8_t)k;
+	m.payload += n;
+	m.payload_len -= (uint32_t)n;
+	return ctl_answer_plain(&m, h->msg, sizeof(h->msg));
+}
+
+/* The request verified under the new context (handle hd, exchange ex, plain request
+ * h->plain[0..len)): its Partial IV is marked seen in the published context, and it is answered
+ * as the gateway answers any request (respond mode), or with a protected 5.03 in forward mode
+ * (the device repeats it on the new context through the worker). */
+static int served(struct ctl_edhoc *h, struct ctl_env *env, const struct ctl_job *job,
+		  struct ctl_ctx_handle hd, const struct osc_exchange *ex, int len, uint8_t *ans,
+		  size_t cap)
+{
+	unsigned flags = h->own_piv && !h->forward ? OSC_F_OWN_PIV | OSC_ANS_DURABLE_503 : 0;
+	struct ctl_job j = *job;
+	struct osc_coap_msg m;
+	struct osc_ctx *c;
+
+	j.ctx = hd;
+	j.ex = *ex;
+	c = env->ops->ctx_get(env->plat, hd);
+	if (!c || osc_coap_parse(&j.req, h->plain, (size_t)len) != OSC_COAP_OK)
+		return -1;
+	osc_replay_commit(&c->replay, osc_piv_to_ssn(ex->piv, ex->piv_len));
+	ctl_answer_init(env, &j, &m, h->forward ? COAP_SERVICE_UNAVAILABLE :
+						 osc_answer_served_code(j.req.code));
+	return ctl_answer_protected(env, &j, &m, flags, NULL, ans, cap);
+}
+
+/* EDHOC completed for a combined request: verify the OSCORE part under the new context. An
+ * OSCORE failure is answered as RFC 8613 §8.2 says; the context stays (EDHOC succeeded). */
+static int combined_oscore(struct ctl_edhoc *h, struct ctl_env *env, const struct ctl_job *job,
+			   struct edh_result *res, size_t n, uint8_t *ans, size_t cap)
+{
+	struct ctl_ctx_handle hd;
+	struct osc_exchange ex;
+	int len = strip(h, job, n), rc;
+
+	if (len < 0 || osc_ctx_derive(&h->ctx, &res->oscore) != OSC_CTX_OK)
+		return -1;
+	rc = osc_unprotect_request(env->e, &h->ctx, h->msg, (size_t)len, h->plain,
+				   sizeof(h->plain), &ex);
+	osc_ctx_wipe(&h->ctx);
+	if (install(h, env, res, &hd))
+		return ctl_answer_error(env, job, COAP_INTERNAL_ERROR, "context refused", ans, cap);
+	if (rc < 0)
+		return ctl_answer_error(env, job, osc_err_coap_code(-rc), osc_err_diag(-rc), ans,
+					cap);
+	h->ctr[CTL_EDH_COMBINED]++;
+	return served(h, env, job, hd, &ex, rc, ans, cap);
+}
+
+int ctl_edhoc_combined(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
+		       size_t cap)
+{
+	struct ctl_edhoc *h = arg;
+	struct edh_out out = { .buf = h->buf, .cap = sizeof(h->buf) };
+	const struct osc_coap_opt *o = osc_coap_find(&job->req, COAP_OPT_OSCORE, NULL);
+	struct osc_option opt;
+	struct edh_result res;
+	enum edh_status st;
+	uint64_t ms = now_ms();
+	size_t n = job->req.payload_len ?
+		   edh_first_item_len(job->req.payload, job->req.payload_len) : 0;
+	int rc;
+
+	/* §3.3.1 step 1: an OSCORE option with a kid (C_R) and message_3 before a payload */
+	if (!o || osc_option_decode(&opt, o->val, o->len, 0) != OSC_OPT_OK || !opt.has_kid ||
+	    opt.has_kid_ctx || !n || n >= job->req.payload_len) {
+		h->ctr[CTL_EDH_BAD_REQUEST]++;
+		return ctl_answer_error(env, job, COAP_BAD_REQUEST, "not an EDHOC + OSCORE request",
+					ans, cap);
+	}
+	h->env = env;
+	st = edh_resp_msg3(h->t, ms, opt.kid, opt.kid_len, job->req.payload, n, &out, &res);
+	h->env = NULL;
+	if (st != EDH_OK) { /* §3.3.1: an EDHOC error, unprotected */
+		h->ctr[CTL_EDH_MSG3_ERR]++;
+		return edhoc_error(env, job, st, &out, ans, cap);
+	}
+	rc = combined_oscore(h, env, job, &res, n, ans, cap);
+	cry_wipe(&res, sizeof(res));
+	cry_wipe(h->plain, sizeof(h->plain));
+	return rc;
+}
+
 const uint64_t *ctl_edhoc_counters(const struct ctl_edhoc *h, unsigned *live)
 {
 	*live = edh_table_live(h->t);
@@ -256,6 +367,7 @@ const char *ctl_edhoc_ctr_name(enum ctl_edhoc_ctr k)
 		[CTL_EDH_DONE] = "edhoc_completed", [CTL_EDH_MSG3_ERR] = "edhoc_msg3_error",
 		[CTL_EDH_INSTALL_FAIL] = "edhoc_install_failed",
 		[CTL_EDH_BAD_REQUEST] = "edhoc_bad_request",
+		[CTL_EDH_COMBINED] = "edhoc_combined",
 	};
 
 	return (unsigned)k < CTL_EDH__COUNT ? name[k] : "?";

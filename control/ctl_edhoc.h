@@ -12,6 +12,7 @@
 #ifndef CTL_EDHOC_H
 #define CTL_EDHOC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "control/ctl_config_edhoc.h"
@@ -31,6 +32,7 @@ enum ctl_edhoc_ctr {
 	CTL_EDH_MSG3_ERR,      /* message_3 answered with an EDHOC error */
 	CTL_EDH_INSTALL_FAIL,  /* message_3 verified, the context was refused (5.00) */
 	CTL_EDH_BAD_REQUEST,   /* not POST, no payload, no `true` / C_R prefix */
+	CTL_EDH_COMBINED,      /* RFC 9668 combined request: context installed, request verified */
 	CTL_EDH__COUNT
 };
 
@@ -38,9 +40,13 @@ struct ctl_edhoc;
 
 /*
  * A responder for configuration c (which must outlive it); ns (copied; NULL: no namespaces
- * configured) gives the "edhoc" part C_R is chosen from. NULL on bad configuration or memory.
+ * configured) gives the "edhoc" part C_R is chosen from. forward: the gateway is a reverse proxy
+ * (a combined request is then answered 5.03 once its context is installed: the device repeats it
+ * through the worker); own_piv: answers take their own Partial IV (§8.3).
+ * NULL on bad configuration or memory.
  */
-struct ctl_edhoc *ctl_edhoc_new(const struct ctl_edhoc_config *c, const struct ctl_ns *ns);
+struct ctl_edhoc *ctl_edhoc_new(const struct ctl_edhoc_config *c, const struct ctl_ns *ns,
+				bool forward, bool own_piv);
 
 /* Free it and wipe every session. NULL is allowed. */
 void ctl_edhoc_free(struct ctl_edhoc *h);
@@ -48,6 +54,16 @@ void ctl_edhoc_free(struct ctl_edhoc *h);
 /* The ctl_handler_fn for /.well-known/edhoc (arg: the struct ctl_edhoc). */
 int ctl_edhoc_handler(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
 		      size_t cap);
+
+/*
+ * The ctl_handler_fn for CTL_KIND_EDHOC (RFC 9668 §3.3.1): a request with the EDHOC option whose
+ * kid (C_R) names no context yet. message_3 is the first CBOR item of the payload; once it
+ * verifies the context is installed and the OSCORE request (the rest of the payload, EDHOC option
+ * removed) is verified under it and answered protected. EDHOC errors: unprotected 4.00 with an
+ * EDHOC error message (Content-Format 64); OSCORE errors as RFC 8613 §8.2.
+ */
+int ctl_edhoc_combined(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
+		       size_t cap);
 
 /* Counters, indexed by enum ctl_edhoc_ctr; live sessions in *live. */
 const uint64_t *ctl_edhoc_counters(const struct ctl_edhoc *h, unsigned *live);

@@ -114,15 +114,19 @@ static int b2_setup(struct dp_ops *o, const struct ctl_config *c)
 	return 0;
 }
 
-/* The EDHOC responder on /.well-known/edhoc (RFC 9528 App. A.2) when "edhoc" is configured; C_R
- * from the "edhoc" Recipient-ID namespace when namespaces are. */
+/* The EDHOC responder on /.well-known/edhoc (RFC 9528 App. A.2) and for RFC 9668 combined
+ * requests when "edhoc" is configured; C_R from the "edhoc" Recipient-ID namespace when
+ * namespaces are. */
 static int edhoc_setup(struct dp_ops *o, const struct ctl_config *c)
 {
 	if (!c->edhoc.enabled)
 		return 0;
-	o->edhoc = ctl_edhoc_new(&c->edhoc, c->ctl.has_ns ? &c->ctl.ns : NULL);
-	if (!o->edhoc || ctl_plane_on_path(o->plane, "/.well-known/edhoc", CTL_PATH_PLAIN,
-					   ctl_edhoc_handler, o->edhoc))
+	o->edhoc = ctl_edhoc_new(&c->edhoc, c->ctl.has_ns ? &c->ctl.ns : NULL,
+				 c->mode == CTL_MODE_FORWARD, c->ctl.own_piv);
+	if (!o->edhoc ||
+	    ctl_plane_on_path(o->plane, "/.well-known/edhoc", CTL_PATH_PLAIN, ctl_edhoc_handler,
+			      o->edhoc) ||
+	    ctl_plane_on_kind(o->plane, CTL_KIND_EDHOC, ctl_edhoc_combined, o->edhoc))
 		return fprintf(stderr, "oscore-gw: EDHOC responder refused its configuration\n"),
 		       -1;
 	return 0;

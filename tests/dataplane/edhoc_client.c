@@ -10,6 +10,8 @@
  * /.well-known/edhoc prefixed by CBOR true, message_3 prefixed by C_R. On success --out FILE
  * receives the context as the gateway sees it ({"contexts": [...]}, libcoap keywords, so that
  * osc_client --contexts FILE speaks OSCORE with it) and "edhoc: completed" is printed.
+ * --combined sends message_3 in an RFC 9668 EDHOC + OSCORE request (GET /x, EDHOC option 21)
+ * instead, whose protected answer must verify under the new context.
  * --tamper flips a bit of message_3; --msg3-twice sends message_3 again after success (its C_R
  * has no session any more); --delay-msg3 waits before message_3 (session timeout).
  * Every answer is printed as "edhoc: message_N answer CODE cf=CF" and, for an EDHOC error,
@@ -34,12 +36,13 @@
 #include "crypto/cry_cbor.h"
 #include "oscore/osc_coap.h"
 #include "oscore/osc_hex.h"
+#include "oscore/osc_protect.h"
 
 struct opts {
 	const char *conf, *out, *target;
 	int method, suite;
 	double timeout, delay;
-	bool tamper, twice;
+	bool tamper, twice, combined;
 };
 
 static int fd = -1;
@@ -153,7 +156,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "conf", required_argument, NULL, 'c' }, { "out", required_argument, NULL, 'o' },
 		{ "method", required_argument, NULL, 'm' }, { "suite", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' }, { "tamper", no_argument, NULL, 'T' },
-		{ "msg3-twice", no_argument, NULL, '2' },
+		{ "msg3-twice", no_argument, NULL, '2' }, { "combined", no_argument, NULL, 'C' },
 		{ "delay-msg3", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -168,6 +171,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 't': o->timeout = atof(optarg); break;
 		case 'T': o->tamper = true; break;
 		case '2': o->twice = true; break;
+		case 'C': o->combined = true; break;
 		case 'd': o->delay = atof(optarg); break;
 		default: return -1;
 		}
@@ -196,6 +200,78 @@ static int load_conf(const char *path, struct ctl_edhoc_config *c, struct edh_co
 		return fprintf(stderr, "edhoc_client: %s: %s\n", path, reason), -1;
 	ctl_config_edhoc_edh(c, ec);
 	return 0;
+}
+
+/* RFC 9668 §3.2.1: message_3 in front of the OSCORE payload of a GET /x protected with the
+ * new context, with the EDHOC option; the answer must verify. Returns 0 when it does. */
+static int send_combined(const struct opts *o, const struct edh_out *m3,
+			 const struct osc_params *dev, uint8_t *buf, size_t cap)
+{
+	static const uint8_t x[] = "x";
+	uint8_t plain[64], prot[512], comb[EDH_MSG_MAX + 512], tok[4], pl[EDH_MSG_MAX + 512];
+	struct osc_coap_msg m = { .type = COAP_CON, .code = COAP_GET, .tkl = 4, .token = tok };
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct cry_engine *e = cry_engine_new();
+	struct osc_ctx *c = aligned_alloc(64, sizeof(*c));
+	struct osc_exchange ex;
+	struct osc_coap_msg pm;
+	int len, rc = -1;
+	unsigned k = 0;
+	ssize_t n;
+
+	if (!e || !c || osc_ctx_derive(c, dev) != OSC_CTX_OK ||
+	    getrandom(tok, sizeof(tok), 0) != sizeof(tok))
+		goto out;
+	m.mid = mid++;
+	m.opts[m.n_opts++] = (struct osc_coap_opt){ .num = COAP_OPT_URI_PATH, .val = x, .len = 1 };
+	len = osc_coap_encode(plain, sizeof(plain), &m);
+	if (len < 0 || (len = osc_protect_request(e, c, plain, (size_t)len, prot, sizeof(prot), 0,
+						  &ex)) < 0 ||
+	    osc_coap_parse(&pm, prot, (size_t)len) != OSC_COAP_OK)
+		goto out;
+	/* the EDHOC option (21, empty) in number order; payload message_3 || OSCORE ciphertext */
+	for (unsigned i = 0; i < pm.n_opts; i++) {
+		if (k == i && pm.opts[i].num > COAP_OPT_EDHOC)
+			m.opts[k++] = (struct osc_coap_opt){ .num = COAP_OPT_EDHOC };
+		m.opts[k++] = pm.opts[i];
+	}
+	if (k == pm.n_opts)
+		m.opts[k++] = (struct osc_coap_opt){ .num = COAP_OPT_EDHOC };
+	m.n_opts = (uint8_t)k;
+	m.code = pm.code;
+	memcpy(pl, m3->buf, m3->len);
+	memcpy(pl + m3->len, pm.payload, pm.payload_len);
+	m.payload = pl;
+	m.payload_len = (uint32_t)(m3->len + pm.payload_len);
+	len = osc_coap_encode(comb, sizeof(comb), &m);
+	if (len < 0 || send(fd, comb, (size_t)len, 0) != len)
+		goto out;
+	for (;;) {
+		if (poll(&p, 1, (int)(o->timeout * 1000)) != 1 || (n = recv(fd, buf, cap, 0)) <= 0) {
+			printf("edhoc: combined request: no answer\n");
+			goto out;
+		}
+		if (osc_coap_parse(&pm, buf, (size_t)n) == OSC_COAP_OK && pm.tkl == 4 &&
+		    !memcmp(pm.token, tok, 4))
+			break;
+	}
+	printf("edhoc: combined answer %u.%02u\n", pm.code >> 5, pm.code & 31);
+	if (!osc_coap_find(&pm, COAP_OPT_OSCORE, NULL)) {
+		show_error(&pm);
+		goto out;
+	}
+	len = osc_unprotect_response(e, c, &ex, buf, (size_t)n, plain, sizeof(plain));
+	if (len > 0 && osc_coap_parse(&pm, plain, (size_t)len) == OSC_COAP_OK) {
+		printf("edhoc: combined answer verified, inner %u.%02u\n", pm.code >> 5,
+		       pm.code & 31);
+		rc = pm.code >> 5 == 2 ? 0 : -1;
+	}
+out:
+	if (c)
+		osc_ctx_wipe(c);
+	free(c);
+	cry_engine_free(e);
+	return rc;
 }
 
 /* message_3 (prefixed by C_R); the answer must be 2.04. Returns 0 when accepted. */
@@ -251,7 +327,8 @@ static int handshake(const struct opts *o, const struct edh_config *ec)
 			m3.buf[m3.len - 1] ^= 1;
 		if (o->delay > 0)
 			usleep((useconds_t)(o->delay * 1e6));
-		rc = send_msg3(o, s, &m3, buf, sizeof(buf));
+		rc = o->combined ? send_combined(o, &m3, &res.oscore, buf, sizeof(buf)) :
+				   send_msg3(o, s, &m3, buf, sizeof(buf));
 	}
 	if (!rc) {
 		printf("edhoc: completed method %d suite %d, C_R ", o->method, o->suite);
@@ -278,7 +355,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse_opts(argc, argv, &o)) {
 		fprintf(stderr, "usage: edhoc_client --conf FILE --method M --suite S [--out FILE] "
-				"[--tamper] [--msg3-twice] [--delay-msg3 SEC] [--timeout SEC] "
+				"[--combined] [--tamper] [--msg3-twice] [--delay-msg3 SEC] [--timeout SEC] "
 				"ADDR:PORT\n");
 		return 2;
 	}

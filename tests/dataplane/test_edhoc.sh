@@ -5,7 +5,9 @@
 # (osc_client). C_R skips the Recipient IDs of configured contexts (00, 01). Refused, each with
 # its EDHOC error: a tampered message_3, an untrusted initiator credential, an unsupported suite
 # (ERR_CODE 2 with SUITES_R), message_3 again for a completed C_R, message_3 after the session
-# expired. The contexts survive a restart with state_db.
+# expired. RFC 9668: message_3 inside the first OSCORE request (EDHOC option) installs the
+# context and gets the protected answer; a tampered one gets an EDHOC error. The contexts survive
+# a restart with state_db.
 #   test_edhoc.sh OSCORE_GW OSC_CLIENT EDHOC_CLIENT
 set -u
 GW=$1 CLIENT=$2 EDHOC=$3
@@ -57,6 +59,20 @@ for ms in "0 0" "0 2" "3 0" "3 2"; do
 	check "protected requests under the method $1 suite $2 context" \
 		$(grep -q "2 of 2 exchanges verified" "$W/req$1$2.log"; echo $?)
 done
+for ms in "0 0" "3 2"; do
+	set -- $ms
+	edhoc --conf "$W/dev.json" --method "$1" --suite "$2" --combined --out "$W/comb$1$2.json" \
+		>"$W/comb$1$2.log" 2>&1
+	check "RFC 9668 combined request, method $1 suite $2: protected answer verified" \
+		$([ $? -eq 0 ] && grep -q "combined answer verified, inner 2.05" "$W/comb$1$2.log"; echo $?)
+	client --contexts "$W/comb$1$2.json" --count 2 >"$W/combreq$1$2.log" 2>&1
+	check "protected requests after the combined request" \
+		$(grep -q "2 of 2 exchanges verified" "$W/combreq$1$2.log"; echo $?)
+done
+edhoc --conf "$W/dev.json" --method 3 --suite 0 --combined --tamper >"$W/combt.log" 2>&1
+check "combined request with a tampered message_3: unprotected 4.00 with an EDHOC error" \
+	$([ $? -eq 1 ] && grep -q "combined answer 4.00" "$W/combt.log" &&
+	  grep -q "ERR_CODE 1" "$W/combt.log"; echo $?)
 edhoc --conf "$W/dev.json" --method 0 --suite 0 --tamper >"$W/tamper.log" 2>&1
 check "tampered message_3: 4.00 with an EDHOC error, nothing installed" \
 	$([ $? -eq 1 ] && grep -q "answer 4.00 cf=64" "$W/tamper.log" &&
