@@ -32,7 +32,6 @@ struct ctl_edhoc {
 	struct ctl_env *env;            /* during a call: for cid_taken */
 	struct bucket total;
 	struct bucket src[SOURCES];
-	uint64_t ctr[CTL_EDH__COUNT];
 	bool forward, own_piv;
 	uint8_t buf[EDH_MSG_MAX];
 	uint8_t msg[CTL_MSG_MAX], plain[CTL_MSG_MAX];
@@ -167,34 +166,33 @@ static int msg1(struct ctl_edhoc *h, struct ctl_env *env, const struct ctl_job *
 	enum edh_status st;
 
 	if (!take(source(h, &job->peer, ms), c->m1_src_rate, c->m1_src_burst, ms)) {
-		h->ctr[CTL_EDH_RATE_SOURCE]++;
+		ctl_env_count(env, CTL_C_EDHOC_RATE_SOURCE);
 		return ctl_answer_error(env, job, COAP_SERVICE_UNAVAILABLE, "rate", ans, cap);
 	}
 	if (!take(&h->total, c->m1_rate, c->m1_burst, ms)) {
-		h->ctr[CTL_EDH_RATE_TOTAL]++;
+		ctl_env_count(env, CTL_C_EDHOC_RATE_TOTAL);
 		return ctl_answer_error(env, job, COAP_SERVICE_UNAVAILABLE, "rate", ans, cap);
 	}
 	st = edh_resp_msg1(h->t, ms, job->req.payload + 1, job->req.payload_len - 1, &out);
 	if (st != EDH_OK) {
-		h->ctr[CTL_EDH_MSG1_ERR]++;
+		ctl_env_count(env, CTL_C_EDHOC_MSG1_ERR);
 		return edhoc_error(env, job, st, &out, ans, cap);
 	}
-	h->ctr[CTL_EDH_MSG1]++;
+	ctl_env_count(env, CTL_C_EDHOC_MSG1);
 	return answer(env, job, COAP_CHANGED, CTL_EDHOC_CF, out.buf, out.len, ans, cap);
 }
 
 /* message_3 verified: the context goes into the table and the store (method "edhoc"). */
-static int install(struct ctl_edhoc *h, struct ctl_env *env, const struct edh_result *res,
-		   struct ctl_ctx_handle *hd)
+static int install(struct ctl_env *env, const struct edh_result *res, struct ctl_ctx_handle *hd)
 {
 	char err[128];
 
 	if (!env->ops->ctx_add_as ||
 	    env->ops->ctx_add_as(env->plat, CTL_M_EDHOC, &res->oscore, hd, err, sizeof(err))) {
-		h->ctr[CTL_EDH_INSTALL_FAIL]++;
+		ctl_env_count(env, CTL_C_EDHOC_INSTALL_FAIL);
 		return -1;
 	}
-	h->ctr[CTL_EDH_DONE]++;
+	ctl_env_count(env, CTL_C_EDHOC_DONE);
 	return 0;
 }
 
@@ -212,16 +210,16 @@ static int msg3(struct ctl_edhoc *h, struct ctl_env *env, const struct ctl_job *
 
 	n = edh_cid_prefix(pl, job->req.payload_len, c_r, &c_r_len);
 	if (!n || n == job->req.payload_len) {
-		h->ctr[CTL_EDH_BAD_REQUEST]++;
+		ctl_env_count(env, CTL_C_EDHOC_BAD_REQUEST);
 		return ctl_answer_error(env, job, COAP_BAD_REQUEST, "expected C_R, message_3",
 					ans, cap);
 	}
 	st = edh_resp_msg3(h->t, ms, c_r, c_r_len, pl + n, job->req.payload_len - n, &out, &res);
 	if (st != EDH_OK) {
-		h->ctr[CTL_EDH_MSG3_ERR]++;
+		ctl_env_count(env, CTL_C_EDHOC_MSG3_ERR);
 		return edhoc_error(env, job, st, &out, ans, cap);
 	}
-	if (install(h, env, &res, &hd))
+	if (install(env, &res, &hd))
 		rc = ctl_answer_error(env, job, COAP_INTERNAL_ERROR, "context refused", ans, cap);
 	else
 		rc = answer(env, job, COAP_CHANGED, out.len ? CTL_EDHOC_CF : -1, out.buf, out.len,
@@ -238,11 +236,11 @@ int ctl_edhoc_handler(void *arg, struct ctl_env *env, const struct ctl_job *job,
 	int rc;
 
 	if (job->req.code != COAP_POST) {
-		h->ctr[CTL_EDH_BAD_REQUEST]++;
+		ctl_env_count(env, CTL_C_EDHOC_BAD_REQUEST);
 		return ctl_answer_error(env, job, COAP_METHOD_NOT_ALLOWED, NULL, ans, cap);
 	}
 	if (!job->req.payload_len) { /* the reverse message flow (App. A.2) is not offered */
-		h->ctr[CTL_EDH_BAD_REQUEST]++;
+		ctl_env_count(env, CTL_C_EDHOC_BAD_REQUEST);
 		return ctl_answer_error(env, job, COAP_BAD_REQUEST, "no EDHOC message", ans, cap);
 	}
 	h->env = env;
@@ -309,12 +307,12 @@ static int combined_oscore(struct ctl_edhoc *h, struct ctl_env *env, const struc
 	rc = osc_unprotect_request(env->e, &h->ctx, h->msg, (size_t)len, h->plain,
 				   sizeof(h->plain), &ex);
 	osc_ctx_wipe(&h->ctx);
-	if (install(h, env, res, &hd))
+	if (install(env, res, &hd))
 		return ctl_answer_error(env, job, COAP_INTERNAL_ERROR, "context refused", ans, cap);
 	if (rc < 0)
 		return ctl_answer_error(env, job, osc_err_coap_code(-rc), osc_err_diag(-rc), ans,
 					cap);
-	h->ctr[CTL_EDH_COMBINED]++;
+	ctl_env_count(env, CTL_C_EDHOC_COMBINED);
 	return served(h, env, job, hd, &ex, rc, ans, cap);
 }
 
@@ -335,7 +333,7 @@ int ctl_edhoc_combined(void *arg, struct ctl_env *env, const struct ctl_job *job
 	/* §3.3.1 step 1: an OSCORE option with a kid (C_R) and message_3 before a payload */
 	if (!o || osc_option_decode(&opt, o->val, o->len, 0) != OSC_OPT_OK || !opt.has_kid ||
 	    opt.has_kid_ctx || !n || n >= job->req.payload_len) {
-		h->ctr[CTL_EDH_BAD_REQUEST]++;
+		ctl_env_count(env, CTL_C_EDHOC_BAD_REQUEST);
 		return ctl_answer_error(env, job, COAP_BAD_REQUEST, "not an EDHOC + OSCORE request",
 					ans, cap);
 	}
@@ -343,32 +341,11 @@ int ctl_edhoc_combined(void *arg, struct ctl_env *env, const struct ctl_job *job
 	st = edh_resp_msg3(h->t, ms, opt.kid, opt.kid_len, job->req.payload, n, &out, &res);
 	h->env = NULL;
 	if (st != EDH_OK) { /* §3.3.1: an EDHOC error, unprotected */
-		h->ctr[CTL_EDH_MSG3_ERR]++;
+		ctl_env_count(env, CTL_C_EDHOC_MSG3_ERR);
 		return edhoc_error(env, job, st, &out, ans, cap);
 	}
 	rc = combined_oscore(h, env, job, &res, n, ans, cap);
 	cry_wipe(&res, sizeof(res));
 	cry_wipe(h->plain, sizeof(h->plain));
 	return rc;
-}
-
-const uint64_t *ctl_edhoc_counters(const struct ctl_edhoc *h, unsigned *live)
-{
-	*live = edh_table_live(h->t);
-	return h->ctr;
-}
-
-const char *ctl_edhoc_ctr_name(enum ctl_edhoc_ctr k)
-{
-	static const char *const name[CTL_EDH__COUNT] = {
-		[CTL_EDH_MSG1] = "edhoc_msg1", [CTL_EDH_MSG1_ERR] = "edhoc_msg1_error",
-		[CTL_EDH_RATE_SOURCE] = "edhoc_msg1_rate_source",
-		[CTL_EDH_RATE_TOTAL] = "edhoc_msg1_rate_total",
-		[CTL_EDH_DONE] = "edhoc_completed", [CTL_EDH_MSG3_ERR] = "edhoc_msg3_error",
-		[CTL_EDH_INSTALL_FAIL] = "edhoc_install_failed",
-		[CTL_EDH_BAD_REQUEST] = "edhoc_bad_request",
-		[CTL_EDH_COMBINED] = "edhoc_combined",
-	};
-
-	return (unsigned)k < CTL_EDH__COUNT ? name[k] : "?";
 }

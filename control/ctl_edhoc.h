@@ -7,6 +7,7 @@
  * client's fault) or 5.00 with Content-Format application/edhoc+cbor-seq. C_R is taken from the
  * "edhoc" Recipient-ID namespace and is never a live context's Recipient ID (RFC 9668 §4.1).
  * message_1 costs public-key operations: it is rate limited per source address and in total.
+ * Counters: CTL_C_EDHOC_* through the platform (telemetry /oscore/stats, the exit summary).
  * Control lcore only.
  */
 #ifndef CTL_EDHOC_H
@@ -21,20 +22,6 @@
 
 #define CTL_EDHOC_CF 64      /* application/edhoc+cbor-seq (RFC 9528 §10.9) */
 #define CTL_EDHOC_CF_CID 65  /* application/cid-edhoc+cbor-seq */
-
-/* Counters of the handler (telemetry and exit summary). */
-enum ctl_edhoc_ctr {
-	CTL_EDH_MSG1,          /* message_1 answered with message_2 */
-	CTL_EDH_MSG1_ERR,      /* message_1 answered with an EDHOC error */
-	CTL_EDH_RATE_SOURCE,   /* message_1 refused (5.03): its source's limit */
-	CTL_EDH_RATE_TOTAL,    /* message_1 refused (5.03): the total limit */
-	CTL_EDH_DONE,          /* message_3 verified, context installed */
-	CTL_EDH_MSG3_ERR,      /* message_3 answered with an EDHOC error */
-	CTL_EDH_INSTALL_FAIL,  /* message_3 verified, the context was refused (5.00) */
-	CTL_EDH_BAD_REQUEST,   /* not POST, no payload, no `true` / C_R prefix */
-	CTL_EDH_COMBINED,      /* RFC 9668 combined request: context installed, request verified */
-	CTL_EDH__COUNT
-};
 
 struct ctl_edhoc;
 
@@ -64,11 +51,5 @@ int ctl_edhoc_handler(void *arg, struct ctl_env *env, const struct ctl_job *job,
  */
 int ctl_edhoc_combined(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
 		       size_t cap);
-
-/* Counters, indexed by enum ctl_edhoc_ctr; live sessions in *live. */
-const uint64_t *ctl_edhoc_counters(const struct ctl_edhoc *h, unsigned *live);
-
-/* A short constant name of counter k ("edhoc_msg1", ...). */
-const char *ctl_edhoc_ctr_name(enum ctl_edhoc_ctr k);
 
 #endif

@@ -103,6 +103,15 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_COAP_FORMAT_ERROR] = "coap_format_error",
 	[DP_ANSWER_RST] = "answer_rst",
 	[DP_ANSWER_UNAUTHORIZED] = "answer_unauthorized",
+	[DP_EDHOC_MSG1] = "edhoc_msg1",
+	[DP_EDHOC_MSG1_ERR] = "edhoc_msg1_error",
+	[DP_EDHOC_RATE_SOURCE] = "edhoc_msg1_rate_source",
+	[DP_EDHOC_RATE_TOTAL] = "edhoc_msg1_rate_total",
+	[DP_EDHOC_DONE] = "edhoc_completed",
+	[DP_EDHOC_MSG3_ERR] = "edhoc_msg3_error",
+	[DP_EDHOC_INSTALL_FAIL] = "edhoc_install_failed",
+	[DP_EDHOC_BAD_REQUEST] = "edhoc_bad_request",
+	[DP_EDHOC_COMBINED] = "edhoc_combined",
 };
 
 /* Each worker writes its own counters many times per burst: with struct dp_stats cache-aligned

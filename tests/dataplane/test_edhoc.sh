@@ -91,12 +91,36 @@ edhoc --conf "$W/dev.json" --method 0 --suite 2 --delay-msg3 2.5 >"$W/late.log" 
 check "message_3 after the session expired is refused" \
 	$([ $? -eq 1 ] && grep -q "answer 4.00 cf=64" "$W/late.log"; echo $?)
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+grep -E "^ +edhoc_" "$W/gw.1.log"
+check "counted: 7 completed (2 combined), 1 message_1 and 5 message_3 refused" \
+	$(grep -Eq "edhoc_completed +7$" "$W/gw.1.log" && grep -Eq "edhoc_combined +2$" "$W/gw.1.log" &&
+	  grep -Eq "edhoc_msg1_error +1$" "$W/gw.1.log" &&
+	  grep -Eq "edhoc_msg3_error +5$" "$W/gw.1.log"; echo $?)
 start_gw 2
 check "oscore-gw restarts" $?
 client --contexts "$W/ctx32.json" --count 2 >"$W/restart.log" 2>&1
 check "a context made by EDHOC survives the restart (state_db)" \
 	$(grep -q "2 of 2 exchanges verified" "$W/restart.log"; echo $?)
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+# message_1 costs the responder an ECDH and a signature: limited per source (2 at once, then 1
+# per second here); six back-to-back handshakes cannot all pass unless they take over 4 s
+/usr/bin/python3 - "$W/gw.json" <<'PY'
+import json, sys
+g = json.load(open(sys.argv[1]))
+g["edhoc"].update({"message_1_source_rate": 1, "message_1_source_burst": 2})
+json.dump(g, open(sys.argv[1], "w"))
+PY
+start_gw 3
+check "oscore-gw starts with a per-source message_1 limit" $?
+for i in 1 2 3 4 5 6; do
+	edhoc --conf "$W/dev.json" --method 3 --suite 0 >"$W/rate$i.log" 2>&1
+done
+grep -q "edhoc: completed" "$W/rate1.log" && grep -q "edhoc: completed" "$W/rate2.log" &&
+	cat "$W"/rate?.log | grep -q "answer 5.03"
+check "message_1 beyond the source's burst: 5.03" $?
+kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+grep -Eq "edhoc_msg1_rate_source +[1-9]" "$W/gw.3.log"
+check "counted edhoc_msg1_rate_source" $?
 if [ "$fails" -ne 0 ]; then
 	for f in "$W"/*.log; do echo "== $f"; cat "$f"; done
 	exit 1
