@@ -121,6 +121,8 @@ check "message_1 beyond the source's burst: 5.03" $?
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 grep -Eq "edhoc_msg1_rate_source +[1-9]" "$W/gw.3.log"
 check "counted edhoc_msg1_rate_source" $?
+! grep -l -e AddressSanitizer -e LeakSanitizer -e "runtime error" "$W"/gw.*.log
+check "no sanitizer report from any gateway run" $?
 if [ "$fails" -ne 0 ]; then
 	for f in "$W"/*.log; do echo "== $f"; cat "$f"; done
 	exit 1
