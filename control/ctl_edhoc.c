@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "crypto/cry_aead.h"
+#include "crypto/cry_cbor.h"
 #include "oscore/osc_error.h"
 #include "oscore/osc_option.h"
 #include "oscore/osc_protect.h"
@@ -316,6 +317,22 @@ static int combined_oscore(struct ctl_edhoc *h, struct ctl_env *env, const struc
 	return served(h, env, job, hd, &ex, rc, ans, cap);
 }
 
+/* The EDHOC error (ERR_CODE 1, §6.2) for a combined request when message_4 is configured: the
+ * context is not installed, the device runs EDHOC without combining. */
+static int message_4_required(struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
+			      size_t cap)
+{
+	uint8_t err[32];
+	struct cry_cbor_buf b;
+
+	cry_cbor_init(&b, err, sizeof(err));
+	cry_cbor_int(&b, 1);
+	cry_cbor_tstr(&b, "message_4 required");
+	if (cry_cbor_done(&b) < 0)
+		return -1;
+	return answer(env, job, COAP_BAD_REQUEST, CTL_EDHOC_CF, err, b.len, ans, cap);
+}
+
 int ctl_edhoc_combined(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
 		       size_t cap)
 {
@@ -343,6 +360,11 @@ int ctl_edhoc_combined(void *arg, struct ctl_env *env, const struct ctl_job *job
 	if (st != EDH_OK) { /* §3.3.1: an EDHOC error, unprotected */
 		ctl_env_count(env, CTL_C_EDHOC_MSG3_ERR);
 		return edhoc_error(env, job, st, &out, ans, cap);
+	}
+	if (h->conf->message_4) { /* RFC 9668 §3.3.1: a required message_4 cannot be sent here */
+		cry_wipe(&res, sizeof(res));
+		ctl_env_count(env, CTL_C_EDHOC_MSG3_ERR);
+		return message_4_required(env, job, ans, cap);
 	}
 	rc = combined_oscore(h, env, job, &res, n, ans, cap);
 	cry_wipe(&res, sizeof(res));

@@ -47,7 +47,8 @@ int ctl_edhoc_handler(void *arg, struct ctl_env *env, const struct ctl_job *job,
  * kid (C_R) names no context yet. message_3 is the first CBOR item of the payload; once it
  * verifies the context is installed and the OSCORE request (the rest of the payload, EDHOC option
  * removed) is verified under it and answered protected. EDHOC errors: unprotected 4.00 with an
- * EDHOC error message (Content-Format 64); OSCORE errors as RFC 8613 §8.2.
+ * EDHOC error message (Content-Format 64); OSCORE errors as RFC 8613 §8.2. With
+ * "message_4" configured a combined request is refused (ERR_CODE 1): message_4 has no place.
  */
 int ctl_edhoc_combined(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
 		       size_t cap);

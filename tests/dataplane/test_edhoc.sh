@@ -103,11 +103,12 @@ check "a context made by EDHOC survives the restart (state_db)" \
 	$(grep -q "2 of 2 exchanges verified" "$W/restart.log"; echo $?)
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 # message_1 costs the responder an ECDH and a signature: limited per source (2 at once, then 1
-# per second here); six back-to-back handshakes cannot all pass unless they take over 4 s
+# per second here); six back-to-back handshakes cannot all pass unless they take over 4 s.
+# message_4 on: sent after message_3; a combined request (RFC 9668) is then refused
 /usr/bin/python3 - "$W/gw.json" <<'PY'
 import json, sys
 g = json.load(open(sys.argv[1]))
-g["edhoc"].update({"message_1_source_rate": 1, "message_1_source_burst": 2})
+g["edhoc"].update({"message_1_source_rate": 1, "message_1_source_burst": 2, "message_4": True})
 json.dump(g, open(sys.argv[1], "w"))
 PY
 start_gw 3
@@ -118,6 +119,13 @@ done
 grep -q "edhoc: completed" "$W/rate1.log" && grep -q "edhoc: completed" "$W/rate2.log" &&
 	cat "$W"/rate?.log | grep -q "answer 5.03"
 check "message_1 beyond the source's burst: 5.03" $?
+grep -q "edhoc: message_4 verified" "$W/rate1.log"
+check "message_4 configured: sent after message_3 and verified by the initiator" $?
+sleep 2 # the source's bucket refills
+edhoc --conf "$W/dev.json" --method 3 --suite 0 --combined >"$W/combm4.log" 2>&1
+check "message_4 configured: a combined request is refused with an EDHOC error" \
+	$([ $? -eq 1 ] && grep -q "combined answer 4.00" "$W/combm4.log" &&
+	  grep -q "ERR_CODE 1" "$W/combm4.log"; echo $?)
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 grep -Eq "edhoc_msg1_rate_source +[1-9]" "$W/gw.3.log"
 check "counted edhoc_msg1_rate_source" $?
