@@ -11,10 +11,18 @@
 #include <string.h>
 
 #include "bench/lg_frame.h"
+#include "bench/lg_out.h"
 #include "oscore/osc_protect.h"
 
 #define BLOCK 4096
 #define MSG_MAX 1600
+/* net_pcap's infinite_rx holds every frame of the capture in an mbuf, besides the rx ring (1024),
+ * the per-lcore mempool caches (256 each) and answers in flight: this much room on top. */
+#define MBUF_SPARE 8192
+#define MBUFS_MIN 16383
+#define MBUFS_MAX (1u << 24)     /* the gateway's limit on "mbufs" */
+#define MBUF_BYTES 2432          /* one mbuf with its 2 KiB data room, header and pool overhead */
+#define CONTEXTS_MIN 1024        /* the gateway's default max_contexts */
 
 enum { D_METHOD = 1, D_PAYLEN, D_V6, D_REPLAY, D_TAMPER, D_UNKNOWN, D_MALFORMED, D_CON };
 
@@ -32,6 +40,7 @@ struct cap {
 	FILE *ctx_json, *uat;
 	struct expect x;
 	unsigned long seq;       /* requests made: tokens, Message IDs, draws */
+	struct lg_progress prog;
 	uint8_t methods[8];
 	unsigned n_methods;
 };
@@ -86,6 +95,7 @@ static int emit(struct cap *c, unsigned long dev, const uint8_t *msg, int n)
 		return -1;
 	c->x.rx++;
 	c->x.v6 += v6;
+	lg_progress_update(&c->prog, c->x.rx, c->x.good, c->o->pop.n * c->o->requests);
 	return lg_pcap_udp(c->w, dev, v6, msg, (size_t)n);
 }
 
@@ -173,25 +183,24 @@ static int block(struct cap *c, unsigned long b0, unsigned long b1)
 	return 0;
 }
 
-static FILE *open_in(const char *dir, const char *name)
+/* mbufs for replaying the whole capture with net_pcap's infinite_rx (every frame held). */
+static unsigned long mbufs_for(unsigned long frames)
 {
-	char path[4096];
-	FILE *f;
+	unsigned long m = frames + MBUF_SPARE;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		perror(path);
-	return f;
+	return m < MBUFS_MIN ? MBUFS_MIN : m > MBUFS_MAX ? MBUFS_MAX : m;
 }
 
+/* A configuration that fits the population: a slot per context, an mbuf per frame. */
 static void write_gw(const struct cap *c, FILE *f)
 {
+	unsigned long n = c->o->pop.n;
+
 	fprintf(f, "{\"port\": \"net_pcap0\", \"ipv4\": \"10.0.0.1\", \"ipv6\": \"fd00::1\",\n"
 		   " \"udp_port\": %d, \"mode\": \"respond\", \"burst\": 32, \"replay_window\": 32,\n"
-		   " \"mbufs\": 16383, \"error_rate\": 0, \"contexts_file\": \"contexts.json\"}\n",
-		LG_GW_PORT);
-	(void)c;
+		   " \"mbufs\": %lu, \"max_contexts\": %lu, \"error_rate\": 0,\n"
+		   " \"contexts_file\": \"contexts.json\"}\n",
+		LG_GW_PORT, mbufs_for(c->x.rx), n < CONTEXTS_MIN ? CONTEXTS_MIN : n);
 }
 
 /* Counters named as oscore-gw names them (dp_stats.c), as gen_capture writes them, plus what
@@ -234,12 +243,16 @@ static int setup(struct cap *c, const struct lg_capture_opts *o)
 	for (unsigned code = 1; code < 8; code++)
 		if (o->methods & (1u << code))
 			c->methods[c->n_methods++] = (uint8_t)code;
+	if (lg_mkdirs(o->out))
+		return -1;
 	snprintf(path, sizeof(path), "%s/in.pcap", o->out);
 	c->w = lg_pcap_open(path);
 	c->e = cry_engine_new();
 	c->blk = aligned_alloc(64, BLOCK * sizeof(*c->blk));
-	c->ctx_json = open_in(o->out, "contexts.json");
-	c->uat = open_in(o->out, "oscore_contexts");
+	/* both hold Master Secrets (gateway and device view) */
+	c->ctx_json = lg_fopen_mode(o->out, "contexts.json", 0600);
+	c->uat = lg_fopen_mode(o->out, "oscore_contexts", 0600);
+	lg_progress_start(&c->prog, o->quiet);
 	if (!c->w || !c->e || !c->blk || !c->ctx_json || !c->uat || !c->n_methods || stranger(c))
 		return fprintf(stderr, "oscore-loadgen: cannot set up the capture in %s\n", o->out), -1;
 	fputs("[\n", c->ctx_json);
@@ -256,13 +269,18 @@ static int finish(struct cap *c, int rc)
 		rc |= fclose(c->uat) ? -1 : 0;
 	if (c->w)
 		rc |= lg_pcap_close(c->w);
-	if (!rc && (f = open_in(c->o->out, "gw.json")) != NULL) {
-		write_gw(c, f);
-		rc |= fclose(f) ? -1 : 0;
+	lg_progress_end(&c->prog);
+	if (!rc) {
+		f = lg_fopen_mode(c->o->out, "gw.json", 0644);
+		if (f)
+			write_gw(c, f);
+		rc |= !f || fclose(f) ? -1 : 0;
 	}
-	if (!rc && (f = open_in(c->o->out, "expected.json")) != NULL) {
-		write_expected(&c->x, f);
-		rc |= fclose(f) ? -1 : 0;
+	if (!rc) {
+		f = lg_fopen_mode(c->o->out, "expected.json", 0644);
+		if (f)
+			write_expected(&c->x, f);
+		rc |= !f || fclose(f) ? -1 : 0;
 	}
 	if (c->stranger)
 		osc_ctx_wipe(c->stranger);
@@ -270,6 +288,19 @@ static int finish(struct cap *c, int rc)
 	free(c->blk);
 	cry_engine_free(c->e);
 	return rc;
+}
+
+/* What replaying the whole capture in a loop needs beyond the usual -m 512. */
+static void mbuf_note(unsigned long frames)
+{
+	unsigned long m = mbufs_for(frames), mb = m * MBUF_BYTES / 1000000 + 256;
+
+	if (m == MBUFS_MAX)
+		fprintf(stderr, "oscore-loadgen: note: %lu frames are more than the gateway's %u "
+			"mbufs: replay without infinite_rx\n", frames, MBUFS_MAX);
+	else if (mb > 512)
+		printf("oscore-loadgen: gw.json has %lu mbufs for net_pcap infinite_rx: give the EAL "
+		       "-m %lu or more\n", m, mb);
 }
 
 int lg_capture(const struct lg_capture_opts *o)
@@ -287,5 +318,7 @@ int lg_capture(const struct lg_capture_opts *o)
 		       "%lu unknown, %lu malformed, %lu over IPv6) from %lu clients into %s\n",
 		       c.x.rx, c.x.good, c.x.replays, c.x.tampered, c.x.unknown, c.x.malformed,
 		       c.x.v6, o->pop.n, o->out);
+	if (!rc)
+		mbuf_note(c.x.rx);
 	return rc;
 }
