@@ -36,6 +36,9 @@ struct dp_fwd_config {
 	struct dp_neigh_static neigh[DP_NEIGH_STATIC_MAX];
 };
 
+/* "ADDR:PORT" with ADDR IPv4, or "[IPv6]:PORT" (port 1..65535) into ip and port. 0 or -1. */
+int dp_config_parse_endpoint(const char *s, struct dp_ip *ip, uint16_t *port);
+
 /* Defaults for the fields above. */
 void dp_config_fwd_defaults(struct dp_fwd_config *c);
 

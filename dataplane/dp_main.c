@@ -3,6 +3,7 @@
  * oscore-gw: an OSCORE-terminating gateway on DPDK.
  *   oscore-gw [EAL options] -- --config FILE [--idle-exit SECONDS] [--duration SECONDS]
  *                                [--stats-json FILE]
+ *   oscore-gw --check-config FILE      (no EAL: validate, say what would run; exit 0 or 1)
  * The main lcore sets up the port and the context table, starts one worker per queue, and then
  * serves as the control lcore (control requests, context reclamation, summary lines) until
  * SIGINT/SIGTERM, --duration or the workers' idle exit; then it prints the summed counters.
@@ -22,6 +23,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "dataplane/dp_check_config.h"
 #include "dataplane/dp_config.h"
 #include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_mgmt.h"
@@ -49,7 +51,8 @@ static void on_signal(int sig)
 static void usage(void)
 {
 	fprintf(stderr, "usage: oscore-gw [EAL options] -- --config FILE [--idle-exit SECONDS] "
-			"[--duration SECONDS] [--stats-json FILE]\n");
+			"[--duration SECONDS] [--stats-json FILE]\n"
+			"       oscore-gw --check-config FILE\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -305,7 +308,12 @@ static void teardown(struct gw *g)
 int main(int argc, char **argv)
 {
 	static struct gw g;
-	int n = rte_eal_init(argc, argv), rc = EXIT_FAILURE;
+	int n, rc = EXIT_FAILURE;
+
+	/* before the EAL, which would want hugepages and devices for a check */
+	if (argc == 3 && !strcmp(argv[1], "--check-config"))
+		return dp_check_config(argv[2], stdout, stderr);
+	n = rte_eal_init(argc, argv);
 
 	if (n < 0) {
 		fprintf(stderr, "oscore-gw: EAL init failed: %s\n", rte_strerror(rte_errno));
