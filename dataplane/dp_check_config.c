@@ -242,6 +242,19 @@ static void secrets_modes(struct chk *k, json_t *root, const struct dp_config *c
 		secret_mode(k, c->ctl.libcoap);
 }
 
+/* What the gateway refuses at start (dp_state_load): a configured context, method "direct",
+ * whose Recipient ID lies outside that method's part of the ID space. */
+static void configured_ns(struct chk *k, const struct dp_config *c)
+{
+	unsigned i;
+
+	for (i = 0; c->ctl.has_ns && i < c->n_ctx; i++)
+		if (!ctl_ns_check(&c->ctl.ns, CTL_M_DIRECT, c->ctx[i].recipient_id,
+				  c->ctx[i].recipient_id_len))
+			error(k, "%s: contexts[%u]: recipient_id outside the \"direct\" namespace",
+			      k->path, i);
+}
+
 static void describe_ports(FILE *f, const struct dp_config *c)
 {
 	char a4[INET_ADDRSTRLEN] = "", a6[INET6_ADDRSTRLEN] = "";
@@ -310,6 +323,7 @@ int dp_check_config(const char *path, FILE *out, FILE *err)
 		k.errors++;
 	} else {
 		describe(&k, &c);
+		configured_ns(&k, &c);
 	}
 	/* syntax errors were reported with their line; nothing more can be read then */
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
