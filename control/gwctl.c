@@ -6,6 +6,7 @@
  *   oscore-gwctl --prefix NAME add FILE.json | --libcoap FILE.conf | --bulk FILE.json
  *   oscore-gwctl --prefix NAME remove KID [KIDCTX]      (hex; "-" is the empty kid)
  *   oscore-gwctl --prefix NAME list | show KID [KIDCTX] | stats
+ *   oscore-gwctl --prefix NAME metrics                  (Prometheus text, as GET /metrics)
  *   oscore-gwctl export-wireshark --config gw.json [--state DB]
  *
  * add sends one context per command (a telemetry command is at most 1024 bytes); --bulk makes the
@@ -49,24 +50,36 @@ static int tel_open(const char *prefix)
 	return fd;
 }
 
-/* Send "cmd,params" and print the answer's value; returns its "rc" (0 if none), -1 on error. */
-static int tel_call(int fd, const char *cmd, const char *params, bool print)
+/* Send "cmd,params"; the parsed answer in *root (the caller frees it) and its value for cmd, or
+ * NULL (then an error was printed, or the answer is in *root unparsed as NULL). */
+static json_t *tel_request(int fd, const char *cmd, const char *params, json_t **root,
+			   const char **raw)
 {
 	static char buf[BUF];
 	char req[1100];
-	json_t *root, *v, *rc;
 	ssize_t n;
-	int ret = 0;
 
+	*root = NULL;
+	*raw = buf;
+	buf[0] = '\0';
 	if ((size_t)snprintf(req, sizeof(req), "%s%s%s", cmd, params ? "," : "",
 			     params ? params : "") >= 1024)
-		return fprintf(stderr, "oscore-gwctl: command longer than 1024 bytes\n"), -1;
+		return fprintf(stderr, "oscore-gwctl: command longer than 1024 bytes\n"), NULL;
 	if (write(fd, req, strlen(req)) < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return fprintf(stderr, "oscore-gwctl: telemetry: %s\n", strerror(errno)), -1;
+		return fprintf(stderr, "oscore-gwctl: telemetry: %s\n", strerror(errno)), NULL;
 	explicit_bzero(req, sizeof(req));
 	buf[n] = '\0';
-	root = json_loads(buf, 0, NULL);
-	v = root ? json_object_get(root, cmd) : NULL;
+	*root = json_loads(buf, 0, NULL);
+	return *root ? json_object_get(*root, cmd) : NULL;
+}
+
+/* Send "cmd,params" and print the answer's value; returns its "rc" (0 if none), -1 on error. */
+static int tel_call(int fd, const char *cmd, const char *params, bool print)
+{
+	const char *buf;
+	json_t *root, *v = tel_request(fd, cmd, params, &root, &buf), *rc;
+	int ret = 0;
+
 	if (!v)
 		ret = -1;
 	else if (json_is_string(v))
@@ -81,6 +94,34 @@ static int tel_call(int fd, const char *cmd, const char *params, bool print)
 	}
 	json_decref(root);
 	return ret;
+}
+
+/* oscore-gwctl metrics: the Prometheus text of the gateway's /metrics (dataplane/dp_metrics.h),
+ * page by page, for node_exporter's textfile collector. 0, or 1 if the gateway did not answer. */
+static int cmd_metrics(int fd)
+{
+	char first[24];
+	unsigned long line = 0;
+	const char *raw, *s;
+	json_t *root, *v;
+	bool eof = false;
+
+	while (!eof) {
+		snprintf(first, sizeof(first), "%lu", line);
+		v = tel_request(fd, "/oscore/metrics", first, &root, &raw);
+		s = json_string_value(v);
+		if (!s || !strcmp(s, "stopped") || !*s) {
+			fprintf(stderr, "oscore-gwctl: no metrics: %s\n", s ? s : raw);
+			json_decref(root);
+			return 1;
+		}
+		fputs(s, stdout);
+		for (const char *p = s; (p = strchr(p, '\n')); p++)
+			line++;
+		eof = strlen(s) >= 6 && !strcmp(s + strlen(s) - 6, "# EOF\n");
+		json_decref(root);
+	}
+	return fflush(stdout) ? 1 : 0;
 }
 
 static int add_array(int fd, json_t *a, const char *file)
@@ -222,7 +263,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: oscore-gwctl --prefix NAME add FILE.json | add --libcoap FILE.conf |\n"
 		"                    add --bulk FILE.json | remove KID [KIDCTX] | list [START] |\n"
-		"                    show KID [KIDCTX] | stats\n"
+		"                    show KID [KIDCTX] | stats | metrics\n"
 		"       oscore-gwctl export-wireshark --config gw.json [--state DB]\n");
 }
 
@@ -251,6 +292,8 @@ static int run(const char *prefix, int argc, char **argv)
 		rc = tel_call(fd, "/oscore/ctx/list", argc == 2 ? argv[1] : "0", true) ? 1 : 0;
 	else if (!strcmp(argv[0], "stats") && argc == 1)
 		rc = tel_call(fd, "/oscore/stats", NULL, true) ? 1 : 0;
+	else if (!strcmp(argv[0], "metrics") && argc == 1)
+		rc = cmd_metrics(fd);
 	else
 		usage();
 	close(fd);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -26,9 +27,11 @@
 #include "dataplane/dp_check_config.h"
 #include "dataplane/dp_config.h"
 #include "dataplane/dp_ctx_table.h"
+#include "dataplane/dp_metrics_http.h"
 #include "dataplane/dp_mgmt.h"
 #include "dataplane/dp_ops.h"
 #include "dataplane/dp_stats.h"
+#include "dataplane/dp_telemetry.h"
 #include "dataplane/dp_worker.h"
 
 #define RING_SIZE 1024
@@ -159,6 +162,8 @@ struct gw {
 	struct dp_ops ops;
 	uint16_t port, up_port, nq;
 	bool port_started, up_started;
+	struct dp_metrics_src msrc;     /* what /metrics and /oscore/metrics read */
+	struct dp_metrics_http *http;   /* "metrics_listen" */
 };
 
 static void worker_confs(struct gw *g)
@@ -236,6 +241,22 @@ static int setup_contexts(struct gw *g)
 	return 0;
 }
 
+/* Metrics for monitoring: the telemetry command always, the HTTP endpoint if configured. */
+static int setup_metrics(struct gw *g)
+{
+	g->msrc = (struct dp_metrics_src){
+		.stats = g->stats, .n_workers = g->nq, .table = g->table,
+		.max_contexts = g->cfg.ctl.max_contexts, .state = g->state,
+		.ns = g->cfg.ctl.has_ns ? &g->cfg.ctl.ns : NULL, .start_time = (uint64_t)time(NULL),
+	};
+	if (dp_telemetry_metrics(&g->msrc))
+		fprintf(stderr, "oscore-gw: telemetry command /oscore/metrics not registered\n");
+	if (!g->cfg.ops.metrics_listen[0])
+		return 0;
+	g->http = dp_metrics_http_start(g->cfg.ops.metrics_listen, &g->msrc);
+	return g->http ? 0 : -1;
+}
+
 static int setup(struct gw *g)
 {
 	char err[512];
@@ -268,7 +289,7 @@ static int setup(struct gw *g)
 	if (setup_upstream_port(g))
 		return -1;
 	worker_confs(g);
-	return 0;
+	return setup_metrics(g);
 }
 
 static int report(struct gw *g)
@@ -288,6 +309,7 @@ static int report(struct gw *g)
 
 static void teardown(struct gw *g)
 {
+	dp_metrics_http_stop(g->http); /* before what it reads is freed */
 	dp_mgmt_stop(g->ops.mgmt);
 	dp_ops_teardown(&g->ops);
 	if (g->up_started) {

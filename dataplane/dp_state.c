@@ -239,3 +239,11 @@ int dp_state_tick(struct dp_state *s)
 {
 	return s->ssn ? ctl_ssn_tick(s->ssn) : 0;
 }
+
+int dp_state_ssn_gauges(const struct dp_state *s, struct ctl_ssn_gauges *out)
+{
+	if (!s || !s->ssn)
+		return -1;
+	ctl_ssn_gauges(s->ssn, out);
+	return 0;
+}

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "control/ctl_ssn.h"
 #include "dataplane/dp_config_ctl.h"
 #include "dataplane/dp_ctx_table.h"
 
@@ -44,5 +45,9 @@ int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, con
 /* Periodically: write SSN ceilings ahead (ctl_ssn_tick). Returns what ctl_ssn_tick returns, 0
  * without a state database. */
 int dp_state_tick(struct dp_state *s);
+
+/* Any thread (metrics): the SSN write-ahead gauges (control/ctl_ssn.h). Returns 0, or -1 without
+ * a state database (nothing is written ahead then). */
+int dp_state_ssn_gauges(const struct dp_state *s, struct ctl_ssn_gauges *out);
 
 #endif

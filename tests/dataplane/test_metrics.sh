@@ -1,0 +1,115 @@
+#!/bin/bash
+# Metrics for monitoring (issue 14): oscore-gw replays a loadgen capture through net_pcap with
+# "metrics_listen" on loopback; a scrape with curl passes `promtool check metrics`, `oscore-gwctl
+# metrics` prints the same text (one formatter), every counter of the scrape equals the gateway's
+# exit summary (--stats-json), per-worker series add up to the sums, and the gauges (contexts per
+# method, slots, App. B.1.1 write-ahead) are there.
+#   test_metrics.sh OSCORE_GW OSCORE_LOADGEN OSCORE_GWCTL
+set -u
+GW=$1 LG=$2 CTL=$3
+W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-metrics.XXXXXX")
+PREFIX=oscgw-metrics-ops-$$
+GW_PID=
+fails=0
+cleanup() {
+	[ -n "$GW_PID" ] && kill -KILL "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
+	if [ "$fails" -eq 0 ]; then rm -rf "$W"; else echo "work dir kept: $W"; fi
+}
+trap cleanup EXIT
+check() { if [ "$2" -eq 0 ]; then echo "PASS: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
+
+"$LG" capture --out "$W" --clients 60 --requests 4 --seed 9 --replays 0.1 --tampered 0.1 \
+	--unknown 0.05 --malformed 0.05 --ipv6 0.3 --quiet >/dev/null
+check "loadgen capture" $?
+frames=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["capture"]["frames"])' \
+	"$W/expected.json")
+
+# a loopback port of its own; another listener there makes the gateway refuse to start: try 3
+started=1
+for try in 0 1 2; do
+	PORT=$((20000 + ($$ * 7 + try * 997) % 40000))
+	python3 - "$W/gw.json" "$PORT" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c.update({"metrics_listen": "127.0.0.1:" + sys.argv[2], "summary_interval": 0,
+          "state_db": "state.db"})
+json.dump(c, open(sys.argv[1], "w"))
+PY
+	"$GW" --no-huge --no-pci --no-shconf --file-prefix "$PREFIX" -m 512 -l 0-1 \
+		--log-level=warning --vdev "net_pcap0,rx_pcap=$W/in.pcap,tx_pcap=$W/out.pcap" \
+		-- --config "$W/gw.json" --duration 60 --stats-json "$W/stats.json" >"$W/gw.log" 2>&1 &
+	GW_PID=$!
+	for _ in $(seq 100); do
+		curl -sf "http://127.0.0.1:$PORT/metrics" >"$W/scrape.txt" 2>/dev/null &&
+			grep -qx "oscore_gw_rx_packets_total $frames" "$W/scrape.txt" && { started=0; break; }
+		kill -0 "$GW_PID" 2>/dev/null || break
+		sleep 0.2
+	done
+	[ "$started" -eq 0 ] && break
+	kill -KILL "$GW_PID" 2>/dev/null; wait "$GW_PID" 2>/dev/null; GW_PID=
+done
+check "scraped all $frames frames counted (port $PORT)" $started
+[ "$started" -eq 0 ] || { cat "$W/gw.log"; exit 1; }
+
+# the capture is done: nothing changes any more, the scrapes are the exit summary
+curl -sf -D "$W/headers" "http://127.0.0.1:$PORT/metrics" >"$W/scrape.txt"
+check "GET /metrics" $?
+grep -qi "^content-type: text/plain; version=0.0.4" "$W/headers"
+check "Prometheus text content type" $?
+tail -n 1 "$W/scrape.txt" | grep -qx "# EOF"
+check "ends with # EOF" $?
+if command -v promtool >/dev/null; then
+	promtool check metrics <"$W/scrape.txt" >"$W/promtool.log" 2>&1
+	check "promtool check metrics passes ($(wc -l <"$W/promtool.log") complaints)" $?
+else
+	echo "FAIL: promtool missing (Debian package prometheus, .ci/install-deps)"
+	fails=$((fails + 1))
+fi
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/other")
+[ "$code" = 404 ]
+check "GET /other: 404 (got $code)" $?
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$PORT/metrics")
+[ "$code" = 405 ]
+check "POST /metrics: 405 (got $code)" $?
+"$CTL" --prefix "$PREFIX" metrics >"$W/gwctl.txt" 2>"$W/gwctl.err"
+check "oscore-gwctl metrics" $?
+diff <(grep -v '^oscore_gw_start_time' "$W/scrape.txt") \
+	<(grep -v '^oscore_gw_start_time' "$W/gwctl.txt") >"$W/diff.txt"
+check "oscore-gwctl metrics prints the same text as GET /metrics" $?
+grep -qx 'oscore_gw_contexts{method="direct"} 60' "$W/scrape.txt" &&
+	grep -qx 'oscore_gw_context_slots 1024' "$W/scrape.txt"
+check "contexts per method and slots" $?
+grep -qx 'oscore_gw_ssn_writeahead_contexts 60' "$W/scrape.txt" &&
+	grep -q '^oscore_gw_ssn_durable_headroom_min [1-9]' "$W/scrape.txt"
+check "App. B.1.1 write-ahead gauges" $?
+
+kill -TERM "$GW_PID"
+wait "$GW_PID"
+check "oscore-gw exits 0 on SIGTERM" $?
+GW_PID=
+python3 - "$W/stats.json" "$W/scrape.txt" <<'PY'
+import json, re, sys
+stats = json.load(open(sys.argv[1]))
+series = {}
+for line in open(sys.argv[2]):
+    if line.startswith("#"):
+        continue
+    name, value = line.rsplit(" ", 1)
+    series[name] = int(value)
+bad = 0
+for k, v in stats["counters"].items():
+    got = series.get("oscore_gw_%s_total" % k)
+    parts = sum(x for n, x in series.items() if re.fullmatch(r'oscore_gw_worker_%s_total\{worker="[^"]+"\}' % k, n))
+    if got != v or parts != v:
+        print("counter %s: summary %s, metrics %s, workers add up to %s" % (k, v, got, parts)); bad += 1
+for k, v in stats["osc_err"].items():
+    got = series.get('oscore_gw_oscore_errors_total{reason="%s"}' % k)
+    if got != v:
+        print("osc_err %s: summary %s, metrics %s" % (k, v, got)); bad += 1
+n = len(stats["counters"]) + len(stats["osc_err"])
+print("%d of %d counters equal the exit summary" % (n - bad, n))
+sys.exit(1 if bad else 0)
+PY
+check "every counter of the scrape equals the exit summary" $?
+[ "$fails" -eq 0 ] || { cat "$W/gw.log" "$W/gwctl.err"; head -c 2000 "$W/diff.txt"; exit 1; }
+echo "test_metrics: all checks passed"
