@@ -7,6 +7,7 @@
  *   oscore-gwctl --prefix NAME remove KID [KIDCTX]      (hex; "-" is the empty kid)
  *   oscore-gwctl --prefix NAME list | show KID [KIDCTX] | stats
  *   oscore-gwctl --prefix NAME metrics                  (Prometheus text, as GET /metrics)
+ *   oscore-gwctl --prefix NAME watch [--count N] [--interval S]   (rates, redrawn each second)
  *   oscore-gwctl export-wireshark --config gw.json [--state DB]
  *
  * add sends one context per command (a telemetry command is at most 1024 bytes); --bulk makes the
@@ -23,6 +24,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "control/ctl_conf_libcoap.h"
@@ -122,6 +124,94 @@ static int cmd_metrics(int fd)
 		json_decref(root);
 	}
 	return fflush(stdout) ? 1 : 0;
+}
+
+/* Counters oscore-gwctl watch always shows (dataplane/dp_stats.c names); others when they move. */
+static const char *const watch_main[] = {
+	"rx_packets", "tx_packets", "answer_protected", "answer_error", "drop_silent",
+	"drop_rate_limited", "drop_rate_limited_source", "dedup_hit", "ctl_handoff",
+	"fwd_requests", "fwd_answers", "fwd_timeouts",
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool is_main(const char *key)
+{
+	for (size_t i = 0; i < sizeof(watch_main) / sizeof(watch_main[0]); i++)
+		if (!strcmp(key, watch_main[i]))
+			return true;
+	return false;
+}
+
+/* One screen: totals of cur and their rates since prev over sec seconds. */
+static void watch_screen(const char *prefix, json_t *cur, json_t *prev, double sec, bool tty)
+{
+	const char *key;
+	json_t *v;
+
+	if (tty)
+		fputs("\033[H\033[2J", stdout); /* home, clear: redraw in place */
+	printf("oscore-gw %s: rates over %.2f s%s\n%-28s %16s %14s\n", prefix, sec,
+	       tty ? " (Ctrl-C to stop)" : "", "counter", "total", "per second");
+	for (int pass = 0; pass < 2; pass++)
+		json_object_foreach(cur, key, v) {
+			json_int_t now = json_integer_value(v);
+			json_int_t was = json_integer_value(json_object_get(prev, key));
+
+			/* the main counters first, then any other that moved */
+			if (pass == 0 ? !is_main(key) : is_main(key) || now == was)
+				continue;
+			printf("%-28s %16lld %14.1f\n", key, (long long)now,
+			       (double)(now - was) / sec);
+		}
+	fflush(stdout);
+}
+
+/* oscore-gwctl watch [--count N] [--interval S]: per-second rates of the counters, redrawn in
+ * place on a terminal (a block per interval otherwise); N screens, 0 = until interrupted. */
+static int cmd_watch(int fd, const char *prefix, int argc, char **argv)
+{
+	unsigned long count = 0, shown = 0;
+	double every = 1, t0, t1;
+	json_t *root0 = NULL, *prev, *root, *cur;
+	const char *raw;
+	bool tty = isatty(STDOUT_FILENO);
+
+	for (int i = 0; i + 1 < argc; i += 2)
+		if (!strcmp(argv[i], "--count"))
+			count = strtoul(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "--interval"))
+			every = strtod(argv[i + 1], NULL);
+	if (argc % 2 || every < 0.1 || every > 3600)
+		return fprintf(stderr, "usage: watch [--count N] [--interval SECONDS]\n"), 2;
+	prev = tel_request(fd, "/oscore/stats", NULL, &root0, &raw);
+	t0 = now_s();
+	while (json_is_object(prev) && (!count || shown < count)) {
+		struct timespec d = { .tv_sec = (time_t)every,
+				      .tv_nsec = (long)((every - (double)(time_t)every) * 1e9) };
+
+		nanosleep(&d, NULL);
+		cur = tel_request(fd, "/oscore/stats", NULL, &root, &raw);
+		t1 = now_s();
+		if (!json_is_object(cur)) {
+			json_decref(root);
+			break;
+		}
+		watch_screen(prefix, cur, prev, t1 - t0, tty);
+		json_decref(root0);
+		root0 = root, prev = cur, t0 = t1;
+		shown++;
+	}
+	json_decref(root0);
+	if (count && shown < count)
+		return fprintf(stderr, "oscore-gwctl: the gateway stopped answering\n"), 1;
+	return 0;
 }
 
 static int add_array(int fd, json_t *a, const char *file)
@@ -263,7 +353,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: oscore-gwctl --prefix NAME add FILE.json | add --libcoap FILE.conf |\n"
 		"                    add --bulk FILE.json | remove KID [KIDCTX] | list [START] |\n"
-		"                    show KID [KIDCTX] | stats | metrics\n"
+		"                    show KID [KIDCTX] | stats | metrics |\n"
+		"                    watch [--count N] [--interval SECONDS]\n"
 		"       oscore-gwctl export-wireshark --config gw.json [--state DB]\n");
 }
 
@@ -294,6 +385,8 @@ static int run(const char *prefix, int argc, char **argv)
 		rc = tel_call(fd, "/oscore/stats", NULL, true) ? 1 : 0;
 	else if (!strcmp(argv[0], "metrics") && argc == 1)
 		rc = cmd_metrics(fd);
+	else if (!strcmp(argv[0], "watch"))
+		rc = cmd_watch(fd, prefix, argc - 1, argv + 1);
 	else
 		usage();
 	close(fd);

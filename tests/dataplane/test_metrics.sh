@@ -3,7 +3,8 @@
 # "metrics_listen" on loopback; a scrape with curl passes `promtool check metrics`, `oscore-gwctl
 # metrics` prints the same text (one formatter), every counter of the scrape equals the gateway's
 # exit summary (--stats-json), per-worker series add up to the sums, and the gauges (contexts per
-# method, slots, App. B.1.1 write-ahead) are there.
+# method, slots, App. B.1.1 write-ahead) are there. Then `oscore-gwctl watch --count 2` on a
+# gateway looping the capture (infinite_rx, loadtest_replay) shows two screens of non-zero rates.
 #   test_metrics.sh OSCORE_GW OSCORE_LOADGEN OSCORE_GWCTL
 set -u
 GW=$1 LG=$2 CTL=$3
@@ -111,5 +112,34 @@ print("%d of %d counters equal the exit summary" % (n - bad, n))
 sys.exit(1 if bad else 0)
 PY
 check "every counter of the scrape equals the exit summary" $?
-[ "$fails" -eq 0 ] || { cat "$W/gw.log" "$W/gwctl.err"; head -c 2000 "$W/diff.txt"; exit 1; }
+
+# watch: the capture in a loop, so that the rates are never zero while it runs
+python3 - "$W/gw.json" "$W/loop.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+for k in ("metrics_listen", "state_db"):
+    c.pop(k)
+c["loadtest_replay"] = True
+json.dump(c, open(sys.argv[2], "w"))
+PY
+"$GW" --no-huge --no-pci --no-shconf --file-prefix "$PREFIX-loop" -m 512 -l 0-1 \
+	--log-level=warning --vdev "net_pcap0,rx_pcap=$W/in.pcap,infinite_rx=1" --vdev net_null0 \
+	-- --config "$W/loop.json" --duration 60 >"$W/loop.log" 2>&1 &
+GW_PID=$!
+for _ in $(seq 100); do grep -q "queue(s)" "$W/loop.log" && break; sleep 0.1; done
+timeout 30 "$CTL" --prefix "$PREFIX-loop" watch --count 2 >"$W/watch.txt" 2>&1
+check "oscore-gwctl watch --count 2 exits 0" $?
+[ "$(grep -c '^oscore-gw .*rates over' "$W/watch.txt")" -eq 2 ]
+check "two screens" $?
+[ "$(awk '$1 == "rx_packets" && $3 > 0' "$W/watch.txt" | wc -l)" -eq 2 ]
+check "rx_packets rate above 0 on both" $?
+! grep -q $'\033' "$W/watch.txt"
+check "no terminal control codes into a file" $?
+if command -v script >/dev/null; then
+	script -qec "$CTL --prefix $PREFIX-loop watch --count 1" /dev/null >"$W/watch.tty" 2>&1
+	grep -q $'\033\[H\033\[2J' "$W/watch.tty"
+	check "redrawn in place on a terminal" $?
+fi
+kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+[ "$fails" -eq 0 ] || { cat "$W/gw.log" "$W/gwctl.err" "$W/watch.txt"; head -c 2000 "$W/diff.txt"; exit 1; }
 echo "test_metrics: all checks passed"
