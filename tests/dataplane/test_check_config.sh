@@ -70,8 +70,8 @@ if [ -n "$GEN" ]; then
 		cp "$W/cap/"*contexts* "$W/" 2>/dev/null
 	good capture.json "gen_capture's configuration (dataplane_pcap_replay)"
 fi
-for ex in "$@"; do
-	cp "$ex" "$W/example.json"
+for ex in "$@"; do # the installed example, its state directory where systemd would make it
+	mkdir -p -m 700 "$W/state" && sed "s#/var/lib/oscore-gw/[a-z]*/#$W/state/#" "$ex" >"$W/example.json"
 	good example.json "$(basename "$ex")"
 done
 
