@@ -25,6 +25,7 @@ in_dev() { ip netns exec "$NS_DEV" "$@"; }
 
 ip netns add "$NS_DEV" && ip netns add "$NS_GW" &&
 ip link add vdev netns "$NS_DEV" type veth peer name gdev netns "$NS_GW" &&
+in_dev ethtool -K vdev tx off >/dev/null && # complete UDP checksums (tests/dataplane/netns_gw.sh)
 ip netns exec "$NS_GW" sysctl -qw net.ipv6.conf.gdev.disable_ipv6=1 &&
 ip netns exec "$NS_GW" ip link set gdev up &&
 in_dev ip addr add 10.76.0.2/24 dev vdev && in_dev ip link set vdev up || exit 1

@@ -361,6 +361,26 @@ static int parse_line(struct parser *ps, struct span l)
 	return k->fn(ps);
 }
 
+static bool same_id(const uint8_t *a, uint8_t a_len, const uint8_t *b, uint8_t b_len)
+{
+	return a_len == b_len && !memcmp(a, b, a_len);
+}
+
+/* Why recipient ID i cannot be used, or NULL. Equal to the Sender ID, the gateway would accept
+ * its own messages reflected back (RFC 8613 §3.3: the IDs of one context differ); equal to an
+ * earlier recipient_id, it would be the same context twice. */
+static const char *rid_clash(const struct ctl_conf *c, unsigned i)
+{
+	unsigned j;
+
+	if (same_id(c->rid[i], c->rid_len[i], c->p.sender_id, c->p.sender_id_len))
+		return "equal to sender_id (the IDs of a context must differ, RFC 8613 §3.3)";
+	for (j = 0; j < i; j++)
+		if (same_id(c->rid[i], c->rid_len[i], c->rid[j], c->rid_len[j]))
+			return "given twice (the same context twice)";
+	return NULL;
+}
+
 /* After the last line: required keywords, and IDs against the final algorithm (it may be set
  * after the IDs). */
 static int check_all(struct parser *ps)
@@ -381,6 +401,8 @@ static int check_all(struct parser *ps)
 		if (ps->c->rid_len[i] > max)
 			return bad(ps, "%u bytes, at most %u for %s", ps->c->rid_len[i], max,
 				   alg->name);
+		if (rid_clash(ps->c, i))
+			return bad(ps, "%s", rid_clash(ps->c, i));
 	}
 	return 0;
 }

@@ -14,7 +14,7 @@
 
 #include "crypto/cry_aead.h"
 
-enum stmt { ST_PUT, ST_DEL, ST_GET, ST_RESERVE, ST_ALL, ST__COUNT };
+enum stmt { ST_PUT, ST_DEL, ST_GET, ST_RESERVE, ST_ALL, ST_TOMB_PUT, ST_TOMB_ALL, ST__COUNT };
 
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_PUT] = "INSERT INTO ctx(id, aead, hkdf, win, secret, salt, id_ctx, sender_id, "
@@ -28,20 +28,28 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_RESERVE] = "UPDATE ctx SET ssn_ceiling=max(ssn_ceiling, ?2) WHERE id=?1",
 	[ST_ALL] = "SELECT id, aead, hkdf, win, secret, salt, id_ctx, sender_id, recipient_id, "
 		   "ssn_ceiling FROM ctx ORDER BY id",
+	/* a retired key's value only grows too: an SSN ceiling or a replay top is never lowered */
+	[ST_TOMB_PUT] = "INSERT INTO tomb(fp, val) VALUES(?1,?2) ON CONFLICT(fp) DO UPDATE SET "
+			"val=max(val, ?2)",
+	[ST_TOMB_ALL] = "SELECT fp, val FROM tomb",
 };
 
 static const char schema[] =
 	"PRAGMA journal_mode=WAL;"
 	"PRAGMA synchronous=FULL;"
+	/* a removed context's Master Secret must not linger in a free page (issue 8) */
+	"PRAGMA secure_delete=ON;"
 	"CREATE TABLE IF NOT EXISTS ctx("
 	" id INTEGER PRIMARY KEY, aead INTEGER NOT NULL, hkdf INTEGER NOT NULL,"
 	" win INTEGER NOT NULL, secret BLOB NOT NULL, salt BLOB NOT NULL, id_ctx BLOB,"
 	" sender_id BLOB NOT NULL, recipient_id BLOB NOT NULL,"
-	" ssn_ceiling INTEGER NOT NULL DEFAULT 0);";
+	" ssn_ceiling INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE IF NOT EXISTS tomb(fp BLOB PRIMARY KEY, val INTEGER NOT NULL);";
 
 struct ctl_store {
 	sqlite3 *db;
 	sqlite3_stmt *st[ST__COUNT];
+	bool scrub; /* a secret was deleted: checkpoint once no transaction is open */
 };
 
 /* Create the file 0600 before SQLite opens it: SQLite would create it 0644 minus umask, and
@@ -152,10 +160,50 @@ int ctl_store_put_ctx(struct ctl_store *s, uint64_t id, const struct osc_params 
 	return run(st);
 }
 
+/* secure_delete zeroes the deleted cells in the new page image, but with WAL the old image stays
+ * in the -wal file and the database until a checkpoint: copy it over and truncate the log. */
+static void scrub(struct ctl_store *s)
+{
+	if (!s->scrub || !sqlite3_get_autocommit(s->db))
+		return;
+	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) ==
+	    SQLITE_OK)
+		s->scrub = false;
+}
+
 int ctl_store_del_ctx(struct ctl_store *s, uint64_t id)
 {
+	int rc;
+
 	sqlite3_bind_int64(s->st[ST_DEL], 1, (sqlite3_int64)id);
-	return run(s->st[ST_DEL]);
+	rc = run(s->st[ST_DEL]);
+	s->scrub = true;
+	scrub(s);
+	return rc;
+}
+
+int ctl_store_put_tomb(struct ctl_store *s, const uint8_t fp[CTL_FP_LEN], uint64_t val)
+{
+	sqlite3_stmt *st = s->st[ST_TOMB_PUT];
+
+	sqlite3_bind_blob(st, 1, fp, CTL_FP_LEN, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(val > OSC_SSN_MAX + 1 ? OSC_SSN_MAX + 1 : val));
+	return run(st);
+}
+
+int ctl_store_foreach_tomb(struct ctl_store *s, ctl_store_tomb_fn fn, void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_TOMB_ALL];
+	int rc = SQLITE_DONE, ret = 0;
+
+	while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (sqlite3_column_bytes(st, 0) == CTL_FP_LEN) /* anything else is not ours */
+			ret = fn(arg, sqlite3_column_blob(st, 0),
+				 (uint64_t)sqlite3_column_int64(st, 1));
+	if (!ret && rc != SQLITE_DONE)
+		ret = -1;
+	sqlite3_reset(st);
+	return ret;
 }
 
 int ctl_store_reserve_ssn(struct ctl_store *s, uint64_t id, uint64_t upto)
@@ -179,8 +227,10 @@ int ctl_store_begin(struct ctl_store *s)
 
 int ctl_store_commit(struct ctl_store *s)
 {
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
+		scrub(s);
 		return 0;
+	}
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }

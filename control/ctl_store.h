@@ -2,7 +2,8 @@
 /*
  * Durable control-plane state in SQLite: the contexts (their derivation parameters, so the file
  * holds Master Secrets and is created mode 0600) and, per context, the Sender Sequence Number
- * ceiling written ahead of use (RFC 8613 App. B.1.1).
+ * ceiling written ahead of use (RFC 8613 App. B.1.1), and what must never go back for key
+ * material that was removed (ctl_tomb.h).
  *
  * The database runs in WAL mode with synchronous=FULL, so a write that returned has reached the
  * disk: a ceiling the control plane acted on survives SIGKILL and power loss alike. Only the
@@ -35,7 +36,9 @@ void ctl_store_close(struct ctl_store *s);
  */
 int ctl_store_put_ctx(struct ctl_store *s, uint64_t id, const struct osc_params *p);
 
-/* Remove context id and its ceiling. Returns 0 (also if id did not exist) or -1. */
+/* Remove context id and its ceiling. Returns 0 (also if id did not exist) or -1. The row is
+ * overwritten (secure_delete) and, outside a transaction (else at its commit), the WAL is
+ * checkpointed and truncated, so that no copy of its Master Secret stays in the files. */
 int ctl_store_del_ctx(struct ctl_store *s, uint64_t id);
 
 /* Read context id's parameters into p (NULL to skip) and SSN ceiling into ceiling (NULL to
@@ -72,6 +75,19 @@ typedef void (*ctl_store_rid_fn)(void *arg, const uint8_t *rid, size_t len);
  * in err[0..err_len) (not a database, no context table).
  */
 long ctl_store_peek(const char *path, ctl_store_rid_fn fn, void *arg, char *err, size_t err_len);
+
+/* Length of a key fingerprint (ctl_tomb.h): a hash of derived keys and IDs, never a secret. */
+#define CTL_FP_LEN 16
+
+/* Record that the retired key material with fingerprint fp reached val (an SSN ceiling or a
+ * replay top, ctl_tomb.h); a stored value only grows. Returns 0 or -1. */
+int ctl_store_put_tomb(struct ctl_store *s, const uint8_t fp[CTL_FP_LEN], uint64_t val);
+
+/* Called by ctl_store_foreach_tomb for each stored fingerprint; non-zero stops the walk. */
+typedef int (*ctl_store_tomb_fn)(void *arg, const uint8_t *fp, uint64_t val);
+
+/* Walk every stored fingerprint. Returns 0, the callback's non-zero value, or -1 on error. */
+int ctl_store_foreach_tomb(struct ctl_store *s, ctl_store_tomb_fn fn, void *arg);
 
 /* The last SQLite error message of s (no secret is ever bound into SQL text). */
 const char *ctl_store_errmsg(const struct ctl_store *s);

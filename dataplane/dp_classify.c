@@ -4,7 +4,18 @@
  * the served port. ARP requests (RFC 826) and ICMP echo requests (RFC 792) for the gateway's
  * IPv4 address are answered in place, ICMPv6 in dp_icmp6.c; ARP replies to us go to the
  * neighbour table. Every other frame is dropped under its own counter.
+ *
+ * Nothing is answered that the network could have changed on the way or that names a source no
+ * answer may go to: the IPv4 header checksum and the UDP checksum are verified (by the port when
+ * it says so in the mbuf's RX flags, else here), a source that is broadcast, multicast,
+ * loopback, unspecified or the gateway itself is dropped (RFC 1122 §3.2.1.3, RFC 4291 §2.5,
+ * §2.7), and so is an IPv4 header with options: answers are built by turning the request's own
+ * headers around, and a source route copied unreversed would misdirect them (RFC 791, RFC 7126
+ * §4 recommends dropping source-routed packets). Each reason has its own counter.
  */
+/* rte_ipv4_udptcp_cksum_verify and rte_ipv6_udptcp_cksum_verify are experimental in DPDK 22.11 */
+#define ALLOW_EXPERIMENTAL_API 1
+
 #include "dataplane/dp_classify.h"
 
 #include <string.h>
@@ -15,6 +26,9 @@
 #include <rte_udp.h>
 
 #include "dataplane/dp_icmp6.h"
+
+/* What the checks below return when they find no reason to drop: a counter no drop raises. */
+#define NO_DROP DP_RX_PACKETS
 
 static enum dp_verdict drop(struct dp_stats *st, enum dp_ctr why)
 {
@@ -76,23 +90,81 @@ static enum dp_verdict icmp(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, uint16_
 	return DP_ANSWER;
 }
 
-/* UDP header at f->l4_off with l4_len bytes to the end of the IP payload. */
+/* RFC 768 / RFC 8200 §8.1: the UDP checksum. The port's verdict when it gives one (NONE: the
+ * checksum field is not filled in but the data was verified); else computed here. */
+static enum dp_ctr udp_cksum(const struct rte_mbuf *m, const void *ip, const struct rte_udp_hdr *u,
+			     bool v6)
+{
+	if (!u->dgram_cksum) /* IPv4: "no checksum" (RFC 768); IPv6: forbidden (RFC 8200 §8.1) */
+		return v6 ? DP_DROP_UDP_CKSUM_ZERO : NO_DROP;
+	switch (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_L4_CKSUM_GOOD:
+	case RTE_MBUF_F_RX_L4_CKSUM_NONE:
+		return NO_DROP;
+	case RTE_MBUF_F_RX_L4_CKSUM_BAD:
+		return DP_DROP_UDP_CKSUM;
+	}
+	if (v6 ? rte_ipv6_udptcp_cksum_verify(ip, u) : rte_ipv4_udptcp_cksum_verify(ip, u))
+		return DP_DROP_UDP_CKSUM;
+	return NO_DROP;
+}
+
+/* UDP header at f->l4_off with l4_len bytes to the end of the IP payload. The pseudo-header
+ * checksum covers the whole IP payload: a UDP length shorter than it is refused as a runt. */
 static enum dp_verdict udp(struct rte_mbuf *m, struct dp_flow *f, uint16_t l4_len,
 			   const struct dp_addrs *a, struct dp_stats *st)
 {
 	struct rte_udp_hdr *u = rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, f->l4_off);
 	uint16_t ulen;
+	enum dp_ctr why;
 
 	if (l4_len < sizeof(*u))
 		return drop(st, DP_DROP_RUNT);
 	ulen = rte_be_to_cpu_16(u->dgram_len);
-	if (ulen < sizeof(*u) || ulen > l4_len)
+	if (ulen < sizeof(*u) || ulen != l4_len)
 		return drop(st, DP_DROP_RUNT);
 	if (u->dst_port != a->udp_port)
 		return drop(st, DP_DROP_UDP_PORT);
+	why = udp_cksum(m, rte_pktmbuf_mtod_offset(m, void *, f->l3_off), u, f->ipv6);
+	if (why != NO_DROP)
+		return drop(st, why);
 	f->payload_off = (uint16_t)(f->l4_off + sizeof(*u));
 	f->payload_len = (uint16_t)(ulen - sizeof(*u));
 	return DP_COAP;
+}
+
+/* RFC 791: the header checksum, from the port's RX flags when it checked (NONE: not filled in,
+ * but verified), else computed here: a header with a correct checksum sums to 0xffff. */
+static bool ipv4_cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *ip)
+{
+	switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
+	case RTE_MBUF_F_RX_IP_CKSUM_NONE:
+		return true;
+	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
+		return false;
+	}
+	return rte_ipv4_cksum(ip) == 0;
+}
+
+/* Why no answer may go to IPv4 source s (network order), or NO_DROP if one may: limited
+ * and subnet broadcast, multicast (RFC 1122 §3.2.1.3, RFC 1112), loopback, "this network"
+ * 0.0.0.0/8, the gateway itself. */
+static enum dp_ctr ipv4_src_refused(uint32_t s, const struct dp_addrs *a)
+{
+	uint8_t top = (uint8_t)(rte_be_to_cpu_32(s) >> 24);
+
+	if (s == UINT32_MAX || (a->ipv4_bcast && s == a->ipv4_bcast))
+		return DP_DROP_SRC_BROADCAST;
+	if ((top & 0xf0) == 224)
+		return DP_DROP_SRC_MULTICAST;
+	if (top == 127)
+		return DP_DROP_SRC_LOOPBACK;
+	if (top == 0)
+		return DP_DROP_SRC_UNSPECIFIED;
+	if (s == a->ipv4)
+		return DP_DROP_SRC_OURS;
+	return NO_DROP;
 }
 
 static enum dp_verdict ipv4(struct rte_mbuf *m, struct dp_flow *f, const struct dp_addrs *a,
@@ -100,6 +172,7 @@ static enum dp_verdict ipv4(struct rte_mbuf *m, struct dp_flow *f, const struct 
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, f->l3_off);
 	uint16_t room = (uint16_t)(m->data_len - f->l3_off), hl, tot;
+	enum dp_ctr why;
 
 	if (room < sizeof(*ip))
 		return drop(st, DP_DROP_RUNT);
@@ -107,8 +180,15 @@ static enum dp_verdict ipv4(struct rte_mbuf *m, struct dp_flow *f, const struct 
 	tot = rte_be_to_cpu_16(ip->total_length);
 	if (ip->version_ihl >> 4 != 4 || hl < sizeof(*ip) || tot < hl || tot > room)
 		return drop(st, DP_DROP_IP_BAD);
+	if (!ipv4_cksum_ok(m, ip))
+		return drop(st, DP_DROP_IP_CKSUM);
 	if (!a->has_ipv4 || ip->dst_addr != a->ipv4)
 		return drop(st, DP_DROP_IP_NOT_OURS);
+	why = ipv4_src_refused(ip->src_addr, a);
+	if (why != NO_DROP)
+		return drop(st, why);
+	if (hl != sizeof(*ip))
+		return drop(st, DP_DROP_IP_OPTIONS);
 	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
 		return drop(st, DP_DROP_IP_FRAGMENT);
 	f->l4_off = (uint16_t)(f->l3_off + hl);
@@ -119,18 +199,42 @@ static enum dp_verdict ipv4(struct rte_mbuf *m, struct dp_flow *f, const struct 
 	return udp(m, f, (uint16_t)(tot - hl), a, st);
 }
 
+/* Why no answer may go to IPv6 source s, or NO_DROP if one may (RFC 4291 §2.5.2, §2.5.3,
+ * §2.5.5.2, §2.7). IPv4-mapped addresses never appear on the wire, whatever they map. */
+static enum dp_ctr ipv6_src_refused(const uint8_t *s, const struct dp_addrs *a)
+{
+	static const uint8_t unspec[16], loop[16] = { [15] = 1 };
+	static const uint8_t mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+	if (s[0] == 0xff)
+		return DP_DROP_SRC_MULTICAST;
+	if (!memcmp(s, unspec, 16))
+		return DP_DROP_SRC_UNSPECIFIED;
+	if (!memcmp(s, loop, 16))
+		return DP_DROP_SRC_LOOPBACK;
+	if (!memcmp(s, mapped, 12))
+		return DP_DROP_SRC_V4MAPPED;
+	if (a->has_ipv6 && !memcmp(s, a->ipv6, 16))
+		return DP_DROP_SRC_OURS;
+	return NO_DROP;
+}
+
 /* Only UDP directly after the fixed header; extension headers are not walked yet. */
 static enum dp_verdict ipv6(struct rte_mbuf *m, struct dp_flow *f, const struct dp_addrs *a,
 			    struct dp_stats *st)
 {
 	struct rte_ipv6_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, f->l3_off);
 	uint16_t room = (uint16_t)(m->data_len - f->l3_off), plen;
+	enum dp_ctr why;
 
 	if (room < sizeof(*ip))
 		return drop(st, DP_DROP_RUNT);
 	plen = rte_be_to_cpu_16(ip->payload_len);
 	if ((rte_be_to_cpu_32(ip->vtc_flow) >> 28) != 6 || plen > room - sizeof(*ip))
 		return drop(st, DP_DROP_IP_BAD);
+	why = ipv6_src_refused(ip->src_addr, a); /* also for ND: a DAD probe (::) is not answered */
+	if (why != NO_DROP)
+		return drop(st, why);
 	if (ip->proto == IPPROTO_ICMPV6) { /* before the address check: ND goes to multicast */
 		f->l4_off = (uint16_t)(f->l3_off + sizeof(*ip));
 		return dp_icmp6_input(m, f, a, st);

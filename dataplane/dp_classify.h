@@ -15,6 +15,7 @@
 struct dp_addrs {
 	struct rte_ether_addr mac;
 	uint32_t ipv4;
+	uint32_t ipv4_bcast; /* broadcast address of its on-link prefix; 0 = not known */
 	uint8_t ipv6[16];
 	bool has_ipv4, has_ipv6;
 	uint16_t udp_port;

@@ -6,6 +6,10 @@
  *     "port": "0",               client-facing port: DPDK port id, or device name ("net_pcap0")
  *     "ipv4": "10.0.0.1",        gateway addresses (at least one); packets to others are dropped
  *     "ipv6": "fd00::1",
+ *     "ipv4_prefix": 24,         length of the on-link IPv4 prefix, 1..32 (optional): requests
+ *                                from its broadcast address are dropped (counted) like those
+ *                                from 255.255.255.255; without it the subnet broadcast is not
+ *                                known (a /31 or /32 has none, RFC 3021)
  *     "udp_port": 5683,          served UDP port (default 5683, RFC 7252 §6.1)
  *     "mode": "respond",         answer every verified request itself (default), or
  *             "forward",         reverse proxy: send the plain request to the upstream (below)
@@ -58,7 +62,9 @@
  *    "sender_id": "01", "recipient_id": "", "aead_alg": 10 | "AES-CCM-16-64-128",
  *    "hkdf_alg": -10 | "HKDF-SHA-256", "replay_window": 32}
  * Only master_secret, sender_id and recipient_id are required. Unknown keys are refused, so that
- * a misspelt field is not silently ignored.
+ * a misspelt field is not silently ignored. Refused as well (issue 8): sender_id == recipient_id,
+ * two contexts with the same recipient_id, id_context and keys, and two with the same Sender Key
+ * (same master_secret, master_salt, id_context, sender_id and algorithms).
  * A configured context (not a runtime add) may also say "b2": true: RFC 8613 App. B.2 may
  * re-derive it. A request with its kid and a kid context R1 that names no context is then
  * answered with the App. B.2 4.01 (kid context R2, under ctx(R2 || R1)); request #2 with kid
@@ -217,6 +223,10 @@ static int parse_ctx(struct where *w, unsigned idx, json_t *o, struct osc_params
 		if (ctx_field(w, key, v, p))
 			return -1;
 	}
+	snprintf(w->field, sizeof(w->field), "contexts[%u].recipient_id", idx);
+	if (p->recipient_id_len == p->sender_id_len &&
+	    !memcmp(p->recipient_id, p->sender_id, p->sender_id_len))
+		return bad(w, "equal to sender_id (the IDs of a context must differ, RFC 8613 §3.3)");
 	return 0;
 }
 
@@ -245,6 +255,85 @@ int dp_config_parse_context(json_t *o, unsigned window, struct osc_params *p, ch
 	 * load of 1M contexts would pay for every HKDF twice) */
 	memset(p, 0, sizeof(*p));
 	return parse_ctx(&w, 0, o, p, window) ? -1 : 0;
+}
+
+/* One side of a configured context for the duplicate check: what its Recipient Key (kind 0,
+ * with the Recipient ID) or Sender Key (kind 1, with the Sender ID) is derived from (§3.2.1). */
+struct side {
+	uint64_t h;
+	unsigned idx, kind;
+};
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 1099511628211u;
+	return h;
+}
+
+static uint64_t side_hash(const struct osc_params *p, unsigned kind)
+{
+	uint64_t h = fnv(14695981039346656037u, &kind, sizeof(kind));
+
+	h = fnv(h, &p->alg, sizeof(p->alg));
+	h = fnv(h, &p->hkdf, sizeof(p->hkdf));
+	h = fnv(h, p->secret, p->secret_len);
+	h = fnv(h, p->salt, p->salt_len);
+	h = fnv(h, &p->has_id_ctx, 1);
+	h = fnv(h, p->id_ctx, p->id_ctx_len);
+	return kind ? fnv(h, p->sender_id, p->sender_id_len) :
+		      fnv(h, p->recipient_id, p->recipient_id_len);
+}
+
+#define SAME(a, b, f) ((a)->f##_len == (b)->f##_len && !memcmp((a)->f, (b)->f, (a)->f##_len))
+
+static bool same_side(const struct osc_params *a, const struct osc_params *b, unsigned kind)
+{
+	return a->alg == b->alg && a->hkdf == b->hkdf && a->has_id_ctx == b->has_id_ctx &&
+	       SAME(a, b, secret) && SAME(a, b, salt) && SAME(a, b, id_ctx) &&
+	       (kind ? SAME(a, b, sender_id) : SAME(a, b, recipient_id));
+}
+
+static int side_cmp(const void *x, const void *y)
+{
+	const struct side *a = x, *b = y;
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (a->h != b->h)
+		return a->h < b->h ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Two contexts with the same Recipient ID, ID Context and keys would each accept a message the
+ * other refused as a replay; two with the same Sender Key would repeat nonces with the gateway's
+ * own Partial IVs (each has its own SSN). Both are refused, in O(n log n) for big files. */
+static int check_dups(struct where *w, const struct dp_config *c)
+{
+	struct side *v = calloc(2 * (size_t)c->n_ctx + 1, sizeof(*v));
+	unsigned i, n = 0, a = 0, b = 0, kind = 0;
+
+	if (!v)
+		return bad(w, "out of memory");
+	for (i = 0; i < 2 * c->n_ctx; i++)
+		v[i] = (struct side){ side_hash(&c->ctx[i / 2], i & 1), i / 2, i & 1 };
+	qsort(v, 2 * (size_t)c->n_ctx, sizeof(*v), side_cmp);
+	for (i = 1; i < 2 * c->n_ctx && !n; i++)
+		if (v[i].kind == v[i - 1].kind && v[i].h == v[i - 1].h &&
+		    same_side(&c->ctx[v[i].idx], &c->ctx[v[i - 1].idx], v[i].kind))
+			n = 1, a = v[i - 1].idx, b = v[i].idx, kind = v[i].kind;
+	free(v);
+	if (!n)
+		return 0;
+	snprintf(w->field, sizeof(w->field), "contexts[%u].%s", b,
+		 kind ? "sender_id" : "recipient_id");
+	return kind ? bad(w, "same Sender Key as contexts[%u]: the gateway's own Partial IVs "
+			  "would repeat a nonce (contexts, contexts_file and contexts_libcoap "
+			  "counted together)", a) :
+		      bad(w, "same recipient_id, id_context and keys as contexts[%u]: a replay "
+			  "refused by one would be accepted by the other", a);
 }
 
 /* Room for n more contexts after the c->n_ctx there are. */
@@ -470,6 +559,8 @@ static int top_field(struct where *w, const char *key, json_t *v, struct dp_conf
 		return get_addr(w, v, AF_INET, c->ipv4, &c->has_ipv4);
 	if (!strcmp(key, "ipv6"))
 		return get_addr(w, v, AF_INET6, c->ipv6, &c->has_ipv6);
+	if (!strcmp(key, "ipv4_prefix"))
+		return get_uint(w, v, 1, 32, &c->ipv4_prefix);
 	if (!strcmp(key, "udp_port")) {
 		unsigned p;
 		int rc = get_uint(w, v, 1, 65535, &p);
@@ -513,6 +604,8 @@ static int parse_top(struct where *w, json_t *root, struct dp_config *c)
 		return bad(w, "missing port");
 	if (!c->has_ipv4 && !c->has_ipv6)
 		return bad(w, "missing ipv4 or ipv6");
+	if (c->ipv4_prefix && !c->has_ipv4)
+		return bad(w, "ipv4_prefix without ipv4");
 	if (dp_config_fwd_check(&c->fwd, c->mode == DP_MODE_FORWARD, c->has_ipv4, c->has_ipv6,
 				reason, sizeof(reason)))
 		return bad(w, "%s", reason);
@@ -526,9 +619,24 @@ static int parse_top(struct where *w, json_t *root, struct dp_config *c)
 	snprintf(w->field, sizeof(w->field), "contexts_libcoap");
 	if (c->ctl.libcoap[0] && load_libcoap(w, c))
 		return -1;
+	if (check_dups(w, c))
+		return -1;
 	snprintf(w->field, sizeof(w->field), "max_contexts");
 	if (c->n_ctx > c->ctl.max_contexts)
 		return bad(w, "%u contexts configured, more than %u", c->n_ctx, c->ctl.max_contexts);
+	return 0;
+}
+
+/* The folder /oscore/ctx/load is confined to: the configuration file's, symlinks resolved. */
+static int set_load_dir(struct where *w, struct dp_config *c, const char *path)
+{
+	char *slash;
+
+	snprintf(w->field, sizeof(w->field), "(file)");
+	if (!realpath(path, c->ctl.load_dir))
+		return bad(w, "%s", strerror(errno));
+	slash = strrchr(c->ctl.load_dir, '/');
+	slash[slash == c->ctl.load_dir] = '\0'; /* "/gw.json" -> "/" */
 	return 0;
 }
 
@@ -554,6 +662,8 @@ int dp_config_load(struct dp_config *c, const char *path, char *err, size_t err_
 	}
 	rc = parse_top(&w, root, c);
 	json_decref(root);
+	if (!rc)
+		rc = set_load_dir(&w, c, path);
 	if (rc)
 		dp_config_free(c);
 	return rc;

@@ -42,6 +42,7 @@ struct dp_config {
 	uint8_t ipv4[4];
 	uint8_t ipv6[16];
 	bool has_ipv4, has_ipv6;
+	unsigned ipv4_prefix;        /* "ipv4_prefix": on-link prefix length; 0 = not given */
 	uint16_t udp_port;
 	enum dp_mode mode;
 	unsigned burst;              /* 1..DP_BURST_MAX */

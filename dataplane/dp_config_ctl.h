@@ -21,6 +21,8 @@ struct dp_ctl_config {
 	bool b12;                    /* App. B.1.2 for contexts restored from state_db */
 	char libcoap[PATH_MAX];      /* "contexts_libcoap": a libcoap OSCORE configuration */
 	bool has_ns;                 /* "id_namespaces" given: IDs are checked against ns */
+	char load_dir[PATH_MAX];     /* the configuration file's folder: /oscore/ctx/load reads
+				      * only files below it (set by dp_config_load) */
 	struct ctl_ns ns;
 };
 

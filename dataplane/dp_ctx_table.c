@@ -39,6 +39,8 @@ struct dp_ctx_table {
 	rte_spinlock_t info_lock;    /* telemetry readers against wipe and reuse; never a worker */
 	struct deferred defer[DEFER_MAX];
 	unsigned n_defer;
+	void (*retire)(void *, struct osc_ctx *);
+	void *retire_arg;
 };
 
 /* FNV-1a, byte by byte: a kid context sits at any alignment in a frame or a context, and
@@ -381,6 +383,12 @@ static const char *add_reason(int rc)
 	case DP_CTX_ADD_BUSY: return "too many removals await reclamation; retry";
 	case DP_CTX_ADD_PREP: return "refused by the control plane";
 	case DP_CTX_ADD_HASH: return "context hash refused the key";
+	case DP_CTX_ADD_DUP_RECIPIENT: return "same recipient_id, id_context and keys as a context "
+					      "in use (a replay one refused the other would accept)";
+	case DP_CTX_ADD_SAME_IDS: return "sender_id equal to recipient_id (they must differ, "
+					 "RFC 8613 §3.3)";
+	case DP_CTX_ADD_DUP_SENDER: return "same Sender Key as a context in use (the gateway's own "
+					   "Partial IVs would repeat a nonce)";
 	default: return "error";
 	}
 }
@@ -407,7 +415,11 @@ int dp_ctx_table_add(struct dp_ctx_table *t, const struct osc_params *p, dp_ctx_
 		snprintf(err, err_len, "%s", osc_ctx_strerror(rc));
 		return DP_CTX_ADD_DERIVE;
 	}
-	rc = prep && prep(arg, c) ? DP_CTX_ADD_PREP : index_ctx(t, c);
+	rc = prep ? prep(arg, c) : 0;
+	if (rc > 0 || rc < DP_CTX_ADD_SAME_IDS || rc == DP_CTX_ADD_DERIVE)
+		rc = DP_CTX_ADD_PREP;
+	if (!rc)
+		rc = index_ctx(t, c);
 	if (rc == HASH_UNDONE) { /* reclamation wipes it and frees the slot */
 		t->n_free_ctx--;
 		if (i >= t->n)
@@ -450,6 +462,8 @@ static void release(struct dp_ctx_table *t, struct deferred *d)
 	if (d->ctx) {
 		unsigned i = (unsigned)(d->ctx - t->ctx);
 
+		if (t->retire)
+			t->retire(t->retire_arg, d->ctx);
 		rte_spinlock_lock(&t->info_lock);
 		osc_ctx_wipe(d->ctx);
 		t->state[i] = FREE;
@@ -489,6 +503,13 @@ unsigned dp_ctx_table_reclaim(struct dp_ctx_table *t, void (*drain)(void *), voi
 	}
 	t->n_defer = kept;
 	return n_ctx;
+}
+
+void dp_ctx_table_set_retire(struct dp_ctx_table *t, void (*fn)(void *, struct osc_ctx *),
+			     void *arg)
+{
+	t->retire = fn;
+	t->retire_arg = arg;
 }
 
 unsigned dp_ctx_table_slots(const struct dp_ctx_table *t)

@@ -50,7 +50,8 @@ struct dp_ctx_table *dp_ctx_table_create(unsigned cap, int socket);
 struct dp_ctx_table *dp_ctx_table_new(const struct osc_params *params, unsigned n, int socket,
 				      char *err, size_t err_len);
 
-/* Called by dp_ctx_table_add between derivation and publication; non-zero refuses the add. */
+/* Called by dp_ctx_table_add between derivation and publication; non-zero refuses the add: a
+ * negative enum dp_ctx_add_err says why, anything else is DP_CTX_ADD_PREP. */
 typedef int (*dp_ctx_prep_fn)(void *arg, struct osc_ctx *c);
 
 enum dp_ctx_add_err {
@@ -61,6 +62,12 @@ enum dp_ctx_add_err {
 	DP_CTX_ADD_BUSY = -5,    /* too much awaits reclamation: reclaim and retry */
 	DP_CTX_ADD_PREP = -6,    /* prep refused */
 	DP_CTX_ADD_HASH = -7,    /* the hash refused the key */
+	DP_CTX_ADD_DUP_RECIPIENT = -8, /* same Recipient ID, ID Context and Recipient Key as a live
+					* context: a replay one refused the other would accept */
+	DP_CTX_ADD_DUP_SENDER = -9,    /* same Sender Key as a live context: own Partial IVs would
+					* repeat a nonce */
+	DP_CTX_ADD_SAME_IDS = -10,     /* Sender ID == Recipient ID: own messages come back as
+					* acceptable requests (§3.3: they must differ) */
 };
 
 /*
@@ -127,6 +134,11 @@ int dp_ctx_table_remove(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_
  * contexts were freed; without a QSBR variable they are freed at once.
  */
 unsigned dp_ctx_table_reclaim(struct dp_ctx_table *t, void (*drain)(void *), void *arg);
+
+/* Control lcore: fn(arg, c) runs on every removed context once no worker can hold it any more,
+ * just before it is wiped: its SSN and replay window are final then (see dp_state, ctl_tomb). */
+void dp_ctx_table_set_retire(struct dp_ctx_table *t, void (*fn)(void *, struct osc_ctx *),
+			     void *arg);
 
 /* Context slots ever used (removed and free ones included) for dp_ctx_table_info. */
 unsigned dp_ctx_table_slots(const struct dp_ctx_table *t);

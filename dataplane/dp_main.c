@@ -108,10 +108,15 @@ static int port_start(uint16_t port, uint16_t nq, struct rte_mempool *mp)
 {
 	struct rte_eth_conf conf = { 0 };
 	int socket = rte_eth_dev_socket_id(port);
+	struct rte_eth_dev_info info;
 	uint16_t q;
 
 	if (socket < 0)
 		socket = (int)rte_socket_id();
+	/* checksums verified by the NIC where it can: dp_classify.c reads its RX flags */
+	if (rte_eth_dev_info_get(port, &info) == 0)
+		conf.rxmode.offloads = info.rx_offload_capa &
+				       (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM);
 	if (rte_eth_dev_configure(port, nq, nq, &conf))
 		return -1;
 	for (q = 0; q < nq; q++)
@@ -142,6 +147,8 @@ static void addrs_of(const struct dp_config *c, uint16_t port, struct dp_addrs *
 	memset(a, 0, sizeof(*a));
 	rte_eth_macaddr_get(port, &a->mac);
 	memcpy(&a->ipv4, c->ipv4, 4);
+	if (c->ipv4_prefix && c->ipv4_prefix <= 30) /* RFC 3021: a /31 or /32 has no broadcast */
+		a->ipv4_bcast = a->ipv4 | rte_cpu_to_be_32(UINT32_MAX >> c->ipv4_prefix);
 	memcpy(a->ipv6, c->ipv6, 16);
 	a->has_ipv4 = c->has_ipv4;
 	a->has_ipv6 = c->has_ipv6;
@@ -271,7 +278,7 @@ static int setup(struct gw *g)
 	g->mp = rte_pktmbuf_pool_create("mbufs", g->cfg.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					(int)rte_socket_id());
 	g->nq = g->cfg.mode == DP_MODE_FORWARD ? 1 : queue_count(g->port);
-	g->stats = calloc(g->nq + 1u, sizeof(*g->stats));
+	g->stats = dp_stats_alloc(g->nq + 1u, (int)rte_socket_id());
 	if (!g->mp || !g->stats)
 		return fprintf(stderr, "oscore-gw: out of memory for %u mbufs\n", g->cfg.mbufs), -1;
 	if (port_start(g->port, g->nq, g->mp))
@@ -324,7 +331,7 @@ static void teardown(struct gw *g)
 	dp_ctx_table_free(g->table);
 	rte_mempool_free(g->mp);
 	dp_config_free(&g->cfg);
-	free(g->stats);
+	dp_stats_free(g->stats);
 }
 
 int main(int argc, char **argv)

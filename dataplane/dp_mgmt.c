@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include <jansson.h>
+#include <limits.h>
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_telemetry.h>
@@ -89,7 +90,16 @@ static int add_one(struct dp_mgmt *m, const struct osc_params *p, char *err, siz
 	return rc;
 }
 
-static void add_json(struct dp_mgmt *m, json_t *v, struct req *r)
+/* A loaded file's error without what the file said: an object key of a file the gateway was
+ * pointed at may be anything in it ("context: contexts[0].KEY: reason" -> "reason"). */
+static const char *reason_of(const char *err, bool from_file)
+{
+	const char *c = from_file ? strrchr(err, ':') : NULL;
+
+	return c && c[1] == ' ' ? c + 2 : err;
+}
+
+static void add_json(struct dp_mgmt *m, json_t *v, struct req *r, bool from_file)
 {
 	struct osc_params p;
 	char err[200];
@@ -101,7 +111,8 @@ static void add_json(struct dp_mgmt *m, json_t *v, struct req *r)
 		if (dp_config_parse_context(o, m->window, &p, err, sizeof(err)) ||
 		    add_one(m, &p, err, sizeof(err))) {
 			if (!r->failed++)
-				snprintf(r->msg, sizeof(r->msg), "[%zu] %s", i, err);
+				snprintf(r->msg, sizeof(r->msg), "[%zu] %s", i,
+					 reason_of(err, from_file));
 		} else {
 			r->added++;
 		}
@@ -111,20 +122,47 @@ static void add_json(struct dp_mgmt *m, json_t *v, struct req *r)
 	explicit_bzero(&p, sizeof(p));
 }
 
-/* The file at path parsed from memory: jansson's json_load_file reads it one locked getc at a
- * time, which was a quarter of a 1M-context bulk load. */
-static json_t *load_file(const char *path, json_error_t *je)
+/* /oscore/ctx/load reads only files below the configuration's folder, with symlinks and ".."
+ * resolved first (a relative path is taken from that folder): the telemetry socket must not read
+ * whatever the gateway can. Whether an outside file exists is not told either. */
+static int confine(const char *dir, const char *arg, char *path)
 {
-	FILE *f = fopen(path, "rb");
+	char joined[2 * PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (!dir[0] || !arg[0])
+		return -1;
+	snprintf(joined, sizeof(joined), "%s%s%s", arg[0] == '/' ? "" : dir,
+		 arg[0] == '/' ? "" : "/", arg);
+	if (strlen(joined) >= PATH_MAX || !realpath(joined, path))
+		return -1;
+	return !strcmp(dir, "/") || (!strncmp(path, dir, n) && path[n] == '/') ? 0 : -1;
+}
+
+/* The file at path parsed from memory: jansson's json_load_file reads it one locked getc at a
+ * time, which was a quarter of a 1M-context bulk load. Errors never quote the file. */
+static json_t *load_file(const char *dir, const char *arg, char *msg, size_t cap)
+{
+	char path[PATH_MAX];
+	json_error_t je;
+	FILE *f = NULL;
 	char *buf = NULL;
 	long n = -1;
 	json_t *v = NULL;
 
+	if (confine(dir, arg, path)) {
+		snprintf(msg, cap, "not a file below %.150s (the configuration's folder)", dir);
+		return NULL;
+	}
+	f = fopen(path, "rb");
 	if (f && !fseek(f, 0, SEEK_END) && (n = ftell(f)) >= 0 && !fseek(f, 0, SEEK_SET) &&
-	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n)
-		v = json_loadb(buf, (size_t)n, 0, je);
-	else
-		snprintf(je->text, sizeof(je->text), "%.100s: %.50s", path, strerror(errno));
+	    (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+		v = json_loadb(buf, (size_t)n, 0, &je);
+		if (!v)
+			snprintf(msg, cap, "line %d: not valid JSON", je.line);
+	} else {
+		snprintf(msg, cap, "%.150s: %.50s", path, strerror(errno));
+	}
 	if (f)
 		fclose(f);
 	free(buf);
@@ -134,18 +172,21 @@ static json_t *load_file(const char *path, json_error_t *je)
 static void do_add(struct dp_mgmt *m, struct req *r, bool from_file)
 {
 	json_error_t je = { .line = 0 };
-	json_t *v = from_file ? load_file(r->arg, &je) : json_loads(r->arg, 0, &je);
+	json_t *v = from_file ? load_file(dp_state_config(m->s)->load_dir, r->arg, r->msg,
+					  sizeof(r->msg)) :
+				json_loads(r->arg, 0, &je);
 	uint64_t t0;
 
 	if (!v || (!json_is_object(v) && !json_is_array(v))) {
 		r->rc = -1;
-		snprintf(r->msg, sizeof(r->msg), "line %d: %s", v ? 0 : je.line,
-			 v ? "expected a context object or an array" : je.text);
+		if (v || !from_file)
+			snprintf(r->msg, sizeof(r->msg), "line %d: %s", v ? 0 : je.line,
+				 v ? "expected a context object or an array" : je.text);
 		json_decref(v);
 		return;
 	}
 	t0 = rte_get_tsc_cycles();
-	add_json(m, v, r);
+	add_json(m, v, r, from_file);
 	r->seconds = (double)(rte_get_tsc_cycles() - t0) / (double)rte_get_tsc_hz();
 	r->rc = r->failed ? -1 : 0;
 	json_decref(v); /* jansson does not wipe: the parsed secrets leave with the heap */
@@ -345,7 +386,7 @@ static int register_cmds(void)
 	return rte_telemetry_register_cmd("/oscore/ctx/add", cmd_add,
 					  "Add contexts. Parameter: a context JSON object or array") ||
 	       rte_telemetry_register_cmd("/oscore/ctx/load", cmd_load,
-					  "Add the contexts of a JSON array file. Parameter: path") ||
+					  "Add the contexts of a JSON array file below the configuration's folder. Parameter: path") ||
 	       rte_telemetry_register_cmd("/oscore/ctx/remove", cmd_remove,
 					  "Remove a context. Parameters: kid hex[,kid context hex]") ||
 	       rte_telemetry_register_cmd("/oscore/ctx/list", cmd_list,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Rate limit of unprotected error answers (RFC 8613 §8.2 answers, RFC 7252 §4.5 re-sent ones):
+ * Rate limit of unprotected answers (RFC 8613 §8.2 errors, 4.01 to unprotected requests and RSTs
+ * rejecting messages, RFC 7252 §4.2; and §4.5 re-sent ones):
  * such an answer is cheap to provoke with a spoofed source, so the gateway must never become an
  * amplifier. Two token buckets must both have a token: one per source address (a small
  * preallocated table, evicting) and one for the whole worker, which also bounds what an attacker

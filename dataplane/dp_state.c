@@ -6,28 +6,60 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_hash.h>
+
 #include "control/ctl_ssn.h"
 #include "control/ctl_store.h"
+#include "control/ctl_tomb.h"
 
 #define NS_REFUSED (-100)
+
+/* Both fingerprints of a context (ctl_tomb.h), by enum ctl_fp_kind. */
+struct fps {
+	uint8_t fp[2][CTL_FP_LEN];
+};
 
 struct dp_state {
 	const struct dp_ctl_config *cfg;
 	struct dp_ctx_table *t;
 	struct ctl_store *store;     /* NULL: no state database */
 	struct ctl_ssn *ssn;
+	struct ctl_tomb *tomb;       /* retired key material: never go back below it */
+	struct rte_hash *live;       /* fingerprint -> slot of every context until it is retired */
 	uint64_t *id;                /* store id per table slot (0 = none) */
+	uint8_t *removed;            /* per slot: removed, awaiting retirement */
 	unsigned cap;
 	uint64_t next_id;
 };
+
+static void retire(void *arg, struct osc_ctx *c);
+
+/* Control lcore only (no concurrent readers): a plain rte_hash. Two keys per context; a removed
+ * one keeps its keys until retired, and the table defers at most 256 removals: 1024 spare. */
+static struct rte_hash *live_index(unsigned cap)
+{
+	static unsigned seq;
+	char name[RTE_HASH_NAMESIZE];
+	struct rte_hash_parameters p = {
+		.entries = 2 * cap + 1024,
+		.key_len = CTL_FP_LEN,
+		.socket_id = SOCKET_ID_ANY,
+		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
+	};
+
+	snprintf(name, sizeof(name), "osc_fp_%u", seq++);
+	p.name = name;
+	return rte_hash_create(&p);
+}
 
 struct dp_state *dp_state_open(const struct dp_ctl_config *c, struct dp_ctx_table *t, char *err,
 			       size_t err_len)
 {
 	struct dp_state *s = calloc(1, sizeof(*s));
 
-	if (!s || !(s->id = calloc(c->max_contexts, sizeof(*s->id)))) {
-		free(s);
+	if (!s || !(s->id = calloc(c->max_contexts, sizeof(*s->id))) ||
+	    !(s->removed = calloc(c->max_contexts, 1)) || !(s->live = live_index(c->max_contexts))) {
+		dp_state_close(s);
 		snprintf(err, err_len, "out of memory");
 		return NULL;
 	}
@@ -35,14 +67,19 @@ struct dp_state *dp_state_open(const struct dp_ctl_config *c, struct dp_ctx_tabl
 	s->t = t;
 	s->cap = c->max_contexts;
 	s->next_id = 1;
-	if (!c->state_db[0])
-		return s;
-	s->store = ctl_store_open(c->state_db, err, err_len);
-	if (s->store)
+	dp_ctx_table_set_retire(t, retire, s);
+	if (c->state_db[0]) {
+		s->store = ctl_store_open(c->state_db, err, err_len);
+		if (!s->store) {
+			dp_state_close(s);
+			return NULL;
+		}
 		s->ssn = ctl_ssn_new(s->store, c->k_ssn);
-	if (!s->store || !s->ssn) {
-		if (s->store)
-			snprintf(err, err_len, "%s: SSN tracker: out of memory", c->state_db);
+	}
+	s->tomb = ctl_tomb_new(s->store);
+	if ((s->store && !s->ssn) || !s->tomb) {
+		snprintf(err, err_len, "%s: SSN tracker or retired keys: %s", c->state_db,
+			 s->store ? ctl_store_errmsg(s->store) : "out of memory");
 		dp_state_close(s);
 		return NULL;
 	}
@@ -53,8 +90,13 @@ void dp_state_close(struct dp_state *s)
 {
 	if (!s)
 		return;
+	if (s->t)
+		dp_ctx_table_set_retire(s->t, NULL, NULL); /* the table may outlive s */
 	ctl_ssn_free(s->ssn);
+	ctl_tomb_free(s->tomb);
 	ctl_store_close(s->store);
+	rte_hash_free(s->live);
+	free(s->removed);
 	free(s->id);
 	free(s);
 }
@@ -65,22 +107,86 @@ static bool ns_ok(const struct dp_state *s, const struct osc_params *p)
 	       ctl_ns_check(&s->cfg->ns, CTL_M_DIRECT, p->recipient_id, p->recipient_id_len);
 }
 
-/* What table add runs before publishing: App. B.1.1 attach, App. B.1.2 unknown window. */
+/* What table add runs before publishing: duplicate refusal, resumption above retired material,
+ * App. B.1.1 attach, App. B.1.2 unknown window. */
 struct prep {
 	struct dp_state *s;
 	uint64_t id;
 	bool restored;
+	struct fps f;
 };
+
+/* A live context with one of c's sides refuses the add; one that was removed and awaits
+ * retirement makes it wait (BUSY: the caller reclaims and retries), so that its final SSN and
+ * replay top are known before the same material comes back. */
+static int live_clash(struct dp_state *s, const struct fps *f)
+{
+	unsigned k;
+	void *v;
+
+	for (k = 0; k < 2; k++)
+		if (rte_hash_lookup_data(s->live, f->fp[k], &v) >= 0)
+			return s->removed[(uintptr_t)v] ? DP_CTX_ADD_BUSY :
+			       k == CTL_FP_SENDER ? DP_CTX_ADD_DUP_SENDER : DP_CTX_ADD_DUP_RECIPIENT;
+	return 0;
+}
+
+/* Material that was removed before resumes above where it was: its SSN above the old ceiling
+ * (through the store's ceiling with a state database, so App. B.1.1 attach starts there), its
+ * window unknown (App. B.1.2: the device proves freshness with Echo) or, with rfc8613_b_1_2 off
+ * (tests only), above the old replay top. */
+static int resume_retired(struct prep *pr, struct osc_ctx *c)
+{
+	struct dp_state *s = pr->s;
+	uint64_t v;
+
+	if (ctl_tomb_get(s->tomb, pr->f.fp[CTL_FP_SENDER], &v)) {
+		if (s->store && ctl_store_reserve_ssn(s->store, pr->id, v) < 0)
+			return -1;
+		if (v > c->ssn)
+			c->ssn = v;
+	}
+	if (ctl_tomb_get(s->tomb, pr->f.fp[CTL_FP_RECIPIENT], &v)) {
+		if (s->cfg->b12)
+			pr->restored = true;
+		else if (v)
+			osc_replay_reset_to(&c->replay, v - 1);
+	}
+	return 0;
+}
 
 static int prep(void *arg, struct osc_ctx *c)
 {
 	struct prep *pr = arg;
+	int rc;
 
+	if (c->sender_id_len == c->recipient_id_len &&
+	    !memcmp(c->sender_id, c->recipient_id, c->sender_id_len))
+		return DP_CTX_ADD_SAME_IDS; /* also for what a store or App. B.2 brings */
+	if (ctl_fp_of(c, CTL_FP_RECIPIENT, pr->f.fp[CTL_FP_RECIPIENT]) ||
+	    ctl_fp_of(c, CTL_FP_SENDER, pr->f.fp[CTL_FP_SENDER]))
+		return DP_CTX_ADD_PREP;
+	rc = live_clash(pr->s, &pr->f);
+	if (rc)
+		return rc;
+	if (resume_retired(pr, c))
+		return DP_CTX_ADD_PREP;
 	if (pr->s->ssn && ctl_ssn_attach(pr->s->ssn, pr->id, c))
-		return -1;
+		return DP_CTX_ADD_PREP;
 	if (pr->restored && pr->s->cfg->b12)
 		osc_replay_mark_unknown(&c->replay);
 	return 0;
+}
+
+/* c is in the table: both of its sides are live until it is retired. */
+static int index_live(struct dp_state *s, const struct fps *f, unsigned slot)
+{
+	if (rte_hash_add_key_data(s->live, f->fp[0], (void *)(uintptr_t)slot))
+		return -1;
+	if (!rte_hash_add_key_data(s->live, f->fp[1], (void *)(uintptr_t)slot))
+		return 0;
+	rte_hash_del_key(s->live, f->fp[0]);
+	return -1;
 }
 
 static int to_table(struct dp_state *s, const struct osc_params *p, uint64_t id, bool restored,
@@ -88,6 +194,7 @@ static int to_table(struct dp_state *s, const struct osc_params *p, uint64_t id,
 {
 	struct prep pr = { .s = s, .id = id, .restored = restored };
 	struct osc_ctx *c;
+	unsigned slot;
 	int rc = dp_ctx_table_add(s->t, p, prep, &pr, &c, err, err_len);
 
 	if (rc) {
@@ -95,7 +202,15 @@ static int to_table(struct dp_state *s, const struct osc_params *p, uint64_t id,
 			ctl_ssn_detach(s->ssn, id);
 		return rc;
 	}
-	s->id[dp_ctx_table_index(s->t, c)] = id;
+	slot = dp_ctx_table_index(s->t, c);
+	s->id[slot] = id;
+	if (index_live(s, &pr.f, slot)) { /* the index is sized for the table: not expected */
+		snprintf(err, err_len, "fingerprint index full");
+		s->id[slot] = 0;
+		dp_state_remove(s, c->recipient_id, c->recipient_id_len, c->id_ctx, c->id_ctx_len,
+				c->has_id_ctx);
+		return DP_CTX_ADD_HASH;
+	}
 	return 0;
 }
 
@@ -214,6 +329,54 @@ int dp_state_add(struct dp_state *s, const struct osc_params *p, char *err, size
 	return rc;
 }
 
+/* What c has used so far, as tombstones: its SSN (with a store, at least the stored ceiling,
+ * which bounds every SSN a worker may still take) and its replay top. */
+static int bury(struct dp_state *s, struct osc_ctx *c, uint64_t ceiling)
+{
+	uint64_t ssn = __atomic_load_n(&c->ssn, __ATOMIC_ACQUIRE);
+	struct fps f;
+
+	if (ctl_fp_of(c, CTL_FP_RECIPIENT, f.fp[CTL_FP_RECIPIENT]) ||
+	    ctl_fp_of(c, CTL_FP_SENDER, f.fp[CTL_FP_SENDER]))
+		return -1;
+	return ctl_tomb_put(s->tomb, f.fp[CTL_FP_SENDER], ssn > ceiling ? ssn : ceiling) ||
+	       ctl_tomb_put(s->tomb, f.fp[CTL_FP_RECIPIENT],
+			    __atomic_load_n(&c->replay.top, __ATOMIC_ACQUIRE)) ? -1 : 0;
+}
+
+/* The table's retire hook: no worker holds c any more, so its SSN and window are final. */
+static void retire(void *arg, struct osc_ctx *c)
+{
+	struct dp_state *s = arg;
+	unsigned slot = dp_ctx_table_index(s->t, c), k;
+	struct fps f;
+
+	if (!s->removed[slot])
+		return; /* never made live here (an add undone by the hash) */
+	if (bury(s, c, 0))
+		fprintf(stderr, "oscore-gw: state: cannot record a removed context's final SSN\n");
+	for (k = 0; k < 2; k++)
+		if (!ctl_fp_of(c, (enum ctl_fp_kind)k, f.fp[k]))
+			rte_hash_del_key(s->live, f.fp[k]);
+	s->removed[slot] = 0;
+}
+
+/* With a store: the row goes and the tombstones come in one transaction, so that a crash leaves
+ * either the context or what it used. */
+static int store_remove(struct dp_state *s, struct osc_ctx *c, uint64_t id)
+{
+	uint64_t ceiling = 0;
+
+	ctl_ssn_detach(s->ssn, id);
+	if (ctl_store_get_ctx(s->store, id, NULL, &ceiling) < 0 || ctl_store_begin(s->store))
+		return -1;
+	if (bury(s, c, ceiling) || ctl_store_del_ctx(s->store, id)) {
+		ctl_store_commit(s->store); /* keeps what was written: never fewer tombstones */
+		return -1;
+	}
+	return ctl_store_commit(s->store);
+}
+
 int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
 		    uint8_t id_ctx_len, bool has_id_ctx)
 {
@@ -225,12 +388,14 @@ int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, con
 		return -1;
 	slot = dp_ctx_table_index(s->t, c);
 	rc = dp_ctx_table_remove(s->t, rid, rid_len, id_ctx, id_ctx_len, has_id_ctx);
-	if (rc || !s->store)
+	if (rc)
 		return rc;
+	s->removed[slot] = 1; /* its fingerprints stay live until retire() */
 	/* Unpublished now; workers may still finish requests with it, under the ssn_limit it has,
 	 * which stays below the stored ceiling even though tracking ends here. */
-	ctl_ssn_detach(s->ssn, s->id[slot]);
-	ctl_store_del_ctx(s->store, s->id[slot]);
+	if (s->store ? store_remove(s, c, s->id[slot]) : bury(s, c, 0))
+		fprintf(stderr, "oscore-gw: state: removed context not fully recorded: %s\n",
+			s->store ? ctl_store_errmsg(s->store) : "out of memory");
 	s->id[slot] = 0;
 	return 0;
 }
@@ -246,4 +411,9 @@ int dp_state_ssn_gauges(const struct dp_state *s, struct ctl_ssn_gauges *out)
 		return -1;
 	ctl_ssn_gauges(s->ssn, out);
 	return 0;
+}
+
+const struct dp_ctl_config *dp_state_config(const struct dp_state *s)
+{
+	return s->cfg;
 }

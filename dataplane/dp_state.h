@@ -42,6 +42,9 @@ int dp_state_add(struct dp_state *s, const struct osc_params *p, char *err, size
 int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
 		    uint8_t id_ctx_len, bool has_id_ctx);
 
+/* The control-plane configuration s was opened with. */
+const struct dp_ctl_config *dp_state_config(const struct dp_state *s);
+
 /* Periodically: write SSN ceilings ahead (ctl_ssn_tick). Returns what ctl_ssn_tick returns, 0
  * without a state database. */
 int dp_state_tick(struct dp_state *s);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <rte_cycles.h>
+#include <rte_malloc.h>
 
 static const char *const names[DP_CTR__COUNT] = {
 	[DP_RX_PACKETS] = "rx_packets",
@@ -75,7 +76,39 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_B2_INSTALLED] = "b2_installed",
 	[DP_B2_REFUSED] = "b2_refused",
 	[DP_B2_INSTALL_FAILED] = "b2_install_failed",
+	[DP_DROP_IP_CKSUM] = "drop_ip_cksum",
+	[DP_DROP_UDP_CKSUM] = "drop_udp_cksum",
+	[DP_DROP_UDP_CKSUM_ZERO] = "drop_udp_cksum_zero",
+	[DP_DROP_IP_OPTIONS] = "drop_ip_options",
+	[DP_DROP_SRC_BROADCAST] = "drop_src_broadcast",
+	[DP_DROP_SRC_MULTICAST] = "drop_src_multicast",
+	[DP_DROP_SRC_LOOPBACK] = "drop_src_loopback",
+	[DP_DROP_SRC_UNSPECIFIED] = "drop_src_unspecified",
+	[DP_DROP_SRC_OURS] = "drop_src_ours",
+	[DP_DROP_SRC_V4MAPPED] = "drop_src_v4mapped",
+	[DP_COAP_ACK_IGNORED] = "coap_ack_ignored",
+	[DP_COAP_RST_IGNORED] = "coap_rst_ignored",
+	[DP_COAP_PING] = "coap_ping",
+	[DP_COAP_EMPTY_NON] = "coap_empty_non",
+	[DP_COAP_RESPONSE_CODE] = "coap_response_code",
+	[DP_COAP_RESERVED_CLASS] = "coap_reserved_class",
+	[DP_COAP_FORMAT_ERROR] = "coap_format_error",
+	[DP_ANSWER_RST] = "answer_rst",
+	[DP_ANSWER_UNAUTHORIZED] = "answer_unauthorized",
 };
+
+/* Each worker writes its own counters many times per burst: with struct dp_stats cache-aligned
+ * and the array aligned, no two workers ever write to one cache line (no false sharing). */
+struct dp_stats *dp_stats_alloc(unsigned n, int socket)
+{
+	return rte_zmalloc_socket("dp_stats", (size_t)n * sizeof(struct dp_stats),
+				  RTE_CACHE_LINE_SIZE, socket);
+}
+
+void dp_stats_free(struct dp_stats *s)
+{
+	rte_free(s);
+}
 
 /* One line each for monitoring (HELP of the metrics); the enum's comments, spelled out, in ASCII
  * (DPDK telemetry mangles other bytes of a string). */
@@ -148,6 +181,25 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_B2_INSTALLED] = "Control lcore: request #2 verified, ctx(R2 || R3) installed.",
 	[DP_B2_REFUSED] = "Control lcore: neither a valid request #1 nor #2: section 8.2 answer.",
 	[DP_B2_INSTALL_FAILED] = "Control lcore: verified request #2, but the store or table refused.",
+	[DP_DROP_IP_CKSUM] = "IPv4 header checksum wrong (RFC 791).",
+	[DP_DROP_UDP_CKSUM] = "UDP checksum wrong (RFC 768).",
+	[DP_DROP_UDP_CKSUM_ZERO] = "IPv6 UDP without checksum (RFC 8200 section 8.1 forbids it).",
+	[DP_DROP_IP_OPTIONS] = "IPv4 header with options: never copied into an answer.",
+	[DP_DROP_SRC_BROADCAST] = "Source 255.255.255.255 or the subnet broadcast (ipv4_prefix).",
+	[DP_DROP_SRC_MULTICAST] = "Source 224.0.0.0/4 or ff00::/8.",
+	[DP_DROP_SRC_LOOPBACK] = "Source 127.0.0.0/8 or ::1.",
+	[DP_DROP_SRC_UNSPECIFIED] = "Source 0.0.0.0/8 or ::.",
+	[DP_DROP_SRC_OURS] = "Source is the gateway's own address.",
+	[DP_DROP_SRC_V4MAPPED] = "IPv6 source ::ffff:0:0/96: never on the wire (RFC 4291).",
+	[DP_COAP_ACK_IGNORED] = "Unexpected ACK: silently ignored (RFC 7252 section 4.2).",
+	[DP_COAP_RST_IGNORED] = "Unexpected RST: silently ignored (RFC 7252 sections 4.2, 4.3).",
+	[DP_COAP_PING] = "CON Empty message (CoAP ping, RFC 7252 section 4.3): answered RST.",
+	[DP_COAP_EMPTY_NON] = "NON Empty message: rejected, silently ignored (RFC 7252 section 4.3).",
+	[DP_COAP_RESPONSE_CODE] = "Response code where a request was due: CON RST, NON ignored.",
+	[DP_COAP_RESERVED_CLASS] = "Code class 1, 6 or 7: CON RST, NON ignored.",
+	[DP_COAP_FORMAT_ERROR] = "CON with a message format error: RST (RFC 7252 section 4.2).",
+	[DP_ANSWER_RST] = "RSTs sent for the above (rate limited like error answers).",
+	[DP_ANSWER_UNAUTHORIZED] = "Unprotected request to a protected resource: 4.01.",
 };
 
 const char *dp_ctr_help(int c)

@@ -81,6 +81,26 @@ enum dp_ctr {
 	DP_B2_INSTALLED,       /* control lcore: request #2 verified, ctx(R2 || R3) installed */
 	DP_B2_REFUSED,         /* control lcore: neither a valid request #1 nor #2: §8.2 answer */
 	DP_B2_INSTALL_FAILED,  /* control lcore: verified request #2, but the store or table refused */
+	/* wire hardening (issue 8): checksums, sources, IPv4 options, CoAP type and code */
+	DP_DROP_IP_CKSUM,      /* IPv4 header checksum wrong (RFC 791) */
+	DP_DROP_UDP_CKSUM,     /* UDP checksum wrong (RFC 768) */
+	DP_DROP_UDP_CKSUM_ZERO,/* IPv6 UDP without checksum (RFC 8200 §8.1 forbids it) */
+	DP_DROP_IP_OPTIONS,    /* IPv4 header with options: never copied into an answer */
+	DP_DROP_SRC_BROADCAST, /* source 255.255.255.255 or the subnet broadcast ("ipv4_prefix") */
+	DP_DROP_SRC_MULTICAST, /* source 224.0.0.0/4 or ff00::/8 */
+	DP_DROP_SRC_LOOPBACK,  /* source 127.0.0.0/8 or ::1 */
+	DP_DROP_SRC_UNSPECIFIED, /* source 0.0.0.0/8 or :: */
+	DP_DROP_SRC_OURS,      /* source is the gateway's own address */
+	DP_DROP_SRC_V4MAPPED,  /* IPv6 source ::ffff:0:0/96: never on the wire (RFC 4291 §2.5.5.2) */
+	DP_COAP_ACK_IGNORED,   /* unexpected ACK: silently ignored (RFC 7252 §4.2) */
+	DP_COAP_RST_IGNORED,   /* unexpected RST: silently ignored (§4.2, §4.3) */
+	DP_COAP_PING,          /* CON Empty message ("CoAP ping", §4.3): answered RST */
+	DP_COAP_EMPTY_NON,     /* NON Empty message: rejected, silently ignored (§4.3) */
+	DP_COAP_RESPONSE_CODE, /* response code where a request was due: CON RST, NON ignored */
+	DP_COAP_RESERVED_CLASS,/* code class 1, 6 or 7: CON RST, NON ignored (§4.2, §4.3) */
+	DP_COAP_FORMAT_ERROR,  /* CON with a message format error: RST (§4.2) */
+	DP_ANSWER_RST,         /* RSTs sent for the above (rate limited like error answers) */
+	DP_ANSWER_UNAUTHORIZED,/* unprotected request to a protected resource: 4.01 */
 	DP_CTR__COUNT
 };
 
@@ -90,6 +110,12 @@ struct dp_stats {
 	uint64_t osc_err[OSC_ERR__COUNT];
 	uint64_t first_rx_tsc, last_rx_tsc; /* when packets arrived: rate over the run */
 } __rte_cache_aligned;
+
+/* n workers' counters, each on cache lines of its own (zeroed, from rte_malloc on socket), or
+ * NULL. Released with dp_stats_free(). */
+struct dp_stats *dp_stats_alloc(unsigned n, int socket);
+
+void dp_stats_free(struct dp_stats *s);
 
 /* Name of a counter as printed and in JSON ("drop_udp_port"). */
 const char *dp_ctr_name(int c);

@@ -19,6 +19,7 @@
 #include "dataplane/dp_forward.h"
 #include "dataplane/dp_ctl_ring.h"
 #include "dataplane/dp_dedup.h"
+#include "dataplane/dp_plain.h"
 #include "dataplane/dp_ratelimit.h"
 #include "dataplane/dp_rcu.h"
 #include "dataplane/dp_src.h"
@@ -39,7 +40,8 @@ struct slot {
 	uint64_t dd_ref;     /* deduplication entry of a CON request, or 0 */
 	uint8_t epoch;       /* RCU epoch of the lookup (dp_rcu_hold) */
 	uint8_t tried;       /* candidates tried so far */
-	uint8_t err;         /* last reason a candidate failed */
+	uint8_t err;         /* most specific reason a candidate failed (rank_err) */
+	uint8_t probe_err;   /* the decrypt in flight only checks that a replay refusal is real */
 	bool fwd_answer;     /* forward mode: an upstream answer or 5.04 for dev */
 	struct dp_endpoint dev;
 	uint8_t token[COAP_TOKEN_MAX];
@@ -133,11 +135,29 @@ static void *payload_of(struct slot *s)
 	return rte_pktmbuf_mtod_offset(s->m, void *, s->f.payload_off);
 }
 
+/* The unprotected answer m goes out in the request's frame; a CON's retransmission gets it again
+ * from the deduplication cache, within the rate limit (is_error). */
+static void send_plain(struct worker *w, struct slot *s, const struct osc_coap_msg *m,
+		       enum dp_ctr ctr)
+{
+	int len = osc_coap_encode(payload_of(s), dp_answer_room(s->m, &s->f), m);
+
+	if (len < 0) {
+		drop_slot(w, s, DP_DROP_SILENT);
+		return;
+	}
+	dedup_keep(w, s->dd_ref, s->m, s->f.payload_off, (uint16_t)len, true);
+	dp_answer_udp(s->m, &s->f, w->c.addrs, (uint16_t)len);
+	queue_tx(w, s->m);
+	w->c.stats->ctr[ctr]++;
+	slot_put(w, s);
+}
+
 /* §8.2: an unprotected error answer with the diagnostic payload and outer Max-Age 0, or nothing
  * where §8.2 asks for silence. */
 static void answer_error(struct worker *w, struct slot *s)
 {
-	int err = s->rx.err, len;
+	int err = s->rx.err;
 	uint8_t code = osc_err_coap_code(err);
 	const char *diag = osc_err_diag(err);
 	struct osc_coap_msg m;
@@ -156,23 +176,126 @@ static void answer_error(struct worker *w, struct slot *s)
 	m.n_opts = 1;
 	m.payload = (const uint8_t *)diag;
 	m.payload_len = diag ? (uint32_t)strlen(diag) : 0;
-	len = osc_coap_encode(payload_of(s), dp_answer_room(s->m, &s->f), &m);
-	if (len < 0) {
-		drop_slot(w, s, DP_DROP_SILENT);
-		return;
-	}
-	dedup_keep(w, s->dd_ref, s->m, s->f.payload_off, (uint16_t)len, true);
-	dp_answer_udp(s->m, &s->f, w->c.addrs, (uint16_t)len);
-	queue_tx(w, s->m);
-	w->c.stats->ctr[DP_ANSWER_ERROR]++;
-	slot_put(w, s);
+	send_plain(w, s, &m, DP_ANSWER_ERROR);
 }
 
-/* Next candidate context whose replay check passes, its decrypt queued; else the error answer. */
+/* An unprotected request for a protected resource (every one but the control plane's): 4.01
+ * Unauthorized (RFC 7252 §5.9.2.2, RFC 9200 §5.2), so that the client stops retransmitting;
+ * unprotected, with Max-Age 0 and within the rate limit like the §8.2 answers. The one place
+ * that builds it: an ACE resource server adds its AS Request Creation Hints (RFC 9200 §5.3)
+ * here. */
+static void answer_unauthorized(struct worker *w, struct slot *s)
+{
+	struct osc_coap_msg m;
+
+	w->c.stats->osc_err[OSC_ERR_NOT_OSCORE]++;
+	if (!error_allowed(w, &s->src)) { /* counted by the limiter */
+		release_slot(w, s);
+		return;
+	}
+	answer_header(w, s, &m, COAP_UNAUTHORIZED);
+	m.opts[0] = (struct osc_coap_opt){ .num = COAP_OPT_MAX_AGE, .len = 0 };
+	m.n_opts = 1;
+	send_plain(w, s, &m, DP_ANSWER_UNAUTHORIZED);
+}
+
+/* RFC 7252 §4.2: a CON the gateway cannot process is rejected with a RST carrying its Message
+ * ID, within the rate limit (a RST is as cheap to provoke with a spoofed source as an error). */
+static void answer_rst(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f,
+		       const struct dp_src *src)
+{
+	uint8_t *msg = rte_pktmbuf_mtod_offset(m, uint8_t *, f->payload_off);
+
+	if (!error_allowed(w, src)) { /* counted by the limiter */
+		rte_pktmbuf_free(m);
+		return;
+	}
+	dp_answer_udp(m, f, w->c.addrs, dp_plain_rst(msg, msg));
+	queue_tx(w, m);
+	w->c.stats->ctr[DP_ANSWER_RST]++;
+}
+
+/* A message that is no OSCORE request: an unprotected request gets 4.01 (one for a control
+ * resource is here only when the hand-off failed: dropped as before), a CON with a format error
+ * a RST (§4.2), the rest the §8.2 answer. */
+static void refuse(struct worker *w, struct slot *s)
+{
+	struct rte_mbuf *m = s->m;
+	struct dp_flow f = s->f;
+	struct dp_src src = s->src;
+
+	if (s->rx.err == OSC_ERR_NOT_OSCORE && !dp_ctl_plain_match(&s->rx.outer)) {
+		answer_unauthorized(w, s);
+		return;
+	}
+	if (s->rx.err != OSC_ERR_COAP ||
+	    !dp_plain_rejectable(payload_of(s), s->f.payload_len, w->c.stats)) {
+		answer_error(w, s);
+		return;
+	}
+	w->c.stats->osc_err[OSC_ERR_COAP]++;
+	if (s->dd_ref) /* a repeat is rejected again */
+		dp_dedup_forget(w->c.dedup, s->dd_ref);
+	slot_put(w, s);
+	answer_rst(w, m, &f, &src);
+}
+
+/* Which failure the answer names when every candidate failed (§3.3, §8.2): a replay on a
+ * candidate whose tag verified (or the only one) beats a failed tag, which beats anything else. */
+static unsigned rank_err(uint8_t err)
+{
+	switch (err) {
+	case OSC_ERR_REPLAY:
+	case OSC_ERR_TOO_OLD: return 3;
+	case OSC_ERR_DECRYPT: return 2;
+	case OSC_ERR_NO_CONTEXT: return 0;
+	default: return 1;
+	}
+}
+
+static void note_err(struct slot *s, uint8_t err)
+{
+	if (rank_err(err) >= rank_err(s->err))
+		s->err = err;
+}
+
+/* Another candidate after the current one could serve this message? */
+static bool more_candidates(const struct slot *s)
+{
+	unsigned i;
+
+	for (i = s->tried; i < s->cands->n; i++)
+		if (osc_ctx_matches(s->cands->c[i], &s->rx.opt))
+			return true;
+	return false;
+}
+
+/* c refused the Partial IV as a replay while other candidates remain. Only a failed tag may move
+ * on (§3.3 trial decryption tells contexts with colliding IDs apart, never copies of one): decrypt
+ * under c without committing, and let decrypted() decide. False if that cannot be set up. */
+static bool probe_replay(struct worker *w, struct slot *s, struct osc_ctx *c)
+{
+	uint8_t flags = s->rx.flags, err = s->rx.err;
+	int rc;
+
+	s->rx.flags |= OSC_RX_LOADTEST; /* sets up the op although the window refuses */
+	rc = osc_rx_prepare(&s->rx, c, NULL);
+	s->rx.flags = flags;
+	if (rc != OSC_OK)
+		return false;
+	s->probe_err = err;
+	s->rx.op.user = s;
+	w->sub[w->n_sub++] = &s->rx.op;
+	return true;
+}
+
+/* Next candidate context whose replay check passes, its decrypt queued; a replay refusal with
+ * candidates left is checked first (probe_replay); else the most specific error answer. */
 static void try_next(struct worker *w, struct slot *s)
 {
 	const struct dp_ctx_cands *l = s->cands;
 
+	s->probe_err = OSC_OK;
 	while (l && s->tried < l->n) {
 		struct osc_ctx *c = l->c[s->tried++];
 
@@ -183,7 +306,9 @@ static void try_next(struct worker *w, struct slot *s)
 			w->sub[w->n_sub++] = &s->rx.op;
 			return;
 		}
-		s->err = s->rx.err;
+		if (rank_err(s->rx.err) == 3 && more_candidates(s) && probe_replay(w, s, c))
+			return;
+		note_err(s, s->rx.err);
 	}
 	s->rx.err = s->err;
 	answer_error(w, s);
@@ -313,8 +438,13 @@ static void decrypted(struct worker *w, struct slot *s)
 	uint8_t code;
 
 	if (s->rx.op.status == CRY_ERR_AUTH) { /* §3.3: a colliding Recipient ID may be next */
-		s->err = OSC_ERR_DECRYPT;
+		note_err(s, OSC_ERR_DECRYPT);
 		try_next(w, s);
+		return;
+	}
+	if (s->probe_err && s->rx.op.status == CRY_OK) { /* the tag verified: the replay is real, no other candidate may take it */
+		s->rx.err = s->probe_err;
+		answer_error(w, s);
 		return;
 	}
 	len = osc_rx_finish(&s->rx, s->out, sizeof(s->out));
@@ -443,6 +573,17 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	uint64_t ref;
 
 	dp_src_of(&src, m, f);
+	switch (dp_plain_screen(rte_pktmbuf_mtod_offset(m, uint8_t *, f->payload_off),
+				f->payload_len, w->c.stats)) {
+	case DP_PLAIN_PROCESS:
+		break;
+	case DP_PLAIN_IGNORE:
+		rte_pktmbuf_free(m);
+		return NULL;
+	case DP_PLAIN_RST:
+		answer_rst(w, m, f, &src);
+		return NULL;
+	}
 	if (dedup(w, m, f, &src, &ref))
 		return NULL;
 	s = slot_get(w);
@@ -460,6 +601,7 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	s->dd_ref = ref;
 	s->tried = 0;
 	s->err = OSC_ERR_NO_CONTEXT;
+	s->probe_err = OSC_OK;
 	s->rx.plain = s->plain;
 	s->rx.plain_cap = sizeof(s->plain);
 	s->rx.flags = w->c.loadtest ? OSC_RX_LOADTEST : 0;
@@ -468,7 +610,7 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	if (s->rx.err == OSC_ERR_NOT_OSCORE && w->c.ctl && dp_ctl_plain_match(&s->rx.outer) &&
 	    to_control(w, s, payload_of(s), f->payload_len, false, DP_CTL_RESOURCE))
 		return NULL;
-	answer_error(w, s);
+	refuse(w, s);
 	return NULL;
 }
 

@@ -102,6 +102,11 @@ Test(conf_libcoap, errors_name_file_line_keyword_and_reason)
 		{ "master_secret,ascii,\"abc\n", "ctx.conf:1: master_secret: unterminated quote" },
 		{ "sender_id,hex,01\nrecipient_id,hex,02\n", "ctx.conf:2: missing master_secret" },
 		{ "master_secret,hex,00\nsender_id,hex,01\n", "ctx.conf:2: missing recipient_id" },
+		/* issue 8: a context whose IDs are equal, the same context twice */
+		{ "master_secret,hex,00\nrecipient_id,hex,02\nrecipient_id,hex,01\nsender_id,hex,01\n",
+		  "ctx.conf:3: recipient_id: equal to sender_id" },
+		{ "master_secret,hex,00\nsender_id,hex,01\nrecipient_id,hex,02\nrecipient_id,hex,02\n",
+		  "ctx.conf:4: recipient_id: given twice (the same context twice)" },
 	};
 	size_t i;
 

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Durable state (ctl_store) and the App. B.1.1 write-ahead (ctl_ssn), with the SIGKILL test. */
+/* Durable state (ctl_store) and the App. B.1.1 write-ahead (ctl_ssn), with the SIGKILL test;
+ * retired key material (ctl_tomb, issue 8) and secure deletion. */
+#define _GNU_SOURCE /* memmem */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>
@@ -10,6 +12,7 @@
 
 #include "control/ctl_ssn.h"
 #include "control/ctl_store.h"
+#include "control/ctl_tomb.h"
 #include "ctl_test_util.h"
 
 static char dir[256], path[300];
@@ -319,4 +322,180 @@ Test(store, sigkill_at_random_points_never_reuses_a_partial_iv, .timeout = 240)
 	cr_log_info("%zu Partial IVs over %u kills, highest %llu", n, KILL_ROUNDS,
 		    (unsigned long long)max_before);
 	free(pivs);
+}
+
+/* The whole file (and 0 bytes if it does not exist) into a malloc'd buffer. */
+static size_t slurp(const char *p, uint8_t **out)
+{
+	FILE *f = fopen(p, "rb");
+	size_t n = 0, cap = 1 << 16;
+
+	*out = malloc(cap);
+	cr_assert_not_null(*out);
+	if (!f)
+		return 0;
+	for (size_t k; (k = fread(*out + n, 1, cap - n, f)) > 0;)
+		if ((n += k) == cap)
+			cr_assert_not_null(*out = realloc(*out, cap *= 2));
+	fclose(f);
+	return n;
+}
+
+static bool file_holds(const char *p, const uint8_t *needle, size_t len)
+{
+	uint8_t *b;
+	size_t n = slurp(p, &b);
+	bool found = n >= len && memmem(b, n, needle, len) != NULL;
+
+	free(b);
+	return found;
+}
+
+Test(store, removed_master_secret_is_left_in_no_file)
+{
+	struct ctl_store *s = open_store();
+	struct osc_params p;
+	char wal[320];
+	unsigned i;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	for (i = 1; i <= 20; i++) { /* neighbours keep the page in use after the delete */
+		server_params(&p, (uint8_t)i);
+		for (unsigned k = 0; k < 32; k++)
+			p.secret[k] = (uint8_t)(0xa0 + k + (i == 7 ? 0x40 : 0));
+		p.secret_len = 32;
+		cr_assert_eq(ctl_store_put_ctx(s, i, &p), 0);
+	}
+	server_params(&p, 7);
+	for (unsigned k = 0; k < 32; k++)
+		p.secret[k] = (uint8_t)(0xe0 + k);
+	cr_assert(file_holds(path, p.secret, 32) || file_holds(wal, p.secret, 32),
+		  "the secret is stored somewhere before the remove");
+	cr_assert_eq(ctl_store_del_ctx(s, 7), 0);
+	cr_expect(!file_holds(path, p.secret, 32), "the database file still holds the secret");
+	cr_expect(!file_holds(wal, p.secret, 32), "the WAL still holds the secret");
+	server_params(&p, 8);
+	for (unsigned k = 0; k < 32; k++)
+		p.secret[k] = (uint8_t)(0xa0 + k);
+	cr_expect(file_holds(path, p.secret, 32) || file_holds(wal, p.secret, 32),
+		  "the other contexts are still there");
+	ctl_store_close(s);
+}
+
+Test(store, removed_secret_is_wiped_also_when_deleted_inside_a_transaction)
+{
+	struct ctl_store *s = open_store();
+	struct osc_params p;
+	char wal[320];
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	server_params(&p, 1);
+	cr_assert_eq(ctl_store_put_ctx(s, 1, &p), 0);
+	server_params(&p, 2);
+	memset(p.secret, 0x5c, 16);
+	cr_assert_eq(ctl_store_put_ctx(s, 2, &p), 0);
+	cr_assert_eq(ctl_store_begin(s), 0);
+	cr_assert_eq(ctl_store_del_ctx(s, 2), 0);
+	cr_assert_eq(ctl_store_commit(s), 0);
+	cr_expect(!file_holds(path, p.secret, 16));
+	cr_expect(!file_holds(wal, p.secret, 16));
+	ctl_store_close(s);
+}
+
+/* Retired key material (ctl_tomb, issue 8): fingerprints per side, values that only grow, kept
+ * across a restart in the store. */
+TestSuite(tomb, .init = setup, .fini = teardown);
+
+static void fps_of(const struct osc_params *p, uint8_t fp[2][CTL_FP_LEN])
+{
+	struct osc_ctx *c = aligned_alloc(64, sizeof(*c));
+
+	cr_assert_eq(osc_ctx_derive(c, p), OSC_CTX_OK);
+	cr_assert_eq(ctl_fp_of(c, CTL_FP_RECIPIENT, fp[0]), 0);
+	cr_assert_eq(ctl_fp_of(c, CTL_FP_SENDER, fp[1]), 0);
+	osc_ctx_wipe(c);
+	free(c);
+}
+
+Test(tomb, fingerprint_names_each_side_of_the_key_material_and_nothing_else)
+{
+	struct osc_params a, b;
+	uint8_t fa[2][CTL_FP_LEN], fb[2][CTL_FP_LEN];
+
+	server_params(&a, 0x0a);
+	fps_of(&a, fa);
+	cr_expect(memcmp(fa[0], fa[1], CTL_FP_LEN), "recipient and sender sides differ");
+	fps_of(&a, fb);
+	cr_expect(!memcmp(fa, fb, sizeof(fa)), "same material, same fingerprints");
+	server_params(&b, 0x0b); /* same secret and Sender ID: same Sender Key */
+	fps_of(&b, fb);
+	cr_expect(memcmp(fa[0], fb[0], CTL_FP_LEN), "another Recipient ID");
+	cr_expect(!memcmp(fa[1], fb[1], CTL_FP_LEN), "the same Sender Key is the same sender side");
+	b = a;
+	b.secret[0] ^= 1;
+	fps_of(&b, fb);
+	cr_expect(memcmp(fa[0], fb[0], CTL_FP_LEN) && memcmp(fa[1], fb[1], CTL_FP_LEN));
+	b = a;
+	b.has_id_ctx = true;
+	fps_of(&b, fb);
+	cr_expect(memcmp(fa[0], fb[0], CTL_FP_LEN), "an empty ID Context differs from none");
+	cr_expect(!memmem(fa, sizeof(fa), a.secret, 8), "no part of the secret in the fingerprint");
+}
+
+Test(tomb, values_only_grow_and_many_fit)
+{
+	struct ctl_tomb *t = ctl_tomb_new(NULL);
+	uint8_t fp[CTL_FP_LEN] = { 0 };
+	uint64_t v;
+	unsigned i;
+
+	cr_assert_not_null(t);
+	cr_expect(!ctl_tomb_get(t, fp, &v));
+	for (i = 0; i < 1000; i++) { /* grows past its first table several times */
+		memcpy(fp, &i, sizeof(i));
+		cr_assert_eq(ctl_tomb_put(t, fp, 100 + i), 0);
+	}
+	memset(fp, 0, sizeof(fp));
+	cr_assert_eq(ctl_tomb_put(t, fp, 5), 0); /* lower: ignored */
+	cr_assert(ctl_tomb_get(t, fp, &v));
+	cr_expect_eq(v, 100);
+	for (i = 0; i < 1000; i++) {
+		memcpy(fp, &i, sizeof(i));
+		cr_assert(ctl_tomb_get(t, fp, &v));
+		cr_expect_eq(v, 100 + i);
+	}
+	fp[15] = 1;
+	cr_expect(!ctl_tomb_get(t, fp, &v));
+	ctl_tomb_free(t);
+}
+
+Test(tomb, store_keeps_them_across_a_restart)
+{
+	char err[256];
+	struct ctl_store *s = ctl_store_open(path, err, sizeof(err));
+	struct ctl_tomb *t;
+	uint8_t fp[CTL_FP_LEN];
+	uint64_t v;
+
+	cr_assert_not_null(s, "%s", err);
+	t = ctl_tomb_new(s);
+	memset(fp, 0x33, sizeof(fp));
+	cr_assert_eq(ctl_tomb_put(t, fp, 4096), 0);
+	cr_assert_eq(ctl_tomb_put(t, fp, 8192), 0);
+	cr_assert_eq(ctl_tomb_put(t, fp, 10), 0);
+	ctl_tomb_free(t);
+	ctl_store_close(s);
+	s = ctl_store_open(path, err, sizeof(err));
+	cr_assert_not_null(s, "%s", err);
+	t = ctl_tomb_new(s);
+	cr_assert_not_null(t);
+	cr_assert(ctl_tomb_get(t, fp, &v));
+	cr_expect_eq(v, 8192);
+	cr_assert_eq(ctl_store_put_tomb(s, fp, 7), 0); /* the store keeps the maximum too */
+	ctl_tomb_free(t);
+	t = ctl_tomb_new(s);
+	cr_assert(ctl_tomb_get(t, fp, &v));
+	cr_expect_eq(v, 8192);
+	ctl_tomb_free(t);
+	ctl_store_close(s);
 }

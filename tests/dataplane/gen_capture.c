@@ -37,6 +37,9 @@ struct expect {
 	unsigned dedup_hit, dedup_pending, rl_source, ctl;
 	unsigned osc[OSC_ERR__COUNT];
 	unsigned tshark_protected; /* protected answers in out.pcap, whoever sent them */
+	unsigned rst, unauthorized;  /* RSTs and 4.01 answers to unprotected messages */
+	struct { const char *name; unsigned n; } more[32]; /* further counters, by name */
+	unsigned n_more;
 };
 
 /* The gateway's settings this capture is built for (written into gw.json). */
@@ -137,14 +140,40 @@ static size_t ipv6(uint8_t *p, unsigned src, unsigned dst, unsigned proto, size_
 	return 40;
 }
 
-/* A UDP datagram from device src (port 40000 + src) to dst:dport over af; dst 1 = the gateway. */
-static void udp(struct gen *g, int af, unsigned src, unsigned dst, unsigned dport,
-		const uint8_t *pl, size_t len)
+/* The UDP checksum of the datagram at u (RFC 768, RFC 8200 §8.1) under the addresses of the IP
+ * header at l3 (whose length fields are set): pseudo-header, then the datagram. */
+static uint16_t udp_sum(const uint8_t *l3, int af, const uint8_t *u)
+{
+	size_t ulen = (size_t)(u[4] << 8 | u[5]);
+	uint32_t s = af == V4 ? csum_add(0, l3 + 12, 8) : csum_add(0, l3 + 8, 32);
+	uint16_t c;
+
+	s = csum_add(s + 17 + (uint32_t)ulen, u, ulen);
+	c = csum_fold(s);
+	return c ? c : 0xffff;
+}
+
+/* Both checksums of a UDP frame built by udp_frame() again, after its header was changed. */
+static void resum(uint8_t *f, int af)
+{
+	uint8_t *l3 = f + 14, *u = l3 + (af == V4 ? (l3[0] & 0xf) * 4 : 40);
+
+	if (af == V4) {
+		put16(l3 + 10, 0);
+		put16(l3 + 10, csum_fold(csum_add(0, l3, (size_t)(l3[0] & 0xf) * 4)));
+	}
+	put16(u + 6, 0);
+	put16(u + 6, udp_sum(l3, af, u));
+}
+
+/* A UDP frame in g->frame from device src (port 40000 + src) to dst:dport over af (dst 1 = the
+ * gateway); returns its length. */
+static size_t udp_frame(struct gen *g, int af, unsigned src, unsigned dst, unsigned dport,
+			const uint8_t *pl, size_t len)
 {
 	uint8_t *f = g->frame;
 	size_t l2 = eth(f, src, af == V4 ? 0x0800 : 0x86dd), l3, ulen = 8 + len;
 	uint8_t *u;
-	uint32_t s;
 
 	if (len > FRAME_MAX - 70)
 		die("payload too long");
@@ -155,11 +184,14 @@ static void udp(struct gen *g, int af, unsigned src, unsigned dst, unsigned dpor
 	put16(u + 4, (unsigned)ulen);
 	put16(u + 6, 0);
 	memcpy(u + 8, pl, len);
-	/* pseudo-header (RFC 768, RFC 8200 §8.1): addresses, protocol, length */
-	s = af == V4 ? csum_add(0, f + l2 + 12, 8) : csum_add(0, f + l2 + 8, 32);
-	s = csum_add(s + 17 + (uint32_t)ulen, u, ulen);
-	put16(u + 6, csum_fold(s) ? csum_fold(s) : 0xffff);
-	dump(g, f, l2 + l3 + ulen);
+	put16(u + 6, udp_sum(f + l2, af, u));
+	return l2 + l3 + ulen;
+}
+
+static void udp(struct gen *g, int af, unsigned src, unsigned dst, unsigned dport,
+		const uint8_t *pl, size_t len)
+{
+	dump(g, g->frame, udp_frame(g, af, src, dst, dport, pl, len));
 }
 
 /* A plain request: CON or NON, GET or POST (with a payload) to /seg0[/seg1]; token and MID from
@@ -249,7 +281,8 @@ static void write_config(const struct gen *g, FILE *f)
 {
 	unsigned i;
 
-	fprintf(f, "{\"port\": \"net_pcap0\", \"ipv4\": \"10.0.0.1\", \"ipv6\": \"fd00::1\",\n"
+	fprintf(f, "{\"port\": \"net_pcap0\", \"ipv4\": \"10.0.0.1\", \"ipv4_prefix\": 24,"
+		   " \"ipv6\": \"fd00::1\",\n"
 		   " \"udp_port\": 5683, \"mode\": \"respond\", \"burst\": 32, \"replay_window\": %u,\n"
 		   " \"mbufs\": 4095, \"error_rate\": 0, \"error_source_rate\": %d,"
 		   " \"error_source_burst\": %d,\n \"control_paths\": [\"/ctl\"],"
@@ -310,10 +343,15 @@ static void write_expected(const struct expect *x, FILE *f)
 		   " \"drop_ip_not_ours\": %u, \"drop_ethertype\": %u, \"dedup_hit\": %u,"
 		   " \"dedup_pending\": %u, \"drop_rate_limited_source\": %u,"
 		   " \"ctl_handoff\": %u, \"ctl_requests\": %u, \"ctl_not_found\": %u,"
-		   " \"ctl_answers\": %u, \"ctl_answer_tx\": %u},\n \"osc_err\": {",
+		   " \"ctl_answers\": %u, \"ctl_answer_tx\": %u",
 		x->rx, x->tx, x->protected_, x->error, x->silent, x->arp, x->icmp, x->udp_port,
 		x->not_udp, x->not_ours, x->ethertype, x->dedup_hit, x->dedup_pending, x->rl_source,
 		x->ctl, x->ctl, x->ctl, x->ctl, x->ctl);
+	fprintf(f, ", \"answer_rst\": %u, \"answer_unauthorized\": %u",
+		x->rst, x->unauthorized);
+	for (i = 0; i < x->n_more; i++)
+		fprintf(f, ", \"%s\": %u", x->more[i].name, x->more[i].n);
+	fprintf(f, "},\n \"osc_err\": {");
 	for (i = 1; i < OSC_ERR__COUNT; i++)
 		fprintf(f, "%s\"%s\": %u", i > 1 ? ", " : "", osc_err_name((int)i), x->osc[i]);
 	fprintf(f, "},\n \"tshark_protected\": %u}\n", x->tshark_protected);
@@ -345,6 +383,24 @@ static void bad(struct gen *g, unsigned src, const uint8_t *msg, size_t n, int e
 		g->x.error++;
 	else
 		g->x.silent++;
+}
+
+/* One more of the counter called name (as dp_stats.c names it) expected. */
+static void expect(struct gen *g, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < g->x.n_more; i++)
+		if (!strcmp(g->x.more[i].name, name))
+			break;
+	if (i == sizeof(g->x.more) / sizeof(g->x.more[0]))
+		die("too many counters");
+	if (i == g->x.n_more) {
+		g->x.more[i].name = name;
+		g->x.more[i].n = 0;
+		g->x.n_more++;
+	}
+	g->x.more[i].n++;
 }
 
 /* Kept copies of requests, to send again: replays (keep) and retransmissions (rt). */
@@ -467,11 +523,18 @@ static void malformed(struct gen *g)
 	static const uint8_t plain[] = { 0x41, 0x01, 0x12, 0x39, 0x7a, 0xb4, 't', 'e', 'm', 'p' };
 
 	bad(g, 7, version2, sizeof(version2), OSC_ERR_COAP);
-	bad(g, 7, truncated_token, sizeof(truncated_token), OSC_ERR_COAP);
+	/* RFC 7252 §4.2: a CON with a format error is rejected with a RST */
+	udp(g, V4, 7, 1, 5683, truncated_token, sizeof(truncated_token));
+	g->x.osc[OSC_ERR_COAP]++;
+	g->x.rst++;
+	expect(g, "coap_format_error");
 	bad(g, 7, piv_len6, sizeof(piv_len6), OSC_ERR_OPTION);
 	bad(g, 7, no_piv, sizeof(no_piv), OSC_ERR_NO_PIV);
 	bad(g, 7, no_payload, sizeof(no_payload), OSC_ERR_NO_PAYLOAD);
-	bad(g, 7, plain, sizeof(plain), OSC_ERR_NOT_OSCORE);
+	/* unprotected request for a protected resource: 4.01 (RFC 9200 §5.2), not silence */
+	udp(g, V4, 7, 1, 5683, plain, sizeof(plain));
+	g->x.osc[OSC_ERR_NOT_OSCORE]++;
+	g->x.unauthorized++;
 }
 
 /* RFC 826 request "who has 10.0.0.1" from device 8. */
@@ -519,6 +582,172 @@ static void not_coap(struct gen *g)
 	g->x.ethertype++;
 }
 
+/* Frames changed on the way (issue 8): a flipped bit in the IPv4 source address or in the UDP
+ * datagram is caught by the checksums, and IPv6 UDP without checksum is refused (RFC 8200 §8.1);
+ * IPv4 UDP without checksum (0, RFC 768) is answered. */
+static void checksums(struct gen *g)
+{
+	uint8_t msg[512], *f = g->frame;
+	size_t n, len;
+	int af;
+
+	n = protect(g, 5, msg, sizeof(msg), true, false, 0);
+	len = udp_frame(g, V4, 5, 1, 5683, msg, n);
+	f[14 + 15] ^= 0x01; /* the answer would go to another host */
+	dump(g, f, len);
+	expect(g, "drop_ip_cksum");
+	for (af = V4; af <= V6; af++) {
+		n = protect(g, 5, msg, sizeof(msg), true, false, 0);
+		len = udp_frame(g, af, 5, 1, 5683, msg, n);
+		f[len - 1] ^= 0x40;
+		dump(g, f, len);
+		expect(g, "drop_udp_cksum");
+	}
+	n = protect(g, 5, msg, sizeof(msg), true, false, 0);
+	len = udp_frame(g, V6, 5, 1, 5683, msg, n);
+	put16(f + 14 + 40 + 6, 0);
+	dump(g, f, len);
+	expect(g, "drop_udp_cksum_zero");
+	n = protect(g, 6, msg, sizeof(msg), true, false, 0);
+	len = udp_frame(g, V4, 6, 1, 5683, msg, n);
+	put16(f + 14 + 20 + 6, 0);
+	dump(g, f, len);
+	g->x.protected_++;
+	g->x.tshark_protected++;
+}
+
+/* A plain CON request from source address addr (4 or 16 bytes by af), dropped as why. */
+static void from_source(struct gen *g, int af, const uint8_t *addr, const char *why)
+{
+	uint8_t plain[64], *f = g->frame;
+	int n = plain_request(g, plain, sizeof(plain), true, false);
+	size_t len = udp_frame(g, af, 15, 1, 5683, plain, (size_t)n);
+
+	memcpy(f + 14 + (af == V4 ? 12 : 8), addr, af == V4 ? 4 : 16);
+	resum(f, af);
+	dump(g, f, len);
+	expect(g, why);
+}
+
+/* Sources no answer may go to (issue 8): each frame would otherwise get a 4.01 or an echo reply. */
+static void bad_sources(struct gen *g)
+{
+	static const struct { uint8_t a[4]; const char *why; } v4[] = {
+		{ { 255, 255, 255, 255 }, "drop_src_broadcast" },
+		{ { 10, 0, 0, 255 }, "drop_src_broadcast" }, /* "ipv4_prefix": 24 */
+		{ { 224, 0, 0, 251 }, "drop_src_multicast" },
+		{ { 127, 0, 0, 1 }, "drop_src_loopback" },
+		{ { 0, 0, 0, 0 }, "drop_src_unspecified" },
+		{ { 10, 0, 0, 1 }, "drop_src_ours" },
+	};
+	static const struct { uint8_t a[16]; const char *why; } v6[] = {
+		{ { 0xff, 0x02, [15] = 1 }, "drop_src_multicast" },
+		{ { 0 }, "drop_src_unspecified" },
+		{ { [15] = 1 }, "drop_src_loopback" },
+		{ { 0xfd, [15] = 1 }, "drop_src_ours" },
+		{ { [10] = 0xff, [11] = 0xff, 10, 0, 0, 105 }, "drop_src_v4mapped" },
+	};
+	uint8_t *f = g->frame, icmp[12] = { 8, 0, 0, 0, 0x12, 0x35, 0, 2, 'p', 'i' };
+	unsigned i;
+	size_t len;
+
+	for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+		from_source(g, V4, v4[i].a, v4[i].why);
+	for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+		from_source(g, V6, v6[i].a, v6[i].why);
+	put16(icmp + 2, csum_fold(csum_add(0, icmp, sizeof(icmp))));
+	len = eth(f, 15, 0x0800);
+	ipv4(f + len, 15, 1, 1, sizeof(icmp));
+	memcpy(f + len + 12, v4[0].a, 4);
+	put16(f + len + 10, 0);
+	put16(f + len + 10, csum_fold(csum_add(0, f + len, 20)));
+	memcpy(f + len + 20, icmp, sizeof(icmp));
+	dump(g, f, len + 20 + sizeof(icmp));
+	expect(g, "drop_src_broadcast");
+}
+
+/* An IPv4 header with a loose source route (RFC 791 §3.1): dropped, never turned around with the
+ * route unreversed (issue 8). */
+static void ip_options(struct gen *g)
+{
+	static const uint8_t lsrr[8] = { 0x83, 7, 4, 10, 0, 0, 99, 0 }; /* via 10.0.0.99, EOL */
+	uint8_t plain[64], *f = g->frame;
+	int n = plain_request(g, plain, sizeof(plain), true, false);
+	size_t len = udp_frame(g, V4, 16, 1, 5683, plain, (size_t)n);
+
+	memmove(f + 14 + 28, f + 14 + 20, len - 34);
+	memcpy(f + 14 + 20, lsrr, sizeof(lsrr));
+	f[14] = 0x47;
+	put16(f + 14 + 2, (unsigned)(len - 14 + 8));
+	resum(f, V4);
+	dump(g, f, len + 8);
+	expect(g, "drop_ip_options");
+}
+
+/* CoAP messages that are no request (RFC 7252 §4.2, §4.3, issue 8): ACK and RST ignored, a CON
+ * Empty ("ping"), response code or reserved class answered RST, the same as NON ignored. */
+static void coap_types(struct gen *g)
+{
+	static const struct { uint8_t m[5]; uint8_t n; const char *why; bool rst; } v[] = {
+		{ { 0x60, 0x00, 0x22, 0x01 }, 4, "coap_ack_ignored", false },
+		{ { 0x61, 0x45, 0x22, 0x02, 0x7b }, 5, "coap_ack_ignored", false },
+		{ { 0x70, 0x00, 0x22, 0x03 }, 4, "coap_rst_ignored", false },
+		{ { 0x40, 0x00, 0x22, 0x04 }, 4, "coap_ping", true },
+		{ { 0x50, 0x00, 0x22, 0x05 }, 4, "coap_empty_non", false },
+		{ { 0x41, 0x45, 0x22, 0x06, 0x7c }, 5, "coap_response_code", true },
+		{ { 0x51, 0x45, 0x22, 0x07, 0x7d }, 5, "coap_response_code", false },
+		{ { 0x40, 0xe0, 0x22, 0x08 }, 4, "coap_reserved_class", true }, /* 7.00 */
+		{ { 0x40, 0x20, 0x22, 0x09 }, 4, "coap_reserved_class", true }, /* 1.00 */
+	};
+	uint8_t msg[512];
+	unsigned i;
+	size_t n;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		udp(g, V4, 14, 1, 5683, v[i].m, v[i].n);
+		expect(g, v[i].why);
+		g->x.rst += v[i].rst;
+	}
+	for (i = 0; i < 2; i++) { /* a valid OSCORE request, sent as ACK, then as RST */
+		n = protect(g, 6, msg, sizeof(msg), true, false, 0);
+		msg[0] = (uint8_t)((msg[0] & 0xcf) | (i ? 0x30 : 0x20));
+		udp(g, V4, 6, 1, 5683, msg, n);
+		expect(g, i ? "coap_rst_ignored" : "coap_ack_ignored");
+	}
+	n = (size_t)plain_request(g, msg, sizeof(msg), false, false); /* NON: 4.01 as NON */
+	udp(g, V4, 14, 1, 5683, msg, n);
+	g->x.osc[OSC_ERR_NOT_OSCORE]++;
+	g->x.unauthorized++;
+}
+
+/* RSTs and 4.01s are as cheap to provoke with a spoofed source as §8.2 answers: one source's
+ * bucket (SRC_BURST) limits each kind like error_flood() (issue 8). */
+static void unprotected_flood(struct gen *g)
+{
+	uint8_t msg[64] = { 0x40, 0x00, 0x23, 0x00 }; /* CON ping */
+	unsigned k;
+	int n;
+
+	for (k = 0; k < SRC_BURST + 2; k++) {
+		msg[3] = (uint8_t)k;
+		udp(g, V4, 17, 1, 5683, msg, 4);
+		expect(g, "coap_ping");
+		if (k < SRC_BURST)
+			g->x.rst++;
+		else
+			g->x.rl_source++;
+	}
+	for (k = 0; k < SRC_BURST + 2; k++) {
+		n = plain_request(g, msg, sizeof(msg), true, false);
+		udp(g, V4, 18, 1, 5683, msg, (size_t)n);
+		g->x.osc[OSC_ERR_NOT_OSCORE]++;
+		if (k < SRC_BURST)
+			g->x.unauthorized++;
+		else
+			g->x.rl_source++;
+	}
+}
+
 static void traffic(struct gen *g)
 {
 	static struct kept k;
@@ -545,7 +774,13 @@ static void traffic(struct gen *g)
 	pending_duplicate(g);
 	error_flood(g);
 	control(g);
-	g->x.tx = g->x.protected_ + g->x.error + g->x.arp + g->x.icmp + g->x.dedup_hit + g->x.ctl;
+	checksums(g);
+	bad_sources(g);
+	ip_options(g);
+	coap_types(g);
+	unprotected_flood(g);
+	g->x.tx = g->x.protected_ + g->x.error + g->x.arp + g->x.icmp + g->x.dedup_hit + g->x.ctl +
+		  g->x.rst + g->x.unauthorized;
 }
 
 /* Only good requests, as a device population would send them, for a throughput run. */

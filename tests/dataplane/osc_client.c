@@ -15,6 +15,8 @@
  * repeating the request, with a fresh Partial IV, with that Echo value ("echo retry" is printed).
  * --save FILE keeps the first protected request and its exchange; --replay FILE sends that request
  * again as is and exits 0 unless it earns a verified 2.xx (a replay must be refused).
+ * --piv P1,P2,... sends one request per listed Partial IV, one at a time, and prints a "result"
+ * line for each (issue 8's replay tests: which Partial IVs the gateway accepted, and its own).
  * --b2 first runs RFC 8613 App. B.2 as the client that lost its state: request #1 under ctx(R1)
  * with R1 random and kid context R1, the gateway's 4.01 verified under ctx(R2 || R1) (R2 is its
  * kid context), then every request under ctx(R2 || R3) with R3 random and kid context R2 || R3.
@@ -38,7 +40,7 @@
 #include "oscore/osc_hex.h"
 
 struct opts {
-	const char *contexts, *target, *path, *payload, *save, *replay;
+	const char *contexts, *target, *path, *payload, *save, *replay, *pivs;
 	unsigned index, count, observe;
 	double timeout;
 	uint8_t method, expect;
@@ -377,6 +379,59 @@ static int one_request(struct client *cl)
 	return exchange(cl, tok, 1, 1);
 }
 
+/* --piv: one request with Partial IV piv, as a device sends it (the next only after this one's
+ * answer or timeout). Prints "result piv=P code=C.DD protected=0|1 gwpiv=G" (gwpiv -1: the
+ * request's nonce; code 0.00: no answer). An Echo challenge is not answered: replayed Partial
+ * IVs must not get a second chance, and a retry would need a fresh one. */
+static void piv_request(struct client *cl, uint64_t piv)
+{
+	uint8_t plain[1200], out[1400], buf[2048], tok[4];
+	struct osc_coap_msg m;
+	struct osc_exchange ex;
+	struct answer a = { .piv = UINT64_MAX };
+	double deadline = mono() + cl->o.timeout;
+	int len, rc = 0;
+
+	cl->token++;
+	memcpy(tok, &cl->token, 4);
+	cl->c->ssn = piv;
+	len = plain_request(cl, plain, sizeof(plain), tok, -1, NULL);
+	if (len > 0)
+		len = osc_protect_request(cl->e, cl->c, plain, (size_t)len, out, sizeof(out),
+					  cl->req_flags, &ex);
+	if (len <= 0 || send(cl->fd, out, (size_t)len, 0) != len) {
+		printf("FAIL: cannot protect or send piv %llu\n", (unsigned long long)piv);
+		return;
+	}
+	while (!rc) {
+		ssize_t n = recv_until(cl->fd, buf, sizeof(buf), deadline);
+
+		if (n < 0)
+			break;
+		rc = take_answer(cl, buf, (size_t)n, tok, &ex, 0, &a);
+		if (rc < 0 && osc_coap_parse(&m, buf, (size_t)n) == OSC_COAP_OK)
+			a.code = m.code; /* an unprotected error answer */
+	}
+	printf("result piv=%llu code=%u.%02u protected=%d gwpiv=%lld\n", (unsigned long long)piv,
+	       a.code >> 5, a.code & 31, rc > 0, a.piv == UINT64_MAX || rc <= 0 ? -1LL :
+	       (long long)a.piv);
+}
+
+static void piv_list(struct client *cl)
+{
+	const char *s = cl->o.pivs;
+	char *end;
+
+	while (*s) {
+		unsigned long long v = strtoull(s, &end, 10);
+
+		if (end == s)
+			break;
+		piv_request(cl, v);
+		s = *end == ',' ? end + 1 : end;
+	}
+}
+
 /* --replay: the saved request again, byte for byte. 0 unless a verified 2.xx answers it. */
 static int replay(struct client *cl)
 {
@@ -498,6 +553,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "timeout", required_argument, NULL, 't' }, { "expect", required_argument, NULL, 'e' },
 		{ "non", no_argument, NULL, 'N' }, { "cancel", no_argument, NULL, 'C' },
 		{ "b2", no_argument, NULL, 'B' }, { "save", required_argument, NULL, 's' }, { "replay", required_argument, NULL, 'r' },
+		{ "piv", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned c, d;
@@ -518,6 +574,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 's': o->save = optarg; break;
 		case 'B': o->b2 = true; break;
 		case 'r': o->replay = optarg; break;
+		case 'P': o->pivs = optarg; break;
 		case 'e':
 			if (sscanf(optarg, "%u.%u", &c, &d) != 2 || c > 7 || d > 31)
 				return -1;
@@ -545,7 +602,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: osc_client --contexts FILE [--index I] [--method M] "
 				"[--payload S] [--count N] [--observe N] [--timeout SEC] "
 				"[--expect X.YY] [--non] [--cancel] [--save FILE | --replay FILE] [--b2] "
-				"ADDR:PORT PATH\n");
+				"[--piv P,P,...] ADDR:PORT PATH\n");
 		return 2;
 	}
 	if (load_ctx(&cl))
@@ -560,7 +617,10 @@ int main(int argc, char **argv)
 	 * so it starts at the wall clock in milliseconds (runs are sequential, < 1 request/ms). */
 	clock_gettime(CLOCK_REALTIME, &now);
 	cl.c->ssn = ((uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000) % OSC_SSN_MAX;
-	if (cl.o.replay) {
+	if (cl.o.pivs) {
+		piv_list(&cl);
+		ok = cl.o.count; /* the caller judges the results */
+	} else if (cl.o.replay) {
 		ok = cl.o.count = replay(&cl) == 0;
 	} else if (cl.o.b2 && b2_start(&cl)) {
 		ok = 0;

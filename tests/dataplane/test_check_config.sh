@@ -42,9 +42,10 @@ good forward.json "forward mode"
 grep -q "forward to 10.0.1.2:5683 on port net_null1" "$W/forward.json.log" &&
 	grep -q "http://127.0.0.1:9464/metrics" "$W/forward.json.log"
 check "forward.json: says the upstream and the metrics endpoint" $?
-printf 'master_secret,hex,"0102030405060708090a0b0c0d0e0f10"\nsender_id,hex,"01"\nrecipient_id,hex,"0a"\nrecipient_id,hex,"0b"\n' >"$W/devs.conf"
+printf 'master_secret,hex,"0102030405060708090a0b0c0d0e0f10"\nsender_id,hex,"01"\nrecipient_id,hex,"0a"\n' >"$W/devs.conf"
 chmod 600 "$W/devs.conf"
-echo "{ $base, \"contexts_libcoap\": \"devs.conf\", \"state_db\": \"new/../state.db\",
+ctx_b='{"master_secret": "0f0e0d0c0b0a09080706050403020100", "sender_id": "01", "recipient_id": "0b"}'
+echo "{ $base, \"contexts_libcoap\": \"devs.conf\", \"state_db\": \"new/../state.db\", \"contexts\": [$ctx_b],
   \"id_namespaces\": {\"direct\": [{\"prefix\": \"0a\", \"min_len\": 1, \"max_len\": 1},
                                   {\"prefix\": \"0b\", \"min_len\": 1, \"max_len\": 1}]} }" >"$W/libcoap.json"
 mkdir "$W/new"

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the dataplane's operations tables, in an EAL without hugepages: deduplication
- * (RFC 7252 §4.5), per-source error limits, and QSBR reclamation of removed contexts.
+ * (RFC 7252 §4.5), per-source error limits, QSBR reclamation of removed contexts, and the control
+ * plane's context state (issue 8: no duplicate, no going back after remove and re-add).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -14,6 +15,7 @@
 #include "dataplane/dp_dedup.h"
 #include "dataplane/dp_ratelimit.h"
 #include "dataplane/dp_rcu.h"
+#include "dataplane/dp_state.h"
 #include "oscore/osc_context.h"
 
 static void eal_up(void)
@@ -213,4 +215,142 @@ Test(dp, removed_context_freed_only_after_every_worker_and_its_slots_moved_on)
 	cr_assert_eq(ci.kid[0], 0x21);
 	dp_ctx_table_free(t);
 	dp_rcu_free(v);
+}
+
+/* Control-plane state over a table of 8 slots without workers (removals are reclaimed at once);
+ * db: a state database path or "". */
+static struct dp_state *state_up(struct dp_ctl_config *cfg, struct dp_ctx_table **t, const char *db)
+{
+	char err[256];
+	struct dp_state *s;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->max_contexts = 8;
+	cfg->k_ssn = 16;
+	cfg->b12 = true;
+	snprintf(cfg->state_db, sizeof(cfg->state_db), "%s", db);
+	*t = dp_ctx_table_create(cfg->max_contexts, 0);
+	cr_assert_not_null(*t);
+	s = dp_state_open(cfg, *t, err, sizeof(err));
+	cr_assert_not_null(s, "%s", err);
+	return s;
+}
+
+static void state_down(struct dp_state *s, struct dp_ctx_table *t)
+{
+	dp_state_close(s);
+	dp_ctx_table_free(t);
+}
+
+static struct osc_ctx *ctx_of(struct dp_ctx_table *t, uint8_t rid)
+{
+	return dp_ctx_table_find(t, &rid, 1, NULL, 0, false);
+}
+
+Test(dp, duplicate_context_or_shared_sender_key_refused_by_load_and_add)
+{
+	struct dp_ctl_config cfg;
+	struct dp_ctx_table *t;
+	struct dp_state *s = state_up(&cfg, &t, "");
+	struct osc_params p[2];
+	char err[256];
+
+	params_of(&p[0], 0x20, 1);
+	p[1] = p[0];
+	cr_expect_eq(dp_state_load(s, p, 2, err, sizeof(err)), -1, "[A, A] loaded");
+	cr_expect(strstr(err, "contexts[1]") && strstr(err, "same recipient_id"), "%s", err);
+	state_down(s, t);
+	s = state_up(&cfg, &t, "");
+	cr_assert_eq(dp_state_load(s, p, 1, err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(dp_state_add(s, &p[0], err, sizeof(err)), DP_CTX_ADD_DUP_RECIPIENT);
+	cr_expect(strstr(err, "same recipient_id, id_context and keys"), "%s", err);
+	p[1].recipient_id[0] = 0x21; /* other device, same secret and Sender ID: same Sender Key */
+	cr_expect_eq(dp_state_add(s, &p[1], err, sizeof(err)), DP_CTX_ADD_DUP_SENDER);
+	cr_expect(strstr(err, "Sender Key"), "%s", err);
+	params_of(&p[1], 0x01, 3); /* Recipient ID = Sender ID 01 (say, from an old store) */
+	cr_expect_eq(dp_state_add(s, &p[1], err, sizeof(err)), DP_CTX_ADD_SAME_IDS);
+	cr_expect(strstr(err, "sender_id equal to recipient_id"), "%s", err);
+	params_of(&p[1], 0x20, 2); /* colliding Recipient ID, other keys (§3.3): allowed */
+	cr_expect_eq(dp_state_add(s, &p[1], err, sizeof(err)), 0, "%s", err);
+	cr_expect_eq(dp_ctx_table_count(t), 2);
+	state_down(s, t);
+}
+
+/* A context of s for rid that used SSNs below ssn and accepted Partial IVs 1..4. */
+static void use(struct dp_ctx_table *t, uint8_t rid, uint64_t ssn)
+{
+	struct osc_ctx *c = ctx_of(t, rid);
+	uint64_t piv;
+
+	cr_assert_not_null(c);
+	c->ssn = ssn;
+	for (piv = 1; piv <= 4; piv++)
+		cr_assert_eq(osc_replay_commit(&c->replay, piv), OSC_REPLAY_OK);
+}
+
+static void expect_resumed(struct dp_ctx_table *t, uint8_t rid, uint64_t ssn)
+{
+	struct osc_ctx *c = ctx_of(t, rid);
+
+	cr_assert_not_null(c);
+	cr_expect_geq(c->ssn, ssn, "SSN went back to %llu", (unsigned long long)c->ssn);
+	cr_expect(!osc_replay_known(&c->replay), "a fresh window would accept Partial IVs 1..4 again");
+}
+
+Test(dp, removed_then_readded_resumes_above_what_it_used_without_state_db)
+{
+	struct dp_ctl_config cfg;
+	struct dp_ctx_table *t;
+	struct dp_state *s = state_up(&cfg, &t, "");
+	struct osc_params p;
+	uint8_t rid = 0x20;
+	char err[256];
+
+	params_of(&p, rid, 1);
+	cr_assert_eq(dp_state_add(s, &p, err, sizeof(err)), 0, "%s", err);
+	use(t, rid, 100);
+	cr_assert_eq(dp_state_remove(s, &rid, 1, NULL, 0, false), 0);
+	cr_expect_eq(dp_state_add(s, &p, err, sizeof(err)), DP_CTX_ADD_BUSY,
+		     "back before its final SSN is known");
+	cr_assert_eq(dp_ctx_table_reclaim(t, NULL, NULL), 1);
+	cr_assert_eq(dp_state_add(s, &p, err, sizeof(err)), 0, "%s", err);
+	expect_resumed(t, rid, 100);
+	state_down(s, t);
+}
+
+Test(dp, removed_then_readded_resumes_above_what_it_used_also_after_a_restart)
+{
+	struct dp_ctl_config cfg;
+	struct dp_ctx_table *t;
+	char dir[] = "/tmp/dpunits-tombXXXXXX", db[64], err[256];
+	struct dp_state *s;
+	struct osc_params p;
+	uint8_t rid = 0x20;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(db, sizeof(db), "%s/state.db", dir);
+	s = state_up(&cfg, &t, db);
+	params_of(&p, rid, 1);
+	cr_assert_eq(dp_state_load(s, NULL, 0, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(dp_state_add(s, &p, err, sizeof(err)), 0, "%s", err);
+	use(t, rid, 40); /* below the first ceiling, 16 */
+	cr_assert_eq(dp_state_remove(s, &rid, 1, NULL, 0, false), 0);
+	cr_assert_eq(dp_ctx_table_reclaim(t, NULL, NULL), 1);
+	state_down(s, t); /* restart: only the store remembers */
+	s = state_up(&cfg, &t, db);
+	cr_assert_eq(dp_state_load(s, &p, 1, err, sizeof(err)), 0, "%s", err); /* configured */
+	expect_resumed(t, rid, 40);
+	rid = 0x20;
+	cr_assert_eq(dp_state_remove(s, &rid, 1, NULL, 0, false), 0);
+	cr_assert_eq(dp_ctx_table_reclaim(t, NULL, NULL), 1);
+	cr_assert_eq(dp_state_add(s, &p, err, sizeof(err)), 0, "%s", err); /* runtime */
+	expect_resumed(t, rid, 40);
+	state_down(s, t);
+	unlink(db);
+	strcat(db, "-wal");
+	unlink(db);
+	db[strlen(db) - 4] = 0;
+	strcat(db, "-shm");
+	unlink(db);
+	rmdir(dir);
 }

@@ -76,6 +76,23 @@ check "out.pcap holds $want protected answers" $?
 [ "$decrypted" -eq "$want" ]
 check "tshark decrypted every protected answer" $?
 
+# Issue 8, on the wire as tshark reads it: the capture holds requests from sources no answer may
+# go to and with IPv4 options, and no answer goes to such an address or carries options; every
+# rejected CON got exactly one RST (RFC 7252 §4.2).
+bad_dst='ip.dst == 224.0.0.0/4 || ip.dst == 127.0.0.0/8 || ip.dst == 0.0.0.0/8 ||
+	ip.dst == 255.255.255.255 || ip.dst == 10.0.0.255 || ip.dst == 10.0.0.1 ||
+	ipv6.dst == ff00::/8 || ipv6.dst == ::/128 || ipv6.dst == ::1/128 || ipv6.dst == fd00::1/128 ||
+	ipv6.dst == ::ffff:0:0/96 || ip.hdr_len > 20'
+n_in=$(tshark -r "$W/in.pcap" -Y "$(echo "$bad_dst" | sed 's/\.dst/.src/g')" 2>/dev/null | wc -l)
+n_out=$(tshark -r "$W/out.pcap" -Y "$bad_dst" 2>/dev/null | wc -l)
+echo "tshark: $n_in requests from refused sources or with IPv4 options, $n_out answers to such"
+[ "$n_in" -ge 13 ] && [ "$n_out" -eq 0 ]
+check "no answer to a broadcast, multicast, loopback, unspecified or own address, none with options" $?
+want=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["counters"]["answer_rst"])' "$W/expected.json")
+rsts=$(tshark -r "$W/out.pcap" -Y 'coap.type == 3 && coap.code == 0 && !coap.token' 2>/dev/null | wc -l)
+[ "$rsts" -eq "$want" ]
+check "out.pcap holds $want RSTs (Empty, no token)" $?
+
 if [ "$fails" -ne 0 ]; then
 	echo "test_pcap_replay: $fails check(s) failed; work dir kept: $W"
 	trap - EXIT

@@ -5,7 +5,8 @@
 #
 # HARNESS: coap_oscore (default: CoAP and OSCORE option codecs), oscore_message (whole messages
 # through verification, and protect-then-verify round trips; links IPsec-MB and OpenSSL) or
-# ctl_conf (libcoap OSCORE configuration files, control/ctl_conf_libcoap.c).
+# ctl_conf (libcoap OSCORE configuration files, control/ctl_conf_libcoap.c) or dp_wire (received
+# frames through the dataplane's classifier and CoAP type/code screen; DPDK headers only).
 #
 # The seed corpus is copied to a temporary work dir, so the repository is never written. Exits
 # non-zero if libFuzzer finds a crash, sanitizer report, leak, timeout, OOM or roundtrip mismatch;
@@ -31,8 +32,12 @@ ctl_conf)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/control/ctl_conf_libcoap.c"
 	libs="-lIPSec_MB -lcrypto -lpthread"
 	corpus=corpus-ctl-conf ;;
+dp_wire)
+	srcs="$root/dataplane/dp_classify.c $root/dataplane/dp_icmp6.c $root/dataplane/dp_plain.c"
+	libs="$(pkg-config --cflags libdpdk)"
+	corpus=corpus-wire ;;
 *)
-	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf]" >&2; exit 2 ;;
+	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|dp_wire]" >&2; exit 2 ;;
 esac
 
 # -fno-sanitize-recover: a UBSan report must abort, or libFuzzer would not see it.

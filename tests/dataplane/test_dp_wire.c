@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of what the dataplane refuses on the wire (issue 8), in an EAL without hugepages:
+ * checksums by the port's RX flags and in software, sources no answer may go to, IPv4 options,
+ * CoAP messages that are no request, and per-worker counters one cache line apart.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_udp.h>
+
+#include "dataplane/dp_classify.h"
+#include "dataplane/dp_plain.h"
+#include "dataplane/dp_stats.h"
+
+static struct rte_mempool *mp;
+
+static void eal_up(void)
+{
+	char prefix[64];
+	char *argv[] = { "test", "--no-huge", "--no-pci", "--no-shconf", "--file-prefix", prefix,
+			 "-m", "128", "--log-level=error", "--no-telemetry", NULL };
+
+	snprintf(prefix, sizeof(prefix), "dpwire%d", (int)getpid());
+	cr_assert_geq(rte_eal_init(10, argv), 0, "EAL init");
+	mp = rte_pktmbuf_pool_create("wire", 63, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+	cr_assert_not_null(mp);
+}
+
+static void eal_down(void)
+{
+	rte_mempool_free(mp);
+	rte_eal_cleanup();
+}
+
+TestSuite(wire, .init = eal_up, .fini = eal_down);
+
+/* The gateway: 10.0.0.1/24 and fd00::1, UDP 5683. */
+static struct dp_addrs gw(void)
+{
+	struct dp_addrs a = { .has_ipv4 = true, .has_ipv6 = true };
+
+	a.ipv4 = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 1));
+	a.ipv4_bcast = rte_cpu_to_be_32(RTE_IPV4(10, 0, 0, 255));
+	a.ipv6[0] = 0xfd;
+	a.ipv6[15] = 1;
+	a.udp_port = rte_cpu_to_be_16(5683);
+	return a;
+}
+
+static const uint8_t coap_get[] = { 0x40, 0x01, 0x12, 0x34 }; /* CON GET, no token */
+
+/* A frame from src (IPv4 in the first 4 bytes) to the gateway carrying coap_get, with both
+ * checksums right; opt_len bytes of IPv4 options (NOPs). */
+static struct rte_mbuf *frame(bool v6, const uint8_t *src, unsigned opt_len)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct dp_addrs a = gw();
+	struct rte_ether_hdr *e;
+	struct rte_udp_hdr *u;
+	uint16_t l3 = v6 ? 40 : (uint16_t)(20 + opt_len), ulen = 8 + sizeof(coap_get);
+	uint8_t *ip;
+
+	cr_assert_not_null(m);
+	e = (struct rte_ether_hdr *)rte_pktmbuf_append(m, (uint16_t)(14 + l3 + ulen));
+	memset(e, 0, 14u + l3 + ulen);
+	e->ether_type = rte_cpu_to_be_16(v6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4);
+	ip = (uint8_t *)(e + 1);
+	u = (struct rte_udp_hdr *)(ip + l3);
+	u->src_port = rte_cpu_to_be_16(40000);
+	u->dst_port = a.udp_port;
+	u->dgram_len = rte_cpu_to_be_16(ulen);
+	memcpy(u + 1, coap_get, sizeof(coap_get));
+	if (v6) {
+		struct rte_ipv6_hdr *h = (struct rte_ipv6_hdr *)ip;
+
+		h->vtc_flow = rte_cpu_to_be_32(6u << 28);
+		h->payload_len = rte_cpu_to_be_16(ulen);
+		h->proto = IPPROTO_UDP;
+		h->hop_limits = 64;
+		memcpy(h->src_addr, src, 16);
+		memcpy(h->dst_addr, a.ipv6, 16);
+		u->dgram_cksum = rte_ipv6_udptcp_cksum(h, u);
+	} else {
+		struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;
+
+		h->version_ihl = (uint8_t)(0x40 | l3 / 4);
+		memset(h + 1, 1, opt_len); /* NOP options (RFC 791) */
+		h->total_length = rte_cpu_to_be_16((uint16_t)(l3 + ulen));
+		h->time_to_live = 64;
+		h->next_proto_id = IPPROTO_UDP;
+		memcpy(&h->src_addr, src, 4);
+		h->dst_addr = a.ipv4;
+		h->hdr_checksum = rte_ipv4_cksum(h);
+		u->dgram_cksum = rte_ipv4_udptcp_cksum(h, u);
+	}
+	return m;
+}
+
+static const uint8_t dev4[4] = { 10, 0, 0, 105 };
+static const uint8_t dev6[16] = { 0xfd, [15] = 105 };
+
+/* Classify m with the RX flags fl; the verdict, and in *why the counter it raised (or -1). */
+static enum dp_verdict classify(struct rte_mbuf *m, uint64_t fl, int *why)
+{
+	struct dp_stats st = { 0 };
+	struct dp_addrs a = gw();
+	struct dp_flow f;
+	enum dp_verdict v;
+	unsigned i;
+
+	m->ol_flags = fl;
+	v = dp_classify(m, &a, &f, &st);
+	*why = -1;
+	for (i = 0; i < DP_CTR__COUNT; i++)
+		if (st.ctr[i]) {
+			cr_assert_eq(*why, -1, "one counter per frame");
+			*why = (int)i;
+		}
+	rte_pktmbuf_free(m);
+	return v;
+}
+
+static void expect_coap(struct rte_mbuf *m, uint64_t fl, const char *what)
+{
+	int why;
+
+	cr_expect_eq(classify(m, fl, &why), DP_COAP, "%s: %s", what, dp_ctr_name(why));
+}
+
+static void expect_drop(struct rte_mbuf *m, uint64_t fl, enum dp_ctr want, const char *what)
+{
+	int why;
+
+	cr_expect_eq(classify(m, fl, &why), DP_DROP, "%s", what);
+	cr_expect_eq(why, (int)want, "%s: %s, not %s", what, dp_ctr_name(why), dp_ctr_name(want));
+}
+
+static uint8_t *l3_of(struct rte_mbuf *m)
+{
+	return rte_pktmbuf_mtod_offset(m, uint8_t *, 14);
+}
+
+Test(wire, ipv4_header_checksum_by_flags_then_software)
+{
+	struct rte_mbuf *m;
+
+	expect_coap(frame(false, dev4, 0), 0, "valid");
+	expect_drop(frame(false, dev4, 0), RTE_MBUF_F_RX_IP_CKSUM_BAD, DP_DROP_IP_CKSUM,
+		    "port says bad");
+	m = frame(false, dev4, 0);
+	l3_of(m)[15] ^= 1; /* a bit of the source address */
+	expect_drop(m, RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN, DP_DROP_IP_CKSUM, "flipped source bit");
+	m = frame(false, dev4, 0);
+	l3_of(m)[10] ^= 0xff; /* the checksum field; the port verified the header */
+	expect_coap(m, RTE_MBUF_F_RX_IP_CKSUM_GOOD | RTE_MBUF_F_RX_L4_CKSUM_GOOD, "port says good");
+	m = frame(false, dev4, 0);
+	l3_of(m)[10] ^= 0xff;
+	expect_coap(m, RTE_MBUF_F_RX_IP_CKSUM_NONE | RTE_MBUF_F_RX_L4_CKSUM_GOOD,
+		    "NONE: header verified, field not filled in");
+}
+
+Test(wire, udp_checksum_by_flags_then_software)
+{
+	struct rte_mbuf *m;
+
+	expect_drop(frame(false, dev4, 0), RTE_MBUF_F_RX_L4_CKSUM_BAD, DP_DROP_UDP_CKSUM,
+		    "port says bad");
+	m = frame(false, dev4, 0);
+	rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 20 + 8)[3] ^= 0x10; /* the Message ID */
+	expect_drop(m, 0, DP_DROP_UDP_CKSUM, "IPv4: changed datagram");
+	m = frame(true, dev6, 0);
+	rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 40 + 8)[3] ^= 0x10;
+	expect_drop(m, 0, DP_DROP_UDP_CKSUM, "IPv6: changed datagram");
+	m = frame(true, dev6, 0);
+	rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 40 + 8)[3] ^= 0x10;
+	expect_coap(m, RTE_MBUF_F_RX_L4_CKSUM_GOOD, "port says good");
+	expect_coap(frame(true, dev6, 0), 0, "IPv6 valid");
+}
+
+Test(wire, udp_checksum_zero_is_none_over_ipv4_and_refused_over_ipv6)
+{
+	struct rte_mbuf *m = frame(false, dev4, 0);
+
+	rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, 14 + 20)->dgram_cksum = 0;
+	expect_coap(m, 0, "IPv4: no checksum (RFC 768)");
+	m = frame(true, dev6, 0);
+	rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, 14 + 40)->dgram_cksum = 0;
+	expect_drop(m, RTE_MBUF_F_RX_L4_CKSUM_GOOD, DP_DROP_UDP_CKSUM_ZERO,
+		    "IPv6: RFC 8200 §8.1, whatever the port says");
+}
+
+Test(wire, sources_no_answer_may_go_to)
+{
+	static const struct { uint8_t a[4]; enum dp_ctr why; } v4[] = {
+		{ { 255, 255, 255, 255 }, DP_DROP_SRC_BROADCAST },
+		{ { 10, 0, 0, 255 }, DP_DROP_SRC_BROADCAST },
+		{ { 239, 1, 2, 3 }, DP_DROP_SRC_MULTICAST },
+		{ { 127, 4, 5, 6 }, DP_DROP_SRC_LOOPBACK },
+		{ { 0, 0, 0, 0 }, DP_DROP_SRC_UNSPECIFIED },
+		{ { 10, 0, 0, 1 }, DP_DROP_SRC_OURS },
+	};
+	static const struct { uint8_t a[16]; enum dp_ctr why; } v6[] = {
+		{ { 0xff, 0x02, [15] = 1 }, DP_DROP_SRC_MULTICAST },
+		{ { 0 }, DP_DROP_SRC_UNSPECIFIED },
+		{ { [15] = 1 }, DP_DROP_SRC_LOOPBACK },
+		{ { 0xfd, [15] = 1 }, DP_DROP_SRC_OURS },
+		{ { [10] = 0xff, [11] = 0xff, 127, 0, 0, 1 }, DP_DROP_SRC_V4MAPPED },
+	};
+	unsigned i;
+
+	for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+		expect_drop(frame(false, v4[i].a, 0), 0, v4[i].why, dp_ctr_name(v4[i].why));
+	for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+		expect_drop(frame(true, v6[i].a, 0), 0, v6[i].why, dp_ctr_name(v6[i].why));
+	expect_coap(frame(false, (const uint8_t[4]){ 10, 0, 1, 255 }, 0), 0,
+		    "another subnet's broadcast looks like a host");
+}
+
+Test(wire, subnet_broadcast_known_only_with_ipv4_prefix)
+{
+	struct dp_stats st = { 0 };
+	struct dp_addrs a = gw();
+	struct rte_mbuf *m = frame(false, (const uint8_t[4]){ 10, 0, 0, 255 }, 0);
+	struct dp_flow f;
+
+	a.ipv4_bcast = 0; /* no "ipv4_prefix" */
+	cr_assert_eq(dp_classify(m, &a, &f, &st), DP_COAP);
+	rte_pktmbuf_free(m);
+}
+
+Test(wire, ipv4_options_dropped)
+{
+	expect_drop(frame(false, dev4, 4), 0, DP_DROP_IP_OPTIONS, "4 bytes of options");
+	expect_drop(frame(false, dev4, 40), 0, DP_DROP_IP_OPTIONS, "40 bytes of options");
+}
+
+Test(wire, coap_screen_by_type_and_code)
+{
+	static const struct { uint8_t h[4]; enum dp_plain_verdict v; int why; } c[] = {
+		{ { 0x40, 0x01, 0, 1 }, DP_PLAIN_PROCESS, -1 },                   /* CON GET */
+		{ { 0x50, 0x02, 0, 1 }, DP_PLAIN_PROCESS, -1 },                   /* NON POST */
+		{ { 0x60, 0x00, 0, 1 }, DP_PLAIN_IGNORE, DP_COAP_ACK_IGNORED },   /* empty ACK */
+		{ { 0x61, 0x45, 0, 1 }, DP_PLAIN_IGNORE, DP_COAP_ACK_IGNORED },   /* ACK 2.05 */
+		{ { 0x60, 0x01, 0, 1 }, DP_PLAIN_IGNORE, DP_COAP_ACK_IGNORED },   /* ACK "GET" */
+		{ { 0x70, 0x00, 0, 1 }, DP_PLAIN_IGNORE, DP_COAP_RST_IGNORED },   /* never RST a RST */
+		{ { 0x70, 0x01, 0, 1 }, DP_PLAIN_IGNORE, DP_COAP_RST_IGNORED },
+		{ { 0x40, 0x00, 0, 1 }, DP_PLAIN_RST, DP_COAP_PING },             /* CoAP ping */
+		{ { 0x50, 0x00, 0, 1 }, DP_PLAIN_IGNORE, DP_COAP_EMPTY_NON },
+		{ { 0x40, 0x45, 0, 1 }, DP_PLAIN_RST, DP_COAP_RESPONSE_CODE },    /* CON 2.05 */
+		{ { 0x40, 0xa0, 0, 1 }, DP_PLAIN_RST, DP_COAP_RESPONSE_CODE },    /* CON 5.00 */
+		{ { 0x50, 0x84, 0, 1 }, DP_PLAIN_IGNORE, DP_COAP_RESPONSE_CODE }, /* NON 4.04 */
+		{ { 0x40, 0xe0, 0, 1 }, DP_PLAIN_RST, DP_COAP_RESERVED_CLASS },   /* CON 7.00 */
+		{ { 0x40, 0x21, 0, 1 }, DP_PLAIN_RST, DP_COAP_RESERVED_CLASS },   /* CON 1.01 */
+		{ { 0x40, 0xdf, 0, 1 }, DP_PLAIN_RST, DP_COAP_RESERVED_CLASS },   /* CON 6.31 */
+		{ { 0x50, 0xe0, 0, 1 }, DP_PLAIN_IGNORE, DP_COAP_RESERVED_CLASS },
+		{ { 0x80, 0x00, 0, 1 }, DP_PLAIN_PROCESS, -1 },                   /* version 2 */
+	};
+	unsigned i, j;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct dp_stats st = { 0 };
+
+		cr_expect_eq(dp_plain_screen(c[i].h, 4, &st), c[i].v, "case %u", i);
+		for (j = 0; j < DP_CTR__COUNT; j++)
+			cr_expect_eq(st.ctr[j], (int)j == c[i].why, "case %u: %s", i, dp_ctr_name((int)j));
+	}
+	cr_expect_eq(dp_plain_screen((const uint8_t *)"\x40\x00", 2, &(struct dp_stats){ 0 }),
+		     DP_PLAIN_PROCESS, "short: for the parser to refuse");
+}
+
+Test(wire, rst_matches_the_message_id_and_format_errors)
+{
+	uint8_t msg[5] = { 0x48, 0x01, 0xbe, 0xef, 0x01 }, out[4];
+	struct dp_stats st = { 0 };
+
+	cr_assert_eq(dp_plain_rst(out, msg), 4);
+	cr_assert_arr_eq(out, ((uint8_t[4]){ 0x70, 0x00, 0xbe, 0xef }), 4);
+	cr_assert_eq(dp_plain_rst(msg, msg), 4, "in place");
+	cr_assert_arr_eq(msg, ((uint8_t[4]){ 0x70, 0x00, 0xbe, 0xef }), 4);
+	cr_assert(dp_plain_rejectable((const uint8_t *)"\x48\x01\x12\x35\x01", 5, &st), "CON");
+	cr_assert_not(dp_plain_rejectable((const uint8_t *)"\x58\x01\x12\x35\x01", 5, &st), "NON");
+	cr_assert_not(dp_plain_rejectable((const uint8_t *)"\x88\x01\x12\x35\x01", 5, &st), "v2");
+	cr_assert_not(dp_plain_rejectable((const uint8_t *)"\x40\x01\x12", 3, &st), "no MID");
+	cr_assert_eq(st.ctr[DP_COAP_FORMAT_ERROR], 1);
+}
+
+Test(wire, worker_counters_one_cache_line_apart)
+{
+	struct dp_stats *s = dp_stats_alloc(5, SOCKET_ID_ANY);
+	unsigned i, j;
+
+	cr_assert_not_null(s);
+	cr_assert_eq(sizeof(*s) % RTE_CACHE_LINE_SIZE, 0);
+	for (i = 0; i < 5; i++) {
+		cr_assert_eq((uintptr_t)&s[i] % RTE_CACHE_LINE_SIZE, 0, "worker %u", i);
+		for (j = 0; j < DP_CTR__COUNT; j++)
+			cr_assert_eq(s[i].ctr[j], 0, "zeroed");
+	}
+	cr_assert(rte_malloc_validate(s, NULL) == 0, "from rte_malloc");
+	dp_stats_free(s);
+}
+
+Test(wire, every_counter_has_a_name)
+{
+	unsigned i;
+
+	for (i = 0; i < DP_CTR__COUNT; i++)
+		cr_assert(dp_ctr_name((int)i) && strcmp(dp_ctr_name((int)i), "unknown"), "%u", i);
+}
