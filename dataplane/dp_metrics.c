@@ -2,6 +2,7 @@
 /* Prometheus text of the gateway's counters and gauges (see dp_metrics.h). */
 #include "dataplane/dp_metrics.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,28 +96,40 @@ static void contexts(FILE *f, const struct dp_metrics_src *s)
 	family(f, PFX "contexts", "gauge", "", "Live security contexts, by establishment method.");
 	for (m = 0; m < CTL_M__COUNT; m++)
 		fprintf(f, PFX "contexts{method=\"%s\"} %llu\n", names[m], n[m]);
-	if (other)
+	if (s->ns) /* always, so that the text has the same lines whatever the contexts */
 		fprintf(f, PFX "contexts{method=\"none\"} %llu\n", other);
 	gauge(f, PFX "context_slots", "Context slots (max_contexts), preallocated.",
 	      s->max_contexts);
 }
 
-/* App. B.1.1: how close any context is to answering 5.03 (headroom 0), and to re-keying. */
+/* A gauge that may have no value yet: NaN then (the text keeps the same lines, which
+ * oscore-gwctl's pages rely on). */
+static void gauge_or_nan(FILE *f, const char *name, const char *help, uint64_t v, bool known)
+{
+	family(f, name, "gauge", "", help);
+	if (known)
+		fprintf(f, "%s %llu\n", name, (unsigned long long)v);
+	else
+		fprintf(f, "%s NaN\n", name);
+}
+
+/* App. B.1.1: how close any context is to answering 5.03 (headroom 0), and to re-keying. Only
+ * with a state database (nothing is written ahead without one). */
 static void ssn(FILE *f, const struct dp_metrics_src *s)
 {
 	struct ctl_ssn_gauges g;
+	bool known;
 
 	if (dp_state_ssn_gauges(s->state, &g))
 		return;
+	known = g.tracked && g.headroom_min != UINT64_MAX;
 	gauge(f, PFX "ssn_writeahead_contexts", "Contexts whose SSN is written ahead to state_db "
 	      "(RFC 8613 App. B.1.1).", g.tracked);
-	if (!g.tracked || g.headroom_min == UINT64_MAX)
-		return;
-	gauge(f, PFX "ssn_durable_headroom_min", "Fewest Sender Sequence Numbers any context may "
-	      "still use below its durable ceiling, at the last write-ahead tick (0: 5.03 answers).",
-	      g.headroom_min);
-	gauge(f, PFX "ssn_space_remaining_min", "Fewest Sender Sequence Numbers any context has "
-	      "left before 2^40 (re-key before 0).", g.remaining_min);
+	gauge_or_nan(f, PFX "ssn_durable_headroom_min", "Fewest Sender Sequence Numbers any context "
+		     "may still use below its durable ceiling, at the last write-ahead tick (0: 5.03 "
+		     "answers).", g.headroom_min, known);
+	gauge_or_nan(f, PFX "ssn_space_remaining_min", "Fewest Sender Sequence Numbers any context "
+		     "has left before 2^40 (re-key before 0).", g.remaining_min, known);
 }
 
 static void gauges(FILE *f, const struct dp_metrics_src *s, const struct dp_stats *w,

@@ -10,7 +10,9 @@
  * control lcore) and oscore_gw_worker_<name>_total{worker="0".."N-1"|"control"}; OSCORE errors
  * (§8.2) as oscore_gw_oscore_errors_total{reason} and per worker; gauges: workers, contexts per
  * establishment method, context slots, control-plane queue depth, SSN write-ahead headroom
- * (App. B.1.1) and SSN space left, start time.
+ * (App. B.1.1) and SSN space left, start time. Which lines there are depends on the configuration
+ * only, never on the traffic or the contexts (a gauge without a value yet reads NaN), so that
+ * oscore-gwctl can fetch the text in pages of lines.
  */
 #ifndef DP_METRICS_H
 #define DP_METRICS_H
