@@ -3,8 +3,9 @@
  * --check-config (see dp_check_config.h). The gateway's own parser (dp_config_load) decides
  * whether the configuration is accepted; it stops at the first error. So that an operator fixes a
  * file in one round and not one error per run, the parts that do not depend on each other are
- * then checked one by one: every inline or file context (each with its index), the libcoap file,
- * the state database. Errors the parser already reported are not repeated.
+ * then checked one by one: the top-level keys (the parser again without each bad one), every
+ * inline or file context (each with its index), the libcoap file, the state database. No error
+ * is reported twice.
  */
 #include "dataplane/dp_check_config.h"
 
@@ -28,6 +29,8 @@ struct chk {
 	FILE *out, *err;
 	unsigned errors;
 	char first[1024];     /* the parser's error, not repeated */
+	char *seen[64];       /* errors reported so far, not repeated either */
+	unsigned n_seen;
 };
 
 static void error(struct chk *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -42,6 +45,11 @@ static void error(struct chk *k, const char *fmt, ...)
 	va_end(ap);
 	if (!strcmp(msg, k->first))
 		return;
+	for (unsigned i = 0; i < k->n_seen; i++)
+		if (!strcmp(msg, k->seen[i]))
+			return;
+	if (k->n_seen < sizeof(k->seen) / sizeof(k->seen[0]))
+		k->seen[k->n_seen++] = strdup(msg);
 	fprintf(k->err, "oscore-gw: %s\n", msg);
 	k->errors++;
 }
@@ -158,6 +166,63 @@ static void libcoap(struct chk *k, json_t *root)
 		error(k, "%s: contexts_libcoap: %s", k->path, reason);
 	explicit_bzero(&lc, sizeof(lc));
 	secret_mode(k, path);
+}
+
+/* One round of top_level_errors: copy written to a fresh file in dir and parsed; the error in
+ * err ("FILE: field: reason") and -1, or 0 when it passes. */
+static int parse_copy(json_t *copy, const char *dir, char *file, char *err, size_t err_len)
+{
+	struct dp_config c;
+	int rc = -1;
+
+	err[0] = '\0'; /* no error to report when the copy cannot be written */
+	if ((size_t)snprintf(file, PATH_MAX, "%s/gw.json", dir) >= PATH_MAX ||
+	    json_dump_file(copy, file, 0))
+		return -1;
+	if (!dp_config_load(&c, file, err, err_len)) {
+		dp_config_free(&c);
+		rc = 0;
+	}
+	unlink(file);
+	return rc;
+}
+
+/*
+ * The parser stops at the first bad top-level key: run it again on a copy without that key, until
+ * it passes or names no key it could drop ("(top): missing port"). The copy has no contexts (they
+ * are checked one by one above, so it holds no Master Secret) and an absolute state_db; it is
+ * written to a private temporary folder and removed. Its errors are reported under the real path.
+ */
+static void top_level_errors(struct chk *k, json_t *root)
+{
+	json_t *copy = json_deep_copy(root), *db = json_object_get(root, "state_db");
+	char tmp[PATH_MAX], file[PATH_MAX], err[1024], field[96], abs[PATH_MAX];
+	const char *t = getenv("TMPDIR"), *rest, *colon;
+
+	snprintf(tmp, sizeof(tmp), "%s/oscore-gw-check.XXXXXX", t && *t ? t : "/tmp");
+	if (!copy || !mkdtemp(tmp)) {
+		json_decref(copy);
+		return;
+	}
+	if (json_is_string(db) && json_string_value(db)[0] != '/' && k->dir[0] &&
+	    (size_t)snprintf(abs, sizeof(abs), "%s/%s", k->dir, json_string_value(db)) < sizeof(abs))
+		json_object_set_new(copy, "state_db", json_string(abs)); /* as dp_config_ctl.c does */
+	json_object_del(copy, "contexts");
+	json_object_del(copy, "contexts_file");
+	json_object_del(copy, "contexts_libcoap");
+	for (int round = 0; round < 64 && parse_copy(copy, tmp, file, err, sizeof(err)); round++) {
+		rest = err + strlen(file) + 2; /* "FILE: field: reason" */
+		colon = strncmp(err, file, strlen(file)) ? NULL : strstr(rest, ": ");
+		if (!colon)
+			break;
+		error(k, "%s: %s", k->path, rest);
+		snprintf(field, sizeof(field), "%.*s", (int)(colon - rest), rest);
+		if (!json_object_get(copy, field))
+			break; /* "(top)": nothing to drop */
+		json_object_del(copy, field);
+	}
+	rmdir(tmp);
+	json_decref(copy);
 }
 
 /* Which method's Recipient-ID part holds rid (control/ctl_ns.h); "direct" without namespaces. */
@@ -328,6 +393,7 @@ int dp_check_config(const char *path, FILE *out, FILE *err)
 	/* syntax errors were reported with their line; nothing more can be read then */
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (root && !ok) {
+		top_level_errors(&k, root);
 		all_contexts(&k, root);
 		libcoap(&k, root);
 	} else if (root) {
@@ -338,6 +404,8 @@ int dp_check_config(const char *path, FILE *out, FILE *err)
 	json_decref(root);
 	if (ok)
 		dp_config_free(&c);
+	while (k.n_seen)
+		free(k.seen[--k.n_seen]);
 	if (k.errors)
 		fprintf(err, "oscore-gw: %s: %u error(s); the gateway would refuse to start\n", path,
 			k.errors);

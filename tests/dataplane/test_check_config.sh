@@ -104,6 +104,12 @@ echo "{ $base, \"metrics_listen\": \"localhost\" }" >"$W/listen.json"
 bad listen.json "metrics_listen" "listen.json: metrics_listen: expected"
 echo "{ $base, \"bogus\": 1 }" >"$W/unknown.json"
 bad unknown.json "unknown key" "unknown.json: bogus: unknown key"
+echo "{ $base, \"burst\": 99, \"metrics_listen\": \"x\", \"mode\": \"sideways\", \"bogus\": 1,
+  \"state_db\": 7, \"contexts\": [{\"master_secret\": \"00\"}] }" >"$W/top.json"
+bad top.json "every bad top-level key in one run" "top.json: burst: 99 outside 1..64" \
+	"top.json: metrics_listen: expected" "top.json: mode: expected" "top.json: bogus: unknown key" \
+	"top.json: state_db: expected a file name" "top.json: contexts[0]: missing sender_id" \
+	"6 error(s)"
 echo "{ $base, \"contexts\": [{\"master_secret\": \"00\"}] }" >"$W/missing.json"
 bad missing.json "context without sender_id" "missing.json: contexts[0]: missing sender_id"
 echo "{ \"ipv4\": \"10.0.0.1\" }" >"$W/noport.json"
