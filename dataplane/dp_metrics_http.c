@@ -62,6 +62,23 @@ static MHD_Result_t on_request(void *arg, struct MHD_Connection *c, const char *
 	return reply(c, MHD_HTTP_OK, text, len, MHD_RESPMEM_MUST_FREE, CONTENT_TYPE);
 }
 
+static void sockaddr_of(const struct dp_ip *ip, uint16_t port, struct sockaddr_storage *sa)
+{
+	if (ip->v6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		memcpy(&s6->sin6_addr, ip->a, 16);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		memcpy(&s4->sin_addr, ip->a, 4);
+	}
+}
+
 struct dp_metrics_http *dp_metrics_http_start(const char *listen, const struct dp_metrics_src *src)
 {
 	struct dp_metrics_http *h = calloc(1, sizeof(*h));
@@ -74,19 +91,7 @@ struct dp_metrics_http *dp_metrics_http_start(const char *listen, const struct d
 		fprintf(stderr, "oscore-gw: metrics_listen: bad address \"%s\"\n", listen);
 		return NULL;
 	}
-	if (ip.v6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&sa;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons(port);
-		memcpy(&s6->sin6_addr, ip.a, 16);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&sa;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons(port);
-		memcpy(&s4->sin_addr, ip.a, 4);
-	}
+	sockaddr_of(&ip, port, &sa);
 	h->src = src;
 	/* one thread of its own; a slow or stuck scraper cannot hold more than a few connections */
 	h->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG |
