@@ -183,12 +183,20 @@ static int cmd_watch(int fd, const char *prefix, int argc, char **argv)
 	const char *raw;
 	bool tty = isatty(STDOUT_FILENO);
 
-	for (int i = 0; i + 1 < argc; i += 2)
+	char *end = NULL;
+	int i;
+
+	for (i = 0; i + 1 < argc; i += 2) {
 		if (!strcmp(argv[i], "--count"))
-			count = strtoul(argv[i + 1], NULL, 10);
+			count = strtoul(argv[i + 1], &end, 10);
 		else if (!strcmp(argv[i], "--interval"))
-			every = strtod(argv[i + 1], NULL);
-	if (argc % 2 || every < 0.1 || every > 3600)
+			every = strtod(argv[i + 1], &end);
+		else
+			break;
+		if (*end || end == argv[i + 1])
+			break;
+	}
+	if (i != argc || every < 0.1 || every > 3600)
 		return fprintf(stderr, "usage: watch [--count N] [--interval SECONDS]\n"), 2;
 	prev = tel_request(fd, "/oscore/stats", NULL, &root0, &raw);
 	t0 = now_s();
