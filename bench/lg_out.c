@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Output directory, file modes and the progress line (see lg_out.h). */
+#define _GNU_SOURCE /* program_invocation_short_name: oscore-loadgen or oscore-bench */
 #include "bench/lg_out.h"
 
 #include <errno.h>
@@ -16,20 +17,23 @@ int lg_mkdirs(const char *dir)
 	size_t n = strlen(dir), i;
 
 	if (n == 0 || n >= sizeof(p))
-		return fprintf(stderr, "oscore-loadgen: --out: empty or too long\n"), -1;
+		return fprintf(stderr, "%s: --out: empty or too long\n",
+			       program_invocation_short_name), -1;
 	memcpy(p, dir, n + 1);
 	for (i = 1; i <= n; i++) {
 		if (p[i] != '/' && p[i] != '\0')
 			continue;
 		p[i] = '\0';
 		if (mkdir(p, 0755) && errno != EEXIST)
-			return fprintf(stderr, "oscore-loadgen: mkdir %s: %s\n", p, strerror(errno)), -1;
+			return fprintf(stderr, "%s: mkdir %s: %s\n", program_invocation_short_name, p,
+				       strerror(errno)), -1;
 		p[i] = i == n ? '\0' : '/';
 	}
 	struct stat st;
 
 	if (stat(dir, &st) || !S_ISDIR(st.st_mode))
-		return fprintf(stderr, "oscore-loadgen: %s: not a directory\n", dir), -1;
+		return fprintf(stderr, "%s: %s: not a directory\n", program_invocation_short_name,
+			       dir), -1;
 	return 0;
 }
 
@@ -45,7 +49,8 @@ FILE *lg_fopen_mode(const char *dir, const char *name, mode_t mode)
 	if (fd >= 0 && fchmod(fd, mode) == 0)
 		f = fdopen(fd, "w");
 	if (!f) {
-		fprintf(stderr, "oscore-loadgen: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, path,
+			strerror(errno));
 		if (fd >= 0)
 			close(fd);
 	}
