@@ -12,6 +12,7 @@
 
 #include "bench/lg_frame.h"
 #include "bench/lg_out.h"
+#include "control/ctl_export.h"
 #include "oscore/osc_protect.h"
 
 #define BLOCK 4096
@@ -160,6 +161,18 @@ static int request(struct cap *c, unsigned long dev, struct osc_ctx *ctx)
 	return rc;
 }
 
+/* Wireshark's oscore_contexts line of a gateway-view context (the device's view, as oscore-gwctl
+ * export-wireshark writes it); the line holds a Master Secret and is wiped. */
+static int uat_line(struct cap *c, const struct osc_params *gw)
+{
+	char line[CTL_EXPORT_LINE_MAX];
+	int n = ctl_export_line(line, sizeof(line), gw);
+	int rc = n < 0 || fwrite(line, 1, (size_t)n, c->uat) != (size_t)n ? -1 : 0;
+
+	explicit_bzero(line, sizeof(line));
+	return rc;
+}
+
 /* Contexts [b0, b1): derived in the client's view, written out, then their requests interleaved. */
 static int block(struct cap *c, unsigned long b0, unsigned long b1)
 {
@@ -170,7 +183,8 @@ static int block(struct cap *c, unsigned long b0, unsigned long b1)
 		lg_ctx_params(&c->o->pop, i, &gw);
 		lg_client_view(&cl, &gw);
 		lg_write_ctx_json(c->ctx_json, &gw, i + 1 == c->o->pop.n);
-		lg_write_uat(c->uat, &cl);
+		if (uat_line(c, &gw))
+			return -1;
 		if (osc_ctx_derive(&c->blk[i - b0], &cl) != OSC_CTX_OK)
 			return -1;
 	}
