@@ -54,6 +54,7 @@ struct dp_ctl {
 	unsigned n_paths;
 	struct ctl_echo echo;       /* App. B.1.2: this boot's Echo key (control lcore only) */
 	bool b12, own_piv, forward;
+	const struct dp_ctx_table *fwd_table; /* forward mode: handles of accepted B.1.2 requests */
 	struct b2 *b2;              /* App. B.2 (NULL: no context has "b2") */
 	struct pool p[];
 };
@@ -212,6 +213,7 @@ int dp_ctl_handoff(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m, const 
 		msg->ex = *ex;
 	msg->req_len = len;
 	msg->ans_len = 0;
+	msg->forward = false;
 	memcpy(msg->req, req, len);
 	if (rte_ring_mp_enqueue(c->req, msg)) { /* cannot happen: the ring holds every message */
 		p->free[p->n_free++] = msg;
@@ -294,13 +296,15 @@ static int serve(struct dp_ctl *c, struct dp_ctl_msg *msg, struct dp_stats *st)
 	return 0;
 }
 
-int dp_ctl_b12_setup(struct dp_ctl *c, uint32_t echo_lifetime, bool own_piv, bool forward)
+int dp_ctl_b12_setup(struct dp_ctl *c, uint32_t echo_lifetime, bool own_piv,
+		     const struct dp_ctx_table *fwd_table)
 {
 	if (ctl_echo_init(&c->echo, echo_lifetime))
 		return -1;
 	c->b12 = true;
 	c->own_piv = own_piv;
-	c->forward = forward;
+	c->forward = fwd_table != NULL;
+	c->fwd_table = fwd_table;
 	return 0;
 }
 
@@ -380,21 +384,45 @@ static void b12_rx(const struct dp_ctl_msg *msg, const struct osc_coap_msg *req,
 	rx->observe = msg->ex.observe;
 }
 
+/* The accepted request without its Echo: that answered the gateway's own challenge (RFC 9175
+ * §2.4, App. B.1.2), the upstream never asked for one. Rewritten in msg->req. */
+static int without_echo(struct dp_ctl_msg *msg, const struct osc_coap_msg *req)
+{
+	struct osc_coap_msg m = *req;
+	uint8_t buf[DP_CTL_REQ_MAX];
+	unsigned i, k = 0;
+	int n;
+
+	for (i = 0; i < m.n_opts; i++)
+		if (m.opts[i].num != COAP_OPT_ECHO)
+			m.opts[k++] = m.opts[i];
+	m.n_opts = (uint8_t)k;
+	n = osc_coap_encode(buf, sizeof(buf), &m);
+	if (n < 0)
+		return -1;
+	memcpy(msg->req, buf, (size_t)n);
+	msg->req_len = (uint16_t)n;
+	return 0;
+}
+
 /* An accepted request is served as any other: respond mode answers it here (2.05 for GET and
- * FETCH, else 2.04, as the worker would); forward mode answers a protected 5.03 instead, since
- * the window is now known and the device's next try takes the normal forwarding path. */
+ * FETCH, else 2.04, as the worker would); forward mode hands it back to its worker to be
+ * forwarded (the context by handle: it may be removed before the worker sees the reply), with a
+ * protected 5.03 on the request's nonce as the answer if the worker cannot forward it. */
 static int b12_serve(struct dp_ctl *c, struct dp_ctl_msg *msg, const struct osc_coap_msg *req,
 		     struct dp_stats *st)
 {
 	uint8_t code = req->code == COAP_GET || req->code == COAP_FETCH ? COAP_CONTENT :
 									COAP_CHANGED;
+	int len;
 
 	st->ctr[DP_B12_ACCEPT]++;
-	if (c->forward) {
-		st->ctr[DP_B12_FWD_RETRY]++;
-		return protect_code(c, msg, req, COAP_SERVICE_UNAVAILABLE, 0);
-	}
-	return protect_durable(c, msg, req, code, c->own_piv, st);
+	if (!c->forward)
+		return protect_durable(c, msg, req, code, c->own_piv, st);
+	len = protect_code(c, msg, req, COAP_SERVICE_UNAVAILABLE, 0);
+	msg->ref = dp_ctx_table_ref(c->fwd_table, msg->ctx);
+	msg->forward = len > 0 && !without_echo(msg, req);
+	return len;
 }
 
 /* An unprotected answer with code, Max-Age 0 and diagnostic payload diag (§8.2). */

@@ -21,6 +21,7 @@
 
 #include "dataplane/dp_classify.h"
 #include "dataplane/dp_config.h"
+#include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_stats.h"
 #include "oscore/osc_protect.h"
 
@@ -46,6 +47,9 @@ struct dp_ctl_msg {
 	uint8_t kind;              /* enum dp_ctl_kind */
 	uint16_t req_len;
 	uint16_t ans_len;          /* 0: no answer, the worker drops the request */
+	bool forward;              /* App. B.1.2 accepted in forward mode: the worker forwards req
+				    * under ref (ans: the fallback if it cannot) */
+	struct dp_ctx_ref ref;     /* with forward: the context, by handle (STYLE.md §12) */
 	uint8_t req[DP_CTL_REQ_MAX]; /* the plain CoAP request (decrypted if it was protected) */
 	uint8_t ans[DP_CTL_ANS_MAX]; /* the answer as sent (protected if the request was) */
 };
@@ -79,13 +83,15 @@ bool dp_ctl_protected_match(const struct dp_ctl *c, const struct osc_coap_msg *m
 /*
  * Control lcore, before workers start: answer App. B.1.2 hand-offs (DP_CTL_B12) with Echo values
  * that live echo_lifetime seconds; own_piv: accepted requests are answered with a fresh Partial
- * IV ("response_piv": "own"); forward: the gateway forwards (an accepted request is then answered
- * with a protected 5.03 and the device repeats it). Returns 0, or -1 if no random key.
+ * IV ("response_piv": "own"); fwd_table: the context table when the gateway forwards (an
+ * accepted request then goes back to its worker to be forwarded like any other, its context by
+ * handle in fwd_table; a protected 5.03 only if that fails), NULL in respond mode. Returns 0, or
+ * -1 if no random key.
  */
-int dp_ctl_b12_setup(struct dp_ctl *c, uint32_t echo_lifetime, bool own_piv, bool forward);
+int dp_ctl_b12_setup(struct dp_ctl *c, uint32_t echo_lifetime, bool own_piv,
+		     const struct dp_ctx_table *fwd_table);
 
 struct dp_state;
-struct dp_ctx_table;
 
 /*
  * Control lcore, before workers start: RFC 8613 App. B.2 for the configured contexts

@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include <rte_hash.h>
-#include <rte_jhash.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_spinlock.h>
 
+#include "dataplane/dp_hash.h"
 #include "oscore/osc_context.h"
 
 #define DEFER_MAX 256
@@ -35,6 +35,7 @@ struct dp_ctx_table {
 	unsigned n;                  /* slots ever used (atomic: telemetry reads it) */
 	unsigned live;
 	uint8_t *state;              /* per slot: FREE, LIVE, REMOVED */
+	uint32_t *gen;               /* per slot: odd while published (dp_ctx_ref); workers read it */
 	struct rte_rcu_qsbr *rcu;
 	rte_spinlock_t info_lock;    /* telemetry readers against wipe and reuse; never a worker */
 	struct deferred defer[DEFER_MAX];
@@ -83,26 +84,6 @@ static void key_of_ctx(struct dp_ctx_key *k, const struct osc_ctx *c, bool with_
 	key_of(k, c->recipient_id, c->recipient_id_len, c->id_ctx, c->id_ctx_len, with_ctx);
 }
 
-/* rte_hash sizes its buckets from entries; the extendable table means an insert never fails
- * for a full bucket while fewer than entries keys are in. */
-static struct rte_hash *make_hash(unsigned entries, int socket)
-{
-	static unsigned seq;
-	char name[RTE_HASH_NAMESIZE];
-	struct rte_hash_parameters p = {
-		.entries = entries < 16 ? 16 : entries,
-		.key_len = sizeof(struct dp_ctx_key),
-		.hash_func = rte_jhash,
-		.socket_id = socket,
-		.extra_flag = RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-			      RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
-	};
-
-	snprintf(name, sizeof(name), "osc_ctx_%u", seq++);
-	p.name = name;
-	return rte_hash_create(&p);
-}
-
 struct dp_ctx_table *dp_ctx_table_create(unsigned cap, int socket)
 {
 	struct dp_ctx_table *t = rte_zmalloc_socket("ctx_table", sizeof(*t), 0, socket);
@@ -122,9 +103,11 @@ struct dp_ctx_table *dp_ctx_table_create(unsigned cap, int socket)
 	t->free_list = rte_malloc_socket("list_free", (size_t)t->n_lists * sizeof(uint32_t), 0,
 					 socket);
 	t->state = rte_zmalloc_socket("ctx_state", cap, 0, socket);
-	t->h = make_hash(2 * cap, socket);
+	t->gen = rte_zmalloc_socket("ctx_gen", (size_t)cap * sizeof(uint32_t), 0, socket);
+	t->h = dp_hash_new("osc_ctx", 2 * cap, sizeof(struct dp_ctx_key),
+			   RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF, socket);
 	rte_spinlock_init(&t->info_lock);
-	if (!t->ctx || !t->lists || !t->free_ctx || !t->free_list || !t->state || !t->h) {
+	if (!t->ctx || !t->lists || !t->free_ctx || !t->free_list || !t->state || !t->gen || !t->h) {
 		dp_ctx_table_free(t);
 		return NULL;
 	}
@@ -165,6 +148,7 @@ void dp_ctx_table_free(struct dp_ctx_table *t)
 		if (t->state[i] != FREE)
 			osc_ctx_wipe(&t->ctx[i]);
 	rte_hash_free(t->h);
+	rte_free(t->gen);
 	rte_free(t->state);
 	rte_free(t->free_list);
 	rte_free(t->free_ctx);
@@ -319,6 +303,17 @@ static void defer_commit(struct dp_ctx_table *t, struct deferred *d)
 	t->n_defer++;
 }
 
+/* Slot i's generation becomes odd (published) or even (not): a change of state is a new
+ * generation. The release store orders it before the hash publication that follows an add, and
+ * before the RCU token a removal takes after it (see dp_ctx_table_deref). */
+static void set_published(struct dp_ctx_table *t, unsigned i, bool published)
+{
+	uint32_t g = t->gen[i];
+
+	if (((g & 1) != 0) != published)
+		__atomic_store_n(&t->gen[i], g + 1, __ATOMIC_RELEASE);
+}
+
 static void set_state(struct dp_ctx_table *t, unsigned i, uint8_t s)
 {
 	rte_spinlock_lock(&t->info_lock);
@@ -371,6 +366,7 @@ static int unindex_ctx(struct dp_ctx_table *t, struct osc_ctx *c)
 	*d = (struct deferred){ .ctx = c, .pos = { -1, -1 } };
 	for (j = 0; j < 2; j++)
 		publish(t, &k[j], old[j], repl[j], d, j); /* replacing a key's data cannot fail */
+	set_published(t, (unsigned)(c - t->ctx), false); /* before the token defer_commit takes */
 	defer_commit(t, d);
 	return 0;
 }
@@ -415,11 +411,14 @@ int dp_ctx_table_add(struct dp_ctx_table *t, const struct osc_params *p, dp_ctx_
 		snprintf(err, err_len, "%s", osc_ctx_strerror(rc));
 		return DP_CTX_ADD_DERIVE;
 	}
+	set_published(t, i, true); /* before a worker can find c: its handles name this context */
 	rc = prep ? prep(arg, c) : 0;
 	if (rc > 0 || rc < DP_CTX_ADD_SAME_IDS || rc == DP_CTX_ADD_DERIVE)
 		rc = DP_CTX_ADD_PREP;
 	if (!rc)
 		rc = index_ctx(t, c);
+	if (rc)
+		set_published(t, i, false);
 	if (rc == HASH_UNDONE) { /* reclamation wipes it and frees the slot */
 		t->n_free_ctx--;
 		if (i >= t->n)
@@ -520,6 +519,24 @@ unsigned dp_ctx_table_slots(const struct dp_ctx_table *t)
 unsigned dp_ctx_table_index(const struct dp_ctx_table *t, const struct osc_ctx *c)
 {
 	return (unsigned)(c - t->ctx);
+}
+
+struct dp_ctx_ref dp_ctx_table_ref(const struct dp_ctx_table *t, const struct osc_ctx *c)
+{
+	uint32_t i = (uint32_t)(c - t->ctx);
+
+	return (struct dp_ctx_ref){ .slot = i,
+				    .gen = __atomic_load_n(&t->gen[i], __ATOMIC_ACQUIRE) };
+}
+
+struct osc_ctx *dp_ctx_table_deref(const struct dp_ctx_table *t, struct dp_ctx_ref r)
+{
+	uint32_t g;
+
+	if (r.slot >= t->cap)
+		return NULL;
+	g = __atomic_load_n(&t->gen[r.slot], __ATOMIC_ACQUIRE);
+	return (g & 1) && g == r.gen ? &t->ctx[r.slot] : NULL;
 }
 
 unsigned dp_ctx_table_count(const struct dp_ctx_table *t)

@@ -88,6 +88,33 @@ struct osc_ctx *dp_ctx_table_find(struct dp_ctx_table *t, const uint8_t *rid, ui
 /* The slot (0..cap) of a context of t. */
 unsigned dp_ctx_table_index(const struct dp_ctx_table *t, const struct osc_ctx *c);
 
+/*
+ * A context named across time (STYLE.md §12): its slot and the slot's generation. A slot's
+ * generation is odd while its context is published and becomes even when it is unpublished
+ * (removal, App. B.2 replacement); the next context in the slot makes it odd again. So a handle
+ * taken of one context never names the slot's next occupant, and a removed context's handle is
+ * dead at once, before its memory is reclaimed. Generation 0 (a zeroed handle) names nothing.
+ */
+struct dp_ctx_ref {
+	uint32_t slot;
+	uint32_t gen;
+};
+
+/*
+ * Any thread: the handle of c, a context of t that the caller may still use (a worker under the
+ * RCU hold of the lookup that found it; the control lcore, which alone removes). If c was
+ * unpublished meanwhile, the handle is dead already (dp_ctx_table_deref gives NULL).
+ */
+struct dp_ctx_ref dp_ctx_table_ref(const struct dp_ctx_table *t, const struct osc_ctx *c);
+
+/*
+ * Worker: the context r names if it is still published, else NULL. Call it after the loop
+ * iteration's quiescent report and take an RCU hold (dp_rcu_hold) before it, for as long as the
+ * context is used: a context seen published then cannot be reclaimed until that hold ends
+ * (dp_ctx_table_remove unpublishes, bumps the generation, and only then takes its RCU token).
+ */
+struct osc_ctx *dp_ctx_table_deref(const struct dp_ctx_table *t, struct dp_ctx_ref r);
+
 /* Live contexts. */
 unsigned dp_ctx_table_count(const struct dp_ctx_table *t);
 

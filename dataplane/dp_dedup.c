@@ -3,6 +3,11 @@
  * Deduplication table (see dp_dedup.h): open addressing over a power-of-two array, DP_DEDUP_PROBE
  * entries examined per lookup and no chains, so an entry can be freed in place without tombstones.
  *
+ * The large-answer pool is a ring handed out in order of storage; since every entry lives as long,
+ * the oldest buffer is the first to fall free, and a buffer is free once its owner no longer holds
+ * it (reused, forgotten or expired): nothing has to give a buffer back. An allocation looks at a
+ * few buffers from the ring's head, so a buffer freed early is found on the ring's next lap.
+ *
  * Per worker, not shared: no atomics on the fast path. That is exact only while a source endpoint
  * always reaches the same worker, which RSS on the 5-tuple and one-queue-per-port vdevs give. A
  * repeat that lands on another worker is not lost: OSCORE sees it and refuses it as a replay
@@ -20,17 +25,27 @@ struct entry {
 	uint64_t expires;   /* TSC; dead after it whatever the state */
 	struct dp_src src;
 	uint32_t gen;       /* bumped on every claim: refs to an older claim go stale */
+	uint32_t big;       /* 1 + the pool buffer holding the answer; 0: in answer[] */
 	uint16_t mid;
 	uint8_t state;
 	uint8_t is_error;
+	uint8_t no_copy;    /* answered, but the answer could not be kept */
 	uint16_t len;
 	uint8_t answer[DP_DEDUP_ANSWER_MAX];
 } __rte_cache_aligned;
+
+struct big {
+	uint32_t owner;     /* 1 + the entry that stored into it; 0: never used */
+	uint32_t gen;       /* that entry's claim */
+	uint8_t data[DP_DEDUP_BIG_MAX];
+};
 
 struct dp_dedup {
 	uint32_t mask;
 	uint32_t seed;
 	uint64_t lifetime;
+	struct big *big;
+	uint32_t n_big, next_big;
 	struct entry e[];
 };
 
@@ -42,6 +57,13 @@ struct dp_dedup *dp_dedup_new(unsigned entries, uint64_t lifetime_cycles, int so
 
 	if (!d)
 		return NULL;
+	d->n_big = RTE_MAX(n / DP_DEDUP_BIG_SHARE, (uint32_t)DP_DEDUP_BIG_MIN);
+	d->big = rte_zmalloc_socket("dedup_big", (size_t)d->n_big * sizeof(*d->big),
+				    RTE_CACHE_LINE_SIZE, socket);
+	if (!d->big) {
+		rte_free(d);
+		return NULL;
+	}
 	d->mask = n - 1;
 	d->seed = (uint32_t)rte_rand();
 	d->lifetime = lifetime_cycles;
@@ -50,6 +72,8 @@ struct dp_dedup *dp_dedup_new(unsigned entries, uint64_t lifetime_cycles, int so
 
 void dp_dedup_free(struct dp_dedup *d)
 {
+	if (d)
+		rte_free(d->big);
 	rte_free(d);
 }
 
@@ -77,6 +101,8 @@ static uint64_t claim(struct dp_dedup *d, struct entry *e, const struct dp_src *
 	e->mid = mid;
 	e->state = E_PENDING;
 	e->len = 0;
+	e->big = 0;
+	e->no_copy = 0;
 	e->expires = now + d->lifetime;
 	e->gen++;
 	return ref_of(d, e);
@@ -118,29 +144,64 @@ const uint8_t *dp_dedup_answer(const struct dp_dedup *d, uint64_t ref, uint16_t 
 {
 	const struct entry *e = entry_of((struct dp_dedup *)(uintptr_t)d, ref);
 
-	if (!e || e->state != E_ANSWERED)
+	if (!e || e->state != E_ANSWERED || e->no_copy)
 		return NULL;
 	*len = e->len;
 	*is_error = e->is_error;
-	return e->answer;
+	return e->big ? d->big[e->big - 1].data : e->answer;
+}
+
+/* Does buffer b still hold its owner's answer? */
+static bool big_held(const struct dp_dedup *d, const struct big *b, uint64_t now)
+{
+	const struct entry *e = b->owner ? &d->e[b->owner - 1] : NULL;
+
+	return e && e->gen == b->gen && e->state == E_ANSWERED &&
+	       e->big == (uint32_t)(b - d->big) + 1 && now < e->expires;
+}
+
+/* A pool buffer for e's answer, or NULL when the few at the ring's head are all held. */
+static struct big *big_take(struct dp_dedup *d, struct entry *e, uint64_t now)
+{
+	unsigned i;
+
+	for (i = 0; i < DP_DEDUP_PROBE; i++) {
+		uint32_t k = (d->next_big + i) % d->n_big;
+		struct big *b = &d->big[k];
+
+		if (big_held(d, b, now))
+			continue;
+		d->next_big = (k + 1) % d->n_big;
+		b->owner = (uint32_t)(e - d->e) + 1;
+		b->gen = e->gen;
+		e->big = k + 1;
+		return b;
+	}
+	return NULL;
 }
 
 void dp_dedup_store(struct dp_dedup *d, uint64_t ref, const void *ans, uint16_t len,
-		    bool is_error, struct dp_stats *st)
+		    bool is_error, uint64_t now, struct dp_stats *st)
 {
 	struct entry *e = entry_of(d, ref);
+	uint8_t *to = NULL;
 
 	if (!e)
 		return;
-	if (len > sizeof(e->answer)) {
-		st->ctr[DP_DEDUP_TOO_BIG]++;
-		e->state = E_FREE;
-		return;
-	}
-	memcpy(e->answer, ans, len);
-	e->len = len;
-	e->is_error = is_error;
 	e->state = E_ANSWERED;
+	e->is_error = is_error;
+	e->len = len;
+	if (len <= sizeof(e->answer))
+		to = e->answer;
+	else if (len > DP_DEDUP_BIG_MAX)
+		st->ctr[DP_DEDUP_TOO_BIG]++;
+	else if (!(to = big_take(d, e, now) ? d->big[e->big - 1].data : NULL))
+		st->ctr[DP_DEDUP_POOL_FULL]++;
+	else
+		st->ctr[DP_DEDUP_BIG_KEPT]++;
+	e->no_copy = !to;
+	if (to)
+		memcpy(to, ans, len);
 }
 
 void dp_dedup_forget(struct dp_dedup *d, uint64_t ref)

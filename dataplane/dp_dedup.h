@@ -4,6 +4,10 @@
  * with the same Message ID from the same endpoint within EXCHANGE_LIFETIME gets the answer sent the
  * first time, byte for byte, and is not processed again (so that OSCORE does not see it as a
  * replay and answer 4.01). One table per worker, preallocated, bounded, written only by its worker.
+ * Short answers are kept in the entry; longer ones (every Block2 answer) in a pool of buffers of a
+ * whole frame each, one per DP_DEDUP_BIG_SHARE entries (at least DP_DEDUP_BIG_MIN). When the pool
+ * is full, the answer is not kept and its retransmissions are ignored (counted): the client then
+ * gives up on that Message ID and retries with a new request, never meets a replay error.
  */
 #ifndef DP_DEDUP_H
 #define DP_DEDUP_H
@@ -14,8 +18,13 @@
 #include "dataplane/dp_src.h"
 #include "dataplane/dp_stats.h"
 
-/* Largest answer kept for re-sending; a protected 2.05 or a §8.2 error answer is well below. */
+/* Largest answer kept in the entry itself; a protected 2.05 or a §8.2 error answer is well below. */
 #define DP_DEDUP_ANSWER_MAX 192
+/* Largest answer kept at all: whatever one frame carries. */
+#define DP_DEDUP_BIG_MAX RTE_MBUF_DEFAULT_DATAROOM
+/* The large-answer pool: one buffer per this many entries, and at least DP_DEDUP_BIG_MIN. */
+#define DP_DEDUP_BIG_SHARE 8
+#define DP_DEDUP_BIG_MIN 16
 /* Entries examined per lookup: the bound on the work an attacker can cause per packet. */
 #define DP_DEDUP_PROBE 8
 /* RFC 7252 §4.8.2: EXCHANGE_LIFETIME with the default transmission parameters. */
@@ -31,7 +40,7 @@ enum dp_dedup_verdict {
 };
 
 /* A table of entries (rounded up to a power of two, >= DP_DEDUP_PROBE) whose entries live
- * lifetime_cycles. NULL when out of memory. */
+ * lifetime_cycles, with its large-answer pool (see above). NULL when out of memory. */
 struct dp_dedup *dp_dedup_new(unsigned entries, uint64_t lifetime_cycles, int socket);
 
 void dp_dedup_free(struct dp_dedup *d);
@@ -45,14 +54,17 @@ enum dp_dedup_verdict dp_dedup_check(struct dp_dedup *d, const struct dp_src *s,
 				     uint64_t now, uint64_t *ref, struct dp_stats *st);
 
 /* The cached answer of ref (len bytes; is_error: an unprotected §8.2 answer), or NULL if the
- * entry was reused meanwhile. */
+ * entry was reused meanwhile or its answer could not be kept (the repeat is then ignored). */
 const uint8_t *dp_dedup_answer(const struct dp_dedup *d, uint64_t ref, uint16_t *len,
 			       bool *is_error);
 
-/* Keep the answer sent for the request of ref. Too long: counted DP_DEDUP_TOO_BIG and the entry
- * is freed (a repeat is then processed again). A stale ref is ignored. */
+/* Keep the answer sent at now for the request of ref: in the entry, or over DP_DEDUP_ANSWER_MAX
+ * in a pool buffer (counted DP_DEDUP_BIG_KEPT). No buffer free (DP_DEDUP_POOL_FULL) or longer
+ * than DP_DEDUP_BIG_MAX (DP_DEDUP_TOO_BIG): the entry stays answered without a copy, so a repeat
+ * is ignored rather than processed again (OSCORE would refuse it as a replay, §7.4). A stale ref
+ * is ignored. */
 void dp_dedup_store(struct dp_dedup *d, uint64_t ref, const void *ans, uint16_t len,
-		    bool is_error, struct dp_stats *st);
+		    bool is_error, uint64_t now, struct dp_stats *st);
 
 /* The request of ref got no answer (dropped, rate limited): free its entry, so that a
  * retransmission is processed rather than silently dropped for EXCHANGE_LIFETIME. */

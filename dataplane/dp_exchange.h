@@ -3,7 +3,9 @@
  * Exchange table of forward mode: what the gateway must remember between sending a device's
  * request to the upstream and protecting the upstream's answer (RFC 8613 §8: Token -> security
  * context, request kid and Partial IV; kept for the life of an Observe registration, §7.1).
- * Bounded and allocated once per worker; an entry is found from the gateway's own token in O(1).
+ * Bounded and allocated once per worker; an entry is found from the gateway's own token in O(1),
+ * an observation also from its device's (context, token) in O(1) (RFC 7641 §3.6 deregistration,
+ * which any device can send at line rate). Nothing here allocates or locks after creation.
  */
 #ifndef DP_EXCHANGE_H
 #define DP_EXCHANGE_H
@@ -11,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_frame.h"
 #include "oscore/osc_protect.h"
 
@@ -20,7 +23,7 @@ enum dp_xchg_state { DP_XCHG_FREE, DP_XCHG_WAITING, DP_XCHG_OBSERVING };
 
 struct dp_xchg {
 	struct dp_endpoint dev;      /* where answers go */
-	struct osc_ctx *ctx;
+	struct dp_ctx_ref ctx;       /* a handle: the context may be removed while we wait (§12) */
 	struct osc_exchange ex;      /* binds answers to the device's request (§7.1) */
 	uint64_t deadline;           /* TSC: answer or notification expected by then */
 	uint64_t dd_ref;             /* the device CON's deduplication entry, until its answer */
@@ -30,6 +33,7 @@ struct dp_xchg {
 	uint8_t dev_token[COAP_TOKEN_MAX];
 	uint8_t dev_tkl, dev_type;
 	uint8_t state;               /* enum dp_xchg_state */
+	bool indexed;                /* findable by dp_xchg_take_observation */
 };
 
 struct dp_xchg_table;
@@ -45,15 +49,23 @@ struct dp_xchg *dp_xchg_alloc(struct dp_xchg_table *t, uint8_t tok[DP_XCHG_TOKEN
 struct dp_xchg *dp_xchg_find(struct dp_xchg_table *t, const uint8_t *tok, unsigned tkl);
 
 /*
- * The observation that device token tok (tkl bytes) registered under ctx, its gateway token
- * written to gw_tok; NULL if none. A linear scan: only for the rare deregistration (RFC 7641
- * §3.6), which must reach the upstream with the registration's token.
+ * e (its ctx and dev_token set) becomes an observation: state OBSERVING, and findable by
+ * dp_xchg_take_observation. A newer observation under the same (ctx, token) takes the place of an
+ * older one in the index. Returns 0, or -1 if the index refused it (it stays unfindable).
  */
-struct dp_xchg *dp_xchg_find_observation(struct dp_xchg_table *t, const struct osc_ctx *ctx,
+int dp_xchg_observe(struct dp_xchg_table *t, struct dp_xchg *e);
+
+/*
+ * The observation that device token tok (tkl bytes) registered under context ctx, taken out of
+ * the index and back to state WAITING, its gateway token written to gw_tok; NULL if none. O(1):
+ * a deregistration or re-registration (RFC 7641 §3.6, §3.3.1) must reach the upstream with the
+ * registration's token, so it reuses the observation's exchange.
+ */
+struct dp_xchg *dp_xchg_take_observation(struct dp_xchg_table *t, struct dp_ctx_ref ctx,
 					 const uint8_t *tok, unsigned tkl,
 					 uint8_t gw_tok[DP_XCHG_TOKEN_LEN]);
 
-/* Return e to the free list. */
+/* Return e to the free list (and take it out of the observation index). */
 void dp_xchg_release(struct dp_xchg_table *t, struct dp_xchg *e);
 
 /*

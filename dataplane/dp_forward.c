@@ -21,6 +21,7 @@ struct dp_fwd {
 	struct dp_txq up_tx;
 	struct dp_neigh nb;
 	struct dp_xchg_table *xt;
+	const struct dp_ctx_table *tab; /* exchanges name their context by handle in it */
 	struct dp_endpoint up;          /* the service; its MAC comes from the neighbour table */
 	struct dp_endpoint self_up;     /* our source towards it */
 	struct dp_endpoint self_dev[2]; /* our source towards devices: [0] IPv4, [1] IPv6 */
@@ -45,7 +46,8 @@ static void endpoint_of(struct dp_endpoint *e, const struct dp_addrs *a, bool v6
 
 struct dp_fwd *dp_fwd_new(const struct dp_fwd_config *c, const struct dp_addrs *dev,
 			  const struct dp_addrs *up, uint16_t up_port, uint16_t queue,
-			  struct rte_mempool *mp, struct dp_stats *st, int socket)
+			  const struct dp_ctx_table *tab, struct rte_mempool *mp, struct dp_stats *st,
+			  int socket)
 {
 	struct dp_fwd *f = rte_zmalloc_socket("fwd", sizeof(*f), RTE_CACHE_LINE_SIZE, socket);
 	uint64_t hz = rte_get_tsc_hz();
@@ -66,6 +68,7 @@ struct dp_fwd *dp_fwd_new(const struct dp_fwd_config *c, const struct dp_addrs *
 	endpoint_of(&f->self_up, up, c->upstream.v6);
 	endpoint_of(&f->self_dev[0], dev, false);
 	endpoint_of(&f->self_dev[1], dev, true);
+	f->tab = tab;
 	f->mp = mp;
 	f->st = st;
 	f->timeout = hz * c->timeout_ms / 1000;
@@ -104,11 +107,12 @@ bool dp_fwd_from_upstream(const struct dp_fwd *f, const struct rte_mbuf *m,
 /* What the answer needs (§8: context, request kid and Partial IV, nonce; the device's token,
  * Message ID and address), taken before the frame is rewritten. */
 static void remember(struct dp_xchg *x, const struct rte_mbuf *m, const struct dp_flow *fl,
-		     const struct osc_rx *rx, const struct osc_coap_msg *req)
+		     struct dp_ctx_ref ctx, const struct osc_exchange *ex,
+		     const struct osc_coap_msg *req)
 {
 	dp_frame_source(m, fl, &x->dev);
-	osc_rx_exchange(rx, &x->ex);
-	x->ctx = rx->ctx;
+	x->ex = *ex;
+	x->ctx = ctx;
 	x->dev_mid = req->mid;
 	x->dev_type = req->type;
 	x->dev_tkl = req->tkl;
@@ -131,30 +135,31 @@ static void strip_proxy_options(struct osc_coap_msg *m)
 	m->n_opts = (uint8_t)k;
 }
 
-/* RFC 7641 §3.6: a GET with Observe 1 and the registration's token cancels it. The device's
- * token maps to the gateway's, so the cancellation reuses the observation's exchange (and token)
- * instead of a fresh one the upstream would not recognise. */
+/* RFC 7641 §3.6: a GET with Observe 1 and the registration's token cancels it; §3.3.1: one with
+ * Observe 0 and that token re-registers. The device's token maps to the gateway's, so either
+ * reuses the observation's exchange (and token) instead of a fresh one the upstream would not
+ * recognise. Found in O(1) by (context, device token). */
 static struct dp_xchg *deregistration(struct dp_fwd *f, const struct osc_coap_msg *req,
-				      const struct osc_rx *rx, uint8_t tok[DP_XCHG_TOKEN_LEN])
+				      struct dp_ctx_ref ctx, uint8_t tok[DP_XCHG_TOKEN_LEN])
 {
 	const struct osc_coap_opt *o = osc_coap_find(req, COAP_OPT_OBSERVE, NULL);
 	struct dp_xchg *x;
 	uint32_t v;
 
-	if (!o || osc_coap_uint_decode(o->val, o->len, &v) || v != 1)
+	if (!o || osc_coap_uint_decode(o->val, o->len, &v) || v > 1)
 		return NULL;
-	x = dp_xchg_find_observation(f->xt, rx->ctx, req->token, req->tkl, tok);
+	x = dp_xchg_take_observation(f->xt, ctx, req->token, req->tkl, tok);
 	if (x) {
-		x->state = DP_XCHG_WAITING;
-		x->notifications = 0; /* the answer binds to the cancelling request (§8.3) */
-		f->st->ctr[DP_FWD_OBSERVE_CANCELLED]++;
+		x->notifications = 0; /* the answer binds to the new request (§8.3) */
+		if (v == 1)
+			f->st->ctr[DP_FWD_OBSERVE_CANCELLED]++;
 	}
 	return x;
 }
 
 uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl,
-		       const struct osc_rx *rx, const uint8_t *plain, unsigned len, uint64_t dd_ref,
-		       uint64_t now)
+		       struct dp_ctx_ref ctx, const struct osc_exchange *ex, const uint8_t *plain,
+		       unsigned len, uint64_t dd_ref, uint64_t now)
 {
 	struct osc_coap_msg req;
 	uint8_t tok[DP_XCHG_TOKEN_LEN];
@@ -165,14 +170,14 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
 		f->st->ctr[DP_FWD_REQ_UNFIT]++;
 		return COAP_INTERNAL_ERROR;
 	}
-	x = deregistration(f, &req, rx, tok);
+	x = deregistration(f, &req, ctx, tok);
 	if (!x)
 		x = dp_xchg_alloc(f->xt, tok);
 	if (!x) {
 		f->st->ctr[DP_FWD_TABLE_FULL]++;
 		return COAP_SERVICE_UNAVAILABLE;
 	}
-	remember(x, m, fl, rx, &req);
+	remember(x, m, fl, ctx, ex, &req);
 	x->dd_ref = dd_ref;
 	strip_proxy_options(&req);
 	req.token = tok;
@@ -232,16 +237,22 @@ static bool observe_of(struct osc_coap_msg *r, const struct dp_xchg *x)
 }
 
 /* The answer's header for the device: piggybacked in the ACK of its CON while nothing was sent
- * yet (RFC 7252 §5.2.1), else NON with our Message ID; the device's token either way. */
-static void job_of(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job)
+ * yet (RFC 7252 §5.2.1), else NON with our Message ID; the device's token either way. False when
+ * the device's context was removed (or replaced, App. B.2) while the exchange waited: its slot
+ * may hold another device's keys by now (STYLE.md §12), so nothing may be protected for it. */
+static bool job_of(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job)
 {
 	struct osc_coap_msg *r = &job->msg;
 
-	job->ctx = x->ctx;
-	job->ex = x->ex;
-	job->dev = x->dev;
 	job->dd_ref = x->dd_ref; /* only the first answer is what a retransmission gets again */
 	x->dd_ref = 0;
+	job->ctx = dp_ctx_table_deref(f->tab, x->ctx);
+	if (!job->ctx) {
+		f->st->ctr[DP_FWD_CTX_GONE]++;
+		return false;
+	}
+	job->ex = x->ex;
+	job->dev = x->dev;
 	/* §8.3.1: the first answer may reuse the request's nonce, every later one must not */
 	job->flags = x->notifications ? OSC_F_OWN_PIV : 0;
 	memcpy(job->token, x->dev_token, x->dev_tkl);
@@ -254,6 +265,7 @@ static void job_of(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job)
 		r->type = COAP_NON;
 		r->mid = f->next_mid++;
 	}
+	return true;
 }
 
 /* Messages from the upstream that answer nothing: empty ACK (a separate response follows),
@@ -280,6 +292,7 @@ bool dp_fwd_answer(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_f
 	struct dp_xchg *x;
 	bool notification;
 
+	job->dd_ref = 0;
 	if (fl->payload_len > cap) {
 		f->st->ctr[DP_FWD_UP_BAD]++;
 		return false;
@@ -300,17 +313,22 @@ bool dp_fwd_answer(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_f
 			send_empty(f, COAP_RST, r->mid, now);
 		return false;
 	}
+	notification = observe_of(r, x);
+	if (!job_of(f, x, job)) { /* RFC 7641 §3.6: a reset ends the upstream's observation too */
+		if (r->type != COAP_ACK)
+			send_empty(f, COAP_RST, r->mid, now);
+		dp_xchg_release(f->xt, x);
+		return false;
+	}
 	if (r->type == COAP_CON) {
 		send_empty(f, COAP_ACK, r->mid, now);
 		f->st->ctr[DP_FWD_UP_ACKS]++;
 	}
-	notification = observe_of(r, x);
-	job_of(f, x, job);
 	f->st->ctr[x->notifications ? DP_FWD_NOTIFICATIONS : DP_FWD_ANSWERS]++;
 	x->notifications++;
 	/* RFC 7641 §3.2: a notification keeps the observation; a final answer or error ends it */
 	if (notification && r->code >> 5 == 2) {
-		x->state = DP_XCHG_OBSERVING;
+		(void)dp_xchg_observe(f->xt, x); /* refused: only a deregistration misses it */
 		x->deadline = now + f->observe;
 	} else {
 		dp_xchg_release(f->xt, x);
@@ -322,6 +340,7 @@ bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now)
 {
 	struct dp_xchg *x = dp_xchg_expired(f->xt, now);
 
+	job->dd_ref = 0;
 	if (!x)
 		return false;
 	if (x->state == DP_XCHG_OBSERVING) {
@@ -331,7 +350,10 @@ bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now)
 	}
 	memset(&job->msg, 0, offsetof(struct osc_coap_msg, opts));
 	job->msg.code = COAP_GATEWAY_TIMEOUT;
-	job_of(f, x, job);
+	if (!job_of(f, x, job)) {
+		dp_xchg_release(f->xt, x);
+		return false;
+	}
 	f->st->ctr[DP_FWD_TIMEOUTS]++;
 	dp_xchg_release(f->xt, x);
 	return true;

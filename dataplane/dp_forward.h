@@ -17,6 +17,7 @@
 
 #include "dataplane/dp_classify.h"
 #include "dataplane/dp_config_fwd.h"
+#include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_frame.h"
 #include "oscore/osc_protect.h"
 
@@ -35,11 +36,13 @@ struct dp_fwd_job {
 
 /*
  * Per-worker state. dev: the client port's addresses; up: the upstream port's (the same when
- * one port serves both); the upstream's frames leave on (up_port, queue).
+ * one port serves both); the upstream's frames leave on (up_port, queue). tab: the context
+ * table whose handles the exchanges keep.
  */
 struct dp_fwd *dp_fwd_new(const struct dp_fwd_config *c, const struct dp_addrs *dev,
 			  const struct dp_addrs *up, uint16_t up_port, uint16_t queue,
-			  struct rte_mempool *mp, struct dp_stats *st, int socket);
+			  const struct dp_ctx_table *tab, struct rte_mempool *mp, struct dp_stats *st,
+			  int socket);
 void dp_fwd_free(struct dp_fwd *f);
 
 /* Is this CoAP frame (classified DP_COAP) from the upstream service rather than a device? */
@@ -47,29 +50,36 @@ bool dp_fwd_from_upstream(const struct dp_fwd *f, const struct rte_mbuf *m,
 			  const struct dp_flow *fl);
 
 /*
- * The verified request rx (plain form plain[0..len), frame m described by fl) goes upstream:
+ * The verified request (plain form plain[0..len), frame m described by fl; its context's handle
+ * ctx and its exchange ex, §8.3) goes upstream:
  * m is rewritten and queued (or held for the neighbour) and 0 returned. Otherwise m is left
  * alone and the CoAP code the worker should answer the device with, protected, is returned
  * (5.03 when the exchange table is full, 5.00 when the request cannot be rewritten). dd_ref, the
  * device CON's deduplication entry (or 0), travels with the exchange to its first answer.
  */
 uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl,
-		       const struct osc_rx *rx, const uint8_t *plain, unsigned len, uint64_t dd_ref,
-		       uint64_t now);
+		       struct dp_ctx_ref ctx, const struct osc_exchange *ex, const uint8_t *plain,
+		       unsigned len, uint64_t dd_ref, uint64_t now);
 
 /*
  * A CoAP frame from the upstream: its message is copied to buf[0..cap) and parsed there. ACKs
  * the upstream's CON, resets what matches no exchange (RFC 7252 §4.2-4.3, RFC 7641 §3.6). If it
- * answers a live exchange, fills job and returns true: the worker then protects job->msg into m
- * for job->dev. Otherwise false and the caller frees m.
+ * answers a live exchange whose context is still published, fills job and returns true: the
+ * worker then takes an RCU hold for job->ctx and protects job->msg into m for job->dev.
+ * Otherwise false and the caller frees m; an answer whose context was removed meanwhile ends its
+ * exchange, is counted DP_FWD_CTX_GONE and reset towards the upstream unless it came in an ACK;
+ * then job->dd_ref (else 0) names the device CON's deduplication entry, which the caller forgets
+ * (nothing answered it: a retransmission is processed, RFC 7252 §4.5).
+ * Worker only, after its loop iteration's quiescent report (dp_ctx_table_deref).
  */
 bool dp_fwd_answer(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_flow *fl,
 		   uint8_t *buf, size_t cap, struct dp_fwd_job *job, uint64_t now);
 
 /*
  * One exchange past its deadline, if the sweep finds one: a request the upstream did not answer
- * fills job with a 5.04 Gateway Timeout and returns true; an observation that went quiet is
- * forgotten (counted) and false returned.
+ * fills job with a 5.04 Gateway Timeout and returns true (as dp_fwd_answer: the worker holds
+ * job->ctx); an observation that went quiet, or an exchange whose context was removed, is
+ * forgotten (counted) and false returned, job->dd_ref as for dp_fwd_answer.
  */
 bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now);
 

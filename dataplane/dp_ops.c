@@ -95,7 +95,7 @@ int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, 
 		return fprintf(stderr, "oscore-gw: cannot create the control rings\n"), -1;
 	if (o->ctl && c->ctl.b12 &&
 	    dp_ctl_b12_setup(o->ctl, CTL_ECHO_LIFETIME_DEFAULT, c->ctl.own_piv,
-			     c->mode == DP_MODE_FORWARD))
+			     c->mode == DP_MODE_FORWARD ? t : NULL))
 		return fprintf(stderr, "oscore-gw: no random key for Echo values\n"), -1;
 	o->rcu = dp_rcu_new(nq, (int)rte_socket_id());
 	if (!o->rcu)

@@ -45,6 +45,7 @@ enum dp_ctr {
 	DP_FWD_UP_RST,         /* upstream reset our message */
 	DP_FWD_UP_BAD,         /* from the upstream, but not a CoAP response */
 	DP_FWD_UP_ACKS,        /* empty ACKs sent for the upstream's CON responses */
+	DP_FWD_CTX_GONE,       /* answer, notification or 5.04 dropped: its context was removed */
 	DP_NEIGH_REQUESTS,     /* ARP requests and neighbour solicitations sent */
 	DP_NEIGH_LEARNED,      /* ARP replies and neighbour advertisements that resolved a neighbour */
 	DP_NEIGH_HELD,         /* frames held until their neighbour resolved */
@@ -58,7 +59,10 @@ enum dp_ctr {
 	DP_DEDUP_PENDING,      /* repeated CON dropped: the first copy is still being processed */
 	DP_DEDUP_EVICTED,      /* answered entry reused before EXCHANGE_LIFETIME ran out */
 	DP_DEDUP_TABLE_FULL,   /* every probed entry in flight: processed without deduplication */
-	DP_DEDUP_TOO_BIG,      /* answer longer than the cache keeps: a repeat is processed again */
+	DP_DEDUP_TOO_BIG,      /* answer longer than any frame: not kept, repeats ignored */
+	DP_DEDUP_BIG_KEPT,     /* answer over DP_DEDUP_ANSWER_MAX kept in the large-answer pool */
+	DP_DEDUP_POOL_FULL,    /* large answer not kept (pool full): its repeats are ignored */
+	DP_DEDUP_NO_COPY,      /* repeated CON ignored: its answer was not kept (the client retries) */
 	DP_DROP_RATE_LIMITED_SOURCE, /* error answer suppressed by its source's bucket */
 	DP_RL_EVICTED,         /* a source's bucket was reused for another source */
 	DP_LOADTEST_REPLAYS,   /* replayed Partial IV processed anyway (loadtest_replay) */
@@ -75,7 +79,7 @@ enum dp_ctr {
 	DP_B12_ACCEPT,         /* control lcore: valid Echo, window reset to the request's Partial IV */
 	DP_B12_DROP,           /* control lcore: unparsable, or the window was already reset */
 	DP_B12_SSN_LIMIT,      /* control lcore: 4.01's own SSN not yet durable (App. B.1.1): 5.03 */
-	DP_B12_FWD_RETRY,      /* forward mode: accepted request answered 5.03, the device retries */
+	DP_B12_FWD_RETRY,      /* forward mode: accepted request not forwardable: 5.03, device retries */
 	DP_B2_HANDOFF,         /* worker: kid context naming no context passed on (App. B.2) */
 	DP_B2_R2_ISSUED,       /* control lcore: request #1 verified, 4.01 with R2 sent */
 	DP_B2_INSTALLED,       /* control lcore: request #2 verified, ctx(R2 || R3) installed */

@@ -39,6 +39,7 @@ struct slot {
 	struct dp_src src;
 	uint64_t dd_ref;     /* deduplication entry of a CON request, or 0 */
 	uint8_t epoch;       /* RCU epoch of the lookup (dp_rcu_hold) */
+	bool held;           /* the slot holds a context reference in that epoch */
 	uint8_t tried;       /* candidates tried so far */
 	uint8_t err;         /* most specific reason a candidate failed (rank_err) */
 	uint8_t probe_err;   /* the decrypt in flight only checks that a replay refusal is real */
@@ -72,8 +73,9 @@ static struct slot *slot_get(struct worker *w)
 
 static void slot_put(struct worker *w, struct slot *s)
 {
-	if (s->cands)
+	if (s->held)
 		dp_rcu_release(&w->rcu, s->epoch);
+	s->held = false;
 	s->cands = NULL;
 	s->m = NULL;
 	s->dd_ref = 0;
@@ -106,7 +108,7 @@ static void dedup_keep(struct worker *w, uint64_t ref, const struct rte_mbuf *m,
 {
 	if (ref)
 		dp_dedup_store(w->c.dedup, ref, rte_pktmbuf_mtod_offset(m, const void *, payload_off),
-			       len, is_error, w->c.stats);
+			       len, is_error, w->now, w->c.stats);
 }
 
 /* §8.2 answers are cheap to provoke with a spoofed source: limited per source and per worker. */
@@ -354,8 +356,12 @@ static void answer_protected(struct worker *w, struct slot *s, uint8_t code, con
  * gets the protected 5.03/5.00 the forwarder asks for. */
 static void forward(struct worker *w, struct slot *s, unsigned len)
 {
-	uint8_t code = dp_fwd_request(w->fwd, s->m, &s->f, &s->rx, s->out, len, s->dd_ref,
-				      rte_get_tsc_cycles());
+	struct osc_exchange ex;
+	uint8_t code;
+
+	osc_rx_exchange(&s->rx, &ex);
+	code = dp_fwd_request(w->fwd, s->m, &s->f, dp_ctx_table_ref(w->c.table, s->rx.ctx), &ex,
+			      s->out, len, s->dd_ref, rte_get_tsc_cycles());
 
 	if (!code) {
 		s->dd_ref = 0; /* the exchange keeps it for the device's answer */
@@ -366,11 +372,14 @@ static void forward(struct worker *w, struct slot *s, unsigned len)
 }
 
 /* Forward mode: protect an upstream answer or a 5.04 (job) into s->m for the device, with the
- * request's nonce or the gateway's own Partial IV (§8.3, §8.3.1). */
+ * request's nonce or the gateway's own Partial IV (§8.3, §8.3.1). The forwarder found job->ctx
+ * still published in this iteration; the slot holds it until the encrypt completes. */
 static void protect_job(struct worker *w, struct slot *s, struct dp_fwd_job *job)
 {
 	int rc;
 
+	s->epoch = dp_rcu_hold(&w->rcu);
+	s->held = true;
 	s->fwd_answer = true;
 	s->dev = job->dev;
 	s->dd_ref = job->dd_ref;
@@ -385,6 +394,14 @@ static void protect_job(struct worker *w, struct slot *s, struct dp_fwd_job *job
 	}
 	s->tx.op.user = s;
 	w->sub[w->n_sub++] = &s->tx.op;
+}
+
+/* The forwarder dropped what would have answered a device's CON (its context is gone, or no
+ * mbuf for the 5.04): a retransmission must then be processed, not ignored (RFC 7252 §4.5). */
+static void job_unanswered(struct worker *w)
+{
+	if (w->job.dd_ref)
+		dp_dedup_forget(w->c.dedup, w->job.dd_ref);
 }
 
 /* The request (plain CoAP req[0..len), for a protected one with its context) goes to the control
@@ -554,6 +571,8 @@ static bool dedup(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f,
 	}
 	ans = dp_dedup_answer(w->c.dedup, *ref, &len, &is_error);
 	*ref = 0;
+	if (!ans) /* answered, but not kept: ignored, so that the client gives up and retries */
+		w->c.stats->ctr[DP_DEDUP_NO_COPY]++;
 	if (!ans || len > dp_answer_room(m, f) || (is_error && !error_allowed(w, src))) {
 		rte_pktmbuf_free(m); /* a refusal by the limiter is counted there */
 		return true;
@@ -626,6 +645,7 @@ static void upstream(struct worker *w, struct rte_mbuf *m, const struct dp_flow 
 	}
 	s->m = m;
 	if (!dp_fwd_answer(w->fwd, m, f, s->out, sizeof(s->out), &w->job, rte_get_tsc_cycles())) {
+		job_unanswered(w);
 		rte_pktmbuf_free(m); /* the forwarder counted why */
 		slot_put(w, s);
 		return;
@@ -696,8 +716,10 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 		if (!cands[i] && b2_request(w, s[i]))
 			continue;
 		s[i]->cands = cands[i];
-		if (cands[i])
+		if (cands[i]) {
 			s[i]->epoch = dp_rcu_hold(&w->rcu);
+			s[i]->held = true;
+		}
 		try_next(w, s[i]);
 	}
 }
@@ -734,8 +756,8 @@ static struct worker *worker_new(const struct dp_worker_conf *c)
 	w->slots = rte_zmalloc_socket("slots", SLOTS * sizeof(*w->slots), RTE_CACHE_LINE_SIZE,
 				      socket);
 	if (c->fwd)
-		w->fwd = dp_fwd_new(c->fwd, c->addrs, c->up_addrs, c->up_port, c->queue, c->mp,
-				    c->stats, socket);
+		w->fwd = dp_fwd_new(c->fwd, c->addrs, c->up_addrs, c->up_port, c->queue, c->table,
+				    c->mp, c->stats, socket);
 	if (!w->e || !w->slots || (c->fwd && !w->fwd)) {
 		cry_engine_free(w->e);
 		rte_free(w->slots);
@@ -758,23 +780,34 @@ static void worker_free(struct worker *w)
 	rte_free(w);
 }
 
-/* Forward mode, every iteration: one step of the exchange sweep (a request the upstream left
- * unanswered becomes a protected 5.04), neighbour probes, the upstream's tx queue. */
-static void fwd_tick(struct worker *w, uint64_t now)
+/* One step of the exchange sweep: a request the upstream left unanswered becomes a protected
+ * 5.04. Needs a free slot. */
+static void fwd_expire(struct worker *w, uint64_t now)
 {
 	struct rte_mbuf *m;
 	struct slot *s;
 
-	if (w->n_free && dp_fwd_expired(w->fwd, &w->job, now)) {
-		m = rte_pktmbuf_alloc(w->c.mp);
-		if (!m) {
-			w->c.stats->ctr[DP_DROP_NO_MBUF]++;
-		} else {
-			s = slot_get(w);
-			s->m = m;
-			protect_job(w, s, &w->job);
-		}
+	if (!dp_fwd_expired(w->fwd, &w->job, now)) {
+		job_unanswered(w);
+		return;
 	}
+	m = rte_pktmbuf_alloc(w->c.mp);
+	if (!m) {
+		w->c.stats->ctr[DP_DROP_NO_MBUF]++;
+		job_unanswered(w);
+		return;
+	}
+	s = slot_get(w);
+	s->m = m;
+	protect_job(w, s, &w->job);
+}
+
+/* Forward mode, every iteration: one step of the exchange sweep, neighbour probes, the
+ * upstream's tx queue. */
+static void fwd_tick(struct worker *w, uint64_t now)
+{
+	if (w->n_free)
+		fwd_expire(w, now);
 	dp_fwd_tick(w->fwd, now);
 }
 
@@ -794,6 +827,23 @@ static void rx_upstream_port(struct worker *w)
 	}
 }
 
+/* App. B.1.2 in forward mode: the control lcore accepted the request's Echo; it goes upstream
+ * like any verified request (its context by handle, re-checked when the answer comes). False if
+ * it cannot: the control lcore's protected 5.03 answers it instead and the device repeats it. */
+static bool forward_accepted(struct worker *w, struct dp_ctl_msg *msg)
+{
+	if (!msg->forward || !w->fwd)
+		return false;
+	if (!dp_ctx_table_deref(w->c.table, msg->ref) ||
+	    dp_fwd_request(w->fwd, msg->m, &msg->f, msg->ref, &msg->ex, msg->req, msg->req_len,
+			   msg->dedup_ref, rte_get_tsc_cycles())) {
+		w->c.stats->ctr[DP_B12_FWD_RETRY]++;
+		return false;
+	}
+	msg->m = NULL; /* gone upstream; the exchange keeps the deduplication entry */
+	return true;
+}
+
 /* Answers the control lcore sent back: transmitted from here, never from the control lcore. */
 static void ctl_replies(struct worker *w)
 {
@@ -804,6 +854,10 @@ static void ctl_replies(struct worker *w)
 		struct dp_ctl_msg *msg = msgs[i];
 		uint16_t len = msg->ans_len;
 
+		if (forward_accepted(w, msg)) {
+			dp_ctl_msg_put(w->c.ctl, msg);
+			continue;
+		}
 		if (!len || len > dp_answer_room(msg->m, &msg->f)) {
 			if (msg->dedup_ref)
 				dp_dedup_forget(w->c.dedup, msg->dedup_ref);

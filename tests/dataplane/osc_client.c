@@ -3,7 +3,7 @@
  * A small OSCORE client over UDP sockets for the live test of oscore-gw (it plays the device).
  *   osc_client --contexts FILE [--index I] [--method GET|POST|PUT|DELETE|FETCH] [--payload S]
  *              [--count N] [--observe N [--cancel]] [--timeout SEC] [--expect X.YY] [--non]
- *              ADDR:PORT PATH
+ *              [--retransmit] [--foreign J [--no-answer] [--watch SEC]] ADDR:PORT PATH[?QUERY&...]
  * FILE is the gateway's configuration (inline "contexts") or a contexts array; context I is used
  * with sender and recipient swapped, since the gateway's recipient is this client. Each decrypted
  * answer is printed as "answer N: CODE TYPE piv=P payload=..."; with --observe N the request
@@ -15,6 +15,12 @@
  * repeating the request, with a fresh Partial IV, with that Echo value ("echo retry" is printed).
  * --save FILE keeps the first protected request and its exchange; --replay FILE sends that request
  * again as is and exits 0 unless it earns a verified 2.xx (a replay must be refused).
+ * --retransmit sends each request a second time, byte for byte, once its first answer came (a CON
+ * whose ACK was lost, RFC 7252 §4.2), and requires the very same answer bytes again (§4.5).
+ * --foreign J: an answer that does not verify under context I is tried under context J of the same
+ * file; if it verifies there ("UNDER FOREIGN CONTEXT"), the run fails: the gateway protected it
+ * with another device's keys. --no-answer: no answer is awaited for a request that does not
+ * observe; --watch SEC: after the requests, every datagram for SEC seconds more is checked so.
  * --piv P1,P2,... sends one request per listed Partial IV, one at a time, and prints a "result"
  * line for each (issue 8's replay tests: which Partial IVs the gateway accepted, and its own).
  * --b2 first runs RFC 8613 App. B.2 as the client that lost its state: request #1 under ctx(R1)
@@ -41,21 +47,24 @@
 
 struct opts {
 	const char *contexts, *target, *path, *payload, *save, *replay, *pivs;
-	unsigned index, count, observe;
-	double timeout;
+	unsigned index, count, observe, foreign;
+	double timeout, watch;
 	uint8_t method, expect;
-	bool expect_set, non, cancel, b2;
+	bool expect_set, non, cancel, b2, retransmit, has_foreign, no_answer;
 };
 
 struct client {
 	struct opts o;
 	struct cry_engine *e;
 	struct osc_ctx *c;
+	struct osc_ctx *foreign; /* --foreign: what no answer may verify under */
 	struct osc_params p;  /* the context's parameters: App. B.2 re-derives with new ID Contexts */
 	unsigned req_flags;   /* OSC_F_KID_CTX in App. B.2 */
 	int fd;
 	uint16_t mid;
 	uint32_t token;
+	struct osc_exchange last_ex; /* the last request's, for --watch */
+	uint8_t last_tok[4];
 };
 
 static int hexbytes(const char *s, uint8_t *out, size_t cap, uint8_t *len)
@@ -105,24 +114,34 @@ static int params_of(json_t *o, struct osc_params *p)
 	return 0;
 }
 
+/* Context i of the array a into a new *c (its parameters into p). */
+static int derive_at(const struct client *cl, json_t *a, unsigned i, struct osc_ctx **c,
+		     struct osc_params *p)
+{
+	json_t *o = json_array_get(a, i);
+	int d = 0;
+
+	*c = aligned_alloc(64, sizeof(**c));
+	if (o && *c && !params_of(o, p) && (d = osc_ctx_derive(*c, p)) == OSC_CTX_OK)
+		return 0;
+	fprintf(stderr, "osc_client: %s: context %u unusable%s%s\n", cl->o.contexts, i,
+		d ? ": " : "", d ? osc_ctx_strerror(d) : "");
+	return -1;
+}
+
 static int load_ctx(struct client *cl)
 {
 	json_error_t je;
-	json_t *root = json_load_file(cl->o.contexts, 0, &je), *a, *o;
+	json_t *root = json_load_file(cl->o.contexts, 0, &je), *a;
 	struct osc_params p;
-	int rc = -1, d = 0;
+	int rc;
 
 	if (!root)
 		return fprintf(stderr, "osc_client: %s: %s\n", cl->o.contexts, je.text), -1;
 	a = json_is_array(root) ? root : json_object_get(root, "contexts");
-	o = json_array_get(a, cl->o.index);
-	cl->c = aligned_alloc(64, sizeof(*cl->c));
-	if (!o || !cl->c || params_of(o, &p) || (d = osc_ctx_derive(cl->c, &p)) != OSC_CTX_OK)
-		fprintf(stderr, "osc_client: %s: context %u unusable%s%s\n", cl->o.contexts,
-			cl->o.index, d ? ": " : "", d ? osc_ctx_strerror(d) : "");
-	else
-		rc = 0;
-	cl->p = p;
+	rc = derive_at(cl, a, cl->o.index, &cl->c, &cl->p);
+	if (!rc && cl->o.has_foreign)
+		rc = derive_at(cl, a, cl->o.foreign, &cl->foreign, &p);
 	explicit_bzero(&p, sizeof(p));
 	json_decref(root);
 	return rc;
@@ -159,8 +178,24 @@ static int open_target(struct client *cl)
 	return connect(cl->fd, (struct sockaddr *)&ss, v6 ? sizeof(*s6) : sizeof(*s4));
 }
 
-/* The plain request: Observe (0 registers, 1 cancels, -1 none), Uri-Path segments of PATH, the
- * payload. */
+/* Uri-Path (sep '/') or Uri-Query (sep '&') options num of s[0..len) into m. */
+static void uri_options(struct osc_coap_msg *m, uint16_t num, const char *s, size_t len, char sep)
+{
+	const char *end = s + len;
+
+	while (s < end) {
+		const char *e = memchr(s, sep, (size_t)(end - s));
+
+		e = e ? e : end;
+		if (e > s && m->n_opts < COAP_MAX_OPTS)
+			m->opts[m->n_opts++] = (struct osc_coap_opt){ .num = num,
+				.val = (const uint8_t *)s, .len = (uint16_t)(e - s) };
+		s = e + 1;
+	}
+}
+
+/* The plain request: Observe (0 registers, 1 cancels, -1 none), Uri-Path segments of PATH and
+ * Uri-Query items after its '?', the payload. */
 static int plain_request(struct client *cl, uint8_t *out, size_t cap, const uint8_t *tok,
 			 int observe, const struct osc_coap_opt *echo)
 {
@@ -168,21 +203,14 @@ static int plain_request(struct client *cl, uint8_t *out, size_t cap, const uint
 				  .mid = cl->mid++, .tkl = 4, .token = tok };
 	static const uint8_t one[1] = { 1 };
 	const char *p = cl->o.path;
+	size_t plen = strcspn(p, "?");
 
 	if (observe >= 0)
 		m.opts[m.n_opts++] = (struct osc_coap_opt){ .num = COAP_OPT_OBSERVE, .val = one,
 							    .len = (uint16_t)observe };
-	while (*p) {
-		const char *end;
-
-		while (*p == '/')
-			p++;
-		end = p + strcspn(p, "/");
-		if (end > p && m.n_opts < COAP_MAX_OPTS)
-			m.opts[m.n_opts++] = (struct osc_coap_opt){ .num = COAP_OPT_URI_PATH,
-				.val = (const uint8_t *)p, .len = (uint16_t)(end - p) };
-		p = end;
-	}
+	uri_options(&m, COAP_OPT_URI_PATH, p, plen, '/');
+	if (p[plen])
+		uri_options(&m, COAP_OPT_URI_QUERY, p + plen + 1, strlen(p + plen + 1), '&');
 	if (echo && m.n_opts < COAP_MAX_OPTS) /* 252: after every other option here */
 		m.opts[m.n_opts++] = *echo;
 	if (cl->o.payload) {
@@ -256,6 +284,11 @@ static int take_answer(struct client *cl, const uint8_t *buf, size_t len, const 
 	}
 	a->piv = opt.piv_len ? osc_piv_to_ssn(opt.piv, opt.piv_len) : UINT64_MAX;
 	k = osc_unprotect_response(cl->e, cl->c, ex, buf, len, plain, sizeof(plain));
+	if (k < 0 && cl->foreign &&
+	    osc_unprotect_response(cl->e, cl->foreign, ex, buf, len, plain, sizeof(plain)) >= 0) {
+		printf("answer %u: UNDER FOREIGN CONTEXT %u\n", n, cl->o.foreign);
+		return -1;
+	}
 	if (k < 0 || osc_coap_parse(&in, plain, (size_t)k) != OSC_COAP_OK) {
 		printf("answer %u: VERIFICATION FAILED: %s\n", n, osc_err_name(k < 0 ? -k : 0));
 		return -1;
@@ -322,6 +355,24 @@ static int echo_retry(struct client *cl, const uint8_t *tok, int observe, unsign
 	return exchange_echo(cl, tok, observe, want, &echo);
 }
 
+/* --retransmit: the request out[0..len) again, as a CON whose ACK was lost; the answer must be
+ * ans[0..ans_len) byte for byte (RFC 7252 §4.5). */
+static int retransmit(struct client *cl, const uint8_t *out, int len, const uint8_t *ans,
+		      size_t ans_len)
+{
+	uint8_t buf[2048];
+	ssize_t n;
+
+	if (send(cl->fd, out, (size_t)len, 0) != len)
+		return printf("FAIL: cannot retransmit\n"), -1;
+	n = recv_until(cl->fd, buf, sizeof(buf), mono() + cl->o.timeout);
+	if (n < 0 || (size_t)n != ans_len || memcmp(buf, ans, ans_len))
+		return printf("FAIL: retransmission answered %zd bytes, not the %zu sent first\n", n,
+			      ans_len), -1;
+	printf("retransmission: the same %zu answer bytes\n", ans_len);
+	return 0;
+}
+
 /* Send one request with token tok and Observe observe; take want answers before the timeout. */
 static int exchange(struct client *cl, const uint8_t *tok, int observe, unsigned want)
 {
@@ -346,6 +397,10 @@ static int exchange_echo(struct client *cl, const uint8_t *tok, int observe, uns
 	save_request(cl, out, len, &ex);
 	if (len <= 0 || send(cl->fd, out, (size_t)len, 0) != len)
 		return printf("FAIL: cannot protect or send the request\n"), -1;
+	cl->last_ex = ex;
+	memcpy(cl->last_tok, tok, 4);
+	if (cl->o.no_answer && observe < 0)
+		want = 0;
 	while (got < want) {
 		ssize_t n = recv_until(cl->fd, buf, sizeof(buf), deadline);
 		int rc;
@@ -359,6 +414,9 @@ static int exchange_echo(struct client *cl, const uint8_t *tok, int observe, uns
 			return -1;
 		if (rc > 0 && !got)
 			printf("first answer after %.0f ms\n", (mono() - start) * 1000);
+		if (rc > 0 && !got && cl->o.retransmit &&
+		    retransmit(cl, out, len, buf, (size_t)n))
+			return -1;
 		got += (unsigned)rc;
 	}
 	return 0;
@@ -377,6 +435,22 @@ static int one_request(struct client *cl)
 		return 0;
 	printf("cancelling the observation\n");
 	return exchange(cl, tok, 1, 1);
+}
+
+/* --watch: every datagram for the last request in the next o.watch seconds is checked (and
+ * printed); 0 unless one failed, e.g. verified only under the --foreign context. */
+static int watch(struct client *cl)
+{
+	uint8_t buf[2048];
+	double end = mono() + cl->o.watch;
+	unsigned n = 0, bad = 0;
+	struct answer a;
+	ssize_t k;
+
+	while ((k = recv_until(cl->fd, buf, sizeof(buf), end)) >= 0)
+		bad += take_answer(cl, buf, (size_t)k, cl->last_tok, &cl->last_ex, 100 + n++, &a) < 0;
+	printf("watch: %u datagram(s), %u failed\n", n, bad);
+	return bad ? -1 : 0;
 }
 
 /* --piv: one request with Partial IV piv, as a device sends it (the next only after this one's
@@ -552,7 +626,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "count", required_argument, NULL, 'n' }, { "observe", required_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 't' }, { "expect", required_argument, NULL, 'e' },
 		{ "non", no_argument, NULL, 'N' }, { "cancel", no_argument, NULL, 'C' },
-		{ "b2", no_argument, NULL, 'B' }, { "save", required_argument, NULL, 's' }, { "replay", required_argument, NULL, 'r' },
+		{ "b2", no_argument, NULL, 'B' }, { "save", required_argument, NULL, 's' },
+		{ "replay", required_argument, NULL, 'r' }, { "retransmit", no_argument, NULL, 'R' },
+		{ "foreign", required_argument, NULL, 'F' }, { "no-answer", no_argument, NULL, 'A' },
+		{ "watch", required_argument, NULL, 'W' },
 		{ "piv", required_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -574,6 +651,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 's': o->save = optarg; break;
 		case 'B': o->b2 = true; break;
 		case 'r': o->replay = optarg; break;
+		case 'R': o->retransmit = true; break;
+		case 'F': o->foreign = (unsigned)atoi(optarg); o->has_foreign = true; break;
+		case 'A': o->no_answer = true; break;
+		case 'W': o->watch = atof(optarg); break;
 		case 'P': o->pivs = optarg; break;
 		case 'e':
 			if (sscanf(optarg, "%u.%u", &c, &d) != 2 || c > 7 || d > 31)
@@ -602,7 +683,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: osc_client --contexts FILE [--index I] [--method M] "
 				"[--payload S] [--count N] [--observe N] [--timeout SEC] "
 				"[--expect X.YY] [--non] [--cancel] [--save FILE | --replay FILE] [--b2] "
-				"[--piv P,P,...] ADDR:PORT PATH\n");
+				"[--retransmit] [--foreign J [--no-answer] [--watch SEC]] "
+				"[--piv P,P,...] ADDR:PORT PATH[?QUERY]\n");
 		return 2;
 	}
 	if (load_ctx(&cl))
@@ -628,11 +710,16 @@ int main(int argc, char **argv)
 		for (i = 0; i < cl.o.count; i++)
 			ok += one_request(&cl) == 0;
 		printf("osc_client: %u of %u exchanges verified\n", ok, cl.o.count);
+		if (cl.o.watch > 0 && watch(&cl))
+			ok = 0;
 	}
 	close(cl.fd);
 	osc_ctx_wipe(cl.c);
 	explicit_bzero(&cl.p, sizeof(cl.p));
 	free(cl.c);
+	if (cl.foreign)
+		osc_ctx_wipe(cl.foreign);
+	free(cl.foreign);
 	cry_engine_free(cl.e);
 	return ok == cl.o.count ? 0 : 1;
 }

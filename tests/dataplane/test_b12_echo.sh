@@ -60,29 +60,36 @@ check "counted: 2 challenges (replay, device), 1 accepted, 0 dropped" \
 	  grep -Eq "b12_accept +1$" "$W/gw.after-term.log" &&
 	  ! grep -q "b12_drop" "$W/gw.after-term.log"; echo $?)
 # Forward mode (same state database: the context comes back with an unknown window again): the
-# repeat with the Echo gets a protected 5.03 (the window is now known, the request itself is not
-# forwarded), and the device's next request is forwarded to the upstream as usual.
+# repeat with the Echo is forwarded like any verified request (issue 10 item 5: a PUT that earned
+# a 5.03 was never done), without the gateway's Echo; the upstream's answer comes back protected.
 if command -v coap-server-notls >/dev/null; then
 	in_dev ip addr add 10.78.0.3/24 dev vdev
-	ip netns exec "$NS_DEV" coap-server-notls -A 10.78.0.3 -p 5683 -v 0 >"$W/server.log" 2>&1 & # $! is its pid
+	# -d: PUT creates resources, so that the test sees the upstream did the PUT
+	ip netns exec "$NS_DEV" coap-server-notls -A 10.78.0.3 -p 5683 -d 4 -v 0 >"$W/server.log" 2>&1 & # $! is its pid
 	UP_PID=$!
 	sed -i 's|"state_db"|"mode": "forward", "upstream": "10.78.0.3:5683", "state_db"|' "$W/gw.json"
 	start_gw forward
 	check "forward: oscore-gw restarts in forward mode" $?
-	fwd() { in_dev "$CLIENT" --contexts "$W/gw.json" --timeout 2 "$@" 10.78.0.1:5683 /; }
-	fwd --expect 5.03 >"$W/f1.log" 2>&1
-	check "forward: 4.01 with Echo, then the repeat with the Echo: protected 5.03" \
+	fwd() { # fwd PATH [OPTIONS]
+		local path=$1
+		shift
+		in_dev "$CLIENT" --contexts "$W/gw.json" --timeout 2 "$@" 10.78.0.1:5683 "$path"
+	}
+	fwd /b12 --method PUT --payload made-after-echo >"$W/f1.log" 2>&1
+	check "forward: PUT gets 4.01 with Echo, its repeat with the Echo is forwarded: 2.01 from the upstream" \
 		$(grep -q "^answer 0: 4.01 ACK piv=[0-9]" "$W/f1.log" && grep -q "echo retry" "$W/f1.log" &&
-		  grep -q "^answer 0: 5.03" "$W/f1.log" &&
+		  grep -q "^answer 0: 2.01 ACK piv=-1" "$W/f1.log" &&
 		  grep -q "1 of 1 exchanges verified" "$W/f1.log"; echo $?)
-	fwd --count 2 >"$W/f2.log" 2>&1
-	check "forward: the next requests are forwarded (2.05 from the upstream)" \
-		$(grep -q "2 of 2 exchanges verified" "$W/f2.log" && ! grep -q "echo retry" \
+	fwd /b12 --count 2 >"$W/f2.log" 2>&1
+	check "forward: the upstream holds what the PUT sent (2 GETs: 2.05 made-after-echo)" \
+		$(grep -c "^answer 0: 2.05 ACK .*payload=made-after-echo" "$W/f2.log" | grep -qx 2 &&
+		  grep -q "2 of 2 exchanges verified" "$W/f2.log" && ! grep -q "echo retry" \
 		  "$W/f2.log"; echo $?)
 	kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 	kill "$UP_PID"; wait "$UP_PID" 2>/dev/null; UP_PID=
-	grep -Eq "b12_fwd_retry +1$" "$W/gw.forward.log"
-	check "forward: counted b12_fwd_retry 1" $?
+	grep -Eq "fwd_requests +3$" "$W/gw.forward.log" && grep -Eq "b12_accept +1$" "$W/gw.forward.log" &&
+		! grep -q "b12_fwd_retry" "$W/gw.forward.log"
+	check "forward: counted b12_accept 1, fwd_requests 3, no b12_fwd_retry" $?
 else
 	echo "SKIP: forward-mode round (no coap-server-notls)"
 fi

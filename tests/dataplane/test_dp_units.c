@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Unit tests of the dataplane's operations tables, in an EAL without hugepages: deduplication
- * (RFC 7252 §4.5), per-source error limits, QSBR reclamation of removed contexts, and the control
- * plane's context state (issue 8: no duplicate, no going back after remove and re-add).
+ * (RFC 7252 §4.5), per-source error limits, QSBR reclamation of removed contexts, the control
+ * plane's context state (issue 8: no duplicate, no going back after remove and re-add), context
+ * handles (slot, generation) and the forward mode's exchange table.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_dedup.h"
+#include "dataplane/dp_exchange.h"
 #include "dataplane/dp_ratelimit.h"
 #include "dataplane/dp_rcu.h"
 #include "dataplane/dp_state.h"
@@ -56,7 +58,7 @@ Test(dp, dedup_repeat_gets_the_cached_answer_and_pending_is_dropped)
 	cr_assert_eq(dp_dedup_check(d, &a, 7, 11, &ref2, &st), DP_DD_PENDING);
 	cr_assert_eq(dp_dedup_check(d, &b, 7, 11, &ref2, &st), DP_DD_NEW, "other endpoint");
 	cr_assert_eq(dp_dedup_check(d, &a, 8, 11, &ref2, &st), DP_DD_NEW, "other Message ID");
-	dp_dedup_store(d, ref, "\x62\x44\x00\x07", 4, false, &st);
+	dp_dedup_store(d, ref, "\x62\x44\x00\x07", 4, false, 11, &st);
 	cr_assert_eq(dp_dedup_check(d, &a, 7, 12, &ref, &st), DP_DD_ANSWER);
 	ans = dp_dedup_answer(d, ref, &len, &err);
 	cr_assert(ans && len == 4 && !memcmp(ans, "\x62\x44\x00\x07", 4) && !err);
@@ -70,23 +72,69 @@ Test(dp, dedup_stale_ref_too_big_evicted_and_full)
 {
 	struct dp_stats st = { 0 };
 	struct dp_dedup *d = dp_dedup_new(DP_DEDUP_PROBE, 1000, 0); /* one probe window */
-	uint8_t big[DP_DEDUP_ANSWER_MAX + 1] = { 0 };
+	static uint8_t big[DP_DEDUP_BIG_MAX + 1];
 	struct dp_src a = src_n(1);
 	uint64_t ref[DP_DEDUP_PROBE], r;
+	uint16_t len;
+	bool err;
 	unsigned i;
 
 	for (i = 0; i < DP_DEDUP_PROBE; i++)
 		cr_assert_eq(dp_dedup_check(d, &a, (uint16_t)i, 1, &ref[i], &st), DP_DD_NEW);
 	cr_assert_eq(dp_dedup_check(d, &a, 100, 1, &r, &st), DP_DD_UNTRACKED);
 	cr_assert_eq(st.ctr[DP_DEDUP_TABLE_FULL], 1);
-	dp_dedup_store(d, ref[0], big, sizeof(big), false, &st);
+	dp_dedup_store(d, ref[0], big, sizeof(big), false, 1, &st);
 	cr_assert_eq(st.ctr[DP_DEDUP_TOO_BIG], 1);
-	cr_assert_eq(dp_dedup_check(d, &a, 0, 2, &r, &st), DP_DD_NEW, "too big: processed again");
+	/* never processed again: OSCORE would answer the repeat 4.01 Replay detected (§7.4) */
+	cr_assert_eq(dp_dedup_check(d, &a, 0, 2, &r, &st), DP_DD_ANSWER, "too big: not reprocessed");
+	cr_assert_null(dp_dedup_answer(d, r, &len, &err), "but not kept: the repeat is ignored");
 	for (i = 1; i < DP_DEDUP_PROBE; i++)
-		dp_dedup_store(d, ref[i], "x", 1, true, &st);
+		dp_dedup_store(d, ref[i], "x", 1, true, 1, &st);
 	cr_assert_eq(dp_dedup_check(d, &a, 101, 3, &r, &st), DP_DD_NEW);
 	cr_assert_eq(st.ctr[DP_DEDUP_EVICTED], 1, "the oldest answered entry made room");
-	dp_dedup_store(d, ref[1], "y", 1, false, &st); /* ref[1] may be the evicted one: ignored */
+	dp_dedup_store(d, ref[1], "y", 1, false, 3, &st); /* ref[1] may be the evicted one: ignored */
+	dp_dedup_free(d);
+}
+
+/* RFC 7252 §4.5 with a Block2-sized answer (the 1058 bytes aiocoap saw): the repeat gets the same
+ * bytes. The pool is bounded: an answer it cannot keep makes its repeats ignored, never processed
+ * again; buffers of expired entries are used again. */
+Test(dp, dedup_large_answer_repeated_byte_for_byte_pool_bounded)
+{
+	enum { ENTRIES = 1024, POOL = ENTRIES / DP_DEDUP_BIG_SHARE, LEN = 1058 };
+	struct dp_stats st = { 0 };
+	struct dp_dedup *d = dp_dedup_new(ENTRIES, 1000, 0);
+	static uint8_t ans[LEN];
+	struct dp_src a = src_n(1);
+	const uint8_t *got;
+	uint64_t r;
+	uint16_t len;
+	bool err;
+	unsigned i;
+
+	cr_assert_not_null(d);
+	for (i = 0; i < POOL; i++) {
+		cr_assert_eq(dp_dedup_check(d, &a, (uint16_t)i, 1, &r, &st), DP_DD_NEW);
+		memset(ans, (int)i, sizeof(ans));
+		dp_dedup_store(d, r, ans, LEN, false, 1, &st);
+	}
+	cr_assert_eq(st.ctr[DP_DEDUP_BIG_KEPT], POOL);
+	for (i = 0; i < POOL; i += 7) {
+		cr_assert_eq(dp_dedup_check(d, &a, (uint16_t)i, 2, &r, &st), DP_DD_ANSWER, "mid %u", i);
+		got = dp_dedup_answer(d, r, &len, &err);
+		memset(ans, (int)i, sizeof(ans));
+		cr_assert(got && len == LEN && !err && !memcmp(got, ans, LEN), "same bytes, mid %u", i);
+	}
+	cr_assert_eq(dp_dedup_check(d, &a, 5000, 3, &r, &st), DP_DD_NEW);
+	dp_dedup_store(d, r, ans, LEN, false, 3, &st);
+	cr_assert_eq(st.ctr[DP_DEDUP_POOL_FULL], 1);
+	cr_assert_eq(dp_dedup_check(d, &a, 5000, 4, &r, &st), DP_DD_ANSWER, "not reprocessed");
+	cr_assert_null(dp_dedup_answer(d, r, &len, &err), "ignored");
+	cr_assert_eq(dp_dedup_check(d, &a, 6000, 1002, &r, &st), DP_DD_NEW, "the others expired");
+	dp_dedup_store(d, r, ans, LEN, false, 1002, &st);
+	cr_assert_eq(st.ctr[DP_DEDUP_BIG_KEPT], POOL + 1, "an expired entry's buffer is used again");
+	cr_assert_eq(dp_dedup_check(d, &a, 6000, 1003, &r, &st), DP_DD_ANSWER);
+	cr_assert_not_null(dp_dedup_answer(d, r, &len, &err));
 	dp_dedup_free(d);
 }
 
@@ -215,6 +263,97 @@ Test(dp, removed_context_freed_only_after_every_worker_and_its_slots_moved_on)
 	cr_assert_eq(ci.kid[0], 0x21);
 	dp_ctx_table_free(t);
 	dp_rcu_free(v);
+}
+
+/* STYLE.md §12: an exchange keeps a handle, not a pointer. The handle dies when its context is
+ * removed (before reclamation) and never names the context that reuses the slot. */
+Test(dp, context_handle_dies_on_remove_and_never_names_the_slots_next_context)
+{
+	struct osc_params p;
+	char err[128];
+	struct dp_ctx_table *t = dp_ctx_table_create(1, 0);
+	struct osc_ctx *a, *b;
+	struct dp_ctx_ref ra, rb, zero = { 0, 0 };
+	uint8_t rid = 0x30;
+
+	cr_assert_not_null(t);
+	cr_assert_null(dp_ctx_table_deref(t, zero), "a zeroed handle names nothing");
+	params_of(&p, rid, 1);
+	cr_assert_eq(dp_ctx_table_add(t, &p, NULL, NULL, &a, err, sizeof(err)), 0, "%s", err);
+	ra = dp_ctx_table_ref(t, a);
+	cr_assert_eq(dp_ctx_table_deref(t, ra), a);
+	cr_assert_eq(dp_ctx_table_remove(t, &rid, 1, NULL, 0, false), 0);
+	cr_assert_null(dp_ctx_table_deref(t, ra), "removed: dead before its memory is reclaimed");
+	cr_assert_eq(dp_ctx_table_reclaim(t, NULL, NULL), 1);
+	params_of(&p, rid, 2); /* the same kid with new keys (a re-key, App. B.2) */
+	cr_assert_eq(dp_ctx_table_add(t, &p, NULL, NULL, &b, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(b, a, "the only slot is reused");
+	cr_assert_null(dp_ctx_table_deref(t, ra), "the old handle does not name the new context");
+	rb = dp_ctx_table_ref(t, b);
+	cr_assert_eq(dp_ctx_table_deref(t, rb), b);
+	cr_assert_neq(rb.gen, ra.gen);
+	params_of(&p, 0x31, 3);
+	cr_assert_neq(dp_ctx_table_add(t, &p, NULL, NULL, NULL, err, sizeof(err)), 0, "full");
+	cr_assert_eq(dp_ctx_table_deref(t, rb), b, "a refused add leaves the handle alive");
+	dp_ctx_table_free(t);
+}
+
+static struct dp_xchg *observing(struct dp_xchg_table *t, struct dp_ctx_ref c, uint32_t tok,
+				 uint8_t gw[DP_XCHG_TOKEN_LEN])
+{
+	struct dp_xchg *x = dp_xchg_alloc(t, gw);
+
+	cr_assert_not_null(x);
+	x->ctx = c;
+	x->dev_tkl = 4;
+	memcpy(x->dev_token, &tok, 4);
+	cr_assert_eq(dp_xchg_observe(t, x), 0);
+	return x;
+}
+
+/* RFC 7641 §3.6 deregistration finds the observation by (context, device token) among many,
+ * without a scan: the table is full of observations with the same tokens under other contexts and
+ * other tokens under the same context. */
+Test(dp, deregistration_finds_its_observation_among_many)
+{
+	enum { N = 4096 };
+	struct dp_xchg_table *t = dp_xchg_table_new(N, 0);
+	static struct dp_xchg *x[N];
+	uint8_t gw[DP_XCHG_TOKEN_LEN], got[DP_XCHG_TOKEN_LEN], want[N][DP_XCHG_TOKEN_LEN];
+	uint32_t tok = 7;
+	unsigned i;
+
+	cr_assert_not_null(t);
+	for (i = 0; i < N; i++) /* 64 contexts x 64 tokens */
+		x[i] = observing(t, (struct dp_ctx_ref){ i / 64, 1 }, i % 64, want[i]);
+	cr_assert_null(dp_xchg_alloc(t, gw), "full");
+	for (i = 0; i < N; i += 97) {
+		uint32_t k = i % 64;
+
+		cr_assert_eq(dp_xchg_take_observation(t, (struct dp_ctx_ref){ i / 64, 1 },
+						      (uint8_t *)&k, 4, got), x[i], "entry %u", i);
+		cr_assert_eq(memcmp(got, want[i], DP_XCHG_TOKEN_LEN), 0, "its gateway token");
+		cr_assert_eq(x[i]->state, DP_XCHG_WAITING);
+		cr_assert_eq(dp_xchg_find(t, got, DP_XCHG_TOKEN_LEN), x[i]);
+		cr_assert_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ i / 64, 1 },
+							(uint8_t *)&k, 4, got), "taken once");
+	}
+	cr_assert_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ 5, 3 }, (uint8_t *)&tok, 4,
+						got), "another generation of the slot");
+	cr_assert_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ 5, 1 }, (uint8_t *)&tok, 3,
+						got), "another token length");
+	dp_xchg_release(t, x[5 * 64 + 7]);
+	cr_assert_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ 5, 1 }, (uint8_t *)&tok, 4,
+						got), "released");
+	/* a newer registration under the same (context, token) takes the index over; releasing the
+	 * older one leaves the newer findable */
+	observing(t, (struct dp_ctx_ref){ 5, 1 }, 10, gw);
+	dp_xchg_release(t, x[5 * 64 + 10]);
+	tok = 10;
+	cr_assert_not_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ 5, 1 },
+						    (uint8_t *)&tok, 4, got));
+	cr_assert_eq(memcmp(got, gw, DP_XCHG_TOKEN_LEN), 0, "the newer one");
+	dp_xchg_table_free(t);
 }
 
 /* Control-plane state over a table of 8 slots without workers (removals are reclaimed at once);

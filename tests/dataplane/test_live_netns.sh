@@ -6,15 +6,19 @@
 # requests over IPv4 and IPv6 come back protected with the upstream's payload, that an Observe
 # registration on /time delivers protected notifications with the gateway's own increasing
 # Partial IVs, that the counters match, that an IPv6 upstream is resolved by neighbour
-# solicitation, and that an upstream that does not answer yields a protected 5.04.
-#   test_live_netns.sh OSCORE_GW OSC_CLIENT
+# solicitation, and that an upstream that does not answer yields a protected 5.04. Issue 10: a
+# retransmitted CON whose answer is 1 KB gets the same bytes again (RFC 7252 §4.5); a context
+# removed while its request waits on a slow upstream and while it observes, then replaced by a
+# context in the same slot, gets nothing sent under the new keys.
+#   test_live_netns.sh OSCORE_GW OSC_CLIENT OSCORE_GWCTL
 set -u
 GW=$1
 CLIENT=$2
-P=oscgw-$$
+CTL=$3
+P=oscgw-fwd-$$
 NS_DEV=$P-dev NS_GW=$P-gw NS_UP=$P-up
 W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-live.XXXXXX")
-GW_PID= SRV_PID=
+GW_PID= SRV_PID= SLOW_PID= OBS_PID=
 fails=0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v coap-server-notls >/dev/null; then
@@ -23,6 +27,7 @@ if [ "$(id -u)" -ne 0 ] || ! command -v coap-server-notls >/dev/null; then
 fi
 
 cleanup() {
+	for p in $SLOW_PID $OBS_PID; do kill "$p" 2>/dev/null; done
 	[ -n "$GW_PID" ] && kill -TERM "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
 	[ -n "$SRV_PID" ] && kill -TERM "$SRV_PID" 2>/dev/null && wait "$SRV_PID" 2>/dev/null
 	for ns in "$NS_DEV" "$NS_GW" "$NS_UP"; do ip netns del "$ns" 2>/dev/null; done
@@ -120,7 +125,8 @@ PY
 # A fresh upstream per run: an observation left from an earlier run would keep notifying.
 start_upstream() {
 	if [ -n "$SRV_PID" ]; then kill -TERM "$SRV_PID"; wait "$SRV_PID" 2>/dev/null; fi
-	ip netns exec "$NS_UP" coap-server-notls -p 5683 -v 0 >>"$W/server.log" 2>&1 &
+	# -d: PUT creates resources (the 1 KB answer of run 4)
+	ip netns exec "$NS_UP" coap-server-notls -p 5683 -d 8 -v 0 >>"$W/server.log" 2>&1 &
 	SRV_PID=$!
 	sleep 0.5
 	kill -0 "$SRV_PID" 2>/dev/null
@@ -215,6 +221,78 @@ check "oscore-gw exited 0" $?
 stats_check timeout 'c["fwd_requests"] == 2 and c["fwd_timeouts"] == 2 and c["fwd_answers"] == 0
 	and c["answer_protected"] == 2 and c["neigh_requests"] == 0 and sum(e.values()) == 0'
 check "counters: 2 timeouts, static neighbour (no ARP)" $?
+
+# Run 4: a retransmission of a CON whose answer is about 1 KB (a Block2-sized answer) gets the
+# same answer bytes from the deduplication cache, not 4.01 Replay detected (issue 10 item 2).
+start_upstream
+write_config "10.77.0.3:5683" ""
+start_gw big
+check "oscore-gw (forward, 1 KB answers) started" $?
+BIG=$(printf 'b%.0s' $(seq 1000))
+client put --index 0 --method PUT --payload "$BIG" 10.77.0.1:5683 /big >/dev/null &&
+	grep -q 'answer 0: 2.01' "$W/client.put.log"
+check "PUT of 1000 bytes through the gateway: 2.01 Created upstream" $?
+client retx --index 0 --retransmit 10.77.0.1:5683 /big >/dev/null &&
+	grep -q "answer 0: 2.05 ACK piv=-1 observe=0 payload=$BIG" "$W/client.retx.log" &&
+	awk '/^retransmission: the same/ { ok = $5 > 1000 } END { exit !ok }' "$W/client.retx.log"
+check "retransmitted GET: the same answer bytes (over 1000) as the first time" $?
+stop_gw big >/dev/null
+check "oscore-gw exited 0" $?
+stats_check big 'c["dedup_hit"] == 1 and c["dedup_big_kept"] >= 1 and c["answer_error"] == 0
+	and c["dedup_pool_full"] == 0 and c["dedup_no_copy"] == 0 and sum(e.values()) == 0
+	and c["fwd_requests"] == 2'
+check "counters: 1 dedup hit from the large-answer pool, no OSCORE error" $?
+
+# Run 5: context churn under waiting exchanges (issue 10 item 1, STYLE.md §12). Context 0 (kid
+# empty, slot 0) has a request waiting on /async?5 (the upstream answers 5 s later, a separate
+# response) and observes /time; it is removed and a context with the same kid and new keys takes
+# slot 0. The late answer and the notifications must not go out under the new keys: each client
+# checks every datagram against the new context (--foreign 1) and expects none at all.
+start_upstream
+write_config "10.77.0.3:5683" "\"upstream_timeout_ms\": 15000,"
+python3 - "$W" <<'PY'
+import json, sys
+w = sys.argv[1]
+old = json.load(open(w + "/gw.json"))["contexts"][0]
+new = dict(old, master_secret="f1f2f3f4f5f6f7f8f9fafbfcfdfeff00")
+json.dump([new], open(w + "/new.json", "w"))
+json.dump([old, new], open(w + "/churn.json", "w"))
+PY
+start_gw churn
+check "oscore-gw (forward, slow upstream) started" $?
+# not through client(): $! must be the client itself; each bounds its own run (--watch)
+ip netns exec "$NS_DEV" timeout 40 "$CLIENT" --contexts "$W/churn.json" --index 0 --foreign 1 \
+	--no-answer --watch 10 10.77.0.1:5683 "/async?5" >"$W/client.slow.log" 2>&1 &
+SLOW_PID=$!
+sleep 0.3 # its SSN (wall clock ms) stays below the observer's
+ip netns exec "$NS_DEV" timeout 40 "$CLIENT" --contexts "$W/churn.json" --index 0 --foreign 1 \
+	--observe 1 --timeout 5 --watch 9 10.77.0.1:5683 /time >"$W/client.obs.log" 2>&1 &
+OBS_PID=$!
+for _ in $(seq 60); do grep -q "^answer 1: 2.05" "$W/client.obs.log" && break; sleep 0.1; done
+grep -q "^answer 1: 2.05 NON" "$W/client.obs.log"
+check "churn: the observation runs (registration and a notification under the old context)" $?
+"$CTL" --prefix "$P-churn" remove - >"$W/ctl.rm.log" 2>&1
+check "churn: context 0 removed while its request waits and it observes" $?
+sleep 0.3 # reclamation: the waiting exchanges hold no reference, so the slot is free at once
+"$CTL" --prefix "$P-churn" add "$W/new.json" >"$W/ctl.add.log" 2>&1 &&
+	"$CTL" --prefix "$P-churn" list >"$W/ctl.list.log" 2>&1 &&
+	python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["ctx0"]["kid"] != "")' "$W/ctl.list.log"
+check "churn: a context with new keys added, in the freed slot 0" $?
+wait "$SLOW_PID"; s_rc=$?; SLOW_PID=
+wait "$OBS_PID"; o_rc=$?; OBS_PID=
+sed 's/^/    /' "$W/client.slow.log" "$W/client.obs.log"
+[ "$s_rc" -eq 0 ] && grep -q "^watch: 0 datagram" "$W/client.slow.log"
+check "churn: the late answer to the removed context's request is not sent (under no key)" $?
+# a notification may still have left in the instant before the removal: under the old keys
+[ "$o_rc" -eq 0 ] && grep -q "^watch: [01] datagram(s), 0 failed" "$W/client.obs.log"
+check "churn: no notification under the new keys (each one verified under the old context)" $?
+client new --index 1 --count 2 10.77.0.1:5683 /.well-known/core >/dev/null
+check "churn: the new context is served" $?
+stop_gw churn >/dev/null
+check "oscore-gw exited 0 (no crash)" $?
+stats_check churn 'c["fwd_ctx_gone"] == 2 and c["fwd_up_empty_ack"] == 1
+	and c["fwd_answers"] == 3 and c["fwd_notifications"] in (1, 2) and c["fwd_answer_unfit"] == 0'
+check "counters: the late answer and the next notification dropped (fwd_ctx_gone 2)" $?
 
 if [ "$fails" -ne 0 ]; then
 	echo "test_live_netns: $fails check(s) failed"
