@@ -204,6 +204,10 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_COAP_FORMAT_ERROR] = "CON with a message format error: RST (RFC 7252 section 4.2).",
 	[DP_ANSWER_RST] = "RSTs sent for the above (rate limited like error answers).",
 	[DP_ANSWER_UNAUTHORIZED] = "Unprotected request to a protected resource: 4.01.",
+	[DP_FWD_CTX_GONE] = "Answer, notification or 5.04 dropped: its context was removed.",
+	[DP_DEDUP_BIG_KEPT] = "Answer over DP_DEDUP_ANSWER_MAX kept in the large-answer pool.",
+	[DP_DEDUP_POOL_FULL] = "Large answer not kept (pool full): its repeats are ignored.",
+	[DP_DEDUP_NO_COPY] = "Repeated CON ignored: its answer was not kept (the client retries).",
 };
 
 const char *dp_ctr_help(int c)

@@ -77,6 +77,10 @@ check "oscore-gwctl metrics" $?
 diff <(grep -v '^oscore_gw_start_time' "$W/scrape.txt") \
 	<(grep -v '^oscore_gw_start_time' "$W/gwctl.txt") >"$W/diff.txt"
 check "oscore-gwctl metrics prints the same text as GET /metrics" $?
+awk '$1 == "#" && $2 == "HELP" && $3 ~ /^oscore_gw_[a-z0-9_]+_total$/ &&
+	$3 == "oscore_gw_" $4 "_total" { print "no help text: " $3; bad = 1 } END { exit bad }' \
+	"$W/scrape.txt"
+check "every counter has a help text of its own (dp_stats.c helps[])" $?
 grep -qx 'oscore_gw_contexts{method="direct"} 60' "$W/scrape.txt" &&
 	grep -qx 'oscore_gw_context_slots 1024' "$W/scrape.txt"
 check "contexts per method and slots" $?
