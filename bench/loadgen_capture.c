@@ -28,7 +28,7 @@
 enum { D_METHOD = 1, D_PAYLEN, D_V6, D_REPLAY, D_TAMPER, D_UNKNOWN, D_MALFORMED, D_CON };
 
 struct expect {
-	unsigned long rx, protected_, error, silent, osc[OSC_ERR__COUNT];
+	unsigned long rx, protected_, error, silent, rst, unauthorized, osc[OSC_ERR__COUNT];
 	unsigned long good, replays, tampered, unknown, malformed, v6, oscore_frames;
 };
 
@@ -110,22 +110,35 @@ static void refused(struct cap *c, int err)
 		c->x.silent++;
 }
 
-/* Messages refused before any context is looked up (RFC 7252 §3, RFC 8613 §2, §6.1). */
+/* How the gateway answers a malformed message (as tests/dataplane/gen_capture.c expects it). */
+enum { BY_82, BY_RST, BY_401 };
+
+/* Messages refused before any context is looked up (RFC 7252 §3, RFC 8613 §2, §6.1): the §8.2
+ * answer or silence, a RST for a CON with a format error (RFC 7252 §4.2), a 4.01 for an
+ * unprotected request (RFC 9200 §5.2). */
 static int malformed(struct cap *c, unsigned long dev)
 {
-	static const struct { uint8_t m[20]; uint8_t len; uint8_t err; } bad[] = {
-		{ { 0x81, 0x01, 0x12, 0x34, 0xaa }, 5, OSC_ERR_COAP },            /* version 2 */
-		{ { 0x48, 0x01, 0x12, 0x35, 1, 2, 3 }, 7, OSC_ERR_COAP },         /* token cut */
+	static const struct { uint8_t m[20]; uint8_t len; uint8_t err; uint8_t by; } bad[] = {
+		{ { 0x81, 0x01, 0x12, 0x34, 0xaa }, 5, OSC_ERR_COAP, BY_82 },     /* version 2 */
+		{ { 0x48, 0x01, 0x12, 0x35, 1, 2, 3 }, 7, OSC_ERR_COAP, BY_RST }, /* token cut */
 		{ { 0x41, 0x02, 0x12, 0x36, 0x77, 0x91, 0x06, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, 17,
-		  OSC_ERR_OPTION },                                                /* n = 6 */
+		  OSC_ERR_OPTION, BY_82 },                                         /* n = 6 */
 		{ { 0x41, 0x02, 0x12, 0x37, 0x78, 0x92, 0x08, 0x10, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9 },
-		  18, OSC_ERR_NO_PIV },
-		{ { 0x51, 0x02, 0x12, 0x38, 0x79, 0x93, 0x09, 0x05, 0x10 }, 9, OSC_ERR_NO_PAYLOAD },
-		{ { 0x41, 0x01, 0x12, 0x39, 0x7a, 0xb4, 't', 'e', 'm', 'p' }, 10, OSC_ERR_NOT_OSCORE },
+		  18, OSC_ERR_NO_PIV, BY_82 },
+		{ { 0x51, 0x02, 0x12, 0x38, 0x79, 0x93, 0x09, 0x05, 0x10 }, 9, OSC_ERR_NO_PAYLOAD,
+		  BY_82 },
+		{ { 0x41, 0x01, 0x12, 0x39, 0x7a, 0xb4, 't', 'e', 'm', 'p' }, 10, OSC_ERR_NOT_OSCORE,
+		  BY_401 },
 	};
 	unsigned k = (unsigned)(c->x.malformed++ % (sizeof(bad) / sizeof(bad[0])));
 
-	refused(c, bad[k].err);
+	if (bad[k].by == BY_82) {
+		refused(c, bad[k].err);
+	} else {
+		c->x.osc[bad[k].err]++;
+		c->x.rst += bad[k].by == BY_RST;
+		c->x.unauthorized += bad[k].by == BY_401;
+	}
 	return emit(c, dev, bad[k].m, bad[k].len);
 }
 
@@ -210,9 +223,12 @@ static void write_gw(const struct cap *c, FILE *f)
 {
 	unsigned long n = c->o->pop.n;
 
+	/* no error rate limits and no CoAP deduplication: every refused message is answered as
+	 * expected.json counts it, and a replayed CON is an OSCORE replay (§7.4), never a cache hit */
 	fprintf(f, "{\"port\": \"net_pcap0\", \"ipv4\": \"10.0.0.1\", \"ipv6\": \"fd00::1\",\n"
 		   " \"udp_port\": %d, \"mode\": \"respond\", \"burst\": 32, \"replay_window\": 32,\n"
 		   " \"mbufs\": %lu, \"max_contexts\": %lu, \"error_rate\": 0,\n"
+		   " \"error_source_rate\": 0, \"dedup_entries\": 0,\n"
 		   " \"contexts_file\": \"contexts.json\"}\n",
 		LG_GW_PORT, mbufs_for(c->x.rx), n < CONTEXTS_MIN ? CONTEXTS_MIN : n);
 }
@@ -222,9 +238,10 @@ static void write_gw(const struct cap *c, FILE *f)
 static void write_expected(const struct expect *x, FILE *f)
 {
 	fprintf(f, "{\"counters\": {\"rx_packets\": %lu, \"tx_packets\": %lu, "
-		   "\"answer_protected\": %lu, \"answer_error\": %lu, \"drop_silent\": %lu},\n"
-		   " \"osc_err\": {", x->rx, x->protected_ + x->error, x->protected_, x->error,
-		x->silent);
+		   "\"answer_protected\": %lu, \"answer_error\": %lu, \"drop_silent\": %lu, "
+		   "\"answer_rst\": %lu, \"coap_format_error\": %lu, \"answer_unauthorized\": %lu},\n"
+		   " \"osc_err\": {", x->rx, x->protected_ + x->error + x->rst + x->unauthorized,
+		x->protected_, x->error, x->silent, x->rst, x->rst, x->unauthorized);
 	for (int i = 1; i < OSC_ERR__COUNT; i++)
 		fprintf(f, "%s\"%s\": %lu", i > 1 ? ", " : "", osc_err_name(i), x->osc[i]);
 	fprintf(f, "},\n \"capture\": {\"frames\": %lu, \"good\": %lu, \"replays\": %lu, "

@@ -116,6 +116,16 @@ print("%d of %d counters equal the exit summary" % (n - bad, n))
 sys.exit(1 if bad else 0)
 PY
 check "every counter of the scrape equals the exit summary" $?
+python3 - "$W/expected.json" "$W/stats.json" <<'PY'
+import json, sys
+exp, got = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+bad = [(k, v, got["counters"][k]) for k, v in exp["counters"].items() if got["counters"][k] != v]
+bad += [(k, v, got["osc_err"][k]) for k, v in exp["osc_err"].items() if got["osc_err"][k] != v]
+for b in bad:
+    print("%s: loadgen expected %s, the gateway counted %s" % b)
+sys.exit(1 if bad else 0)
+PY
+check "the gateway counted what oscore-loadgen's expected.json says" $?
 
 # watch: the capture in a loop, so that the rates are never zero while it runs
 python3 - "$W/gw.json" "$W/loop.json" <<'PY'
