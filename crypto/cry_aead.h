@@ -34,7 +34,8 @@ enum cry_aead_kind { CRY_KIND_CCM, CRY_KIND_GCM, CRY_KIND_CHACHAPOLY };
 #define CRY_KEY_MAX 32
 #define CRY_NONCE_MAX 13
 #define CRY_TAG_MAX 16
-/* IPsec-MB 1.3 takes CCM AAD up to 46 bytes; longer AAD goes to the OpenSSL path. */
+/* IPsec-MB 1.3 takes CCM AAD up to 46 bytes; longer AAD goes to CCM composed from IPsec-MB's
+ * multi-buffer AES-CBC and AES-CTR (cry_ccm_long.c), still batched. */
 #define CRY_IMB_CCM_AAD_MAX 46
 
 struct cry_alg {
@@ -166,8 +167,8 @@ unsigned cry_aead_inflight(const struct cry_engine *e);
 
 /*
  * The same AEAD done one message at a time with OpenSSL EVP, as a user would write it without a
- * batch engine. Used for what IPsec-MB 1.3 cannot do (CCM with AAD over 46 bytes), as the
- * reference in cross-checks, and as the baseline in benchmarks. Sets and returns op->status.
+ * batch engine. Used as the reference in cross-checks, as the baseline in benchmarks, and for CCM
+ * ops over 64 KB that the composed CCM cannot take. Sets and returns op->status.
  */
 int cry_aead_one_openssl(struct cry_op *op);
 

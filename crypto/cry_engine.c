@@ -32,9 +32,16 @@ struct sched_entry {
 	uint8_t key_len; /* 0 = empty */
 };
 
+/* Long-AAD CCM ops gathered during one submit or batch call, run together at its end. */
+#define LONG_BURST 64
+
 struct cry_engine {
 	IMB_MGR *mgr;
 	struct sched_entry *sched;
+	struct cry_ccm_long *ccm;  /* composed CCM for what IPsec-MB's CCM refuses */
+	unsigned nlong;
+	struct cry_op *long_op[LONG_BURST];
+	void *long_mark[LONG_BURST];
 	unsigned imb_async;     /* async ops inside the IPsec-MB ring */
 	unsigned nstash;        /* async ops a batch completed, returned by the next submit/flush */
 	const char *arch;
@@ -80,7 +87,8 @@ struct cry_engine *cry_engine_new(void)
 		return NULL;
 	memset(e, 0, sizeof(*e));
 	e->sched = calloc(SCHED_CACHE, sizeof(*e->sched));
-	e->mgr = e->sched ? alloc_mb_mgr(0) : NULL;
+	e->ccm = e->sched ? cry_ccm_long_new() : NULL;
+	e->mgr = e->ccm ? alloc_mb_mgr(0) : NULL;
 	if (e->mgr != NULL)
 		init_mb_mgr_auto(e->mgr, &arch);
 	e->arch = arch_name(arch);
@@ -88,6 +96,7 @@ struct cry_engine *cry_engine_new(void)
 	    cry_keyexp_mgr() == NULL) {
 		if (e->mgr != NULL)
 			free_mb_mgr(e->mgr);
+		cry_ccm_long_free(e->ccm);
 		free(e->sched);
 		free(e);
 		return NULL;
@@ -191,7 +200,7 @@ static void fill_job(struct cry_engine *e, IMB_JOB *job, struct cry_op *op)
 }
 
 /* IPsec-MB 1.3 CCM takes AAD up to 46 bytes (three blocks less the length field) and 2^16 - 1
- * bytes of message even with a 7-byte nonce; the rest goes to OpenSSL. */
+ * bytes of message even with a 7-byte nonce; the rest goes to the composed CCM. */
 static bool imb_takes(const struct cry_op *op)
 {
 	if (op->key->alg->kind != CRY_KIND_CCM)
@@ -246,13 +255,37 @@ static void push(struct cry_engine *e, struct cry_op *op, void *mark, struct sin
 	collect(e, IMB_SUBMIT_JOB_NOCHECK(e->mgr), s);
 }
 
+/* Run the gathered long-AAD CCM ops as one burst; async ones complete into the sink. */
+static void run_long(struct cry_engine *e, struct sink *s)
+{
+	cry_ccm_long_run(e->ccm, e->long_op, e->nlong);
+	for (unsigned i = 0; i < e->nlong; i++)
+		if (e->long_mark[i] == ASYNC)
+			s->out[s->n++] = e->long_op[i];
+	e->nlong = 0;
+}
+
+/* Gather op for the composed CCM (Group OSCORE's AAD is far over 46 bytes): batched with the
+ * other long ops of this call instead of one OpenSSL context per message. */
+static void defer_long(struct cry_engine *e, struct cry_op *op, void *mark, struct sink *s)
+{
+	ccm_round_keys(e, op);
+	e->long_op[e->nlong] = op;
+	e->long_mark[e->nlong++] = mark;
+	if (e->nlong == LONG_BURST)
+		run_long(e, s);
+}
+
 /* Send op where it can run; an op that completes at once is an async completion too. */
 static void route(struct cry_engine *e, struct cry_op *op, void *mark, struct sink *s)
 {
 	if (!cry_op_valid(op)) {
 		op->status = CRY_ERR_INVALID;
+	} else if (!imb_takes(op) && cry_ccm_long_fits(op)) {
+		defer_long(e, op, mark, s);
+		return;
 	} else if (!imb_takes(op)) {
-		cry_aead_one_openssl(op);
+		cry_aead_one_openssl(op); /* 64 KB of AAD and payload: not OSCORE traffic */
 	} else {
 		push(e, op, mark, s);
 		return;
@@ -285,6 +318,7 @@ unsigned cry_aead_submit(struct cry_engine *e, struct cry_op **ops, unsigned n,
 	take_stash(e, &s);
 	for (unsigned i = 0; i < n; i++)
 		route(e, ops[i], ASYNC, &s);
+	run_long(e, &s);
 	return s.n;
 }
 
@@ -308,6 +342,7 @@ unsigned cry_aead_batch(struct cry_engine *e, struct cry_op *ops, unsigned n)
 
 	for (unsigned i = 0; i < n; i++)
 		route(e, &ops[i], BATCH, &s);
+	run_long(e, &s);
 	drain(e, &s);
 	e->nstash += s.n;
 	for (unsigned i = 0; i < n; i++)
@@ -326,6 +361,7 @@ void cry_engine_free(struct cry_engine *e)
 		for (; job != NULL; job = IMB_GET_COMPLETED_JOB(e->mgr))
 			finish(job->user_data, job);
 	free_mb_mgr(e->mgr);
+	cry_ccm_long_free(e->ccm);
 	cry_wipe(e->sched, SCHED_CACHE * sizeof(*e->sched));
 	free(e->sched);
 	free(e);

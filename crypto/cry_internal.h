@@ -23,4 +23,27 @@ bool cry_op_valid(const struct cry_op *op);
  */
 IMB_MGR *cry_keyexp_mgr(void);
 
+/*
+ * AES-CCM composed from IPsec-MB's multi-buffer AES-CBC (the CBC-MAC) and AES-CTR (cry_ccm_long.c),
+ * for CCM ops IPsec-MB 1.3 refuses (AAD over 46 bytes, payload over 2^16 - 1). One per engine: it
+ * has its own manager, so that its flushes never drain the engine's async lanes, and an arena in
+ * which each message's CBC-MAC input is laid out.
+ */
+struct cry_ccm_long;
+
+/* A new composer, or NULL (no memory, no AES-NI). */
+struct cry_ccm_long *cry_ccm_long_new(void);
+
+/* Free c (NULL is fine), wiping its arena. */
+void cry_ccm_long_free(struct cry_ccm_long *c);
+
+/* True if a valid CCM op fits one IPsec-MB CBC job (under 64 KB); others go to OpenSSL. */
+bool cry_ccm_long_fits(const struct cry_op *op);
+
+/*
+ * Run the valid CCM ops[0..n), whose op->sched already holds the AES round keys, to completion:
+ * statuses, tags and (on decrypt failure) wiping exactly as the engine's own CCM path does.
+ */
+void cry_ccm_long_run(struct cry_ccm_long *c, struct cry_op **ops, unsigned n);
+
 #endif

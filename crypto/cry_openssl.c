@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * One AEAD message at a time with OpenSSL EVP: the fallback for what IPsec-MB 1.3 cannot do (CCM
- * with AAD over 46 bytes), the reference in cross-checks and the baseline in benchmarks.
+ * One AEAD message at a time with OpenSSL EVP: the reference in cross-checks, the baseline in
+ * benchmarks, and the fallback for CCM ops too big for the composed CCM (over 64 KB).
  *
  * A fresh EVP_CIPHER_CTX per call, on purpose: that is what a user without a batch engine writes,
  * so the benchmark baseline is honest, and the fallback is rare enough not to need a cached one.

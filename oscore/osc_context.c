@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "crypto/cry_hkdf.h"
-#include "oscore/osc_cbor.h"
+#include "crypto/cry_cbor.h"
 #include "oscore/osc_option.h"
 
 void osc_params_defaults(struct osc_params *p)
@@ -17,36 +17,59 @@ void osc_params_defaults(struct osc_params *p)
 		p->replay_window = OSC_REPLAY_DEFAULT;
 }
 
+int osc_info_encode(uint8_t *out, size_t cap, const struct osc_info *in)
+{
+	struct cry_cbor_buf b;
+	uint8_t simple = CRY_CBOR_NULL;
+
+	cry_cbor_init(&b, out, cap);
+	cry_cbor_head(&b, CRY_CBOR_ARRAY, in->type ? 5 : 4);
+	cry_cbor_bstr(&b, in->id, in->id_len);
+	if (in->has_id_ctx)
+		cry_cbor_bstr(&b, in->id_ctx, in->id_ctx_len);
+	else
+		cry_cbor_raw(&b, &simple, 1);
+	if (in->type) {
+		cry_cbor_int(&b, in->alg);
+		cry_cbor_tstr(&b, in->type);
+	} else { /* RFC 10021 §4.2 keystream: the message type as a CBOR bool */
+		simple = in->request ? CRY_CBOR_TRUE : CRY_CBOR_FALSE;
+		cry_cbor_raw(&b, &simple, 1);
+	}
+	cry_cbor_head(&b, CRY_CBOR_UINT, in->L);
+	return cry_cbor_done(&b);
+}
+
 int osc_hkdf_info(uint8_t *out, size_t cap, const uint8_t *id, size_t id_len,
 		  const struct osc_params *p, const char *type, unsigned L)
 {
-	struct osc_cbor_buf b;
-	uint8_t null = CBOR_NULL;
+	struct osc_info in = { .id = id, .id_len = id_len, .id_ctx = p->id_ctx,
+			       .id_ctx_len = p->id_ctx_len, .has_id_ctx = p->has_id_ctx,
+			       .alg = p->alg->cose, .type = type, .L = L };
 
-	osc_cbor_init(&b, out, cap);
-	osc_cbor_head(&b, CBOR_ARRAY, 5);
-	osc_cbor_bstr(&b, id, id_len);
-	if (p->has_id_ctx)
-		osc_cbor_bstr(&b, p->id_ctx, p->id_ctx_len);
-	else
-		osc_cbor_raw(&b, &null, 1);
-	osc_cbor_int(&b, p->alg->cose);
-	osc_cbor_tstr(&b, type);
-	osc_cbor_head(&b, CBOR_UINT, L);
-	return osc_cbor_done(&b);
+	return osc_info_encode(out, cap, &in);
+}
+
+int osc_hkdf_derive(int hkdf, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
+		    size_t ikm_len, const struct osc_info *in, uint8_t *out)
+{
+	uint8_t info[OSC_INFO_MAX];
+	int n = osc_info_encode(info, sizeof(info), in);
+
+	if (n < 0)
+		return -1;
+	return cry_hkdf(hkdf, salt, salt_len, ikm, ikm_len, info, (size_t)n, out, in->L);
 }
 
 /* One HKDF output of §3.2.1: id with type "Key" or "IV", L bytes. */
 static int derive_one(uint8_t *out, unsigned L, const uint8_t *id, size_t id_len,
 		      const struct osc_params *p, const char *type)
 {
-	uint8_t info[OSC_ID_CTX_MAX + 32];
-	int n = osc_hkdf_info(info, sizeof(info), id, id_len, p, type, L);
+	struct osc_info in = { .id = id, .id_len = id_len, .id_ctx = p->id_ctx,
+			       .id_ctx_len = p->id_ctx_len, .has_id_ctx = p->has_id_ctx,
+			       .alg = p->alg->cose, .type = type, .L = L };
 
-	if (n < 0)
-		return -1;
-	return cry_hkdf(p->hkdf, p->salt, p->salt_len, p->secret, p->secret_len, info,
-			(size_t)n, out, L);
+	return osc_hkdf_derive(p->hkdf, p->salt, p->salt_len, p->secret, p->secret_len, &in, out);
 }
 
 static int check_params(const struct osc_params *p)
@@ -135,17 +158,21 @@ const char *osc_ctx_strerror(int err)
 	return "unknown context error";
 }
 
-void osc_nonce(uint8_t *out, const struct osc_ctx *c, const uint8_t *id, size_t id_len,
-	       const uint8_t *piv, size_t piv_len)
+void osc_nonce_iv(uint8_t *out, unsigned n, const uint8_t *iv, const uint8_t *id, size_t id_len,
+		  const uint8_t *piv, size_t piv_len)
 {
-	unsigned n = osc_ctx_alg(c)->nonce_len, i;
-
 	memset(out, 0, n);
 	out[0] = (uint8_t)id_len;
 	memcpy(out + 1 + (n - 6 - id_len), id, id_len);
 	memcpy(out + n - piv_len, piv, piv_len);
-	for (i = 0; i < n; i++)
-		out[i] ^= c->common_iv[i];
+	for (unsigned i = 0; i < n; i++)
+		out[i] ^= iv[i];
+}
+
+void osc_nonce(uint8_t *out, const struct osc_ctx *c, const uint8_t *id, size_t id_len,
+	       const uint8_t *piv, size_t piv_len)
+{
+	osc_nonce_iv(out, osc_ctx_alg(c)->nonce_len, c->common_iv, id, id_len, piv, piv_len);
 }
 
 /* §5.4: Enc_structure = ["Encrypt0", h'', external_aad]; its first 11 bytes never change. */
@@ -163,21 +190,21 @@ int osc_aad(uint8_t out[OSC_AAD_MAX], const struct cry_alg *alg, const uint8_t *
 	 * one byte. external_aad = bstr([1, [alg], kid, piv, h'']) */
 	memcpy(p, enc0_prefix, sizeof(enc0_prefix));
 	p += sizeof(enc0_prefix);
-	*p++ = (uint8_t)(CBOR_BSTR << 5 | (6 + alg_len + kid_len + piv_len));
-	*p++ = CBOR_ARRAY << 5 | 5;
+	*p++ = (uint8_t)(CRY_CBOR_BSTR << 5 | (6 + alg_len + kid_len + piv_len));
+	*p++ = CRY_CBOR_ARRAY << 5 | 5;
 	*p++ = 1;                  /* oscore_version */
-	*p++ = CBOR_ARRAY << 5 | 1;
+	*p++ = CRY_CBOR_ARRAY << 5 | 1;
 	if (alg_len == 2)
 		*p++ = 24;         /* one-byte uint follows */
 	*p++ = (uint8_t)alg->cose;
-	*p++ = (uint8_t)(CBOR_BSTR << 5 | kid_len);
+	*p++ = (uint8_t)(CRY_CBOR_BSTR << 5 | kid_len);
 	if (kid_len)
 		memcpy(p, kid, kid_len);
 	p += kid_len;
-	*p++ = (uint8_t)(CBOR_BSTR << 5 | piv_len);
+	*p++ = (uint8_t)(CRY_CBOR_BSTR << 5 | piv_len);
 	if (piv_len)
 		memcpy(p, piv, piv_len);
 	p += piv_len;
-	*p++ = CBOR_BSTR << 5;     /* no Class I options are defined */
+	*p++ = CRY_CBOR_BSTR << 5;     /* no Class I options are defined */
 	return (int)(p - out);
 }

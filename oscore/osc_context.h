@@ -88,11 +88,39 @@ void osc_ctx_wipe(struct osc_ctx *c);
 const char *osc_ctx_strerror(int err);
 
 /*
- * The CBOR info array of §3.2.1 for id, into out[0..cap): [id, id_context or null, alg, type, L].
- * type is "Key" or "IV". Returns the length or -1 if it does not fit.
+ * What an HKDF info array says (RFC 8613 §3.2.1; RFC 10021 §2.1.9, §2.5.1, §4.2), for the one
+ * builder every derivation in the project uses:
+ *   type != NULL: [id, id_context or null, alg, type, L], type "Key", "IV" or "SEKey"
+ *   type == NULL: [id, id_context or null, request (true/false), L], the signature keystream
  */
+struct osc_info {
+	const uint8_t *id;
+	size_t id_len;
+	const uint8_t *id_ctx;
+	size_t id_ctx_len;
+	bool has_id_ctx;      /* false: CBOR null (§3.2.1, absent ID Context) */
+	int alg;              /* COSE algorithm (alg_aead) */
+	const char *type;
+	bool request;         /* keystream form only */
+	unsigned L;           /* output length in bytes */
+};
+
+/* Longest info array: 5-element head, id, ID Context, alg, "SEKey", L. */
+#define OSC_INFO_MAX (OSC_ID_CTX_MAX + OSC_ID_MAX + 32)
+
+/* Encode in into out[0..cap). Returns the length or -1 if it does not fit. */
+int osc_info_encode(uint8_t *out, size_t cap, const struct osc_info *in);
+
+/* The §3.2.1 array for p's ID Context and AEAD algorithm: osc_info_encode() with type set. */
 int osc_hkdf_info(uint8_t *out, size_t cap, const uint8_t *id, size_t id_len,
 		  const struct osc_params *p, const char *type, unsigned L);
+
+/*
+ * out[0..in->L) = HKDF(salt, ikm, info = the array of in) with hkdf (enum cry_hkdf_alg).
+ * Returns 0, or nonzero if the info does not fit OSC_INFO_MAX or HKDF fails.
+ */
+int osc_hkdf_derive(int hkdf, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
+		    size_t ikm_len, const struct osc_info *in, uint8_t *out);
 
 /*
  * AEAD nonce of §5.2: (S || ID_PIV padded to nonce_len - 6 || Partial IV padded to 5) XOR
@@ -101,6 +129,11 @@ int osc_hkdf_info(uint8_t *out, size_t cap, const uint8_t *id, size_t id_len,
  */
 void osc_nonce(uint8_t *out, const struct osc_ctx *c, const uint8_t *id, size_t id_len,
 	       const uint8_t *piv, size_t piv_len);
+
+/* The same from a Common IV of at least n bytes (RFC 10021 §3.3: its first n bytes, n the nonce
+ * length of the algorithm in use; a group's Common IV may be longer). */
+void osc_nonce_iv(uint8_t *out, unsigned n, const uint8_t *iv, const uint8_t *id, size_t id_len,
+		  const uint8_t *piv, size_t piv_len);
 
 /* Longest AAD this code builds: 11-byte Enc_structure prefix + external_aad (§5.4). */
 #define OSC_AAD_MAX 48

@@ -35,6 +35,11 @@ static const struct err_info errs[OSC_ERR__COUNT] = {
 	[OSC_ERR_CRYPTO] = { "crypto_backend", NULL, COAP_INTERNAL_ERROR },
 	/* answered protected (4.01 + inner Echo) by the control plane, not here */
 	[OSC_ERR_WINDOW_UNKNOWN] = { "window_unknown", NULL, 0 },
+	/* RFC 10021 §7: no error answers to group requests is the recommendation; the caller, which
+	 * knows whether the request was multicast, decides whether to send these codes at all. */
+	[OSC_ERR_MODE] = { "group_mode_not_configured", NULL, COAP_BAD_OPTION },
+	[OSC_ERR_OWN_KID] = { "group_own_kid", NULL, 0 },
+	[OSC_ERR_SIGNATURE] = { "group_signature", "Decryption failed", COAP_BAD_REQUEST },
 };
 
 static const struct err_info *info(int err)

@@ -33,6 +33,10 @@ enum osc_err {
 	OSC_ERR_WINDOW_UNKNOWN,  /* request verified, but the replay window is unknown after a
 				  * restart (App. B.1.2): the control plane answers 4.01 + Echo or
 				  * resets the window on a valid Echo */
+	OSC_ERR_MODE,            /* Group OSCORE: the Group Flag names a mode the group does not use
+				  * (RFC 10021 §6), or a pairwise message without pairwise keys */
+	OSC_ERR_OWN_KID,         /* Group OSCORE: kid is our own Sender ID (§7.2) */
+	OSC_ERR_SIGNATURE,       /* Group OSCORE: countersignature did not verify (§7.2) */
 	OSC_ERR__COUNT
 };
 

@@ -61,8 +61,8 @@ static void put_opts(struct out *o, const struct osc_coap_opt *opts, unsigned n)
  * tag. tx->op is pointed at the plaintext to encrypt it in place.
  */
 static int write_message(struct osc_tx *tx, struct osc_opt_split *sp, const struct osc_coap_msg *m,
-			 uint8_t outer_code, const uint8_t *optval, int optlen, uint8_t *buf,
-			 size_t cap)
+			 uint8_t outer_code, const uint8_t *optval, int optlen, unsigned trailer,
+			 uint8_t *buf, size_t cap)
 {
 	struct out o = { .p = buf, .cap = cap };
 	uint8_t marker = COAP_PAYLOAD_MARKER;
@@ -86,7 +86,7 @@ static int write_message(struct osc_tx *tx, struct osc_opt_split *sp, const stru
 	tx->op.in = tx->op.out = buf + pt;
 	tx->op.len = (uint32_t)(o.len - pt);
 	tx->op.tag = buf + o.len;
-	reserve(&o, tx->op.key->alg->tag_len);
+	reserve(&o, tx->op.key->alg->tag_len + (size_t)trailer);
 	if (o.full)
 		return OSC_ERR_TOO_BIG;
 	tx->len = (uint32_t)o.len;
@@ -99,22 +99,39 @@ static void setup_op(struct osc_tx *tx, const struct osc_ctx *c, int aad_len)
 	tx->op.user = NULL;
 }
 
-/* Take the next SSN (§7.2: read and increment atomically); its Partial IV into piv. An SSN at or
- * past ssn_limit is not used: it may not be durable yet (App. B.1.1), or it is past 2^40 - 1. */
-static int next_piv(struct osc_ctx *c, uint8_t piv[OSC_PIV_MAX], uint8_t *piv_len)
+/* An SSN at or past *limit is not used: it may not be durable yet (App. B.1.1), or it is past
+ * 2^40 - 1. */
+int osc_ssn_next(uint64_t *ssn_p, const uint64_t *limit_p, uint8_t piv[OSC_PIV_MAX],
+		 uint8_t *piv_len)
 {
-	uint64_t ssn = __atomic_load_n(&c->ssn, __ATOMIC_RELAXED), limit;
+	uint64_t ssn = __atomic_load_n(ssn_p, __ATOMIC_RELAXED), limit;
 
 	do {
-		limit = __atomic_load_n(&c->ssn_limit, __ATOMIC_ACQUIRE);
+		limit = __atomic_load_n(limit_p, __ATOMIC_ACQUIRE);
 		if (ssn > OSC_SSN_MAX)
 			return OSC_ERR_SSN_EXHAUSTED;
 		if (ssn >= limit)
 			return OSC_ERR_SSN_LIMIT;
-	} while (!__atomic_compare_exchange_n(&c->ssn, &ssn, ssn + 1, true, __ATOMIC_RELAXED,
+	} while (!__atomic_compare_exchange_n(ssn_p, &ssn, ssn + 1, true, __ATOMIC_RELAXED,
 					      __ATOMIC_RELAXED));
 	*piv_len = (uint8_t)osc_piv_from_ssn(piv, ssn);
 	return OSC_OK;
+}
+
+static int next_piv(struct osc_ctx *c, uint8_t piv[OSC_PIV_MAX], uint8_t *piv_len)
+{
+	return osc_ssn_next(&c->ssn, &c->ssn_limit, piv, piv_len);
+}
+
+int osc_tx_layout(struct osc_tx *tx, struct osc_opt_split *sp, const struct osc_coap_msg *m,
+		  bool response, const uint8_t *optval, int optlen, unsigned trailer, uint8_t *out,
+		  size_t cap)
+{
+	/* §4.2, §4.1.3.5: outer code POST, or FETCH with Observe; 2.04, or 2.05 for a notification */
+	uint8_t code = response ? (sp->observe ? COAP_CONTENT : COAP_CHANGED)
+				: (sp->observe ? COAP_FETCH : COAP_POST);
+
+	return write_message(tx, sp, m, code, optval, optlen, trailer, out, cap);
 }
 
 /* The OSCORE option value, with the ID Context as kid context when asked (§5, App. B.2). */
@@ -154,9 +171,7 @@ int osc_tx_prepare_request(struct osc_tx *tx, struct osc_ctx *c, const struct os
 	memcpy(ex->kid, c->sender_id, c->sender_id_len);
 	memcpy(ex->piv, opt.piv, opt.piv_len);
 	memcpy(ex->nonce, tx->nonce, osc_ctx_alg(c)->nonce_len);
-	/* §4.2, §4.1.3.5: outer code POST, or FETCH with Observe */
-	return write_message(tx, &sp, m, sp.observe ? COAP_FETCH : COAP_POST, optval, optlen, out,
-			     cap);
+	return osc_tx_layout(tx, &sp, m, false, optval, optlen, 0, out, cap);
 }
 
 int osc_tx_prepare_response(struct osc_tx *tx, struct osc_ctx *c, const struct osc_exchange *ex,
@@ -180,9 +195,7 @@ int osc_tx_prepare_response(struct osc_tx *tx, struct osc_ctx *c, const struct o
 	if (optlen < 0)
 		return OSC_ERR_TOO_BIG;
 	setup_op(tx, c, osc_aad(tx->aad, osc_ctx_alg(c), ex->kid, ex->kid_len, ex->piv, ex->piv_len));
-	/* §4.2, §4.1.3.5: outer code 2.04, or 2.05 for a notification */
-	return write_message(tx, &sp, m, sp.observe ? COAP_CONTENT : COAP_CHANGED, optval, optlen,
-			     out, cap);
+	return osc_tx_layout(tx, &sp, m, true, optval, optlen, 0, out, cap);
 }
 
 /* Run one prepared op on e; map its status. */

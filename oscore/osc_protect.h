@@ -36,6 +36,8 @@ enum osc_flags {
 
 /* Receive flags the caller sets in osc_rx.flags; the stages keep them. */
 enum osc_rx_flags {
+	/* Group OSCORE (RFC 10021 §4.1): the Group Flag is allowed in the OSCORE option. */
+	OSC_RX_GROUP = 1 << 1,
 	/* Load tests replaying one capture in a loop: a replayed Partial IV is reported in rx->replay
 	 * but the message is processed anyway. Never for production traffic. */
 	OSC_RX_LOADTEST = 1 << 0,
@@ -115,6 +117,44 @@ int osc_tx_prepare_request(struct osc_tx *tx, struct osc_ctx *c, const struct os
  */
 int osc_tx_prepare_response(struct osc_tx *tx, struct osc_ctx *c, const struct osc_exchange *ex,
 			    const struct osc_coap_msg *m, uint8_t *out, size_t cap, unsigned flags);
+
+/*
+ * Take the next Sender Sequence Number from *ssn (atomically, §7.2) if it is below *limit (App.
+ * B.1.1) and 2^40; its Partial IV into piv. Returns OSC_OK, OSC_ERR_SSN_EXHAUSTED or
+ * OSC_ERR_SSN_LIMIT. Group OSCORE's one SSN space per Sender Context uses it too.
+ */
+int osc_ssn_next(uint64_t *ssn, const uint64_t *limit, uint8_t piv[OSC_PIV_MAX],
+		 uint8_t *piv_len);
+
+struct osc_opt_split;
+
+/*
+ * Lay out the protected form of m (whose options sp split, §4.1) in out[0..cap): outer header
+ * with the outer code of §4.2, Class U options with the OSCORE option optval[0..optlen),
+ * plaintext where the ciphertext goes, then room for the tag and trailer more bytes (Group
+ * OSCORE's encrypted countersignature). tx->op.key must be set; tx->op.in/out/len/tag are
+ * pointed at the plaintext and tag, tx->len is the whole length. Returns OSC_OK or
+ * OSC_ERR_TOO_BIG.
+ */
+int osc_tx_layout(struct osc_tx *tx, struct osc_opt_split *sp, const struct osc_coap_msg *m,
+		  bool response, const uint8_t *optval, int optlen, unsigned trailer, uint8_t *out,
+		  size_t cap);
+
+/*
+ * A verified request's Partial IV committed to window w (§7.4; only after verification, and in
+ * Group OSCORE's group mode only after the signature too, RFC 10021 §7.2). Returns OSC_OK (also
+ * for a response, which has no window), OSC_ERR_REPLAY / OSC_ERR_TOO_OLD (rx->err set; not with
+ * OSC_RX_LOADTEST), or OSC_ERR_WINDOW_UNKNOWN with nothing committed (App. B.1.2).
+ */
+int osc_rx_commit(struct osc_rx *rx, struct osc_replay *w);
+
+/*
+ * After rx->op verified (and, in Group OSCORE's group mode, the signature too): parse the
+ * plaintext as the inner message (§5.3) and write the plain CoAP message (inner options merged
+ * with the outer Class U ones) to out[0..cap). Commits nothing. Returns its length or
+ * -(enum osc_err) and sets rx->err.
+ */
+int osc_rx_rebuild(struct osc_rx *rx, uint8_t *out, size_t cap);
 
 /* Largest plain message the one-message functions below take. */
 #define OSC_MSG_MAX 4096

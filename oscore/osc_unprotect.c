@@ -27,7 +27,8 @@ int osc_rx_parse(struct osc_rx *rx, const uint8_t *buf, size_t len, bool is_requ
 		return fail(rx, OSC_ERR_NOT_OSCORE);
 	if (count > 1)
 		return fail(rx, OSC_ERR_DUP_OPTION);
-	if (osc_option_decode(&rx->opt, o->val, o->len, 0) != OSC_OPT_OK)
+	if (osc_option_decode(&rx->opt, o->val, o->len,
+			      rx->flags & OSC_RX_GROUP ? OSC_FLAG_GROUP : 0) != OSC_OPT_OK)
 		return fail(rx, OSC_ERR_OPTION);
 	if (!rx->outer.payload_len)
 		return fail(rx, OSC_ERR_NO_PAYLOAD); /* §2 */
@@ -170,33 +171,47 @@ static int rebuild(const struct osc_rx *rx, struct osc_coap_msg *in, uint8_t *ou
 	return len < 0 ? -OSC_ERR_TOO_BIG : len;
 }
 
-int osc_rx_finish(struct osc_rx *rx, uint8_t *out, size_t cap)
+int osc_rx_rebuild(struct osc_rx *rx, uint8_t *out, size_t cap)
 {
 	struct osc_coap_msg inner;
-	int rc;
+	int rc = parse_inner(rx, &inner);
 
-	bool unknown = !rx->ex && !osc_replay_known(&rx->ctx->replay);
-
-	if (rx->op.status != CRY_OK)
-		return -fail(rx, rx->op.status == CRY_ERR_AUTH ? OSC_ERR_DECRYPT : OSC_ERR_CRYPTO);
-	if (unknown) /* App. B.1.2: nothing to validate against; the control plane decides */
-		rx->replay = OSC_REPLAY_UNKNOWN;
-	else if (!rx->ex) { /* §7.4: validate and update atomically, and only after verification */
-		int v = osc_replay_commit(&rx->ctx->replay, rx->piv);
-
-		if (v != OSC_REPLAY_OK)
-			rx->replay = (uint8_t)v;
-		rc = replay_err(v);
-		if (rc != OSC_OK && !(rx->flags & OSC_RX_LOADTEST))
-			return -fail(rx, rc);
-	}
-	rc = parse_inner(rx, &inner);
 	if (rc != OSC_OK)
 		return -fail(rx, rc);
 	rc = rebuild(rx, &inner, out, cap);
+	return rc < 0 ? -fail(rx, -rc) : rc;
+}
+
+int osc_rx_commit(struct osc_rx *rx, struct osc_replay *w)
+{
+	int v, rc;
+
+	if (rx->ex)
+		return OSC_OK; /* responses are bound to their request, not to a window */
+	if (!osc_replay_known(w)) { /* App. B.1.2: nothing to validate against */
+		rx->replay = OSC_REPLAY_UNKNOWN;
+		return OSC_ERR_WINDOW_UNKNOWN;
+	}
+	v = osc_replay_commit(w, rx->piv); /* §7.4: atomically, and only after verification */
+	if (v != OSC_REPLAY_OK)
+		rx->replay = (uint8_t)v;
+	rc = replay_err(v);
+	return rc != OSC_OK && !(rx->flags & OSC_RX_LOADTEST) ? fail(rx, rc) : OSC_OK;
+}
+
+int osc_rx_finish(struct osc_rx *rx, uint8_t *out, size_t cap)
+{
+	int rc, commit;
+
+	if (rx->op.status != CRY_OK)
+		return -fail(rx, rx->op.status == CRY_ERR_AUTH ? OSC_ERR_DECRYPT : OSC_ERR_CRYPTO);
+	commit = osc_rx_commit(rx, &rx->ctx->replay);
+	if (commit != OSC_OK && commit != OSC_ERR_WINDOW_UNKNOWN)
+		return -commit;
+	rc = osc_rx_rebuild(rx, out, cap);
 	if (rc < 0)
-		return -fail(rx, -rc);
-	if (unknown) {
+		return rc;
+	if (commit == OSC_ERR_WINDOW_UNKNOWN) { /* verified; the control plane decides */
 		rx->out_len = (uint32_t)rc;
 		return -fail(rx, OSC_ERR_WINDOW_UNKNOWN);
 	}

@@ -22,8 +22,8 @@ extern const int tc_all_algs[];
 extern const size_t tc_n_algs;
 
 /* One message with its own buffers, big enough for the largest test message. */
-#define TC_MSG_MAX 1100
-#define TC_AAD_MAX 200
+#define TC_MSG_MAX 2100
+#define TC_AAD_MAX 640
 struct tc_msg {
 	struct cry_key key;
 	uint8_t nonce[CRY_NONCE_MAX];

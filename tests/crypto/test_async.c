@@ -8,7 +8,7 @@
 
 #define DONE_ROOM (32 + CRY_MAX_INFLIGHT)
 
-/* n decrypt ops over reference ciphertexts; every 9th has AAD > 46 (OpenSSL fallback for CCM),
+/* n decrypt ops over reference ciphertexts; every 9th has AAD > 46 (composed CCM for CCM),
  * every 5th a non-CCM algorithm. */
 static struct tc_msg *make_msgs(struct cry_op *ops, unsigned n, uint64_t seed)
 {

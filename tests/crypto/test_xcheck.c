@@ -38,7 +38,7 @@ static void check_engine(struct cry_engine *e, struct tc_msg *m)
 	cr_assert_arr_eq(m->out, m->pt, m->len);
 }
 
-/* Lengths 0..1024 with AAD 0..46 (IPsec-MB for every alg), and AAD 47..200 (CCM: fallback). */
+/* Lengths 0..1024 with AAD 0..46 (IPsec-MB for every alg), and AAD 47..200 (CCM: composed). */
 Test(crypto, xcheck_every_alg_random_lengths)
 {
 	struct cry_engine *e = cry_engine_new();
@@ -59,7 +59,7 @@ Test(crypto, xcheck_every_alg_random_lengths)
 	cry_engine_free(e);
 }
 
-/* The boundary itself: 46 bytes goes to IPsec-MB, 47 to OpenSSL, and both agree. */
+/* The boundary itself: 46 bytes goes to IPsec-MB, 47 to the composed CCM, and both agree. */
 Test(crypto, xcheck_ccm_aad_boundary_46_47)
 {
 	struct cry_engine *e = cry_engine_new();

@@ -5,8 +5,10 @@
 #
 # HARNESS: coap_oscore (default: CoAP and OSCORE option codecs), oscore_message (whole messages
 # through verification, and protect-then-verify round trips; links IPsec-MB and OpenSSL) or
-# ctl_conf (libcoap OSCORE configuration files, control/ctl_conf_libcoap.c) or dp_wire (received
-# frames through the dataplane's classifier and CoAP type/code screen; DPDK headers only).
+# ctl_conf (libcoap OSCORE configuration files, control/ctl_conf_libcoap.c), dp_wire (received
+# frames through the dataplane's classifier and CoAP type/code screen; DPDK headers only) or
+# group_message (Group OSCORE verification in group and pairwise mode, and protect-then-verify
+# round trips).
 #
 # The seed corpus is copied to a temporary work dir, so the repository is never written. Exits
 # non-zero if libFuzzer finds a crash, sanitizer report, leak, timeout, OOM or roundtrip mismatch;
@@ -26,18 +28,22 @@ coap_oscore)
 	corpus=corpus ;;
 oscore_message)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/ctl_b2.c)"
-	libs="-lIPSec_MB -lcrypto -lpthread"
+	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-message ;;
 ctl_conf)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/control/ctl_conf_libcoap.c"
-	libs="-lIPSec_MB -lcrypto -lpthread"
+	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-ctl-conf ;;
 dp_wire)
 	srcs="$root/dataplane/dp_classify.c $root/dataplane/dp_icmp6.c $root/dataplane/dp_plain.c"
 	libs="$(pkg-config --cflags libdpdk)"
 	corpus=corpus-wire ;;
+group_message)
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/tests/oscore/group_fixture.c"
+	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
+	corpus=corpus-group ;;
 *)
-	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|dp_wire]" >&2; exit 2 ;;
+	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|dp_wire|group_message]" >&2; exit 2 ;;
 esac
 
 # -fno-sanitize-recover: a UBSan report must abort, or libFuzzer would not see it.
