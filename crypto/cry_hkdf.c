@@ -144,3 +144,18 @@ int cry_hkdf(int alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm, 
 		return 0; /* L = 0 is the empty string; OpenSSL refuses to derive nothing */
 	return derive(md, hash_len, salt, salt_len, ikm, ikm_len, info, info_len, out, out_len);
 }
+
+int cry_hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t len,
+		    uint8_t *out)
+{
+	EVP_MAC_CTX *t = hmac_template("SHA256", 0), *m = t ? EVP_MAC_CTX_dup(t) : NULL;
+	int rc;
+
+	if ((key == NULL && key_len) || (msg == NULL && len) || out == NULL) {
+		EVP_MAC_CTX_free(m);
+		return -EINVAL;
+	}
+	rc = m ? hmac3(m, key, key_len, msg, len, NULL, 0, NULL, 0, out, 32) : -1;
+	EVP_MAC_CTX_free(m);
+	return rc ? -EIO : 0;
+}

@@ -26,4 +26,11 @@ int cry_hkdf_by_name(const char *name);
 int cry_hkdf(int alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm, size_t ikm_len,
 	     const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len);
 
+/*
+ * out[0..32) = HMAC-SHA-256(key, msg) (RFC 2104), on the same per-digest HMAC template as HKDF.
+ * COSE HMAC 256/64 and 256/256 (RFC 9053 §3.1) truncate or keep it. Returns 0, -EINVAL or -EIO.
+ */
+int cry_hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t len,
+		    uint8_t *out);
+
 #endif
