@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * --check-config (see dp_check_config.h). The gateway's own parser (dp_config_load) decides
+ * --check-config (see dp_check_config.h). The gateway's own parser (ctl_config_load) decides
  * whether the configuration is accepted; it stops at the first error. So that an operator fixes a
  * file in one round and not one error per run, the parts that do not depend on each other are
  * then checked one by one: the top-level keys (the parser again without each bad one), every
@@ -20,7 +20,7 @@
 
 #include "control/ctl_conf_libcoap.h"
 #include "control/ctl_store.h"
-#include "dataplane/dp_config.h"
+#include "control/ctl_config.h"
 
 struct chk {
 	const char *path;
@@ -79,7 +79,7 @@ static void one_ctx(struct chk *k, const char *file, size_t i, json_t *o, unsign
 
 	if (json_is_object(o) && json_is_boolean(json_object_get(o, "b2")))
 		json_object_del(o, "b2"); /* configured contexts may say "b2"; runtime adds may not */
-	if (dp_config_parse_context(o, window, &p, err, sizeof(err))) {
+	if (ctl_config_parse_context(o, window, &p, err, sizeof(err))) {
 		/* "context: contexts[0]...": the runtime-add form; name file and index instead */
 		rest = strstr(err, "contexts[0]");
 		error(k, "%s: contexts[%zu]%s", file, i, rest ? rest + 11 : err);
@@ -142,14 +142,14 @@ static void all_contexts(struct chk *k, json_t *root)
 /* "contexts_libcoap" and "state_db" resolved by the parser's own control slice. */
 static int ctl_path(struct chk *k, json_t *root, const char *key, char *out)
 {
-	static struct dp_ctl_config c;
+	static struct ctl_ctx_config c;
 	json_t *v = json_object_get(root, key);
 	char reason[256];
 
 	if (!v)
 		return -1;
-	dp_config_ctl_defaults(&c);
-	if (dp_config_ctl_field(key, v, k->dir, &c, reason, sizeof(reason)))
+	ctl_config_ctx_defaults(&c);
+	if (ctl_config_ctx_field(key, v, k->dir, &c, reason, sizeof(reason)))
 		return error(k, "%s: %s: %s", k->path, key, reason), -1;
 	snprintf(out, PATH_MAX, "%s", !strcmp(key, "state_db") ? c.state_db : c.libcoap);
 	return 0;
@@ -172,15 +172,15 @@ static void libcoap(struct chk *k, json_t *root)
  * err ("FILE: field: reason") and -1, or 0 when it passes. */
 static int parse_copy(json_t *copy, const char *dir, char *file, char *err, size_t err_len)
 {
-	struct dp_config c;
+	struct ctl_config c;
 	int rc = -1;
 
 	err[0] = '\0'; /* no error to report when the copy cannot be written */
 	if ((size_t)snprintf(file, PATH_MAX, "%s/gw.json", dir) >= PATH_MAX ||
 	    json_dump_file(copy, file, 0))
 		return -1;
-	if (!dp_config_load(&c, file, err, err_len)) {
-		dp_config_free(&c);
+	if (!ctl_config_load(&c, file, err, err_len)) {
+		ctl_config_free(&c);
 		rc = 0;
 	}
 	unlink(file);
@@ -206,7 +206,7 @@ static void top_level_errors(struct chk *k, json_t *root)
 	}
 	if (json_is_string(db) && json_string_value(db)[0] != '/' && k->dir[0] &&
 	    (size_t)snprintf(abs, sizeof(abs), "%s/%s", k->dir, json_string_value(db)) < sizeof(abs))
-		json_object_set_new(copy, "state_db", json_string(abs)); /* as dp_config_ctl.c does */
+		json_object_set_new(copy, "state_db", json_string(abs)); /* as ctl_config_ctx.c does */
 	json_object_del(copy, "contexts");
 	json_object_del(copy, "contexts_file");
 	json_object_del(copy, "contexts_libcoap");
@@ -292,7 +292,7 @@ static void state_db(struct chk *k, json_t *root, const struct ctl_ns *ns)
 }
 
 /* Accepted configuration: warn about the files holding its Master Secrets that others can read. */
-static void secrets_modes(struct chk *k, json_t *root, const struct dp_config *c)
+static void secrets_modes(struct chk *k, json_t *root, const struct ctl_config *c)
 {
 	json_t *f = json_object_get(root, "contexts_file");
 	char path[PATH_MAX];
@@ -309,7 +309,7 @@ static void secrets_modes(struct chk *k, json_t *root, const struct dp_config *c
 
 /* What the gateway refuses at start (dp_state_load): a configured context, method "direct",
  * whose Recipient ID lies outside that method's part of the ID space. */
-static void configured_ns(struct chk *k, const struct dp_config *c)
+static void configured_ns(struct chk *k, const struct ctl_config *c)
 {
 	unsigned i;
 
@@ -320,7 +320,7 @@ static void configured_ns(struct chk *k, const struct dp_config *c)
 			      k->path, i);
 }
 
-static void describe_ports(FILE *f, const struct dp_config *c)
+static void describe_ports(FILE *f, const struct ctl_config *c)
 {
 	char a4[INET_ADDRSTRLEN] = "", a6[INET6_ADDRSTRLEN] = "";
 
@@ -331,7 +331,7 @@ static void describe_ports(FILE *f, const struct dp_config *c)
 	fprintf(f, "  port: %s (devices)%s%s, UDP %u on %s%s%s\n", c->port,
 		c->ops.tx_port[0] ? ", answers leave on " : "", c->ops.tx_port, c->udp_port, a4,
 		a4[0] && a6[0] ? " and " : "", a6);
-	if (c->mode == DP_MODE_RESPOND) {
+	if (c->mode == CTL_MODE_RESPOND) {
 		fprintf(f, "  mode: respond (the gateway answers every verified request), one worker "
 			   "per lcore after the first, burst %u\n", c->burst);
 		return;
@@ -343,9 +343,9 @@ static void describe_ports(FILE *f, const struct dp_config *c)
 		c->fwd.timeout_ms);
 }
 
-static void describe(struct chk *k, const struct dp_config *c)
+static void describe(struct chk *k, const struct ctl_config *c)
 {
-	const struct dp_ctl_config *l = &c->ctl;
+	const struct ctl_ctx_config *l = &c->ctl;
 	struct per_method pm = { .ns = l->has_ns ? &l->ns : NULL };
 	FILE *f = k->out;
 
@@ -373,7 +373,7 @@ static void describe(struct chk *k, const struct dp_config *c)
 int dp_check_config(const char *path, FILE *out, FILE *err)
 {
 	static struct chk k;
-	struct dp_config c;
+	struct ctl_config c;
 	const char *slash = strrchr(path, '/');
 	json_error_t je;
 	json_t *root;
@@ -382,7 +382,7 @@ int dp_check_config(const char *path, FILE *out, FILE *err)
 	k = (struct chk){ .path = path, .out = out, .err = err,
 			  .slash = slash ? (int)(slash - path) : -1 };
 	snprintf(k.dir, sizeof(k.dir), "%.*s", slash ? (int)(slash - path) : 0, path);
-	ok = dp_config_load(&c, path, k.first, sizeof(k.first)) == 0;
+	ok = ctl_config_load(&c, path, k.first, sizeof(k.first)) == 0;
 	if (!ok) {
 		fprintf(err, "oscore-gw: %s\n", k.first);
 		k.errors++;
@@ -403,7 +403,7 @@ int dp_check_config(const char *path, FILE *out, FILE *err)
 		state_db(&k, root, ok && c.ctl.has_ns ? &c.ctl.ns : NULL);
 	json_decref(root);
 	if (ok)
-		dp_config_free(&c);
+		ctl_config_free(&c);
 	while (k.n_seen)
 		free(k.seen[--k.n_seen]);
 	if (k.errors)

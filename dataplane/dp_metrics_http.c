@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "dataplane/dp_config_fwd.h"
+#include "control/ctl_config_fwd.h"
 
 #if MHD_VERSION < 0x00097002
 typedef int MHD_Result_t;
@@ -62,7 +62,7 @@ static MHD_Result_t on_request(void *arg, struct MHD_Connection *c, const char *
 	return reply(c, MHD_HTTP_OK, text, len, MHD_RESPMEM_MUST_FREE, CONTENT_TYPE);
 }
 
-static void sockaddr_of(const struct dp_ip *ip, uint16_t port, struct sockaddr_storage *sa)
+static void sockaddr_of(const struct ctl_ip *ip, uint16_t port, struct sockaddr_storage *sa)
 {
 	if (ip->v6) {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
@@ -83,10 +83,10 @@ struct dp_metrics_http *dp_metrics_http_start(const char *listen, const struct d
 {
 	struct dp_metrics_http *h = calloc(1, sizeof(*h));
 	struct sockaddr_storage sa = { 0 };
-	struct dp_ip ip;
+	struct ctl_ip ip;
 	uint16_t port;
 
-	if (!h || dp_config_parse_endpoint(listen, &ip, &port)) {
+	if (!h || ctl_config_parse_endpoint(listen, &ip, &port)) {
 		free(h);
 		fprintf(stderr, "oscore-gw: metrics_listen: bad address \"%s\"\n", listen);
 		return NULL;
