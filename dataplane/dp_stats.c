@@ -212,6 +212,10 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_DEDUP_BIG_KEPT] = "Answer over DP_DEDUP_ANSWER_MAX kept in the large-answer pool.",
 	[DP_DEDUP_POOL_FULL] = "Large answer not kept (pool full): its repeats are ignored.",
 	[DP_DEDUP_NO_COPY] = "Repeated CON ignored: its answer was not kept (the client retries).",
+	[DP_B2_WRAPPED] = "Control lcore: App. B.2 message with a CBOR-wrapped kid context.",
+	[DP_B2_RATE_LIMITED] = "Worker: App. B.2 or EDHOC hand-off refused by the per-source limit.",
+	[DP_CTL_STALE] = "Control lcore: the job's context was removed or replaced since.",
+	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",
 };
 
 const char *dp_ctr_help(int c)
