@@ -10,6 +10,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 
+#include "control/ctl_ace_serve.h"
 #include "control/ctl_b12.h"
 #include "control/ctl_b2.h"
 #include "control/ctl_echo.h"
@@ -113,6 +114,21 @@ static int b2_setup(struct dp_ops *o, const struct ctl_config *c)
 	return 0;
 }
 
+/* ACE (RFC 9203 §4): the /authz-info handler, unprotected (token post) and protected (update of
+ * access rights), when the configuration has an "ace" section; else /authz-info stays 4.04. */
+static int ace_setup(struct dp_ops *o, const struct ctl_config *c)
+{
+	if (!c->ace.conf)
+		return 0;
+	o->ace = ctl_ace_server_new(c->ace.conf, &c->ctl.ns, c->ace.max_lifetime,
+				    c->ctl.own_piv);
+	if (!o->ace || ctl_plane_on_path(o->plane, "/authz-info",
+					 CTL_PATH_PLAIN | CTL_PATH_PROTECTED, ctl_ace_handler,
+					 o->ace))
+		return fprintf(stderr, "oscore-gw: cannot set up /authz-info\n"), -1;
+	return 0;
+}
+
 /* The control plane's handlers: the configured protected control paths (and below them) and the
  * unprotected resources reserved for ACE (RFC 9200 §5.10.1) and EDHOC (RFC 9528 §A.2), answered
  * 4.04 until a handler registers for them; App. B.1.2 and B.2. */
@@ -130,7 +146,7 @@ static int plane_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_c
 			return -1;
 	if (ctl_plane_on_path(o->plane, "/authz-info", CTL_PATH_PLAIN, NULL, NULL) ||
 	    ctl_plane_on_path(o->plane, "/.well-known/edhoc", CTL_PATH_PLAIN, NULL, NULL) ||
-	    b12_setup(o, c) || b2_setup(o, c))
+	    b12_setup(o, c) || b2_setup(o, c) || ace_setup(o, c))
 		return -1;
 	o->ctl = dp_ctl_new(o->nq, o->plane, t, s, (int)rte_socket_id());
 	return o->ctl ? 0 : -1;
@@ -266,6 +282,7 @@ void dp_ops_teardown(struct dp_ops *o)
 		free(o->b12);
 	}
 	ctl_b2_server_free(o->b2);
+	ctl_ace_server_free(o->ace);
 	dp_rcu_free(o->rcu);
 	*o = (struct dp_ops){ 0 };
 }

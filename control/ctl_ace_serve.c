@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* The gateway's /authz-info handler (see ctl_ace_serve.h). */
+#include "control/ctl_ace_serve.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/rand.h>
+
+#include "crypto/cry_aead.h"
+
+#define ID2_TRIES 64 /* random draws before the ace namespace counts as full */
+
+struct ctl_ace_server {
+	struct ctl_ace_rs rs;
+	const struct ctl_ns *ns;
+	unsigned max_lifetime;
+	bool own_piv;
+	struct ctl_env *env; /* during a job: pick_id2 looks at live contexts through it */
+};
+
+uint64_t ctl_ace_handle_pack(struct ctl_ctx_handle h)
+{
+	return (uint64_t)h.slot << 32 | h.gen;
+}
+
+struct ctl_ctx_handle ctl_ace_handle_unpack(uint64_t v)
+{
+	return (struct ctl_ctx_handle){ .slot = (uint32_t)(v >> 32), .gen = (uint32_t)v };
+}
+
+/* Is id the Recipient ID of a live context made from a kept token? The ace part of the
+ * namespaces is the ACE server's alone, so no other context can have it. */
+static bool id_live(struct ctl_ace_server *s, const uint8_t *id, size_t len)
+{
+	unsigned i;
+
+	for (i = 0; i < s->rs.store.n; i++) {
+		struct osc_ctx *c = s->env->ops->ctx_get(
+			s->env->plat, ctl_ace_handle_unpack(s->rs.store.e[i].handle));
+
+		if (c && c->recipient_id_len == len && !memcmp(c->recipient_id, id, len))
+			return true;
+	}
+	return false;
+}
+
+/* ID2 (RFC 9203 §4.2): a random ID in one of the ace namespace's parts, its shortest length (at
+ * least one byte, so that it can differ from an empty ID1), != ID1, not live. */
+static int pick_id2(void *arg, const uint8_t *id1, size_t id1_len, uint8_t *id2, size_t *id2_len)
+{
+	struct ctl_ace_server *s = arg;
+	unsigned n = s->ns->n[CTL_M_ACE], t;
+
+	for (t = 0; n && t < ID2_TRIES; t++) {
+		const struct ctl_ns_rule *r = &s->ns->rule[CTL_M_ACE][t % n];
+		size_t len = r->min_len > r->prefix_len ? r->min_len : r->prefix_len;
+
+		if (!len)
+			len = 1;
+		if (len > r->max_len || len > *id2_len)
+			continue;
+		memcpy(id2, r->prefix, r->prefix_len);
+		if (len > r->prefix_len && RAND_bytes(id2 + r->prefix_len,
+						      (int)(len - r->prefix_len)) != 1)
+			return -1;
+		if ((len == id1_len && !memcmp(id2, id1, len)) || id_live(s, id2, len) ||
+		    !ctl_ns_check(s->ns, CTL_M_ACE, id2, len))
+			continue;
+		*id2_len = len;
+		return 0;
+	}
+	return -1;
+}
+
+struct ctl_ace_server *ctl_ace_server_new(const struct ctl_ace_conf *conf, const struct ctl_ns *ns,
+					  unsigned max_lifetime, bool own_piv)
+{
+	struct ctl_ace_server *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	if (ctl_ace_rs_init(&s->rs, conf)) {
+		free(s);
+		return NULL;
+	}
+	s->ns = ns;
+	s->max_lifetime = max_lifetime;
+	s->own_piv = own_piv;
+	s->rs.pick_id2 = pick_id2;
+	s->rs.arg = s;
+	return s;
+}
+
+void ctl_ace_server_free(struct ctl_ace_server *s)
+{
+	if (!s)
+		return;
+	ctl_ace_rs_free(&s->rs);
+	free(s);
+}
+
+struct ctl_ace_rs *ctl_ace_server_rs(struct ctl_ace_server *s)
+{
+	return &s->rs;
+}
+
+/* The unprotected answer code with payload (Content-Format 19 when there is one). */
+static int answer_plain(struct ctl_env *env, const struct ctl_job *job, uint8_t code,
+			const uint8_t *payload, size_t len, uint8_t *ans, size_t cap)
+{
+	static const uint8_t cf = CTL_ACE_CF;
+	struct osc_coap_msg m;
+
+	ctl_answer_init(env, job, &m, code);
+	if (len) {
+		m.opts[0] = (struct osc_coap_opt){ .num = COAP_OPT_CONTENT_FORMAT, .val = &cf,
+						   .len = 1 };
+		m.n_opts = 1;
+		m.payload = payload;
+		m.payload_len = (uint32_t)len;
+	}
+	return ctl_answer_plain(&m, ans, cap);
+}
+
+/* Is the request's Content-Format application/ace+cbor (RFC 9203 §4.1)? */
+static bool ace_cbor(const struct osc_coap_msg *m)
+{
+	const struct osc_coap_opt *o = osc_coap_find(m, COAP_OPT_CONTENT_FORMAT, NULL);
+	uint32_t v;
+
+	return o && !osc_coap_uint_decode(o->val, o->len, &v) && v == CTL_ACE_CF;
+}
+
+/* The kept token's context (replaced by a repost) is removed now (see ctl_ace_serve.h). */
+static void retire_old(struct ctl_env *env, const struct ctl_ace_entry *old)
+{
+	struct osc_ctx *c = env->ops->ctx_get(env->plat, ctl_ace_handle_unpack(old->handle));
+
+	if (c)
+		env->ops->ctx_remove(env->plat, c->recipient_id, c->recipient_id_len, c->id_ctx,
+				     c->id_ctx_len, c->has_id_ctx);
+}
+
+/* A verified token's context: installed, its token kept. Returns the answer code. */
+static uint8_t install(struct ctl_ace_server *s, struct ctl_env *env, struct ctl_ace_result *res,
+		       int64_t now)
+{
+	struct ctl_ctx_handle h;
+	struct osc_ctx *c;
+	char err[128];
+	int64_t cap = now + (int64_t)s->max_lifetime;
+
+	if (s->max_lifetime && (!res->entry.tok.expires || res->entry.tok.expires > cap))
+		res->entry.tok.expires = cap;
+	if (env->ops->ctx_add(env->plat, CTL_M_ACE, &res->params, &h, err, sizeof(err)))
+		return COAP_SERVICE_UNAVAILABLE;
+	if (ctl_ace_rs_commit(&s->rs, res, ctl_ace_handle_pack(h))) {
+		c = env->ops->ctx_get(env->plat, h);
+		if (c)
+			env->ops->ctx_remove(env->plat, c->recipient_id, c->recipient_id_len,
+					     c->id_ctx, c->id_ctx_len, c->has_id_ctx);
+		return COAP_SERVICE_UNAVAILABLE;
+	}
+	if (res->replaced)
+		retire_old(env, &res->old);
+	return COAP_CREATED;
+}
+
+static int post_plain(struct ctl_ace_server *s, struct ctl_env *env, const struct ctl_job *job,
+		      uint8_t *ans, size_t cap)
+{
+	struct ctl_ace_result res;
+	int64_t now = (int64_t)time(NULL);
+	uint8_t code;
+	int n;
+
+	if (job->req.code != COAP_POST)
+		return ctl_answer_error(env, job, COAP_METHOD_NOT_ALLOWED, NULL, ans, cap);
+	if (!ace_cbor(&job->req))
+		return ctl_answer_error(env, job, COAP_CODE(4, 15), NULL, ans, cap);
+	s->env = env;
+	ctl_ace_rs_post(&s->rs, job->req.payload, job->req.payload_len, now, &res);
+	code = res.code;
+	if (res.reason == CTL_ACE_OK)
+		code = install(s, env, &res, now);
+	/* 2.01 {N2, ID2}, or a refusal with its error map (RFC 9200 §5.10.1.1), or a bare code */
+	if (code == res.code && res.payload_len)
+		n = answer_plain(env, job, code, res.payload, res.payload_len, ans, cap);
+	else
+		n = ctl_answer_error(env, job, code, NULL, ans, cap);
+	cry_wipe(&res, sizeof(res));
+	s->env = NULL;
+	return n;
+}
+
+/* Update of access rights (RFC 9203 §4.1, §4.2): protected 2.01, empty, or protected 4.01. */
+static int post_protected(struct ctl_ace_server *s, struct ctl_env *env,
+			  const struct ctl_job *job, uint8_t *ans, size_t cap)
+{
+	unsigned flags = s->own_piv ? OSC_F_OWN_PIV | OSC_ANS_DURABLE_503 : 0;
+	struct ctl_ace_result res;
+	struct osc_coap_msg m;
+	int n;
+
+	if (job->req.code != COAP_POST) {
+		ctl_answer_init(env, job, &m, COAP_METHOD_NOT_ALLOWED);
+		return ctl_answer_protected(env, job, &m, flags, NULL, ans, cap);
+	}
+	ctl_ace_rs_update(&s->rs, ctl_ace_handle_pack(job->ctx), job->req.payload,
+			  job->req.payload_len, (int64_t)time(NULL), &res);
+	ctl_answer_init(env, job, &m, res.code);
+	n = ctl_answer_protected(env, job, &m, flags, NULL, ans, cap);
+	cry_wipe(&res, sizeof(res));
+	return n;
+}
+
+int ctl_ace_handler(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
+		    size_t cap)
+{
+	struct ctl_ace_server *s = arg;
+
+	if (job->kind == CTL_KIND_PROTECTED)
+		return post_protected(s, env, job, ans, cap);
+	return post_plain(s, env, job, ans, cap);
+}
