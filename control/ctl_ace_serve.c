@@ -18,7 +18,32 @@ struct ctl_ace_server {
 	unsigned max_lifetime;
 	bool own_piv;
 	struct ctl_env *env; /* during a job: pick_id2 looks at live contexts through it */
+	ctl_ace_publish_fn publish;
+	void *publish_arg;
 };
+
+void ctl_ace_server_on_scope(struct ctl_ace_server *s, ctl_ace_publish_fn fn, void *arg)
+{
+	s->publish = fn;
+	s->publish_arg = arg;
+}
+
+static int publish(struct ctl_ace_server *s, struct ctl_ctx_handle h,
+		   const struct ctl_ace_scope *scope)
+{
+	return s->publish ? s->publish(s->publish_arg, h, scope) : 0;
+}
+
+/* Remove the context of h (its scope withdrawn first), if it is still there. */
+static void remove_ctx(struct ctl_ace_server *s, struct ctl_env *env, struct ctl_ctx_handle h)
+{
+	struct osc_ctx *c = env->ops->ctx_get(env->plat, h);
+
+	publish(s, h, NULL);
+	if (c)
+		env->ops->ctx_remove(env->plat, c->recipient_id, c->recipient_id_len, c->id_ctx,
+				     c->id_ctx_len, c->has_id_ctx);
+}
 
 uint64_t ctl_ace_handle_pack(struct ctl_ctx_handle h)
 {
@@ -133,22 +158,11 @@ static bool ace_cbor(const struct osc_coap_msg *m)
 	return o && !osc_coap_uint_decode(o->val, o->len, &v) && v == CTL_ACE_CF;
 }
 
-/* The kept token's context (replaced by a repost) is removed now (see ctl_ace_serve.h). */
-static void retire_old(struct ctl_env *env, const struct ctl_ace_entry *old)
-{
-	struct osc_ctx *c = env->ops->ctx_get(env->plat, ctl_ace_handle_unpack(old->handle));
-
-	if (c)
-		env->ops->ctx_remove(env->plat, c->recipient_id, c->recipient_id_len, c->id_ctx,
-				     c->id_ctx_len, c->has_id_ctx);
-}
-
 /* A verified token's context: installed, its token kept. Returns the answer code. */
 static uint8_t install(struct ctl_ace_server *s, struct ctl_env *env, struct ctl_ace_result *res,
 		       int64_t now)
 {
 	struct ctl_ctx_handle h;
-	struct osc_ctx *c;
 	char err[128];
 	int64_t cap = now + (int64_t)s->max_lifetime;
 
@@ -156,15 +170,14 @@ static uint8_t install(struct ctl_ace_server *s, struct ctl_env *env, struct ctl
 		res->entry.tok.expires = cap;
 	if (env->ops->ctx_add(env->plat, CTL_M_ACE, &res->params, &h, err, sizeof(err)))
 		return COAP_SERVICE_UNAVAILABLE;
-	if (ctl_ace_rs_commit(&s->rs, res, ctl_ace_handle_pack(h))) {
-		c = env->ops->ctx_get(env->plat, h);
-		if (c)
-			env->ops->ctx_remove(env->plat, c->recipient_id, c->recipient_id_len,
-					     c->id_ctx, c->id_ctx_len, c->has_id_ctx);
+	/* the scope is published before the client learns ID2 from the 2.01 */
+	if (publish(s, h, &res->entry.tok.scope) ||
+	    ctl_ace_rs_commit(&s->rs, res, ctl_ace_handle_pack(h))) {
+		remove_ctx(s, env, h);
 		return COAP_SERVICE_UNAVAILABLE;
 	}
-	if (res->replaced)
-		retire_old(env, &res->old);
+	if (res->replaced) /* the kept token's context is removed at once (ctl_ace_serve.h) */
+		remove_ctx(s, env, ctl_ace_handle_unpack(res->old.handle));
 	return COAP_CREATED;
 }
 
@@ -200,6 +213,7 @@ static int post_protected(struct ctl_ace_server *s, struct ctl_env *env,
 			  const struct ctl_job *job, uint8_t *ans, size_t cap)
 {
 	unsigned flags = s->own_piv ? OSC_F_OWN_PIV | OSC_ANS_DURABLE_503 : 0;
+	struct ctl_ace_entry *kept;
 	struct ctl_ace_result res;
 	struct osc_coap_msg m;
 	int n;
@@ -210,6 +224,9 @@ static int post_protected(struct ctl_ace_server *s, struct ctl_env *env,
 	}
 	ctl_ace_rs_update(&s->rs, ctl_ace_handle_pack(job->ctx), job->req.payload,
 			  job->req.payload_len, (int64_t)time(NULL), &res);
+	kept = ctl_ace_store_by_handle(&s->rs.store, ctl_ace_handle_pack(job->ctx));
+	if (res.code == COAP_CREATED && kept && publish(s, job->ctx, &kept->tok.scope))
+		res.code = COAP_SERVICE_UNAVAILABLE; /* the workers still enforce the old scope */
 	ctl_answer_init(env, job, &m, res.code);
 	n = ctl_answer_protected(env, job, &m, flags, NULL, ans, cap);
 	cry_wipe(&res, sizeof(res));

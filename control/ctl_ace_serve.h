@@ -37,6 +37,16 @@ struct ctl_ace_server;
 struct ctl_ace_server *ctl_ace_server_new(const struct ctl_ace_conf *conf, const struct ctl_ns *ns,
 					  unsigned max_lifetime, bool own_piv);
 
+/*
+ * Where a context's compiled scope goes for the workers to enforce (RFC 9200 §5.10.2): fn(arg, h,
+ * scope) publishes scope for the context of h (NULL: withdraws it); 0 on success. Called when a
+ * token's context is installed, its access rights are updated, and before it is removed. Without
+ * it nothing is enforced.
+ */
+typedef int (*ctl_ace_publish_fn)(void *arg, struct ctl_ctx_handle h,
+				  const struct ctl_ace_scope *scope);
+void ctl_ace_server_on_scope(struct ctl_ace_server *s, ctl_ace_publish_fn fn, void *arg);
+
 /* Wipe every kept token and free s (NULL: nothing). */
 void ctl_ace_server_free(struct ctl_ace_server *s);
 

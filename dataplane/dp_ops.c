@@ -17,6 +17,7 @@
 #include "dataplane/dp_ctl_ring.h"
 #include "dataplane/dp_dedup.h"
 #include "dataplane/dp_ratelimit.h"
+#include "dataplane/dp_scope.h"
 #include "dataplane/dp_rcu.h"
 #include "dataplane/dp_telemetry.h"
 
@@ -114,6 +115,11 @@ static int b2_setup(struct dp_ops *o, const struct ctl_config *c)
 	return 0;
 }
 
+static int publish_scope(void *arg, struct ctl_ctx_handle h, const struct ctl_ace_scope *scope)
+{
+	return dp_scopes_set(arg, h, scope);
+}
+
 /* ACE (RFC 9203 §4): the /authz-info handler, unprotected (token post) and protected (update of
  * access rights), when the configuration has an "ace" section; else /authz-info stays 4.04. */
 static int ace_setup(struct dp_ops *o, const struct ctl_config *c)
@@ -122,7 +128,12 @@ static int ace_setup(struct dp_ops *o, const struct ctl_config *c)
 		return 0;
 	o->ace = ctl_ace_server_new(c->ace.conf, &c->ctl.ns, c->ace.max_lifetime,
 				    c->ctl.own_piv);
-	if (!o->ace || ctl_plane_on_path(o->plane, "/authz-info",
+	/* live scopes: one per kept token, as many again awaiting a grace period */
+	o->scopes = dp_scopes_new(c->ctl.max_contexts, 2 * c->ace.conf->max_tokens + 2,
+				  (int)rte_socket_id());
+	if (o->ace && o->scopes)
+		ctl_ace_server_on_scope(o->ace, publish_scope, o->scopes);
+	if (!o->ace || !o->scopes || ctl_plane_on_path(o->plane, "/authz-info",
 					 CTL_PATH_PLAIN | CTL_PATH_PROTECTED, ctl_ace_handler,
 					 o->ace))
 		return fprintf(stderr, "oscore-gw: cannot set up /authz-info\n"), -1;
@@ -177,6 +188,8 @@ int dp_ops_setup(struct dp_ops *o, const struct ctl_config *c, const char *path,
 	if (!o->rcu)
 		return fprintf(stderr, "oscore-gw: cannot create the RCU variable\n"), -1;
 	dp_ctx_table_set_rcu(t, o->rcu);
+	if (o->scopes)
+		dp_scopes_set_rcu(o->scopes, o->rcu);
 	if (dp_telemetry_start(stats, nq + 1u, t))
 		fprintf(stderr, "oscore-gw: telemetry commands not registered\n");
 	o->telemetry = true;
@@ -201,6 +214,7 @@ void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsi
 		wc[q].own_piv = o->cfg->ctl.own_piv;
 		wc[q].b2 = o->ctl && ctl_plane_serves(o->plane, CTL_KIND_NO_CONTEXT);
 		wc[q].edhoc = o->ctl && ctl_plane_serves(o->plane, CTL_KIND_EDHOC);
+		wc[q].scopes = o->scopes;
 	}
 }
 
@@ -283,6 +297,7 @@ void dp_ops_teardown(struct dp_ops *o)
 	}
 	ctl_b2_server_free(o->b2);
 	ctl_ace_server_free(o->ace);
+	dp_scopes_free(o->scopes);
 	dp_rcu_free(o->rcu);
 	*o = (struct dp_ops){ 0 };
 }

@@ -34,6 +34,7 @@ struct dp_ops {
 	struct ctl_b12_server *b12;     /* App. B.1.2 handler state, or NULL */
 	struct ctl_b2_server *b2;       /* App. B.2 handler state, or NULL */
 	struct ctl_ace_server *ace;     /* /authz-info (RFC 9203), when "ace" is configured */
+	struct dp_scopes *scopes;       /* its contexts' scopes for the workers, or NULL */
 	struct rte_rcu_qsbr *rcu;
 	bool telemetry;
 	struct dp_state *state;         /* contexts' durable state (main lcore) */

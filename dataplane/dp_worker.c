@@ -22,6 +22,7 @@
 #include "dataplane/dp_plain.h"
 #include "dataplane/dp_ratelimit.h"
 #include "dataplane/dp_rcu.h"
+#include "dataplane/dp_scope.h"
 #include "dataplane/dp_src.h"
 #include "oscore/osc_answer.h"
 #include "oscore/osc_protect.h"
@@ -433,6 +434,28 @@ static bool window_unknown(struct worker *w, struct slot *s)
 	return true;
 }
 
+/* RFC 9200 §5.10.2: a verified request on an ACE context must be within its token's scope,
+ * before it reaches the upstream or the local answer: protected 4.03 for a resource the scope
+ * does not name, 4.05 for a method it does not allow. True if it was refused. */
+static bool scope_denied(struct worker *w, struct slot *s, int len)
+{
+	const struct ctl_ace_scope *sc =
+		dp_scopes_get(w->c.scopes, dp_ctx_table_ref(w->c.table, s->rx.ctx));
+	struct osc_coap_msg m;
+	enum ctl_ace_access a;
+
+	if (!sc)
+		return false; /* not an ACE context */
+	a = osc_coap_parse(&m, s->out, (size_t)len) == OSC_COAP_OK ?
+		    ctl_ace_scope_check(sc, &m) : CTL_ACE_DENY_RESOURCE;
+	if (a == CTL_ACE_ALLOW)
+		return false;
+	w->c.stats->ctr[a == CTL_ACE_DENY_METHOD ? DP_ACE_DENY_METHOD : DP_ACE_DENY_RESOURCE]++;
+	answer_protected(w, s, a == CTL_ACE_DENY_METHOD ? COAP_METHOD_NOT_ALLOWED : COAP_FORBIDDEN,
+			 NULL);
+	return true;
+}
+
 static void decrypted(struct worker *w, struct slot *s)
 {
 	int len;
@@ -462,6 +485,8 @@ static void decrypted(struct worker *w, struct slot *s)
 	if (s->rx.replay != OSC_REPLAY_OK) /* only with OSC_RX_LOADTEST */
 		w->c.stats->ctr[DP_LOADTEST_REPLAYS]++;
 	if (protected_control(w, s, len))
+		return;
+	if (w->c.scopes && scope_denied(w, s, len))
 		return;
 	if (w->fwd) {
 		forward(w, s, (unsigned)len);

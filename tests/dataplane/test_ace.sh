@@ -4,7 +4,8 @@
 # UDP in a namespace (net_af_packet), get N2 and ID2, derive the same context (§4.3) and make
 # protected requests with osc_client through the gateway in respond mode. Cases: Encrypt0 and
 # Sign1 tokens accepted; wrong aud 4.03, expired 4.01, bad signature 4.01, garbage 4.00, missing
-# N1 / ID1 4.00, wrong Content-Format 4.15; the update of access rights (protected 2.01); a
+# N1 / ID1 4.00, wrong Content-Format 4.15; the token's scope enforced on the worker (protected
+# 4.03 wrong resource, 4.05 wrong method); the update of access rights (protected 2.01); a
 # repost with a new N1 replaces the context at once; configuration errors name file and field.
 #   test_ace.sh OSCORE_GW OSC_CLIENT OSCORE_GWCTL
 set -u
@@ -70,6 +71,13 @@ check "ID2 is 2 bytes of the ace namespace, != ID1" \
 client "$W/c1.json" --count 3 10.78.0.1:5683 /s/temp >"$W/r1.log" 2>&1
 check "protected GET /s/temp with the derived context: 3 verified 2.05" \
 	$(grep -q "3 of 3 exchanges verified" "$W/r1.log"; echo $?)
+# scope enforcement on the worker (RFC 9200 §5.10.2): rTempC is GET /s/temp
+client "$W/c1.json" --expect 4.03 10.78.0.1:5683 /a/led >"$W/s1.log" 2>&1
+check "scope: a resource outside it gets a protected 4.03" $?
+client "$W/c1.json" --method PUT --payload on --expect 4.05 10.78.0.1:5683 /s/temp >"$W/s2.log" 2>&1
+check "scope: a method outside it gets a protected 4.05" $?
+client "$W/c1.json" --expect 4.03 10.78.0.1:5683 "/s/temp?x=1" >"$W/s3.log" 2>&1
+check "scope: the local part must match exactly (a query is another resource): 4.03" $?
 
 [ "$(post --aud coap://other --id c1 | code_of)" = 4.03 ]
 check "wrong aud: 4.03" $?
@@ -99,6 +107,10 @@ upd=$($PEER token --key "$K1" --scope wLed)
 client "$W/c1.json" --method POST --payload-hex "$upd" --expect 2.01 10.78.0.1:5683 \
 	/authz-info >"$W/u1.log" 2>&1
 check "update of access rights: protected 2.01" $?
+client "$W/c1.json" --expect 4.03 10.78.0.1:5683 /s/temp >"$W/s4.log" 2>&1 &&
+	client "$W/c1.json" --method PUT --payload on --expect 2.04 10.78.0.1:5683 /a/led \
+	>"$W/s5.log" 2>&1
+check "after the update (wLed): GET /s/temp 4.03, PUT /a/led 2.04" $?
 upd=$($PEER token --key "$K1" --id c2 --scope wLed)
 client "$W/c1.json" --method POST --payload-hex "$upd" --expect 4.01 10.78.0.1:5683 \
 	/authz-info >"$W/u2.log" 2>&1
@@ -116,4 +128,7 @@ check "the replaced context is gone: unprotected 4.01" $?
 check "gwctl list: the configured context and the two ACE ones" \
 	$(grep -q '"count":3' "$W/list.log"; echo $?)
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+check "counted: ace_deny_resource 3, ace_deny_method 1" \
+	$(grep -Eq "ace_deny_resource +3$" "$W/gw.1.log" && grep -Eq "ace_deny_method +1$" \
+		"$W/gw.1.log"; echo $?)
 exit $((fails > 0))
