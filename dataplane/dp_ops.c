@@ -124,6 +124,8 @@ static int publish_scope(void *arg, struct ctl_ctx_handle h, const struct ctl_ac
  * access rights), when the configuration has an "ace" section; else /authz-info stays 4.04. */
 static int ace_setup(struct dp_ops *o, const struct ctl_config *c)
 {
+	int n;
+
 	if (!c->ace.conf)
 		return 0;
 	o->ace = ctl_ace_server_new(c->ace.conf, &c->ctl.ns, c->ace.max_lifetime,
@@ -133,6 +135,9 @@ static int ace_setup(struct dp_ops *o, const struct ctl_config *c)
 				  (int)rte_socket_id());
 	if (o->ace && o->scopes)
 		ctl_ace_server_on_scope(o->ace, publish_scope, o->scopes);
+	/* the 4.01 to an unprotected request names the AS when "as_uri" is configured */
+	n = ctl_ace_creation_hints(c->ace.conf, NULL, NULL, 0, o->ace_hints, sizeof(o->ace_hints));
+	o->ace_hints_len = n > 0 ? (uint16_t)n : 0;
 	if (!o->ace || !o->scopes || ctl_plane_on_path(o->plane, "/authz-info",
 					 CTL_PATH_PLAIN | CTL_PATH_PROTECTED, ctl_ace_handler,
 					 o->ace))
@@ -215,6 +220,8 @@ void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsi
 		wc[q].b2 = o->ctl && ctl_plane_serves(o->plane, CTL_KIND_NO_CONTEXT);
 		wc[q].edhoc = o->ctl && ctl_plane_serves(o->plane, CTL_KIND_EDHOC);
 		wc[q].scopes = o->scopes;
+		wc[q].ace_hints = o->ace_hints;
+		wc[q].ace_hints_len = o->ace_hints_len;
 	}
 }
 

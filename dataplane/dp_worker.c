@@ -174,6 +174,23 @@ static void answer_error(struct worker *w, struct slot *s)
  * unprotected, with Max-Age 0 and within the rate limit like the §8.2 answers. The one place
  * that builds it: an ACE resource server adds its AS Request Creation Hints (RFC 9200 §5.3)
  * here. */
+/* RFC 9200 §5.3: with ACE the 4.01 carries the AS Request Creation Hints (precomputed at start,
+ * Content-Format 19) so that the client knows where to get a token. Length or -1. */
+static int unauthorized_hints(struct worker *w, struct slot *s)
+{
+	static const uint8_t cf = 19; /* application/ace+cbor */
+	struct osc_coap_msg m;
+	int n;
+
+	osc_answer_header(&m, &s->rx.outer, COAP_UNAUTHORIZED, &w->next_mid);
+	m.opts[0] = (struct osc_coap_opt){ .num = COAP_OPT_CONTENT_FORMAT, .val = &cf, .len = 1 };
+	m.n_opts = 1;
+	m.payload = w->c.ace_hints;
+	m.payload_len = w->c.ace_hints_len;
+	n = osc_coap_encode(payload_of(s), dp_answer_room(s->m, &s->f), &m);
+	return n < 0 ? -1 : n;
+}
+
 static void answer_unauthorized(struct worker *w, struct slot *s)
 {
 	w->c.stats->osc_err[OSC_ERR_NOT_OSCORE]++;
@@ -182,7 +199,8 @@ static void answer_unauthorized(struct worker *w, struct slot *s)
 		return;
 	}
 	own_token(s);
-	send_encoded(w, s, osc_answer_error(&s->rx.outer, COAP_UNAUTHORIZED, NULL, &w->next_mid,
+	send_encoded(w, s, w->c.ace_hints_len ? unauthorized_hints(w, s) :
+			   osc_answer_error(&s->rx.outer, COAP_UNAUTHORIZED, NULL, &w->next_mid,
 					    payload_of(s), dp_answer_room(s->m, &s->f)),
 		     DP_ANSWER_UNAUTHORIZED);
 }

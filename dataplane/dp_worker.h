@@ -48,6 +48,8 @@ struct dp_worker_conf {
 	bool edhoc;                 /* RFC 9668 combined requests go to the control lcore */
 	const struct dp_scopes *scopes; /* ACE scopes enforced per context (dp_scope.h); NULL =
 					 * no ACE */
+	const uint8_t *ace_hints;   /* AS Request Creation Hints for the 4.01 (RFC 9200 §5.3) */
+	uint16_t ace_hints_len;     /* 0: a bare 4.01 */
 };
 
 /*

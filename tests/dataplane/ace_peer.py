@@ -9,6 +9,7 @@ Debian's python3-cbor2 and python3-cryptography only (run it with /usr/bin/pytho
   ace_peer.py post ADDR PORT [token options] [--n1 HEX|none] [--id1 HEX|none] [--garbage] [--cf N]
               [--out CTX.json]               prints "code C.DD" and the answer's payload as hex;
                                              on 2.01 writes the context (gateway view) to CTX.json
+  ace_peer.py get ADDR PORT SEGMENT           unprotected GET /SEGMENT: prints code and payload
   ace_peer.py token [token options]          prints the update payload {1: token} as hex
 token options: --as enc|sign --key HEX|KEYFILE --kid TEXT --iss S --aud S --exp SECONDS (from now;
   negative: expired) --scope S --id HEX --ms HEX --salt HEX --tamper (flip one bit of the tag or
@@ -75,11 +76,13 @@ def token(a):
     return cbor2.dumps([prot, {}, payload, sig])
 
 
-def coap_post(addr, port, payload, cf):
-    """CON POST /authz-info, Content-Format 19; returns (code, payload) of the answer."""
+def coap_post(addr, port, payload, cf, code=0x02, path=b"authz-info"):
+    """Unprotected CON request (POST /authz-info, Content-Format cf, payload by default; path is
+    one short segment); returns (code, payload) of the answer."""
     mid, tok = random.randrange(65536), random.randbytes(4)
-    msg = bytes([0x44, 0x02, mid >> 8, mid & 255]) + tok
-    msg += bytes([0xBA]) + b"authz-info" + bytes([0x11, cf]) + b"\xff" + payload
+    msg = bytes([0x44, code, mid >> 8, mid & 255]) + tok + bytes([0xB0 | len(path)]) + path
+    if payload:
+        msg += bytes([0x11, cf]) + b"\xff" + payload
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.settimeout(2)
     for _ in range(3):
@@ -159,6 +162,10 @@ def main():
     a = ap.parse_args()
     if a.cmd == "genkey":
         genkey(a.rest[0])
+        return 0
+    if a.cmd == "get":  # get ADDR PORT SEGMENT: an unprotected GET
+        code, pl = coap_post(a.rest[0], int(a.rest[1]), b"", 0, 0x01, a.rest[2].encode())
+        print("code %d.%02d payload %s" % (code >> 5, code & 31, pl.hex()) if code else "none")
         return 0
     if a.cmd == "token":
         a.update = True

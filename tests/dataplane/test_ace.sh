@@ -6,7 +6,8 @@
 # Sign1 tokens accepted; wrong aud 4.03, expired 4.01, bad signature 4.01, garbage 4.00, missing
 # N1 / ID1 4.00, wrong Content-Format 4.15; the token's scope enforced on the worker (protected
 # 4.03 wrong resource, 4.05 wrong method); the update of access rights (protected 2.01); a
-# repost with a new N1 replaces the context at once; configuration errors name file and field.
+# repost with a new N1 replaces the context at once; an unprotected request gets the AS Request
+# Creation Hints; configuration errors name file and field.
 #   test_ace.sh OSCORE_GW OSC_CLIENT OSCORE_GWCTL
 set -u
 GW=$1 CLIENT=$2 CTL=$3
@@ -78,6 +79,13 @@ client "$W/c1.json" --method PUT --payload on --expect 4.05 10.78.0.1:5683 /s/te
 check "scope: a method outside it gets a protected 4.05" $?
 client "$W/c1.json" --expect 4.03 10.78.0.1:5683 "/s/temp?x=1" >"$W/s3.log" 2>&1
 check "scope: the local part must match exactly (a query is another resource): 4.03" $?
+
+# RFC 9200 §5.3: an unprotected request to a protected resource gets a 4.01 with the AS Request
+# Creation Hints {1: as_uri, 5: audience} (Content-Format 19)
+hints=$(/usr/bin/python3 -c 'import cbor2; print(cbor2.dumps({1: "coap://as.example/token",
+	5: "coap://gw.example"}).hex())')
+[ "$(in_dev $PEER get 10.78.0.1 5683 temp)" = "code 4.01 payload $hints" ]
+check "unprotected GET: 4.01 with AS Request Creation Hints" $?
 
 [ "$(post --aud coap://other --id c1 | code_of)" = 4.03 ]
 check "wrong aud: 4.03" $?
