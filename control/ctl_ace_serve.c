@@ -233,6 +233,23 @@ static int post_protected(struct ctl_ace_server *s, struct ctl_env *env,
 	return n;
 }
 
+unsigned ctl_ace_server_tick(struct ctl_ace_server *s, struct ctl_env *env, int64_t now)
+{
+	struct ctl_ace_entry gone[8];
+	unsigned n, i, total = 0;
+
+	ctl_ace_exi_sweep(&s->rs.exi, now);
+	do {
+		n = ctl_ace_store_expire(&s->rs.store, now, gone, 8);
+		for (i = 0; i < n; i++) {
+			remove_ctx(s, env, ctl_ace_handle_unpack(gone[i].handle));
+			ctl_ace_token_wipe(&gone[i].tok);
+		}
+		total += n;
+	} while (n == 8);
+	return total;
+}
+
 int ctl_ace_handler(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
 		    size_t cap)
 {

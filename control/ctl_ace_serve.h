@@ -55,6 +55,13 @@ void ctl_ace_server_free(struct ctl_ace_server *s);
 int ctl_ace_handler(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
 		    size_t cap);
 
+/*
+ * Once a second or so: remove the contexts whose tokens expired at now (UNIX seconds; exp, exi
+ * or "max_lifetime"), scope first (RFC 9200 §5.10.3: later requests get the unprotected 4.01 of
+ * a missing context). Returns how many were removed.
+ */
+unsigned ctl_ace_server_tick(struct ctl_ace_server *s, struct ctl_env *env, int64_t now);
+
 /* The resource server inside (counters per outcome, the token store). */
 struct ctl_ace_rs *ctl_ace_server_rs(struct ctl_ace_server *s);
 

@@ -307,6 +307,13 @@ static int serve(struct dp_ctl *c, struct dp_ctl_msg *msg, uint32_t now)
 	return 0;
 }
 
+void dp_ctl_env(struct dp_ctl *c, struct dp_stats *st, struct ctl_env *env)
+{
+	c->st = st;
+	*env = (struct ctl_env){ .ops = &platform, .plat = c, .e = c->e, .next_mid = &c->next_mid,
+				 .now = ctl_echo_now() };
+}
+
 unsigned dp_ctl_service(struct dp_ctl *c, struct dp_stats *st)
 {
 	struct dp_ctl_msg *msgs[SERVE_BURST];

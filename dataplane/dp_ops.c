@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
@@ -241,6 +242,19 @@ void dp_ops_launch(struct dp_ops *o, struct dp_worker_conf *wc, unsigned lcore)
 		__atomic_sub_fetch(&running, 1, __ATOMIC_RELEASE);
 }
 
+/* ACE (RFC 9200 §5.10.3): contexts of expired tokens removed, checked once a second. */
+static void ace_tick(struct dp_ops *o)
+{
+	struct ctl_env env;
+	time_t now = time(NULL);
+
+	if (!o->ace || !o->ctl || now == o->ace_last_tick)
+		return;
+	o->ace_last_tick = now;
+	dp_ctl_env(o->ctl, &o->stats[o->nq], &env);
+	o->stats[o->nq].ctr[DP_ACE_EXPIRED] += ctl_ace_server_tick(o->ace, &env, (int64_t)now);
+}
+
 /* Serve every control request queued now (also what reclamation must see answered first). */
 static void drain_ctl(void *arg)
 {
@@ -268,6 +282,7 @@ void dp_ops_control_loop(struct dp_ops *o, double duration, bool *quit)
 		unsigned served = o->ctl ? dp_ctl_service(o->ctl, &o->stats[o->nq]) : 0;
 
 		served += dp_mgmt_poll(o->mgmt);
+		ace_tick(o);
 		dp_ctx_table_reclaim(o->table, drain_ctl, o);
 		now = rte_get_tsc_cycles();
 		if (end && now >= end)

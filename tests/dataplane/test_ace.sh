@@ -7,7 +7,7 @@
 # N1 / ID1 4.00, wrong Content-Format 4.15; the token's scope enforced on the worker (protected
 # 4.03 wrong resource, 4.05 wrong method); the update of access rights (protected 2.01); a
 # repost with a new N1 replaces the context at once; an unprotected request gets the AS Request
-# Creation Hints; configuration errors name file and field.
+# Creation Hints; at exp the context is removed; configuration errors name file and field.
 #   test_ace.sh OSCORE_GW OSC_CLIENT OSCORE_GWCTL
 set -u
 GW=$1 CLIENT=$2 CTL=$3
@@ -132,11 +132,20 @@ check "repost with a new N1: 2.01 and the new context answers" \
 client "$W/c1.json" 10.78.0.1:5683 /s/temp >"$W/r4.log" 2>&1
 grep -q "NOT PROTECTED: 4.01" "$W/r4.log"
 check "the replaced context is gone: unprotected 4.01" $?
+# expiry (RFC 9200 §5.10.3): at exp the context is removed; later requests get the unprotected 4.01
+post --exp 2 --id c4 --id1 04 --n1 44 --out "$W/c4.json" >"$W/p4.log" 2>&1
+client "$W/c4.json" 10.78.0.1:5683 /s/temp >"$W/e1.log" 2>&1
+check "a token with exp in 2 s: 2.01 and a verified 2.05" \
+	$(grep -q "code 2.01" "$W/p4.log" && grep -q "1 of 1 exchanges verified" "$W/e1.log"; echo $?)
+sleep 4
+client "$W/c4.json" 10.78.0.1:5683 /s/temp >"$W/e2.log" 2>&1
+grep -q "NOT PROTECTED: 4.01" "$W/e2.log"
+check "after exp: the context is gone, unprotected 4.01" $?
 "$CTL" --prefix "$GW_PREFIX" list >"$W/list.log" 2>&1
 check "gwctl list: the configured context and the two ACE ones" \
 	$(grep -q '"count":3' "$W/list.log"; echo $?)
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
-check "counted: ace_deny_resource 3, ace_deny_method 1" \
+check "counted: ace_deny_resource 3, ace_deny_method 1, ace_expired 1" \
 	$(grep -Eq "ace_deny_resource +3$" "$W/gw.1.log" && grep -Eq "ace_deny_method +1$" \
-		"$W/gw.1.log"; echo $?)
+		"$W/gw.1.log" && grep -Eq "ace_expired +1$" "$W/gw.1.log"; echo $?)
 exit $((fails > 0))
