@@ -121,14 +121,34 @@ static int publish_scope(void *arg, struct ctl_ctx_handle h, const struct ctl_ac
 	return dp_scopes_set(arg, h, scope);
 }
 
+/* Tokens are not stored: a context of the ace namespace restored from "state_db" has no scope to
+ * enforce, so it is removed before workers start (its client posts its token again). */
+static void ace_drop_restored(const struct ctl_config *c, struct dp_ctx_table *t,
+			      struct dp_state *s)
+{
+	struct dp_ctx_info in;
+	unsigned i, n = 0;
+
+	for (i = 0; s && i < dp_ctx_table_slots(t); i++)
+		if (!dp_ctx_table_info(t, i, &in) &&
+		    ctl_ns_check(&c->ctl.ns, CTL_M_ACE, in.kid, in.kid_len) &&
+		    !dp_state_remove(s, in.kid, in.kid_len, in.id_ctx, in.id_ctx_len,
+				     in.has_id_ctx))
+			n++;
+	if (n)
+		printf("oscore-gw: %u stored ACE context(s) removed: their tokens are not kept\n", n);
+}
+
 /* ACE (RFC 9203 §4): the /authz-info handler, unprotected (token post) and protected (update of
  * access rights), when the configuration has an "ace" section; else /authz-info stays 4.04. */
-static int ace_setup(struct dp_ops *o, const struct ctl_config *c)
+static int ace_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_ctx_table *t,
+		     struct dp_state *s)
 {
 	int n;
 
 	if (!c->ace.conf)
 		return 0;
+	ace_drop_restored(c, t, s);
 	o->ace = ctl_ace_server_new(c->ace.conf, &c->ctl.ns, c->ace.max_lifetime,
 				    c->ctl.own_piv);
 	/* live scopes: one per kept token, as many again awaiting a grace period */
@@ -163,7 +183,7 @@ static int plane_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_c
 			return -1;
 	if (ctl_plane_on_path(o->plane, "/authz-info", CTL_PATH_PLAIN, NULL, NULL) ||
 	    ctl_plane_on_path(o->plane, "/.well-known/edhoc", CTL_PATH_PLAIN, NULL, NULL) ||
-	    b12_setup(o, c) || b2_setup(o, c) || ace_setup(o, c))
+	    b12_setup(o, c) || b2_setup(o, c) || ace_setup(o, c, t, s))
 		return -1;
 	o->ctl = dp_ctl_new(o->nq, o->plane, t, s, (int)rte_socket_id());
 	return o->ctl ? 0 : -1;

@@ -145,6 +145,12 @@ check "after exp: the context is gone, unprotected 4.01" $?
 check "gwctl list: the configured context and the two ACE ones" \
 	$(grep -q '"count":3' "$W/list.log"; echo $?)
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+start_gw 2
+check "restart" $?
+client "$W/c3.json" 10.78.0.1:5683 /s/temp >"$W/r5.log" 2>&1
+grep -q "NOT PROTECTED: 4.01" "$W/r5.log" && grep -q "2 stored ACE context(s) removed" "$W/gw.2.log"
+check "after a restart the stored ACE contexts are removed (no token, no scope): 4.01" $?
+kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 check "counted: ace_deny_resource 3, ace_deny_method 1, ace_expired 1" \
 	$(grep -Eq "ace_deny_resource +3$" "$W/gw.1.log" && grep -Eq "ace_deny_method +1$" \
 		"$W/gw.1.log" && grep -Eq "ace_expired +1$" "$W/gw.1.log"; echo $?)
