@@ -250,6 +250,58 @@ unsigned ctl_ace_server_tick(struct ctl_ace_server *s, struct ctl_env *env, int6
 	return total;
 }
 
+/* A scope as "local-part:methods ..." (truncated to cap). */
+static void scope_text(const struct ctl_ace_scope *sc, char *out, size_t cap)
+{
+	size_t used = 0;
+	char part[128];
+	unsigned i;
+
+	out[0] = '\0';
+	for (i = 0; i < sc->n && used < cap; i++) {
+		if (ctl_ace_scope_entry_text(sc, i, part, sizeof(part)) < 0)
+			snprintf(part, sizeof(part), "?");
+		used += (size_t)snprintf(out + used, cap - used, "%s%s:%u", i ? " " : "", part,
+					 sc->e[i].methods);
+	}
+}
+
+unsigned ctl_ace_server_tokens(struct ctl_ace_server *s, unsigned start,
+			       struct ctl_ace_token_info *out, unsigned max, unsigned *total)
+{
+	unsigned n = 0;
+
+	*total = s->rs.store.n;
+	for (; start < s->rs.store.n && n < max; start++, n++) {
+		const struct ctl_ace_entry *e = &s->rs.store.e[start];
+		struct ctl_ace_token_info *o = &out[n];
+
+		snprintf(o->issuer, sizeof(o->issuer), "%s", s->rs.conf->as[e->tok.as].name);
+		scope_text(&e->tok.scope, o->scope, sizeof(o->scope));
+		o->expires = e->tok.expires;
+		memcpy(o->id, e->tok.osc_id, e->tok.osc_id_len);
+		o->id_len = e->tok.osc_id_len;
+		o->ctx = ctl_ace_handle_unpack(e->handle);
+	}
+	return n;
+}
+
+int ctl_ace_server_revoke(struct ctl_ace_server *s, struct ctl_env *env, const char *issuer,
+			  const uint8_t *id, size_t id_len)
+{
+	struct ctl_ace_entry gone;
+	unsigned as;
+
+	for (as = 0; as < s->rs.conf->n_as; as++)
+		if (!strcmp(s->rs.conf->as[as].name, issuer))
+			break;
+	if (as == s->rs.conf->n_as || ctl_ace_store_remove(&s->rs.store, as, id, id_len, &gone))
+		return -1;
+	remove_ctx(s, env, ctl_ace_handle_unpack(gone.handle));
+	ctl_ace_token_wipe(&gone.tok);
+	return 0;
+}
+
 int ctl_ace_handler(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
 		    size_t cap)
 {

@@ -62,6 +62,26 @@ int ctl_ace_handler(void *arg, struct ctl_env *env, const struct ctl_job *job, u
  */
 unsigned ctl_ace_server_tick(struct ctl_ace_server *s, struct ctl_env *env, int64_t now);
 
+/* What oscore-gwctl shows of a kept token: never its keys. */
+struct ctl_ace_token_info {
+	char issuer[32];              /* the configured name of its AS */
+	char scope[192];              /* "/s/temp:1 /a/led:4": local-parts and method bitmaps */
+	int64_t expires;              /* UNIX seconds, 0 = none */
+	uint8_t id[32];               /* its PoP key's id (cnf.osc id) */
+	uint8_t id_len;
+	struct ctl_ctx_handle ctx;    /* the context it made */
+};
+
+/* The kept tokens from index start, at most max into out. Returns how many; *total gets how
+ * many are kept. */
+unsigned ctl_ace_server_tokens(struct ctl_ace_server *s, unsigned start,
+			       struct ctl_ace_token_info *out, unsigned max, unsigned *total);
+
+/* Revoke the token of issuer (its configured name) for PoP key id: forgotten, its context
+ * removed at once (scope first). Returns 0, or -1 if there is none. */
+int ctl_ace_server_revoke(struct ctl_ace_server *s, struct ctl_env *env, const char *issuer,
+			  const uint8_t *id, size_t id_len);
+
 /* The resource server inside (counters per outcome, the token store). */
 struct ctl_ace_rs *ctl_ace_server_rs(struct ctl_ace_server *s);
 

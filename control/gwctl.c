@@ -6,6 +6,7 @@
  *   oscore-gwctl --prefix NAME add FILE.json | --libcoap FILE.conf | --bulk FILE.json
  *   oscore-gwctl --prefix NAME remove KID [KIDCTX]      (hex; "-" is the empty kid)
  *   oscore-gwctl --prefix NAME list | show KID [KIDCTX] | stats
+ *   oscore-gwctl --prefix NAME tokens [START] | revoke ISSUER ID   (ACE tokens; ID in hex)
  *   oscore-gwctl export-wireshark --config gw.json [--state DB]
  *
  * add sends one context per command (a telemetry command is at most 1024 bytes); --bulk makes the
@@ -222,7 +223,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: oscore-gwctl --prefix NAME add FILE.json | add --libcoap FILE.conf |\n"
 		"                    add --bulk FILE.json | remove KID [KIDCTX] | list [START] |\n"
-		"                    show KID [KIDCTX] | stats\n"
+		"                    show KID [KIDCTX] | stats | tokens [START] | revoke ISSUER ID\n"
 		"       oscore-gwctl export-wireshark --config gw.json [--state DB]\n");
 }
 
@@ -249,6 +250,10 @@ static int run(const char *prefix, int argc, char **argv)
 		rc = tel_call(fd, "/oscore/ctx/show", ids, true) ? 1 : 0;
 	else if (!strcmp(argv[0], "list") && argc <= 2)
 		rc = tel_call(fd, "/oscore/ctx/list", argc == 2 ? argv[1] : "0", true) ? 1 : 0;
+	else if (!strcmp(argv[0], "tokens") && argc <= 2)
+		rc = tel_call(fd, "/oscore/ace/tokens", argc == 2 ? argv[1] : "0", true) ? 1 : 0;
+	else if (!strcmp(argv[0], "revoke") && argc == 3 && !ids_arg(2, argv + 1, ids, sizeof(ids)))
+		rc = tel_call(fd, "/oscore/ace/revoke", ids, true) ? 1 : 0;
 	else if (!strcmp(argv[0], "stats") && argc == 1)
 		rc = tel_call(fd, "/oscore/stats", NULL, true) ? 1 : 0;
 	else

@@ -7,7 +7,7 @@
 # N1 / ID1 4.00, wrong Content-Format 4.15; the token's scope enforced on the worker (protected
 # 4.03 wrong resource, 4.05 wrong method); the update of access rights (protected 2.01); a
 # repost with a new N1 replaces the context at once; an unprotected request gets the AS Request
-# Creation Hints; at exp the context is removed; configuration errors name file and field.
+# Creation Hints; oscore-gwctl lists and revokes tokens; at exp the context is removed; configuration errors name file and field.
 #   test_ace.sh OSCORE_GW OSC_CLIENT OSCORE_GWCTL
 set -u
 GW=$1 CLIENT=$2 CTL=$3
@@ -132,6 +132,19 @@ check "repost with a new N1: 2.01 and the new context answers" \
 client "$W/c1.json" 10.78.0.1:5683 /s/temp >"$W/r4.log" 2>&1
 grep -q "NOT PROTECTED: 4.01" "$W/r4.log"
 check "the replaced context is gone: unprotected 4.01" $?
+# oscore-gwctl: tokens (issuer, scope, expiry, the context; never keys) and revoke
+"$CTL" --prefix "$GW_PREFIX" tokens >"$W/tok.log" 2>&1
+grep -q '"count":2' "$W/tok.log" && grep -q '"issuer":"as1","scope":"/s/temp:1"' "$W/tok.log" &&
+	grep -q '"issuer":"as2"' "$W/tok.log" && grep -q '"id":"c2"' "$W/tok.log" &&
+	! grep -qi 'f9af838368e353e78888e1426bd94e6f\|00112233445566778899aabbccddeeff' "$W/tok.log"
+check "gwctl tokens: both tokens with issuer, scope and id, no Master Secret" $?
+"$CTL" --prefix "$GW_PREFIX" revoke as2 c2 >"$W/rev.log" 2>&1 &&
+	client "$W/c2.json" 10.78.0.1:5683 /s/temp >"$W/r6.log" 2>&1
+grep -q "NOT PROTECTED: 4.01" "$W/r6.log"
+check "gwctl revoke as2 c2: its context is removed at once (4.01)" $?
+"$CTL" --prefix "$GW_PREFIX" revoke as2 c2 >"$W/rev2.log" 2>&1
+check "revoking it again: refused" $((! $?))
+
 # expiry (RFC 9200 §5.10.3): at exp the context is removed; later requests get the unprotected 4.01
 post --exp 2 --id c4 --id1 04 --n1 44 --out "$W/c4.json" >"$W/p4.log" 2>&1
 client "$W/c4.json" 10.78.0.1:5683 /s/temp >"$W/e1.log" 2>&1
@@ -142,13 +155,13 @@ client "$W/c4.json" 10.78.0.1:5683 /s/temp >"$W/e2.log" 2>&1
 grep -q "NOT PROTECTED: 4.01" "$W/e2.log"
 check "after exp: the context is gone, unprotected 4.01" $?
 "$CTL" --prefix "$GW_PREFIX" list >"$W/list.log" 2>&1
-check "gwctl list: the configured context and the two ACE ones" \
-	$(grep -q '"count":3' "$W/list.log"; echo $?)
+check "gwctl list: the configured context and the one ACE context left" \
+	$(grep -q '"count":2' "$W/list.log"; echo $?)
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 start_gw 2
 check "restart" $?
 client "$W/c3.json" 10.78.0.1:5683 /s/temp >"$W/r5.log" 2>&1
-grep -q "NOT PROTECTED: 4.01" "$W/r5.log" && grep -q "2 stored ACE context(s) removed" "$W/gw.2.log"
+grep -q "NOT PROTECTED: 4.01" "$W/r5.log" && grep -q "1 stored ACE context(s) removed" "$W/gw.2.log"
 check "after a restart the stored ACE contexts are removed (no token, no scope): 4.01" $?
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 check "counted: ace_deny_resource 3, ace_deny_method 1, ace_expired 1" \
