@@ -2,7 +2,8 @@
 # ACE (RFC 9200 + RFC 9203) through oscore-gw (issue 9): a test-side AS and client
 # (ace_peer.py, Debian's python3-cbor2 and python3-cryptography) POST tokens to /authz-info over
 # UDP in a namespace (net_af_packet), get N2 and ID2, derive the same context (§4.3) and make
-# protected requests with osc_client through the gateway in respond mode. Cases: Encrypt0 and
+# protected requests with osc_client through the gateway in respond mode (and forward mode with
+# coap-server-notls upstream). Cases: Encrypt0 and
 # Sign1 tokens accepted; wrong aud 4.03, expired 4.01, bad signature 4.01, garbage 4.00, missing
 # N1 / ID1 4.00, wrong Content-Format 4.15; the token's scope enforced on the worker (protected
 # 4.03 wrong resource, 4.05 wrong method); the update of access rights (protected 2.01); a
@@ -167,4 +168,30 @@ kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 check "counted: ace_deny_resource 3, ace_deny_method 1, ace_expired 1" \
 	$(grep -Eq "ace_deny_resource +3$" "$W/gw.1.log" && grep -Eq "ace_deny_method +1$" \
 		"$W/gw.1.log" && grep -Eq "ace_expired +1$" "$W/gw.1.log"; echo $?)
+
+# forward mode: what the scope allows goes upstream (coap-server-notls), the rest is refused on
+# the worker and never reaches it
+if command -v coap-server-notls >/dev/null; then
+	UP_PID=
+	cleanup_extra() { [ -n "$UP_PID" ] && kill "$UP_PID" 2>/dev/null; }
+	in_dev ip addr add 10.78.0.3/24 dev vdev
+	# -d: PUT creates resources, so that the upstream answers the PUT with 2.01
+	ip netns exec "$NS_DEV" coap-server-notls -A 10.78.0.3 -p 5683 -d 4 -v 0 >"$W/server.log" 2>&1 & # $! is its pid
+	UP_PID=$!
+	sed -i 's|"state_db"|"mode": "forward", "upstream": "10.78.0.3:5683", "state_db"|' "$W/gw.json"
+	start_gw forward
+	check "forward: oscore-gw starts in forward mode" $?
+	post --scope wLed --id c5 --id1 05 --n1 55 --out "$W/c5.json" >"$W/p5.log" 2>&1
+	client "$W/c5.json" --method PUT --payload on --expect 2.01 10.78.0.1:5683 /a/led \
+		>"$W/f1.log" 2>&1
+	check "forward: PUT /a/led (in scope) reaches the upstream: 2.01" $?
+	client "$W/c5.json" --expect 4.05 10.78.0.1:5683 /a/led >"$W/f2.log" 2>&1 &&
+		client "$W/c5.json" --expect 4.03 10.78.0.1:5683 /s/temp >"$W/f3.log" 2>&1
+	check "forward: GET /a/led 4.05 and GET /s/temp 4.03 from the gateway" $?
+	kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+	grep -Eq "fwd_requests +1$" "$W/gw.forward.log"
+	check "forward: only the PUT was forwarded (fwd_requests 1)" $?
+else
+	echo "SKIP: forward-mode round (no coap-server-notls)"
+fi
 exit $((fails > 0))
