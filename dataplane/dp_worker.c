@@ -423,13 +423,12 @@ static bool to_control(struct worker *w, struct slot *s, enum ctl_kind kind, con
 	return true;
 }
 
-/* A verified request for a registered protected control path? */
-static bool protected_control(struct worker *w, struct slot *s, int len)
+/* A verified request (parsed: m, or NULL if it does not parse) for a registered protected
+ * control path? */
+static bool protected_control(struct worker *w, struct slot *s, int len,
+			      const struct osc_coap_msg *m)
 {
-	struct osc_coap_msg m;
-
-	if (!w->c.ctl_protected || osc_coap_parse(&m, s->out, (size_t)len) != OSC_COAP_OK ||
-	    !dp_ctl_wants(w->c.ctl, CTL_KIND_PROTECTED, &m))
+	if (!w->c.ctl_protected || !m || !dp_ctl_wants(w->c.ctl, CTL_KIND_PROTECTED, m))
 		return false;
 	if (!to_control(w, s, CTL_KIND_PROTECTED, s->out, (uint16_t)len, true))
 		release_slot(w, s);
@@ -455,17 +454,15 @@ static bool window_unknown(struct worker *w, struct slot *s)
 /* RFC 9200 §5.10.2: a verified request on an ACE context must be within its token's scope,
  * before it reaches the upstream or the local answer: protected 4.03 for a resource the scope
  * does not name, 4.05 for a method it does not allow. True if it was refused. */
-static bool scope_denied(struct worker *w, struct slot *s, int len)
+static bool scope_denied(struct worker *w, struct slot *s, const struct osc_coap_msg *m)
 {
 	const struct ctl_ace_scope *sc =
 		dp_scopes_get(w->c.scopes, dp_ctx_table_ref(w->c.table, s->rx.ctx));
-	struct osc_coap_msg m;
 	enum ctl_ace_access a;
 
 	if (!sc)
 		return false; /* not an ACE context */
-	a = osc_coap_parse(&m, s->out, (size_t)len) == OSC_COAP_OK ?
-		    ctl_ace_scope_check(sc, &m) : CTL_ACE_DENY_RESOURCE;
+	a = m ? ctl_ace_scope_check(sc, m) : CTL_ACE_DENY_RESOURCE;
 	if (a == CTL_ACE_ALLOW)
 		return false;
 	w->c.stats->ctr[a == CTL_ACE_DENY_METHOD ? DP_ACE_DENY_METHOD : DP_ACE_DENY_RESOURCE]++;
@@ -476,6 +473,7 @@ static bool scope_denied(struct worker *w, struct slot *s, int len)
 
 static void decrypted(struct worker *w, struct slot *s)
 {
+	struct osc_coap_msg m, *pm;
 	int len;
 
 	if (s->rx.op.status == CRY_ERR_AUTH) { /* §3.3: a colliding Recipient ID may be next */
@@ -502,9 +500,12 @@ static void decrypted(struct worker *w, struct slot *s)
 	}
 	if (s->rx.replay != OSC_REPLAY_OK) /* only with OSC_RX_LOADTEST */
 		w->c.stats->ctr[DP_LOADTEST_REPLAYS]++;
-	if (protected_control(w, s, len))
+	/* parsed once for the control paths and the scope check, only when either is configured */
+	pm = (w->c.ctl_protected || w->c.scopes) &&
+	     osc_coap_parse(&m, s->out, (size_t)len) == OSC_COAP_OK ? &m : NULL;
+	if (protected_control(w, s, len, pm))
 		return;
-	if (w->c.scopes && scope_denied(w, s, len))
+	if (w->c.scopes && scope_denied(w, s, pm))
 		return;
 	if (w->fwd) {
 		forward(w, s, (unsigned)len);
