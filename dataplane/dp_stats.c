@@ -103,6 +103,9 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_COAP_FORMAT_ERROR] = "coap_format_error",
 	[DP_ANSWER_RST] = "answer_rst",
 	[DP_ANSWER_UNAUTHORIZED] = "answer_unauthorized",
+	[DP_ACE_DENY_RESOURCE] = "ace_deny_resource",
+	[DP_ACE_DENY_METHOD] = "ace_deny_method",
+	[DP_ACE_EXPIRED] = "ace_expired",
 };
 
 /* Each worker writes its own counters many times per burst: with struct dp_stats cache-aligned
