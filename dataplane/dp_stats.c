@@ -218,7 +218,9 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_B2_WRAPPED] = "Control lcore: App. B.2 message with a CBOR-wrapped kid context.",
 	[DP_B2_RATE_LIMITED] = "Worker: App. B.2 or EDHOC hand-off refused by the per-source limit.",
 	[DP_CTL_STALE] = "Control lcore: the job's context was removed or replaced since.",
-	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",
+	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",	[DP_ACE_DENY_RESOURCE] = "Worker: the ACE token's scope has no such resource: protected 4.03.",
+	[DP_ACE_DENY_METHOD] = "Worker: the ACE token's scope allows the resource, not the method: 4.05.",
+	[DP_ACE_EXPIRED] = "Control lcore: an ACE token expired and its context was removed.",
 };
 
 const char *dp_ctr_help(int c)
