@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * oscore-gw end to end: a generated capture replayed by net_pcap in a loop (infinite_rx=1; with no
- * tx given, net_pcap drops what is sent, as net_null would) for a fixed time, with 1 and then 2
- * workers. Needs the gateway's "loadtest_replay" switch (a looped capture repeats its Partial IVs)
+ * oscore-gw end to end: a generated capture replayed by net_pcap in a loop (infinite_rx=1) into
+ * net_null for a fixed time, 16- and 64-byte payloads with 1 worker, 64 bytes with 2 workers; and
+ * on each capture dpdk-testpmd's I/O floor on the same vdevs (bench_io.c). Needs the gateway's "loadtest_replay" switch (a looped capture repeats its Partial IVs)
  * and --duration; an oscore-gw without them refuses the config or the option, and the run is
  * reported as skipped.
  */
@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,28 +84,57 @@ static double rate_of(const char *log)
 	return ans;
 }
 
-void bn_e2e_run(const char *gw, const char *dir, double secs, struct bn_e2e *out)
+const unsigned bn_ref_payload[BN_REF_PAYLOADS] = { 16, 64 };
+
+/* A capture of payload-byte requests and the gateway's config in sub. 0 or -1. */
+static int capture(const char *sub, unsigned payload)
 {
-	struct lg_capture_opts o = { .out = dir, .requests = 16, .pay_min = 64, .pay_max = 64,
-				     .methods = 1u << COAP_POST,
+	struct lg_capture_opts o = { .out = sub, .requests = 16, .pay_min = payload,
+				     .pay_max = payload, .methods = 1u << COAP_POST,
 				     .pop = { .seed = 5, .n = 1000, .kid_min = 3, .kid_max = 3 } };
-	char log[4096];
+
+	mkdir(sub, 0755);
+	return lg_capture(&o) || write_config(sub) ? -1 : 0;
+}
+
+/* The I/O floor on sub's capture; 0 (and why) if testpmd cannot run. */
+static double io_floor(const char *sub, unsigned periods, struct bn_e2e *out)
+{
+	char pcap[2048], log[2048];
+
+	snprintf(pcap, sizeof(pcap), "%s/in.pcap", sub);
+	snprintf(log, sizeof(log), "%s/testpmd.log", sub);
+	return bn_io_floor(pcap, log, periods, out->io_why, sizeof(out->io_why));
+}
+
+void bn_e2e_run(const char *gw, const char *dir, double secs, unsigned periods,
+		struct bn_e2e *out)
+{
+	char log[2048], sub[1024];
 
 	memset(out, 0, sizeof(*out));
 	if (access(gw, X_OK)) {
 		snprintf(out->why, sizeof(out->why), "no oscore-gw built (--gw PATH)");
 		return;
 	}
-	if (lg_capture(&o) || write_config(dir)) {
-		snprintf(out->why, sizeof(out->why), "cannot write the capture");
-		return;
-	}
-	for (unsigned w = 1; w <= 2; w++) {
-		snprintf(log, sizeof(log), "%s/gw-%uw.log", dir, w);
-		if (run_gw(gw, dir, w, secs, log) != 0 || (out->mps[w - 1] = rate_of(log)) <= 0) {
-			snprintf(out->why, sizeof(out->why), "oscore-gw failed; see e2e/gw-%uw.log", w);
+	for (unsigned p = 0; p < BN_REF_PAYLOADS; p++) {
+		bool big = bn_ref_payload[p] == 64;
+
+		if (snprintf(sub, sizeof(sub), "%s/p%u", dir, bn_ref_payload[p]) >= (int)sizeof(sub) ||
+		    capture(sub, bn_ref_payload[p])) {
+			snprintf(out->why, sizeof(out->why), "cannot write the capture");
 			return;
 		}
+		for (unsigned w = 1; w <= (big ? 2u : 1u); w++) {
+			snprintf(log, sizeof(log), "%s/gw-%uw.log", sub, w);
+			if (run_gw(gw, sub, w, secs, log) != 0 || (out->mps[w - 1] = rate_of(log)) <= 0) {
+				snprintf(out->why, sizeof(out->why),
+					 "oscore-gw failed; see e2e/p%u/gw-%uw.log", bn_ref_payload[p], w);
+				return;
+			}
+		}
+		out->mps1[p] = out->mps[0];
+		out->io[p] = io_floor(sub, periods, out);
 	}
 	out->ran = true;
 }

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * oscore-bench --out DIR [--quick] [--secs S] [--gw PATH] [--eal-mem MB] [--pool N] [--no-e2e]
- * One run, every measurement side by side on the same message shapes (see bn.h); ratios only
- * mean something within one run on this machine.
+ *              [--compare OLD.json]
+ * oscore-bench --compare OLD.json --with NEW.json
+ * One run, every measurement side by side on the same message shapes (see bn.h), with the two
+ * references measured by code that is not the gateway's (bare IPsec-MB, dpdk-testpmd); ratios
+ * only mean something within one run on this machine. --compare prints each figure of this run
+ * (or of NEW.json) against an earlier summary.json.
  */
 #include "bench/bn.h"
 
@@ -11,7 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <x86intrin.h>
 
 #include <rte_eal.h>
 
@@ -19,7 +25,7 @@
 #include "oscore/osc_context.h"
 
 struct opts {
-	const char *out, *gw;
+	const char *out, *gw, *old, *with;
 	bool quick, no_e2e;
 	double secs;
 	unsigned eal_mb, pool;
@@ -36,6 +42,21 @@ static int eal(unsigned mb)
 	snprintf(prefix, sizeof(prefix), "oscbench%d", (int)getpid());
 	snprintf(mem, sizeof(mem), "%u", mb);
 	return rte_eal_init(11, argv) < 0 ? -1 : 0;
+}
+
+double bn_tsc_hz(void)
+{
+	struct timespec a, b;
+	uint64_t c0, c1;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	c0 = __rdtsc();
+	do
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	while ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) * 1e-9 < 0.1);
+	c1 = __rdtsc();
+	return (double)(c1 - c0) /
+	       ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) * 1e-9);
 }
 
 static const char *cpu_name(void)
@@ -140,12 +161,31 @@ static int sweep_contexts(const struct opts *o)
 	return 0;
 }
 
+/* The bare IPsec-MB reference at the reference payloads, and the pipeline rows that match. */
+static int bare(void)
+{
+	for (unsigned p = 0; p < BN_REF_PAYLOADS; p++) {
+		struct bn_result *r = &sum.bare[p];
+
+		if (bn_run_bare(bn_ref_payload[p], sum.secs, r) || r->errors)
+			return fprintf(stderr, "oscore-bench: bare IPsec-MB failed\n"), -1;
+		for (unsigned i = 0; i < sum.n_rows; i++)
+			if (!strcmp(sum.rows[i].sweep, "payload") &&
+			    sum.rows[i].payload == bn_ref_payload[p])
+				sum.pay[p] = &sum.rows[i];
+		printf("  bare IPsec-MB %u B: %.0f msg/s (decrypt + encrypt, 1,024 contexts)\n",
+		       bn_ref_payload[p], r->mps);
+	}
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
 		{ "out", 1, NULL, 'o' }, { "quick", 0, NULL, 'q' }, { "secs", 1, NULL, 's' },
 		{ "gw", 1, NULL, 'g' }, { "eal-mem", 1, NULL, 'm' }, { "pool", 1, NULL, 'p' },
-		{ "no-e2e", 0, NULL, 'n' }, { NULL, 0, NULL, 0 },
+		{ "no-e2e", 0, NULL, 'n' }, { "compare", 1, NULL, 'c' }, { "with", 1, NULL, 'w' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
@@ -164,9 +204,15 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->pool = (unsigned)atoi(optarg);
 		else if (ch == 'n')
 			o->no_e2e = true;
+		else if (ch == 'c')
+			o->old = optarg;
+		else if (ch == 'w')
+			o->with = optarg;
 		else
 			return -1;
 	}
+	if (o->with)
+		return o->old && !o->out && optind == argc ? 0 : -1;
 	return o->out && optind == argc && o->secs >= 0 && o->secs <= 60 &&
 	       (o->pool == 0 || o->pool >= 1024) ? 0 : -1;
 }
@@ -198,7 +244,7 @@ static void e2e(const struct opts *o)
 		return;
 	}
 	mkdir(dir, 0755);
-	bn_e2e_run(o->gw, dir, o->quick ? 1 : 5, &sum.e2e);
+	bn_e2e_run(o->gw, dir, o->quick ? 1 : 5, o->quick ? 2 : 5, &sum.e2e);
 	if (!sum.e2e.ran)
 		printf("e2e: skipped (%s)\n", sum.e2e.why);
 }
@@ -213,21 +259,31 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse(argc, argv, &o))
 		return fprintf(stderr, "usage: oscore-bench --out DIR [--quick] [--secs S] [--gw PATH]"
-				       " [--eal-mem MB] [--pool N>=1024] [--no-e2e]\n"), 2;
+				       " [--eal-mem MB] [--pool N>=1024] [--no-e2e] [--compare OLD.json]"
+				       "\n       oscore-bench --compare OLD.json --with NEW.json\n"), 2;
+	if (o.with)
+		return bn_compare(o.old, o.with) ? 1 : 0;
 	defaults(&o, argv[0]);
 	mkdir(o.out, 0755);
 	if (eal(o.eal_mb) || (e = cry_engine_new()) == NULL)
 		return fprintf(stderr, "oscore-bench: EAL or AEAD engine set-up failed\n"), 1;
 	sum = (struct bn_summary){ .cpu = cpu_name(), .arch = cry_engine_arch(e), .quick = o.quick,
-				   .secs = o.secs, .sizeof_ctx = sizeof(struct osc_ctx) };
+				   .secs = o.secs, .sizeof_ctx = sizeof(struct osc_ctx),
+				   .tsc_hz = bn_tsc_hz() };
 	printf("oscore-bench: %s, IPsec-MB %s, %.2f s per measurement, pool of %u requests\n",
 	       sum.cpu, sum.arch, o.secs, o.pool);
 	s = bn_set_new(1000, 1);
-	rc = !s || sweep_small(&o, s) || sweep_contexts(&o) ? 1 : 0;
+	rc = !s || sweep_small(&o, s) || bare() || sweep_contexts(&o) ? 1 : 0;
 	bn_set_free(s);
 	if (!rc) {
 		e2e(&o);
 		rc = bn_report(&sum, o.out) ? 1 : 0;
+	}
+	if (!rc && o.old) {
+		char now[4200];
+
+		snprintf(now, sizeof(now), "%s/summary.json", o.out);
+		rc = bn_compare(o.old, now) ? 1 : 0;
 	}
 	cry_engine_free(e);
 	rte_eal_cleanup();

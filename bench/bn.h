@@ -75,14 +75,36 @@ int bn_run(const struct bn_set *s, enum bn_mode mode, unsigned burst, double sec
 /* TSC frequency estimate (Hz). */
 double bn_tsc_hz(void);
 
+/* The payloads the references and the end-to-end run are measured at (issue 11). */
+#define BN_REF_PAYLOADS 2
+extern const unsigned bn_ref_payload[BN_REF_PAYLOADS];   /* 16, 64 */
+
 struct bn_e2e {
 	bool ran;
 	char why[160];                 /* when not ran */
-	double mps[2];                 /* protected answers per second, 1 and 2 workers */
+	double mps[2];                 /* protected answers per second, 64 B, 1 and 2 workers */
+	double mps1[BN_REF_PAYLOADS];  /* 1 worker, per bn_ref_payload */
+	double io[BN_REF_PAYLOADS];    /* dpdk-testpmd io forwarding, packets/s, same captures */
+	char io_why[160];              /* when an io figure is 0 */
 };
 
-/* oscore-gw at gw_path end to end, capture in dir; secs per run. */
-void bn_e2e_run(const char *gw_path, const char *dir, double secs, struct bn_e2e *out);
+/* oscore-gw at gw_path end to end and dpdk-testpmd's I/O floor on the same captures, made in
+ * subfolders of dir; secs per gateway run, periods seconds of testpmd. */
+void bn_e2e_run(const char *gw_path, const char *dir, double secs, unsigned periods,
+		struct bn_e2e *out);
+
+/* The bare IPsec-MB reference (bench_bare.c): decrypt + answer encrypt per message on 1,024
+ * contexts with pre-expanded keys, payload bytes of request payload, for about secs. 0 or -1. */
+int bn_run_bare(unsigned payload, double secs, struct bn_result *r);
+
+/* dpdk-testpmd --forward-mode=io from net_pcap (infinite_rx, capture pcap) to net_null (no-rx):
+ * the median of periods full one-second rates, packets/s; 0 with why filled if it cannot run.
+ * Its output goes to log. */
+double bn_io_floor(const char *pcap, const char *log, unsigned periods, char *why, size_t cap);
+
+/* Print every numeric figure of summary.json new_path against old_path (same keys), with its
+ * change. 0, or -1 if either file cannot be read. */
+int bn_compare(const char *old_path, const char *new_path);
 
 /* One measured point of a sweep. */
 struct bn_row {
@@ -104,6 +126,9 @@ struct bn_summary {
 	size_t sizeof_ctx;
 	double table_bytes_per_ctx;    /* rte_malloc bytes of the table / contexts, largest run */
 	double derive_us_per_ctx;
+	double tsc_hz;
+	struct bn_result bare[BN_REF_PAYLOADS];   /* bare IPsec-MB pair, per bn_ref_payload */
+	const struct bn_row *pay[BN_REF_PAYLOADS];/* the pipeline's payload rows for them */
 	struct bn_e2e e2e;
 };
 
