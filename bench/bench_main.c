@@ -46,17 +46,21 @@ static int eal(unsigned mb)
 
 double bn_tsc_hz(void)
 {
+	static double hz;
 	struct timespec a, b;
 	uint64_t c0, c1;
 
+	if (hz > 0)
+		return hz;
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	c0 = __rdtsc();
 	do
 		clock_gettime(CLOCK_MONOTONIC, &b);
 	while ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) * 1e-9 < 0.1);
 	c1 = __rdtsc();
-	return (double)(c1 - c0) /
-	       ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) * 1e-9);
+	hz = (double)(c1 - c0) /
+	     ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) * 1e-9);
+	return hz;
 }
 
 static const char *cpu_name(void)
