@@ -14,6 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "bench/loadgen.h"
 #include "oscore/osc_coap.h"
 
@@ -34,8 +36,10 @@ static int write_config(const char *dir)
 	return fclose(f);
 }
 
-/* Run oscore-gw with workers queues; its stdout and stderr into log. Returns its exit status. */
-static int run_gw(const char *gw, const char *dir, unsigned workers, double secs, const char *log)
+/* Run oscore-gw with workers queues; its stdout and stderr into log; the CPU seconds its worker
+ * lcores used into *cpu. Returns its exit status. */
+static int run_gw(const char *gw, const char *dir, unsigned workers, double secs, const char *log,
+		  double *cpu)
 {
 	char vdev[8192], cfg[4096], dur[32], stats[4096];
 	pid_t pid;
@@ -63,16 +67,40 @@ static int run_gw(const char *gw, const char *dir, unsigned workers, double secs
 		      "--stats-json", stats, (char *)NULL);
 		_exit(127);
 	}
-	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+	*cpu = 0;
+	if (pid < 0)
 		return -1;
+	/* Sampled until it exits: the last sample misses at most 50 ms of its workers' time. */
+	while (waitpid(pid, &st, WNOHANG) == 0) {
+		double c = bn_worker_cpu(pid);
+
+		*cpu = c > *cpu ? c : *cpu;
+		usleep(50000);
+	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Protected answers in all, from the gateway's --stats-json file (0 if unreadable). */
+static double answers_of(const char *dir, unsigned workers)
+{
+	char path[2048];
+	json_t *j, *v;
+	double n;
+
+	snprintf(path, sizeof(path), "%s/stats-%uw.json", dir, workers);
+	if ((j = json_load_file(path, 0, NULL)) == NULL)
+		return 0;
+	v = json_object_get(json_object_get(j, "counters"), "answer_protected");
+	n = json_is_integer(v) ? (double)json_integer_value(v) : 0;
+	json_decref(j);
+	return n;
 }
 
 /* Protected answers per second from the gateway's own rate line (first to last burst). */
 static double rate_of(const char *log)
 {
 	char line[512];
-	double rx, ans = 0, secs;
+	double rx, ans = 0, secs = 0;
 	FILE *f = fopen(log, "r");
 
 	while (f && fgets(line, sizeof(line), f))
@@ -97,20 +125,22 @@ static int capture(const char *sub, unsigned payload)
 	return lg_capture(&o) || write_config(sub) ? -1 : 0;
 }
 
-/* The I/O floor on sub's capture; 0 (and why) if testpmd cannot run. */
-static double io_floor(const char *sub, unsigned periods, struct bn_e2e *out)
+/* The I/O floor on sub's capture, by wall clock, and per CPU-second into *cpu_rate; 0 (and why)
+ * if testpmd cannot run. */
+static double io_floor(const char *sub, unsigned periods, double *cpu_rate, struct bn_e2e *out)
 {
 	char pcap[2048], log[2048];
 
 	snprintf(pcap, sizeof(pcap), "%s/in.pcap", sub);
 	snprintf(log, sizeof(log), "%s/testpmd.log", sub);
-	return bn_io_floor(pcap, log, periods, out->io_why, sizeof(out->io_why));
+	return bn_io_floor(pcap, log, periods, cpu_rate, out->io_why, sizeof(out->io_why));
 }
 
 void bn_e2e_run(const char *gw, const char *dir, double secs, unsigned periods,
 		struct bn_e2e *out)
 {
 	char log[2048], sub[1024];
+	double cpu;
 
 	memset(out, 0, sizeof(*out));
 	if (access(gw, X_OK)) {
@@ -127,14 +157,18 @@ void bn_e2e_run(const char *gw, const char *dir, double secs, unsigned periods,
 		}
 		for (unsigned w = 1; w <= (big ? 2u : 1u); w++) {
 			snprintf(log, sizeof(log), "%s/gw-%uw.log", sub, w);
-			if (run_gw(gw, sub, w, secs, log) != 0 || (out->mps[w - 1] = rate_of(log)) <= 0) {
+			if (run_gw(gw, sub, w, secs, log, &cpu) != 0 ||
+			    (out->mps[w - 1] = rate_of(log)) <= 0) {
 				snprintf(out->why, sizeof(out->why),
 					 "oscore-gw failed; see e2e/p%u/gw-%uw.log", bn_ref_payload[p], w);
 				return;
 			}
+			if (w == 1) { /* answers per CPU-second of the worker, as testpmd's below */
+				out->mps1_wall[p] = out->mps[0];
+				out->mps1[p] = cpu >= 0.1 ? answers_of(sub, 1) / cpu : 0;
+			}
 		}
-		out->mps1[p] = out->mps[0];
-		out->io[p] = io_floor(sub, periods, out);
+		out->io_wall[p] = io_floor(sub, periods, &out->io[p], out);
 	}
 	out->ran = true;
 }

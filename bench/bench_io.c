@@ -4,7 +4,8 @@
  * vdevs the end-to-end run uses (net_pcap with infinite_rx=1 on the same capture in, net_null with
  * no-rx=1 out), one forwarding lcore on its own CPU like the gateway's one worker. testpmd prints
  * per-port rates every second (--stats-period); the bench reads net_null's Tx-pps lines and stops
- * testpmd with SIGINT once it has enough full periods. Its stdout is made line-buffered with
+ * testpmd with SIGINT once it has enough full periods; it also reads the forwarding lcore's CPU
+ * time (bench_cpu.c) and the closing packet count, for packets per CPU-second. Its stdout is made line-buffered with
  * stdbuf so that no line is lost in a buffer when it is interrupted.
  */
 #include "bench/bn.h"
@@ -69,14 +70,32 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-double bn_io_floor(const char *pcap, const char *log, unsigned periods, char *why, size_t cap)
+/* Packets net_null transmitted in all, from testpmd's closing statistics (the largest
+ * "TX-packets: N  TX-dropped" figure: port 1's, equal to the accumulated one). */
+static double tx_total(const char *log)
+{
+	char line[256];
+	double x, best = 0;
+	FILE *f = fopen(log, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "TX-dropped") && sscanf(line, " TX-packets: %lf", &x) == 1 && x > best)
+			best = x;
+	if (f)
+		fclose(f);
+	return best;
+}
+
+double bn_io_floor(const char *pcap, const char *log, unsigned periods, double *cpu_rate,
+		   char *why, size_t cap)
 {
 	const char *tp = testpmd_path();
-	double v[64];
+	double v[64], cpu = 0;
 	unsigned n = 0;
 	pid_t pid;
 	int st;
 
+	*cpu_rate = 0;
 	if (!tp || access("/usr/bin/stdbuf", X_OK))
 		return snprintf(why, cap, "no dpdk-testpmd or stdbuf"), 0;
 	if ((pid = start(tp, pcap, log)) < 0)
@@ -85,12 +104,14 @@ double bn_io_floor(const char *pcap, const char *log, unsigned periods, char *wh
 	for (unsigned t = 0; t < IO_WAIT_S * 5 && n < periods + 1; t++) {
 		usleep(200000);
 		n = samples(log, v, 64);
+		cpu = bn_worker_cpu(pid);
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			return snprintf(why, cap, "dpdk-testpmd exited early; see %s", log), 0;
 	}
 	kill(pid, SIGINT);
 	waitpid(pid, &st, 0);
 	n = samples(log, v, 64);
+	*cpu_rate = cpu > 0 ? tx_total(log) / cpu : 0;
 	if (n < 2)
 		return snprintf(why, cap, "no Tx-pps from dpdk-testpmd; see %s", log), 0;
 	qsort(v + 1, n - 1, sizeof(v[0]), cmp);

@@ -97,8 +97,8 @@ static struct ref ref_of(const struct bn_summary *s, unsigned p)
 
 static void print_refs(const struct bn_summary *s)
 {
-	printf("\nreferences (same run; code that is not the gateway's; TSC %.2f GHz):\n",
-	       s->tsc_hz / 1e9);
+	printf("\nreferences (same run; code that is not the gateway's; TSC %.2f GHz; rates per "
+	       "CPU-second of the thread or lcore doing the work):\n", s->tsc_hz / 1e9);
 	for (unsigned p = 0; p < BN_REF_PAYLOADS; p++) {
 		struct ref r = ref_of(s, p);
 
@@ -114,6 +114,10 @@ static void print_refs(const struct bn_summary *s)
 	}
 	if (!s->e2e.ran)
 		printf("  e2e: skipped (%s)\n", s->e2e.why);
+	for (unsigned p = 0; p < BN_REF_PAYLOADS && s->e2e.ran; p++)
+		printf("  %2u B by wall clock (what the scheduler gave them): testpmd io %.0f/s, "
+		       "oscore-gw 1 worker %.0f/s\n", bn_ref_payload[p], s->e2e.io_wall[p],
+		       s->e2e.mps1_wall[p]);
 	if (s->e2e.io[0] <= 0 || s->e2e.io[1] <= 0)
 		printf("  io floor: %s\n", s->e2e.io_why[0] ? s->e2e.io_why : "not measured");
 }
@@ -129,10 +133,11 @@ static void json_refs(FILE *f, const struct bn_summary *s)
 			   "\n   \"e2e_over_ceiling\": %.3f, \"pipeline_over_bare_ccm\": %.3f, "
 			   "\"cyc_bare_ccm_pair\": %.1f, \"cyc_io\": %.1f, \"cyc_e2e\": %.1f, "
 			   "\"cyc_pipeline\": %.1f,\n   \"cyc_beyond_crypto_and_io\": %.1f, "
-			   "\"cyc_pipeline_beyond_crypto\": %.1f}%s\n", r.payload, r.bare, r.io,
+			   "\"cyc_pipeline_beyond_crypto\": %.1f, \"io_floor_wall_pps\": %.0f, "
+			   "\"e2e_1w_wall_mps\": %.0f}%s\n", r.payload, r.bare, r.io,
 			r.ceiling, r.e2e, r.pipe, ratio(r.e2e, r.ceiling), ratio(r.pipe, r.bare),
 			r.cyc_bare, r.cyc_io, r.cyc_e2e, r.cyc_pipe, r.beyond, r.pipe_beyond,
-			p + 1 < BN_REF_PAYLOADS ? "," : "");
+			s->e2e.io_wall[p], s->e2e.mps1_wall[p], p + 1 < BN_REF_PAYLOADS ? "," : "");
 	}
 	fprintf(f, " ],\n");
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct dp_ctx_table;
 
@@ -84,7 +85,10 @@ struct bn_e2e {
 	char why[160];                 /* when not ran */
 	double mps[2];                 /* protected answers per second, 64 B, 1 and 2 workers */
 	double mps1[BN_REF_PAYLOADS];  /* 1 worker, per bn_ref_payload */
-	double io[BN_REF_PAYLOADS];    /* dpdk-testpmd io forwarding, packets/s, same captures */
+	double mps1_wall[BN_REF_PAYLOADS]; /* the same by wall clock (the gateway's rate line) */
+	double io[BN_REF_PAYLOADS];    /* dpdk-testpmd io forwarding, packets per CPU-second of its
+					* forwarding lcore, same captures */
+	double io_wall[BN_REF_PAYLOADS];   /* the same by wall clock (its Tx-pps lines) */
 	char io_why[160];              /* when an io figure is 0 */
 };
 
@@ -98,9 +102,14 @@ void bn_e2e_run(const char *gw_path, const char *dir, double secs, unsigned peri
 int bn_run_bare(unsigned payload, double secs, struct bn_result *r);
 
 /* dpdk-testpmd --forward-mode=io from net_pcap (infinite_rx, capture pcap) to net_null (no-rx):
- * the median of periods full one-second rates, packets/s; 0 with why filled if it cannot run.
- * Its output goes to log. */
-double bn_io_floor(const char *pcap, const char *log, unsigned periods, char *why, size_t cap);
+ * packets per CPU-second of its forwarding lcore into *cpu_rate, and the median of periods full
+ * one-second wall-clock rates returned; 0 with why filled if it cannot run. Output goes to log. */
+double bn_io_floor(const char *pcap, const char *log, unsigned periods, double *cpu_rate,
+		   char *why, size_t cap);
+
+/* CPU seconds the worker lcore threads of the running process pid have used so far (0 if none
+ * or gone). */
+double bn_worker_cpu(int pid);
 
 /* Print every numeric figure of summary.json new_path against old_path (same keys), with its
  * change. 0, or -1 if either file cannot be read. */
