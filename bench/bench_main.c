@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * oscore-bench --out DIR [--quick] [--secs S] [--gw PATH] [--eal-mem MB] [--pool N] [--no-e2e]
- *              [--compare OLD.json]
+ *              [--e2e-secs S] [--compare OLD.json]
  * oscore-bench --compare OLD.json --with NEW.json
  * One run, every measurement side by side on the same message shapes (see bn.h), with the two
  * references measured by code that is not the gateway's (bare IPsec-MB, dpdk-testpmd); ratios
@@ -27,7 +27,7 @@
 struct opts {
 	const char *out, *gw, *old, *with;
 	bool quick, no_e2e;
-	double secs;
+	double secs, e2e_secs;
 	unsigned eal_mb, pool;
 };
 
@@ -189,6 +189,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "out", 1, NULL, 'o' }, { "quick", 0, NULL, 'q' }, { "secs", 1, NULL, 's' },
 		{ "gw", 1, NULL, 'g' }, { "eal-mem", 1, NULL, 'm' }, { "pool", 1, NULL, 'p' },
 		{ "no-e2e", 0, NULL, 'n' }, { "compare", 1, NULL, 'c' }, { "with", 1, NULL, 'w' },
+		{ "e2e-secs", 1, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -212,6 +213,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->old = optarg;
 		else if (ch == 'w')
 			o->with = optarg;
+		else if (ch == 'e')
+			o->e2e_secs = atof(optarg);
 		else
 			return -1;
 	}
@@ -234,6 +237,8 @@ static void defaults(struct opts *o, const char *argv0)
 		o->secs = o->quick ? 0.02 : 0.3;
 	if (!o->pool)
 		o->pool = o->quick ? 2048 : 65536;
+	if (o->e2e_secs <= 0 || o->e2e_secs > 60)
+		o->e2e_secs = o->quick ? 1 : 5;
 	if (!o->eal_mb)
 		o->eal_mb = o->quick ? 512 : 4096;
 }
@@ -248,7 +253,7 @@ static void e2e(const struct opts *o)
 		return;
 	}
 	mkdir(dir, 0755);
-	bn_e2e_run(o->gw, dir, o->quick ? 1 : 5, o->quick ? 2 : 5, &sum.e2e);
+	bn_e2e_run(o->gw, dir, o->e2e_secs, o->quick ? 2 : 5, &sum.e2e);
 	if (!sum.e2e.ran)
 		printf("e2e: skipped (%s)\n", sum.e2e.why);
 }
@@ -263,7 +268,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse(argc, argv, &o))
 		return fprintf(stderr, "usage: oscore-bench --out DIR [--quick] [--secs S] [--gw PATH]"
-				       " [--eal-mem MB] [--pool N>=1024] [--no-e2e] [--compare OLD.json]"
+				       " [--eal-mem MB] [--pool N>=1024] [--no-e2e] [--e2e-secs S] [--compare OLD.json]"
 				       "\n       oscore-bench --compare OLD.json --with NEW.json\n"), 2;
 	if (o.with)
 		return bn_compare(o.old, o.with) ? 1 : 0;
