@@ -2,8 +2,8 @@
 /*
  * oscore-gw end to end: a generated capture replayed by net_pcap in a loop (infinite_rx=1) into
  * net_null for a fixed time, 16- and 64-byte payloads with 1 worker, 64 bytes with 2 workers; and
- * on each capture dpdk-testpmd's I/O floor on the same vdevs (bench_io.c). Needs the gateway's "loadtest_replay" switch (a looped capture repeats its Partial IVs)
- * and --duration; an oscore-gw without them refuses the config or the option, and the run is
+ * on each capture dpdk-testpmd's I/O floor on the same vdevs (bench_io.c). Needs the gateway's
+ * "loadtest_replay" switch (a looped capture repeats its Partial IVs) and --duration; an oscore-gw without them refuses the config or the option, and the run is
  * reported as skipped.
  */
 #include "bench/bn.h"

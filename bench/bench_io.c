@@ -5,8 +5,8 @@
  * no-rx=1 out), one forwarding lcore on its own CPU like the gateway's one worker. testpmd prints
  * per-port rates every second (--stats-period); the bench reads net_null's Tx-pps lines and stops
  * testpmd with SIGINT once it has enough full periods; it also reads the forwarding lcore's CPU
- * time (bench_cpu.c) and the closing packet count, for packets per CPU-second. Its stdout is made line-buffered with
- * stdbuf so that no line is lost in a buffer when it is interrupted.
+ * time (bench_cpu.c) and the closing packet count, for packets per CPU-second. Its stdout is
+ * made line-buffered with stdbuf so that no line is lost in a buffer when it is interrupted.
  */
 #include "bench/bn.h"
 

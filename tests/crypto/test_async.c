@@ -180,8 +180,8 @@ Test(crypto, engine_free_completes_inflight)
  * 10,000 keys over 4,096 cache entries, used in random order, and about a hundred ops in flight,
  * misses keep landing on entries that jobs in flight still read: those must not be refilled
  * under them (about 300 such misses here take the fallback, a schedule expanded into the op
- * itself). Then every other key is replaced in place (same address, as a context slot refilled after
- * App. B.2): its old ciphertext must no longer verify, while the untouched keys' still do.
+ * itself). Then every other key is replaced in place (same address, as a context slot refilled
+ * after App. B.2): its old ciphertext must no longer verify, while the untouched keys' still do.
  */
 Test(crypto, async_ccm_schedules_stay_put_while_in_flight)
 {
