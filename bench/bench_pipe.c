@@ -261,7 +261,7 @@ int bn_run_pipe(const struct bn_set *s, bool openssl, unsigned burst, double sec
 		struct bn_result *r)
 {
 	static struct pipe p;
-	double t0;
+	double t0, tsc_sum = 0;
 
 	if (burst > BURST_MAX || pipe_init(&p, s, openssl))
 		return -1;
@@ -279,8 +279,12 @@ int bn_run_pipe(const struct bn_set *s, bool openssl, unsigned burst, double sec
 	t0 = cpu() - t0;
 	r->mps = (double)p.ready / t0;
 	r->cyc = t0 * bn_tsc_hz() / (double)(p.ready ? p.ready : 1);
+	/* The stages are timed by the TSC, which also counts time the thread spent descheduled;
+	 * scale them so that they add up to its CPU time (preemption taken as spread evenly). */
 	for (unsigned i = 0; i < BN_STAGES; i++)
-		r->stage[i] = (double)p.cyc[i] / (double)(p.ready ? p.ready : 1);
+		tsc_sum += (double)p.cyc[i];
+	for (unsigned i = 0; i < BN_STAGES; i++)
+		r->stage[i] = tsc_sum > 0 ? (double)p.cyc[i] / tsc_sum * r->cyc : 0;
 	r->msgs = p.ready;
 	r->errors = p.errors;
 	cry_engine_free(p.e);
