@@ -2,6 +2,7 @@
 /* Untrusted CBOR through libcbor: a non-allocating streaming pre-pass bounds it, then cbor_load. */
 #include <errno.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto/cry_cbor_dec.h"
@@ -131,13 +132,26 @@ static const struct cbor_callbacks walk_cb = {
 	.undefined = on_simple, .null = on_simple, .boolean = on_bool,
 };
 
-int cry_cbor_check(const uint8_t *buf, size_t len, const struct cry_cbor_limits *lim,
-		   size_t *item_len)
+/*
+ * libcbor 0.8's decoder refuses the one-byte tag heads 0xc6..0xd4 (tags 6 to 20, "unassigned"
+ * when it was written; libcbor issue #307), which covers COSE's tags 16, 17 and 18. It accepts
+ * the same tags written with a one-byte argument (0xd8 nn). So the walk takes such a head as a
+ * tag itself, and when asked for a copy, writes the 0xd8 nn form for cbor_load.
+ */
+static bool short_tag_head(uint8_t b)
+{
+	return b >= 0xc6 && b <= 0xd4;
+}
+
+/* The pre-pass over one item; with out != NULL also the copy with short tag heads widened. */
+static int walk_item(const uint8_t *buf, size_t len, const struct cry_cbor_limits *lim,
+		     uint8_t *out, size_t *item_len, size_t *widened)
 {
 	struct walk w = { .max_items = lim->max_items };
-	size_t off = 0, scan = len < lim->max_len ? len : lim->max_len;
+	size_t off = 0, o = 0, scan = len < lim->max_len ? len : lim->max_len;
 
 	w.max_depth = lim->max_depth < CRY_CBOR_DEPTH_MAX ? lim->max_depth : CRY_CBOR_DEPTH_MAX;
+	*widened = 0;
 	if (buf == NULL && len != 0)
 		return -EBADMSG;
 	while (!w.done) {
@@ -147,6 +161,18 @@ int cry_cbor_check(const uint8_t *buf, size_t len, const struct cry_cbor_limits 
 			return len > lim->max_len ? -E2BIG : -EBADMSG; /* ran out of bytes */
 		w.called = false;
 		r = cbor_stream_decode(buf + off, scan - off, &walk_cb, &w);
+		if (r.status == CBOR_DECODER_ERROR && r.read == 0 && short_tag_head(buf[off])) {
+			on_tag(&w, buf[off] & 0x1f);
+			r = (struct cbor_decoder_result){ .read = 1, .status = CBOR_DECODER_FINISHED };
+			(*widened)++;
+			if (out != NULL) {
+				out[o++] = 0xd8;
+				out[o++] = buf[off] & 0x1f;
+			}
+		} else if (out != NULL && w.err == 0) {
+			memcpy(out + o, buf + off, r.read);
+			o += r.read;
+		}
 		if (w.err != 0)
 			return w.err;
 		/* NEDATA: truncated; a head that produced no callback is one we do not support. */
@@ -158,9 +184,21 @@ int cry_cbor_check(const uint8_t *buf, size_t len, const struct cry_cbor_limits 
 	return 0;
 }
 
+int cry_cbor_check(const uint8_t *buf, size_t len, const struct cry_cbor_limits *lim,
+		   size_t *item_len)
+{
+	size_t widened;
+
+	return walk_item(buf, len, lim, NULL, item_len, &widened);
+}
+
+/* Equality of two map keys: integers by value, strings by bytes (the only key types let in). */
 static bool key_equal(const cbor_item_t *a, const cbor_item_t *b)
 {
 	if (cbor_typeof(a) != cbor_typeof(b))
+		return false;
+	if (!cbor_isa_uint(a) && !cbor_isa_negint(a) && !cbor_isa_bytestring(a) &&
+	    !cbor_isa_string(a))
 		return false;
 	if (cbor_isa_uint(a) || cbor_isa_negint(a))
 		return cbor_get_int(a) == cbor_get_int(b);
@@ -210,27 +248,49 @@ static bool no_duplicate_keys(const cbor_item_t *it)
 	return true;
 }
 
+/* cbor_load on buf[0..n), which the pre-pass accepted; widened short tag heads first. */
+static int load(const uint8_t *buf, size_t n, size_t widened, const struct cry_cbor_limits *lim,
+		cbor_item_t **out)
+{
+	struct cbor_load_result res;
+	uint8_t *copy = NULL;
+	size_t m = n, again;
+
+	if (widened != 0) {
+		copy = malloc(n + widened);
+		if (copy == NULL)
+			return -ENOMEM;
+		if (walk_item(buf, n, lim, copy, &m, &again) != 0 || m != n || again != widened) {
+			free(copy);
+			return -EBADMSG; /* cannot happen: the same walk accepted it before */
+		}
+		m = n + widened;
+		buf = copy;
+	}
+	*out = cbor_load(buf, m, &res);
+	free(copy);
+	if (*out == NULL || res.error.code != CBOR_ERR_NONE || res.read != m)
+		return res.error.code == CBOR_ERR_MEMERROR ? -ENOMEM : -EBADMSG;
+	return 0;
+}
+
 int cry_cbor_decode(const uint8_t *buf, size_t len, const struct cry_cbor_limits *lim,
 		    cbor_item_t **out, size_t *used)
 {
-	struct cbor_load_result res;
-	size_t n;
+	size_t n, widened;
 	int rc;
 
 	*out = NULL;
 	if (used == NULL && len > lim->max_len)
 		return -E2BIG;
-	rc = cry_cbor_check(buf, len, lim, &n);
+	rc = walk_item(buf, len, lim, NULL, &n, &widened);
 	if (rc != 0)
 		return rc;
 	if (used == NULL && n != len)
 		return -EBADMSG;
-	*out = cbor_load(buf, n, &res);
-	if (*out == NULL || res.error.code != CBOR_ERR_NONE || res.read != n) {
-		rc = res.error.code == CBOR_ERR_MEMERROR ? -ENOMEM : -EBADMSG;
-	} else if (!no_duplicate_keys(*out)) {
+	rc = load(buf, n, widened, lim, out);
+	if (rc == 0 && !no_duplicate_keys(*out))
 		rc = -EBADMSG;
-	}
 	if (rc != 0) {
 		if (*out != NULL)
 			cbor_decref(out);
@@ -292,6 +352,19 @@ const cbor_item_t *cry_cbor_map_int(const cbor_item_t *map, int64_t key)
 	p = cbor_map_handle(map);
 	for (size_t i = 0; i < cbor_map_size(map); i++)
 		if (cry_cbor_get_int(p[i].key, &k) && k == key)
+			return p[i].value;
+	return NULL;
+}
+
+const cbor_item_t *cry_cbor_map_get(const cbor_item_t *map, const cbor_item_t *key)
+{
+	const struct cbor_pair *p;
+
+	if (map == NULL || key == NULL || !cbor_isa_map(map))
+		return NULL;
+	p = cbor_map_handle(map);
+	for (size_t i = 0; i < cbor_map_size(map); i++)
+		if (key_equal(p[i].key, key))
 			return p[i].value;
 	return NULL;
 }

@@ -11,6 +11,10 @@
  * cbor_load() build the tree, and it must stop exactly where the pass stopped.
  * After loading, maps with duplicate keys are refused (RFC 8949 §5.6, RFC 9052 §3 for headers).
  *
+ * libcbor 0.8 also refuses the one-byte heads of tags 6 to 20 (COSE's 16, 17, 18; its issue #307):
+ * the pre-pass reads those heads itself and hands cbor_load a copy with the equivalent two-byte
+ * heads, so callers see ordinary tag items.
+ *
  * Indefinite-length items are refused: COSE, CWT, ACE and EDHOC objects are small, and what is
  * MACed or signed must be the deterministic encoding anyway (RFC 9052 §9).
  *
@@ -71,6 +75,9 @@ bool cry_cbor_get_tstr(const cbor_item_t *it, const char **p, size_t *len);
 
 /* The value stored under integer key in map, or NULL if it is absent or it is not a map. */
 const cbor_item_t *cry_cbor_map_int(const cbor_item_t *map, int64_t key);
+
+/* The value stored under key (an integer or string item, compared by value) in map, or NULL. */
+const cbor_item_t *cry_cbor_map_get(const cbor_item_t *map, const cbor_item_t *key);
 
 /* If it is a tag, its number in *tag and the tagged item; otherwise NULL. */
 const cbor_item_t *cry_cbor_untag(const cbor_item_t *it, uint64_t *tag);

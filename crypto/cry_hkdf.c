@@ -103,28 +103,48 @@ static int hmac3(EVP_MAC_CTX *m, const uint8_t *key, size_t key_len, const uint8
 	       n == hash_len ? 0 : -1;
 }
 
-/* RFC 5869 §2.2 extract, then §2.3 expand: T(i) = HMAC(PRK, T(i-1) || info || i). */
-static int derive(const char *md, size_t hash_len, const uint8_t *salt, size_t salt_len,
-		  const uint8_t *ikm, size_t ikm_len, const uint8_t *info, size_t info_len,
-		  uint8_t *out, size_t out_len)
+/* RFC 5869 §2.3 expand: T(i) = HMAC(PRK, T(i-1) || info || i), out_len <= 255 * hash_len. */
+static int expand(EVP_MAC_CTX *m, size_t hash_len, const uint8_t *prk, size_t prk_len,
+		  const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len)
 {
-	EVP_MAC_CTX *t = hmac_template(md, hash_len == 64), *m = t ? EVP_MAC_CTX_dup(t) : NULL;
-	uint8_t prk[64], prev[64];
+	uint8_t prev[64];
 	size_t done = 0, prev_len = 0;
 	uint8_t i;
-	int rc = m ? hmac3(m, salt, salt_len, ikm, ikm_len, NULL, 0, NULL, 0, prk, hash_len) : -1;
+	int rc = 0;
 
 	for (i = 1; rc == 0 && done < out_len; i++) { /* out_len <= 255 * hash_len: i <= 255 */
 		size_t k = out_len - done < hash_len ? out_len - done : hash_len;
 
-		rc = hmac3(m, prk, hash_len, prev, prev_len, info, info_len, &i, 1, prev, hash_len);
+		rc = hmac3(m, prk, prk_len, prev, prev_len, info, info_len, &i, 1, prev, hash_len);
 		prev_len = hash_len;
 		if (rc == 0)
 			memcpy(out + done, prev, k);
 		done += k;
 	}
-	OPENSSL_cleanse(prk, sizeof(prk));
 	OPENSSL_cleanse(prev, sizeof(prev));
+	return rc;
+}
+
+/* A private HMAC context for md (duplicated from the template), or NULL. */
+static EVP_MAC_CTX *hmac_for(const char *md, size_t hash_len)
+{
+	EVP_MAC_CTX *t = hmac_template(md, hash_len == 64);
+
+	return t ? EVP_MAC_CTX_dup(t) : NULL;
+}
+
+/* RFC 5869 §2.2 extract, then §2.3 expand. */
+static int derive(const char *md, size_t hash_len, const uint8_t *salt, size_t salt_len,
+		  const uint8_t *ikm, size_t ikm_len, const uint8_t *info, size_t info_len,
+		  uint8_t *out, size_t out_len)
+{
+	EVP_MAC_CTX *m = hmac_for(md, hash_len);
+	uint8_t prk[64];
+	int rc = m ? hmac3(m, salt, salt_len, ikm, ikm_len, NULL, 0, NULL, 0, prk, hash_len) : -1;
+
+	if (rc == 0)
+		rc = expand(m, hash_len, prk, hash_len, info, info_len, out, out_len);
+	OPENSSL_cleanse(prk, sizeof(prk));
 	EVP_MAC_CTX_free(m);
 	return rc ? -EIO : 0;
 }
@@ -143,4 +163,61 @@ int cry_hkdf(int alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm, 
 	if (out_len == 0)
 		return 0; /* L = 0 is the empty string; OpenSSL refuses to derive nothing */
 	return derive(md, hash_len, salt, salt_len, ikm, ikm_len, info, info_len, out, out_len);
+}
+
+size_t cry_hkdf_hash_len(int alg)
+{
+	size_t hash_len = 0;
+
+	return digest_of(alg, &hash_len) ? hash_len : 0;
+}
+
+int cry_hkdf_extract(int alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
+		     size_t ikm_len, uint8_t *prk)
+{
+	size_t hash_len;
+	const char *md = digest_of(alg, &hash_len);
+	EVP_MAC_CTX *m;
+	int rc;
+
+	if (md == NULL || prk == NULL || (salt == NULL && salt_len) || (ikm == NULL && ikm_len))
+		return -EINVAL;
+	m = hmac_for(md, hash_len);
+	rc = m ? hmac3(m, salt, salt_len, ikm, ikm_len, NULL, 0, NULL, 0, prk, hash_len) : -1;
+	EVP_MAC_CTX_free(m);
+	return rc ? -EIO : 0;
+}
+
+int cry_hkdf_expand(int alg, const uint8_t *prk, size_t prk_len, const uint8_t *info,
+		    size_t info_len, uint8_t *out, size_t out_len)
+{
+	size_t hash_len;
+	const char *md = digest_of(alg, &hash_len);
+	EVP_MAC_CTX *m;
+	int rc;
+
+	if (md == NULL || out_len > 255 * hash_len || prk == NULL || prk_len < hash_len ||
+	    (info == NULL && info_len) || (out == NULL && out_len))
+		return -EINVAL;
+	if (out_len == 0)
+		return 0;
+	m = hmac_for(md, hash_len);
+	rc = m ? expand(m, hash_len, prk, prk_len, info, info_len, out, out_len) : -1;
+	EVP_MAC_CTX_free(m);
+	return rc ? -EIO : 0;
+}
+
+int cry_hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t len,
+		    uint8_t *out)
+{
+	EVP_MAC_CTX *t = hmac_template("SHA256", 0), *m = t ? EVP_MAC_CTX_dup(t) : NULL;
+	int rc;
+
+	if ((key == NULL && key_len) || (msg == NULL && len) || out == NULL) {
+		EVP_MAC_CTX_free(m);
+		return -EINVAL;
+	}
+	rc = m ? hmac3(m, key, key_len, msg, len, NULL, 0, NULL, 0, out, 32) : -1;
+	EVP_MAC_CTX_free(m);
+	return rc ? -EIO : 0;
 }

@@ -26,4 +26,28 @@ int cry_hkdf_by_name(const char *name);
 int cry_hkdf(int alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm, size_t ikm_len,
 	     const uint8_t *info, size_t info_len, uint8_t *out, size_t out_len);
 
+/* The hash output length of alg (32 or 64), or 0 for an unknown alg. */
+size_t cry_hkdf_hash_len(int alg);
+
+/*
+ * RFC 5869 §2.2 on its own, for protocols that keep the PRK (EDHOC, RFC 9528 §4.1.1):
+ * prk[0..hash_len) = HMAC(salt, ikm). Returns 0, -EINVAL or -EIO.
+ */
+int cry_hkdf_extract(int alg, const uint8_t *salt, size_t salt_len, const uint8_t *ikm,
+		     size_t ikm_len, uint8_t *prk);
+
+/*
+ * RFC 5869 §2.3 on its own: out[0..out_len) = HKDF-Expand(prk, info, out_len). prk_len must be
+ * at least the hash length; out_len at most 255 hash lengths. Returns 0, -EINVAL or -EIO.
+ */
+int cry_hkdf_expand(int alg, const uint8_t *prk, size_t prk_len, const uint8_t *info,
+		    size_t info_len, uint8_t *out, size_t out_len);
+
+/*
+ * out[0..32) = HMAC-SHA-256(key, msg) (RFC 2104), on the same per-digest HMAC template as HKDF.
+ * COSE HMAC 256/64 and 256/256 (RFC 9053 §3.1) truncate or keep it. Returns 0, -EINVAL or -EIO.
+ */
+int cry_hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t len,
+		    uint8_t *out);
+
 #endif

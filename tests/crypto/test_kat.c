@@ -115,6 +115,26 @@ Test(crypto, rfc5869_a3_hkdf_sha256_empty_salt_and_info)
 		   "9d201395faa4b61a96c8");
 }
 
+/* RFC 5869 A.1 in two steps, as EDHOC uses it: the PRK of the extract step, then the OKM. */
+Test(crypto, rfc5869_a1_extract_then_expand)
+{
+	uint8_t s[16], k[32], i[16], prk[32], expect[64], out[64];
+	size_t sl = tc_hex("000102030405060708090a0b0c", s, sizeof(s));
+	size_t kl = tc_hex("0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", k, sizeof(k));
+	size_t il = tc_hex("f0f1f2f3f4f5f6f7f8f9", i, sizeof(i));
+
+	cr_assert_eq(cry_hkdf_hash_len(CRY_HKDF_SHA256), 32);
+	cr_assert_eq(cry_hkdf_extract(CRY_HKDF_SHA256, s, sl, k, kl, prk), 0);
+	tc_hex("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5", expect, 32);
+	cr_assert_arr_eq(prk, expect, 32);
+	cr_assert_eq(cry_hkdf_expand(CRY_HKDF_SHA256, prk, 32, i, il, out, 42), 0);
+	tc_hex("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf"
+	       "34007208d5b887185865", expect, 42);
+	cr_assert_arr_eq(out, expect, 42);
+	cr_assert_eq(cry_hkdf_expand(CRY_HKDF_SHA256, prk, 16, i, il, out, 42), -EINVAL);
+	cr_assert_eq(cry_hkdf_expand(CRY_HKDF_SHA256, prk, 32, i, il, out, 255 * 32 + 1), -EINVAL);
+}
+
 /* RFC 8613 C.1.1: the client's Sender Key from the Master Secret and Master Salt. */
 Test(crypto, rfc8613_c1_1_hkdf_sender_key)
 {

@@ -6,9 +6,12 @@
 # HARNESS: coap_oscore (default: CoAP and OSCORE option codecs), oscore_message (whole messages
 # through verification, and protect-then-verify round trips; links IPsec-MB and OpenSSL) or
 # ctl_conf (libcoap OSCORE configuration files, control/ctl_conf_libcoap.c), dp_wire (received
-# frames through the dataplane's classifier and CoAP type/code screen; DPDK headers only) or
+# frames through the dataplane's classifier and CoAP type/code screen; DPDK headers only),
 # group_message (Group OSCORE verification in group and pairwise mode, and protect-then-verify
-# round trips).
+# round trips), ace_authz (the ACE resource server: /authz-info payloads, access tokens,
+# claims, AIF scopes, COSE_Keys), edhoc_msg1 or edhoc_msg3 (the EDHOC Responder's message_1
+# and message_3 processing, control/edhoc/; message_3 also as a correctly encrypted fuzzed
+# PLAINTEXT_3).
 #
 # The seed corpus is copied to a temporary work dir, so the repository is never written. Exits
 # non-zero if libFuzzer finds a crash, sanitizer report, leak, timeout, OOM or roundtrip mismatch;
@@ -42,8 +45,17 @@ group_message)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/tests/oscore/group_fixture.c"
 	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-group ;;
+ace_authz)
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/ace/ctl_ace_*.c)"
+	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lm -lpthread"
+	corpus=corpus-ace ;;
+edhoc_msg1 | edhoc_msg3)
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/edhoc/edh_*.c)"
+	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
+	corpus=corpus-$harness ;;
 *)
-	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|dp_wire|group_message]" >&2; exit 2 ;;
+	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|dp_wire|group_message|ace_authz|edhoc_msg1|edhoc_msg3]" >&2
+	exit 2 ;;
 esac
 
 # -fno-sanitize-recover: a UBSan report must abort, or libFuzzer would not see it.
