@@ -63,13 +63,6 @@ static unsigned samples(const char *log, double *v, unsigned max)
 	return n;
 }
 
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Packets net_null transmitted in all, from testpmd's closing statistics (the largest
  * "TX-packets: N  TX-dropped" figure: port 1's, equal to the accumulated one). */
 static double tx_total(const char *log)
@@ -114,6 +107,6 @@ double bn_io_floor(const char *pcap, const char *log, unsigned periods, double *
 	*cpu_rate = cpu > 0 ? tx_total(log) / cpu : 0;
 	if (n < 2)
 		return snprintf(why, cap, "no Tx-pps from dpdk-testpmd; see %s", log), 0;
-	qsort(v + 1, n - 1, sizeof(v[0]), cmp);
+	qsort(v + 1, n - 1, sizeof(v[0]), bn_cmp_double);
 	return v[1 + (n - 1) / 2];
 }

@@ -183,7 +183,7 @@ static int bare(void)
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
+int bn_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
@@ -210,7 +210,7 @@ static int engine_ab(const struct opts *o, struct bn_set *s)
 			return -1;
 		q[i] = a.mps / b.mps;
 	}
-	qsort(q, n, sizeof(q[0]), cmp_double);
+	qsort(q, n, sizeof(q[0]), bn_cmp_double);
 	printf("engine CCM pair / bare IPsec-MB pair, 64 B, %u interleaved runs: median %.3f, "
 	       "best %.3f, worst %.3f\n", n, q[n / 2], q[n - 1], q[0]);
 	return 0;

@@ -73,6 +73,9 @@ struct bn_result {
 int bn_run(const struct bn_set *s, enum bn_mode mode, unsigned burst, double secs,
 	   struct bn_result *r);
 
+/* qsort() comparison of doubles, ascending. */
+int bn_cmp_double(const void *a, const void *b);
+
 /* TSC frequency estimate (Hz). */
 double bn_tsc_hz(void);
 
