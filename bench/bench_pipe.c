@@ -14,6 +14,7 @@
 #include <x86intrin.h>
 
 #include "dataplane/dp_ctx_table.h"
+#include "oscore/osc_answer.h"
 #include "oscore/osc_protect.h"
 
 #define BURST_MAX 256
@@ -159,18 +160,13 @@ static void protect(struct pipe *p, struct slot *s)
 {
 	struct osc_exchange ex;
 	struct osc_coap_msg m;
-	const struct osc_coap_msg *req = &s->rx.outer;
-	uint8_t code = s->out[1] == COAP_GET || s->out[1] == COAP_FETCH ? COAP_CONTENT : COAP_CHANGED;
+	uint16_t mid = s->rx.outer.mid; /* NON requests: the request's ID, as before */
 
 	osc_rx_exchange(&s->rx, &ex);
-	memset(&m, 0, offsetof(struct osc_coap_msg, opts));
-	m.type = req->type == COAP_CON ? COAP_ACK : COAP_NON;
-	m.mid = req->mid;
-	m.code = code;
-	m.tkl = req->tkl;
-	memcpy(s->token, req->token, req->tkl);
+	osc_answer_header(&m, &s->rx.outer, osc_answer_served_code(s->out[1]), &mid);
+	memcpy(s->token, m.token, m.tkl);
 	m.token = s->token;
-	if (osc_tx_prepare_response(&s->tx, s->rx.ctx, &ex, &m, s->buf, sizeof(s->buf), 0)) {
+	if (osc_answer_prepare(&s->tx, s->rx.ctx, &ex, &m, s->buf, sizeof(s->buf), 0, NULL)) {
 		fail(p, s);
 		return;
 	}

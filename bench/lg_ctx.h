@@ -2,7 +2,7 @@
 /*
  * Deterministic OSCORE context populations for the load generator and the benchmark: context i of
  * a seed is the same whichever order contexts are made in, so a client can derive just the one it
- * plays. Contexts are written in the gateway's view (libcoap keywords, as dataplane/dp_config.c
+ * plays. Contexts are written in the gateway's view (libcoap keywords, as control/ctl_config.c
  * reads them) and in Wireshark's OSCORE UAT (the client's view), and read back for live mode.
  * No DPDK here.
  */
@@ -51,7 +51,7 @@ void lg_write_uat(FILE *f, const struct osc_params *client);
 /* Hex of b[0..n) to f. */
 void lg_hex(FILE *f, const uint8_t *b, size_t n);
 
-/* Read a contexts file (a JSON array in dp_config.c's format, gateway view) into *out (malloc'd,
+/* Read a contexts file (a JSON array in ctl_config.c's format, gateway view) into *out (malloc'd,
  * *n entries). Returns 0, or -1 with a reason in err. */
 int lg_ctx_load(const char *path, struct osc_params **out, unsigned long *n, char *err,
 		size_t err_len);

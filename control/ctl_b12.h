@@ -11,6 +11,7 @@
  *   }
  *
  * Both are lock-free and usable from workers; the only shared write is the window's state CAS.
+ * In the gateway they run on the control lcore through ctl_b12_handler.
  */
 #ifndef CTL_B12_H
 #define CTL_B12_H
@@ -19,6 +20,7 @@
 #include <stdint.h>
 
 #include "control/ctl_echo.h"
+#include "control/ctl_plane.h"
 #include "oscore/osc_protect.h"
 
 enum ctl_b12_verdict { CTL_B12_ACCEPT, CTL_B12_CHALLENGE, CTL_B12_DROP };
@@ -37,9 +39,26 @@ enum ctl_b12_verdict ctl_b12_decide(const struct ctl_echo *echo, uint32_t now, s
  * diagnostic payload), protected with the server's own fresh Partial IV, which the option carries
  * (no nonce reuse). ACK with the request's message ID for a CON request, else NON with the same
  * message ID (the caller may rewrite the unprotected ID). Returns the length written to out, or
- * -(enum osc_err) (e.g. OSC_ERR_SSN_LIMIT until the SSN is written ahead).
+ * -(enum osc_err) (e.g. OSC_ERR_SSN_LIMIT until the SSN is written ahead). Header as
+ * osc_answer_header with next_mid.
  */
 int ctl_b12_challenge(struct cry_engine *e, const struct ctl_echo *echo, uint32_t now,
-		      const struct osc_rx *rx, uint8_t *out, size_t cap);
+		      const struct osc_rx *rx, uint16_t *next_mid, uint8_t *out, size_t cap);
+
+/* App. B.1.2 as a control-plane handler (kind CTL_KIND_WINDOW_UNKNOWN). */
+struct ctl_b12_server {
+	struct ctl_echo echo;  /* this boot's Echo key */
+	bool own_piv;          /* accepted requests are answered with a fresh Partial IV */
+	bool forward;          /* forward mode: an accepted request goes back to its worker to be
+				* forwarded (ctl_resume); a protected 5.03 if it cannot be */
+};
+
+/*
+ * The handler (arg: a struct ctl_b12_server whose echo is initialised): challenge (protected
+ * 4.01 with Echo, own Partial IV; an unprotected 5.03 while that SSN is not durable), accept
+ * (window reset, answered as the gateway answers any request) or drop (no answer).
+ */
+int ctl_b12_handler(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
+		    size_t cap);
 
 #endif

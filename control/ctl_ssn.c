@@ -4,11 +4,14 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct entry {
 	uint64_t id;
 	struct osc_ctx *ctx;
-	uint64_t want; /* ceiling being written in this tick; 0 = none */
+	uint64_t want;     /* ceiling being written in this tick; 0 = none */
+	uint64_t last_ssn; /* SSN at the previous tick, for the context's rate */
+	uint64_t step;     /* how far ahead the ceiling goes: K, or more for a busy context */
 };
 
 struct ctl_ssn {
@@ -16,7 +19,16 @@ struct ctl_ssn {
 	uint64_t k;
 	struct entry *e;
 	unsigned n, cap;
+	uint64_t last_ns;  /* CLOCK_MONOTONIC of the previous tick */
 };
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 struct ctl_ssn *ctl_ssn_new(struct ctl_store *store, uint64_t k)
 {
@@ -61,9 +73,29 @@ static int grow(struct ctl_ssn *t)
 	return 0;
 }
 
-static uint64_t ceiling_after(const struct ctl_ssn *t, uint64_t ssn)
+static uint64_t ceiling_after(uint64_t step, uint64_t ssn)
 {
-	return ssn + t->k > OSC_SSN_MAX + 1 ? OSC_SSN_MAX + 1 : ssn + t->k;
+	return ssn + step > OSC_SSN_MAX + 1 ? OSC_SSN_MAX + 1 : ssn + step;
+}
+
+/* The write-ahead step of e: K, or the SSNs the context would use in CTL_SSN_HORIZON_MS at its
+ * rate since the previous tick, whichever is more (bounded; a quieter context decays to K). A
+ * tick that is late (the store busy, the CPU shared) then still finds room ahead of a busy
+ * context; App. B.1.1 allows any step, a larger one only skips more SSNs after a crash. */
+static uint64_t step_of(const struct ctl_ssn *t, struct entry *e, uint64_t ssn, uint64_t dt_ns)
+{
+	uint64_t used = ssn - e->last_ssn, want = t->k;
+
+	e->last_ssn = ssn;
+	if (dt_ns && used)
+		want = used * (CTL_SSN_HORIZON_MS * 1000000u / (dt_ns < 1000 ? 1000 : dt_ns) + 1);
+	if (want < t->k)
+		want = t->k;
+	if (want > t->k * CTL_SSN_STEP_MAX)
+		want = t->k * CTL_SSN_STEP_MAX;
+	/* a lull of a few ticks (the device descheduled) must not shrink the step just before the
+	 * rate comes back and a tick is late: the excess decays by 1/256 a tick (~180 ms at 1 kHz) */
+	return want > e->step ? want : e->step - (e->step - want) / 256;
 }
 
 int ctl_ssn_attach(struct ctl_ssn *t, uint64_t id, struct osc_ctx *c)
@@ -79,10 +111,10 @@ int ctl_ssn_attach(struct ctl_ssn *t, uint64_t id, struct osc_ctx *c)
 	__atomic_store_n(&c->ssn, ceiling, __ATOMIC_RELEASE);
 	if (find(t, id) || grow(t))
 		return -1;
-	next = ceiling_after(t, ceiling);
+	next = ceiling_after(t->k, ceiling);
 	if (ctl_store_reserve_ssn(t->store, id, next))
 		return -1;
-	t->e[t->n++] = (struct entry){ .id = id, .ctx = c };
+	t->e[t->n++] = (struct entry){ .id = id, .ctx = c, .last_ssn = ceiling, .step = t->k };
 	__atomic_store_n(&c->ssn_limit, next, __ATOMIC_RELEASE);
 	return 0;
 }
@@ -97,20 +129,24 @@ int ctl_ssn_detach(struct ctl_ssn *t, uint64_t id)
 	return 0;
 }
 
-/* Pick the contexts whose SSN came within K/2 of the ceiling; their new ceiling into want. */
+/* Pick the contexts whose SSN came within half a step of the ceiling; their new ceiling into
+ * want. */
 static unsigned pick(struct ctl_ssn *t)
 {
+	uint64_t now = now_ns(), dt = t->last_ns ? now - t->last_ns : 0;
 	unsigned i, n = 0;
 
+	t->last_ns = now;
 	for (i = 0; i < t->n; i++) {
 		struct entry *e = &t->e[i];
 		uint64_t ssn = __atomic_load_n(&e->ctx->ssn, __ATOMIC_RELAXED);
 		uint64_t limit = __atomic_load_n(&e->ctx->ssn_limit, __ATOMIC_RELAXED);
 
 		e->want = 0;
-		if (limit > OSC_SSN_MAX || limit - ssn > t->k / 2)
+		e->step = step_of(t, e, ssn, dt);
+		if (limit > OSC_SSN_MAX || limit - ssn > e->step / 2)
 			continue;
-		e->want = ceiling_after(t, ssn);
+		e->want = ceiling_after(e->step, ssn);
 		n++;
 	}
 	return n;

@@ -9,9 +9,11 @@
  * or above it was. (This is App. B.1.1 with F = 0: the limit makes the write strictly precede the
  * use, so no write can be "delayed or lost" after an SSN was used.)
  *
- * The control lcore calls ctl_ssn_tick() periodically; it writes ahead every context whose SSN
- * came within K/2 of its ceiling, all in one transaction (one fsync), and only then raises the
- * limits. Workers never block: they only read the limit.
+ * ctl_ssn_tick() runs periodically (in the gateway on a thread of its own); it writes ahead every
+ * context whose SSN came within half a step of its ceiling, all in one transaction (one fsync),
+ * and only then raises the limits. The step is K, or for a busy context what it uses in
+ * CTL_SSN_HORIZON_MS at its recent rate (at most CTL_SSN_STEP_MAX * K), so that a tick delayed by
+ * a busy store or CPU still finds room ahead. Workers never block: they only read the limit.
  */
 #ifndef CTL_SSN_H
 #define CTL_SSN_H
@@ -22,6 +24,8 @@
 #include "oscore/osc_context.h"
 
 #define CTL_SSN_K_DEFAULT 4096 /* K_SSN: fsyncs per context every K/2 messages at most */
+#define CTL_SSN_HORIZON_MS 4000 /* a busy context's step covers this long at its rate */
+#define CTL_SSN_STEP_MAX 256    /* ... but at most this many K */
 
 struct ctl_ssn;
 
@@ -43,8 +47,9 @@ int ctl_ssn_attach(struct ctl_ssn *t, uint64_t id, struct osc_ctx *c);
 int ctl_ssn_detach(struct ctl_ssn *t, uint64_t id);
 
 /*
- * Write ahead every tracked context whose SSN is within K/2 of its ceiling: one transaction for
- * all of them, then their ssn_limit is raised (release store) to SSN + K. Returns how many
+ * Write ahead every tracked context whose SSN is within half its step of its ceiling: one
+ * transaction for all of them, then their ssn_limit is raised (release store) to SSN + step.
+ * Returns how many
  * contexts were raised, or -1 if the store failed (no limit is raised then, so workers eventually
  * see OSC_ERR_SSN_LIMIT instead of using an SSN that is not durable).
  */

@@ -28,7 +28,7 @@
 #include "control/ctl_export.h"
 #include "control/ctl_store.h"
 #include "crypto/cry_aead.h"
-#include "dataplane/dp_config.h"
+#include "control/ctl_config.h"
 
 #define BUF 65536
 
@@ -184,12 +184,12 @@ static int cmd_add(int fd, int argc, char **argv)
  * (runtime adds); written with mode 0600 by the caller's umask to stdout or --out. */
 static int export_wireshark(const char *config, const char *state)
 {
-	struct dp_config c;
+	struct ctl_config c;
 	char err[512], line[CTL_EXPORT_LINE_MAX];
 	unsigned i, n = 0, skipped = 0;
 	int k;
 
-	if (dp_config_load(&c, config, err, sizeof(err)))
+	if (ctl_config_load(&c, config, err, sizeof(err)))
 		return fprintf(stderr, "oscore-gwctl: %s\n", err), 1;
 	for (i = 0; !state && !c.ctl.state_db[0] && i < c.n_ctx; i++) {
 		k = ctl_export_line(line, sizeof(line), &c.ctx[i]);
@@ -200,7 +200,7 @@ static int export_wireshark(const char *config, const char *state)
 	}
 	explicit_bzero(line, sizeof(line));
 	if (!state && !c.ctl.state_db[0]) {
-		dp_config_free(&c);
+		ctl_config_free(&c);
 		fprintf(stderr, "oscore-gwctl: %u contexts exported, %u skipped (not AES-CCM-16-64-128)\n",
 			n, skipped);
 		return 0;
@@ -208,7 +208,7 @@ static int export_wireshark(const char *config, const char *state)
 	/* with state, the store holds the configured contexts too (and the runtime adds) */
 	struct ctl_store *st = ctl_store_open(state ? state : c.ctl.state_db, err, sizeof(err));
 
-	dp_config_free(&c);
+	ctl_config_free(&c);
 	if (!st)
 		return fprintf(stderr, "oscore-gwctl: %s\n", err), 1;
 	k = ctl_export_store(stdout, st, &skipped);

@@ -35,7 +35,7 @@ struct dp_ctx_table {
 	unsigned n;                  /* slots ever used (atomic: telemetry reads it) */
 	unsigned live;
 	uint8_t *state;              /* per slot: FREE, LIVE, REMOVED */
-	uint32_t *gen;               /* per slot: odd while published (dp_ctx_ref); workers read it */
+	uint32_t *gen;               /* per slot: odd while published (ctl_ctx_handle); workers read it */
 	struct rte_rcu_qsbr *rcu;
 	rte_spinlock_t info_lock;    /* telemetry readers against wipe and reuse; never a worker */
 	struct deferred defer[DEFER_MAX];
@@ -150,6 +150,7 @@ void dp_ctx_table_free(struct dp_ctx_table *t)
 	rte_hash_free(t->h);
 	rte_free(t->gen);
 	rte_free(t->state);
+	rte_free(t->gen);
 	rte_free(t->free_list);
 	rte_free(t->free_ctx);
 	rte_free(t->lists);
@@ -481,9 +482,9 @@ unsigned dp_ctx_table_reclaim(struct dp_ctx_table *t, void (*drain)(void *), voi
 	bool ready[DEFER_MAX];
 	unsigned i, n_ready = 0, n_ctx = 0, kept = 0;
 
-	/* Decide first, drain second, free last: a request handed to the control lcore before its
-	 * worker went quiescent is in the control ring by now, and drain() answers it while the
-	 * context still exists. */
+	/* Decide first, drain second, free last: a job handed to the control lcore before its
+	 * worker went quiescent is in the control ring by now; drain() serves it (a job on a removed
+	 * context is refused by its handle's generation, before and after the slot is reused). */
 	for (i = 0; i < t->n_defer; i++) {
 		ready[i] = !t->rcu || rte_rcu_qsbr_check(t->rcu, t->defer[i].token, false) == 1;
 		n_ready += ready[i];
@@ -521,15 +522,15 @@ unsigned dp_ctx_table_index(const struct dp_ctx_table *t, const struct osc_ctx *
 	return (unsigned)(c - t->ctx);
 }
 
-struct dp_ctx_ref dp_ctx_table_ref(const struct dp_ctx_table *t, const struct osc_ctx *c)
+struct ctl_ctx_handle dp_ctx_table_ref(const struct dp_ctx_table *t, const struct osc_ctx *c)
 {
 	uint32_t i = (uint32_t)(c - t->ctx);
 
-	return (struct dp_ctx_ref){ .slot = i,
+	return (struct ctl_ctx_handle){ .slot = i,
 				    .gen = __atomic_load_n(&t->gen[i], __ATOMIC_ACQUIRE) };
 }
 
-struct osc_ctx *dp_ctx_table_deref(const struct dp_ctx_table *t, struct dp_ctx_ref r)
+struct osc_ctx *dp_ctx_table_deref(const struct dp_ctx_table *t, struct ctl_ctx_handle r)
 {
 	uint32_t g;
 

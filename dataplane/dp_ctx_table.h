@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "control/ctl_plane.h"
 #include "oscore/osc_protect.h"
 
 /* Hash key: kid with its length and, if the request carried one, a 32-bit hash of the kid context
@@ -89,31 +90,29 @@ struct osc_ctx *dp_ctx_table_find(struct dp_ctx_table *t, const uint8_t *rid, ui
 unsigned dp_ctx_table_index(const struct dp_ctx_table *t, const struct osc_ctx *c);
 
 /*
- * A context named across time (STYLE.md §12): its slot and the slot's generation. A slot's
+ * A context named across time (STYLE.md §12) is a struct ctl_ctx_handle (control/ctl_plane.h:
+ * the same handle the control plane's jobs carry): its slot and the slot's generation. A slot's
  * generation is odd while its context is published and becomes even when it is unpublished
  * (removal, App. B.2 replacement); the next context in the slot makes it odd again. So a handle
  * taken of one context never names the slot's next occupant, and a removed context's handle is
  * dead at once, before its memory is reclaimed. Generation 0 (a zeroed handle) names nothing.
  */
-struct dp_ctx_ref {
-	uint32_t slot;
-	uint32_t gen;
-};
 
 /*
  * Any thread: the handle of c, a context of t that the caller may still use (a worker under the
  * RCU hold of the lookup that found it; the control lcore, which alone removes). If c was
  * unpublished meanwhile, the handle is dead already (dp_ctx_table_deref gives NULL).
  */
-struct dp_ctx_ref dp_ctx_table_ref(const struct dp_ctx_table *t, const struct osc_ctx *c);
+struct ctl_ctx_handle dp_ctx_table_ref(const struct dp_ctx_table *t, const struct osc_ctx *c);
 
 /*
- * Worker: the context r names if it is still published, else NULL. Call it after the loop
+ * Worker or control lcore: the context r names if it is still published, else NULL. A worker
+ * calls it after the loop
  * iteration's quiescent report and take an RCU hold (dp_rcu_hold) before it, for as long as the
  * context is used: a context seen published then cannot be reclaimed until that hold ends
  * (dp_ctx_table_remove unpublishes, bumps the generation, and only then takes its RCU token).
  */
-struct osc_ctx *dp_ctx_table_deref(const struct dp_ctx_table *t, struct dp_ctx_ref r);
+struct osc_ctx *dp_ctx_table_deref(const struct dp_ctx_table *t, struct ctl_ctx_handle r);
 
 /* Live contexts. */
 unsigned dp_ctx_table_count(const struct dp_ctx_table *t);
@@ -157,7 +156,8 @@ int dp_ctx_table_remove(struct dp_ctx_table *t, const uint8_t *rid, uint8_t rid_
 /*
  * Control lcore only: wipe and free what was removed once every registered worker has reported a
  * quiescent state since its removal. drain(arg), if given, runs first, before anything is freed:
- * the control ring may still hold requests that point at a removed context. Returns how many
+ * the control ring may still hold jobs for a removed context (they carry a handle, which the
+ * transport finds stale and refuses; draining first only keeps the ring short). Returns how many
  * contexts were freed; without a QSBR variable they are freed at once.
  */
 unsigned dp_ctx_table_reclaim(struct dp_ctx_table *t, void (*drain)(void *), void *arg);

@@ -21,14 +21,14 @@ struct dp_xchg_table {
 
 /* An observation's key: the device is its context (the token is the device's, RFC 7252 §5.3.1). */
 struct obs_key {
-	struct dp_ctx_ref ctx;
+	struct ctl_ctx_handle ctx;
 	uint8_t tkl;
 	uint8_t tok[COAP_TOKEN_MAX];
 	uint8_t pad[3];
 };
 _Static_assert(sizeof(struct obs_key) % 4 == 0, "rte_jhash reads whole 32-bit words");
 
-static void obs_key_of(struct obs_key *k, struct dp_ctx_ref ctx, const uint8_t *tok, unsigned tkl)
+static void obs_key_of(struct obs_key *k, struct ctl_ctx_handle ctx, const uint8_t *tok, unsigned tkl)
 {
 	memset(k, 0, sizeof(*k));
 	k->ctx = ctx;
@@ -136,7 +136,7 @@ int dp_xchg_observe(struct dp_xchg_table *t, struct dp_xchg *e)
 	return 0;
 }
 
-struct dp_xchg *dp_xchg_take_observation(struct dp_xchg_table *t, struct dp_ctx_ref ctx,
+struct dp_xchg *dp_xchg_take_observation(struct dp_xchg_table *t, struct ctl_ctx_handle ctx,
 					 const uint8_t *tok, unsigned tkl,
 					 uint8_t gw_tok[DP_XCHG_TOKEN_LEN])
 {

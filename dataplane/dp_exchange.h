@@ -23,7 +23,7 @@ enum dp_xchg_state { DP_XCHG_FREE, DP_XCHG_WAITING, DP_XCHG_OBSERVING };
 
 struct dp_xchg {
 	struct dp_endpoint dev;      /* where answers go */
-	struct dp_ctx_ref ctx;       /* a handle: the context may be removed while we wait (§12) */
+	struct ctl_ctx_handle ctx;       /* a handle: the context may be removed while we wait (§12) */
 	struct osc_exchange ex;      /* binds answers to the device's request (§7.1) */
 	uint64_t deadline;           /* TSC: answer or notification expected by then */
 	uint64_t dd_ref;             /* the device CON's deduplication entry, until its answer */
@@ -61,7 +61,7 @@ int dp_xchg_observe(struct dp_xchg_table *t, struct dp_xchg *e);
  * a deregistration or re-registration (RFC 7641 §3.6, §3.3.1) must reach the upstream with the
  * registration's token, so it reuses the observation's exchange.
  */
-struct dp_xchg *dp_xchg_take_observation(struct dp_xchg_table *t, struct dp_ctx_ref ctx,
+struct dp_xchg *dp_xchg_take_observation(struct dp_xchg_table *t, struct ctl_ctx_handle ctx,
 					 const uint8_t *tok, unsigned tkl,
 					 uint8_t gw_tok[DP_XCHG_TOKEN_LEN]);
 

@@ -44,7 +44,7 @@ static void endpoint_of(struct dp_endpoint *e, const struct dp_addrs *a, bool v6
 		memcpy(e->ip, &a->ipv4, 4);
 }
 
-struct dp_fwd *dp_fwd_new(const struct dp_fwd_config *c, const struct dp_addrs *dev,
+struct dp_fwd *dp_fwd_new(const struct ctl_fwd_config *c, const struct dp_addrs *dev,
 			  const struct dp_addrs *up, uint16_t up_port, uint16_t queue,
 			  const struct dp_ctx_table *tab, struct rte_mempool *mp, struct dp_stats *st,
 			  int socket)
@@ -107,7 +107,7 @@ bool dp_fwd_from_upstream(const struct dp_fwd *f, const struct rte_mbuf *m,
 /* What the answer needs (§8: context, request kid and Partial IV, nonce; the device's token,
  * Message ID and address), taken before the frame is rewritten. */
 static void remember(struct dp_xchg *x, const struct rte_mbuf *m, const struct dp_flow *fl,
-		     struct dp_ctx_ref ctx, const struct osc_exchange *ex,
+		     struct ctl_ctx_handle ctx, const struct osc_exchange *ex,
 		     const struct osc_coap_msg *req)
 {
 	dp_frame_source(m, fl, &x->dev);
@@ -140,7 +140,7 @@ static void strip_proxy_options(struct osc_coap_msg *m)
  * reuses the observation's exchange (and token) instead of a fresh one the upstream would not
  * recognise. Found in O(1) by (context, device token). */
 static struct dp_xchg *deregistration(struct dp_fwd *f, const struct osc_coap_msg *req,
-				      struct dp_ctx_ref ctx, uint8_t tok[DP_XCHG_TOKEN_LEN])
+				      struct ctl_ctx_handle ctx, uint8_t tok[DP_XCHG_TOKEN_LEN])
 {
 	const struct osc_coap_opt *o = osc_coap_find(req, COAP_OPT_OBSERVE, NULL);
 	struct dp_xchg *x;
@@ -158,7 +158,7 @@ static struct dp_xchg *deregistration(struct dp_fwd *f, const struct osc_coap_ms
 }
 
 uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl,
-		       struct dp_ctx_ref ctx, const struct osc_exchange *ex, const uint8_t *plain,
+		       struct ctl_ctx_handle ctx, const struct osc_exchange *ex, const uint8_t *plain,
 		       unsigned len, uint64_t dd_ref, uint64_t now)
 {
 	struct osc_coap_msg req;

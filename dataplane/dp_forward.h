@@ -16,7 +16,7 @@
 #include <rte_mempool.h>
 
 #include "dataplane/dp_classify.h"
-#include "dataplane/dp_config_fwd.h"
+#include "control/ctl_config_fwd.h"
 #include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_frame.h"
 #include "oscore/osc_protect.h"
@@ -39,7 +39,7 @@ struct dp_fwd_job {
  * one port serves both); the upstream's frames leave on (up_port, queue). tab: the context
  * table whose handles the exchanges keep.
  */
-struct dp_fwd *dp_fwd_new(const struct dp_fwd_config *c, const struct dp_addrs *dev,
+struct dp_fwd *dp_fwd_new(const struct ctl_fwd_config *c, const struct dp_addrs *dev,
 			  const struct dp_addrs *up, uint16_t up_port, uint16_t queue,
 			  const struct dp_ctx_table *tab, struct rte_mempool *mp, struct dp_stats *st,
 			  int socket);
@@ -58,7 +58,7 @@ bool dp_fwd_from_upstream(const struct dp_fwd *f, const struct rte_mbuf *m,
  * device CON's deduplication entry (or 0), travels with the exchange to its first answer.
  */
 uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl,
-		       struct dp_ctx_ref ctx, const struct osc_exchange *ex, const uint8_t *plain,
+		       struct ctl_ctx_handle ctx, const struct osc_exchange *ex, const uint8_t *plain,
 		       unsigned len, uint64_t dd_ref, uint64_t now);
 
 /*

@@ -22,7 +22,7 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
-#include "dataplane/dp_config.h"
+#include "control/ctl_config.h"
 #include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_mgmt.h"
 #include "dataplane/dp_ops.h"
@@ -136,7 +136,7 @@ static uint16_t queue_count(uint16_t port)
 	return (uint16_t)(nq ? nq : 1);
 }
 
-static void addrs_of(const struct dp_config *c, uint16_t port, struct dp_addrs *a)
+static void addrs_of(const struct ctl_config *c, uint16_t port, struct dp_addrs *a)
 {
 	memset(a, 0, sizeof(*a));
 	rte_eth_macaddr_get(port, &a->mac);
@@ -152,7 +152,7 @@ static void addrs_of(const struct dp_config *c, uint16_t port, struct dp_addrs *
 /* Everything the main lcore owns, released at the one exit point. */
 struct gw {
 	struct opts o;
-	struct dp_config cfg;
+	struct ctl_config cfg;
 	struct dp_ctx_table *table;
 	struct dp_state *state;
 	unsigned n_ctx;             /* contexts at start */
@@ -175,7 +175,7 @@ static void worker_confs(struct gw *g)
 			.table = g->table, .err_rate = g->cfg.err_rate,
 			.err_burst = g->cfg.err_burst, .stats = &g->stats[q], .quit = &quit,
 			.idle_exit_cycles = (uint64_t)(g->o.idle_exit * (double)rte_get_tsc_hz()),
-			.fwd = g->cfg.mode == DP_MODE_FORWARD ? &g->cfg.fwd : NULL,
+			.fwd = g->cfg.mode == CTL_MODE_FORWARD ? &g->cfg.fwd : NULL,
 			.up_port = g->up_port, .up_addrs = &g->up_addrs, .mp = g->mp,
 		};
 	dp_ops_worker_confs(&g->ops, g->wc, g->nq);
@@ -207,7 +207,7 @@ static int setup_upstream_port(struct gw *g)
 	const char *name = g->cfg.fwd.up_port;
 
 	g->up_port = g->port;
-	if (g->cfg.mode != DP_MODE_FORWARD || !name[0])
+	if (g->cfg.mode != CTL_MODE_FORWARD || !name[0])
 		goto same;
 	if (resolve_port(name, &g->up_port))
 		return fprintf(stderr, "oscore-gw: %s: upstream_port: no such port \"%s\"\n",
@@ -244,7 +244,7 @@ static int setup(struct gw *g)
 {
 	char err[512];
 
-	if (dp_config_load(&g->cfg, g->o.config, err, sizeof(err)))
+	if (ctl_config_load(&g->cfg, g->o.config, err, sizeof(err)))
 		return fprintf(stderr, "oscore-gw: config refused: %s\n", err), -1;
 	if (resolve_port(g->cfg.port, &g->port))
 		return fprintf(stderr, "oscore-gw: %s: port: no such port \"%s\"\n", g->o.config,
@@ -253,18 +253,15 @@ static int setup(struct gw *g)
 		return -1;
 	g->mp = rte_pktmbuf_pool_create("mbufs", g->cfg.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					(int)rte_socket_id());
-	g->nq = g->cfg.mode == DP_MODE_FORWARD ? 1 : queue_count(g->port);
+	g->nq = g->cfg.mode == CTL_MODE_FORWARD ? 1 : queue_count(g->port);
 	g->stats = dp_stats_alloc(g->nq + 1u, (int)rte_socket_id());
 	if (!g->mp || !g->stats)
 		return fprintf(stderr, "oscore-gw: out of memory for %u mbufs\n", g->cfg.mbufs), -1;
 	if (port_start(g->port, g->nq, g->mp))
 		return fprintf(stderr, "oscore-gw: port %u: cannot start\n", g->port), -1;
 	g->port_started = true;
-	if (dp_ops_setup(&g->ops, &g->cfg, g->o.config, g->port, g->nq, g->mp, g->table, g->stats,
-			 g->o.duration > 0))
-		return -1;
-	g->ops.state = g->state;
-	if (dp_ops_b2_setup(&g->ops))
+	if (dp_ops_setup(&g->ops, &g->cfg, g->o.config, g->port, g->nq, g->mp, g->table, g->state,
+			 g->stats, g->o.duration > 0))
 		return -1;
 	g->ops.mgmt = dp_mgmt_start(g->state, g->table, g->cfg.replay_window, dp_ops_reclaim,
 				    &g->ops);
@@ -305,7 +302,7 @@ static void teardown(struct gw *g)
 	dp_state_close(g->state);
 	dp_ctx_table_free(g->table);
 	rte_mempool_free(g->mp);
-	dp_config_free(&g->cfg);
+	ctl_config_free(&g->cfg);
 	dp_stats_free(g->stats);
 }
 

@@ -16,7 +16,7 @@
 #include <rte_cycles.h>
 #include <rte_telemetry.h>
 
-#include "dataplane/dp_config.h"
+#include "control/ctl_config.h"
 #include "oscore/osc_hex.h"
 
 #define PAGE 32
@@ -108,7 +108,7 @@ static void add_json(struct dp_mgmt *m, json_t *v, struct req *r, bool from_file
 	for (i = 0; i < n; i++) {
 		json_t *o = json_is_array(v) ? json_array_get(v, i) : v;
 
-		if (dp_config_parse_context(o, m->window, &p, err, sizeof(err)) ||
+		if (ctl_config_parse_context(o, m->window, &p, err, sizeof(err)) ||
 		    add_one(m, &p, err, sizeof(err))) {
 			if (!r->failed++)
 				snprintf(r->msg, sizeof(r->msg), "[%zu] %s", i,

@@ -13,7 +13,7 @@
 
 enum { ND_NS = 135, ND_NA = 136, ND_OPT_SLLA = 1, ND_OPT_TLLA = 2 };
 
-void dp_neigh_init(struct dp_neigh *nb, const struct dp_fwd_config *c, const struct dp_addrs *self,
+void dp_neigh_init(struct dp_neigh *nb, const struct ctl_fwd_config *c, const struct dp_addrs *self,
 		   struct dp_txq *tx, struct rte_mempool *mp, struct dp_stats *st)
 {
 	unsigned i;
@@ -30,7 +30,7 @@ void dp_neigh_init(struct dp_neigh *nb, const struct dp_fwd_config *c, const str
 	}
 }
 
-int dp_neigh_entry(struct dp_neigh *nb, const struct dp_ip *ip)
+int dp_neigh_entry(struct dp_neigh *nb, const struct ctl_ip *ip)
 {
 	unsigned i;
 
@@ -90,7 +90,7 @@ static void release_held(struct dp_neigh *nb, uint64_t now)
 	nb->n_hold = k;
 }
 
-static void learn(struct dp_neigh *nb, const struct dp_ip *ip, const struct rte_ether_addr *mac)
+static void learn(struct dp_neigh *nb, const struct ctl_ip *ip, const struct rte_ether_addr *mac)
 {
 	unsigned i;
 
@@ -114,7 +114,7 @@ static void input_na(struct dp_neigh *nb, struct rte_mbuf *m, const struct dp_fl
 	const uint8_t *na = rte_pktmbuf_mtod_offset(m, uint8_t *, f->l4_off);
 	unsigned len = rte_be_to_cpu_16(ip->payload_len), off;
 	struct rte_ether_addr mac = rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
-	struct dp_ip target = { .v6 = true };
+	struct ctl_ip target = { .v6 = true };
 
 	if (len < 24 || (unsigned)f->l4_off + len > m->data_len)
 		return;
@@ -131,7 +131,7 @@ void dp_neigh_input(struct dp_neigh *nb, struct rte_mbuf *m, const struct dp_flo
 		input_na(nb, m, f);
 	} else {
 		const struct rte_arp_hdr *h = rte_pktmbuf_mtod_offset(m, void *, f->l3_off);
-		struct dp_ip ip = { .v6 = false };
+		struct ctl_ip ip = { .v6 = false };
 
 		memcpy(ip.a, &h->arp_data.arp_sip, 4);
 		learn(nb, &ip, &h->arp_data.arp_sha);
@@ -140,7 +140,7 @@ void dp_neigh_input(struct dp_neigh *nb, struct rte_mbuf *m, const struct dp_flo
 }
 
 /* RFC 826 request: who has ip? tell our address. */
-static uint16_t arp_probe(struct dp_neigh *nb, uint8_t *p, const struct dp_ip *ip)
+static uint16_t arp_probe(struct dp_neigh *nb, uint8_t *p, const struct ctl_ip *ip)
 {
 	struct rte_ether_hdr *e = (struct rte_ether_hdr *)p;
 	struct rte_arp_hdr *h = (struct rte_arp_hdr *)(e + 1);
@@ -162,7 +162,7 @@ static uint16_t arp_probe(struct dp_neigh *nb, uint8_t *p, const struct dp_ip *i
 
 /* RFC 4861 §7.2.2: solicitation to the target's solicited-node multicast address (§2.7.1 of
  * RFC 4291), hop limit 255, with our link-layer address. */
-static uint16_t ns_probe(struct dp_neigh *nb, uint8_t *p, const struct dp_ip *ip)
+static uint16_t ns_probe(struct dp_neigh *nb, uint8_t *p, const struct ctl_ip *ip)
 {
 	static const uint8_t snm[13] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
 	struct rte_ether_hdr *e = (struct rte_ether_hdr *)p;

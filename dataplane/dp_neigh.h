@@ -14,14 +14,14 @@
 #include <rte_mempool.h>
 
 #include "dataplane/dp_classify.h"
-#include "dataplane/dp_config_fwd.h"
+#include "control/ctl_config_fwd.h"
 #include "dataplane/dp_frame.h"
 
-#define DP_NEIGH_MAX (DP_NEIGH_STATIC_MAX + 1)
+#define DP_NEIGH_MAX (CTL_NEIGH_STATIC_MAX + 1)
 #define DP_NEIGH_HOLD 64
 
 struct dp_neigh_entry {
-	struct dp_ip ip;
+	struct ctl_ip ip;
 	struct rte_ether_addr mac;
 	bool resolved, fixed;
 	uint64_t next_probe;  /* TSC */
@@ -41,11 +41,11 @@ struct dp_neigh {
 };
 
 /* Static entries of c; the rest of nb zeroed. Frames leave through tx. */
-void dp_neigh_init(struct dp_neigh *nb, const struct dp_fwd_config *c, const struct dp_addrs *self,
+void dp_neigh_init(struct dp_neigh *nb, const struct ctl_fwd_config *c, const struct dp_addrs *self,
 		   struct dp_txq *tx, struct rte_mempool *mp, struct dp_stats *st);
 
 /* The entry for ip (existing, static or new dynamic); -1 when the table is full. */
-int dp_neigh_entry(struct dp_neigh *nb, const struct dp_ip *ip);
+int dp_neigh_entry(struct dp_neigh *nb, const struct ctl_ip *ip);
 
 /* Send m (a complete frame but for the Ethernet destination) to entry idx, or hold it. */
 void dp_neigh_output(struct dp_neigh *nb, struct rte_mbuf *m, int idx, uint64_t now);

@@ -10,6 +10,8 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 
+#include "control/ctl_b12.h"
+#include "control/ctl_b2.h"
 #include "control/ctl_echo.h"
 #include "dataplane/dp_ctl_ring.h"
 #include "dataplane/dp_dedup.h"
@@ -60,7 +62,7 @@ static int tx_port_start(struct dp_ops *o, const char *name, uint16_t nq, struct
 }
 
 /* One deduplication table and one error limiter per worker, preallocated here. */
-static int worker_tables(struct dp_ops *o, const struct dp_config *c)
+static int worker_tables(struct dp_ops *o, const struct ctl_config *c)
 {
 	uint64_t hz = rte_get_tsc_hz();
 	struct dp_rl_conf rl = { .rate = c->err_rate, .burst = c->err_burst,
@@ -79,11 +81,67 @@ static int worker_tables(struct dp_ops *o, const struct dp_config *c)
 	return 0;
 }
 
-int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, uint16_t port,
-		 uint16_t nq, struct rte_mempool *mp, struct dp_ctx_table *t, struct dp_stats *stats,
-		 bool duration)
+/* RFC 8613 App. B.1.2 (contexts restored with an unknown window) on the control lcore. */
+static int b12_setup(struct dp_ops *o, const struct ctl_config *c)
 {
-	*o = (struct dp_ops){ .cfg = c, .table = t, .stats = stats, .nq = nq, .tx_port = port };
+	if (!c->ctl.b12)
+		return 0;
+	o->b12 = calloc(1, sizeof(*o->b12));
+	if (!o->b12 || ctl_echo_init(&o->b12->echo, CTL_ECHO_LIFETIME_DEFAULT))
+		return fprintf(stderr, "oscore-gw: no random key for Echo values\n"), -1;
+	o->b12->own_piv = c->ctl.own_piv;
+	o->b12->forward = c->mode == CTL_MODE_FORWARD;
+	return ctl_plane_on_kind(o->plane, CTL_KIND_WINDOW_UNKNOWN, ctl_b12_handler, o->b12);
+}
+
+/* RFC 8613 App. B.2 for the contexts configured with "b2". R2 lives as long as an Echo value:
+ * both wait for the device's next request. */
+static int b2_setup(struct dp_ops *o, const struct ctl_config *c)
+{
+	unsigned i;
+
+	if (!c->n_b2)
+		return 0;
+	o->b2 = ctl_b2_server_new(CTL_ECHO_LIFETIME_DEFAULT, c->ctl.own_piv,
+				  c->mode == CTL_MODE_FORWARD);
+	for (i = 0; o->b2 && i < c->n_b2; i++)
+		if (ctl_b2_server_add(o->b2, &c->ctx[c->b2_idx[i]]))
+			break;
+	if (!o->b2 || i < c->n_b2 ||
+	    ctl_plane_on_kind(o->plane, CTL_KIND_NO_CONTEXT, ctl_b2_handler, o->b2))
+		return fprintf(stderr, "oscore-gw: App. B.2 templates refused\n"), -1;
+	return 0;
+}
+
+/* The control plane's handlers: the configured protected control paths (and below them) and the
+ * unprotected resources reserved for ACE (RFC 9200 §5.10.1) and EDHOC (RFC 9528 §A.2), answered
+ * 4.04 until a handler registers for them; App. B.1.2 and B.2. */
+static int plane_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_ctx_table *t,
+		       struct dp_state *s)
+{
+	unsigned i;
+
+	o->plane = ctl_plane_new();
+	if (!o->plane)
+		return -1;
+	for (i = 0; i < c->ops.n_ctl_paths; i++)
+		if (ctl_plane_on_path(o->plane, c->ops.ctl_paths[i],
+				      CTL_PATH_PROTECTED | CTL_PATH_PREFIX, NULL, NULL))
+			return -1;
+	if (ctl_plane_on_path(o->plane, "/authz-info", CTL_PATH_PLAIN, NULL, NULL) ||
+	    ctl_plane_on_path(o->plane, "/.well-known/edhoc", CTL_PATH_PLAIN, NULL, NULL) ||
+	    b12_setup(o, c) || b2_setup(o, c))
+		return -1;
+	o->ctl = dp_ctl_new(o->nq, o->plane, t, s, (int)rte_socket_id());
+	return o->ctl ? 0 : -1;
+}
+
+int dp_ops_setup(struct dp_ops *o, const struct ctl_config *c, const char *path, uint16_t port,
+		 uint16_t nq, struct rte_mempool *mp, struct dp_ctx_table *t, struct dp_state *s,
+		 struct dp_stats *stats, bool duration)
+{
+	*o = (struct dp_ops){ .cfg = c, .table = t, .state = s, .stats = stats, .nq = nq,
+			      .tx_port = port };
 	if (duration && rte_lcore_count() == 1)
 		return fprintf(stderr, "oscore-gw: --duration needs a worker lcore (-l 0-1)\n"), -1;
 	if (c->ops.tx_port[0] && tx_port_start(o, c->ops.tx_port, nq, mp))
@@ -91,12 +149,14 @@ int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, 
 			       c->ops.tx_port), -1;
 	if (worker_tables(o, c))
 		return fprintf(stderr, "oscore-gw: out of memory for deduplication tables\n"), -1;
-	if (rte_lcore_count() > 1 && !(o->ctl = dp_ctl_new(nq, &c->ops, (int)rte_socket_id())))
-		return fprintf(stderr, "oscore-gw: cannot create the control rings\n"), -1;
-	if (o->ctl && c->ctl.b12 &&
-	    dp_ctl_b12_setup(o->ctl, CTL_ECHO_LIFETIME_DEFAULT, c->ctl.own_piv,
-			     c->mode == DP_MODE_FORWARD ? t : NULL))
-		return fprintf(stderr, "oscore-gw: no random key for Echo values\n"), -1;
+	if (c->n_b2 && rte_lcore_count() == 1)
+		return fprintf(stderr, "oscore-gw: \"b2\" needs a worker lcore (-l 0-1)\n"), -1;
+	if (rte_lcore_count() > 1 && plane_setup(o, c, t, s))
+		return fprintf(stderr, "oscore-gw: cannot set up the control plane\n"), -1;
+	/* App. B.1.1: ceilings written ahead about every millisecond; a context's SSN may advance
+	 * by K_SSN / 2 between two ticks before its workers see OSC_ERR_SSN_LIMIT */
+	if (s && dp_state_start_ticker(s, 1000))
+		return fprintf(stderr, "oscore-gw: cannot start the SSN write-ahead thread\n"), -1;
 	o->rcu = dp_rcu_new(nq, (int)rte_socket_id());
 	if (!o->rcu)
 		return fprintf(stderr, "oscore-gw: cannot create the RCU variable\n"), -1;
@@ -109,21 +169,6 @@ int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, 
 	return 0;
 }
 
-int dp_ops_b2_setup(struct dp_ops *o)
-{
-	const struct dp_config *c = o->cfg;
-
-	if (!c->n_b2)
-		return 0;
-	if (!o->ctl)
-		return fprintf(stderr, "oscore-gw: \"b2\" needs a worker lcore (-l 0-1)\n"), -1;
-	/* R2 lives as long as an Echo value: both wait for the device's next request */
-	if (dp_ctl_b2_setup(o->ctl, o->state, o->table, c->ctx, c->b2_idx, c->n_b2,
-			    CTL_ECHO_LIFETIME_DEFAULT))
-		return fprintf(stderr, "oscore-gw: App. B.2 templates refused\n"), -1;
-	return 0;
-}
-
 void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsigned nq)
 {
 	unsigned q;
@@ -132,13 +177,14 @@ void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsi
 		wc[q].tx_port = o->tx_port;
 		wc[q].id = q;
 		wc[q].loadtest = o->cfg->ops.loadtest_replay;
-		wc[q].ctl_protected = o->ctl && o->cfg->ops.n_ctl_paths;
+		wc[q].ctl_protected = o->ctl && ctl_plane_serves(o->plane, CTL_KIND_PROTECTED);
 		wc[q].dedup = o->dedup[q];
 		wc[q].rl = o->rl[q];
 		wc[q].ctl = o->ctl;
 		wc[q].rcu = o->rcu;
 		wc[q].own_piv = o->cfg->ctl.own_piv;
-		wc[q].b2 = o->ctl && o->cfg->n_b2;
+		wc[q].b2 = o->ctl && ctl_plane_serves(o->plane, CTL_KIND_NO_CONTEXT);
+		wc[q].edhoc = o->ctl && ctl_plane_serves(o->plane, CTL_KIND_EDHOC);
 	}
 }
 
@@ -174,22 +220,11 @@ void dp_ops_reclaim(void *arg)
 	dp_ctx_table_reclaim(o->table, drain_ctl, o);
 }
 
-/* App. B.1.1: write SSN ceilings ahead about every millisecond; a context's SSN may advance by
- * K_SSN / 2 between two ticks before its workers see OSC_ERR_SSN_LIMIT. */
-static void tick_state(struct dp_ops *o, uint64_t now, uint64_t *next)
-{
-	if (!o->state || now < *next)
-		return;
-	dp_state_tick(o->state);
-	*next = now + rte_get_tsc_hz() / 1000;
-}
-
 void dp_ops_control_loop(struct dp_ops *o, double duration, bool *quit)
 {
 	uint64_t hz = rte_get_tsc_hz(), now = rte_get_tsc_cycles();
 	uint64_t end = duration > 0 ? now + (uint64_t)(duration * (double)hz) : 0;
 	uint64_t every = (uint64_t)o->cfg->ops.summary_interval * hz, next = now + every;
-	uint64_t next_tick = now;
 	struct dp_summary sum = { .tsc = now };
 
 	while (__atomic_load_n(&running, __ATOMIC_ACQUIRE)) {
@@ -198,7 +233,6 @@ void dp_ops_control_loop(struct dp_ops *o, double duration, bool *quit)
 		served += dp_mgmt_poll(o->mgmt);
 		dp_ctx_table_reclaim(o->table, drain_ctl, o);
 		now = rte_get_tsc_cycles();
-		tick_state(o, now, &next_tick);
 		if (end && now >= end)
 			__atomic_store_n(quit, true, __ATOMIC_RELAXED);
 		if (every && now >= next) {
@@ -226,6 +260,12 @@ void dp_ops_teardown(struct dp_ops *o)
 		dp_rl_free(o->rl[i]);
 	}
 	dp_ctl_free(o->ctl);
+	ctl_plane_free(o->plane);
+	if (o->b12) {
+		ctl_echo_wipe(&o->b12->echo);
+		free(o->b12);
+	}
+	ctl_b2_server_free(o->b2);
 	dp_rcu_free(o->rcu);
 	*o = (struct dp_ops){ 0 };
 }

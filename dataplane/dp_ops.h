@@ -13,7 +13,7 @@
 #include <rte_lcore.h>
 #include <rte_mempool.h>
 
-#include "dataplane/dp_config.h"
+#include "control/ctl_config.h"
 #include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_stats.h"
 #include "dataplane/dp_mgmt.h"
@@ -21,7 +21,7 @@
 #include "dataplane/dp_worker.h"
 
 struct dp_ops {
-	const struct dp_config *cfg;
+	const struct ctl_config *cfg;
 	struct dp_ctx_table *table;
 	struct dp_stats *stats;         /* nq workers', then the control lcore's at [nq] */
 	unsigned nq;
@@ -30,6 +30,9 @@ struct dp_ops {
 	struct dp_dedup *dedup[RTE_MAX_LCORE];
 	struct dp_ratelimit *rl[RTE_MAX_LCORE];
 	struct dp_ctl *ctl;             /* NULL when the main lcore is the only one */
+	struct ctl_plane *plane;        /* the control plane's handlers (with ctl) */
+	struct ctl_b12_server *b12;     /* App. B.1.2 handler state, or NULL */
+	struct ctl_b2_server *b2;       /* App. B.2 handler state, or NULL */
 	struct rte_rcu_qsbr *rcu;
 	bool telemetry;
 	struct dp_state *state;         /* contexts' durable state (main lcore) */
@@ -38,19 +41,16 @@ struct dp_ops {
 
 /*
  * After the rx port (port, nq queues, mempool mp) is started: the answer port, per-worker tables,
- * control rings, RCU, telemetry, and the load-test warning. path names the configuration in
- * messages. Returns 0, or -1 after printing why.
+ * the control plane (handlers, transport over table t and state s), RCU, telemetry, and the
+ * load-test warning. path names the configuration in messages. Returns 0, or -1 after printing
+ * why.
  */
-int dp_ops_setup(struct dp_ops *o, const struct dp_config *c, const char *path, uint16_t port,
-		 uint16_t nq, struct rte_mempool *mp, struct dp_ctx_table *t, struct dp_stats *stats,
-		 bool duration);
+int dp_ops_setup(struct dp_ops *o, const struct ctl_config *c, const char *path, uint16_t port,
+		 uint16_t nq, struct rte_mempool *mp, struct dp_ctx_table *t, struct dp_state *s,
+		 struct dp_stats *stats, bool duration);
 
 /* Reclaim what RCU allows (arg: struct dp_ops *), serving the control ring first. Main lcore. */
 void dp_ops_reclaim(void *arg);
-
-/* After o->state is set: RFC 8613 App. B.2 for the contexts configured with "b2". Returns 0, or
- * -1 after printing why. */
-int dp_ops_b2_setup(struct dp_ops *o);
 
 /* Fill the operations fields of the workers' configurations wc[0..nq). */
 void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsigned nq);

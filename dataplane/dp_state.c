@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Control-plane context state: table, store, SSN write-ahead, namespaces (see dp_state.h). */
+#define _GNU_SOURCE /* pthread_attr_setaffinity_np */
 #include "dataplane/dp_state.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <rte_hash.h>
 
@@ -20,7 +25,7 @@ struct fps {
 };
 
 struct dp_state {
-	const struct dp_ctl_config *cfg;
+	const struct ctl_ctx_config *cfg;
 	struct dp_ctx_table *t;
 	struct ctl_store *store;     /* NULL: no state database */
 	struct ctl_ssn *ssn;
@@ -30,7 +35,27 @@ struct dp_state {
 	uint8_t *removed;            /* per slot: removed, awaiting retirement */
 	unsigned cap;
 	uint64_t next_id;
+	/* The write-ahead ticker (App. B.1.1) runs on a thread of its own, so that nothing the
+	 * control lcore does (a bulk add of a million contexts, a JSON parse, a retry loop) can hold
+	 * it up. lock serialises it with the control lcore's store and tracker use; it is never
+	 * taken by a worker. */
+	pthread_mutex_t lock;
+	pthread_t ticker;
+	bool ticking;
+	bool stop;               /* atomic */
+	bool tick_waiting;       /* atomic: the ticker wants the lock; the control lcore yields */
+	unsigned period_us;
 };
+
+/* The control lcore's side of the lock. A bulk add takes it thousands of times a second and a
+ * mutex is not fair: the ticker could wait behind the whole add. So the control lcore lets a
+ * waiting ticker go first. */
+static void lock_ctl(struct dp_state *s)
+{
+	while (__atomic_load_n(&s->tick_waiting, __ATOMIC_ACQUIRE))
+		sched_yield();
+	pthread_mutex_lock(&s->lock);
+}
 
 static void retire(void *arg, struct osc_ctx *c);
 
@@ -52,11 +77,13 @@ static struct rte_hash *live_index(unsigned cap)
 	return rte_hash_create(&p);
 }
 
-struct dp_state *dp_state_open(const struct dp_ctl_config *c, struct dp_ctx_table *t, char *err,
+struct dp_state *dp_state_open(const struct ctl_ctx_config *c, struct dp_ctx_table *t, char *err,
 			       size_t err_len)
 {
 	struct dp_state *s = calloc(1, sizeof(*s));
 
+	if (s)
+		pthread_mutex_init(&s->lock, NULL);
 	if (!s || !(s->id = calloc(c->max_contexts, sizeof(*s->id))) ||
 	    !(s->removed = calloc(c->max_contexts, 1)) || !(s->live = live_index(c->max_contexts))) {
 		dp_state_close(s);
@@ -86,10 +113,58 @@ struct dp_state *dp_state_open(const struct dp_ctl_config *c, struct dp_ctx_tabl
 	return s;
 }
 
+static void *ticker(void *arg)
+{
+	struct dp_state *s = arg;
+	struct timespec ts = { .tv_nsec = (long)s->period_us * 1000 };
+
+	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
+		dp_state_tick(s);
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+int dp_state_start_ticker(struct dp_state *s, unsigned period_us)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_attr_t a;
+	cpu_set_t cpus;
+	int rc;
+
+	if (!s->ssn || s->ticking)
+		return 0;
+	s->period_us = period_us ? period_us : 1;
+	__atomic_store_n(&s->stop, false, __ATOMIC_RELEASE);
+	/* A thread inherits the main lcore's CPU, which a bulk add keeps busy: the ticker may run
+	 * on any CPU (it sleeps almost all the time). */
+	CPU_ZERO(&cpus);
+	while (n-- > 0)
+		CPU_SET((int)n, &cpus);
+	pthread_attr_init(&a);
+	pthread_attr_setaffinity_np(&a, sizeof(cpus), &cpus);
+	rc = pthread_create(&s->ticker, &a, ticker, s);
+	pthread_attr_destroy(&a);
+	if (rc)
+		return -1;
+	s->ticking = true;
+	return 0;
+}
+
+void dp_state_stop_ticker(struct dp_state *s)
+{
+	if (!s || !s->ticking)
+		return;
+	__atomic_store_n(&s->stop, true, __ATOMIC_RELEASE);
+	pthread_join(s->ticker, NULL);
+	s->ticking = false;
+}
+
 void dp_state_close(struct dp_state *s)
 {
 	if (!s)
 		return;
+	dp_state_stop_ticker(s);
 	if (s->t)
 		dp_ctx_table_set_retire(s->t, NULL, NULL); /* the table may outlive s */
 	ctl_ssn_free(s->ssn);
@@ -98,6 +173,7 @@ void dp_state_close(struct dp_state *s)
 	rte_hash_free(s->live);
 	free(s->removed);
 	free(s->id);
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
@@ -287,8 +363,8 @@ static int store_config(struct dp_state *s, const struct osc_params *p, unsigned
 	return rc;
 }
 
-int dp_state_load(struct dp_state *s, const struct osc_params *p, unsigned n, char *err,
-		  size_t err_len)
+static int load(struct dp_state *s, const struct osc_params *p, unsigned n, char *err,
+		size_t err_len)
 {
 	struct restore r = { .s = s, .err = err, .err_len = err_len };
 	char why[160];
@@ -309,7 +385,7 @@ int dp_state_load(struct dp_state *s, const struct osc_params *p, unsigned n, ch
 	return ctl_store_foreach(s->store, restore_one, &r) ? -1 : 0;
 }
 
-int dp_state_add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len)
+static int add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len)
 {
 	uint64_t id = 0;
 	int rc;
@@ -344,10 +420,10 @@ static int bury(struct dp_state *s, struct osc_ctx *c, uint64_t ceiling)
 			    __atomic_load_n(&c->replay.top, __ATOMIC_ACQUIRE)) ? -1 : 0;
 }
 
-/* The table's retire hook: no worker holds c any more, so its SSN and window are final. */
-static void retire(void *arg, struct osc_ctx *c)
+/* The table's retire hook: no worker holds c any more, so its SSN and window are final. Runs in
+ * dp_ctx_table_reclaim on the control lcore, outside the functions below: takes the lock. */
+static void retire_locked(struct dp_state *s, struct osc_ctx *c)
 {
-	struct dp_state *s = arg;
 	unsigned slot = dp_ctx_table_index(s->t, c), k;
 	struct fps f;
 
@@ -359,6 +435,15 @@ static void retire(void *arg, struct osc_ctx *c)
 		if (!ctl_fp_of(c, (enum ctl_fp_kind)k, f.fp[k]))
 			rte_hash_del_key(s->live, f.fp[k]);
 	s->removed[slot] = 0;
+}
+
+static void retire(void *arg, struct osc_ctx *c)
+{
+	struct dp_state *s = arg;
+
+	lock_ctl(s);
+	retire_locked(s, c);
+	pthread_mutex_unlock(&s->lock);
 }
 
 /* With a store: the row goes and the tombstones come in one transaction, so that a crash leaves
@@ -377,8 +462,8 @@ static int store_remove(struct dp_state *s, struct osc_ctx *c, uint64_t id)
 	return ctl_store_commit(s->store);
 }
 
-int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
-		    uint8_t id_ctx_len, bool has_id_ctx)
+static int remove_ctx(struct dp_state *s, const uint8_t *rid, uint8_t rid_len,
+		      const uint8_t *id_ctx, uint8_t id_ctx_len, bool has_id_ctx)
 {
 	struct osc_ctx *c = dp_ctx_table_find(s->t, rid, rid_len, id_ctx, id_ctx_len, has_id_ctx);
 	unsigned slot;
@@ -400,12 +485,53 @@ int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, con
 	return 0;
 }
 
-int dp_state_tick(struct dp_state *s)
+int dp_state_load(struct dp_state *s, const struct osc_params *p, unsigned n, char *err,
+		  size_t err_len)
 {
-	return s->ssn ? ctl_ssn_tick(s->ssn) : 0;
+	int rc;
+
+	lock_ctl(s);
+	rc = load(s, p, n, err, err_len);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
 }
 
-const struct dp_ctl_config *dp_state_config(const struct dp_state *s)
+int dp_state_add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len)
+{
+	int rc;
+
+	lock_ctl(s);
+	rc = add(s, p, err, err_len);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
+		    uint8_t id_ctx_len, bool has_id_ctx)
+{
+	int rc;
+
+	lock_ctl(s);
+	rc = remove_ctx(s, rid, rid_len, id_ctx, id_ctx_len, has_id_ctx);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+int dp_state_tick(struct dp_state *s)
+{
+	int rc;
+
+	if (!s->ssn)
+		return 0;
+	__atomic_store_n(&s->tick_waiting, true, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&s->lock);
+	__atomic_store_n(&s->tick_waiting, false, __ATOMIC_RELEASE);
+	rc = ctl_ssn_tick(s->ssn);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+const struct ctl_ctx_config *dp_state_config(const struct dp_state *s)
 {
 	return s->cfg;
 }

@@ -3,7 +3,8 @@
  * The control plane's view of the contexts: which are in the table, their durable copies in the
  * state database (RFC 8613 App. B.1.1: SSN write-ahead with ctl_ssn), the Recipient-ID namespaces
  * a provisioning method must stay in, and App. B.1.2 for contexts restored after a restart.
- * Main lcore only: every function here may block on fsync and must never run on a worker.
+ * Main lcore only (and the write-ahead ticker thread): every function here may block on fsync
+ * and must never run on a worker.
  */
 #ifndef DP_STATE_H
 #define DP_STATE_H
@@ -11,13 +12,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dataplane/dp_config_ctl.h"
+#include "control/ctl_config_ctx.h"
 #include "dataplane/dp_ctx_table.h"
 
 struct dp_state;
 
 /* State for table t under configuration c (state_db may be ""). NULL with a reason in err. */
-struct dp_state *dp_state_open(const struct dp_ctl_config *c, struct dp_ctx_table *t, char *err,
+struct dp_state *dp_state_open(const struct ctl_ctx_config *c, struct dp_ctx_table *t, char *err,
 			       size_t err_len);
 
 void dp_state_close(struct dp_state *s);
@@ -42,10 +43,21 @@ int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, con
 		    uint8_t id_ctx_len, bool has_id_ctx);
 
 /* The control-plane configuration s was opened with. */
-const struct dp_ctl_config *dp_state_config(const struct dp_state *s);
+const struct ctl_ctx_config *dp_state_config(const struct dp_state *s);
 
-/* Periodically: write SSN ceilings ahead (ctl_ssn_tick). Returns what ctl_ssn_tick returns, 0
- * without a state database. */
+/* Write SSN ceilings ahead (ctl_ssn_tick) now. Returns what ctl_ssn_tick returns, 0 without a
+ * state database. */
 int dp_state_tick(struct dp_state *s);
+
+/*
+ * With a state database: write ceilings ahead every period_us microseconds on a thread of its own
+ * (RFC 8613 App. B.1.1), so that no long operation of the control lcore starves it and answers
+ * with own Partial IVs never fall back to 5.03 for want of a tick. It shares a mutex with the
+ * functions above (never with workers). Returns 0, or -1 if the thread cannot start.
+ */
+int dp_state_start_ticker(struct dp_state *s, unsigned period_us);
+
+/* Stop the ticker (dp_state_close does it too). */
+void dp_state_stop_ticker(struct dp_state *s);
 
 #endif

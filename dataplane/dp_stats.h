@@ -85,6 +85,10 @@ enum dp_ctr {
 	DP_B2_INSTALLED,       /* control lcore: request #2 verified, ctx(R2 || R3) installed */
 	DP_B2_REFUSED,         /* control lcore: neither a valid request #1 nor #2: §8.2 answer */
 	DP_B2_INSTALL_FAILED,  /* control lcore: verified request #2, but the store or table refused */
+	DP_B2_WRAPPED,         /* control lcore: B.2 message with a CBOR-wrapped kid context */
+	DP_B2_RATE_LIMITED,    /* worker: B.2 or EDHOC hand-off refused by the per-source limit */
+	DP_CTL_STALE,          /* control lcore: the job's context was removed or replaced since */
+	DP_CTL_ANSWER_UNFIT,   /* worker: the control plane's answer does not fit the frame */
 	/* wire hardening (issue 8): checksums, sources, IPv4 options, CoAP type and code */
 	DP_DROP_IP_CKSUM,      /* IPv4 header checksum wrong (RFC 791) */
 	DP_DROP_UDP_CKSUM,     /* UDP checksum wrong (RFC 768) */

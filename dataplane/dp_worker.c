@@ -23,10 +23,11 @@
 #include "dataplane/dp_ratelimit.h"
 #include "dataplane/dp_rcu.h"
 #include "dataplane/dp_src.h"
+#include "oscore/osc_answer.h"
 #include "oscore/osc_protect.h"
 
 #define MSG_MAX RTE_MBUF_DEFAULT_DATAROOM /* a received message fits one mbuf */
-#define SLOTS (CRY_MAX_INFLIGHT + 2 * DP_BURST_MAX)
+#define SLOTS (CRY_MAX_INFLIGHT + 2 * CTL_BURST_MAX)
 /* Every slot needs at most one decrypt per candidate and one encrypt. */
 #define PUMP_ROUNDS (OSC_MAX_CANDIDATES + 2)
 
@@ -57,7 +58,7 @@ struct worker {
 	struct slot *free[SLOTS];
 	struct cry_op *sub[SLOTS];
 	struct cry_op *done[SLOTS + CRY_MAX_INFLIGHT];
-	struct rte_mbuf *tx[SLOTS + 2 * DP_BURST_MAX]; /* + frames answered without a slot, + control */
+	struct rte_mbuf *tx[SLOTS + 2 * CTL_BURST_MAX]; /* + frames answered without a slot, + control */
 	unsigned n_free, n_sub, n_tx;
 	uint16_t next_mid;
 	struct dp_fwd *fwd;  /* forward mode */
@@ -117,19 +118,11 @@ static bool error_allowed(struct worker *w, const struct dp_src *src)
 	return !w->c.rl || dp_rl_take(w->c.rl, src->addr, w->now, w->c.stats);
 }
 
-/* RFC 7252 §5.2: a CON request is answered piggybacked in the ACK with its Message ID; a NON one
- * with a NON response and a fresh Message ID. The token is the device's either way. */
-static void answer_header(struct worker *w, struct slot *s, struct osc_coap_msg *m, uint8_t code)
+/* The answer is written over the request in the frame: its token moves to the slot first. */
+static void own_token(struct slot *s)
 {
-	const struct osc_coap_msg *req = &s->rx.outer;
-
-	memset(m, 0, offsetof(struct osc_coap_msg, opts));
-	m->type = req->type == COAP_CON ? COAP_ACK : COAP_NON;
-	m->mid = req->type == COAP_CON ? req->mid : w->next_mid++;
-	m->code = code;
-	m->tkl = req->tkl;
-	memcpy(s->token, req->token, req->tkl); /* the answer overwrites the request */
-	m->token = s->token;
+	memcpy(s->token, s->rx.outer.token, s->rx.outer.tkl);
+	s->rx.outer.token = s->token;
 }
 
 static void *payload_of(struct slot *s)
@@ -137,13 +130,11 @@ static void *payload_of(struct slot *s)
 	return rte_pktmbuf_mtod_offset(s->m, void *, s->f.payload_off);
 }
 
-/* The unprotected answer m goes out in the request's frame; a CON's retransmission gets it again
- * from the deduplication cache, within the rate limit (is_error). */
-static void send_plain(struct worker *w, struct slot *s, const struct osc_coap_msg *m,
-		       enum dp_ctr ctr)
+/* The unprotected answer written over the request (len bytes; negative: it did not fit) goes out
+ * in the request's frame; a CON's retransmission gets it again from the deduplication cache,
+ * within the rate limit (is_error). */
+static void send_encoded(struct worker *w, struct slot *s, int len, enum dp_ctr ctr)
 {
-	int len = osc_coap_encode(payload_of(s), dp_answer_room(s->m, &s->f), m);
-
 	if (len < 0) {
 		drop_slot(w, s, DP_DROP_SILENT);
 		return;
@@ -162,7 +153,6 @@ static void answer_error(struct worker *w, struct slot *s)
 	int err = s->rx.err;
 	uint8_t code = osc_err_coap_code(err);
 	const char *diag = osc_err_diag(err);
-	struct osc_coap_msg m;
 
 	w->c.stats->osc_err[err < OSC_ERR__COUNT ? err : 0]++;
 	if (!code) {
@@ -173,12 +163,9 @@ static void answer_error(struct worker *w, struct slot *s)
 		release_slot(w, s);
 		return;
 	}
-	answer_header(w, s, &m, code);
-	m.opts[0] = (struct osc_coap_opt){ .num = COAP_OPT_MAX_AGE, .len = 0 };
-	m.n_opts = 1;
-	m.payload = (const uint8_t *)diag;
-	m.payload_len = diag ? (uint32_t)strlen(diag) : 0;
-	send_plain(w, s, &m, DP_ANSWER_ERROR);
+	own_token(s);
+	send_encoded(w, s, osc_answer_error(&s->rx.outer, code, diag, &w->next_mid, payload_of(s),
+					    dp_answer_room(s->m, &s->f)), DP_ANSWER_ERROR);
 }
 
 /* An unprotected request for a protected resource (every one but the control plane's): 4.01
@@ -188,17 +175,15 @@ static void answer_error(struct worker *w, struct slot *s)
  * here. */
 static void answer_unauthorized(struct worker *w, struct slot *s)
 {
-	struct osc_coap_msg m;
-
 	w->c.stats->osc_err[OSC_ERR_NOT_OSCORE]++;
 	if (!error_allowed(w, &s->src)) { /* counted by the limiter */
 		release_slot(w, s);
 		return;
 	}
-	answer_header(w, s, &m, COAP_UNAUTHORIZED);
-	m.opts[0] = (struct osc_coap_opt){ .num = COAP_OPT_MAX_AGE, .len = 0 };
-	m.n_opts = 1;
-	send_plain(w, s, &m, DP_ANSWER_UNAUTHORIZED);
+	own_token(s);
+	send_encoded(w, s, osc_answer_error(&s->rx.outer, COAP_UNAUTHORIZED, NULL, &w->next_mid,
+					    payload_of(s), dp_answer_room(s->m, &s->f)),
+		     DP_ANSWER_UNAUTHORIZED);
 }
 
 /* RFC 7252 §4.2: a CON the gateway cannot process is rejected with a RST carrying its Message
@@ -226,7 +211,8 @@ static void refuse(struct worker *w, struct slot *s)
 	struct dp_flow f = s->f;
 	struct dp_src src = s->src;
 
-	if (s->rx.err == OSC_ERR_NOT_OSCORE && !dp_ctl_plain_match(&s->rx.outer)) {
+	if (s->rx.err == OSC_ERR_NOT_OSCORE &&
+	    !dp_ctl_wants(w->c.ctl, CTL_KIND_PLAIN, &s->rx.outer)) {
 		answer_unauthorized(w, s);
 		return;
 	}
@@ -324,25 +310,21 @@ static void try_next(struct worker *w, struct slot *s)
  * The encrypt runs in place in the frame, queued behind the burst's other ops. */
 static void answer_protected(struct worker *w, struct slot *s, uint8_t code, const char *diag)
 {
-	unsigned flags = w->c.own_piv ? OSC_F_OWN_PIV : 0;
+	unsigned flags = w->c.own_piv ? OSC_F_OWN_PIV | OSC_ANS_DURABLE_503 : 0;
 	struct osc_exchange ex;
 	struct osc_coap_msg m;
+	bool fell_back;
 	int rc;
 
 	osc_rx_exchange(&s->rx, &ex); /* before the answer overwrites the kid it points to */
-	answer_header(w, s, &m, code);
+	own_token(s);
+	osc_answer_header(&m, &s->rx.outer, code, &w->next_mid);
 	m.payload = (const uint8_t *)diag;
 	m.payload_len = diag ? (uint32_t)strlen(diag) : 0;
-	rc = osc_tx_prepare_response(&s->tx, s->rx.ctx, &ex, &m, payload_of(s),
-				     dp_answer_room(s->m, &s->f), flags);
-	if (rc == OSC_ERR_SSN_LIMIT) {
-		w->c.stats->osc_err[rc]++;
-		m.code = osc_err_coap_code(rc);
-		m.payload = NULL;
-		m.payload_len = 0;
-		rc = osc_tx_prepare_response(&s->tx, s->rx.ctx, &ex, &m, payload_of(s),
-					     dp_answer_room(s->m, &s->f), 0);
-	}
+	rc = osc_answer_prepare(&s->tx, s->rx.ctx, &ex, &m, payload_of(s),
+				dp_answer_room(s->m, &s->f), flags, &fell_back);
+	if (fell_back)
+		w->c.stats->osc_err[OSC_ERR_SSN_LIMIT]++;
 	if (rc != OSC_OK) {
 		w->c.stats->osc_err[rc]++;
 		drop_slot(w, s, DP_DROP_SILENT);
@@ -383,10 +365,10 @@ static void protect_job(struct worker *w, struct slot *s, struct dp_fwd_job *job
 	s->fwd_answer = true;
 	s->dev = job->dev;
 	s->dd_ref = job->dd_ref;
-	rc = osc_tx_prepare_response(&s->tx, job->ctx, &job->ex, &job->msg,
-				     rte_pktmbuf_mtod_offset(s->m, uint8_t *,
-							     dp_frame_payload_off(job->dev.v6)),
-				     dp_frame_room(s->m, job->dev.v6), job->flags);
+	rc = osc_answer_prepare(&s->tx, job->ctx, &job->ex, &job->msg,
+				rte_pktmbuf_mtod_offset(s->m, uint8_t *,
+							dp_frame_payload_off(job->dev.v6)),
+				dp_frame_room(s->m, job->dev.v6), job->flags, NULL);
 	if (rc != OSC_OK) {
 		w->c.stats->osc_err[rc]++;
 		drop_slot(w, s, DP_FWD_ANSWER_UNFIT);
@@ -404,55 +386,56 @@ static void job_unanswered(struct worker *w)
 		dp_dedup_forget(w->c.dedup, w->job.dd_ref);
 }
 
-/* The request (plain CoAP req[0..len), for a protected one with its context) goes to the control
- * lcore; the slot is free again, the frame travels with the message. False if it could not. */
-static bool to_control(struct worker *w, struct slot *s, const uint8_t *req, uint16_t len,
-		       bool protected_, enum dp_ctl_kind kind)
+/* The message msg[0..len) of kind goes to the control lcore (a verified one with its context as
+ * a handle, and its exchange); the slot is free again, the frame travels with the message.
+ * False if it could not (counted DP_CTL_RING_FULL). */
+static bool to_control(struct worker *w, struct slot *s, enum ctl_kind kind, const uint8_t *msg,
+		       uint16_t len, bool verified)
 {
 	struct osc_exchange ex;
 
-	if (protected_)
+	if (verified)
 		osc_rx_exchange(&s->rx, &ex);
-	if (dp_ctl_handoff(w->c.ctl, w->c.id, s->m, &s->f, s->dd_ref, req, len,
-			   protected_ ? s->rx.ctx : NULL, protected_ ? &ex : NULL, kind, w->c.stats))
+	if (dp_ctl_handoff(w->c.ctl, w->c.id, s->m, &s->f, s->dd_ref, kind, msg, len,
+			   verified ? s->rx.ctx : NULL, verified ? &ex : NULL, w->c.stats))
 		return false;
 	s->dd_ref = 0; /* the message carries it now */
 	slot_put(w, s);
 	return true;
 }
 
-/* A verified request for a configured protected control path? */
+/* A verified request for a registered protected control path? */
 static bool protected_control(struct worker *w, struct slot *s, int len)
 {
 	struct osc_coap_msg m;
 
 	if (!w->c.ctl_protected || osc_coap_parse(&m, s->out, (size_t)len) != OSC_COAP_OK ||
-	    !dp_ctl_protected_match(w->c.ctl, &m))
+	    !dp_ctl_wants(w->c.ctl, CTL_KIND_PROTECTED, &m))
 		return false;
-	if (!to_control(w, s, s->out, (uint16_t)len, true, DP_CTL_RESOURCE))
-		release_slot(w, s); /* counted DP_CTL_RING_FULL */
+	if (!to_control(w, s, CTL_KIND_PROTECTED, s->out, (uint16_t)len, true))
+		release_slot(w, s);
 	return true;
 }
 
 /* App. B.1.2: the request verified but its context's window is unknown since a restart. The
  * Echo decision (an HMAC, which may allocate) and the window reset run on the control lcore;
- * without one the request is dropped as before. */
+ * without a handler for it the request is dropped as before. */
 static bool window_unknown(struct worker *w, struct slot *s)
 {
-	if (s->rx.err != OSC_ERR_WINDOW_UNKNOWN || !w->c.ctl)
+	if (s->rx.err != OSC_ERR_WINDOW_UNKNOWN ||
+	    !dp_ctl_wants(w->c.ctl, CTL_KIND_WINDOW_UNKNOWN, &s->rx.outer))
 		return false;
 	w->c.stats->osc_err[OSC_ERR_WINDOW_UNKNOWN]++;
-	if (to_control(w, s, s->out, (uint16_t)s->rx.out_len, true, DP_CTL_B12))
+	if (to_control(w, s, CTL_KIND_WINDOW_UNKNOWN, s->out, (uint16_t)s->rx.out_len, true))
 		w->c.stats->ctr[DP_B12_HANDOFF]++;
 	else
-		release_slot(w, s); /* counted DP_CTL_RING_FULL */
+		release_slot(w, s);
 	return true;
 }
 
 static void decrypted(struct worker *w, struct slot *s)
 {
 	int len;
-	uint8_t code;
 
 	if (s->rx.op.status == CRY_ERR_AUTH) { /* §3.3: a colliding Recipient ID may be next */
 		note_err(s, OSC_ERR_DECRYPT);
@@ -484,9 +467,7 @@ static void decrypted(struct worker *w, struct slot *s)
 		forward(w, s, (unsigned)len);
 		return;
 	}
-	code = s->out[1];
-	answer_protected(w, s, code == COAP_GET || code == COAP_FETCH ? COAP_CONTENT : COAP_CHANGED,
-			 NULL);
+	answer_protected(w, s, osc_answer_served_code(s->out[1]), NULL);
 }
 
 static void encrypted(struct worker *w, struct slot *s)
@@ -626,8 +607,9 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	s->rx.flags = w->c.loadtest ? OSC_RX_LOADTEST : 0;
 	if (osc_rx_parse(&s->rx, payload_of(s), f->payload_len, true) == OSC_OK)
 		return s;
-	if (s->rx.err == OSC_ERR_NOT_OSCORE && w->c.ctl && dp_ctl_plain_match(&s->rx.outer) &&
-	    to_control(w, s, payload_of(s), f->payload_len, false, DP_CTL_RESOURCE))
+	if (s->rx.err == OSC_ERR_NOT_OSCORE &&
+	    dp_ctl_wants(w->c.ctl, CTL_KIND_PLAIN, &s->rx.outer) &&
+	    to_control(w, s, CTL_KIND_PLAIN, payload_of(s), f->payload_len, false))
 		return NULL;
 	refuse(w, s);
 	return NULL;
@@ -670,15 +652,29 @@ static void local(struct worker *w, struct rte_mbuf *m, enum dp_verdict v, const
 	}
 }
 
-/* RFC 8613 App. B.2: a kid context that names no context may be request #1 or #2 of a
- * re-derivation. Unverified, it goes to the control lcore as received, which verifies it under
- * the derived context (the ring bounds how many wait; when full the §8.2 answer is given here). */
-static bool b2_request(struct worker *w, struct slot *s)
+/* A request whose kid (and kid context) names no context may be about to make one: an RFC 9668
+ * combined request carries EDHOC message_3 (option 21), and with App. B.2 a kid context may be
+ * request #1 or #2 of a re-derivation. Unverified, it goes to the control lcore as received,
+ * which verifies it under the context it derives. Each costs the control lcore key derivations
+ * and trial decryptions, so hand-offs are limited per source like error answers (dp_ratelimit);
+ * the ring bounds how many wait. Refused here: the §8.2 answer the worker gives anyway. */
+static bool no_context(struct worker *w, struct slot *s)
 {
-	if (!w->c.b2 || !s->rx.opt.has_kid_ctx ||
-	    !to_control(w, s, payload_of(s), s->f.payload_len, false, DP_CTL_B2))
+	enum ctl_kind kind = CTL_KIND_NO_CONTEXT;
+
+	if (w->c.edhoc && osc_coap_find(&s->rx.outer, COAP_OPT_EDHOC, NULL))
+		kind = CTL_KIND_EDHOC;
+	else if (!w->c.b2 || !s->rx.opt.has_kid_ctx)
 		return false;
-	w->c.stats->ctr[DP_B2_HANDOFF]++;
+	if (!error_allowed(w, &s->src)) {
+		w->c.stats->ctr[DP_B2_RATE_LIMITED]++;
+		release_slot(w, s);
+		return true;
+	}
+	if (!to_control(w, s, kind, payload_of(s), s->f.payload_len, false))
+		return false;
+	if (kind == CTL_KIND_NO_CONTEXT)
+		w->c.stats->ctr[DP_B2_HANDOFF]++;
 	return true;
 }
 
@@ -686,10 +682,10 @@ static bool b2_request(struct worker *w, struct slot *s)
  * from_up: the burst came from the forwarder's separate upstream port. */
 static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool from_up)
 {
-	struct dp_ctx_key key[DP_BURST_MAX];
-	const struct dp_ctx_key *kp[DP_BURST_MAX];
-	const struct dp_ctx_cands *cands[DP_BURST_MAX];
-	struct slot *s[DP_BURST_MAX];
+	struct dp_ctx_key key[CTL_BURST_MAX];
+	const struct dp_ctx_key *kp[CTL_BURST_MAX];
+	const struct dp_ctx_cands *cands[CTL_BURST_MAX];
+	struct slot *s[CTL_BURST_MAX];
 	unsigned i, k = 0;
 
 	for (i = 0; i < n; i++) {
@@ -713,7 +709,7 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 	}
 	dp_ctx_lookup_bulk(w->c.table, kp, k, cands);
 	for (i = 0; i < k; i++) {
-		if (!cands[i] && b2_request(w, s[i]))
+		if (!cands[i] && no_context(w, s[i]))
 			continue;
 		s[i]->cands = cands[i];
 		if (cands[i]) {
@@ -814,7 +810,7 @@ static void fwd_tick(struct worker *w, uint64_t now)
 /* Forward mode with a port of its own for the upstream: its burst, classified against it. */
 static void rx_upstream_port(struct worker *w)
 {
-	struct rte_mbuf *pkts[DP_BURST_MAX];
+	struct rte_mbuf *pkts[CTL_BURST_MAX];
 	uint16_t n;
 
 	if (w->c.up_port == w->c.port)
@@ -827,15 +823,16 @@ static void rx_upstream_port(struct worker *w)
 	}
 }
 
-/* App. B.1.2 in forward mode: the control lcore accepted the request's Echo; it goes upstream
- * like any verified request (its context by handle, re-checked when the answer comes). False if
- * it cannot: the control lcore's protected 5.03 answers it instead and the device repeats it. */
-static bool forward_accepted(struct worker *w, struct dp_ctl_msg *msg)
+/* A job the control plane resumed (ctl_resume; App. B.1.2 in forward mode: the Echo was
+ * accepted): the request goes upstream like any verified request (its context by handle,
+ * re-checked when the answer comes). False if it cannot: the handler's fallback answer (a
+ * protected 5.03) goes instead and the device repeats the request. */
+static bool forward_resumed(struct worker *w, struct dp_ctl_msg *msg)
 {
-	if (!msg->forward || !w->fwd)
+	if (!msg->resume)
 		return false;
-	if (!dp_ctx_table_deref(w->c.table, msg->ref) ||
-	    dp_fwd_request(w->fwd, msg->m, &msg->f, msg->ref, &msg->ex, msg->req, msg->req_len,
+	if (!w->fwd || !dp_ctx_table_deref(w->c.table, msg->ctx) ||
+	    dp_fwd_request(w->fwd, msg->m, &msg->f, msg->ctx, &msg->ex, msg->data, msg->req_len,
 			   msg->dedup_ref, rte_get_tsc_cycles())) {
 		w->c.stats->ctr[DP_B12_FWD_RETRY]++;
 		return false;
@@ -847,25 +844,26 @@ static bool forward_accepted(struct worker *w, struct dp_ctl_msg *msg)
 /* Answers the control lcore sent back: transmitted from here, never from the control lcore. */
 static void ctl_replies(struct worker *w)
 {
-	struct dp_ctl_msg *msgs[DP_BURST_MAX];
-	unsigned n = dp_ctl_replies(w->c.ctl, w->c.id, msgs, DP_BURST_MAX), i;
+	struct dp_ctl_msg *msgs[CTL_BURST_MAX];
+	unsigned n = dp_ctl_replies(w->c.ctl, w->c.id, msgs, CTL_BURST_MAX), i;
 
 	for (i = 0; i < n; i++) {
 		struct dp_ctl_msg *msg = msgs[i];
 		uint16_t len = msg->ans_len;
 
-		if (forward_accepted(w, msg)) {
+		if (forward_resumed(w, msg)) {
 			dp_ctl_msg_put(w->c.ctl, msg);
 			continue;
 		}
 		if (!len || len > dp_answer_room(msg->m, &msg->f)) {
 			if (msg->dedup_ref)
 				dp_dedup_forget(w->c.dedup, msg->dedup_ref);
-			w->c.stats->ctr[DP_DROP_SILENT]++;
+			/* an answer longer than the frame has room for needs block-wise (RFC 7959) */
+			w->c.stats->ctr[len ? DP_CTL_ANSWER_UNFIT : DP_DROP_SILENT]++;
 			rte_pktmbuf_free(msg->m);
 		} else {
-			memcpy(rte_pktmbuf_mtod_offset(msg->m, void *, msg->f.payload_off), msg->ans,
-			       len);
+			memcpy(rte_pktmbuf_mtod_offset(msg->m, void *, msg->f.payload_off),
+			       msg->resume ? msg->fb : msg->data, len);
 			dedup_keep(w, msg->dedup_ref, msg->m, msg->f.payload_off, len, false);
 			dp_answer_udp(msg->m, &msg->f, w->c.addrs, len);
 			queue_tx(w, msg->m);
@@ -877,7 +875,7 @@ static void ctl_replies(struct worker *w)
 
 static void loop(struct worker *w)
 {
-	struct rte_mbuf *pkts[DP_BURST_MAX];
+	struct rte_mbuf *pkts[CTL_BURST_MAX];
 	uint64_t last_rx = rte_get_tsc_cycles();
 
 	while (!__atomic_load_n(w->c.quit, __ATOMIC_RELAXED)) {

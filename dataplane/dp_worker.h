@@ -9,7 +9,7 @@
 #include <rte_mempool.h>
 
 #include "dataplane/dp_classify.h"
-#include "dataplane/dp_config.h"
+#include "control/ctl_config.h"
 #include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_stats.h"
 
@@ -29,7 +29,7 @@ struct dp_worker_conf {
 	unsigned err_rate;          /* unprotected error answers per second; 0 = no limit */
 	unsigned err_burst;
 	struct dp_stats *stats;     /* this worker's counters */
-	const struct dp_fwd_config *fwd; /* forward mode; NULL in respond mode */
+	const struct ctl_fwd_config *fwd; /* forward mode; NULL in respond mode */
 	uint16_t up_port;           /* forward mode: the upstream's port (may equal port) */
 	const struct dp_addrs *up_addrs; /* its MAC with the gateway's addresses */
 	struct rte_mempool *mp;     /* for frames the gateway originates */
@@ -45,6 +45,7 @@ struct dp_worker_conf {
 	struct rte_rcu_qsbr *rcu;   /* context reclamation; NULL = none */
 	bool own_piv;               /* respond mode: answers take a fresh Partial IV (§8.3) */
 	bool b2;                    /* App. B.2: unknown kid contexts go to the control lcore */
+	bool edhoc;                 /* RFC 9668 combined requests go to the control lcore */
 };
 
 /*

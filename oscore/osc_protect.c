@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "crypto/cry_cbor.h"
 #include "oscore/osc_classes.h"
 
 /* Bounded writer over the output buffer. */
@@ -134,14 +135,28 @@ int osc_tx_layout(struct osc_tx *tx, struct osc_opt_split *sp, const struct osc_
 	return write_message(tx, sp, m, code, optval, optlen, trailer, out, cap);
 }
 
-/* The OSCORE option value, with the ID Context as kid context when asked (§5, App. B.2). */
+/* The OSCORE option value, with the ID Context as kid context when asked (§5, App. B.2), raw or
+ * wrapped in a CBOR byte string (OSC_F_KID_CTX_CBOR). */
 static int encode_option(uint8_t optval[OSC_OPTION_MAX], struct osc_option *opt,
 			 const struct osc_ctx *c, unsigned flags)
 {
+	uint8_t wrapped[3 + OSC_ID_CTX_MAX];
+	struct cry_cbor_buf b;
+	int n;
+
 	if (flags & OSC_F_KID_CTX) {
 		opt->has_kid_ctx = true;
 		opt->kid_ctx = c->id_ctx;
 		opt->kid_ctx_len = c->id_ctx_len;
+	}
+	if (flags & OSC_F_KID_CTX && flags & OSC_F_KID_CTX_CBOR) {
+		cry_cbor_init(&b, wrapped, sizeof(wrapped));
+		cry_cbor_bstr(&b, c->id_ctx, c->id_ctx_len);
+		n = cry_cbor_done(&b);
+		if (n < 0 || n > UINT8_MAX)
+			return -1;
+		opt->kid_ctx = wrapped;
+		opt->kid_ctx_len = (uint8_t)n;
 	}
 	return osc_option_encode(optval, OSC_OPTION_MAX, opt);
 }

@@ -32,6 +32,9 @@ struct osc_exchange {
 enum osc_flags {
 	OSC_F_KID_CTX = 1 << 0,  /* send kid context (requests: §5; responses: App. B.2 only) */
 	OSC_F_OWN_PIV = 1 << 1,  /* response: fresh Partial IV from the sender's SSN (§8.3) */
+	/* with OSC_F_KID_CTX: the kid context as a CBOR byte string (bstr of the ID Context), the
+	 * App. B.2 wire form of libcoap and Californium; keys still derive from the raw value */
+	OSC_F_KID_CTX_CBOR = 1 << 2,
 };
 
 /* Receive flags the caller sets in osc_rx.flags; the stages keep them. */

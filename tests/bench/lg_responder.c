@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bench/lg_ctx.h"
+#include "oscore/osc_answer.h"
 #include "oscore/osc_protect.h"
 
 struct srv {
@@ -35,24 +36,23 @@ static struct osc_ctx *find(const struct srv *s, const struct osc_option *o)
 static int answer(const struct srv *s, const uint8_t *req, size_t len, uint8_t *out, size_t cap)
 {
 	static struct osc_rx rx;
-	uint8_t plain[2048], resp[64];
+	uint8_t plain[2048];
 	struct osc_exchange ex;
-	struct osc_coap_msg m;
+	struct osc_coap_msg q, m;
 	struct osc_ctx *c;
+	uint16_t mid;
 	int n;
 
 	if (osc_rx_parse(&rx, req, len, true) != OSC_OK || (c = find(s, &rx.opt)) == NULL)
 		return -1;
 	n = osc_unprotect_request(s->e, c, req, len, plain, sizeof(plain), &ex);
-	if (n < 0 || osc_coap_parse(&m, plain, (size_t)n) != OSC_COAP_OK)
+	if (n < 0 || osc_coap_parse(&q, plain, (size_t)n) != OSC_COAP_OK)
 		return -1;
-	m.type = m.type == COAP_CON ? COAP_ACK : COAP_NON; /* piggybacked (RFC 7252 §5.2.1) */
-	m.code = COAP_CONTENT;
-	m.n_opts = 0;
+	mid = q.mid; /* NON requests: the request's ID, as before */
+	osc_answer_header(&m, &q, COAP_CONTENT, &mid);
 	m.payload = (const uint8_t *)"ok";
 	m.payload_len = 2;
-	n = osc_coap_encode(resp, sizeof(resp), &m);
-	return n < 0 ? -1 : osc_protect_response(s->e, c, &ex, resp, (size_t)n, out, cap, 0);
+	return osc_answer_protect(s->e, c, &ex, &m, out, cap, 0, NULL);
 }
 
 static int bind_loopback(const char *addr)

@@ -82,6 +82,8 @@ Test(b12, echo_values_are_unpredictable)
 
 /* The server's receive path: the stages, then App. B.1.2 when the window is unknown.
  * Returns the verdict; *resp_len gets the length of a 4.01 challenge, if one was made. */
+static uint16_t next_mid = 0x7000;
+
 static int server_rx(const uint8_t *in, size_t len, uint32_t now, uint8_t *resp, int *resp_len)
 {
 	static uint8_t plain[OSC_PLAIN_HEADROOM + 512], out[512];
@@ -102,7 +104,7 @@ static int server_rx(const uint8_t *in, size_t len, uint32_t now, uint8_t *resp,
 	case CTL_B12_ACCEPT:
 		return CTL_B12_ACCEPT;
 	case CTL_B12_CHALLENGE:
-		*resp_len = ctl_b12_challenge(eng, &echo, now, &rx, resp, 512);
+		*resp_len = ctl_b12_challenge(eng, &echo, now, &rx, &next_mid, resp, 512);
 		cr_assert_gt(*resp_len, 0, "%s", osc_err_name(-*resp_len));
 		return CTL_B12_CHALLENGE;
 	default:

@@ -26,6 +26,9 @@
  * --b2 first runs RFC 8613 App. B.2 as the client that lost its state: request #1 under ctx(R1)
  * with R1 random and kid context R1, the gateway's 4.01 verified under ctx(R2 || R1) (R2 is its
  * kid context), then every request under ctx(R2 || R3) with R3 random and kid context R2 || R3.
+ * --b2-wrapped does the same as libcoap's and Californium's clients do it: the kid context of
+ * request #1 and #2 is the ID Context wrapped in a CBOR byte string (0x48 || R1, 9 bytes; keys
+ * from the raw R1), and the 4.01 must carry R2 in that form too; later requests send it raw.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -41,6 +44,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "control/ctl_b2.h"
 #include "crypto/cry_hkdf.h"
 #include "oscore/osc_protect.h"
 #include "oscore/osc_hex.h"
@@ -50,7 +54,7 @@ struct opts {
 	unsigned index, count, observe, foreign;
 	double timeout, watch;
 	uint8_t method, expect;
-	bool expect_set, non, cancel, b2, retransmit, has_foreign, no_answer;
+	bool expect_set, non, cancel, b2, b2_wrapped, retransmit, has_foreign, no_answer;
 };
 
 struct client {
@@ -60,6 +64,7 @@ struct client {
 	struct osc_ctx *foreign; /* --foreign: what no answer may verify under */
 	struct osc_params p;  /* the context's parameters: App. B.2 re-derives with new ID Contexts */
 	unsigned req_flags;   /* OSC_F_KID_CTX in App. B.2 */
+	unsigned once_flags;  /* added to the next request only (request #2 wrapped) */
 	int fd;
 	uint16_t mid;
 	uint32_t token;
@@ -393,7 +398,8 @@ static int exchange_echo(struct client *cl, const uint8_t *tok, int observe, uns
 	len = plain_request(cl, plain, sizeof(plain), tok, observe, echo);
 	if (len > 0)
 		len = osc_protect_request(cl->e, cl->c, plain, (size_t)len, out, sizeof(out),
-					  cl->req_flags, &ex);
+					  cl->req_flags | cl->once_flags, &ex);
+	cl->once_flags = 0;
 	save_request(cl, out, len, &ex);
 	if (len <= 0 || send(cl->fd, out, (size_t)len, 0) != len)
 		return printf("FAIL: cannot protect or send the request\n"), -1;
@@ -573,12 +579,29 @@ static size_t kid_ctx_of(const uint8_t *buf, size_t len, uint8_t *out, size_t ca
 	return opt.kid_ctx_len;
 }
 
+/* R2 from the kid context kc[0..len) of the 4.01, in the form request #1 used: as is, or the
+ * content of the CBOR byte string (--b2-wrapped). Returns its length, 0 if not in that form. */
+static size_t r2_of(const struct client *cl, const uint8_t *kc, size_t len, uint8_t *r2)
+{
+	size_t n = 0;
+
+	if (!cl->o.b2_wrapped) {
+		memcpy(r2, kc, len);
+		return len;
+	}
+	if (!ctl_b2_unwrap(kc, len, r2, &n))
+		printf("FAIL: R2 is not CBOR-wrapped as libcoap expects it\n");
+	return n;
+}
+
 /* App. B.2 request #1 (kid context R1) and its 4.01, which must carry R2 and verify under
  * ctx(R2 || R1); then cl->c becomes ctx(R2 || R3). */
 static int b2_start(struct client *cl)
 {
-	uint8_t r1[8], r2[OSC_ID_CTX_MAX], r3[8], plain[256], out[512], buf[2048], tok[4];
-	size_t r2_len = 0;
+	uint8_t r1[8], kc[OSC_ID_CTX_MAX + 2], r2[OSC_ID_CTX_MAX], r3[8], plain[256], out[512];
+	uint8_t buf[2048], tok[4];
+	unsigned wrap = cl->o.b2_wrapped ? OSC_F_KID_CTX_CBOR : 0;
+	size_t r2_len = 0, kl = 0;
 	struct osc_exchange ex;
 	struct answer a;
 	ssize_t n;
@@ -593,17 +616,21 @@ static int b2_start(struct client *cl)
 	len = plain_request(cl, plain, sizeof(plain), tok, -1, NULL);
 	if (len > 0)
 		len = osc_protect_request(cl->e, cl->c, plain, (size_t)len, out, sizeof(out),
-					  OSC_F_KID_CTX, &ex);
+					  OSC_F_KID_CTX | wrap, &ex);
 	if (len <= 0 || send(cl->fd, out, (size_t)len, 0) != len)
 		return printf("FAIL: cannot send App. B.2 request #1\n"), -1;
 	n = recv_until(cl->fd, buf, sizeof(buf), mono() + cl->o.timeout);
 	if (n > 0)
-		r2_len = kid_ctx_of(buf, (size_t)n, r2, sizeof(r2) - sizeof(r1));
+		kl = kid_ctx_of(buf, (size_t)n, kc, sizeof(r2) - sizeof(r1));
+	if (kl)
+		r2_len = r2_of(cl, kc, kl, r2);
 	if (!r2_len || rederive(cl, r2, r2_len, r1, sizeof(r1))) /* ID2 = R2 || R1 */
 		return printf("FAIL: no App. B.2 answer carrying R2\n"), -1;
 	if (take_answer(cl, buf, (size_t)n, tok, &ex, 0, &a) != 1 || a.code != COAP_UNAUTHORIZED)
 		return printf("FAIL: answer #1 is not a 4.01 under ctx(R2 || R1)\n"), -1;
-	printf("b2: 4.01 with R2 (%zu bytes) verified under ctx(R2 || R1)\n", r2_len);
+	printf("b2: 4.01 with R2 (%zu bytes%s) verified under ctx(R2 || R1)\n", r2_len,
+	       wrap ? ", CBOR-wrapped" : "");
+	cl->once_flags = wrap; /* request #2 in the same form, later ones raw */
 	return rederive(cl, r2, r2_len, r3, sizeof(r3)); /* ID3 = R2 || R3 */
 }
 
@@ -626,7 +653,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "count", required_argument, NULL, 'n' }, { "observe", required_argument, NULL, 'o' },
 		{ "timeout", required_argument, NULL, 't' }, { "expect", required_argument, NULL, 'e' },
 		{ "non", no_argument, NULL, 'N' }, { "cancel", no_argument, NULL, 'C' },
-		{ "b2", no_argument, NULL, 'B' }, { "save", required_argument, NULL, 's' },
+		{ "b2", no_argument, NULL, 'B' }, { "b2-wrapped", no_argument, NULL, 'X' },
+		{ "save", required_argument, NULL, 's' },
 		{ "replay", required_argument, NULL, 'r' }, { "retransmit", no_argument, NULL, 'R' },
 		{ "foreign", required_argument, NULL, 'F' }, { "no-answer", no_argument, NULL, 'A' },
 		{ "watch", required_argument, NULL, 'W' },
@@ -650,6 +678,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'C': o->cancel = true; break;
 		case 's': o->save = optarg; break;
 		case 'B': o->b2 = true; break;
+		case 'X': o->b2 = o->b2_wrapped = true; break;
 		case 'r': o->replay = optarg; break;
 		case 'R': o->retransmit = true; break;
 		case 'F': o->foreign = (unsigned)atoi(optarg); o->has_foreign = true; break;
@@ -682,9 +711,9 @@ int main(int argc, char **argv)
 	if (parse_opts(argc, argv, &cl.o)) {
 		fprintf(stderr, "usage: osc_client --contexts FILE [--index I] [--method M] "
 				"[--payload S] [--count N] [--observe N] [--timeout SEC] "
-				"[--expect X.YY] [--non] [--cancel] [--save FILE | --replay FILE] [--b2] "
-				"[--retransmit] [--foreign J [--no-answer] [--watch SEC]] "
-				"[--piv P,P,...] ADDR:PORT PATH[?QUERY]\n");
+				"[--expect X.YY] [--non] [--cancel] [--save FILE | --replay FILE] "
+				"[--b2 | --b2-wrapped] [--retransmit] [--foreign J [--no-answer] "
+				"[--watch SEC]] [--piv P,P,...] ADDR:PORT PATH[?QUERY]\n");
 		return 2;
 	}
 	if (load_ctx(&cl))

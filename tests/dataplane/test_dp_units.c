@@ -10,8 +10,11 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_ip.h>
+#include <rte_udp.h>
 #include <rte_rcu_qsbr.h>
 
+#include "dataplane/dp_ctl_ring.h"
 #include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_dedup.h"
 #include "dataplane/dp_exchange.h"
@@ -265,6 +268,138 @@ Test(dp, removed_context_freed_only_after_every_worker_and_its_slots_moved_on)
 	dp_rcu_free(v);
 }
 
+/* A handler that records what the transport gave it. */
+static struct ctl_job seen_job;
+static struct osc_ctx *seen_ctx;
+static unsigned handler_calls;
+
+static int record(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
+		  size_t cap)
+{
+	(void)arg;
+	handler_calls++;
+	seen_job = *job;
+	seen_ctx = ctl_env_ctx(env, job);
+	return cap > 0 ? (ans[0] = 0x60, 1) : -1;
+}
+
+/* An IPv4/UDP frame from 10.9.0.2:40001 to 10.9.0.1:5683 carrying msg[0..len). */
+static struct rte_mbuf *frame(struct rte_mempool *mp, const uint8_t *msg, uint16_t len,
+			      struct dp_flow *f)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint8_t *b;
+	struct rte_ipv4_hdr *ip;
+	struct rte_udp_hdr *u;
+
+	cr_assert_not_null(m);
+	b = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(42 + len));
+	memset(b, 0, 42);
+	ip = (struct rte_ipv4_hdr *)(b + 14);
+	ip->src_addr = rte_cpu_to_be_32(0x0a090002);
+	ip->dst_addr = rte_cpu_to_be_32(0x0a090001);
+	u = (struct rte_udp_hdr *)(b + 34);
+	u->src_port = rte_cpu_to_be_16(40001);
+	u->dst_port = rte_cpu_to_be_16(5683);
+	memcpy(b + 42, msg, len);
+	*f = (struct dp_flow){ .l3_off = 14, .l4_off = 34, .payload_off = 42, .payload_len = len };
+	return m;
+}
+
+/* Hand over one WINDOW_UNKNOWN job for context c, let the control lcore serve it, take it back.
+ * Returns the answer length (0: none). */
+static unsigned round_trip(struct dp_ctl *ctl, struct rte_mempool *mp, const struct osc_ctx *c,
+			   struct dp_stats *st)
+{
+	static const uint8_t get[] = { 0x40, COAP_GET, 0x12, 0x34 };
+	struct osc_exchange ex = { .kid_len = 1, .kid = { 0x20 }, .piv_len = 1, .piv = { 5 } };
+	struct dp_ctl_msg *back;
+	struct dp_flow f;
+	struct rte_mbuf *m = frame(mp, get, sizeof(get), &f);
+	unsigned n;
+
+	cr_assert_eq(dp_ctl_handoff(ctl, 0, m, &f, 0, CTL_KIND_WINDOW_UNKNOWN, get, sizeof(get), c,
+				    &ex, st), 0);
+	cr_assert_eq(dp_ctl_service(ctl, st), 1);
+	cr_assert_eq(dp_ctl_replies(ctl, 0, &back, 1), 1);
+	n = back->ans_len;
+	rte_pktmbuf_free(back->m);
+	dp_ctl_msg_put(ctl, back);
+	return n;
+}
+
+/* STYLE §12 across the control ring: a job holds (slot, generation); when its context is removed
+ * and the slot reused before the control lcore gets to it, the transport refuses it. */
+Test(dp, ctl_transport_gives_peer_and_handle_and_refuses_a_stale_handle)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("ctlut", 63, 0, 0, 2048, 0);
+	struct ctl_plane *plane = ctl_plane_new();
+	struct osc_params pa, pb;
+	struct dp_stats st = { 0 };
+	struct osc_ctx *a, *b;
+	struct dp_ctx_table *t = dp_ctx_table_create(1, 0);
+	struct dp_ctl *ctl;
+	struct ctl_ctx_handle h;
+	char err[128];
+	uint8_t rid = 0x20;
+
+	cr_assert(mp && plane && t);
+	cr_assert_eq(ctl_plane_on_kind(plane, CTL_KIND_WINDOW_UNKNOWN, record, NULL), 0);
+	ctl = dp_ctl_new(1, plane, t, NULL, 0);
+	cr_assert_not_null(ctl);
+	params_of(&pa, 0x20, 1);
+	params_of(&pb, 0x21, 2);
+	cr_assert_eq(dp_ctx_table_add(t, &pa, NULL, NULL, &a, err, sizeof(err)), 0, "%s", err);
+	h = dp_ctx_table_ref(t, a);
+	cr_assert_eq(round_trip(ctl, mp, a, &st), 1);
+	cr_expect_eq(handler_calls, 1);
+	cr_expect_eq(seen_ctx, a);
+	cr_expect(seen_job.ctx.slot == h.slot && seen_job.ctx.gen == h.gen && h.gen);
+	cr_expect_eq(seen_job.kind, CTL_KIND_WINDOW_UNKNOWN);
+	cr_expect_eq(seen_job.peer.src_port, 40001);
+	cr_expect_eq(seen_job.peer.dst_port, 5683);
+	cr_expect(!seen_job.peer.v6 && seen_job.peer.src[10] == 0xff && seen_job.peer.src[15] == 2);
+	cr_expect_eq(seen_job.ex.piv[0], 5);
+	/* removed and the one slot reused by b: a's handle names nothing now */
+	cr_assert_eq(dp_ctx_table_remove(t, &rid, 1, NULL, 0, false), 0);
+	cr_assert_null(dp_ctx_table_deref(t, h), "removed");
+	cr_assert_eq(dp_ctx_table_reclaim(t, NULL, NULL), 1);
+	cr_assert_eq(dp_ctx_table_add(t, &pb, NULL, NULL, &b, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(b, a, "the slot is reused");
+	cr_assert_null(dp_ctx_table_deref(t, h), "reused: another generation");
+	/* a job whose handle went stale in the ring */
+	{
+		static const uint8_t get[] = { 0x40, COAP_GET, 0x12, 0x35 };
+		struct dp_ctl_msg *back;
+		struct dp_flow f;
+		struct rte_mbuf *m = frame(mp, get, sizeof(get), &f);
+		struct osc_exchange ex = { 0 };
+
+		cr_assert_eq(dp_ctx_table_remove(t, (const uint8_t *)"\x21", 1, NULL, 0, false), 0);
+		cr_assert_eq(dp_ctx_table_reclaim(t, NULL, NULL), 1);
+		cr_assert_eq(dp_ctx_table_add(t, &pa, NULL, NULL, &a, err, sizeof(err)), 0);
+		h = dp_ctx_table_ref(t, a);
+		cr_assert_eq(dp_ctl_handoff(ctl, 0, m, &f, 0, CTL_KIND_WINDOW_UNKNOWN, get,
+					    sizeof(get), a, &ex, &st), 0);
+		cr_assert_eq(dp_ctx_table_remove(t, &rid, 1, NULL, 0, false), 0);
+		cr_assert_eq(dp_ctx_table_reclaim(t, NULL, NULL), 1);
+		cr_assert_eq(dp_ctx_table_add(t, &pb, NULL, NULL, &b, err, sizeof(err)), 0);
+		handler_calls = 0;
+		cr_assert_eq(dp_ctl_service(ctl, &st), 1);
+		cr_assert_eq(dp_ctl_replies(ctl, 0, &back, 1), 1);
+		cr_expect_eq(back->ans_len, 0, "no answer");
+		cr_expect_eq(handler_calls, 0, "the handler never saw it");
+		cr_expect_eq(st.ctr[DP_CTL_STALE], 1);
+		rte_pktmbuf_free(back->m);
+		dp_ctl_msg_put(ctl, back);
+	}
+	cr_expect_eq(dp_ctl_outstanding(ctl, 0), 0);
+	dp_ctl_free(ctl);
+	ctl_plane_free(plane);
+	dp_ctx_table_free(t);
+	rte_mempool_free(mp);
+}
+
 /* STYLE.md §12: an exchange keeps a handle, not a pointer. The handle dies when its context is
  * removed (before reclamation) and never names the context that reuses the slot. */
 Test(dp, context_handle_dies_on_remove_and_never_names_the_slots_next_context)
@@ -273,7 +408,7 @@ Test(dp, context_handle_dies_on_remove_and_never_names_the_slots_next_context)
 	char err[128];
 	struct dp_ctx_table *t = dp_ctx_table_create(1, 0);
 	struct osc_ctx *a, *b;
-	struct dp_ctx_ref ra, rb, zero = { 0, 0 };
+	struct ctl_ctx_handle ra, rb, zero = { 0, 0 };
 	uint8_t rid = 0x30;
 
 	cr_assert_not_null(t);
@@ -298,7 +433,7 @@ Test(dp, context_handle_dies_on_remove_and_never_names_the_slots_next_context)
 	dp_ctx_table_free(t);
 }
 
-static struct dp_xchg *observing(struct dp_xchg_table *t, struct dp_ctx_ref c, uint32_t tok,
+static struct dp_xchg *observing(struct dp_xchg_table *t, struct ctl_ctx_handle c, uint32_t tok,
 				 uint8_t gw[DP_XCHG_TOKEN_LEN])
 {
 	struct dp_xchg *x = dp_xchg_alloc(t, gw);
@@ -325,32 +460,32 @@ Test(dp, deregistration_finds_its_observation_among_many)
 
 	cr_assert_not_null(t);
 	for (i = 0; i < N; i++) /* 64 contexts x 64 tokens */
-		x[i] = observing(t, (struct dp_ctx_ref){ i / 64, 1 }, i % 64, want[i]);
+		x[i] = observing(t, (struct ctl_ctx_handle){ i / 64, 1 }, i % 64, want[i]);
 	cr_assert_null(dp_xchg_alloc(t, gw), "full");
 	for (i = 0; i < N; i += 97) {
 		uint32_t k = i % 64;
 
-		cr_assert_eq(dp_xchg_take_observation(t, (struct dp_ctx_ref){ i / 64, 1 },
+		cr_assert_eq(dp_xchg_take_observation(t, (struct ctl_ctx_handle){ i / 64, 1 },
 						      (uint8_t *)&k, 4, got), x[i], "entry %u", i);
 		cr_assert_eq(memcmp(got, want[i], DP_XCHG_TOKEN_LEN), 0, "its gateway token");
 		cr_assert_eq(x[i]->state, DP_XCHG_WAITING);
 		cr_assert_eq(dp_xchg_find(t, got, DP_XCHG_TOKEN_LEN), x[i]);
-		cr_assert_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ i / 64, 1 },
+		cr_assert_null(dp_xchg_take_observation(t, (struct ctl_ctx_handle){ i / 64, 1 },
 							(uint8_t *)&k, 4, got), "taken once");
 	}
-	cr_assert_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ 5, 3 }, (uint8_t *)&tok, 4,
+	cr_assert_null(dp_xchg_take_observation(t, (struct ctl_ctx_handle){ 5, 3 }, (uint8_t *)&tok, 4,
 						got), "another generation of the slot");
-	cr_assert_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ 5, 1 }, (uint8_t *)&tok, 3,
+	cr_assert_null(dp_xchg_take_observation(t, (struct ctl_ctx_handle){ 5, 1 }, (uint8_t *)&tok, 3,
 						got), "another token length");
 	dp_xchg_release(t, x[5 * 64 + 7]);
-	cr_assert_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ 5, 1 }, (uint8_t *)&tok, 4,
+	cr_assert_null(dp_xchg_take_observation(t, (struct ctl_ctx_handle){ 5, 1 }, (uint8_t *)&tok, 4,
 						got), "released");
 	/* a newer registration under the same (context, token) takes the index over; releasing the
 	 * older one leaves the newer findable */
-	observing(t, (struct dp_ctx_ref){ 5, 1 }, 10, gw);
+	observing(t, (struct ctl_ctx_handle){ 5, 1 }, 10, gw);
 	dp_xchg_release(t, x[5 * 64 + 10]);
 	tok = 10;
-	cr_assert_not_null(dp_xchg_take_observation(t, (struct dp_ctx_ref){ 5, 1 },
+	cr_assert_not_null(dp_xchg_take_observation(t, (struct ctl_ctx_handle){ 5, 1 },
 						    (uint8_t *)&tok, 4, got));
 	cr_assert_eq(memcmp(got, gw, DP_XCHG_TOKEN_LEN), 0, "the newer one");
 	dp_xchg_table_free(t);
@@ -358,7 +493,8 @@ Test(dp, deregistration_finds_its_observation_among_many)
 
 /* Control-plane state over a table of 8 slots without workers (removals are reclaimed at once);
  * db: a state database path or "". */
-static struct dp_state *state_up(struct dp_ctl_config *cfg, struct dp_ctx_table **t, const char *db)
+static struct dp_state *state_up(struct ctl_ctx_config *cfg, struct dp_ctx_table **t,
+				  const char *db)
 {
 	char err[256];
 	struct dp_state *s;
@@ -388,7 +524,7 @@ static struct osc_ctx *ctx_of(struct dp_ctx_table *t, uint8_t rid)
 
 Test(dp, duplicate_context_or_shared_sender_key_refused_by_load_and_add)
 {
-	struct dp_ctl_config cfg;
+	struct ctl_ctx_config cfg;
 	struct dp_ctx_table *t;
 	struct dp_state *s = state_up(&cfg, &t, "");
 	struct osc_params p[2];
@@ -438,7 +574,7 @@ static void expect_resumed(struct dp_ctx_table *t, uint8_t rid, uint64_t ssn)
 
 Test(dp, removed_then_readded_resumes_above_what_it_used_without_state_db)
 {
-	struct dp_ctl_config cfg;
+	struct ctl_ctx_config cfg;
 	struct dp_ctx_table *t;
 	struct dp_state *s = state_up(&cfg, &t, "");
 	struct osc_params p;
@@ -459,7 +595,7 @@ Test(dp, removed_then_readded_resumes_above_what_it_used_without_state_db)
 
 Test(dp, removed_then_readded_resumes_above_what_it_used_also_after_a_restart)
 {
-	struct dp_ctl_config cfg;
+	struct ctl_ctx_config cfg;
 	struct dp_ctx_table *t;
 	char dir[] = "/tmp/dpunits-tombXXXXXX", db[64], err[256];
 	struct dp_state *s;

@@ -22,6 +22,7 @@ static struct cry_engine *eng;
 static struct osc_ctx client, server;
 static struct osc_params client_p, server_p;
 static struct ctl_b2 b2;
+static uint16_t next_mid;
 
 static void init_once(void)
 {
@@ -100,12 +101,32 @@ static size_t request2(uint8_t *msg, const uint8_t *kc, size_t kc_len, const uin
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* kc[0..len) as a CBOR byte string into out (the wrapped form libcoap and Californium send);
+ * returns its length. */
+static size_t wrap(const uint8_t *kc, size_t len, uint8_t *out)
+{
+	size_t h = 0;
+
+	if (len < 24) {
+		out[h++] = (uint8_t)(0x40 | len);
+	} else {
+		out[h++] = 0x58;
+		out[h++] = (uint8_t)len;
+	}
+	memcpy(out + h, kc, len);
+	return h + len;
+}
+
+/* App. B.2 with a genuine request #1 (R1 from the input; bit 7 of its first byte: the kid
+ * context CBOR-wrapped, as libcoap sends it) and a request #2 whose R3 and payload are fuzzed,
+ * in the same form. */
 static void b2_round(const uint8_t *d, size_t size)
 {
 	static const uint8_t get[] = { 0x40, COAP_GET, 0x00, 0x42, 0xb4, 't', 'e', 'm', 'p' };
 	static uint8_t req[OSC_MSG_MAX], resp[OSC_MSG_MAX], plain[OSC_MSG_MAX];
-	uint8_t kc[OSC_OPTION_MAX];
-	size_t r1 = size ? 1 + d[0] % (OSC_ID_CTX_MAX - CTL_B2_R2_LEN) : 0, tail, n;
+	uint8_t kc[OSC_OPTION_MAX], r2[OSC_ID_CTX_MAX], w[OSC_OPTION_MAX + 2];
+	bool wrapped = size && d[0] & 0x80;
+	size_t r1 = size ? 1 + (d[0] & 0x7f) % (OSC_ID_CTX_MAX - CTL_B2_R2_LEN) : 0, tail, n, r2_len;
 	struct osc_params p = client_p;
 	struct osc_exchange ex;
 	struct osc_ctx *c1 = aligned_alloc(64, sizeof(*c1)), *c3 = aligned_alloc(64, sizeof(*c3));
@@ -118,20 +139,31 @@ static void b2_round(const uint8_t *d, size_t size)
 	memcpy(p.id_ctx, d + 1, r1);
 	if (osc_ctx_derive(c1, &p) != OSC_CTX_OK)
 		goto out;
-	len = osc_protect_request(eng, c1, get, sizeof(get), req, sizeof(req), OSC_F_KID_CTX, &ex);
+	len = osc_protect_request(eng, c1, get, sizeof(get), req, sizeof(req),
+				  OSC_F_KID_CTX | (wrapped ? OSC_F_KID_CTX_CBOR : 0), &ex);
 	osc_ctx_wipe(c1);
 	ctl_b2_init(&b2, 60);
 	if (len < 0 || ctl_b2_add(&b2, &server_p) ||
-	    (len = ctl_b2_request1(&b2, eng, 100, req, (size_t)len, resp, sizeof(resp))) <= 0)
+	    (len = ctl_b2_request1(&b2, eng, 100, req, (size_t)len, &next_mid, resp, sizeof(resp),
+				   NULL)) <= 0)
 		abort(); /* a genuine request #1 must get its 4.01 */
 	kl = kid_ctx_of(resp, len, kc);
-	if (kl != CTL_B2_R2_LEN)
+	if (kl != CTL_B2_R2_LEN + wrapped)
+		abort(); /* R2, in the form request #1 used */
+	if (wrapped && (!ctl_b2_unwrap(kc, (size_t)kl, r2, &r2_len) || r2_len != CTL_B2_R2_LEN))
 		abort();
+	if (wrapped)
+		memcpy(kc, r2, CTL_B2_R2_LEN);
+	kl = CTL_B2_R2_LEN;
 	d += 1 + r1, size -= 1 + r1;
 	tail = size / 2 < sizeof(kc) - kl - 16 ? size / 2 : sizeof(kc) - kl - 16;
 	memcpy(kc + kl, d, tail);
-	n = request2(req, kc, (size_t)kl + tail, d + tail, size - tail);
-	if (n && ctl_b2_request2(&b2, eng, 100, req, n, c3, &p, plain, sizeof(plain), &ex) >= 0)
+	if (wrapped && (size_t)kl + tail <= UINT8_MAX - 2)
+		n = request2(req, w, wrap(kc, (size_t)kl + tail, w), d + tail, size - tail);
+	else
+		n = request2(req, kc, (size_t)kl + tail, d + tail, size - tail);
+	if (n && ctl_b2_request2(&b2, eng, 100, req, n, c3, &p, plain, sizeof(plain), &ex, NULL) >=
+		 0)
 		abort(); /* only the client holding ctx(R2 || R3) can make a valid #2 */
 out:
 	free(c1);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The control-plane slice of the gateway's configuration (format at the top of dp_config.c). */
-#ifndef DP_CONFIG_CTL_H
-#define DP_CONFIG_CTL_H
+/* The control-plane slice of the gateway's configuration (format at the top of ctl_config.c). */
+#ifndef CTL_CONFIG_CTX_H
+#define CTL_CONFIG_CTX_H
 
 #include <limits.h>
 #include <stdbool.h>
@@ -11,9 +11,9 @@
 
 #include "control/ctl_ns.h"
 
-#define DP_MAX_CONTEXTS_DEFAULT 1024
+#define CTL_MAX_CONTEXTS_DEFAULT 1024
 
-struct dp_ctl_config {
+struct ctl_ctx_config {
 	unsigned max_contexts;       /* context slots, config and runtime adds together */
 	char state_db[PATH_MAX];     /* SQLite state ("" = none: nothing survives a restart) */
 	unsigned k_ssn;              /* App. B.1.1 write-ahead step K_SSN */
@@ -22,18 +22,18 @@ struct dp_ctl_config {
 	char libcoap[PATH_MAX];      /* "contexts_libcoap": a libcoap OSCORE configuration */
 	bool has_ns;                 /* "id_namespaces" given: IDs are checked against ns */
 	char load_dir[PATH_MAX];     /* the configuration file's folder: /oscore/ctx/load reads
-				      * only files below it (set by dp_config_load) */
+				      * only files below it (set by ctl_config_load) */
 	struct ctl_ns ns;
 };
 
-void dp_config_ctl_defaults(struct dp_ctl_config *c);
+void ctl_config_ctx_defaults(struct ctl_ctx_config *c);
 
 /*
  * One top-level key of the control slice: 0 when taken, 1 when it is not one of this slice's keys,
  * -1 with a reason (no secret) in reason[0..cap). dir: the configuration file's folder, for
  * relative paths.
  */
-int dp_config_ctl_field(const char *key, json_t *v, const char *dir, struct dp_ctl_config *c,
+int ctl_config_ctx_field(const char *key, json_t *v, const char *dir, struct ctl_ctx_config *c,
 			char *reason, size_t cap);
 
 #endif

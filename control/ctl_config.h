@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* The gateway's JSON configuration (format documented at the top of dp_config.c). */
-#ifndef DP_CONFIG_H
-#define DP_CONFIG_H
+/* The gateway's JSON configuration (format documented at the top of ctl_config.c). */
+#ifndef CTL_CONFIG_H
+#define CTL_CONFIG_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -9,21 +9,21 @@
 
 #include <jansson.h>
 
-#include "dataplane/dp_config_ctl.h"
-#include "dataplane/dp_config_fwd.h"
+#include "control/ctl_config_ctx.h"
+#include "control/ctl_config_fwd.h"
 #include "oscore/osc_context.h"
 
-#define DP_BURST_MAX 64
+#define CTL_BURST_MAX 64
 
-enum dp_mode { DP_MODE_RESPOND, DP_MODE_FORWARD };
+enum ctl_mode { CTL_MODE_RESPOND, CTL_MODE_FORWARD };
 
-#define DP_B2_MAX 64 /* = CTL_B2_TEMPLATES */
-#define DP_CTL_PATHS_MAX 8
-#define DP_CTL_PATH_LEN 64
+#define CTL_CFG_B2_MAX 64 /* = CTL_B2_TEMPLATES */
+#define CTL_PATHS_MAX 8
+#define CTL_PATH_LEN 64
 
 /* Operations settings (dedup, rate limits, load test, telemetry, control hand-off). */
-struct dp_ops_config {
-	char tx_port[DP_PORT_NAME_MAX]; /* answers leave here; "" = the port they came in on */
+struct ctl_ops_config {
+	char tx_port[CTL_PORT_NAME_MAX]; /* answers leave here; "" = the port they came in on */
 	bool loadtest_replay;           /* process replayed Partial IVs (load tests only) */
 	unsigned dedup_entries;         /* per worker; 0 = no deduplication */
 	unsigned exchange_lifetime;     /* seconds a deduplication entry lives (RFC 7252 §4.8.2) */
@@ -31,29 +31,29 @@ struct dp_ops_config {
 	unsigned err_src_burst;
 	unsigned err_sources;           /* source buckets per worker */
 	unsigned summary_interval;      /* seconds between summary lines; 0 = none */
-	char ctl_paths[DP_CTL_PATHS_MAX][DP_CTL_PATH_LEN]; /* protected control resources */
+	char ctl_paths[CTL_PATHS_MAX][CTL_PATH_LEN]; /* protected control resources */
 	unsigned n_ctl_paths;
 };
 
 /* Cold configuration, read once at start by the main lcore. */
-struct dp_config {
-	char port[DP_PORT_NAME_MAX]; /* port id ("0") or device name ("net_pcap0") */
+struct ctl_config {
+	char port[CTL_PORT_NAME_MAX]; /* port id ("0") or device name ("net_pcap0") */
 	uint8_t ipv4[4];
 	uint8_t ipv6[16];
 	bool has_ipv4, has_ipv6;
 	unsigned ipv4_prefix;        /* "ipv4_prefix": on-link prefix length; 0 = not given */
 	uint16_t udp_port;
-	enum dp_mode mode;
-	unsigned burst;              /* 1..DP_BURST_MAX */
+	enum ctl_mode mode;
+	unsigned burst;              /* 1..CTL_BURST_MAX */
 	unsigned replay_window;      /* default for contexts that name none */
 	unsigned mbufs;              /* mempool size */
 	unsigned err_rate;           /* error answers per second per worker; 0 = unlimited */
 	unsigned err_burst;          /* token bucket depth */
-	struct dp_fwd_config fwd;    /* forward mode */
-	struct dp_ops_config ops;
-	struct dp_ctl_config ctl;    /* control plane: capacity, state, namespaces */
+	struct ctl_fwd_config fwd;    /* forward mode */
+	struct ctl_ops_config ops;
+	struct ctl_ctx_config ctl;    /* control plane: capacity, state, namespaces */
 	struct osc_params *ctx;      /* n_ctx entries, owned */
-	unsigned b2_idx[DP_B2_MAX];  /* contexts with "b2": true (RFC 8613 App. B.2), by index */
+	unsigned b2_idx[CTL_CFG_B2_MAX];  /* contexts with "b2": true (RFC 8613 App. B.2), by index */
 	unsigned n_b2;
 	unsigned n_ctx;
 };
@@ -62,17 +62,17 @@ struct dp_config {
  * Read and validate the configuration in path into c (zeroed by the call). On failure returns -1
  * and writes "file: field: reason" into err[0..err_len); c then owns nothing.
  */
-int dp_config_load(struct dp_config *c, const char *path, char *err, size_t err_len);
+int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t err_len);
 
 /*
  * One context object o (the format above) into p, with default replay window window; for runtime
  * adds. Parses only: dp_ctx_table_add derives (once) and refuses what the core refuses.
  * Returns 0, or -1 with "field: reason" (never a secret) in err[0..err_len).
  */
-int dp_config_parse_context(json_t *o, unsigned window, struct osc_params *p, char *err,
+int ctl_config_parse_context(json_t *o, unsigned window, struct osc_params *p, char *err,
 			    size_t err_len);
 
 /* Wipe the secrets c holds and free them. */
-void dp_config_free(struct dp_config *c);
+void ctl_config_free(struct ctl_config *c);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The forwarding (reverse-proxy) part of the configuration: upstream, neighbours, timeouts. */
-#ifndef DP_CONFIG_FWD_H
-#define DP_CONFIG_FWD_H
+#ifndef CTL_CONFIG_FWD_H
+#define CTL_CONFIG_FWD_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -9,48 +9,48 @@
 
 #include <jansson.h>
 
-#define DP_PORT_NAME_MAX 64
-#define DP_NEIGH_STATIC_MAX 8
+#define CTL_PORT_NAME_MAX 64
+#define CTL_NEIGH_STATIC_MAX 8
 
 /* An IP address of either family; IPv4 in the first 4 bytes, network byte order. */
-struct dp_ip {
+struct ctl_ip {
 	uint8_t a[16];
 	bool v6;
 };
 
-struct dp_neigh_static {
-	struct dp_ip ip;
+struct ctl_neigh_static {
+	struct ctl_ip ip;
 	uint8_t mac[6];
 };
 
 /* Cold configuration of forward mode. */
-struct dp_fwd_config {
-	char up_port[DP_PORT_NAME_MAX]; /* "" = the client port */
-	struct dp_ip upstream;
+struct ctl_fwd_config {
+	char up_port[CTL_PORT_NAME_MAX]; /* "" = the client port */
+	struct ctl_ip upstream;
 	uint16_t upstream_udp;          /* host byte order */
 	bool has_upstream;
 	unsigned timeout_ms;            /* no answer by then: protected 5.04 */
 	unsigned observe_ms;            /* observation forgotten after this long without notification */
 	unsigned exchanges;             /* exchange table entries per worker */
 	unsigned n_neigh;
-	struct dp_neigh_static neigh[DP_NEIGH_STATIC_MAX];
+	struct ctl_neigh_static neigh[CTL_NEIGH_STATIC_MAX];
 };
 
 /* Defaults for the fields above. */
-void dp_config_fwd_defaults(struct dp_fwd_config *c);
+void ctl_config_fwd_defaults(struct ctl_fwd_config *c);
 
 /*
  * If key is one of the forwarding keys, read v into c: returns 0, or -1 with a reason in
  * reason[0..len). Returns 1 if key is not a forwarding key.
  */
-int dp_config_fwd_field(const char *key, json_t *v, struct dp_fwd_config *c, char *reason,
+int ctl_config_fwd_field(const char *key, json_t *v, struct ctl_fwd_config *c, char *reason,
 			size_t len);
 
 /*
  * Whole-file checks once every key is read: forward mode needs an upstream whose family the
  * gateway has an address of. Returns 0, or -1 with a reason.
  */
-int dp_config_fwd_check(const struct dp_fwd_config *c, bool forward, bool has_ipv4,
+int ctl_config_fwd_check(const struct ctl_fwd_config *c, bool forward, bool has_ipv4,
 			bool has_ipv6, char *reason, size_t len);
 
 #endif

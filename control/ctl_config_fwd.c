@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Reading the forwarding keys of the configuration (format at the top of dp_config.c). */
-#include "dataplane/dp_config_fwd.h"
+/* Reading the forwarding keys of the configuration (format at the top of ctl_config.c). */
+#include "control/ctl_config_fwd.h"
 
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void dp_config_fwd_defaults(struct dp_fwd_config *c)
+void ctl_config_fwd_defaults(struct ctl_fwd_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	/* Below RFC 7252's ACK_TIMEOUT (2 s): the device gets the 5.04 before it retransmits. */
@@ -23,7 +23,7 @@ static int why(char *reason, size_t len, const char *s)
 }
 
 /* "ADDR:PORT" with ADDR IPv4, or "[IPv6]:PORT". */
-static int parse_endpoint(const char *s, struct dp_ip *ip, uint16_t *port)
+static int parse_endpoint(const char *s, struct ctl_ip *ip, uint16_t *port)
 {
 	char host[64];
 	const char *colon;
@@ -70,7 +70,7 @@ static int parse_mac(const char *s, uint8_t mac[6])
 	return 0;
 }
 
-static int parse_ip(const char *s, struct dp_ip *ip)
+static int parse_ip(const char *s, struct ctl_ip *ip)
 {
 	memset(ip, 0, sizeof(*ip));
 	ip->v6 = strchr(s, ':') != NULL;
@@ -78,12 +78,12 @@ static int parse_ip(const char *s, struct dp_ip *ip)
 }
 
 /* "neighbours": [{"ip": "10.0.0.2", "mac": "02:00:00:00:00:02"}, ...] */
-static int parse_neighbours(json_t *v, struct dp_fwd_config *c, char *reason, size_t len)
+static int parse_neighbours(json_t *v, struct ctl_fwd_config *c, char *reason, size_t len)
 {
 	size_t i;
 	json_t *o;
 
-	if (!json_is_array(v) || json_array_size(v) > DP_NEIGH_STATIC_MAX)
+	if (!json_is_array(v) || json_array_size(v) > CTL_NEIGH_STATIC_MAX)
 		return why(reason, len, "expected an array of at most 8 {\"ip\", \"mac\"} objects");
 	json_array_foreach(v, i, o) {
 		const char *ip = json_string_value(json_object_get(o, "ip"));
@@ -110,7 +110,7 @@ static int get_ms(json_t *v, unsigned lo, unsigned hi, unsigned *out, char *reas
 	return 0;
 }
 
-int dp_config_fwd_field(const char *key, json_t *v, struct dp_fwd_config *c, char *reason,
+int ctl_config_fwd_field(const char *key, json_t *v, struct ctl_fwd_config *c, char *reason,
 			size_t len)
 {
 	if (!strcmp(key, "upstream")) {
@@ -142,7 +142,7 @@ int dp_config_fwd_field(const char *key, json_t *v, struct dp_fwd_config *c, cha
 	return 1;
 }
 
-int dp_config_fwd_check(const struct dp_fwd_config *c, bool forward, bool has_ipv4,
+int ctl_config_fwd_check(const struct ctl_fwd_config *c, bool forward, bool has_ipv4,
 			bool has_ipv6, char *reason, size_t len)
 {
 	if (!forward)

@@ -3,16 +3,16 @@
  * Control-plane keys of the configuration: context capacity, durable state (RFC 8613 App. B.1),
  * response Partial IVs (§8.3), libcoap context files and Recipient-ID namespaces.
  */
-#include "dataplane/dp_config_ctl.h"
+#include "control/ctl_config_ctx.h"
 #include "oscore/osc_hex.h"
 
 #include <stdio.h>
 #include <string.h>
 
-void dp_config_ctl_defaults(struct dp_ctl_config *c)
+void ctl_config_ctx_defaults(struct ctl_ctx_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->max_contexts = DP_MAX_CONTEXTS_DEFAULT;
+	c->max_contexts = CTL_MAX_CONTEXTS_DEFAULT;
 	c->k_ssn = 4096;
 	c->b12 = true;
 	ctl_ns_init(&c->ns);
@@ -63,7 +63,7 @@ static int ns_rule(json_t *r, int m, struct ctl_ns *ns, char *reason, size_t cap
 }
 
 /* "id_namespaces": {"direct": [rules], "ace": [rules], "edhoc": [rules]} */
-static int get_ns(json_t *v, struct dp_ctl_config *c, char *reason, size_t cap)
+static int get_ns(json_t *v, struct ctl_ctx_config *c, char *reason, size_t cap)
 {
 	const char *name;
 	json_t *rules, *r;
@@ -103,7 +103,7 @@ static int get_piv(json_t *v, bool *own, char *reason, size_t cap)
 	return 0;
 }
 
-int dp_config_ctl_field(const char *key, json_t *v, const char *dir, struct dp_ctl_config *c,
+int ctl_config_ctx_field(const char *key, json_t *v, const char *dir, struct ctl_ctx_config *c,
 			char *reason, size_t cap)
 {
 	if (!strcmp(key, "max_contexts"))

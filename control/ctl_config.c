@@ -45,7 +45,7 @@
  *                                configured and runtime-added contexts are method "direct"
  *   }
  *
- * Forward mode only (dp_config_fwd.c):
+ * Forward mode only (ctl_config_fwd.c):
  *     "upstream": "10.0.1.2:5683"   the CoAP service, or "[fd00:1::2]:5683"; the gateway sends
  *                                   from its own address of that family and udp_port
  *     "upstream_port": "1"          DPDK port towards it (default: the client port)
@@ -67,9 +67,9 @@
  * re-derive it. A request with its kid and a kid context R1 that names no context is then
  * answered with the App. B.2 4.01 (kid context R2, under ctx(R2 || R1)); request #2 with kid
  * context R2 || R3 installs ctx(R2 || R3) in place of it (stored when "state_db" is set). At most
- * DP_B2_MAX such contexts.
+ * CTL_CFG_B2_MAX such contexts.
  */
-#include "dataplane/dp_config.h"
+#include "control/ctl_config.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -244,7 +244,7 @@ static int check_ctx(struct where *w, unsigned idx, const struct osc_params *p)
 	return rc == OSC_CTX_OK ? 0 : bad(w, "%s", osc_ctx_strerror(rc));
 }
 
-int dp_config_parse_context(json_t *o, unsigned window, struct osc_params *p, char *err,
+int ctl_config_parse_context(json_t *o, unsigned window, struct osc_params *p, char *err,
 			    size_t err_len)
 {
 	struct where w = { .file = "context", .err = err, .err_len = err_len };
@@ -308,7 +308,7 @@ static int side_cmp(const void *x, const void *y)
 /* Two contexts with the same Recipient ID, ID Context and keys would each accept a message the
  * other refused as a replay; two with the same Sender Key would repeat nonces with the gateway's
  * own Partial IVs (each has its own SSN). Both are refused, in O(n log n) for big files. */
-static int check_dups(struct where *w, const struct dp_config *c)
+static int check_dups(struct where *w, const struct ctl_config *c)
 {
 	struct side *v = calloc(2 * (size_t)c->n_ctx + 1, sizeof(*v));
 	unsigned i, n = 0, a = 0, b = 0, kind = 0;
@@ -335,7 +335,7 @@ static int check_dups(struct where *w, const struct dp_config *c)
 }
 
 /* Room for n more contexts after the c->n_ctx there are. */
-static int grow_ctx(struct where *w, struct dp_config *c, size_t n)
+static int grow_ctx(struct where *w, struct ctl_config *c, size_t n)
 {
 	struct osc_params *p = calloc(c->n_ctx + n ? c->n_ctx + n : 1, sizeof(*p));
 
@@ -350,7 +350,7 @@ static int grow_ctx(struct where *w, struct dp_config *c, size_t n)
 	return 0;
 }
 
-static int parse_ctx_array(struct where *w, json_t *a, struct dp_config *c)
+static int parse_ctx_array(struct where *w, json_t *a, struct ctl_config *c)
 {
 	size_t i;
 
@@ -366,8 +366,8 @@ static int parse_ctx_array(struct where *w, json_t *a, struct dp_config *c)
 		if (parse_ctx(w, (unsigned)i, json_array_get(a, i), &c->ctx[i], c->replay_window) ||
 		    check_ctx(w, (unsigned)i, &c->ctx[i]))
 			return -1;
-		if (w->b2 && c->n_b2 == DP_B2_MAX)
-			return bad(w, "more than %u contexts with \"b2\"", DP_B2_MAX);
+		if (w->b2 && c->n_b2 == CTL_CFG_B2_MAX)
+			return bad(w, "more than %u contexts with \"b2\"", CTL_CFG_B2_MAX);
 		if (w->b2)
 			c->b2_idx[c->n_b2++] = (unsigned)i;
 	}
@@ -376,7 +376,7 @@ static int parse_ctx_array(struct where *w, json_t *a, struct dp_config *c)
 }
 
 /* "contexts_file": relative paths are taken from the configuration file's folder. */
-static int load_ctx_file(struct where *w, json_t *v, struct dp_config *c)
+static int load_ctx_file(struct where *w, json_t *v, struct ctl_config *c)
 {
 	const char *name = json_string_value(v), *slash = strrchr(w->file, '/');
 	char path[PATH_MAX];
@@ -413,30 +413,30 @@ static int get_addr(struct where *w, json_t *v, int af, void *out, bool *has)
 static int get_port(struct where *w, json_t *v, char *out)
 {
 	if (json_is_integer(v) && json_integer_value(v) >= 0 && json_integer_value(v) < 65536) {
-		snprintf(out, DP_PORT_NAME_MAX, "%lld", (long long)json_integer_value(v));
+		snprintf(out, CTL_PORT_NAME_MAX, "%lld", (long long)json_integer_value(v));
 		return 0;
 	}
 	if (!json_is_string(v) || !json_string_length(v) ||
-	    json_string_length(v) >= DP_PORT_NAME_MAX)
+	    json_string_length(v) >= CTL_PORT_NAME_MAX)
 		return bad(w, "expected a port id or device name");
-	snprintf(out, DP_PORT_NAME_MAX, "%s", json_string_value(v));
+	snprintf(out, CTL_PORT_NAME_MAX, "%s", json_string_value(v));
 	return 0;
 }
 
-static int get_mode(struct where *w, json_t *v, enum dp_mode *m)
+static int get_mode(struct where *w, json_t *v, enum ctl_mode *m)
 {
 	const char *s = json_string_value(v);
 
 	if (!s || (strcmp(s, "respond") && strcmp(s, "forward")))
 		return bad(w, "expected \"respond\" or \"forward\"");
-	*m = strcmp(s, "forward") ? DP_MODE_RESPOND : DP_MODE_FORWARD;
+	*m = strcmp(s, "forward") ? CTL_MODE_RESPOND : CTL_MODE_FORWARD;
 	return 0;
 }
 
-static int fwd_field(struct where *w, const char *key, json_t *v, struct dp_config *c)
+static int fwd_field(struct where *w, const char *key, json_t *v, struct ctl_config *c)
 {
 	char reason[128];
-	int rc = dp_config_fwd_field(key, v, &c->fwd, reason, sizeof(reason));
+	int rc = ctl_config_fwd_field(key, v, &c->fwd, reason, sizeof(reason));
 
 	return rc < 0 ? bad(w, "%s", reason) : rc > 0 ? bad(w, "unknown key") : 0;
 }
@@ -450,28 +450,28 @@ static int get_bool(struct where *w, json_t *v, bool *out)
 }
 
 /* "control_paths": absolute Uri-Paths ("/ctl/x"); a request matches a path or anything below. */
-static int get_ctl_paths(struct where *w, json_t *v, struct dp_ops_config *o)
+static int get_ctl_paths(struct where *w, json_t *v, struct ctl_ops_config *o)
 {
 	size_t i;
 	json_t *p;
 
-	if (!json_is_array(v) || json_array_size(v) > DP_CTL_PATHS_MAX)
-		return bad(w, "expected an array of at most %d paths", DP_CTL_PATHS_MAX);
+	if (!json_is_array(v) || json_array_size(v) > CTL_PATHS_MAX)
+		return bad(w, "expected an array of at most %d paths", CTL_PATHS_MAX);
 	json_array_foreach(v, i, p) {
 		const char *s = json_string_value(p);
 
-		if (!s || s[0] != '/' || strlen(s) < 2 || strlen(s) >= DP_CTL_PATH_LEN ||
+		if (!s || s[0] != '/' || strlen(s) < 2 || strlen(s) >= CTL_PATH_LEN ||
 		    s[strlen(s) - 1] == '/')
 			return bad(w, "[%zu]: expected \"/seg/...\" without a trailing slash, "
-				   "shorter than %d", i, DP_CTL_PATH_LEN);
-		snprintf(o->ctl_paths[i], DP_CTL_PATH_LEN, "%s", s);
+				   "shorter than %d", i, CTL_PATH_LEN);
+		snprintf(o->ctl_paths[i], CTL_PATH_LEN, "%s", s);
 	}
 	o->n_ctl_paths = (unsigned)json_array_size(v);
 	return 0;
 }
 
-/* Keys of the operations slice (struct dp_ops_config). */
-static int ops_field(struct where *w, const char *key, json_t *v, struct dp_ops_config *o)
+/* Keys of the operations slice (struct ctl_ops_config). */
+static int ops_field(struct where *w, const char *key, json_t *v, struct ctl_ops_config *o)
 {
 	if (!strcmp(key, "tx_port"))
 		return get_port(w, v, o->tx_port);
@@ -495,7 +495,7 @@ static int ops_field(struct where *w, const char *key, json_t *v, struct dp_ops_
 }
 
 /* Keys of the operations and forward-mode settings; "unknown key" when neither knows it. */
-static int slice_field(struct where *w, const char *key, json_t *v, struct dp_config *c)
+static int slice_field(struct where *w, const char *key, json_t *v, struct ctl_config *c)
 {
 	const char *slash = strrchr(w->file, '/');
 	char dir[PATH_MAX], reason[160];
@@ -504,14 +504,14 @@ static int slice_field(struct where *w, const char *key, json_t *v, struct dp_co
 	if (rc != 1)
 		return rc;
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - w->file) : 0, w->file);
-	rc = dp_config_ctl_field(key, v, dir, &c->ctl, reason, sizeof(reason));
+	rc = ctl_config_ctx_field(key, v, dir, &c->ctl, reason, sizeof(reason));
 	if (rc < 0)
 		return bad(w, "%s", reason);
 	return rc == 1 ? fwd_field(w, key, v, c) : 0;
 }
 
 /* "contexts_libcoap": one context per recipient_id line, appended; errors name file:line. */
-static int load_libcoap(struct where *w, struct dp_config *c)
+static int load_libcoap(struct where *w, struct ctl_config *c)
 {
 	static struct ctl_conf lc;
 	char reason[256];
@@ -534,7 +534,7 @@ static int load_libcoap(struct where *w, struct dp_config *c)
 }
 
 /* One top-level key; contexts are read afterwards, once the default window is known. */
-static int top_field(struct where *w, const char *key, json_t *v, struct dp_config *c)
+static int top_field(struct where *w, const char *key, json_t *v, struct ctl_config *c)
 {
 	if (!strcmp(key, "port"))
 		return get_port(w, v, c->port);
@@ -554,7 +554,7 @@ static int top_field(struct where *w, const char *key, json_t *v, struct dp_conf
 	if (!strcmp(key, "mode"))
 		return get_mode(w, v, &c->mode);
 	if (!strcmp(key, "burst"))
-		return get_uint(w, v, 1, DP_BURST_MAX, &c->burst);
+		return get_uint(w, v, 1, CTL_BURST_MAX, &c->burst);
 	if (!strcmp(key, "replay_window"))
 		return get_uint(w, v, 1, OSC_REPLAY_MAX, &c->replay_window);
 	if (!strcmp(key, "mbufs"))
@@ -568,7 +568,7 @@ static int top_field(struct where *w, const char *key, json_t *v, struct dp_conf
 	return slice_field(w, key, v, c);
 }
 
-static int parse_top(struct where *w, json_t *root, struct dp_config *c)
+static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
 {
 	json_t *v, *inl, *file;
 	char reason[128];
@@ -589,7 +589,7 @@ static int parse_top(struct where *w, json_t *root, struct dp_config *c)
 		return bad(w, "missing ipv4 or ipv6");
 	if (c->ipv4_prefix && !c->has_ipv4)
 		return bad(w, "ipv4_prefix without ipv4");
-	if (dp_config_fwd_check(&c->fwd, c->mode == DP_MODE_FORWARD, c->has_ipv4, c->has_ipv6,
+	if (ctl_config_fwd_check(&c->fwd, c->mode == CTL_MODE_FORWARD, c->has_ipv4, c->has_ipv6,
 				reason, sizeof(reason)))
 		return bad(w, "%s", reason);
 	inl = json_object_get(root, "contexts");
@@ -611,7 +611,7 @@ static int parse_top(struct where *w, json_t *root, struct dp_config *c)
 }
 
 /* The folder /oscore/ctx/load is confined to: the configuration file's, symlinks resolved. */
-static int set_load_dir(struct where *w, struct dp_config *c, const char *path)
+static int set_load_dir(struct where *w, struct ctl_config *c, const char *path)
 {
 	char *slash;
 
@@ -623,21 +623,21 @@ static int set_load_dir(struct where *w, struct dp_config *c, const char *path)
 	return 0;
 }
 
-int dp_config_load(struct dp_config *c, const char *path, char *err, size_t err_len)
+int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t err_len)
 {
 	struct where w = { .file = path, .err = err, .err_len = err_len };
 	json_error_t je;
 	json_t *root;
 	int rc;
 
-	*c = (struct dp_config){ .udp_port = 5683, .burst = 32, .mode = DP_MODE_RESPOND,
+	*c = (struct ctl_config){ .udp_port = 5683, .burst = 32, .mode = CTL_MODE_RESPOND,
 				 .replay_window = OSC_REPLAY_DEFAULT, .mbufs = 16383,
 				 .err_rate = 1000, .err_burst = 100,
 				 .ops = { .dedup_entries = 4096, .exchange_lifetime = 247,
 					  .err_src_rate = 10, .err_src_burst = 20,
 					  .err_sources = 1024, .summary_interval = 5 } };
-	dp_config_fwd_defaults(&c->fwd);
-	dp_config_ctl_defaults(&c->ctl);
+	ctl_config_fwd_defaults(&c->fwd);
+	ctl_config_ctx_defaults(&c->ctl);
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
 		snprintf(w.field, sizeof(w.field), "line %d column %d", je.line, je.column);
@@ -648,11 +648,11 @@ int dp_config_load(struct dp_config *c, const char *path, char *err, size_t err_
 	if (!rc)
 		rc = set_load_dir(&w, c, path);
 	if (rc)
-		dp_config_free(c);
+		ctl_config_free(c);
 	return rc;
 }
 
-void dp_config_free(struct dp_config *c)
+void ctl_config_free(struct ctl_config *c)
 {
 	if (c->ctx) {
 		explicit_bzero(c->ctx, c->n_ctx * sizeof(*c->ctx));
