@@ -27,6 +27,8 @@
  *     "loadtest_replay": false,  true: replayed Partial IVs are processed (counted), for replaying
  *                                one capture in a loop. NEVER in production: no replay protection
  *     "summary_interval": 5,     seconds between one-line summaries on stdout (0 = none)
+ *     "metrics_listen": "127.0.0.1:9464"  Prometheus text endpoint (GET /metrics) on this TCP
+ *                                address, or "[::1]:9464"; absent = none (dp_metrics_http.h)
  *     "control_paths": ["/ctl"], protected requests whose inner Uri-Path is one of these or below
  *                                it go to the control lcore (with /authz-info and
  *                                /.well-known/edhoc when unprotected, which always do)
@@ -44,6 +46,8 @@
  *                       "edhoc": [...]}  Recipient-ID parts per method (control/ctl_ns.h);
  *                                configured and runtime-added contexts are method "direct"
  *     "edhoc": {...}             the EDHOC responder on /.well-known/edhoc (ctl_config_edhoc.h)
+ *     "ace": "ace.json" | {...}  ACE resource server at /authz-info (ctl_config_ace.h); needs
+ *                                an "ace" part in "id_namespaces" (where ID2 comes from)
  *   }
  *
  * Forward mode only (ctl_config_fwd.c):
@@ -471,6 +475,19 @@ static int get_ctl_paths(struct where *w, json_t *v, struct ctl_ops_config *o)
 	return 0;
 }
 
+/* "metrics_listen": kept as written once it reads as an endpoint. */
+static int get_listen(struct where *w, json_t *v, char *out)
+{
+	const char *s = json_string_value(v);
+	struct ctl_ip ip;
+	uint16_t port;
+
+	if (!s || strlen(s) >= CTL_PORT_NAME_MAX || ctl_config_parse_endpoint(s, &ip, &port))
+		return bad(w, "expected \"ADDR:PORT\" or \"[IPv6]:PORT\"");
+	snprintf(out, CTL_PORT_NAME_MAX, "%s", s);
+	return 0;
+}
+
 /* Keys of the operations slice (struct ctl_ops_config). */
 static int ops_field(struct where *w, const char *key, json_t *v, struct ctl_ops_config *o)
 {
@@ -492,6 +509,8 @@ static int ops_field(struct where *w, const char *key, json_t *v, struct ctl_ops
 		return get_uint(w, v, 0, 86400, &o->summary_interval);
 	if (!strcmp(key, "control_paths"))
 		return get_ctl_paths(w, v, o);
+	if (!strcmp(key, "metrics_listen"))
+		return get_listen(w, v, o->metrics_listen);
 	return 1; /* not an operations key */
 }
 
@@ -537,6 +556,16 @@ static int load_libcoap(struct where *w, struct ctl_config *c)
 	return 0;
 }
 
+/* "ace": the AS configuration, inline or in a file next to this one. */
+static int ace_field(struct where *w, json_t *v, struct ctl_config *c)
+{
+	const char *slash = strrchr(w->file, '/');
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - w->file) : 0, w->file);
+	return ctl_config_ace_parse(v, w->file, dir, &c->ace, w->err, w->err_len);
+}
+
 /* One top-level key; contexts are read afterwards, once the default window is known. */
 static int top_field(struct where *w, const char *key, json_t *v, struct ctl_config *c)
 {
@@ -569,6 +598,8 @@ static int top_field(struct where *w, const char *key, json_t *v, struct ctl_con
 		return get_uint(w, v, 1, 100000000, &c->err_burst);
 	if (!strcmp(key, "contexts") || !strcmp(key, "contexts_file"))
 		return 0;
+	if (!strcmp(key, "ace"))
+		return ace_field(w, v, c);
 	return slice_field(w, key, v, c);
 }
 
@@ -608,6 +639,9 @@ static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
 		return -1;
 	if (check_dups(w, c))
 		return -1;
+	snprintf(w->field, sizeof(w->field), "ace");
+	if (c->ace.conf && (!c->ctl.has_ns || !c->ctl.ns.n[CTL_M_ACE]))
+		return bad(w, "needs an \"ace\" part in id_namespaces (ID2 of RFC 9203 §4.2)");
 	snprintf(w->field, sizeof(w->field), "max_contexts");
 	if (c->n_ctx > c->ctl.max_contexts)
 		return bad(w, "%u contexts configured, more than %u", c->n_ctx, c->ctl.max_contexts);
@@ -658,6 +692,7 @@ int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t er
 
 void ctl_config_free(struct ctl_config *c)
 {
+	ctl_config_ace_free(&c->ace);
 	if (c->ctx) {
 		explicit_bzero(c->ctx, c->n_ctx * sizeof(*c->ctx));
 		free(c->ctx);

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "control/ctl_config_ace.h"
 #include "control/ctl_config_ctx.h"
 #include "control/ctl_config_edhoc.h"
 #include "control/ctl_config_fwd.h"
@@ -34,6 +35,7 @@ struct ctl_ops_config {
 	unsigned summary_interval;      /* seconds between summary lines; 0 = none */
 	char ctl_paths[CTL_PATHS_MAX][CTL_PATH_LEN]; /* protected control resources */
 	unsigned n_ctl_paths;
+	char metrics_listen[CTL_PORT_NAME_MAX]; /* "ADDR:PORT" of the metrics endpoint; "" = none */
 };
 
 /* Cold configuration, read once at start by the main lcore. */
@@ -54,6 +56,7 @@ struct ctl_config {
 	struct ctl_ops_config ops;
 	struct ctl_ctx_config ctl;    /* control plane: capacity, state, namespaces */
 	struct ctl_edhoc_config edhoc; /* "edhoc": the RFC 9528 responder (ctl_config_edhoc.h) */
+	struct ctl_config_ace ace;    /* ACE resource server (ctl_config_ace.h) */
 	struct osc_params *ctx;      /* n_ctx entries, owned */
 	unsigned b2_idx[CTL_CFG_B2_MAX];  /* contexts with "b2": true (RFC 8613 App. B.2), by index */
 	unsigned n_b2;

@@ -188,8 +188,7 @@ static int install(struct ctl_env *env, const struct edh_result *res, struct ctl
 {
 	char err[128];
 
-	if (!env->ops->ctx_add_as ||
-	    env->ops->ctx_add_as(env->plat, CTL_M_EDHOC, &res->oscore, hd, err, sizeof(err))) {
+	if (env->ops->ctx_add(env->plat, CTL_M_EDHOC, &res->oscore, hd, err, sizeof(err))) {
 		ctl_env_count(env, CTL_C_EDHOC_INSTALL_FAIL);
 		return -1;
 	}

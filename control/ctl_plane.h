@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "control/ctl_ns.h"
 #include "oscore/osc_answer.h"
 #include "oscore/osc_protect.h"
 
@@ -108,19 +109,16 @@ struct ctl_platform {
 	/* The context of h if h is still current (same slot generation, not removed), else NULL.
 	 * Valid until the handler returns; never kept. */
 	struct osc_ctx *(*ctx_get)(void *plat, struct ctl_ctx_handle h);
-	/* Store (with "state_db") and publish a new context p through the RCU-published table;
-	 * its handle into *out. Returns 0, or non-zero with a reason (no secret) in err. */
-	int (*ctx_add)(void *plat, const struct osc_params *p, struct ctl_ctx_handle *out,
-		       char *err, size_t err_len);
+	/* Store (with "state_db") and publish a new context p, established by method m (its
+	 * Recipient ID must lie in m's namespace), through the RCU-published table; its handle
+	 * into *out. Returns 0, or non-zero with a reason (no secret) in err. */
+	int (*ctx_add)(void *plat, enum ctl_method m, const struct osc_params *p,
+		       struct ctl_ctx_handle *out, char *err, size_t err_len);
 	/* Unpublish (RCU-deferred) and forget the stored context with these identifiers.
 	 * Returns 0, -1 if there is none, -2 if busy (retry later). */
 	int (*ctx_remove)(void *plat, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
 			  uint8_t id_ctx_len, bool has_id_ctx);
 	void (*count)(void *plat, enum ctl_ctr c);
-	/* As ctx_add, for the establishment method (enum ctl_method) whose Recipient-ID
-	 * namespace p's Recipient ID must be in (ctx_add is method "direct"). */
-	int (*ctx_add_as)(void *plat, int method, const struct osc_params *p,
-			  struct ctl_ctx_handle *out, char *err, size_t err_len);
 	/* Is rid[0..len) the Recipient ID of a live context without ID Context (RFC 9668 §4.1:
 	 * an EDHOC C_R must not be one)? */
 	bool (*rid_taken)(void *plat, const uint8_t *rid, size_t len);

@@ -182,6 +182,8 @@ static bool ns_ok(const struct dp_state *s, enum ctl_method m, const struct osc_
 	return !s->cfg->has_ns || ctl_ns_check(&s->cfg->ns, m, p->recipient_id, p->recipient_id_len);
 }
 
+static const char *const method_name[CTL_M__COUNT] = { "direct", "ace", "edhoc" };
+
 /* What table add runs before publishing: duplicate refusal, resumption above retired material,
  * App. B.1.1 attach, App. B.1.2 unknown window. */
 struct prep {
@@ -387,13 +389,12 @@ static int load(struct dp_state *s, const struct osc_params *p, unsigned n, char
 static int add(struct dp_state *s, enum ctl_method m, const struct osc_params *p, char *err,
 	       size_t err_len)
 {
-	static const char *const name[CTL_M__COUNT] = { "direct", "ace", "edhoc" };
 	uint64_t id = 0;
 	int rc;
 
 	if (!ns_ok(s, m, p))
-		return snprintf(err, err_len, "recipient_id outside the \"%s\" namespace", name[m]),
-		       NS_REFUSED;
+		return snprintf(err, err_len, "recipient_id outside the \"%s\" namespace",
+				method_name[m]), NS_REFUSED;
 	if (s->store) {
 		id = s->next_id++;
 		if (ctl_store_put_ctx(s->store, id, p))
@@ -499,16 +500,16 @@ int dp_state_load(struct dp_state *s, const struct osc_params *p, unsigned n, ch
 
 int dp_state_add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len)
 {
-	return dp_state_add_as(s, CTL_M_DIRECT, p, err, err_len);
+	return dp_state_add_method(s, CTL_M_DIRECT, p, err, err_len);
 }
 
-int dp_state_add_as(struct dp_state *s, enum ctl_method m, const struct osc_params *p, char *err,
-		    size_t err_len)
+int dp_state_add_method(struct dp_state *s, enum ctl_method m, const struct osc_params *p,
+			char *err, size_t err_len)
 {
 	int rc;
 
 	if ((unsigned)m >= CTL_M__COUNT)
-		return snprintf(err, err_len, "no such method"), NS_REFUSED;
+		return snprintf(err, err_len, "unknown method"), NS_REFUSED;
 	lock_ctl(s);
 	rc = add(s, m, p, err, err_len);
 	pthread_mutex_unlock(&s->lock);
@@ -538,6 +539,15 @@ int dp_state_tick(struct dp_state *s)
 	rc = ctl_ssn_tick(s->ssn);
 	pthread_mutex_unlock(&s->lock);
 	return rc;
+}
+
+/* Not under the lock: the gauges are relaxed atomics, s->ssn never changes once open. */
+int dp_state_ssn_gauges(const struct dp_state *s, struct ctl_ssn_gauges *out)
+{
+	if (!s || !s->ssn)
+		return -1;
+	ctl_ssn_gauges(s->ssn, out);
+	return 0;
 }
 
 const struct ctl_ctx_config *dp_state_config(const struct dp_state *s)

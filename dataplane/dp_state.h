@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "control/ctl_config_ctx.h"
+#include "control/ctl_ssn.h"
 #include "dataplane/dp_ctx_table.h"
 
 struct dp_state;
@@ -37,9 +38,10 @@ int dp_state_load(struct dp_state *s, const struct osc_params *p, unsigned n, ch
  * dp_ctx_add_err / -100 (refused by the namespace or the store) with a reason in err. */
 int dp_state_add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len);
 
-/* As dp_state_add, for method m's namespace (an EDHOC or ACE context). */
-int dp_state_add_as(struct dp_state *s, enum ctl_method m, const struct osc_params *p, char *err,
-		    size_t err_len);
+/* The same for a context established by method m (its Recipient ID must lie in m's part of the
+ * "id_namespaces", when they are configured). */
+int dp_state_add_method(struct dp_state *s, enum ctl_method m, const struct osc_params *p,
+			char *err, size_t err_len);
 
 /* Runtime remove: table (RCU-deferred), SSN tracking, store. Returns 0, -1 no such context, -2
  * busy (reclaim and retry). */
@@ -63,5 +65,9 @@ int dp_state_start_ticker(struct dp_state *s, unsigned period_us);
 
 /* Stop the ticker (dp_state_close does it too). */
 void dp_state_stop_ticker(struct dp_state *s);
+
+/* Any thread (metrics): the SSN write-ahead gauges (control/ctl_ssn.h). Returns 0, or -1 without
+ * a state database (nothing is written ahead then). */
+int dp_state_ssn_gauges(const struct dp_state *s, struct ctl_ssn_gauges *out);
 
 #endif

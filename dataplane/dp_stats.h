@@ -118,6 +118,9 @@ enum dp_ctr {
 	DP_EDHOC_INSTALL_FAIL,   /* control lcore: EDHOC message_3 verified, the context refused: 5.00 */
 	DP_EDHOC_BAD_REQUEST,    /* control lcore: EDHOC not POST, no payload, no true / C_R prefix, bad RFC 9668 shape */
 	DP_EDHOC_COMBINED,       /* control lcore: EDHOC RFC 9668 combined request: context installed, request verified */
+	DP_ACE_DENY_RESOURCE,  /* worker: ACE scope has no such resource: protected 4.03 */
+	DP_ACE_DENY_METHOD,    /* worker: ACE scope has the resource, not the method: 4.05 */
+	DP_ACE_EXPIRED,        /* control lcore: a token expired, its context removed */
 	DP_CTR__COUNT
 };
 
@@ -136,6 +139,13 @@ void dp_stats_free(struct dp_stats *s);
 
 /* Name of a counter as printed and in JSON ("drop_udp_port"). */
 const char *dp_ctr_name(int c);
+
+/* One-line description of a counter (for metrics HELP); its name if none is written. */
+const char *dp_ctr_help(int c);
+
+/* Copy one worker's counters with relaxed atomic loads: for readers on other threads while the
+ * worker runs (each value may be a burst old, never torn). The worker never waits for it. */
+void dp_stats_load(const struct dp_stats *w, struct dp_stats *out);
 
 /* Sum of n workers' counters into out. Reads without synchronisation: exact once workers stopped. */
 void dp_stats_sum(const struct dp_stats *w, unsigned n, struct dp_stats *out);

@@ -6,11 +6,13 @@
 # a shell function $! would be a subshell, and killing it would orphan the program).
 NS_DEV=$P-dev NS_GW=$P-gw
 GW_PID=
+UP_PID=
 fails=0
 
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root"; exit 77; fi
 cleanup() {
 	if declare -F cleanup_extra >/dev/null; then cleanup_extra; fi
+	[ -n "$UP_PID" ] && kill "$UP_PID" 2>/dev/null
 	[ -n "$GW_PID" ] && kill -KILL "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
 	for ns in "$NS_DEV" "$NS_GW"; do ip netns del "$ns" 2>/dev/null; done
 	if [ "$fails" -eq 0 ]; then rm -rf "$W"; else echo "work dir kept: $W"; fi
@@ -36,12 +38,18 @@ netns_up() {
 
 # start_gw NAME [GATEWAY OPTIONS...]: oscore-gw with $W/gw.json, its output in $W/gw.NAME.log,
 # its EAL file prefix (for oscore-gwctl --prefix) in GW_PREFIX; returns once it serves (0) or
-# after 15 s (1, with the log shown).
+# after 15 s (1, with the log shown). Every configuration is first checked by --check-config
+# (issue 14): a configuration the tests run must pass it.
 start_gw() {
 	local name=$1
 
 	shift
 	GW_PREFIX=$P-$name
+	if ! "$GW" --check-config "$W/gw.json" >"$W/check.$name.log" 2>&1; then
+		echo "FAIL: oscore-gw --check-config refuses $W/gw.json"
+		cat "$W/check.$name.log"
+		return 1
+	fi
 	ip netns exec "$NS_GW" "$GW" --no-huge --no-pci --no-shconf --file-prefix "$GW_PREFIX" -m 512 \
 		-l 0-1 --log-level=warning --vdev net_af_packet0,iface=gdev -- --config "$W/gw.json" \
 		"$@" >"$W/gw.$name.log" 2>&1 &
@@ -49,4 +57,13 @@ start_gw() {
 	for _ in $(seq 150); do grep -q "queue(s)" "$W/gw.$name.log" && return 0; sleep 0.1; done
 	cat "$W/gw.$name.log"
 	return 1
+}
+
+# upstream_up ADDR: coap-server-notls at ADDR:5683 next to the devices (-d: a PUT creates its
+# resource), its pid in UP_PID (stopped by cleanup); 1 when libcoap3-bin is not installed.
+upstream_up() {
+	command -v coap-server-notls >/dev/null || return 1
+	in_dev ip addr add "$1/24" dev vdev || return 1
+	ip netns exec "$NS_DEV" coap-server-notls -A "$1" -p 5683 -d 4 -v 0 >"$W/server.log" 2>&1 &
+	UP_PID=$!
 }

@@ -23,8 +23,8 @@ static struct osc_ctx *get(void *plat, struct ctl_ctx_handle h)
 	return gen && h.gen == gen ? &slot : NULL;
 }
 
-static int add_as(void *plat, int method, const struct osc_params *p, struct ctl_ctx_handle *out,
-		  char *err, size_t len)
+static int add_as(void *plat, enum ctl_method method, const struct osc_params *p,
+		  struct ctl_ctx_handle *out, char *err, size_t len)
 {
 	(void)plat;
 	(void)method;
@@ -44,7 +44,7 @@ static void count(void *plat, enum ctl_ctr c)
 		abort();
 }
 
-static const struct ctl_platform plat = { .ctx_get = get, .ctx_add_as = add_as, .count = count };
+static const struct ctl_platform plat = { .ctx_get = get, .ctx_add = add_as, .count = count };
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
