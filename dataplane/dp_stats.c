@@ -230,6 +230,15 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",	[DP_ACE_DENY_RESOURCE] = "Worker: the ACE token's scope has no such resource: protected 4.03.",
 	[DP_ACE_DENY_METHOD] = "Worker: the ACE token's scope allows the resource, not the method: 4.05.",
 	[DP_ACE_EXPIRED] = "Control lcore: an ACE token expired and its context was removed.",
+	[DP_EDHOC_MSG1] = "Control lcore: EDHOC message_1 answered with message_2.",
+	[DP_EDHOC_MSG1_ERR] = "Control lcore: EDHOC message_1 answered with an EDHOC error.",
+	[DP_EDHOC_RATE_SOURCE] = "Control lcore: EDHOC message_1 refused (5.03) by its source's limit.",
+	[DP_EDHOC_RATE_TOTAL] = "Control lcore: EDHOC message_1 refused (5.03) by the total limit.",
+	[DP_EDHOC_DONE] = "Control lcore: EDHOC completed, its OSCORE context installed.",
+	[DP_EDHOC_MSG3_ERR] = "Control lcore: EDHOC message_3 answered with an EDHOC error.",
+	[DP_EDHOC_INSTALL_FAIL] = "Control lcore: EDHOC completed, but its context was refused (5.00).",
+	[DP_EDHOC_BAD_REQUEST] = "Control lcore: an EDHOC request of the wrong shape (4.00 or 4.05).",
+	[DP_EDHOC_COMBINED] = "Control lcore: RFC 9668 combined request: context installed, request verified.",
 };
 
 const char *dp_ctr_help(int c)
