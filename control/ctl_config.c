@@ -40,6 +40,8 @@
  *     "rfc8613_b_1_2": true,     restored contexts start with an unknown replay window (App. B.1.2)
  *     "response_piv": "request", "own": every protected answer takes the gateway's own fresh
  *                                Partial IV (§8.3) instead of reusing the request's nonce
+ *     "groups": [ ... ]          Group OSCORE groups the gateway is a member of (format in
+ *                                ctl_config_group.c)
  *     "id_namespaces": {"direct": [{"prefix": "0a", "min_len": 1, "max_len": 2}], "ace": [...],
  *                       "edhoc": [...]}  Recipient-ID parts per method (control/ctl_ns.h);
  *                                configured and runtime-added contexts are method "direct"
@@ -563,9 +565,22 @@ static int top_field(struct where *w, const char *key, json_t *v, struct ctl_con
 		return get_uint(w, v, 0, 100000000, &c->err_rate);
 	if (!strcmp(key, "error_burst"))
 		return get_uint(w, v, 1, 100000000, &c->err_burst);
-	if (!strcmp(key, "contexts") || !strcmp(key, "contexts_file"))
+	if (!strcmp(key, "contexts") || !strcmp(key, "contexts_file") || !strcmp(key, "groups"))
 		return 0;
 	return slice_field(w, key, v, c);
+}
+
+/* "groups", read once the default replay window is known; errors name the group's field. */
+static int parse_groups(struct where *w, json_t *v, struct ctl_config *c)
+{
+	char reason[160];
+
+	if (!v)
+		return 0;
+	if (ctl_config_groups(v, c->replay_window, &c->groups, w->field, sizeof(w->field), reason,
+			      sizeof(reason)))
+		return bad(w, "%s", reason);
+	return 0;
 }
 
 static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
@@ -602,7 +617,7 @@ static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
 	snprintf(w->field, sizeof(w->field), "contexts_libcoap");
 	if (c->ctl.libcoap[0] && load_libcoap(w, c))
 		return -1;
-	if (check_dups(w, c))
+	if (check_dups(w, c) || parse_groups(w, json_object_get(root, "groups"), c))
 		return -1;
 	snprintf(w->field, sizeof(w->field), "max_contexts");
 	if (c->n_ctx > c->ctl.max_contexts)
@@ -660,4 +675,5 @@ void ctl_config_free(struct ctl_config *c)
 	}
 	c->ctx = NULL;
 	c->n_ctx = 0;
+	ctl_config_groups_free(&c->groups);
 }

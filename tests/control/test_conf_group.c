@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * "groups" in the gateway configuration (control/ctl_config_group.c): the group of
+ * group-oscore-vectors.txt B.0 configured for member 51 (the gateway) derives what the test
+ * fixture derives, a request member 0a protects verifies against it in both modes, and each kind
+ * of bad input is refused with the file and the field named.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "control/ctl_config.h"
+#include "ctl_test_util.h"
+#include "../oscore/group_fixture.h"
+#include "../oscore/group_vectors.h"
+#include "oscore/osc_group_msg.h"
+
+static char dir[256], path[300], err[512];
+static struct ctl_config cfg;
+
+static void setup(void)
+{
+	scratch_dir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/gw.json", dir);
+}
+
+static void teardown(void)
+{
+	ctl_config_free(&cfg);
+	rm_dir(dir);
+}
+
+TestSuite(conf_group, .init = setup, .fini = teardown);
+
+#define ALGS "\"group_encryption_alg\": \"AES-CCM-16-64-128\", \"signature_alg\": \"EdDSA\", " \
+	"\"aead_alg\": 10, \"pairwise_key_agreement_alg\": -27, "
+
+/* The gateway as member 51 of B.0's group with the algorithms algs; extra is spliced into the
+ * group object. */
+static int load_algs(const char *algs, const char *extra, const char *members)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f);
+	fprintf(f, "{\"port\": \"0\", \"ipv4\": \"10.0.0.1\", \"groups\": [{"
+		"\"name\": \"floor3\", \"gid\": \"" V_A_1_GROUP_ID "\", "
+		"\"master_secret\": \"" V_A_1_MASTER_SECRET "\", "
+		"\"master_salt\": \"" V_A_1_MASTER_SALT "\", "
+		"%s\"sender_id\": \"51\", \"private_key\": \"" V_A_1_ENTITY2_ED25519_PRIVATE "\", "
+		"\"cred\": \"" V_B_0_CCS_51 "\", \"gm_cred\": \"" V_B_0_GM_CRED "\"%s, "
+		"\"members\": [%s]}]}",
+		algs, extra, members);
+	fclose(f);
+	err[0] = 0;
+	ctl_config_free(&cfg);
+	return ctl_config_load(&cfg, path, err, sizeof(err));
+}
+
+static int load(const char *extra, const char *members)
+{
+	return load_algs(ALGS, extra, members);
+}
+
+#define MEMBERS "{\"sender_id\": \"52\", \"cred\": \"" V_B_0_CCS_52 "\"}, " \
+		"{\"sender_id\": \"0a\", \"cred\": \"" V_B_0_CCS_0A "\"}"
+
+Test(conf_group, b0_group_derives_as_the_fixture_and_verifies_member_0a)
+{
+	struct ctl_group *g = NULL;
+	struct osc_member *m0a;
+	struct cry_engine *e = cry_engine_new();
+	struct gfix f;
+	int bad_member;
+
+	cr_assert_eq(load("", MEMBERS), 0, "%s", err);
+	cr_assert_eq(cfg.groups.n, 1);
+	cr_assert_eq(cfg.groups.g[0].n_members, 2);
+	cr_expect_eq(cfg.groups.g[0].members[0].id[0], 0x0a, "sorted by Sender ID");
+	cr_assert_eq(ctl_group_build(&g, &cfg.groups.g[0], &bad_member), OSC_GROUP_OK);
+	cr_assert_eq(gfix_init(&f), 0);
+	cr_expect_arr_eq(g->g.sekey, f.g51.sekey, f.g51.sekey_len);
+	cr_expect_arr_eq(g->g.common_iv, f.g51.common_iv, f.g51.iv_len);
+	cr_expect_arr_eq(g->g.sender_key_raw, f.g51.sender_key_raw, f.g51.key_len);
+	cr_expect_null(ctl_group_member(g, (const uint8_t *)"\x51", 1), "not our own ID");
+	cr_expect_null(ctl_group_member(g, (const uint8_t *)"\x0a\x00", 2));
+	m0a = ctl_group_member(g, (const uint8_t *)"\x0a", 1);
+	cr_assert_not_null(m0a);
+	cr_assert_not_null(ctl_group_member(g, (const uint8_t *)"\x52", 1));
+	for (int mode = 0; mode < 2; mode++) {
+		uint8_t in[64], prot[512], out[512];
+		struct osc_group_exchange ex;
+		size_t n = gfix_hex("410100034bb3747631", in, sizeof(in));
+		int len = osc_group_protect_request(e, &f.g0a, mode ? &f.m51 : NULL, in, n, prot,
+						    sizeof(prot), &ex);
+
+		cr_assert_gt(len, 0);
+		cr_expect_eq(osc_group_unprotect(e, &m0a, 1, NULL, prot, (size_t)len, out,
+						 sizeof(out), NULL), (int)n, "mode %d", mode);
+		cr_expect_arr_eq(out, in, n);
+	}
+	gfix_free(&f);
+	ctl_group_free(g);
+	cry_engine_free(e);
+}
+
+/* Each bad group names the file and the field; no secret appears. */
+static void refused_algs(const char *algs, const char *extra, const char *members,
+			 const char *field, const char *why)
+{
+	char want[400];
+
+	cr_assert_eq(load_algs(algs, extra, members), -1, "accepted: %s%s", algs, extra);
+	snprintf(want, sizeof(want), "%s: %s", path, field);
+	cr_expect_not_null(strstr(err, want), "'%s' lacks '%s'", err, want);
+	cr_expect_not_null(strstr(err, why), "'%s' lacks '%s'", err, why);
+	cr_expect_null(strstr(err, V_A_1_MASTER_SECRET));
+	cr_expect_null(strstr(err, V_A_1_ENTITY2_ED25519_PRIVATE));
+}
+
+static void refused(const char *extra, const char *members, const char *field, const char *why)
+{
+	refused_algs(ALGS, extra, members, field, why);
+}
+
+Test(conf_group, bad_groups_are_refused_naming_file_and_field)
+{
+	refused(", \"colour\": 1", MEMBERS, "groups[0].colour", "unknown key");
+	refused_algs("\"group_encryption_alg\": 10, \"signature_alg\": \"RS256\", ", "", MEMBERS,
+		     "groups[0].signature_alg", "EdDSA");
+	refused_algs("\"aead_alg\": 10, \"pairwise_key_agreement_alg\": -99, ", "", MEMBERS,
+		     "groups[0].pairwise_key_agreement_alg", "ECDH-SS-HKDF-256");
+	refused_algs("\"group_encryption_alg\": 10, ", "", MEMBERS, "groups[0]", "algorithm");
+	refused(", \"responses\": \"both\"", MEMBERS, "groups[0].responses", "pairwise");
+	refused(", \"replay_window\": 0", MEMBERS, "groups[0].replay_window", "1..");
+	refused("", MEMBERS ", {\"sender_id\": \"0a\", \"cred\": \"" V_B_0_CCS_0A "\"}",
+		"groups[0].members", "two members");
+	refused("", "{\"sender_id\": \"51\", \"cred\": \"" V_B_0_CCS_0A "\"}",
+		"groups[0].members", "equal to our own");
+	refused("", "{\"sender_id\": \"0a\", \"cred\": \"a1080a\"}", "groups[0].members[0].cred",
+		"not a CCS");
+	refused("", "{\"sender_id\": \"0a\", \"cred\": \"a108a101a4\"}",
+		"groups[0].members[0].cred", "not a CCS");
+	refused("", "{\"sender_id\": \"0a\"}", "groups[0].members[0]", "expected");
+	refused("", "{\"sender_id\": \"0g\", \"cred\": \"" V_B_0_CCS_0A "\"}",
+		"groups[0].members[0].sender_id", "hex");
+}
+
+Test(conf_group, own_key_pair_must_match_and_ed25519_goes_with_eddsa)
+{
+	FILE *f;
+
+	/* the private key of 0a with the credential of 51 */
+	cr_assert_eq(load("", MEMBERS), 0, "%s", err);
+	ctl_config_free(&cfg);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "{\"port\": \"0\", \"ipv4\": \"10.0.0.1\", \"groups\": [{\"name\": \"g\", "
+		"\"gid\": \"dd11\", \"master_secret\": \"00\", \"sender_id\": \"51\", "
+		"\"group_encryption_alg\": 10, \"signature_alg\": \"EdDSA\", "
+		"\"private_key\": \"" V_A_1_ENTITY1_ED25519_PRIVATE "\", "
+		"\"cred\": \"" V_B_0_CCS_51 "\", \"members\": []}]}");
+	fclose(f);
+	cr_expect_eq(ctl_config_load(&cfg, path, err, sizeof(err)), -1);
+	cr_expect_not_null(strstr(err, "groups[0].private_key: not the private key"), "%s", err);
+	refused_algs("\"group_encryption_alg\": 10, \"signature_alg\": \"ES256\", ", "", MEMBERS,
+		     "groups[0]", "algorithm");
+}
+
+#define GRP(name, gid) "{\"name\": \"" name "\", \"gid\": \"" gid "\", " \
+	"\"master_secret\": \"00\", \"sender_id\": \"51\", \"aead_alg\": 10, " \
+	"\"pairwise_key_agreement_alg\": -27, " \
+	"\"private_key\": \"" V_A_1_ENTITY2_ED25519_PRIVATE "\", " \
+	"\"cred\": \"" V_B_0_CCS_51 "\", \"members\": []}"
+
+static int load_two(const char *groups)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f);
+	fprintf(f, "{\"port\": \"0\", \"ipv4\": \"10.0.0.1\", \"groups\": [%s]}", groups);
+	fclose(f);
+	ctl_config_free(&cfg);
+	return ctl_config_load(&cfg, path, err, sizeof(err));
+}
+
+Test(conf_group, two_groups_with_one_gid_or_name_are_refused)
+{
+	cr_expect_eq(load_two(GRP("a", "01") ", " GRP("b", "01")), -1);
+	cr_expect_not_null(strstr(err, "groups[1]: gid also used by groups[0]"), "%s", err);
+	cr_expect_eq(load_two(GRP("a", "01") ", " GRP("a", "02")), -1);
+	cr_expect_not_null(strstr(err, "groups[1]: name also used by groups[0]"), "%s", err);
+	cr_expect_eq(load_two(GRP("a", "01") ", " GRP("b", "02")), 0, "%s", err);
+	cr_expect_eq(cfg.groups.n, 2);
+	cr_expect_null(cfg.groups.g[0].p.group_enc, "pairwise only");
+}
