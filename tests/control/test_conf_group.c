@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "control/ctl_config.h"
+#include "control/ctl_group_serve.h"
 #include "ctl_test_util.h"
 #include "../oscore/group_fixture.h"
 #include "../oscore/group_vectors.h"
@@ -192,4 +193,187 @@ Test(conf_group, two_groups_with_one_gid_or_name_are_refused)
 	cr_expect_eq(load_two(GRP("a", "01") ", " GRP("b", "02")), 0, "%s", err);
 	cr_expect_eq(cfg.groups.n, 2);
 	cr_expect_null(cfg.groups.g[0].p.group_enc, "pairwise only");
+}
+
+/* --- the receiving side: stage a as a worker runs it, stage b in ctl_group_serve --- */
+
+static struct ctl_groups gs;
+static struct cry_engine *eng;
+static struct gfix fx;
+static uint64_t counted[CTL_C__COUNT];
+static uint16_t mid = 0x4000;
+
+static void count(void *plat, enum ctl_ctr c)
+{
+	(void)plat;
+	counted[c]++;
+}
+
+static const struct ctl_platform platform = { .count = count };
+static struct ctl_env env = { .ops = &platform, .next_mid = &mid };
+static struct ctl_plane *plane;
+
+static void serve_setup(void)
+{
+	setup();
+	cr_assert_eq(load("", MEMBERS), 0, "%s", err);
+	cr_assert_eq(ctl_groups_build(&gs, &cfg.groups, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(gfix_init(&fx), 0);
+	eng = cry_engine_new();
+	env.e = eng;
+	plane = ctl_plane_new();
+	cr_assert_eq(ctl_plane_on_kind(plane, CTL_KIND_GROUP, ctl_group_serve, &gs), 0);
+	memset(counted, 0, sizeof(counted));
+}
+
+static void serve_teardown(void)
+{
+	ctl_plane_free(plane);
+	cry_engine_free(eng);
+	gfix_free(&fx);
+	ctl_groups_free(&gs);
+	teardown();
+}
+
+/* Member 0a protects CON GET /tv1 in group mode (pairwise: towards the gateway, 51). */
+static int request(bool pairwise, uint8_t *out, size_t cap, struct osc_group_exchange *ex)
+{
+	uint8_t in[64];
+	size_t n = gfix_hex("410100034bb3747631", in, sizeof(in));
+
+	return osc_group_protect_request(eng, &fx.g0a, pairwise ? &fx.m51 : NULL, in, n, out, cap,
+					 ex);
+}
+
+static uint8_t jobbuf[2 * OSC_MSG_MAX];
+
+/* Stage a on msg[0..len) as the worker runs it; the job for the control plane in *job.
+ * Returns the stage's enum osc_err. */
+static int stage_a(const uint8_t *msg, size_t len, struct ctl_job *job)
+{
+	static uint8_t pbuf[OSC_PLAIN_HEADROOM + OSC_MSG_MAX];
+	struct osc_grx r = { .rx = { .plain = pbuf, .plain_cap = sizeof(pbuf) } };
+	struct ctl_group_handle h;
+	struct osc_member *m;
+
+	if (osc_group_rx_parse(&r, msg, len, true) != OSC_OK)
+		return r.rx.err;
+	m = ctl_groups_find(&gs, &r.rx.opt, &h);
+	if (!m)
+		return OSC_ERR_NO_CONTEXT;
+	if (osc_group_rx_prepare(&r, m, NULL) != OSC_OK)
+		return r.rx.err;
+	cry_aead_batch(eng, &r.rx.op, 1);
+	if (osc_group_rx_aead(&r) != OSC_OK)
+		return r.rx.err;
+	memcpy(jobbuf, msg, len);
+	memcpy(jobbuf + len, r.rx.op.out, r.rx.op.len);
+	*job = (struct ctl_job){ .kind = CTL_KIND_GROUP, .member = h, .plain_off = (uint16_t)len,
+				 .msg = jobbuf, .len = len + r.rx.op.len };
+	return OSC_OK;
+}
+
+static int serve(struct ctl_job *job, uint8_t *ans, size_t cap)
+{
+	return ctl_plane_serve(plane, &env, job, ans, cap);
+}
+
+/* The answer verifies as member 0a's, in group mode, with 2.05 inside. */
+static void answer_verifies(const uint8_t *ans, int n, const struct osc_group_exchange *ex)
+{
+	uint8_t out[512];
+	struct osc_member *m51 = &fx.m51;
+	int len;
+
+	cr_assert_gt(n, 0);
+	len = osc_group_unprotect(eng, &m51, 1, ex, ans, (size_t)n, out, sizeof(out), NULL);
+	cr_assert_gt(len, 1, "answer refused: %d", len);
+	cr_expect_eq(out[1], COAP_CONTENT);
+}
+
+TestSuite(group_serve, .init = serve_setup, .fini = serve_teardown);
+
+Test(group_serve, group_mode_request_is_verified_on_the_control_plane_and_answered)
+{
+	uint8_t msg[512], ans[CTL_MSG_MAX];
+	struct osc_group_exchange ex;
+	struct ctl_job job;
+	int len = request(false, msg, sizeof(msg), &ex);
+
+	cr_assert_gt(len, 0);
+	cr_assert_eq(stage_a(msg, (size_t)len, &job), OSC_OK);
+	answer_verifies(ans, serve(&job, ans, sizeof(ans)), &ex);
+	cr_expect_eq(counted[CTL_C_GROUP_VERIFIED], 1);
+	/* the same request again: the worker's replay check refuses it now */
+	cr_expect_eq(stage_a(msg, (size_t)len, &job), OSC_ERR_REPLAY);
+}
+
+Test(group_serve, a_copy_handed_over_twice_is_answered_once)
+{
+	uint8_t msg[512], ans[CTL_MSG_MAX];
+	struct osc_group_exchange ex;
+	struct ctl_job job;
+	int len = request(false, msg, sizeof(msg), &ex);
+
+	cr_assert_eq(stage_a(msg, (size_t)len, &job), OSC_OK);
+	cr_assert_gt(serve(&job, ans, sizeof(ans)), 0);
+	cr_expect_eq(serve(&job, ans, sizeof(ans)), 0, "the window was committed by the first");
+	cr_expect_eq(counted[CTL_C_GROUP_REFUSED], 1);
+}
+
+Test(group_serve, bad_signature_is_refused_and_leaves_the_window_untouched)
+{
+	uint8_t msg[512], bad[512], ans[CTL_MSG_MAX];
+	struct osc_group_exchange ex;
+	struct ctl_job job;
+	int len = request(false, msg, sizeof(msg), &ex);
+
+	cr_assert_gt(len, 0);
+	memcpy(bad, msg, (size_t)len);
+	bad[len - 1] ^= 0x01; /* the encrypted countersignature's last byte: the AEAD still passes */
+	cr_assert_eq(stage_a(bad, (size_t)len, &job), OSC_OK);
+	cr_expect_eq(serve(&job, ans, sizeof(ans)), 0, "no answer: it may have been multicast");
+	cr_expect_eq(counted[CTL_C_GROUP_SIGNATURE], 1);
+	/* the same Partial IV with the good signature afterwards is accepted */
+	cr_assert_eq(stage_a(msg, (size_t)len, &job), OSC_OK);
+	answer_verifies(ans, serve(&job, ans, sizeof(ans)), &ex);
+	cr_expect_eq(counted[CTL_C_GROUP_VERIFIED], 1);
+}
+
+Test(group_serve, stale_handle_or_pairwise_job_is_refused)
+{
+	uint8_t msg[512], ans[CTL_MSG_MAX];
+	struct osc_group_exchange ex;
+	struct ctl_job job;
+	int len = request(false, msg, sizeof(msg), &ex);
+
+	cr_assert_eq(stage_a(msg, (size_t)len, &job), OSC_OK);
+	job.member.gen++;
+	cr_expect_eq(serve(&job, ans, sizeof(ans)), 0);
+	len = request(true, msg, sizeof(msg), &ex);
+	cr_assert_eq(stage_a(msg, (size_t)len, &job), OSC_OK, "pairwise: stage a on the worker");
+	cr_expect_eq(serve(&job, ans, sizeof(ans)), 0, "pairwise mode never needs stage b here");
+	cr_expect_eq(counted[CTL_C_GROUP_REFUSED], 2);
+}
+
+/* Lookup by (Gid, kid): unknown kid, our own Sender ID and a wrong Gid name no member. */
+Test(group_serve, lookup_by_gid_then_kid)
+{
+	struct osc_option o = { .has_kid = true, .has_kid_ctx = true, .kid_len = 1,
+				.kid_ctx_len = 2 };
+	struct ctl_group_handle h;
+	uint8_t kid = 0x0a, gid[2] = { 0xdd, 0x11 };
+
+	o.kid = &kid;
+	o.kid_ctx = gid;
+	cr_expect_not_null(ctl_groups_find(&gs, &o, &h));
+	cr_expect_eq(h.gen, 1);
+	kid = 0x99;
+	cr_expect_null(ctl_groups_find(&gs, &o, &h), "unknown kid");
+	kid = 0x51;
+	cr_expect_null(ctl_groups_find(&gs, &o, &h), "our own Sender ID");
+	kid = 0x0a;
+	gid[1] = 0x12;
+	cr_expect_null(ctl_groups_find(&gs, &o, &h), "wrong Gid");
+	cr_expect_not(ctl_groups_has_gid(&gs, &o));
 }
