@@ -106,6 +106,22 @@ static int stage_b(struct ctl_env *env, const struct ctl_job *job, struct osc_gr
 	return n < 0 ? -1 : n;
 }
 
+/* A pairwise-mode request the worker verified and committed: its exchange from the message as
+ * received, the plain request copied to plain[0..cap). Returns its length, or -1 (counted). */
+static int verified_pairwise(struct ctl_env *env, const struct ctl_job *job, struct osc_grx *r,
+			     struct osc_member *m, uint8_t *plain, size_t cap)
+{
+	size_t n = job->len - job->plain_off;
+
+	if (osc_group_rx_parse(r, job->msg, job->plain_off, true) != OSC_OK || r->group_mode ||
+	    !osc_group_matches(m, &r->rx.opt) || n > cap) {
+		ctl_env_count(env, CTL_C_GROUP_REFUSED);
+		return -1;
+	}
+	memcpy(plain, job->msg + job->plain_off, n);
+	return (int)n;
+}
+
 /* The answer to the verified plain request plain[0..len), protected for member m (§7.3). */
 static int answer(struct ctl_env *env, const struct ctl_job *job, struct ctl_group *grp,
 		  struct osc_member *m, const struct osc_grx *r, const uint8_t *plain, size_t len,
@@ -114,14 +130,14 @@ static int answer(struct ctl_env *env, const struct ctl_job *job, struct ctl_gro
 	uint8_t resp[256];
 	struct osc_group_exchange gex;
 	struct osc_coap_msg a;
-	bool pairwise = grp->pairwise_responses && grp->g.aead;
+	bool group_mode = r->group_mode && !(grp->pairwise_responses && grp->g.aead);
 	int n;
 
 	osc_group_rx_exchange(r, &gex);
 	ctl_answer_init(env, job, &a, len > 1 ? osc_answer_served_code(plain[1]) : COAP_CHANGED);
 	n = osc_coap_encode(resp, sizeof(resp), &a);
 	if (n >= 0)
-		n = osc_group_protect_response(env->e, &grp->g, m, !pairwise, &gex, resp,
+		n = osc_group_protect_response(env->e, &grp->g, m, group_mode, &gex, resp,
 					       (size_t)n, ans, cap, 0);
 	cry_wipe(resp, sizeof(resp));
 	ctl_env_count(env, n < 0 ? CTL_C_GROUP_ANSWER_FAILED : CTL_C_GROUP_VERIFIED);
@@ -144,7 +160,8 @@ int ctl_group_serve(void *arg, struct ctl_env *env, const struct ctl_job *job, u
 	memset(&r, 0, sizeof(r));
 	r.rx.plain = rxbuf;
 	r.rx.plain_cap = sizeof(rxbuf);
-	n = stage_b(env, job, &r, m, plain, sizeof(plain));
+	n = job->group_verified ? verified_pairwise(env, job, &r, m, plain, sizeof(plain)) :
+				  stage_b(env, job, &r, m, plain, sizeof(plain));
 	if (n >= 0)
 		rc = answer(env, job, grp, m, &r, plain, (size_t)n, ans, cap);
 	cry_wipe(rxbuf, sizeof(rxbuf));

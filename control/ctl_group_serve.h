@@ -4,7 +4,8 @@
  *
  *   worker:  ctl_groups_find (Gid, then kid; no allocation, no lock) -> osc_group_rx_prepare
  *            -> AEAD batched with the other requests (stage a)
- *            -> pairwise mode: osc_group_rx_finish on the worker and answer like RFC 8613
+ *            -> pairwise mode: osc_group_rx_finish on the worker (no signature), then the
+ *               verified request to the control lcore for the answer (group_verified)
  *            -> group mode: hand message, plaintext and member handle over as CTL_KIND_GROUP
  *   control: ctl_group_serve: stage b (keystream, signature; the window is committed only once it
  *            verifies, §7.2) and the protected answer (§7.3).
@@ -61,8 +62,8 @@ struct osc_member *ctl_groups_member(const struct ctl_groups *gs, struct ctl_gro
 /*
  * The CTL_KIND_GROUP handler (arg: struct ctl_groups *): re-parse the message, take the worker's
  * plaintext (osc_group_rx_adopt), verify the countersignature and only then commit the Partial
- * IV; answer 2.05 (GET, FETCH) or 2.04, protected in group mode with kid (or in pairwise mode
- * with "responses": "pairwise") on the request's nonce (§7.3: our own Partial IV would need a
+ * IV (a group_verified pairwise-mode job was verified and committed by the worker); answer 2.05 (GET, FETCH) or 2.04, protected in group mode with kid (or in pairwise mode
+ * with "responses": "pairwise"; a pairwise-mode request in pairwise mode) on the request's nonce (§7.3: our own Partial IV would need a
  * durable SSN, which groups do not have yet). A request that fails gets no answer: it may have
  * been sent to a multicast address (§7 forbids error answers to those), counted per reason.
  */

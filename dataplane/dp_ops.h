@@ -33,6 +33,7 @@ struct dp_ops {
 	struct ctl_plane *plane;        /* the control plane's handlers (with ctl) */
 	struct ctl_b12_server *b12;     /* App. B.1.2 handler state, or NULL */
 	struct ctl_b2_server *b2;       /* App. B.2 handler state, or NULL */
+	struct ctl_groups *groups;      /* Group OSCORE groups ("groups"), or NULL */
 	struct rte_rcu_qsbr *rcu;
 	bool telemetry;
 	struct dp_state *state;         /* contexts' durable state (main lcore) */
