@@ -58,6 +58,17 @@ bool ctl_groups_has_gid(const struct ctl_groups *gs, const struct osc_option *o)
 	return group_of(gs, o) >= 0;
 }
 
+bool ctl_groups_own_kid(const struct ctl_groups *gs, const struct osc_option *o)
+{
+	int gi = group_of(gs, o);
+	const struct osc_group *g;
+
+	if (gi < 0 || !o->has_kid)
+		return false;
+	g = &gs->g[gi]->g;
+	return o->kid_len == g->sender_id_len && !memcmp(o->kid, g->sender_id, o->kid_len);
+}
+
 struct osc_member *ctl_groups_find(const struct ctl_groups *gs, const struct osc_option *o,
 				   struct ctl_group_handle *h)
 {

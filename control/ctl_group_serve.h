@@ -55,6 +55,9 @@ struct osc_member *ctl_groups_find(const struct ctl_groups *gs, const struct osc
  * group's Gid belongs to the group path even when its kid names no member.) */
 bool ctl_groups_has_gid(const struct ctl_groups *gs, const struct osc_option *o);
 
+/* Is o's kid our own Sender ID in the group its kid context names? */
+bool ctl_groups_own_kid(const struct ctl_groups *gs, const struct osc_option *o);
+
 /* The member of handle h if it is still current, else NULL; and its group in *grp. */
 struct osc_member *ctl_groups_member(const struct ctl_groups *gs, struct ctl_group_handle h,
 				     struct ctl_group **grp);

@@ -519,8 +519,9 @@ static bool group_request(struct worker *w, struct slot *s)
 	if (osc_group_rx_parse(&s->g, payload_of(s), s->f.payload_len, true) != OSC_OK)
 		return group_drop(w, s, s->g.rx.err);
 	m = ctl_groups_find(w->c.groups, &s->g.rx.opt, &s->gh);
-	if (!m)
-		return group_drop(w, s, OSC_ERR_NO_CONTEXT);
+	if (!m) /* our own Sender ID is no member: §7.2's check counts it apart */
+		return group_drop(w, s, ctl_groups_own_kid(w->c.groups, &s->g.rx.opt) ?
+				  OSC_ERR_OWN_KID : OSC_ERR_NO_CONTEXT);
 	if (osc_group_rx_prepare(&s->g, m, NULL) != OSC_OK)
 		return group_drop(w, s, s->g.rx.err);
 	s->group = true;

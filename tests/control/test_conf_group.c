@@ -372,8 +372,10 @@ Test(group_serve, lookup_by_gid_then_kid)
 	cr_expect_null(ctl_groups_find(&gs, &o, &h), "unknown kid");
 	kid = 0x51;
 	cr_expect_null(ctl_groups_find(&gs, &o, &h), "our own Sender ID");
+	cr_expect(ctl_groups_own_kid(&gs, &o));
 	kid = 0x0a;
 	gid[1] = 0x12;
 	cr_expect_null(ctl_groups_find(&gs, &o, &h), "wrong Gid");
 	cr_expect_not(ctl_groups_has_gid(&gs, &o));
+	cr_expect_not(ctl_groups_own_kid(&gs, &o));
 }

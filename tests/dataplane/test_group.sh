@@ -57,6 +57,8 @@ grep -Eq "group_verified +3$" "$W/gw.1.log"
 check "counted: 3 answered on the control lcore" $?
 grep -Eq "group_signature +1$" "$W/gw.1.log"
 check "counted: 1 bad signature" $?
+grep -Eq "osc_err.group_own_kid +1$" "$W/gw.1.log"
+check "counted: our own Sender ID as kid once" $?
 if [ "$fails" -ne 0 ]; then
 	for f in "$W"/*.log; do echo "== $f"; cat "$f"; done
 	exit 1
