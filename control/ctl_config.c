@@ -151,24 +151,16 @@ static int get_uint(struct where *w, json_t *v, unsigned lo, unsigned hi, unsign
 /* "aead_alg": a COSE number or name (RFC 9053). */
 static int get_aead(struct where *w, json_t *v, const struct cry_alg **alg)
 {
-	if (json_is_integer(v))
-		*alg = cry_alg_by_cose((int)json_integer_value(v));
-	else if (json_is_string(v))
-		*alg = cry_alg_by_name(json_string_value(v));
-	else
-		return bad(w, "expected a COSE algorithm number or name");
-	return *alg ? 0 : bad(w, "unknown or unsupported AEAD algorithm");
+	const char *why = ctl_config_aead(v, alg);
+
+	return why ? bad(w, "%s", why) : 0;
 }
 
 static int get_hkdf(struct where *w, json_t *v, int *hkdf)
 {
-	if (json_is_integer(v))
-		*hkdf = (int)json_integer_value(v);
-	else if (json_is_string(v))
-		*hkdf = cry_hkdf_by_name(json_string_value(v));
-	else
-		return bad(w, "expected an HKDF number or name");
-	return *hkdf && cry_hkdf_supported(*hkdf) ? 0 : bad(w, "unknown or unsupported HKDF");
+	const char *why = ctl_config_hkdf(v, hkdf);
+
+	return why ? bad(w, "%s", why) : 0;
 }
 
 /* One key of a context object into p. */

@@ -119,26 +119,40 @@ static int galg(struct gw *w, json_t *v, const char *const *names, const int *va
 		    names[1] ? ", " : "", names[1] ? names[1] : "");
 }
 
-static int gaead(struct gw *w, json_t *v, const struct cry_alg **alg)
+const char *ctl_config_aead(json_t *v, const struct cry_alg **alg)
 {
 	if (json_is_integer(v))
 		*alg = cry_alg_by_cose((int)json_integer_value(v));
 	else if (json_is_string(v))
 		*alg = cry_alg_by_name(json_string_value(v));
 	else
-		return gbad(w, "expected a COSE algorithm number or name");
-	return *alg ? 0 : gbad(w, "unknown or unsupported AEAD algorithm");
+		return "expected a COSE algorithm number or name";
+	return *alg ? NULL : "unknown or unsupported AEAD algorithm";
 }
 
-static int ghkdf(struct gw *w, json_t *v, int *hkdf)
+const char *ctl_config_hkdf(json_t *v, int *hkdf)
 {
 	if (json_is_integer(v))
 		*hkdf = (int)json_integer_value(v);
 	else if (json_is_string(v))
 		*hkdf = cry_hkdf_by_name(json_string_value(v));
 	else
-		return gbad(w, "expected an HKDF number or name");
-	return *hkdf && cry_hkdf_supported(*hkdf) ? 0 : gbad(w, "unknown or unsupported HKDF");
+		return "expected an HKDF number or name";
+	return *hkdf && cry_hkdf_supported(*hkdf) ? NULL : "unknown or unsupported HKDF";
+}
+
+static int gaead(struct gw *w, json_t *v, const struct cry_alg **alg)
+{
+	const char *why = ctl_config_aead(v, alg);
+
+	return why ? gbad(w, "%s", why) : 0;
+}
+
+static int ghkdf(struct gw *w, json_t *v, int *hkdf)
+{
+	const char *why = ctl_config_hkdf(v, hkdf);
+
+	return why ? gbad(w, "%s", why) : 0;
 }
 
 /* The raw coordinates of an OKP or uncompressed EC2 COSE_Key into crv, x, y. */

@@ -53,6 +53,13 @@ struct ctl_groups_config {
 int ctl_config_groups(json_t *v, unsigned window, struct ctl_groups_config *c, char *field,
 		      size_t fcap, char *reason, size_t rcap);
 
+/* An AEAD algorithm v, COSE number or name (RFC 9053), for "aead_alg" here and in contexts:
+ * NULL, or the reason it is refused. */
+const char *ctl_config_aead(json_t *v, const struct cry_alg **alg);
+
+/* An HKDF v, number or name: NULL, or the reason it is refused. */
+const char *ctl_config_hkdf(json_t *v, int *hkdf);
+
 /* Wipe the secrets c holds and free them. */
 void ctl_config_groups_free(struct ctl_groups_config *c);
 
