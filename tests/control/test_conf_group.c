@@ -379,3 +379,27 @@ Test(group_serve, lookup_by_gid_then_kid)
 	cr_expect_not(ctl_groups_has_gid(&gs, &o));
 	cr_expect_not(ctl_groups_own_kid(&gs, &o));
 }
+
+/* "responses": "pairwise": a group-mode request is answered in pairwise mode (§7.3 allows it),
+ * which 0a verifies with its pairwise keys; the default answers in group mode. */
+Test(group_serve, responses_pairwise_answers_group_requests_in_pairwise_mode)
+{
+	static uint8_t pbuf[OSC_PLAIN_HEADROOM + OSC_MSG_MAX];
+	uint8_t msg[512], ans[CTL_MSG_MAX];
+	struct osc_grx r = { .rx = { .plain = pbuf, .plain_cap = sizeof(pbuf) } };
+	struct osc_group_exchange ex;
+	struct ctl_job job;
+	int len, n;
+
+	for (int pw = 0; pw < 2; pw++) {
+		ctl_groups_free(&gs);
+		cr_assert_eq(load(pw ? ", \"responses\": \"pairwise\"" : "", MEMBERS), 0, "%s", err);
+		cr_assert_eq(ctl_groups_build(&gs, &cfg.groups, err, sizeof(err)), 0, "%s", err);
+		len = request(false, msg, sizeof(msg), &ex);
+		cr_assert_eq(stage_a(msg, (size_t)len, &job), OSC_OK);
+		n = serve(&job, ans, sizeof(ans));
+		answer_verifies(ans, n, &ex);
+		cr_assert_eq(osc_group_rx_parse(&r, ans, (size_t)n, false), OSC_OK);
+		cr_expect_eq(r.group_mode, !pw, "answer in %s mode", pw ? "pairwise" : "group");
+	}
+}
