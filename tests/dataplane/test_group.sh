@@ -51,7 +51,11 @@ expect "NONE" "group mode from an unknown kid 77" group 4 kid=77
 expect "NONE" "group mode with our own Sender ID 51 as kid" group 5 kid=51
 expect "NONE" "group mode to a wrong Gid dd12" group 6 gid=dd12
 expect "UNVERIFIED 4.01" "pairwise mode to a wrong Gid (no group: RFC 8613's 4.01)" pairwise 7 gid=dd12
-kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+kill -TERM "$GW_PID"; wait "$GW_PID"
+check "oscore-gw exits cleanly (no sanitizer report)" $?
+GW_PID=
+! grep -q "Sanitizer" "$W/gw.1.log"
+check "no sanitizer report in the gateway's log" $?
 grep -E "group_|osc_err|ctl_" "$W/gw.1.log"
 grep -Eq "group_verified +3$" "$W/gw.1.log"
 check "counted: 3 answered on the control lcore" $?
