@@ -562,6 +562,26 @@ static int top_field(struct where *w, const char *key, json_t *v, struct ctl_con
 	return slice_field(w, key, v, c);
 }
 
+/* A request whose kid context is a group's Gid takes the group path: a context with that ID
+ * Context would never be reached. */
+static int check_gids(struct where *w, const struct ctl_config *c)
+{
+	unsigned i, j;
+
+	for (i = 0; i < c->groups.n; i++) {
+		const struct osc_group_params *g = &c->groups.g[i].p;
+
+		for (j = 0; j < c->n_ctx; j++)
+			if (c->ctx[j].has_id_ctx && c->ctx[j].id_ctx_len == g->gid_len &&
+			    !memcmp(c->ctx[j].id_ctx, g->gid, g->gid_len)) {
+				snprintf(w->field, sizeof(w->field), "groups[%u].gid", i);
+				return bad(w, "also the id_context of contexts[%u], which requests "
+					   "to the group would shadow", j);
+			}
+	}
+	return 0;
+}
+
 /* "groups", read once the default replay window is known; errors name the group's field. */
 static int parse_groups(struct where *w, json_t *v, struct ctl_config *c)
 {
@@ -572,7 +592,7 @@ static int parse_groups(struct where *w, json_t *v, struct ctl_config *c)
 	if (ctl_config_groups(v, c->replay_window, &c->groups, w->field, sizeof(w->field), reason,
 			      sizeof(reason)))
 		return bad(w, "%s", reason);
-	return 0;
+	return check_gids(w, c);
 }
 
 static int parse_top(struct where *w, json_t *root, struct ctl_config *c)

@@ -62,6 +62,12 @@ static int load(const char *extra, const char *members)
 	return load_algs(ALGS, extra, members);
 }
 
+#define GRP(name, gid) "{\"name\": \"" name "\", \"gid\": \"" gid "\", " \
+	"\"master_secret\": \"00\", \"sender_id\": \"51\", \"aead_alg\": 10, " \
+	"\"pairwise_key_agreement_alg\": -27, " \
+	"\"private_key\": \"" V_A_1_ENTITY2_ED25519_PRIVATE "\", " \
+	"\"cred\": \"" V_B_0_CCS_51 "\", \"members\": []}"
+
 #define MEMBERS "{\"sender_id\": \"52\", \"cred\": \"" V_B_0_CCS_52 "\"}, " \
 		"{\"sender_id\": \"0a\", \"cred\": \"" V_B_0_CCS_0A "\"}"
 
@@ -146,6 +152,21 @@ Test(conf_group, bad_groups_are_refused_naming_file_and_field)
 		"groups[0].members[0].sender_id", "hex");
 }
 
+/* A context whose ID Context is the group's Gid would be shadowed by the group path. */
+Test(conf_group, gid_equal_to_a_contexts_id_context_is_refused)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f);
+	fprintf(f, "{\"port\": \"0\", \"ipv4\": \"10.0.0.1\", \"contexts\": [{"
+		"\"master_secret\": \"00\", \"sender_id\": \"01\", \"recipient_id\": \"02\", "
+		"\"id_context\": \"dd11\"}], \"groups\": [" GRP("a", "dd11") "]}");
+	fclose(f);
+	cr_expect_eq(ctl_config_load(&cfg, path, err, sizeof(err)), -1);
+	cr_expect_not_null(strstr(err, "groups[0].gid: also the id_context of contexts[0]"), "%s",
+			   err);
+}
+
 Test(conf_group, own_key_pair_must_match_and_ed25519_goes_with_eddsa)
 {
 	FILE *f;
@@ -166,12 +187,6 @@ Test(conf_group, own_key_pair_must_match_and_ed25519_goes_with_eddsa)
 	refused_algs("\"group_encryption_alg\": 10, \"signature_alg\": \"ES256\", ", "", MEMBERS,
 		     "groups[0]", "algorithm");
 }
-
-#define GRP(name, gid) "{\"name\": \"" name "\", \"gid\": \"" gid "\", " \
-	"\"master_secret\": \"00\", \"sender_id\": \"51\", \"aead_alg\": 10, " \
-	"\"pairwise_key_agreement_alg\": -27, " \
-	"\"private_key\": \"" V_A_1_ENTITY2_ED25519_PRIVATE "\", " \
-	"\"cred\": \"" V_B_0_CCS_51 "\", \"members\": []}"
 
 static int load_two(const char *groups)
 {
