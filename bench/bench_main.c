@@ -5,6 +5,7 @@
  * mean something within one run on this machine.
  */
 #include "bench/bn.h"
+#include "bench/lg_out.h"
 
 #include <getopt.h>
 #include <libgen.h>
@@ -215,7 +216,8 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "usage: oscore-bench --out DIR [--quick] [--secs S] [--gw PATH]"
 				       " [--eal-mem MB] [--pool N>=1024] [--no-e2e]\n"), 2;
 	defaults(&o, argv[0]);
-	mkdir(o.out, 0755);
+	if (lg_mkdirs(o.out)) /* like oscore-loadgen: --out is made with its parents */
+		return 1;
 	if (eal(o.eal_mb) || (e = cry_engine_new()) == NULL)
 		return fprintf(stderr, "oscore-bench: EAL or AEAD engine set-up failed\n"), 1;
 	sum = (struct bn_summary){ .cpu = cpu_name(), .arch = cry_engine_arch(e), .quick = o.quick,

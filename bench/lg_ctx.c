@@ -114,20 +114,6 @@ void lg_write_ctx_json(FILE *f, const struct osc_params *gw, bool last)
 		gw->alg->name, last ? "" : ",");
 }
 
-void lg_write_uat(FILE *f, const struct osc_params *c)
-{
-	const uint8_t *b[5] = { c->sender_id, c->recipient_id, c->secret, c->salt, c->id_ctx };
-	size_t len[5] = { c->sender_id_len, c->recipient_id_len, c->secret_len, c->salt_len,
-			  c->id_ctx_len };
-
-	for (unsigned k = 0; k < 5; k++) {
-		fputc('"', f);
-		lg_hex(f, b[k], len[k]);
-		fputs("\",", f);
-	}
-	fputs("\"AES-CCM-16-64-128 (CCM*)\"\n", f);
-}
-
 static int unhex(const char *s, uint8_t *out, size_t cap, uint8_t *len)
 {
 	int n = osc_hex_decode(s, strlen(s), out, cap);

@@ -3,7 +3,7 @@
  * Deterministic OSCORE context populations for the load generator and the benchmark: context i of
  * a seed is the same whichever order contexts are made in, so a client can derive just the one it
  * plays. Contexts are written in the gateway's view (libcoap keywords, as control/ctl_config.c
- * reads them) and in Wireshark's OSCORE UAT (the client's view), and read back for live mode.
+ * reads them) and read back for live mode; Wireshark's OSCORE UAT comes from control/ctl_export.h.
  * No DPDK here.
  */
 #ifndef LG_CTX_H
@@ -44,9 +44,6 @@ void lg_client_view(struct osc_params *client, const struct osc_params *gw);
 
 /* One element of contexts.json (gateway view), with a trailing comma unless last. */
 void lg_write_ctx_json(FILE *f, const struct osc_params *gw, bool last);
-
-/* One line of Wireshark's oscore_contexts UAT for a client-view context. */
-void lg_write_uat(FILE *f, const struct osc_params *client);
 
 /* Hex of b[0..n) to f. */
 void lg_hex(FILE *f, const uint8_t *b, size_t n);

@@ -11,16 +11,17 @@
 #define LG_METHODS_DEFAULT ((1u << 1) | (1u << 2) | (1u << 3) | (1u << 5))
 
 struct lg_capture_opts {
-	const char *out;          /* directory, must exist */
+	const char *out;          /* directory, made if missing */
 	struct lg_pop pop;        /* N clients = pop.n */
 	unsigned long requests;   /* good requests per client */
 	double replays, tampered, unknown, malformed, ipv6; /* fractions of good requests */
 	unsigned pay_min, pay_max;
 	unsigned methods;         /* LG_METHODS_DEFAULT or a subset */
+	bool quiet;               /* no progress line on a terminal */
 };
 
-/* Write DIR/in.pcap, contexts.json, gw.json, oscore_contexts and expected.json. 0 or -1 (after
- * printing why). */
+/* Write DIR/in.pcap, contexts.json, gw.json, oscore_contexts and expected.json (DIR made if
+ * missing; the two files holding Master Secrets 0600). 0 or -1 (after printing why). */
 int lg_capture(const struct lg_capture_opts *o);
 
 struct lg_live_opts {

@@ -11,15 +11,24 @@
 #include <string.h>
 
 #include "bench/lg_frame.h"
+#include "bench/lg_out.h"
+#include "control/ctl_export.h"
 #include "oscore/osc_protect.h"
 
 #define BLOCK 4096
 #define MSG_MAX 1600
+/* net_pcap's infinite_rx holds every frame of the capture in an mbuf, besides the rx ring (1024),
+ * the per-lcore mempool caches (256 each) and answers in flight: this much room on top. */
+#define MBUF_SPARE 8192
+#define MBUFS_MIN 16383
+#define MBUFS_MAX (1u << 24)     /* the gateway's limit on "mbufs" */
+#define MBUF_BYTES 2432          /* one mbuf with its 2 KiB data room, header and pool overhead */
+#define CONTEXTS_MIN 1024        /* the gateway's default max_contexts */
 
 enum { D_METHOD = 1, D_PAYLEN, D_V6, D_REPLAY, D_TAMPER, D_UNKNOWN, D_MALFORMED, D_CON };
 
 struct expect {
-	unsigned long rx, protected_, error, silent, osc[OSC_ERR__COUNT];
+	unsigned long rx, protected_, error, silent, rst, unauthorized, osc[OSC_ERR__COUNT];
 	unsigned long good, replays, tampered, unknown, malformed, v6, oscore_frames;
 };
 
@@ -32,6 +41,7 @@ struct cap {
 	FILE *ctx_json, *uat;
 	struct expect x;
 	unsigned long seq;       /* requests made: tokens, Message IDs, draws */
+	struct lg_progress prog;
 	uint8_t methods[8];
 	unsigned n_methods;
 };
@@ -86,6 +96,7 @@ static int emit(struct cap *c, unsigned long dev, const uint8_t *msg, int n)
 		return -1;
 	c->x.rx++;
 	c->x.v6 += v6;
+	lg_progress_update(&c->prog, c->x.rx, c->x.good, c->o->pop.n * c->o->requests);
 	return lg_pcap_udp(c->w, dev, v6, msg, (size_t)n);
 }
 
@@ -99,22 +110,35 @@ static void refused(struct cap *c, int err)
 		c->x.silent++;
 }
 
-/* Messages refused before any context is looked up (RFC 7252 §3, RFC 8613 §2, §6.1). */
+/* How the gateway answers a malformed message (as tests/dataplane/gen_capture.c expects it). */
+enum { BY_82, BY_RST, BY_401 };
+
+/* Messages refused before any context is looked up (RFC 7252 §3, RFC 8613 §2, §6.1): the §8.2
+ * answer or silence, a RST for a CON with a format error (RFC 7252 §4.2), a 4.01 for an
+ * unprotected request (RFC 9200 §5.2). */
 static int malformed(struct cap *c, unsigned long dev)
 {
-	static const struct { uint8_t m[20]; uint8_t len; uint8_t err; } bad[] = {
-		{ { 0x81, 0x01, 0x12, 0x34, 0xaa }, 5, OSC_ERR_COAP },            /* version 2 */
-		{ { 0x48, 0x01, 0x12, 0x35, 1, 2, 3 }, 7, OSC_ERR_COAP },         /* token cut */
+	static const struct { uint8_t m[20]; uint8_t len; uint8_t err; uint8_t by; } bad[] = {
+		{ { 0x81, 0x01, 0x12, 0x34, 0xaa }, 5, OSC_ERR_COAP, BY_82 },     /* version 2 */
+		{ { 0x48, 0x01, 0x12, 0x35, 1, 2, 3 }, 7, OSC_ERR_COAP, BY_RST }, /* token cut */
 		{ { 0x41, 0x02, 0x12, 0x36, 0x77, 0x91, 0x06, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, 17,
-		  OSC_ERR_OPTION },                                                /* n = 6 */
+		  OSC_ERR_OPTION, BY_82 },                                         /* n = 6 */
 		{ { 0x41, 0x02, 0x12, 0x37, 0x78, 0x92, 0x08, 0x10, 0xff, 1, 2, 3, 4, 5, 6, 7, 8, 9 },
-		  18, OSC_ERR_NO_PIV },
-		{ { 0x51, 0x02, 0x12, 0x38, 0x79, 0x93, 0x09, 0x05, 0x10 }, 9, OSC_ERR_NO_PAYLOAD },
-		{ { 0x41, 0x01, 0x12, 0x39, 0x7a, 0xb4, 't', 'e', 'm', 'p' }, 10, OSC_ERR_NOT_OSCORE },
+		  18, OSC_ERR_NO_PIV, BY_82 },
+		{ { 0x51, 0x02, 0x12, 0x38, 0x79, 0x93, 0x09, 0x05, 0x10 }, 9, OSC_ERR_NO_PAYLOAD,
+		  BY_82 },
+		{ { 0x41, 0x01, 0x12, 0x39, 0x7a, 0xb4, 't', 'e', 'm', 'p' }, 10, OSC_ERR_NOT_OSCORE,
+		  BY_401 },
 	};
 	unsigned k = (unsigned)(c->x.malformed++ % (sizeof(bad) / sizeof(bad[0])));
 
-	refused(c, bad[k].err);
+	if (bad[k].by == BY_82) {
+		refused(c, bad[k].err);
+	} else {
+		c->x.osc[bad[k].err]++;
+		c->x.rst += bad[k].by == BY_RST;
+		c->x.unauthorized += bad[k].by == BY_401;
+	}
 	return emit(c, dev, bad[k].m, bad[k].len);
 }
 
@@ -150,6 +174,18 @@ static int request(struct cap *c, unsigned long dev, struct osc_ctx *ctx)
 	return rc;
 }
 
+/* Wireshark's oscore_contexts line of a gateway-view context (the device's view, as oscore-gwctl
+ * export-wireshark writes it); the line holds a Master Secret and is wiped. */
+static int uat_line(struct cap *c, const struct osc_params *gw)
+{
+	char line[CTL_EXPORT_LINE_MAX];
+	int n = ctl_export_line(line, sizeof(line), gw);
+	int rc = n < 0 || fwrite(line, 1, (size_t)n, c->uat) != (size_t)n ? -1 : 0;
+
+	explicit_bzero(line, sizeof(line));
+	return rc;
+}
+
 /* Contexts [b0, b1): derived in the client's view, written out, then their requests interleaved. */
 static int block(struct cap *c, unsigned long b0, unsigned long b1)
 {
@@ -160,7 +196,8 @@ static int block(struct cap *c, unsigned long b0, unsigned long b1)
 		lg_ctx_params(&c->o->pop, i, &gw);
 		lg_client_view(&cl, &gw);
 		lg_write_ctx_json(c->ctx_json, &gw, i + 1 == c->o->pop.n);
-		lg_write_uat(c->uat, &cl);
+		if (uat_line(c, &gw))
+			return -1;
 		if (osc_ctx_derive(&c->blk[i - b0], &cl) != OSC_CTX_OK)
 			return -1;
 	}
@@ -173,25 +210,27 @@ static int block(struct cap *c, unsigned long b0, unsigned long b1)
 	return 0;
 }
 
-static FILE *open_in(const char *dir, const char *name)
+/* mbufs for replaying the whole capture with net_pcap's infinite_rx (every frame held). */
+static unsigned long mbufs_for(unsigned long frames)
 {
-	char path[4096];
-	FILE *f;
+	unsigned long m = frames + MBUF_SPARE;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		perror(path);
-	return f;
+	return m < MBUFS_MIN ? MBUFS_MIN : m > MBUFS_MAX ? MBUFS_MAX : m;
 }
 
+/* A configuration that fits the population: a slot per context, an mbuf per frame. */
 static void write_gw(const struct cap *c, FILE *f)
 {
+	unsigned long n = c->o->pop.n;
+
+	/* no error rate limits and no CoAP deduplication: every refused message is answered as
+	 * expected.json counts it, and a replayed CON is an OSCORE replay (§7.4), never a cache hit */
 	fprintf(f, "{\"port\": \"net_pcap0\", \"ipv4\": \"10.0.0.1\", \"ipv6\": \"fd00::1\",\n"
 		   " \"udp_port\": %d, \"mode\": \"respond\", \"burst\": 32, \"replay_window\": 32,\n"
-		   " \"mbufs\": 16383, \"error_rate\": 0, \"contexts_file\": \"contexts.json\"}\n",
-		LG_GW_PORT);
-	(void)c;
+		   " \"mbufs\": %lu, \"max_contexts\": %lu, \"error_rate\": 0,\n"
+		   " \"error_source_rate\": 0, \"dedup_entries\": 0,\n"
+		   " \"contexts_file\": \"contexts.json\"}\n",
+		LG_GW_PORT, mbufs_for(c->x.rx), n < CONTEXTS_MIN ? CONTEXTS_MIN : n);
 }
 
 /* Counters named as oscore-gw names them (dp_stats.c), as gen_capture writes them, plus what
@@ -199,9 +238,10 @@ static void write_gw(const struct cap *c, FILE *f)
 static void write_expected(const struct expect *x, FILE *f)
 {
 	fprintf(f, "{\"counters\": {\"rx_packets\": %lu, \"tx_packets\": %lu, "
-		   "\"answer_protected\": %lu, \"answer_error\": %lu, \"drop_silent\": %lu},\n"
-		   " \"osc_err\": {", x->rx, x->protected_ + x->error, x->protected_, x->error,
-		x->silent);
+		   "\"answer_protected\": %lu, \"answer_error\": %lu, \"drop_silent\": %lu, "
+		   "\"answer_rst\": %lu, \"coap_format_error\": %lu, \"answer_unauthorized\": %lu},\n"
+		   " \"osc_err\": {", x->rx, x->protected_ + x->error + x->rst + x->unauthorized,
+		x->protected_, x->error, x->silent, x->rst, x->rst, x->unauthorized);
 	for (int i = 1; i < OSC_ERR__COUNT; i++)
 		fprintf(f, "%s\"%s\": %lu", i > 1 ? ", " : "", osc_err_name(i), x->osc[i]);
 	fprintf(f, "},\n \"capture\": {\"frames\": %lu, \"good\": %lu, \"replays\": %lu, "
@@ -234,12 +274,16 @@ static int setup(struct cap *c, const struct lg_capture_opts *o)
 	for (unsigned code = 1; code < 8; code++)
 		if (o->methods & (1u << code))
 			c->methods[c->n_methods++] = (uint8_t)code;
+	if (lg_mkdirs(o->out))
+		return -1;
 	snprintf(path, sizeof(path), "%s/in.pcap", o->out);
 	c->w = lg_pcap_open(path);
 	c->e = cry_engine_new();
 	c->blk = aligned_alloc(64, BLOCK * sizeof(*c->blk));
-	c->ctx_json = open_in(o->out, "contexts.json");
-	c->uat = open_in(o->out, "oscore_contexts");
+	/* both hold Master Secrets (gateway and device view) */
+	c->ctx_json = lg_fopen_mode(o->out, "contexts.json", 0600);
+	c->uat = lg_fopen_mode(o->out, "oscore_contexts", 0600);
+	lg_progress_start(&c->prog, o->quiet);
 	if (!c->w || !c->e || !c->blk || !c->ctx_json || !c->uat || !c->n_methods || stranger(c))
 		return fprintf(stderr, "oscore-loadgen: cannot set up the capture in %s\n", o->out), -1;
 	fputs("[\n", c->ctx_json);
@@ -256,13 +300,18 @@ static int finish(struct cap *c, int rc)
 		rc |= fclose(c->uat) ? -1 : 0;
 	if (c->w)
 		rc |= lg_pcap_close(c->w);
-	if (!rc && (f = open_in(c->o->out, "gw.json")) != NULL) {
-		write_gw(c, f);
-		rc |= fclose(f) ? -1 : 0;
+	lg_progress_end(&c->prog);
+	if (!rc) {
+		f = lg_fopen_mode(c->o->out, "gw.json", 0644);
+		if (f)
+			write_gw(c, f);
+		rc |= !f || fclose(f) ? -1 : 0;
 	}
-	if (!rc && (f = open_in(c->o->out, "expected.json")) != NULL) {
-		write_expected(&c->x, f);
-		rc |= fclose(f) ? -1 : 0;
+	if (!rc) {
+		f = lg_fopen_mode(c->o->out, "expected.json", 0644);
+		if (f)
+			write_expected(&c->x, f);
+		rc |= !f || fclose(f) ? -1 : 0;
 	}
 	if (c->stranger)
 		osc_ctx_wipe(c->stranger);
@@ -270,6 +319,19 @@ static int finish(struct cap *c, int rc)
 	free(c->blk);
 	cry_engine_free(c->e);
 	return rc;
+}
+
+/* What replaying the whole capture in a loop needs beyond the usual -m 512. */
+static void mbuf_note(unsigned long frames)
+{
+	unsigned long m = mbufs_for(frames), mb = m * MBUF_BYTES / 1000000 + 256;
+
+	if (m == MBUFS_MAX)
+		fprintf(stderr, "oscore-loadgen: note: %lu frames are more than the gateway's %u "
+			"mbufs: replay without infinite_rx\n", frames, MBUFS_MAX);
+	else if (mb > 512)
+		printf("oscore-loadgen: gw.json has %lu mbufs for net_pcap infinite_rx: give the EAL "
+		       "-m %lu or more\n", m, mb);
 }
 
 int lg_capture(const struct lg_capture_opts *o)
@@ -287,5 +349,7 @@ int lg_capture(const struct lg_capture_opts *o)
 		       "%lu unknown, %lu malformed, %lu over IPv6) from %lu clients into %s\n",
 		       c.x.rx, c.x.good, c.x.replays, c.x.tampered, c.x.unknown, c.x.malformed,
 		       c.x.v6, o->pop.n, o->out);
+	if (!rc)
+		mbuf_note(c.x.rx);
 	return rc;
 }

@@ -2,7 +2,7 @@
 /*
  * oscore-loadgen capture --out DIR --clients N --requests M --seed S [--replays F] [--tampered F]
  *     [--unknown F] [--malformed F] [--ipv6 F] [--payload MIN-MAX] [--kid-len A-B] [--kid-ctx F]
- *     [--methods GET,POST,PUT,FETCH]
+ *     [--methods GET,POST,PUT,FETCH] [--quiet]
  * oscore-loadgen live --contexts FILE --target ADDR:PORT [--rate R] [--requests N] [--clients K]
  *     [--duration S] [--timeout MS] [--window W] [--allow-failures] [--quiet]
  */
@@ -21,6 +21,7 @@ static int usage(void)
 		"usage: oscore-loadgen capture --out DIR --clients N --requests M --seed S\n"
 		"         [--replays F] [--tampered F] [--unknown F] [--malformed F] [--ipv6 F]\n"
 		"         [--payload MIN-MAX] [--kid-len A-B] [--kid-ctx F] [--methods GET,POST,PUT,FETCH]\n"
+		"         [--quiet]\n"
 		"       oscore-loadgen live --contexts FILE --target ADDR:PORT [--rate R] [--requests N]\n"
 		"         [--clients K] [--duration S] [--timeout MS] [--window W] [--allow-failures]\n"
 		"         [--quiet]\n");
@@ -95,6 +96,7 @@ static int capture_opt(struct lg_capture_opts *o, int ch, const char *a)
 	case 'k': rc = range(a, 7, &o->pop.kid_min, &o->pop.kid_max); break;
 	case 'c': rc = num(a, 0, 1, &o->pop.kid_ctx); break;
 	case 'T': rc = methods(a, &o->methods); break;
+	case 'q': o->quiet = true; break;
 	default: rc = -1;
 	}
 	return rc;
@@ -107,7 +109,7 @@ static int capture_main(int argc, char **argv)
 		{ "seed", 1, NULL, 's' }, { "replays", 1, NULL, 'r' }, { "tampered", 1, NULL, 't' },
 		{ "unknown", 1, NULL, 'u' }, { "malformed", 1, NULL, 'M' }, { "ipv6", 1, NULL, '6' },
 		{ "payload", 1, NULL, 'p' }, { "kid-len", 1, NULL, 'k' }, { "kid-ctx", 1, NULL, 'c' },
-		{ "methods", 1, NULL, 'T' }, { NULL, 0, NULL, 0 },
+		{ "methods", 1, NULL, 'T' }, { "quiet", 0, NULL, 'q' }, { NULL, 0, NULL, 0 },
 	};
 	struct lg_capture_opts o = { .pay_min = 0, .pay_max = 64, .methods = LG_METHODS_DEFAULT,
 				     .pop = { .kid_min = 1, .kid_max = 7 } };

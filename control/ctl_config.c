@@ -27,6 +27,8 @@
  *     "loadtest_replay": false,  true: replayed Partial IVs are processed (counted), for replaying
  *                                one capture in a loop. NEVER in production: no replay protection
  *     "summary_interval": 5,     seconds between one-line summaries on stdout (0 = none)
+ *     "metrics_listen": "127.0.0.1:9464"  Prometheus text endpoint (GET /metrics) on this TCP
+ *                                address, or "[::1]:9464"; absent = none (dp_metrics_http.h)
  *     "control_paths": ["/ctl"], protected requests whose inner Uri-Path is one of these or below
  *                                it go to the control lcore (with /authz-info and
  *                                /.well-known/edhoc when unprotected, which always do)
@@ -464,6 +466,19 @@ static int get_ctl_paths(struct where *w, json_t *v, struct ctl_ops_config *o)
 	return 0;
 }
 
+/* "metrics_listen": kept as written once it reads as an endpoint. */
+static int get_listen(struct where *w, json_t *v, char *out)
+{
+	const char *s = json_string_value(v);
+	struct ctl_ip ip;
+	uint16_t port;
+
+	if (!s || strlen(s) >= CTL_PORT_NAME_MAX || ctl_config_parse_endpoint(s, &ip, &port))
+		return bad(w, "expected \"ADDR:PORT\" or \"[IPv6]:PORT\"");
+	snprintf(out, CTL_PORT_NAME_MAX, "%s", s);
+	return 0;
+}
+
 /* Keys of the operations slice (struct ctl_ops_config). */
 static int ops_field(struct where *w, const char *key, json_t *v, struct ctl_ops_config *o)
 {
@@ -485,6 +500,8 @@ static int ops_field(struct where *w, const char *key, json_t *v, struct ctl_ops
 		return get_uint(w, v, 0, 86400, &o->summary_interval);
 	if (!strcmp(key, "control_paths"))
 		return get_ctl_paths(w, v, o);
+	if (!strcmp(key, "metrics_listen"))
+		return get_listen(w, v, o->metrics_listen);
 	return 1; /* not an operations key */
 }
 

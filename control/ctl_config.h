@@ -34,6 +34,7 @@ struct ctl_ops_config {
 	unsigned summary_interval;      /* seconds between summary lines; 0 = none */
 	char ctl_paths[CTL_PATHS_MAX][CTL_PATH_LEN]; /* protected control resources */
 	unsigned n_ctl_paths;
+	char metrics_listen[CTL_PORT_NAME_MAX]; /* "ADDR:PORT" of the metrics endpoint; "" = none */
 };
 
 /* Cold configuration, read once at start by the main lcore. */

@@ -22,8 +22,7 @@ static int why(char *reason, size_t len, const char *s)
 	return -1;
 }
 
-/* "ADDR:PORT" with ADDR IPv4, or "[IPv6]:PORT". */
-static int parse_endpoint(const char *s, struct ctl_ip *ip, uint16_t *port)
+int ctl_config_parse_endpoint(const char *s, struct ctl_ip *ip, uint16_t *port)
 {
 	char host[64];
 	const char *colon;
@@ -115,7 +114,7 @@ int ctl_config_fwd_field(const char *key, json_t *v, struct ctl_fwd_config *c, c
 {
 	if (!strcmp(key, "upstream")) {
 		if (!json_is_string(v) ||
-		    parse_endpoint(json_string_value(v), &c->upstream, &c->upstream_udp))
+		    ctl_config_parse_endpoint(json_string_value(v), &c->upstream, &c->upstream_udp))
 			return why(reason, len, "expected \"ADDR:PORT\" or \"[IPv6]:PORT\"");
 		c->has_upstream = true;
 		return 0;

@@ -36,6 +36,9 @@ struct ctl_fwd_config {
 	struct ctl_neigh_static neigh[CTL_NEIGH_STATIC_MAX];
 };
 
+/* "ADDR:PORT" with ADDR IPv4, or "[IPv6]:PORT" (port 1..65535) into ip and port. 0 or -1. */
+int ctl_config_parse_endpoint(const char *s, struct ctl_ip *ip, uint16_t *port);
+
 /* Defaults for the fields above. */
 void ctl_config_fwd_defaults(struct ctl_fwd_config *c);
 

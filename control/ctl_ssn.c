@@ -19,6 +19,7 @@ struct ctl_ssn {
 	uint64_t k;
 	struct entry *e;
 	unsigned n, cap;
+	struct ctl_ssn_gauges g; /* written by pick (relaxed atomics), read by any thread */
 	uint64_t last_ns;  /* CLOCK_MONOTONIC of the previous tick */
 };
 
@@ -129,11 +130,18 @@ int ctl_ssn_detach(struct ctl_ssn *t, uint64_t id)
 	return 0;
 }
 
+static void gauge_min(uint64_t *m, uint64_t v)
+{
+	if (v < *m)
+		*m = v;
+}
+
 /* Pick the contexts whose SSN came within half a step of the ceiling; their new ceiling into
  * want. */
 static unsigned pick(struct ctl_ssn *t)
 {
 	uint64_t now = now_ns(), dt = t->last_ns ? now - t->last_ns : 0;
+	uint64_t head = UINT64_MAX, left = UINT64_MAX;
 	unsigned i, n = 0;
 
 	t->last_ns = now;
@@ -142,6 +150,8 @@ static unsigned pick(struct ctl_ssn *t)
 		uint64_t ssn = __atomic_load_n(&e->ctx->ssn, __ATOMIC_RELAXED);
 		uint64_t limit = __atomic_load_n(&e->ctx->ssn_limit, __ATOMIC_RELAXED);
 
+		gauge_min(&head, limit > ssn ? limit - ssn : 0);
+		gauge_min(&left, ssn <= OSC_SSN_MAX ? OSC_SSN_MAX + 1 - ssn : 0);
 		e->want = 0;
 		e->step = step_of(t, e, ssn, dt);
 		if (limit > OSC_SSN_MAX || limit - ssn > e->step / 2)
@@ -149,7 +159,17 @@ static unsigned pick(struct ctl_ssn *t)
 		e->want = ceiling_after(e->step, ssn);
 		n++;
 	}
+	__atomic_store_n(&t->g.tracked, t->n, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->g.headroom_min, head, __ATOMIC_RELAXED);
+	__atomic_store_n(&t->g.remaining_min, left, __ATOMIC_RELAXED);
 	return n;
+}
+
+void ctl_ssn_gauges(const struct ctl_ssn *t, struct ctl_ssn_gauges *out)
+{
+	out->tracked = __atomic_load_n(&t->g.tracked, __ATOMIC_RELAXED);
+	out->headroom_min = __atomic_load_n(&t->g.headroom_min, __ATOMIC_RELAXED);
+	out->remaining_min = __atomic_load_n(&t->g.remaining_min, __ATOMIC_RELAXED);
 }
 
 int ctl_ssn_tick(struct ctl_ssn *t)

@@ -55,4 +55,17 @@ int ctl_ssn_detach(struct ctl_ssn *t, uint64_t id);
  */
 int ctl_ssn_tick(struct ctl_ssn *t);
 
+/* For monitoring (any thread): what the last ctl_ssn_tick saw. */
+struct ctl_ssn_gauges {
+	uint64_t tracked;        /* contexts written ahead */
+	uint64_t headroom_min;   /* smallest ssn_limit - ssn before raising: SSNs a context could
+				  * still use before the next durable write (0 = 5.03 answers) */
+	uint64_t remaining_min;  /* smallest OSC_SSN_MAX + 1 - ssn: SSN space left before a
+				  * context must be re-keyed (§7.2.1) */
+};
+
+/* Read the gauges with relaxed atomic loads; never blocks the control lcore. Zeroes before the
+ * first tick, and headroom_min/remaining_min are UINT64_MAX while nothing is tracked. */
+void ctl_ssn_gauges(const struct ctl_ssn *t, struct ctl_ssn_gauges *out);
+
 #endif

@@ -307,3 +307,31 @@ int ctl_store_foreach(struct ctl_store *s, ctl_store_ctx_fn fn, void *arg)
 	sqlite3_reset(st);
 	return ret;
 }
+
+long ctl_store_peek(const char *path, ctl_store_rid_fn fn, void *arg, char *err, size_t err_len)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	long n = 0;
+	int rc;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "SELECT recipient_id FROM ctx", -1, &st, NULL) != SQLITE_OK) {
+		snprintf(err, err_len, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n++;
+		if (fn)
+			fn(arg, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	}
+	if (rc != SQLITE_DONE) {
+		snprintf(err, err_len, "%s: %s", path, sqlite3_errmsg(db));
+		n = -1;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}

@@ -66,6 +66,16 @@ typedef int (*ctl_store_ctx_fn)(void *arg, uint64_t id, const struct osc_params 
  * parameters passed to fn are wiped after it returns. */
 int ctl_store_foreach(struct ctl_store *s, ctl_store_ctx_fn fn, void *arg);
 
+/* Called by ctl_store_peek for each stored context with its Recipient ID (no secret). */
+typedef void (*ctl_store_rid_fn)(void *arg, const uint8_t *rid, size_t len);
+
+/*
+ * Without changing anything (oscore-gw --check-config): open the store at path read-only and
+ * call fn for each stored context's Recipient ID. Returns how many there are, or -1 with a reason
+ * in err[0..err_len) (not a database, no context table).
+ */
+long ctl_store_peek(const char *path, ctl_store_rid_fn fn, void *arg, char *err, size_t err_len);
+
 /* Length of a key fingerprint (ctl_tomb.h): a hash of derived keys and IDs, never a secret. */
 #define CTL_FP_LEN 16
 

@@ -6,6 +6,8 @@
  *   oscore-gwctl --prefix NAME add FILE.json | --libcoap FILE.conf | --bulk FILE.json
  *   oscore-gwctl --prefix NAME remove KID [KIDCTX]      (hex; "-" is the empty kid)
  *   oscore-gwctl --prefix NAME list | show KID [KIDCTX] | stats
+ *   oscore-gwctl --prefix NAME metrics                  (Prometheus text, as GET /metrics)
+ *   oscore-gwctl --prefix NAME watch [--count N] [--interval S]   (rates, redrawn each second)
  *   oscore-gwctl export-wireshark --config gw.json [--state DB]
  *
  * add sends one context per command (a telemetry command is at most 1024 bytes); --bulk makes the
@@ -22,6 +24,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "control/ctl_conf_libcoap.h"
@@ -49,24 +52,36 @@ static int tel_open(const char *prefix)
 	return fd;
 }
 
-/* Send "cmd,params" and print the answer's value; returns its "rc" (0 if none), -1 on error. */
-static int tel_call(int fd, const char *cmd, const char *params, bool print)
+/* Send "cmd,params"; the parsed answer in *root (the caller frees it) and its value for cmd, or
+ * NULL (then an error was printed, or the answer is in *root unparsed as NULL). */
+static json_t *tel_request(int fd, const char *cmd, const char *params, json_t **root,
+			   const char **raw)
 {
 	static char buf[BUF];
 	char req[1100];
-	json_t *root, *v, *rc;
 	ssize_t n;
-	int ret = 0;
 
+	*root = NULL;
+	*raw = buf;
+	buf[0] = '\0';
 	if ((size_t)snprintf(req, sizeof(req), "%s%s%s", cmd, params ? "," : "",
 			     params ? params : "") >= 1024)
-		return fprintf(stderr, "oscore-gwctl: command longer than 1024 bytes\n"), -1;
+		return fprintf(stderr, "oscore-gwctl: command longer than 1024 bytes\n"), NULL;
 	if (write(fd, req, strlen(req)) < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
-		return fprintf(stderr, "oscore-gwctl: telemetry: %s\n", strerror(errno)), -1;
+		return fprintf(stderr, "oscore-gwctl: telemetry: %s\n", strerror(errno)), NULL;
 	explicit_bzero(req, sizeof(req));
 	buf[n] = '\0';
-	root = json_loads(buf, 0, NULL);
-	v = root ? json_object_get(root, cmd) : NULL;
+	*root = json_loads(buf, 0, NULL);
+	return *root ? json_object_get(*root, cmd) : NULL;
+}
+
+/* Send "cmd,params" and print the answer's value; returns its "rc" (0 if none), -1 on error. */
+static int tel_call(int fd, const char *cmd, const char *params, bool print)
+{
+	const char *buf;
+	json_t *root, *v = tel_request(fd, cmd, params, &root, &buf), *rc;
+	int ret = 0;
+
 	if (!v)
 		ret = -1;
 	else if (json_is_string(v))
@@ -81,6 +96,130 @@ static int tel_call(int fd, const char *cmd, const char *params, bool print)
 	}
 	json_decref(root);
 	return ret;
+}
+
+/* oscore-gwctl metrics: the Prometheus text of the gateway's /metrics (dataplane/dp_metrics.h),
+ * page by page, for node_exporter's textfile collector. 0, or 1 if the gateway did not answer. */
+static int cmd_metrics(int fd)
+{
+	char first[24];
+	unsigned long line = 0;
+	const char *raw, *s;
+	json_t *root, *v;
+	bool eof = false;
+
+	while (!eof) {
+		snprintf(first, sizeof(first), "%lu", line);
+		v = tel_request(fd, "/oscore/metrics", first, &root, &raw);
+		s = json_string_value(v);
+		if (!s || !strcmp(s, "stopped") || !*s) {
+			fprintf(stderr, "oscore-gwctl: no metrics: %s\n", s ? s : raw);
+			json_decref(root);
+			return 1;
+		}
+		fputs(s, stdout);
+		for (const char *p = s; (p = strchr(p, '\n')); p++)
+			line++;
+		eof = strlen(s) >= 6 && !strcmp(s + strlen(s) - 6, "# EOF\n");
+		json_decref(root);
+	}
+	return fflush(stdout) ? 1 : 0;
+}
+
+/* Counters oscore-gwctl watch always shows (dataplane/dp_stats.c names); others when they move. */
+static const char *const watch_main[] = {
+	"rx_packets", "tx_packets", "answer_protected", "answer_error", "drop_silent",
+	"drop_rate_limited", "drop_rate_limited_source", "dedup_hit", "ctl_handoff",
+	"fwd_requests", "fwd_answers", "fwd_timeouts",
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool is_main(const char *key)
+{
+	for (size_t i = 0; i < sizeof(watch_main) / sizeof(watch_main[0]); i++)
+		if (!strcmp(key, watch_main[i]))
+			return true;
+	return false;
+}
+
+/* One screen: totals of cur and their rates since prev over sec seconds. */
+static void watch_screen(const char *prefix, json_t *cur, json_t *prev, double sec, bool tty)
+{
+	const char *key;
+	json_t *v;
+
+	if (tty)
+		fputs("\033[H\033[2J", stdout); /* home, clear: redraw in place */
+	printf("oscore-gw %s: rates over %.2f s%s\n%-28s %16s %14s\n", prefix, sec,
+	       tty ? " (Ctrl-C to stop)" : "", "counter", "total", "per second");
+	for (int pass = 0; pass < 2; pass++)
+		json_object_foreach(cur, key, v) {
+			json_int_t now = json_integer_value(v);
+			json_int_t was = json_integer_value(json_object_get(prev, key));
+
+			/* the main counters first, then any other that moved */
+			if (pass == 0 ? !is_main(key) : is_main(key) || now == was)
+				continue;
+			printf("%-28s %16lld %14.1f\n", key, (long long)now,
+			       (double)(now - was) / sec);
+		}
+	fflush(stdout);
+}
+
+/* oscore-gwctl watch [--count N] [--interval S]: per-second rates of the counters, redrawn in
+ * place on a terminal (a block per interval otherwise); N screens, 0 = until interrupted. */
+static int cmd_watch(int fd, const char *prefix, int argc, char **argv)
+{
+	unsigned long count = 0, shown = 0;
+	double every = 1, t0, t1;
+	json_t *root0 = NULL, *prev, *root, *cur;
+	const char *raw;
+	bool tty = isatty(STDOUT_FILENO);
+
+	char *end = NULL;
+	int i;
+
+	for (i = 0; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--count"))
+			count = strtoul(argv[i + 1], &end, 10);
+		else if (!strcmp(argv[i], "--interval"))
+			every = strtod(argv[i + 1], &end);
+		else
+			break;
+		if (*end || end == argv[i + 1])
+			break;
+	}
+	if (i != argc || every < 0.1 || every > 3600)
+		return fprintf(stderr, "usage: watch [--count N] [--interval SECONDS]\n"), 2;
+	prev = tel_request(fd, "/oscore/stats", NULL, &root0, &raw);
+	t0 = now_s();
+	while (json_is_object(prev) && (!count || shown < count)) {
+		struct timespec d = { .tv_sec = (time_t)every,
+				      .tv_nsec = (long)((every - (double)(time_t)every) * 1e9) };
+
+		nanosleep(&d, NULL);
+		cur = tel_request(fd, "/oscore/stats", NULL, &root, &raw);
+		t1 = now_s();
+		if (!json_is_object(cur)) {
+			json_decref(root);
+			break;
+		}
+		watch_screen(prefix, cur, prev, t1 - t0, tty);
+		json_decref(root0);
+		root0 = root, prev = cur, t0 = t1;
+		shown++;
+	}
+	json_decref(root0);
+	if (count && shown < count)
+		return fprintf(stderr, "oscore-gwctl: the gateway stopped answering\n"), 1;
+	return 0;
 }
 
 static int add_array(int fd, json_t *a, const char *file)
@@ -222,7 +361,8 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: oscore-gwctl --prefix NAME add FILE.json | add --libcoap FILE.conf |\n"
 		"                    add --bulk FILE.json | remove KID [KIDCTX] | list [START] |\n"
-		"                    show KID [KIDCTX] | stats\n"
+		"                    show KID [KIDCTX] | stats | metrics |\n"
+		"                    watch [--count N] [--interval SECONDS]\n"
 		"       oscore-gwctl export-wireshark --config gw.json [--state DB]\n");
 }
 
@@ -251,6 +391,10 @@ static int run(const char *prefix, int argc, char **argv)
 		rc = tel_call(fd, "/oscore/ctx/list", argc == 2 ? argv[1] : "0", true) ? 1 : 0;
 	else if (!strcmp(argv[0], "stats") && argc == 1)
 		rc = tel_call(fd, "/oscore/stats", NULL, true) ? 1 : 0;
+	else if (!strcmp(argv[0], "metrics") && argc == 1)
+		rc = cmd_metrics(fd);
+	else if (!strcmp(argv[0], "watch"))
+		rc = cmd_watch(fd, prefix, argc - 1, argv + 1);
 	else
 		usage();
 	close(fd);

@@ -3,6 +3,7 @@
  * oscore-gw: an OSCORE-terminating gateway on DPDK.
  *   oscore-gw [EAL options] -- --config FILE [--idle-exit SECONDS] [--duration SECONDS]
  *                                [--stats-json FILE]
+ *   oscore-gw --check-config FILE      (no EAL: validate, say what would run; exit 0 or 1)
  * The main lcore sets up the port and the context table, starts one worker per queue, and then
  * serves as the control lcore (control requests, context reclamation, summary lines) until
  * SIGINT/SIGTERM, --duration or the workers' idle exit; then it prints the summed counters.
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <rte_cycles.h>
@@ -23,10 +25,13 @@
 #include <rte_mbuf.h>
 
 #include "control/ctl_config.h"
+#include "dataplane/dp_check_config.h"
 #include "dataplane/dp_ctx_table.h"
+#include "dataplane/dp_metrics_http.h"
 #include "dataplane/dp_mgmt.h"
 #include "dataplane/dp_ops.h"
 #include "dataplane/dp_stats.h"
+#include "dataplane/dp_telemetry.h"
 #include "dataplane/dp_worker.h"
 
 #define RING_SIZE 1024
@@ -49,7 +54,8 @@ static void on_signal(int sig)
 static void usage(void)
 {
 	fprintf(stderr, "usage: oscore-gw [EAL options] -- --config FILE [--idle-exit SECONDS] "
-			"[--duration SECONDS] [--stats-json FILE]\n");
+			"[--duration SECONDS] [--stats-json FILE]\n"
+			"       oscore-gw --check-config FILE\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -163,6 +169,8 @@ struct gw {
 	struct dp_ops ops;
 	uint16_t port, up_port, nq;
 	bool port_started, up_started;
+	struct dp_metrics_src msrc;     /* what /metrics and /oscore/metrics read */
+	struct dp_metrics_http *http;   /* "metrics_listen" */
 };
 
 static void worker_confs(struct gw *g)
@@ -240,6 +248,22 @@ static int setup_contexts(struct gw *g)
 	return 0;
 }
 
+/* Metrics for monitoring: the telemetry command always, the HTTP endpoint if configured. */
+static int setup_metrics(struct gw *g)
+{
+	g->msrc = (struct dp_metrics_src){
+		.stats = g->stats, .n_workers = g->nq, .table = g->table,
+		.max_contexts = g->cfg.ctl.max_contexts, .state = g->state,
+		.ns = g->cfg.ctl.has_ns ? &g->cfg.ctl.ns : NULL, .start_time = (uint64_t)time(NULL),
+	};
+	if (dp_telemetry_metrics(&g->msrc))
+		fprintf(stderr, "oscore-gw: telemetry command /oscore/metrics not registered\n");
+	if (!g->cfg.ops.metrics_listen[0])
+		return 0;
+	g->http = dp_metrics_http_start(g->cfg.ops.metrics_listen, &g->msrc);
+	return g->http ? 0 : -1;
+}
+
 static int setup(struct gw *g)
 {
 	char err[512];
@@ -269,7 +293,7 @@ static int setup(struct gw *g)
 	if (setup_upstream_port(g))
 		return -1;
 	worker_confs(g);
-	return 0;
+	return setup_metrics(g);
 }
 
 static int report(struct gw *g)
@@ -289,6 +313,7 @@ static int report(struct gw *g)
 
 static void teardown(struct gw *g)
 {
+	dp_metrics_http_stop(g->http); /* before what it reads is freed */
 	dp_mgmt_stop(g->ops.mgmt);
 	dp_ops_teardown(&g->ops);
 	if (g->up_started) {
@@ -309,7 +334,12 @@ static void teardown(struct gw *g)
 int main(int argc, char **argv)
 {
 	static struct gw g;
-	int n = rte_eal_init(argc, argv), rc = EXIT_FAILURE;
+	int n, rc = EXIT_FAILURE;
+
+	/* before the EAL, which would want hugepages and devices for a check */
+	if (argc == 3 && !strcmp(argv[1], "--check-config"))
+		return dp_check_config(argv[2], stdout, stderr);
+	n = rte_eal_init(argc, argv);
 
 	if (n < 0) {
 		fprintf(stderr, "oscore-gw: EAL init failed: %s\n", rte_strerror(rte_errno));

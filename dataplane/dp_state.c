@@ -531,6 +531,15 @@ int dp_state_tick(struct dp_state *s)
 	return rc;
 }
 
+/* Not under the lock: the gauges are relaxed atomics, s->ssn never changes once open. */
+int dp_state_ssn_gauges(const struct dp_state *s, struct ctl_ssn_gauges *out)
+{
+	if (!s || !s->ssn)
+		return -1;
+	ctl_ssn_gauges(s->ssn, out);
+	return 0;
+}
+
 const struct ctl_ctx_config *dp_state_config(const struct dp_state *s)
 {
 	return s->cfg;

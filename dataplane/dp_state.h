@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "control/ctl_config_ctx.h"
+#include "control/ctl_ssn.h"
 #include "dataplane/dp_ctx_table.h"
 
 struct dp_state;
@@ -59,5 +60,9 @@ int dp_state_start_ticker(struct dp_state *s, unsigned period_us);
 
 /* Stop the ticker (dp_state_close does it too). */
 void dp_state_stop_ticker(struct dp_state *s);
+
+/* Any thread (metrics): the SSN write-ahead gauges (control/ctl_ssn.h). Returns 0, or -1 without
+ * a state database (nothing is written ahead then). */
+int dp_state_ssn_gauges(const struct dp_state *s, struct ctl_ssn_gauges *out);
 
 #endif

@@ -122,6 +122,127 @@ void dp_stats_free(struct dp_stats *s)
 	rte_free(s);
 }
 
+/* One line each for monitoring (HELP of the metrics); the enum's comments, spelled out, in ASCII
+ * (DPDK telemetry mangles other bytes of a string). */
+static const char *const helps[DP_CTR__COUNT] = {
+	[DP_RX_PACKETS] = "Frames received on the device port(s).",
+	[DP_TX_PACKETS] = "Frames sent.",
+	[DP_TX_FULL] = "Tx_burst refused it.",
+	[DP_DROP_RUNT] = "Shorter than its headers claim.",
+	[DP_DROP_ETHERTYPE] = "Neither IPv4, IPv6 nor ARP.",
+	[DP_DROP_ARP] = "ARP not asking for our address.",
+	[DP_DROP_IP_BAD] = "Bad version, header length or total length.",
+	[DP_DROP_IP_FRAGMENT] = "IP fragment dropped (not reassembled).",
+	[DP_DROP_IP_NOT_OURS] = "IP packet to an address that is not the gateway's.",
+	[DP_DROP_ICMP] = "ICMP other than an echo request to us.",
+	[DP_DROP_NOT_UDP] = "IP packet neither UDP nor ICMP.",
+	[DP_DROP_UDP_PORT] = "UDP, but not to the served port.",
+	[DP_DROP_NO_SLOT] = "Every in-flight slot busy.",
+	[DP_DROP_SILENT] = "OSCORE error that section 8.2 answers with nothing.",
+	[DP_DROP_RATE_LIMITED] = "Error answer suppressed by the rate limit.",
+	[DP_ARP_REPLIES] = "ARP requests for the gateway answered.",
+	[DP_ICMP_ECHO_REPLIES] = "ICMP echo requests answered.",
+	[DP_ANSWER_PROTECTED] = "Verified request answered with a protected response.",
+	[DP_ANSWER_ERROR] = "Unprotected section 8.2 error answer.",
+	[DP_FWD_REQUESTS] = "Verified request sent to the upstream.",
+	[DP_FWD_ANSWERS] = "Upstream answer protected back to the device.",
+	[DP_FWD_NOTIFICATIONS] = "Observe notification protected with the gateway's own Partial IV.",
+	[DP_FWD_TIMEOUTS] = "No upstream answer in time: protected 5.04.",
+	[DP_FWD_TABLE_FULL] = "Exchange table full: protected 5.03.",
+	[DP_FWD_REQ_UNFIT] = "Request could not be rewritten for the upstream: protected 5.02.",
+	[DP_FWD_ANSWER_UNFIT] = "Upstream answer could not be protected (too big, bad options).",
+	[DP_FWD_OBSERVE_EXPIRED] = "Observation forgotten after no notification.",
+	[DP_FWD_OBSERVE_CANCELLED] = "Device deregistered (Observe 1): sent with the observation's token.",
+	[DP_FWD_UP_UNKNOWN] = "Upstream message for no live exchange: RST sent.",
+	[DP_FWD_UP_EMPTY_ACK] = "Upstream ACKed our CON; a separate response follows.",
+	[DP_FWD_UP_RST] = "Upstream reset our message.",
+	[DP_FWD_UP_BAD] = "From the upstream, but not a CoAP response.",
+	[DP_FWD_UP_ACKS] = "Empty ACKs sent for the upstream's CON responses.",
+	[DP_NEIGH_REQUESTS] = "ARP requests and neighbour solicitations sent.",
+	[DP_NEIGH_LEARNED] = "ARP replies and neighbour advertisements that resolved a neighbour.",
+	[DP_NEIGH_HELD] = "Frames held until their neighbour resolved.",
+	[DP_DROP_NEIGH] = "Held too long or hold queue full.",
+	[DP_DROP_NO_MBUF] = "Mempool empty when the gateway had to originate a frame.",
+	[DP_ND_ADVERTS] = "Neighbour advertisements answering solicitations for us.",
+	[DP_ICMP6_ECHO_REPLIES] = "ICMPv6 echo requests answered.",
+	[DP_DROP_ICMP6] = "ICMPv6 or ND that is not for us or not understood.",
+	[DP_DEDUP_HIT] = "Repeated CON answered again from the cache (RFC 7252 section 4.5).",
+	[DP_DEDUP_PENDING] = "Repeated CON dropped: the first copy is still being processed.",
+	[DP_DEDUP_EVICTED] = "Answered entry reused before EXCHANGE_LIFETIME ran out.",
+	[DP_DEDUP_TABLE_FULL] = "Every probed entry in flight: processed without deduplication.",
+	[DP_DEDUP_TOO_BIG] = "Answer longer than the cache keeps: a repeat is processed again.",
+	[DP_DROP_RATE_LIMITED_SOURCE] = "Error answer suppressed by its source's bucket.",
+	[DP_RL_EVICTED] = "A source's bucket was reused for another source.",
+	[DP_LOADTEST_REPLAYS] = "Replayed Partial IV processed anyway (loadtest_replay).",
+	[DP_LOADTEST_DEDUP_REPROCESSED] = "Repeated CON processed anyway (loadtest_replay).",
+	[DP_CTL_HANDOFF] = "Worker: request passed to the control lcore.",
+	[DP_CTL_RING_FULL] = "Worker: control ring or message pool full: dropped.",
+	[DP_CTL_ANSWER_TX] = "Worker: control lcore's answer queued for transmit.",
+	[DP_CTL_REQUESTS] = "Control lcore: requests received.",
+	[DP_CTL_NOT_FOUND] = "Control lcore: no handler for the path: 4.04.",
+	[DP_CTL_ANSWERS] = "Control lcore: answers sent back to a worker.",
+	[DP_CTL_FAILED] = "Control lcore: answer could not be built: request dropped.",
+	[DP_B12_HANDOFF] = "Worker: verified request on an unknown window (App. B.1.2) passed on.",
+	[DP_B12_CHALLENGE] = "Control lcore: protected 4.01 with an inner Echo (App. B.1.2).",
+	[DP_B12_ACCEPT] = "Control lcore: valid Echo, window reset to the request's Partial IV.",
+	[DP_B12_DROP] = "Control lcore: unparsable, or the window was already reset.",
+	[DP_B12_SSN_LIMIT] = "Control lcore: 4.01's own SSN not yet durable (App. B.1.1): 5.03.",
+	[DP_B12_FWD_RETRY] = "Forward mode: accepted request answered 5.03, the device retries.",
+	[DP_B2_HANDOFF] = "Worker: kid context naming no context passed on (App. B.2).",
+	[DP_B2_R2_ISSUED] = "Control lcore: request #1 verified, 4.01 with R2 sent.",
+	[DP_B2_INSTALLED] = "Control lcore: request #2 verified, ctx(R2 || R3) installed.",
+	[DP_B2_REFUSED] = "Control lcore: neither a valid request #1 nor #2: section 8.2 answer.",
+	[DP_B2_INSTALL_FAILED] = "Control lcore: verified request #2, but the store or table refused.",
+	[DP_DROP_IP_CKSUM] = "IPv4 header checksum wrong (RFC 791).",
+	[DP_DROP_UDP_CKSUM] = "UDP checksum wrong (RFC 768).",
+	[DP_DROP_UDP_CKSUM_ZERO] = "IPv6 UDP without checksum (RFC 8200 section 8.1 forbids it).",
+	[DP_DROP_IP_OPTIONS] = "IPv4 header with options: never copied into an answer.",
+	[DP_DROP_SRC_BROADCAST] = "Source 255.255.255.255 or the subnet broadcast (ipv4_prefix).",
+	[DP_DROP_SRC_MULTICAST] = "Source 224.0.0.0/4 or ff00::/8.",
+	[DP_DROP_SRC_LOOPBACK] = "Source 127.0.0.0/8 or ::1.",
+	[DP_DROP_SRC_UNSPECIFIED] = "Source 0.0.0.0/8 or ::.",
+	[DP_DROP_SRC_OURS] = "Source is the gateway's own address.",
+	[DP_DROP_SRC_V4MAPPED] = "IPv6 source ::ffff:0:0/96: never on the wire (RFC 4291).",
+	[DP_COAP_ACK_IGNORED] = "Unexpected ACK: silently ignored (RFC 7252 section 4.2).",
+	[DP_COAP_RST_IGNORED] = "Unexpected RST: silently ignored (RFC 7252 sections 4.2, 4.3).",
+	[DP_COAP_PING] = "CON Empty message (CoAP ping, RFC 7252 section 4.3): answered RST.",
+	[DP_COAP_EMPTY_NON] = "NON Empty message: rejected, silently ignored (RFC 7252 section 4.3).",
+	[DP_COAP_RESPONSE_CODE] = "Response code where a request was due: CON RST, NON ignored.",
+	[DP_COAP_RESERVED_CLASS] = "Code class 1, 6 or 7: CON RST, NON ignored.",
+	[DP_COAP_FORMAT_ERROR] = "CON with a message format error: RST (RFC 7252 section 4.2).",
+	[DP_ANSWER_RST] = "RSTs sent for the above (rate limited like error answers).",
+	[DP_ANSWER_UNAUTHORIZED] = "Unprotected request to a protected resource: 4.01.",
+	[DP_FWD_CTX_GONE] = "Answer, notification or 5.04 dropped: its context was removed.",
+	[DP_DEDUP_BIG_KEPT] = "Answer over DP_DEDUP_ANSWER_MAX kept in the large-answer pool.",
+	[DP_DEDUP_POOL_FULL] = "Large answer not kept (pool full): its repeats are ignored.",
+	[DP_DEDUP_NO_COPY] = "Repeated CON ignored: its answer was not kept (the client retries).",
+	[DP_B2_WRAPPED] = "Control lcore: App. B.2 message with a CBOR-wrapped kid context.",
+	[DP_GROUP_VERIFIED] = "Control lcore: Group OSCORE request whose signature verified, answered.",
+	[DP_GROUP_SIGNATURE] = "Control lcore: Group OSCORE signature refused; replay window untouched.",
+	[DP_GROUP_REFUSED] = "Control lcore: Group OSCORE job stale, replayed since stage a, or bad.",
+	[DP_GROUP_ANSWER_FAILED] = "Control lcore: Group OSCORE answer could not be protected.",
+	[DP_B2_RATE_LIMITED] = "Worker: App. B.2 or EDHOC hand-off refused by the per-source limit.",
+	[DP_CTL_STALE] = "Control lcore: the job's context was removed or replaced since.",
+	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",
+};
+
+const char *dp_ctr_help(int c)
+{
+	return c >= 0 && c < DP_CTR__COUNT && helps[c] ? helps[c] : dp_ctr_name(c);
+}
+
+void dp_stats_load(const struct dp_stats *w, struct dp_stats *out)
+{
+	unsigned j;
+
+	for (j = 0; j < DP_CTR__COUNT; j++)
+		out->ctr[j] = __atomic_load_n(&w->ctr[j], __ATOMIC_RELAXED);
+	for (j = 0; j < OSC_ERR__COUNT; j++)
+		out->osc_err[j] = __atomic_load_n(&w->osc_err[j], __ATOMIC_RELAXED);
+	out->first_rx_tsc = __atomic_load_n(&w->first_rx_tsc, __ATOMIC_RELAXED);
+	out->last_rx_tsc = __atomic_load_n(&w->last_rx_tsc, __ATOMIC_RELAXED);
+}
+
 const char *dp_ctr_name(int c)
 {
 	return c >= 0 && c < DP_CTR__COUNT ? names[c] : "unknown";

@@ -132,6 +132,13 @@ void dp_stats_free(struct dp_stats *s);
 /* Name of a counter as printed and in JSON ("drop_udp_port"). */
 const char *dp_ctr_name(int c);
 
+/* One-line description of a counter (for metrics HELP); its name if none is written. */
+const char *dp_ctr_help(int c);
+
+/* Copy one worker's counters with relaxed atomic loads: for readers on other threads while the
+ * worker runs (each value may be a burst old, never torn). The worker never waits for it. */
+void dp_stats_load(const struct dp_stats *w, struct dp_stats *out);
+
 /* Sum of n workers' counters into out. Reads without synchronisation: exact once workers stopped. */
 void dp_stats_sum(const struct dp_stats *w, unsigned n, struct dp_stats *out);
 

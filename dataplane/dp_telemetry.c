@@ -12,12 +12,16 @@
 #include <rte_telemetry.h>
 
 #define CTX_PAGE 32
+/* /oscore/metrics answers one string of at most RTE_TEL_MAX_SINGLE_STRING_LEN, which the JSON
+ * escaping of quotes and newlines may grow: whole lines up to this many bytes per page. */
+#define METRICS_PAGE 6000
 
 static struct {
 	rte_spinlock_t lock;      /* the state below against dp_telemetry_stop */
 	const struct dp_stats *stats;
 	unsigned n;
 	struct dp_ctx_table *t;
+	const struct dp_metrics_src *metrics;
 } tel = { .lock = RTE_SPINLOCK_INITIALIZER };
 
 static void dict_counters(struct rte_tel_data *d, const struct dp_stats *s)
@@ -138,11 +142,61 @@ int dp_telemetry_start(const struct dp_stats *stats, unsigned n, struct dp_ctx_t
 	return 0;
 }
 
+/* Lines first.. of the text, whole ones, at most METRICS_PAGE bytes (at least one line). */
+static void metrics_page(struct rte_tel_data *d, const char *text, unsigned long first)
+{
+	static char page[METRICS_PAGE + 1];
+	const char *p = text, *end, *nl;
+
+	while (first-- && (nl = strchr(p, '\n')))
+		p = nl + 1;
+	for (end = p; (nl = strchr(end, '\n')) && (end == p || nl + 1 - p <= METRICS_PAGE);)
+		end = nl + 1;
+	if (end - p > METRICS_PAGE)
+		end = p + METRICS_PAGE; /* one line longer than a page: never written */
+	memcpy(page, p, (size_t)(end - p));
+	page[end - p] = '\0';
+	rte_tel_data_string(d, page);
+}
+
+/* Pages of dp_metrics_text: the parameter is the first line; a page ending "# EOF\n" is the last. */
+static int cmd_metrics(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned long first = params && *params ? strtoul(params, NULL, 10) : 0;
+	static rte_spinlock_t page_lock = RTE_SPINLOCK_INITIALIZER; /* the static page */
+	char *text = NULL;
+	size_t len;
+
+	(void)cmd;
+	rte_spinlock_lock(&tel.lock);
+	if (tel.metrics)
+		text = dp_metrics_text(tel.metrics, &len);
+	rte_spinlock_unlock(&tel.lock);
+	if (!text)
+		return rte_tel_data_string(d, "stopped");
+	rte_spinlock_lock(&page_lock);
+	metrics_page(d, text, first);
+	rte_spinlock_unlock(&page_lock);
+	free(text);
+	return 0;
+}
+
+int dp_telemetry_metrics(const struct dp_metrics_src *src)
+{
+	rte_spinlock_lock(&tel.lock);
+	tel.metrics = src;
+	rte_spinlock_unlock(&tel.lock);
+	return rte_telemetry_register_cmd("/oscore/metrics", cmd_metrics,
+					  "Prometheus text of every counter and gauge, a page of "
+					  "whole lines. Parameter: first line") ? -1 : 0;
+}
+
 void dp_telemetry_stop(void)
 {
 	rte_spinlock_lock(&tel.lock);
 	tel.stats = NULL;
 	tel.t = NULL;
+	tel.metrics = NULL;
 	rte_spinlock_unlock(&tel.lock);
 }
 

@@ -5,6 +5,8 @@
  *   /oscore/stats           every counter, summed over workers and the control lcore, as a dict
  *   /oscore/contexts[,N]    context count and, from slot N (default 0), up to 32 contexts: kid and
  *                           ID Context in hex, algorithm, SSN, replay window top. Never keys.
+ *   /oscore/metrics[,L]     the Prometheus text of dp_metrics.h from line L (default 0), one page
+ *                           of whole lines as a string; the last page ends with "# EOF"
  */
 #ifndef DP_TELEMETRY_H
 #define DP_TELEMETRY_H
@@ -13,6 +15,7 @@
 #include <stdio.h>
 
 #include "dataplane/dp_ctx_table.h"
+#include "dataplane/dp_metrics.h"
 
 struct rte_tel_data;
 #include "dataplane/dp_stats.h"
@@ -24,6 +27,9 @@ int dp_telemetry_start(const struct dp_stats *stats, unsigned n, struct dp_ctx_t
 /* One context as a telemetry dict (kid, id_context, alg, ssn, replay_top, window): identifiers
  * and counters only, never a key or secret. NULL when out of memory. */
 struct rte_tel_data *dp_telemetry_ctx_dict(const struct dp_ctx_info *ci);
+
+/* Register /oscore/metrics over src (main lcore, after dp_telemetry_start). Returns 0 or -1. */
+int dp_telemetry_metrics(const struct dp_metrics_src *src);
 
 /* Detach the commands from the state before it is freed. */
 void dp_telemetry_stop(void);

@@ -36,12 +36,18 @@ netns_up() {
 
 # start_gw NAME [GATEWAY OPTIONS...]: oscore-gw with $W/gw.json, its output in $W/gw.NAME.log,
 # its EAL file prefix (for oscore-gwctl --prefix) in GW_PREFIX; returns once it serves (0) or
-# after 15 s (1, with the log shown).
+# after 15 s (1, with the log shown). Every configuration is first checked by --check-config
+# (issue 14): a configuration the tests run must pass it.
 start_gw() {
 	local name=$1
 
 	shift
 	GW_PREFIX=$P-$name
+	if ! "$GW" --check-config "$W/gw.json" >"$W/check.$name.log" 2>&1; then
+		echo "FAIL: oscore-gw --check-config refuses $W/gw.json"
+		cat "$W/check.$name.log"
+		return 1
+	fi
 	ip netns exec "$NS_GW" "$GW" --no-huge --no-pci --no-shconf --file-prefix "$GW_PREFIX" -m 512 \
 		-l 0-1 --log-level=warning --vdev net_af_packet0,iface=gdev -- --config "$W/gw.json" \
 		"$@" >"$W/gw.$name.log" 2>&1 &

@@ -10,7 +10,9 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-cfg.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 fails=0
 check() { if [ "$2" -eq 0 ]; then echo "PASS: $1"; else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
-run() { # run NAME: the gateway on net_null for 1 s
+run() { # run NAME: --check-config (its exit status in $W/NAME.check), then the gateway on net_null for 1 s
+	"$GW" --check-config "$W/$1.json" >"$W/$1.checklog" 2>&1
+	echo $? >"$W/$1.check"
 	timeout 30 "$GW" --no-huge --no-pci --no-shconf --file-prefix "osccfg-$$-$1" -m 256 -l 0-1 \
 		--log-level=warning --vdev net_null0 -- --config "$W/$1.json" --duration 1 >"$W/$1.log" 2>&1
 }
@@ -65,4 +67,13 @@ check "sender_id == recipient_id refused (JSON)" $?
 run selfconf
 grep -q "self.conf:3: recipient_id: equal to sender_id" "$W/selfconf.log"
 check "sender_id == recipient_id refused (libcoap file, file:line)" $?
+# issue 14: --check-config agrees with the gateway and names the same file:line
+[ "$(cat "$W/ok.check")" -eq 0 ]
+check "--check-config accepts ok.json" $?
+for n in bad ns overlap dup sharedsender devs self selfconf; do
+	[ "$(cat "$W/$n.check")" -eq 1 ]
+	check "--check-config refuses $n.json" $?
+done
+grep -q "bad.conf:4" "$W/bad.checklog"
+check "--check-config names bad.conf:4" $?
 [ "$fails" -eq 0 ] || { tail -n 3 "$W"/*.log; exit 1; }
