@@ -19,7 +19,7 @@
  *                                        group (Ed25519 with EdDSA, P-256 with ES256) is read here
  *     "gm_cred": "a108...",              the Group Manager's credential (optional)
  *     "replay_window": 32,               per member (default: the top-level replay_window)
- *     "responses": "group" | "pairwise", how group-mode requests are answered (§7.3; default group)
+ *     "responses": "group" | "pairwise"   how group-mode requests are answered (§7.3)
  *     "members": [{"sender_id": "0a", "cred": "a108..."}]   the other members; each public key is
  *                                        read from its CCS, on the group's curve
  *   }]
