@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * oscore-bench --out DIR [--quick] [--secs S] [--gw PATH] [--eal-mem MB] [--pool N] [--no-e2e]
- * One run, every measurement side by side on the same message shapes (see bn.h); ratios only
- * mean something within one run on this machine.
+ *              [--e2e-secs S] [--compare OLD.json] [--engine-ab N]
+ * oscore-bench --compare OLD.json --with NEW.json
+ * One run, every measurement side by side on the same message shapes (see bn.h), with the two
+ * references measured by code that is not the gateway's (bare IPsec-MB, dpdk-testpmd); ratios
+ * only mean something within one run on this machine. --compare prints each figure of this run
+ * (or of NEW.json) against an earlier summary.json.
  */
 #include "bench/bn.h"
 #include "bench/lg_out.h"
@@ -12,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+#include <x86intrin.h>
 
 #include <rte_eal.h>
 
@@ -20,10 +26,10 @@
 #include "oscore/osc_context.h"
 
 struct opts {
-	const char *out, *gw;
+	const char *out, *gw, *old, *with;
 	bool quick, no_e2e;
-	double secs;
-	unsigned eal_mb, pool;
+	double secs, e2e_secs;
+	unsigned eal_mb, pool, engine_ab;
 };
 
 static struct bn_summary sum;
@@ -37,6 +43,25 @@ static int eal(unsigned mb)
 	snprintf(prefix, sizeof(prefix), "oscbench%d", (int)getpid());
 	snprintf(mem, sizeof(mem), "%u", mb);
 	return rte_eal_init(11, argv) < 0 ? -1 : 0;
+}
+
+double bn_tsc_hz(void)
+{
+	static double hz;
+	struct timespec a, b;
+	uint64_t c0, c1;
+
+	if (hz > 0)
+		return hz;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	c0 = __rdtsc();
+	do
+		clock_gettime(CLOCK_MONOTONIC, &b);
+	while ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) * 1e-9 < 0.1);
+	c1 = __rdtsc();
+	hz = (double)(c1 - c0) /
+	     ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) * 1e-9);
+	return hz;
 }
 
 static const char *cpu_name(void)
@@ -141,12 +166,65 @@ static int sweep_contexts(const struct opts *o)
 	return 0;
 }
 
+/* The bare IPsec-MB reference at the reference payloads, and the pipeline rows that match. */
+static int bare(void)
+{
+	for (unsigned p = 0; p < BN_REF_PAYLOADS; p++) {
+		struct bn_result *r = &sum.bare[p];
+
+		if (bn_run_bare(bn_ref_payload[p], sum.secs, r) || r->errors)
+			return fprintf(stderr, "oscore-bench: bare IPsec-MB failed\n"), -1;
+		for (unsigned i = 0; i < sum.n_rows; i++)
+			if (!strcmp(sum.rows[i].sweep, "payload") &&
+			    sum.rows[i].payload == bn_ref_payload[p])
+				sum.pay[p] = &sum.rows[i];
+		printf("  bare IPsec-MB %u B: %.0f msg/s (decrypt + encrypt, 1,024 contexts)\n",
+		       bn_ref_payload[p], r->mps);
+	}
+	return 0;
+}
+
+int bn_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * --engine-ab N: the engine's cost alone, robust to a loaded machine: N short measurements of the
+ * engine's CCM pair stream (1k contexts, 64 B) each right after the bare IPsec-MB pair, their
+ * ratio's median and best. Compare two builds by this, not by their absolute rates.
+ */
+static int engine_ab(const struct opts *o, struct bn_set *s)
+{
+	double q[64];
+	unsigned n = o->engine_ab < 64 ? o->engine_ab : 64;
+
+	if (bn_set_messages(s, o->pool, 64, 1))
+		return -1;
+	for (unsigned i = 0; i < n; i++) {
+		struct bn_result a, b;
+
+		if (bn_run_bare(64, 0.05, &b) || bn_run_ccm(s, BN_CCM_PAIR, 32, 0.05, &a) ||
+		    a.errors || b.errors)
+			return -1;
+		q[i] = a.mps / b.mps;
+	}
+	qsort(q, n, sizeof(q[0]), bn_cmp_double);
+	printf("engine CCM pair / bare IPsec-MB pair, 64 B, %u interleaved runs: median %.3f, "
+	       "best %.3f, worst %.3f\n", n, q[n / 2], q[n - 1], q[0]);
+	return 0;
+}
+
 static int parse(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
 		{ "out", 1, NULL, 'o' }, { "quick", 0, NULL, 'q' }, { "secs", 1, NULL, 's' },
 		{ "gw", 1, NULL, 'g' }, { "eal-mem", 1, NULL, 'm' }, { "pool", 1, NULL, 'p' },
-		{ "no-e2e", 0, NULL, 'n' }, { NULL, 0, NULL, 0 },
+		{ "no-e2e", 0, NULL, 'n' }, { "compare", 1, NULL, 'c' }, { "with", 1, NULL, 'w' },
+		{ "e2e-secs", 1, NULL, 'e' }, { "engine-ab", 1, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
@@ -165,9 +243,19 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->pool = (unsigned)atoi(optarg);
 		else if (ch == 'n')
 			o->no_e2e = true;
+		else if (ch == 'c')
+			o->old = optarg;
+		else if (ch == 'w')
+			o->with = optarg;
+		else if (ch == 'e')
+			o->e2e_secs = atof(optarg);
+		else if (ch == 'a')
+			o->engine_ab = (unsigned)atoi(optarg);
 		else
 			return -1;
 	}
+	if (o->with)
+		return o->old && !o->out && optind == argc ? 0 : -1;
 	return o->out && optind == argc && o->secs >= 0 && o->secs <= 60 &&
 	       (o->pool == 0 || o->pool >= 1024) ? 0 : -1;
 }
@@ -185,6 +273,8 @@ static void defaults(struct opts *o, const char *argv0)
 		o->secs = o->quick ? 0.02 : 0.3;
 	if (!o->pool)
 		o->pool = o->quick ? 2048 : 65536;
+	if (o->e2e_secs <= 0 || o->e2e_secs > 60)
+		o->e2e_secs = o->quick ? 1 : 5;
 	if (!o->eal_mb)
 		o->eal_mb = o->quick ? 512 : 4096;
 }
@@ -199,7 +289,7 @@ static void e2e(const struct opts *o)
 		return;
 	}
 	mkdir(dir, 0755);
-	bn_e2e_run(o->gw, dir, o->quick ? 1 : 5, &sum.e2e);
+	bn_e2e_run(o->gw, dir, o->e2e_secs, o->quick ? 2 : 5, &sum.e2e);
 	if (!sum.e2e.ran)
 		printf("e2e: skipped (%s)\n", sum.e2e.why);
 }
@@ -214,22 +304,39 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse(argc, argv, &o))
 		return fprintf(stderr, "usage: oscore-bench --out DIR [--quick] [--secs S] [--gw PATH]"
-				       " [--eal-mem MB] [--pool N>=1024] [--no-e2e]\n"), 2;
+				       " [--eal-mem MB] [--pool N>=1024] [--no-e2e] [--e2e-secs S] [--compare OLD.json]"
+				       "\n       oscore-bench --compare OLD.json --with NEW.json\n"), 2;
+	if (o.with)
+		return bn_compare(o.old, o.with) ? 1 : 0;
 	defaults(&o, argv[0]);
 	if (lg_mkdirs(o.out)) /* like oscore-loadgen: --out is made with its parents */
 		return 1;
 	if (eal(o.eal_mb) || (e = cry_engine_new()) == NULL)
 		return fprintf(stderr, "oscore-bench: EAL or AEAD engine set-up failed\n"), 1;
 	sum = (struct bn_summary){ .cpu = cpu_name(), .arch = cry_engine_arch(e), .quick = o.quick,
-				   .secs = o.secs, .sizeof_ctx = sizeof(struct osc_ctx) };
+				   .secs = o.secs, .sizeof_ctx = sizeof(struct osc_ctx),
+				   .tsc_hz = bn_tsc_hz() };
 	printf("oscore-bench: %s, IPsec-MB %s, %.2f s per measurement, pool of %u requests\n",
 	       sum.cpu, sum.arch, o.secs, o.pool);
 	s = bn_set_new(1000, 1);
-	rc = !s || sweep_small(&o, s) || sweep_contexts(&o) ? 1 : 0;
+	if (o.engine_ab && s) {
+		rc = engine_ab(&o, s) ? 1 : 0;
+		bn_set_free(s);
+		cry_engine_free(e);
+		rte_eal_cleanup();
+		return rc;
+	}
+	rc = !s || sweep_small(&o, s) || bare() || sweep_contexts(&o) ? 1 : 0;
 	bn_set_free(s);
 	if (!rc) {
 		e2e(&o);
 		rc = bn_report(&sum, o.out) ? 1 : 0;
+	}
+	if (!rc && o.old) {
+		char now[4200];
+
+		snprintf(now, sizeof(now), "%s/summary.json", o.out);
+		rc = bn_compare(o.old, now) ? 1 : 0;
 	}
 	cry_engine_free(e);
 	rte_eal_cleanup();

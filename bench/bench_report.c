@@ -64,6 +64,84 @@ static void print_stages(const struct bn_row *h)
 	}
 }
 
+/* The issue-11 figures at one reference payload, all from this run. */
+struct ref {
+	unsigned payload;
+	double bare, io, ceiling, e2e, pipe;            /* messages (packets) per second */
+	double cyc_bare, cyc_io, cyc_e2e, cyc_pipe;     /* TSC cycles per message */
+	double beyond, pipe_beyond;   /* e2e cycles beyond bare crypto and I/O; pipeline beyond
+				       * bare crypto */
+};
+
+static double cyc(const struct bn_summary *s, double rate)
+{
+	return rate > 0 ? s->tsc_hz / rate : 0;
+}
+
+static struct ref ref_of(const struct bn_summary *s, unsigned p)
+{
+	struct ref r = { .payload = bn_ref_payload[p], .bare = s->bare[p].mps,
+			 .io = s->e2e.io[p], .e2e = s->e2e.ran ? s->e2e.mps1[p] : 0,
+			 .pipe = mps(s->pay[p], BN_PIPE_ASYNC) };
+
+	/* Serially, a message costs its two CCM ops plus one forwarded packet. */
+	r.ceiling = r.bare > 0 && r.io > 0 ? 1.0 / (1.0 / r.bare + 1.0 / r.io) : 0;
+	r.cyc_bare = cyc(s, r.bare);
+	r.cyc_io = cyc(s, r.io);
+	r.cyc_e2e = cyc(s, r.e2e);
+	r.cyc_pipe = cyc(s, r.pipe);
+	r.beyond = r.e2e > 0 && r.io > 0 ? r.cyc_e2e - r.cyc_bare - r.cyc_io : 0;
+	r.pipe_beyond = r.pipe > 0 ? r.cyc_pipe - r.cyc_bare : 0;
+	return r;
+}
+
+static void print_refs(const struct bn_summary *s)
+{
+	printf("\nreferences (same run; code that is not the gateway's; TSC %.2f GHz; rates per "
+	       "CPU-second of the thread or lcore doing the work):\n", s->tsc_hz / 1e9);
+	for (unsigned p = 0; p < BN_REF_PAYLOADS; p++) {
+		struct ref r = ref_of(s, p);
+
+		printf("  %2u B: bare IPsec-MB pair %9.0f/s (%4.0f cyc)  testpmd io %9.0f/s (%4.0f cyc)"
+		       "  serial ceiling %9.0f/s (%4.0f cyc)\n", r.payload, r.bare, r.cyc_bare, r.io,
+		       r.cyc_io, r.ceiling, cyc(s, r.ceiling));
+		printf("        e2e 1 worker %9.0f/s (%4.0f cyc) = %.3f x ceiling (target >= 0.7)"
+		       "   pipeline %9.0f/s = %.3f x bare CCM pair (target >= 0.6)\n", r.e2e,
+		       r.cyc_e2e, ratio(r.e2e, r.ceiling), r.pipe, ratio(r.pipe, r.bare));
+		printf("  >>> %2u B: cycles beyond crypto and I/O per message: %.0f end to end "
+		       "(target <= ~150); pipeline beyond crypto: %.0f\n", r.payload, r.beyond,
+		       r.pipe_beyond);
+	}
+	if (!s->e2e.ran)
+		printf("  e2e: skipped (%s)\n", s->e2e.why);
+	for (unsigned p = 0; p < BN_REF_PAYLOADS && s->e2e.ran; p++)
+		printf("  %2u B by wall clock (what the scheduler gave them): testpmd io %.0f/s, "
+		       "oscore-gw 1 worker %.0f/s\n", bn_ref_payload[p], s->e2e.io_wall[p],
+		       s->e2e.mps1_wall[p]);
+	if (s->e2e.io[0] <= 0 || s->e2e.io[1] <= 0)
+		printf("  io floor: %s\n", s->e2e.io_why[0] ? s->e2e.io_why : "not measured");
+}
+
+static void json_refs(FILE *f, const struct bn_summary *s)
+{
+	fprintf(f, " \"tsc_hz\": %.0f,\n \"references\": [\n", s->tsc_hz);
+	for (unsigned p = 0; p < BN_REF_PAYLOADS; p++) {
+		struct ref r = ref_of(s, p);
+
+		fprintf(f, "  {\"payload\": %u, \"bare_ccm_pair_mps\": %.0f, \"io_floor_pps\": %.0f, "
+			   "\"serial_ceiling_mps\": %.0f, \"e2e_1w_mps\": %.0f, \"pipeline_mps\": %.0f,"
+			   "\n   \"e2e_over_ceiling\": %.3f, \"pipeline_over_bare_ccm\": %.3f, "
+			   "\"cyc_bare_ccm_pair\": %.1f, \"cyc_io\": %.1f, \"cyc_e2e\": %.1f, "
+			   "\"cyc_pipeline\": %.1f,\n   \"cyc_beyond_crypto_and_io\": %.1f, "
+			   "\"cyc_pipeline_beyond_crypto\": %.1f, \"io_floor_wall_pps\": %.0f, "
+			   "\"e2e_1w_wall_mps\": %.0f}%s\n", r.payload, r.bare, r.io,
+			r.ceiling, r.e2e, r.pipe, ratio(r.e2e, r.ceiling), ratio(r.pipe, r.bare),
+			r.cyc_bare, r.cyc_io, r.cyc_e2e, r.cyc_pipe, r.beyond, r.pipe_beyond,
+			s->e2e.io_wall[p], s->e2e.mps1_wall[p], p + 1 < BN_REF_PAYLOADS ? "," : "");
+	}
+	fprintf(f, " ],\n");
+}
+
 struct verdicts {
 	double pipe_ccm, pipe_ccm_dec, pipe_ossl, ctx, workers;
 };
@@ -198,9 +276,20 @@ static void write_json(const struct bn_summary *s, const struct verdicts *v, FIL
 		s->table_bytes_per_ctx * 1e6 / 1048576.0, s->big ? s->big->n_ctx : 0,
 		s->derive_us_per_ctx);
 	fprintf(f, " \"e2e\": {\"ran\": %s, \"why\": \"%s\", \"workers_1_mps\": %.0f, "
-		   "\"workers_2_mps\": %.0f},\n", s->e2e.ran ? "true" : "false", s->e2e.why,
-		s->e2e.mps[0], s->e2e.mps[1]);
+		   "\"workers_2_mps\": %.0f, \"io_why\": \"%s\"},\n", s->e2e.ran ? "true" : "false",
+		s->e2e.why, s->e2e.mps[0], s->e2e.mps[1], s->e2e.io_why);
+	json_refs(f, s);
 	fprintf(f, " \"targets\": {\n");
+	for (unsigned p = 0; p < BN_REF_PAYLOADS; p++) {
+		struct ref r = ref_of(s, p);
+		char name[64];
+
+		snprintf(name, sizeof(name), "e2e_over_ceiling_%u", r.payload);
+		json_target(f, name, ratio(r.e2e, r.ceiling), 0.7, false, r.ceiling > 0 && r.e2e > 0,
+			    true);
+		snprintf(name, sizeof(name), "pipeline_over_bare_ccm_%u", r.payload);
+		json_target(f, name, ratio(r.pipe, r.bare), 0.6, false, r.bare > 0, true);
+	}
 	json_target(f, "pipeline_over_ccm", v->pipe_ccm, 0.5, false, true, true);
 	json_target(f, "pipeline_over_openssl", v->pipe_ossl, 5, false, true, true);
 	json_target(f, "contexts_1m_over_1k", v->ctx, 0.85, false, true, true);
@@ -287,6 +376,7 @@ int bn_report(const struct bn_summary *s, const char *dir)
 	print_table(s);
 	print_stages(s->head);
 	print_verdicts(s, &v);
+	print_refs(s);
 	if (!csv || !js)
 		rc = -1;
 	if (csv) {

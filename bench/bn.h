@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct dp_ctx_table;
 
@@ -72,17 +73,50 @@ struct bn_result {
 int bn_run(const struct bn_set *s, enum bn_mode mode, unsigned burst, double secs,
 	   struct bn_result *r);
 
+/* qsort() comparison of doubles, ascending. */
+int bn_cmp_double(const void *a, const void *b);
+
 /* TSC frequency estimate (Hz). */
 double bn_tsc_hz(void);
+
+/* The payloads the references and the end-to-end run are measured at (issue 11). */
+#define BN_REF_PAYLOADS 2
+extern const unsigned bn_ref_payload[BN_REF_PAYLOADS];   /* 16, 64 */
 
 struct bn_e2e {
 	bool ran;
 	char why[160];                 /* when not ran */
-	double mps[2];                 /* protected answers per second, 1 and 2 workers */
+	double mps[2];                 /* protected answers per second, 64 B, 1 and 2 workers */
+	double mps1[BN_REF_PAYLOADS];  /* 1 worker, per bn_ref_payload */
+	double mps1_wall[BN_REF_PAYLOADS]; /* the same by wall clock (the gateway's rate line) */
+	double io[BN_REF_PAYLOADS];    /* dpdk-testpmd io forwarding, packets per CPU-second of its
+					* forwarding lcore, same captures */
+	double io_wall[BN_REF_PAYLOADS];   /* the same by wall clock (its Tx-pps lines) */
+	char io_why[160];              /* when an io figure is 0 */
 };
 
-/* oscore-gw at gw_path end to end, capture in dir; secs per run. */
-void bn_e2e_run(const char *gw_path, const char *dir, double secs, struct bn_e2e *out);
+/* oscore-gw at gw_path end to end and dpdk-testpmd's I/O floor on the same captures, made in
+ * subfolders of dir; secs per gateway run, periods seconds of testpmd. */
+void bn_e2e_run(const char *gw_path, const char *dir, double secs, unsigned periods,
+		struct bn_e2e *out);
+
+/* The bare IPsec-MB reference (bench_bare.c): decrypt + answer encrypt per message on 1,024
+ * contexts with pre-expanded keys, payload bytes of request payload, for about secs. 0 or -1. */
+int bn_run_bare(unsigned payload, double secs, struct bn_result *r);
+
+/* dpdk-testpmd --forward-mode=io from net_pcap (infinite_rx, capture pcap) to net_null (no-rx):
+ * packets per CPU-second of its forwarding lcore into *cpu_rate, and the median of periods full
+ * one-second wall-clock rates returned; 0 with why filled if it cannot run. Output goes to log. */
+double bn_io_floor(const char *pcap, const char *log, unsigned periods, double *cpu_rate,
+		   char *why, size_t cap);
+
+/* CPU seconds the worker lcore threads of the running process pid have used so far (0 if none
+ * or gone). */
+double bn_worker_cpu(int pid);
+
+/* Print every numeric figure of summary.json new_path against old_path (same keys), with its
+ * change. 0, or -1 if either file cannot be read. */
+int bn_compare(const char *old_path, const char *new_path);
 
 /* One measured point of a sweep. */
 struct bn_row {
@@ -104,6 +138,9 @@ struct bn_summary {
 	size_t sizeof_ctx;
 	double table_bytes_per_ctx;    /* rte_malloc bytes of the table / contexts, largest run */
 	double derive_us_per_ctx;
+	double tsc_hz;
+	struct bn_result bare[BN_REF_PAYLOADS];   /* bare IPsec-MB pair, per bn_ref_payload */
+	const struct bn_row *pay[BN_REF_PAYLOADS];/* the pipeline's payload rows for them */
 	struct bn_e2e e2e;
 };
 

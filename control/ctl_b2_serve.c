@@ -65,7 +65,7 @@ static int install(struct ctl_b2_server *s, struct ctl_env *env, int t,
 	struct osc_ctx *n;
 	char err[128];
 
-	if (env->ops->ctx_add(env->plat, p, h, err, sizeof(err)))
+	if (env->ops->ctx_add(env->plat, CTL_M_DIRECT, p, h, err, sizeof(err)))
 		return -1;
 	n = env->ops->ctx_get(env->plat, *h);
 	if (!n)

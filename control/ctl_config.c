@@ -47,6 +47,8 @@
  *     "id_namespaces": {"direct": [{"prefix": "0a", "min_len": 1, "max_len": 2}], "ace": [...],
  *                       "edhoc": [...]}  Recipient-ID parts per method (control/ctl_ns.h);
  *                                configured and runtime-added contexts are method "direct"
+ *     "ace": "ace.json" | {...}  ACE resource server at /authz-info (ctl_config_ace.h); needs
+ *                                an "ace" part in "id_namespaces" (where ID2 comes from)
  *   }
  *
  * Forward mode only (ctl_config_fwd.c):
@@ -544,6 +546,16 @@ static int load_libcoap(struct where *w, struct ctl_config *c)
 	return 0;
 }
 
+/* "ace": the AS configuration, inline or in a file next to this one. */
+static int ace_field(struct where *w, json_t *v, struct ctl_config *c)
+{
+	const char *slash = strrchr(w->file, '/');
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - w->file) : 0, w->file);
+	return ctl_config_ace_parse(v, w->file, dir, &c->ace, w->err, w->err_len);
+}
+
 /* One top-level key; contexts are read afterwards, once the default window is known. */
 static int top_field(struct where *w, const char *key, json_t *v, struct ctl_config *c)
 {
@@ -576,6 +588,8 @@ static int top_field(struct where *w, const char *key, json_t *v, struct ctl_con
 		return get_uint(w, v, 1, 100000000, &c->err_burst);
 	if (!strcmp(key, "contexts") || !strcmp(key, "contexts_file") || !strcmp(key, "groups"))
 		return 0;
+	if (!strcmp(key, "ace"))
+		return ace_field(w, v, c);
 	return slice_field(w, key, v, c);
 }
 
@@ -648,6 +662,9 @@ static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
 		return -1;
 	if (check_dups(w, c) || parse_groups(w, json_object_get(root, "groups"), c))
 		return -1;
+	snprintf(w->field, sizeof(w->field), "ace");
+	if (c->ace.conf && (!c->ctl.has_ns || !c->ctl.ns.n[CTL_M_ACE]))
+		return bad(w, "needs an \"ace\" part in id_namespaces (ID2 of RFC 9203 §4.2)");
 	snprintf(w->field, sizeof(w->field), "max_contexts");
 	if (c->n_ctx > c->ctl.max_contexts)
 		return bad(w, "%u contexts configured, more than %u", c->n_ctx, c->ctl.max_contexts);
@@ -698,6 +715,7 @@ int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t er
 
 void ctl_config_free(struct ctl_config *c)
 {
+	ctl_config_ace_free(&c->ace);
 	if (c->ctx) {
 		explicit_bzero(c->ctx, c->n_ctx * sizeof(*c->ctx));
 		free(c->ctx);

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "control/ctl_config_ace.h"
 #include "control/ctl_config_ctx.h"
 #include "control/ctl_config_fwd.h"
 #include "control/ctl_config_group.h"
@@ -54,6 +55,7 @@ struct ctl_config {
 	struct ctl_fwd_config fwd;    /* forward mode */
 	struct ctl_ops_config ops;
 	struct ctl_ctx_config ctl;    /* control plane: capacity, state, namespaces */
+	struct ctl_config_ace ace;    /* ACE resource server (ctl_config_ace.h) */
 	struct osc_params *ctx;      /* n_ctx entries, owned */
 	unsigned b2_idx[CTL_CFG_B2_MAX];  /* contexts with "b2": true (RFC 8613 App. B.2), by index */
 	unsigned n_b2;

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "control/ctl_ns.h"
 #include "oscore/osc_answer.h"
 #include "oscore/osc_protect.h"
 
@@ -117,10 +118,11 @@ struct ctl_platform {
 	/* The context of h if h is still current (same slot generation, not removed), else NULL.
 	 * Valid until the handler returns; never kept. */
 	struct osc_ctx *(*ctx_get)(void *plat, struct ctl_ctx_handle h);
-	/* Store (with "state_db") and publish a new context p through the RCU-published table;
-	 * its handle into *out. Returns 0, or non-zero with a reason (no secret) in err. */
-	int (*ctx_add)(void *plat, const struct osc_params *p, struct ctl_ctx_handle *out,
-		       char *err, size_t err_len);
+	/* Store (with "state_db") and publish a new context p, established by method m (its
+	 * Recipient ID must lie in m's namespace), through the RCU-published table; its handle
+	 * into *out. Returns 0, or non-zero with a reason (no secret) in err. */
+	int (*ctx_add)(void *plat, enum ctl_method m, const struct osc_params *p,
+		       struct ctl_ctx_handle *out, char *err, size_t err_len);
 	/* Unpublish (RCU-deferred) and forget the stored context with these identifiers.
 	 * Returns 0, -1 if there is none, -2 if busy (retry later). */
 	int (*ctx_remove)(void *plat, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,

@@ -8,6 +8,7 @@
  *   oscore-gwctl --prefix NAME list | show KID [KIDCTX] | stats
  *   oscore-gwctl --prefix NAME metrics                  (Prometheus text, as GET /metrics)
  *   oscore-gwctl --prefix NAME watch [--count N] [--interval S]   (rates, redrawn each second)
+ *   oscore-gwctl --prefix NAME tokens [START] | revoke ISSUER ID   (ACE tokens; ID in hex)
  *   oscore-gwctl export-wireshark --config gw.json [--state DB]
  *
  * add sends one context per command (a telemetry command is at most 1024 bytes); --bulk makes the
@@ -362,6 +363,7 @@ static void usage(void)
 		"usage: oscore-gwctl --prefix NAME add FILE.json | add --libcoap FILE.conf |\n"
 		"                    add --bulk FILE.json | remove KID [KIDCTX] | list [START] |\n"
 		"                    show KID [KIDCTX] | stats | metrics |\n"
+		"                    tokens [START] | revoke ISSUER ID |\n"
 		"                    watch [--count N] [--interval SECONDS]\n"
 		"       oscore-gwctl export-wireshark --config gw.json [--state DB]\n");
 }
@@ -389,6 +391,10 @@ static int run(const char *prefix, int argc, char **argv)
 		rc = tel_call(fd, "/oscore/ctx/show", ids, true) ? 1 : 0;
 	else if (!strcmp(argv[0], "list") && argc <= 2)
 		rc = tel_call(fd, "/oscore/ctx/list", argc == 2 ? argv[1] : "0", true) ? 1 : 0;
+	else if (!strcmp(argv[0], "tokens") && argc <= 2)
+		rc = tel_call(fd, "/oscore/ace/tokens", argc == 2 ? argv[1] : "0", true) ? 1 : 0;
+	else if (!strcmp(argv[0], "revoke") && argc == 3 && !ids_arg(2, argv + 1, ids, sizeof(ids)))
+		rc = tel_call(fd, "/oscore/ace/revoke", ids, true) ? 1 : 0;
 	else if (!strcmp(argv[0], "stats") && argc == 1)
 		rc = tel_call(fd, "/oscore/stats", NULL, true) ? 1 : 0;
 	else if (!strcmp(argv[0], "metrics") && argc == 1)

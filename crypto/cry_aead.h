@@ -57,7 +57,8 @@ const struct cry_alg *cry_alg_by_name(const char *name);
 /*
  * A key, 48 bytes, so that a security context stays within a few cache lines even with a million
  * of them. CCM round keys are not kept here: each engine expands them on use into a per-engine
- * cache (a hit costs a 176-byte copy, a miss one AES key expansion). GCM keeps IPsec-MB's key data
+ * cache that its jobs point at while in flight (a hit costs a 16/32-byte compare, a miss one AES
+ * key expansion). GCM keeps IPsec-MB's key data
  * (GHASH powers, costly to recompute) in an allocation of its own.
  * Initialise with cry_key_init(), release with cry_key_wipe() (which zeroes the secret).
  * Read-only after init: many workers may use one key at once.
@@ -105,8 +106,10 @@ struct cry_op {
 	uint32_t len;
 	uint8_t dir;           /* enum cry_dir */
 	uint8_t status;        /* enum cry_status, set by the engine */
+	void *pin;             /* engine scratch: the key schedule this op holds while in flight */
 	alignas(16) uint8_t tag_calc[CRY_TAG_MAX]; /* engine scratch for decrypt */
-	alignas(16) uint8_t sched[15 * 16];        /* engine scratch: CCM round keys in flight */
+	alignas(16) uint8_t sched[15 * 16];        /* engine scratch: CCM round keys when the
+						    * engine's cached schedule is busy */
 };
 
 /*

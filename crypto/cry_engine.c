@@ -18,18 +18,24 @@
 _Static_assert(CRY_MAX_INFLIGHT >= IMB_MAX_JOBS, "IPsec-MB may hold IMB_MAX_JOBS jobs in flight");
 
 /*
- * CCM round keys by key, direct-mapped (4096 entries, 1.2 MB per worker: both keys of 1-2k busy
- * contexts stay hot): contexts keep only raw keys (48-byte struct cry_key), and a
- * worker that sees the same contexts again and again copies their schedules from here instead of
- * expanding them (a copy is ~15 cycles, an AES-128 expansion ~150). Jobs get a copy in op->sched,
- * so an entry may be replaced while IPsec-MB still holds an op that came from it.
+ * CCM round keys, direct-mapped by the address of the struct cry_key (4096 entries, 1.2 MB per
+ * worker: both keys of 2k busy contexts stay hot). Contexts keep only raw keys (48-byte struct
+ * cry_key); a key's address is its context slot's, so that the index needs no hash of secret
+ * bytes, and the raw bytes are still compared (in constant time) because a slot may be refilled
+ * with another context's keys (App. B.2, removal and reuse).
+ * Pin, don't copy (STYLE.md §13): a job points at its entry's schedule, and the entry counts the
+ * jobs in flight on it; an entry with pins is never refilled. A miss on a pinned entry expands
+ * into the op's own scratch instead (op->sched), which is also what the composed long-AAD CCM
+ * reads.
  */
 #define SCHED_CACHE 4096
 
 struct sched_entry {
 	alignas(16) uint8_t rk[15 * 16];
+	const struct cry_key *key; /* whose schedule this is; NULL = empty */
 	uint8_t raw[CRY_KEY_MAX];
-	uint8_t key_len; /* 0 = empty */
+	uint16_t pins;             /* IPsec-MB jobs in flight pointing at rk */
+	uint8_t key_len;
 };
 
 /* Long-AAD CCM ops gathered during one submit or batch call, run together at its end. */
@@ -140,30 +146,76 @@ static void fill_common(IMB_JOB *job, struct cry_op *op)
  * Chain order as IPsec-MB wants it: CCM MACs the plaintext, so encrypt hashes first and decrypt
  * deciphers first; GCM and ChaCha20/Poly1305 MAC the ciphertext, so the other way round.
  */
-/* The op's CCM round keys, copied into op->sched from the engine's cache (expanded on a miss).
- * Raw keys come from HKDF, so their first bytes index the cache well. */
+/* 1 if the n-byte (16 or 32) keys a and b are equal, in time that depends only on n. */
+static inline int raw_equal(const uint8_t *a, const uint8_t *b, unsigned n)
+{
+	uint64_t x, y, d = 0;
+
+	for (unsigned i = 0; i < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		d |= x ^ y;
+	}
+	return d == 0;
+}
+
+static void expand(struct cry_engine *e, const struct cry_key *k, uint8_t *rk)
+{
+	alignas(16) uint8_t dec[15 * 16]; /* CTR and CBC-MAC never decrypt a block */
+
+	if (k->alg->key_len == 16)
+		IMB_AES_KEYEXP_128(e->mgr, k->raw, rk, dec);
+	else
+		IMB_AES_KEYEXP_256(e->mgr, k->raw, rk, dec);
+	cry_wipe(dec, sizeof(dec));
+}
+
+/* The cache entry holding k's schedule, refilled on a miss; NULL if the entry k maps to is
+ * pinned by a job in flight under another key. */
+static struct sched_entry *sched_of(struct cry_engine *e, const struct cry_key *k)
+{
+	unsigned n = k->alg->key_len;
+	struct sched_entry *s =
+		&e->sched[((uintptr_t)k * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - 12)];
+
+	_Static_assert(SCHED_CACHE == 1 << 12, "the index takes the top 12 bits");
+	if (s->key == k && s->key_len == n && raw_equal(s->raw, k->raw, n))
+		return s;
+	if (s->pins)
+		return NULL;
+	expand(e, k, s->rk);
+	memcpy(s->raw, k->raw, n);
+	s->key = k;
+	s->key_len = (uint8_t)n;
+	return s;
+}
+
+/* The op's CCM round keys for an IPsec-MB job: the pinned cache entry's, or (entry busy) its own
+ * scratch. The pin is released by finish(). */
 static const void *ccm_round_keys(struct cry_engine *e, struct cry_op *op)
 {
-	const struct cry_key *k = op->key;
-	unsigned n = k->alg->key_len;
-	struct sched_entry *s;
-	uint64_t h;
+	struct sched_entry *s = sched_of(e, op->key);
 
-	memcpy(&h, k->raw, sizeof(h));
-	s = &e->sched[(h ^ h >> 32) & (SCHED_CACHE - 1)];
-	if (s->key_len != n || !cry_ct_equal(s->raw, k->raw, n)) {
-		alignas(16) uint8_t dec[sizeof(s->rk)]; /* CTR and CBC-MAC never decrypt a block */
-
-		if (n == 16)
-			IMB_AES_KEYEXP_128(e->mgr, k->raw, s->rk, dec);
-		else
-			IMB_AES_KEYEXP_256(e->mgr, k->raw, s->rk, dec);
-		cry_wipe(dec, sizeof(dec));
-		memcpy(s->raw, k->raw, n);
-		s->key_len = (uint8_t)n;
+	op->pin = s;
+	if (s == NULL) {
+		expand(e, op->key, op->sched);
+		return op->sched;
 	}
-	memcpy(op->sched, s->rk, n == 16 ? 11 * 16 : 15 * 16);
-	return op->sched;
+	s->pins++;
+	return s->rk;
+}
+
+/* The op's round keys copied into op->sched, for the composed CCM (which runs on its own
+ * manager, possibly after other ops of the same call refilled the entry). */
+static void ccm_round_keys_copy(struct cry_engine *e, struct cry_op *op)
+{
+	const struct sched_entry *s = sched_of(e, op->key);
+
+	op->pin = NULL;
+	if (s == NULL)
+		expand(e, op->key, op->sched);
+	else
+		memcpy(op->sched, s->rk, op->key->alg->key_len == 16 ? 11 * 16 : 15 * 16);
 }
 
 static void fill_job(struct cry_engine *e, IMB_JOB *job, struct cry_op *op)
@@ -171,6 +223,7 @@ static void fill_job(struct cry_engine *e, IMB_JOB *job, struct cry_op *op)
 	const struct cry_key *k = op->key;
 	bool enc = op->dir == CRY_ENCRYPT;
 
+	op->pin = NULL; /* only a CCM job pins a schedule */
 	fill_common(job, op);
 	switch (k->alg->kind) {
 	case CRY_KIND_CCM:
@@ -212,7 +265,12 @@ static bool imb_takes(const struct cry_op *op)
 static void finish(struct cry_op *op, const IMB_JOB *job)
 {
 	uint8_t tag_len = op->key->alg->tag_len;
+	struct sched_entry *pin = op->pin;
 
+	if (pin != NULL) { /* the job no longer reads the entry's schedule */
+		pin->pins--;
+		op->pin = NULL;
+	}
 	if (job->status != IMB_STATUS_COMPLETED)
 		op->status = CRY_ERR_BACKEND;
 	else if (op->dir == CRY_ENCRYPT || cry_ct_equal(op->tag_calc, op->tag, tag_len))
@@ -269,7 +327,7 @@ static void run_long(struct cry_engine *e, struct sink *s)
  * other long ops of this call instead of one OpenSSL context per message. */
 static void defer_long(struct cry_engine *e, struct cry_op *op, void *mark, struct sink *s)
 {
-	ccm_round_keys(e, op);
+	ccm_round_keys_copy(e, op);
 	e->long_op[e->nlong] = op;
 	e->long_mark[e->nlong++] = mark;
 	if (e->nlong == LONG_BURST)

@@ -249,8 +249,8 @@ static struct osc_ctx *env_ctx_get(void *plat, struct ctl_ctx_handle h)
 	return dp_ctx_table_deref(((struct dp_ctl *)plat)->table, h);
 }
 
-static int env_ctx_add(void *plat, const struct osc_params *p, struct ctl_ctx_handle *out,
-		       char *err, size_t err_len)
+static int env_ctx_add(void *plat, enum ctl_method m, const struct osc_params *p,
+		       struct ctl_ctx_handle *out, char *err, size_t err_len)
 {
 	struct dp_ctl *c = plat;
 	struct osc_ctx *n;
@@ -259,7 +259,7 @@ static int env_ctx_add(void *plat, const struct osc_params *p, struct ctl_ctx_ha
 		snprintf(err, err_len, "no context state");
 		return -1;
 	}
-	if (dp_state_add(c->state, p, err, err_len))
+	if (dp_state_add_method(c->state, m, p, err, err_len))
 		return -1;
 	n = dp_ctx_table_find(c->table, p->recipient_id, p->recipient_id_len, p->id_ctx,
 			      p->id_ctx_len, p->has_id_ctx);
@@ -353,6 +353,13 @@ static int serve(struct dp_ctl *c, struct dp_ctl_msg *msg, uint32_t now)
 	memcpy(msg->data, c->scratch, (size_t)n);
 	msg->ans_len = (uint16_t)n;
 	return 0;
+}
+
+void dp_ctl_env(struct dp_ctl *c, struct dp_stats *st, struct ctl_env *env)
+{
+	c->st = st;
+	*env = (struct ctl_env){ .ops = &platform, .plat = c, .e = c->e, .next_mid = &c->next_mid,
+				 .now = ctl_echo_now() };
 }
 
 unsigned dp_ctl_service(struct dp_ctl *c, struct dp_stats *st)

@@ -105,4 +105,8 @@ unsigned dp_ctl_outstanding(const struct dp_ctl *c, unsigned worker);
  * counters. Returns how many were served. */
 unsigned dp_ctl_service(struct dp_ctl *c, struct dp_stats *st);
 
+/* Control lcore: a handler environment for work that is no job (a handler's periodic tick:
+ * expiries), counting into st. It cannot resume jobs. */
+void dp_ctl_env(struct dp_ctl *c, struct dp_stats *st, struct ctl_env *env);
+
 #endif

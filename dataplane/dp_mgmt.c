@@ -16,7 +16,9 @@
 #include <rte_cycles.h>
 #include <rte_telemetry.h>
 
+#include "control/ctl_ace_serve.h"
 #include "control/ctl_config.h"
+#include "dataplane/dp_ctl_ring.h"
 #include "oscore/osc_hex.h"
 
 #define PAGE 32
@@ -24,7 +26,7 @@
 #define WAIT_S 600       /* a bulk load of 1M contexts takes seconds */
 #define BUSY_RETRIES 1000
 
-enum op { OP_ADD, OP_LOAD, OP_REMOVE, OP_LIST, OP_SHOW };
+enum op { OP_ADD, OP_LOAD, OP_REMOVE, OP_LIST, OP_SHOW, OP_ACE_TOKENS, OP_ACE_REVOKE };
 
 struct req {
 	enum op op;
@@ -35,6 +37,8 @@ struct req {
 	unsigned added, failed, count, next, n_info;
 	double seconds;
 	struct dp_ctx_info info[PAGE];
+	struct ctl_ace_token_info tok[PAGE];
+	unsigned n_tok;
 };
 
 struct dp_mgmt {
@@ -43,6 +47,9 @@ struct dp_mgmt {
 	unsigned window;
 	void (*reclaim)(void *);
 	void *arg;
+	struct ctl_ace_server *ace;
+	struct dp_ctl *ctl;
+	struct dp_stats *ctl_st;
 	pthread_mutex_t callers;  /* one request at a time */
 	pthread_mutex_t lock;     /* pending, done, stopped */
 	pthread_cond_t cv;
@@ -245,14 +252,57 @@ static void do_show(struct dp_mgmt *m, struct req *r)
 		snprintf(r->msg, sizeof(r->msg), "no such context");
 }
 
+void dp_mgmt_set_ace(struct dp_mgmt *m, struct ctl_ace_server *a, struct dp_ctl *ctl,
+		     struct dp_stats *st)
+{
+	if (!m)
+		return;
+	m->ace = a;
+	m->ctl = ctl;
+	m->ctl_st = st;
+}
+
+static void do_ace_tokens(struct dp_mgmt *m, struct req *r)
+{
+	unsigned start = (unsigned)strtoul(r->arg, NULL, 10);
+
+	r->n_tok = ctl_ace_server_tokens(m->ace, start, r->tok, PAGE, &r->count);
+	r->next = start + r->n_tok < r->count ? start + r->n_tok : 0;
+}
+
+/* "ISSUER,ID" (the AS's configured name, the token's PoP key id in hex) */
+static void do_ace_revoke(struct dp_mgmt *m, struct req *r)
+{
+	char *comma = strchr(r->arg, ',');
+	uint8_t id[32], len;
+	struct ctl_env env;
+
+	r->rc = -1;
+	if (!comma || hexbin(comma + 1, strlen(comma + 1), id, sizeof(id), &len)) {
+		snprintf(r->msg, sizeof(r->msg), "expected ISSUER,ID (hex)");
+		return;
+	}
+	*comma = '\0';
+	dp_ctl_env(m->ctl, m->ctl_st, &env);
+	r->rc = ctl_ace_server_revoke(m->ace, &env, r->arg, id, len);
+	snprintf(r->msg, sizeof(r->msg), "%s", r->rc ? "no such token" : "revoked");
+}
+
 static void execute(struct dp_mgmt *m, struct req *r)
 {
+	if ((r->op == OP_ACE_TOKENS || r->op == OP_ACE_REVOKE) && (!m->ace || !m->ctl)) {
+		r->rc = -1;
+		snprintf(r->msg, sizeof(r->msg), "ACE not configured");
+		return;
+	}
 	switch (r->op) {
 	case OP_ADD: do_add(m, r, false); break;
 	case OP_LOAD: do_add(m, r, true); break;
 	case OP_REMOVE: do_remove(m, r); break;
 	case OP_LIST: do_list(m, r); break;
 	case OP_SHOW: do_show(m, r); break;
+	case OP_ACE_TOKENS: do_ace_tokens(m, r); break;
+	case OP_ACE_REVOKE: do_ace_revoke(m, r); break;
 	}
 }
 
@@ -303,6 +353,42 @@ static int call(struct req *r)
 }
 
 
+/* One token: issuer, scope, expiry, its PoP key id and the context it made; never keys. */
+static struct rte_tel_data *token_dict(const struct ctl_ace_token_info *t)
+{
+	struct rte_tel_data *c = rte_tel_data_alloc();
+	char id[2 * sizeof(t->id) + 1];
+	unsigned i;
+
+	if (!c)
+		return NULL;
+	for (i = 0; i < t->id_len; i++)
+		snprintf(id + 2 * i, 3, "%02x", t->id[i]);
+	id[2 * t->id_len] = '\0';
+	rte_tel_data_start_dict(c);
+	rte_tel_data_add_dict_string(c, "issuer", t->issuer);
+	rte_tel_data_add_dict_string(c, "scope", t->scope);
+	rte_tel_data_add_dict_int(c, "expires", (int)t->expires);
+	rte_tel_data_add_dict_string(c, "id", id);
+	rte_tel_data_add_dict_u64(c, "slot", t->ctx.slot);
+	rte_tel_data_add_dict_u64(c, "generation", t->ctx.gen);
+	return c;
+}
+
+static void answer_tokens(const struct req *r, struct rte_tel_data *d)
+{
+	unsigned i;
+
+	for (i = 0; i < r->n_tok; i++) {
+		struct rte_tel_data *c = token_dict(&r->tok[i]);
+		char name[16];
+
+		snprintf(name, sizeof(name), "token%u", i);
+		if (!c || rte_tel_data_add_dict_container(d, name, c, 0))
+			rte_tel_data_free(c);
+	}
+}
+
 static void answer(const struct req *r, struct rte_tel_data *d)
 {
 	unsigned i;
@@ -316,10 +402,12 @@ static void answer(const struct req *r, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(d, "failed", r->failed);
 		rte_tel_data_add_dict_u64(d, "microseconds", (uint64_t)(r->seconds * 1e6));
 	}
-	if (r->op == OP_LIST) {
+	if (r->op == OP_LIST || r->op == OP_ACE_TOKENS) {
 		rte_tel_data_add_dict_u64(d, "count", r->count);
 		rte_tel_data_add_dict_u64(d, "next", r->next);
 	}
+	if (r->op == OP_ACE_TOKENS)
+		answer_tokens(r, d);
 	if (r->op != OP_LIST && r->op != OP_SHOW)
 		return;
 	for (i = 0; i < r->n_info; i++) { /* telemetry nests dicts in dicts, not in arrays */
@@ -381,6 +469,18 @@ static int cmd_show(const char *c, const char *p, struct rte_tel_data *d)
 	return command(OP_SHOW, p, d);
 }
 
+static int cmd_ace_tokens(const char *c, const char *p, struct rte_tel_data *d)
+{
+	(void)c;
+	return command(OP_ACE_TOKENS, p, d);
+}
+
+static int cmd_ace_revoke(const char *c, const char *p, struct rte_tel_data *d)
+{
+	(void)c;
+	return command(OP_ACE_REVOKE, p, d);
+}
+
 static int register_cmds(void)
 {
 	return rte_telemetry_register_cmd("/oscore/ctx/add", cmd_add,
@@ -392,7 +492,11 @@ static int register_cmds(void)
 	       rte_telemetry_register_cmd("/oscore/ctx/list", cmd_list,
 					  "32 contexts (no keys) from a slot. Parameter: slot") ||
 	       rte_telemetry_register_cmd("/oscore/ctx/show", cmd_show,
-					  "Contexts of a kid (no keys). Parameters: kid[,kid ctx]");
+					  "Contexts of a kid (no keys). Parameters: kid[,kid ctx]") ||
+	       rte_telemetry_register_cmd("/oscore/ace/tokens", cmd_ace_tokens,
+					  "32 ACE tokens (no keys) from an index. Parameter: index") ||
+	       rte_telemetry_register_cmd("/oscore/ace/revoke", cmd_ace_revoke,
+					  "Revoke an ACE token, its context removed. Parameters: issuer,id hex");
 }
 
 struct dp_mgmt *dp_mgmt_start(struct dp_state *s, struct dp_ctx_table *t, unsigned window,

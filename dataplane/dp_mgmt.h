@@ -20,6 +20,16 @@ struct dp_mgmt;
 struct dp_mgmt *dp_mgmt_start(struct dp_state *s, struct dp_ctx_table *t, unsigned window,
 			      void (*reclaim)(void *), void *arg);
 
+struct ctl_ace_server;
+struct dp_ctl;
+struct dp_stats;
+
+/* ACE tokens for /oscore/ace/tokens,<start> and /oscore/ace/revoke,<issuer>,<id hex> (a NULL
+ * server: both answer "ACE not configured"); removals go through ctl's handler environment,
+ * counted in st. Before the control loop runs. */
+void dp_mgmt_set_ace(struct dp_mgmt *m, struct ctl_ace_server *a, struct dp_ctl *ctl,
+		     struct dp_stats *st);
+
 /* Main lcore, once per control-loop iteration: execute the pending request, if any. Returns
  * true if it did. */
 bool dp_mgmt_poll(struct dp_mgmt *m);

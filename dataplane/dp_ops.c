@@ -5,11 +5,13 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 
+#include "control/ctl_ace_serve.h"
 #include "control/ctl_b12.h"
 #include "control/ctl_b2.h"
 #include "control/ctl_group_serve.h"
@@ -17,6 +19,7 @@
 #include "dataplane/dp_ctl_ring.h"
 #include "dataplane/dp_dedup.h"
 #include "dataplane/dp_ratelimit.h"
+#include "dataplane/dp_scope.h"
 #include "dataplane/dp_rcu.h"
 #include "dataplane/dp_telemetry.h"
 
@@ -128,6 +131,56 @@ static int groups_setup(struct dp_ops *o, const struct ctl_config *c)
 	return ctl_plane_on_kind(o->plane, CTL_KIND_GROUP, ctl_group_serve, o->groups);
 }
 
+static int publish_scope(void *arg, struct ctl_ctx_handle h, const struct ctl_ace_scope *scope)
+{
+	return dp_scopes_set(arg, h, scope);
+}
+
+/* Tokens are not stored: a context of the ace namespace restored from "state_db" has no scope to
+ * enforce, so it is removed before workers start (its client posts its token again). */
+static void ace_drop_restored(const struct ctl_config *c, struct dp_ctx_table *t,
+			      struct dp_state *s)
+{
+	struct dp_ctx_info in;
+	unsigned i, n = 0;
+
+	for (i = 0; s && i < dp_ctx_table_slots(t); i++)
+		if (!dp_ctx_table_info(t, i, &in) &&
+		    ctl_ns_check(&c->ctl.ns, CTL_M_ACE, in.kid, in.kid_len) &&
+		    !dp_state_remove(s, in.kid, in.kid_len, in.id_ctx, in.id_ctx_len,
+				     in.has_id_ctx))
+			n++;
+	if (n)
+		printf("oscore-gw: %u stored ACE context(s) removed: their tokens are not kept\n", n);
+}
+
+/* ACE (RFC 9203 §4): the /authz-info handler, unprotected (token post) and protected (update of
+ * access rights), when the configuration has an "ace" section; else /authz-info stays 4.04. */
+static int ace_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_ctx_table *t,
+		     struct dp_state *s)
+{
+	int n;
+
+	if (!c->ace.conf)
+		return 0;
+	ace_drop_restored(c, t, s);
+	o->ace = ctl_ace_server_new(c->ace.conf, &c->ctl.ns, c->ace.max_lifetime,
+				    c->ctl.own_piv);
+	/* live scopes: one per kept token, as many again awaiting a grace period */
+	o->scopes = dp_scopes_new(c->ctl.max_contexts, 2 * c->ace.conf->max_tokens + 2,
+				  (int)rte_socket_id());
+	if (o->ace && o->scopes)
+		ctl_ace_server_on_scope(o->ace, publish_scope, o->scopes);
+	/* the 4.01 to an unprotected request names the AS when "as_uri" is configured */
+	n = ctl_ace_creation_hints(c->ace.conf, NULL, NULL, 0, o->ace_hints, sizeof(o->ace_hints));
+	o->ace_hints_len = n > 0 ? (uint16_t)n : 0;
+	if (!o->ace || !o->scopes || ctl_plane_on_path(o->plane, "/authz-info",
+					 CTL_PATH_PLAIN | CTL_PATH_PROTECTED, ctl_ace_handler,
+					 o->ace))
+		return fprintf(stderr, "oscore-gw: cannot set up /authz-info\n"), -1;
+	return 0;
+}
+
 /* The control plane's handlers: the configured protected control paths (and below them) and the
  * unprotected resources reserved for ACE (RFC 9200 §5.10.1) and EDHOC (RFC 9528 §A.2), answered
  * 4.04 until a handler registers for them; App. B.1.2 and B.2. */
@@ -145,7 +198,7 @@ static int plane_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_c
 			return -1;
 	if (ctl_plane_on_path(o->plane, "/authz-info", CTL_PATH_PLAIN, NULL, NULL) ||
 	    ctl_plane_on_path(o->plane, "/.well-known/edhoc", CTL_PATH_PLAIN, NULL, NULL) ||
-	    b12_setup(o, c) || b2_setup(o, c) || groups_setup(o, c))
+	    b12_setup(o, c) || b2_setup(o, c) || ace_setup(o, c, t, s) || groups_setup(o, c))
 		return -1;
 	o->ctl = dp_ctl_new(o->nq, o->plane, t, s, (int)rte_socket_id());
 	return o->ctl ? 0 : -1;
@@ -178,6 +231,8 @@ int dp_ops_setup(struct dp_ops *o, const struct ctl_config *c, const char *path,
 	if (!o->rcu)
 		return fprintf(stderr, "oscore-gw: cannot create the RCU variable\n"), -1;
 	dp_ctx_table_set_rcu(t, o->rcu);
+	if (o->scopes)
+		dp_scopes_set_rcu(o->scopes, o->rcu);
 	if (dp_telemetry_start(stats, nq + 1u, t))
 		fprintf(stderr, "oscore-gw: telemetry commands not registered\n");
 	o->telemetry = true;
@@ -203,6 +258,9 @@ void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsi
 		wc[q].b2 = o->ctl && ctl_plane_serves(o->plane, CTL_KIND_NO_CONTEXT);
 		wc[q].edhoc = o->ctl && ctl_plane_serves(o->plane, CTL_KIND_EDHOC);
 		wc[q].groups = o->ctl ? o->groups : NULL;
+		wc[q].scopes = o->scopes;
+		wc[q].ace_hints = o->ace_hints;
+		wc[q].ace_hints_len = o->ace_hints_len;
 	}
 }
 
@@ -220,6 +278,19 @@ void dp_ops_launch(struct dp_ops *o, struct dp_worker_conf *wc, unsigned lcore)
 	__atomic_add_fetch(&running, 1, __ATOMIC_RELEASE);
 	if (rte_eal_remote_launch(worker_entry, wc, lcore))
 		__atomic_sub_fetch(&running, 1, __ATOMIC_RELEASE);
+}
+
+/* ACE (RFC 9200 §5.10.3): contexts of expired tokens removed, checked once a second. */
+static void ace_tick(struct dp_ops *o)
+{
+	struct ctl_env env;
+	time_t now = time(NULL);
+
+	if (!o->ace || !o->ctl || now == o->ace_last_tick)
+		return;
+	o->ace_last_tick = now;
+	dp_ctl_env(o->ctl, &o->stats[o->nq], &env);
+	o->stats[o->nq].ctr[DP_ACE_EXPIRED] += ctl_ace_server_tick(o->ace, &env, (int64_t)now);
 }
 
 /* Serve every control request queued now (also what reclamation must see answered first). */
@@ -249,6 +320,7 @@ void dp_ops_control_loop(struct dp_ops *o, double duration, bool *quit)
 		unsigned served = o->ctl ? dp_ctl_service(o->ctl, &o->stats[o->nq]) : 0;
 
 		served += dp_mgmt_poll(o->mgmt);
+		ace_tick(o);
 		dp_ctx_table_reclaim(o->table, drain_ctl, o);
 		now = rte_get_tsc_cycles();
 		if (end && now >= end)
@@ -288,6 +360,8 @@ void dp_ops_teardown(struct dp_ops *o)
 		ctl_groups_free(o->groups);
 		free(o->groups);
 	}
+	ctl_ace_server_free(o->ace);
+	dp_scopes_free(o->scopes);
 	dp_rcu_free(o->rcu);
 	*o = (struct dp_ops){ 0 };
 }

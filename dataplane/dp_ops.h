@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <rte_lcore.h>
 #include <rte_mempool.h>
@@ -34,6 +35,11 @@ struct dp_ops {
 	struct ctl_b12_server *b12;     /* App. B.1.2 handler state, or NULL */
 	struct ctl_b2_server *b2;       /* App. B.2 handler state, or NULL */
 	struct ctl_groups *groups;      /* Group OSCORE groups ("groups"), or NULL */
+	struct ctl_ace_server *ace;     /* /authz-info (RFC 9203), when "ace" is configured */
+	struct dp_scopes *scopes;       /* its contexts' scopes for the workers, or NULL */
+	uint8_t ace_hints[512];         /* AS Request Creation Hints (RFC 9200 §5.3) */
+	uint16_t ace_hints_len;
+	time_t ace_last_tick;           /* second of the last expiry check */
 	struct rte_rcu_qsbr *rcu;
 	bool telemetry;
 	struct dp_state *state;         /* contexts' durable state (main lcore) */

@@ -177,11 +177,12 @@ void dp_state_close(struct dp_state *s)
 	free(s);
 }
 
-static bool ns_ok(const struct dp_state *s, const struct osc_params *p)
+static bool ns_ok(const struct dp_state *s, enum ctl_method m, const struct osc_params *p)
 {
-	return !s->cfg->has_ns ||
-	       ctl_ns_check(&s->cfg->ns, CTL_M_DIRECT, p->recipient_id, p->recipient_id_len);
+	return !s->cfg->has_ns || ctl_ns_check(&s->cfg->ns, m, p->recipient_id, p->recipient_id_len);
 }
+
+static const char *const method_name[CTL_M__COUNT] = { "direct", "ace", "edhoc" };
 
 /* What table add runs before publishing: duplicate refusal, resumption above retired material,
  * App. B.1.1 attach, App. B.1.2 unknown window. */
@@ -371,7 +372,7 @@ static int load(struct dp_state *s, const struct osc_params *p, unsigned n, char
 	unsigned i;
 
 	for (i = 0; i < n; i++)
-		if (!ns_ok(s, &p[i]))
+		if (!ns_ok(s, CTL_M_DIRECT, &p[i]))
 			return snprintf(err, err_len, "contexts[%u]: recipient_id outside the "
 					"\"direct\" namespace", i), -1;
 	if (!s->store) {
@@ -385,14 +386,15 @@ static int load(struct dp_state *s, const struct osc_params *p, unsigned n, char
 	return ctl_store_foreach(s->store, restore_one, &r) ? -1 : 0;
 }
 
-static int add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len)
+static int add(struct dp_state *s, enum ctl_method m, const struct osc_params *p, char *err,
+	       size_t err_len)
 {
 	uint64_t id = 0;
 	int rc;
 
-	if (!ns_ok(s, p))
-		return snprintf(err, err_len, "recipient_id outside the \"direct\" namespace"),
-		       NS_REFUSED;
+	if (!ns_ok(s, m, p))
+		return snprintf(err, err_len, "recipient_id outside the \"%s\" namespace",
+				method_name[m]), NS_REFUSED;
 	if (s->store) {
 		id = s->next_id++;
 		if (ctl_store_put_ctx(s->store, id, p))
@@ -498,10 +500,18 @@ int dp_state_load(struct dp_state *s, const struct osc_params *p, unsigned n, ch
 
 int dp_state_add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len)
 {
+	return dp_state_add_method(s, CTL_M_DIRECT, p, err, err_len);
+}
+
+int dp_state_add_method(struct dp_state *s, enum ctl_method m, const struct osc_params *p,
+			char *err, size_t err_len)
+{
 	int rc;
 
+	if ((unsigned)m >= CTL_M__COUNT)
+		return snprintf(err, err_len, "unknown method"), NS_REFUSED;
 	lock_ctl(s);
-	rc = add(s, p, err, err_len);
+	rc = add(s, m, p, err, err_len);
 	pthread_mutex_unlock(&s->lock);
 	return rc;
 }

@@ -38,6 +38,11 @@ int dp_state_load(struct dp_state *s, const struct osc_params *p, unsigned n, ch
  * dp_ctx_add_err / -100 (refused by the namespace or the store) with a reason in err. */
 int dp_state_add(struct dp_state *s, const struct osc_params *p, char *err, size_t err_len);
 
+/* The same for a context established by method m (its Recipient ID must lie in m's part of the
+ * "id_namespaces", when they are configured). */
+int dp_state_add_method(struct dp_state *s, enum ctl_method m, const struct osc_params *p,
+			char *err, size_t err_len);
+
 /* Runtime remove: table (RCU-deferred), SSN tracking, store. Returns 0, -1 no such context, -2
  * busy (reclaim and retry). */
 int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,

@@ -107,6 +107,9 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_COAP_FORMAT_ERROR] = "coap_format_error",
 	[DP_ANSWER_RST] = "answer_rst",
 	[DP_ANSWER_UNAUTHORIZED] = "answer_unauthorized",
+	[DP_ACE_DENY_RESOURCE] = "ace_deny_resource",
+	[DP_ACE_DENY_METHOD] = "ace_deny_method",
+	[DP_ACE_EXPIRED] = "ace_expired",
 };
 
 /* Each worker writes its own counters many times per burst: with struct dp_stats cache-aligned
@@ -223,7 +226,9 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_GROUP_ANSWER_FAILED] = "Control lcore: Group OSCORE answer could not be protected.",
 	[DP_B2_RATE_LIMITED] = "Worker: App. B.2 or EDHOC hand-off refused by the per-source limit.",
 	[DP_CTL_STALE] = "Control lcore: the job's context was removed or replaced since.",
-	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",
+	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",	[DP_ACE_DENY_RESOURCE] = "Worker: the ACE token's scope has no such resource: protected 4.03.",
+	[DP_ACE_DENY_METHOD] = "Worker: the ACE token's scope allows the resource, not the method: 4.05.",
+	[DP_ACE_EXPIRED] = "Control lcore: an ACE token expired and its context was removed.",
 };
 
 const char *dp_ctr_help(int c)

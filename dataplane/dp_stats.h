@@ -113,6 +113,9 @@ enum dp_ctr {
 	DP_COAP_FORMAT_ERROR,  /* CON with a message format error: RST (§4.2) */
 	DP_ANSWER_RST,         /* RSTs sent for the above (rate limited like error answers) */
 	DP_ANSWER_UNAUTHORIZED,/* unprotected request to a protected resource: 4.01 */
+	DP_ACE_DENY_RESOURCE,  /* worker: ACE scope has no such resource: protected 4.03 */
+	DP_ACE_DENY_METHOD,    /* worker: ACE scope has the resource, not the method: 4.05 */
+	DP_ACE_EXPIRED,        /* control lcore: a token expired, its context removed */
 	DP_CTR__COUNT
 };
 

@@ -22,6 +22,7 @@
 #include "dataplane/dp_plain.h"
 #include "dataplane/dp_ratelimit.h"
 #include "dataplane/dp_rcu.h"
+#include "dataplane/dp_scope.h"
 #include "dataplane/dp_src.h"
 #include "control/ctl_group_serve.h"
 #include "oscore/osc_answer.h"
@@ -177,6 +178,23 @@ static void answer_error(struct worker *w, struct slot *s)
  * unprotected, with Max-Age 0 and within the rate limit like the §8.2 answers. The one place
  * that builds it: an ACE resource server adds its AS Request Creation Hints (RFC 9200 §5.3)
  * here. */
+/* RFC 9200 §5.3: with ACE the 4.01 carries the AS Request Creation Hints (precomputed at start,
+ * Content-Format 19) so that the client knows where to get a token. Length or -1. */
+static int unauthorized_hints(struct worker *w, struct slot *s)
+{
+	static const uint8_t cf = 19; /* application/ace+cbor */
+	struct osc_coap_msg m;
+	int n;
+
+	osc_answer_header(&m, &s->rx.outer, COAP_UNAUTHORIZED, &w->next_mid);
+	m.opts[0] = (struct osc_coap_opt){ .num = COAP_OPT_CONTENT_FORMAT, .val = &cf, .len = 1 };
+	m.n_opts = 1;
+	m.payload = w->c.ace_hints;
+	m.payload_len = w->c.ace_hints_len;
+	n = osc_coap_encode(payload_of(s), dp_answer_room(s->m, &s->f), &m);
+	return n < 0 ? -1 : n;
+}
+
 static void answer_unauthorized(struct worker *w, struct slot *s)
 {
 	w->c.stats->osc_err[OSC_ERR_NOT_OSCORE]++;
@@ -185,7 +203,8 @@ static void answer_unauthorized(struct worker *w, struct slot *s)
 		return;
 	}
 	own_token(s);
-	send_encoded(w, s, osc_answer_error(&s->rx.outer, COAP_UNAUTHORIZED, NULL, &w->next_mid,
+	send_encoded(w, s, w->c.ace_hints_len ? unauthorized_hints(w, s) :
+			   osc_answer_error(&s->rx.outer, COAP_UNAUTHORIZED, NULL, &w->next_mid,
 					    payload_of(s), dp_answer_room(s->m, &s->f)),
 		     DP_ANSWER_UNAUTHORIZED);
 }
@@ -408,13 +427,12 @@ static bool to_control(struct worker *w, struct slot *s, enum ctl_kind kind, con
 	return true;
 }
 
-/* A verified request for a registered protected control path? */
-static bool protected_control(struct worker *w, struct slot *s, int len)
+/* A verified request (parsed: m, or NULL if it does not parse) for a registered protected
+ * control path? */
+static bool protected_control(struct worker *w, struct slot *s, int len,
+			      const struct osc_coap_msg *m)
 {
-	struct osc_coap_msg m;
-
-	if (!w->c.ctl_protected || osc_coap_parse(&m, s->out, (size_t)len) != OSC_COAP_OK ||
-	    !dp_ctl_wants(w->c.ctl, CTL_KIND_PROTECTED, &m))
+	if (!w->c.ctl_protected || !m || !dp_ctl_wants(w->c.ctl, CTL_KIND_PROTECTED, m))
 		return false;
 	if (!to_control(w, s, CTL_KIND_PROTECTED, s->out, (uint16_t)len, true))
 		release_slot(w, s);
@@ -437,8 +455,29 @@ static bool window_unknown(struct worker *w, struct slot *s)
 	return true;
 }
 
+/* RFC 9200 §5.10.2: a verified request on an ACE context must be within its token's scope,
+ * before it reaches the upstream or the local answer: protected 4.03 for a resource the scope
+ * does not name, 4.05 for a method it does not allow. True if it was refused. */
+static bool scope_denied(struct worker *w, struct slot *s, const struct osc_coap_msg *m)
+{
+	const struct ctl_ace_scope *sc =
+		dp_scopes_get(w->c.scopes, dp_ctx_table_ref(w->c.table, s->rx.ctx));
+	enum ctl_ace_access a;
+
+	if (!sc)
+		return false; /* not an ACE context */
+	a = m ? ctl_ace_scope_check(sc, m) : CTL_ACE_DENY_RESOURCE;
+	if (a == CTL_ACE_ALLOW)
+		return false;
+	w->c.stats->ctr[a == CTL_ACE_DENY_METHOD ? DP_ACE_DENY_METHOD : DP_ACE_DENY_RESOURCE]++;
+	answer_protected(w, s, a == CTL_ACE_DENY_METHOD ? COAP_METHOD_NOT_ALLOWED : COAP_FORBIDDEN,
+			 NULL);
+	return true;
+}
+
 static void decrypted(struct worker *w, struct slot *s)
 {
+	struct osc_coap_msg m, *pm;
 	int len;
 
 	if (s->rx.op.status == CRY_ERR_AUTH) { /* §3.3: a colliding Recipient ID may be next */
@@ -465,7 +504,12 @@ static void decrypted(struct worker *w, struct slot *s)
 	}
 	if (s->rx.replay != OSC_REPLAY_OK) /* only with OSC_RX_LOADTEST */
 		w->c.stats->ctr[DP_LOADTEST_REPLAYS]++;
-	if (protected_control(w, s, len))
+	/* parsed once for the control paths and the scope check, only when either is configured */
+	pm = (w->c.ctl_protected || w->c.scopes) &&
+	     osc_coap_parse(&m, s->out, (size_t)len) == OSC_COAP_OK ? &m : NULL;
+	if (protected_control(w, s, len, pm))
+		return;
+	if (w->c.scopes && scope_denied(w, s, pm))
 		return;
 	if (w->fwd) {
 		forward(w, s, (unsigned)len);

@@ -6,11 +6,13 @@
 # a shell function $! would be a subshell, and killing it would orphan the program).
 NS_DEV=$P-dev NS_GW=$P-gw
 GW_PID=
+UP_PID=
 fails=0
 
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root"; exit 77; fi
 cleanup() {
 	if declare -F cleanup_extra >/dev/null; then cleanup_extra; fi
+	[ -n "$UP_PID" ] && kill "$UP_PID" 2>/dev/null
 	[ -n "$GW_PID" ] && kill -KILL "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
 	for ns in "$NS_DEV" "$NS_GW"; do ip netns del "$ns" 2>/dev/null; done
 	if [ "$fails" -eq 0 ]; then rm -rf "$W"; else echo "work dir kept: $W"; fi
@@ -55,4 +57,13 @@ start_gw() {
 	for _ in $(seq 150); do grep -q "queue(s)" "$W/gw.$name.log" && return 0; sleep 0.1; done
 	cat "$W/gw.$name.log"
 	return 1
+}
+
+# upstream_up ADDR: coap-server-notls at ADDR:5683 next to the devices (-d: a PUT creates its
+# resource), its pid in UP_PID (stopped by cleanup); 1 when libcoap3-bin is not installed.
+upstream_up() {
+	command -v coap-server-notls >/dev/null || return 1
+	in_dev ip addr add "$1/24" dev vdev || return 1
+	ip netns exec "$NS_DEV" coap-server-notls -A "$1" -p 5683 -d 4 -v 0 >"$W/server.log" 2>&1 &
+	UP_PID=$!
 }

@@ -2,6 +2,7 @@
 /*
  * A small OSCORE client over UDP sockets for the live test of oscore-gw (it plays the device).
  *   osc_client --contexts FILE [--index I] [--method GET|POST|PUT|DELETE|FETCH] [--payload S]
+ *              [--payload-hex HEX] (a binary payload, e.g. an ACE update of access rights)
  *              [--count N] [--observe N [--cancel]] [--timeout SEC] [--expect X.YY] [--non]
  *              [--retransmit] [--foreign J [--no-answer] [--watch SEC]] ADDR:PORT PATH[?QUERY&...]
  * FILE is the gateway's configuration (inline "contexts") or a contexts array; context I is used
@@ -54,6 +55,8 @@ struct opts {
 	unsigned index, count, observe, foreign;
 	double timeout, watch;
 	uint8_t method, expect;
+	uint8_t bin[1024];  /* --payload-hex */
+	int bin_len;        /* -1: none */
 	bool expect_set, non, cancel, b2, b2_wrapped, retransmit, has_foreign, no_answer;
 };
 
@@ -218,7 +221,10 @@ static int plain_request(struct client *cl, uint8_t *out, size_t cap, const uint
 		uri_options(&m, COAP_OPT_URI_QUERY, p + plen + 1, strlen(p + plen + 1), '&');
 	if (echo && m.n_opts < COAP_MAX_OPTS) /* 252: after every other option here */
 		m.opts[m.n_opts++] = *echo;
-	if (cl->o.payload) {
+	if (cl->o.bin_len >= 0) {
+		m.payload = cl->o.bin;
+		m.payload_len = (uint32_t)cl->o.bin_len;
+	} else if (cl->o.payload) {
 		m.payload = (const uint8_t *)cl->o.payload;
 		m.payload_len = (uint32_t)strlen(cl->o.payload);
 	}
@@ -659,12 +665,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "foreign", required_argument, NULL, 'F' }, { "no-answer", no_argument, NULL, 'A' },
 		{ "watch", required_argument, NULL, 'W' },
 		{ "piv", required_argument, NULL, 'P' },
+		{ "payload-hex", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned c, d;
 	int ch;
 
-	*o = (struct opts){ .count = 1, .timeout = 5, .method = COAP_GET };
+	*o = (struct opts){ .count = 1, .timeout = 5, .method = COAP_GET, .bin_len = -1 };
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'c': o->contexts = optarg; break;
@@ -685,6 +692,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'A': o->no_answer = true; break;
 		case 'W': o->watch = atof(optarg); break;
 		case 'P': o->pivs = optarg; break;
+		case 'H':
+			o->bin_len = osc_hex_decode(optarg, strlen(optarg), o->bin, sizeof(o->bin));
+			if (o->bin_len < 0)
+				return -1;
+			break;
 		case 'e':
 			if (sscanf(optarg, "%u.%u", &c, &d) != 2 || c > 7 || d > 31)
 				return -1;
@@ -710,7 +722,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0); /* a test may kill a long run: keep every answer line */
 	if (parse_opts(argc, argv, &cl.o)) {
 		fprintf(stderr, "usage: osc_client --contexts FILE [--index I] [--method M] "
-				"[--payload S] [--count N] [--observe N] [--timeout SEC] "
+				"[--payload S | --payload-hex HEX] [--count N] [--observe N] [--timeout SEC] "
 				"[--expect X.YY] [--non] [--cancel] [--save FILE | --replay FILE] "
 				"[--b2 | --b2-wrapped] [--retransmit] [--foreign J [--no-answer] "
 				"[--watch SEC]] [--piv P,P,...] ADDR:PORT PATH[?QUERY]\n");

@@ -12,8 +12,6 @@ set -u
 GW=$1 CLIENT=$2
 P=oscb12-$$
 W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-b12.XXXXXX")
-UP_PID=
-cleanup_extra() { [ -n "$UP_PID" ] && kill "$UP_PID" 2>/dev/null; }
 . "$(dirname "$0")/netns_gw.sh"
 netns_up 10.78.0
 
@@ -62,11 +60,7 @@ check "counted: 2 challenges (replay, device), 1 accepted, 0 dropped" \
 # Forward mode (same state database: the context comes back with an unknown window again): the
 # repeat with the Echo is forwarded like any verified request (issue 10 item 5: a PUT that earned
 # a 5.03 was never done), without the gateway's Echo; the upstream's answer comes back protected.
-if command -v coap-server-notls >/dev/null; then
-	in_dev ip addr add 10.78.0.3/24 dev vdev
-	# -d: PUT creates resources, so that the test sees the upstream did the PUT
-	ip netns exec "$NS_DEV" coap-server-notls -A 10.78.0.3 -p 5683 -d 4 -v 0 >"$W/server.log" 2>&1 & # $! is its pid
-	UP_PID=$!
+if upstream_up 10.78.0.3; then # a PUT creates its resource: the test sees the upstream did it
 	sed -i 's|"state_db"|"mode": "forward", "upstream": "10.78.0.3:5683", "state_db"|' "$W/gw.json"
 	start_gw forward
 	check "forward: oscore-gw restarts in forward mode" $?
