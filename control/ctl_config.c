@@ -42,6 +42,8 @@
  *     "rfc8613_b_1_2": true,     restored contexts start with an unknown replay window (App. B.1.2)
  *     "response_piv": "request", "own": every protected answer takes the gateway's own fresh
  *                                Partial IV (§8.3) instead of reusing the request's nonce
+ *     "groups": [ ... ]          Group OSCORE groups the gateway is a member of (format in
+ *                                ctl_config_group.c)
  *     "id_namespaces": {"direct": [{"prefix": "0a", "min_len": 1, "max_len": 2}], "ace": [...],
  *                       "edhoc": [...]}  Recipient-ID parts per method (control/ctl_ns.h);
  *                                configured and runtime-added contexts are method "direct"
@@ -154,24 +156,16 @@ static int get_uint(struct where *w, json_t *v, unsigned lo, unsigned hi, unsign
 /* "aead_alg": a COSE number or name (RFC 9053). */
 static int get_aead(struct where *w, json_t *v, const struct cry_alg **alg)
 {
-	if (json_is_integer(v))
-		*alg = cry_alg_by_cose((int)json_integer_value(v));
-	else if (json_is_string(v))
-		*alg = cry_alg_by_name(json_string_value(v));
-	else
-		return bad(w, "expected a COSE algorithm number or name");
-	return *alg ? 0 : bad(w, "unknown or unsupported AEAD algorithm");
+	const char *why = ctl_config_aead(v, alg);
+
+	return why ? bad(w, "%s", why) : 0;
 }
 
 static int get_hkdf(struct where *w, json_t *v, int *hkdf)
 {
-	if (json_is_integer(v))
-		*hkdf = (int)json_integer_value(v);
-	else if (json_is_string(v))
-		*hkdf = cry_hkdf_by_name(json_string_value(v));
-	else
-		return bad(w, "expected an HKDF number or name");
-	return *hkdf && cry_hkdf_supported(*hkdf) ? 0 : bad(w, "unknown or unsupported HKDF");
+	const char *why = ctl_config_hkdf(v, hkdf);
+
+	return why ? bad(w, "%s", why) : 0;
 }
 
 /* One key of a context object into p. */
@@ -596,11 +590,44 @@ static int top_field(struct where *w, const char *key, json_t *v, struct ctl_con
 		return get_uint(w, v, 0, 100000000, &c->err_rate);
 	if (!strcmp(key, "error_burst"))
 		return get_uint(w, v, 1, 100000000, &c->err_burst);
-	if (!strcmp(key, "contexts") || !strcmp(key, "contexts_file"))
+	if (!strcmp(key, "contexts") || !strcmp(key, "contexts_file") || !strcmp(key, "groups"))
 		return 0;
 	if (!strcmp(key, "ace"))
 		return ace_field(w, v, c);
 	return slice_field(w, key, v, c);
+}
+
+/* A request whose kid context is a group's Gid takes the group path: a context with that ID
+ * Context would never be reached. */
+static int check_gids(struct where *w, const struct ctl_config *c)
+{
+	unsigned i, j;
+
+	for (i = 0; i < c->groups.n; i++) {
+		const struct osc_group_params *g = &c->groups.g[i].p;
+
+		for (j = 0; j < c->n_ctx; j++)
+			if (c->ctx[j].has_id_ctx && c->ctx[j].id_ctx_len == g->gid_len &&
+			    !memcmp(c->ctx[j].id_ctx, g->gid, g->gid_len)) {
+				snprintf(w->field, sizeof(w->field), "groups[%u].gid", i);
+				return bad(w, "also the id_context of contexts[%u], which requests "
+					   "to the group would shadow", j);
+			}
+	}
+	return 0;
+}
+
+/* "groups", read once the default replay window is known; errors name the group's field. */
+static int parse_groups(struct where *w, json_t *v, struct ctl_config *c)
+{
+	char reason[160];
+
+	if (!v)
+		return 0;
+	if (ctl_config_groups(v, c->replay_window, &c->groups, w->field, sizeof(w->field), reason,
+			      sizeof(reason)))
+		return bad(w, "%s", reason);
+	return check_gids(w, c);
 }
 
 static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
@@ -637,7 +664,7 @@ static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
 	snprintf(w->field, sizeof(w->field), "contexts_libcoap");
 	if (c->ctl.libcoap[0] && load_libcoap(w, c))
 		return -1;
-	if (check_dups(w, c))
+	if (check_dups(w, c) || parse_groups(w, json_object_get(root, "groups"), c))
 		return -1;
 	snprintf(w->field, sizeof(w->field), "ace");
 	if (c->ace.conf && (!c->ctl.has_ns || !c->ctl.ns.n[CTL_M_ACE]))
@@ -700,4 +727,5 @@ void ctl_config_free(struct ctl_config *c)
 	c->ctx = NULL;
 	c->n_ctx = 0;
 	ctl_config_edhoc_free(&c->edhoc);
+	ctl_config_groups_free(&c->groups);
 }

@@ -13,6 +13,7 @@
 #include "control/ctl_config_ctx.h"
 #include "control/ctl_config_edhoc.h"
 #include "control/ctl_config_fwd.h"
+#include "control/ctl_config_group.h"
 #include "oscore/osc_context.h"
 
 #define CTL_BURST_MAX 64
@@ -61,6 +62,7 @@ struct ctl_config {
 	unsigned b2_idx[CTL_CFG_B2_MAX];  /* contexts with "b2": true (RFC 8613 App. B.2), by index */
 	unsigned n_b2;
 	unsigned n_ctx;
+	struct ctl_groups_config groups; /* "groups" (ctl_config_group.c), owned */
 };
 
 /*

@@ -160,7 +160,9 @@ int ctl_plane_serve(struct ctl_plane *p, struct ctl_env *env, struct ctl_job *jo
 	const struct by_path *b;
 
 	if ((unsigned)job->kind >= CTL_KIND__COUNT ||
-	    osc_coap_parse(&job->req, job->msg, job->len) != OSC_COAP_OK)
+	    (job->plain_off && (job->kind != CTL_KIND_GROUP || job->plain_off > job->len)) ||
+	    osc_coap_parse(&job->req, job->msg, job->plain_off ? job->plain_off : job->len) !=
+		    OSC_COAP_OK)
 		return -1;
 	if (job->kind != CTL_KIND_PLAIN && job->kind != CTL_KIND_PROTECTED) {
 		if (!p->kind[job->kind].fn)

@@ -68,12 +68,26 @@ struct ctl_ctx_handle {
 	uint32_t gen;
 };
 
+/* A Group OSCORE member across time: the group's index among the configured groups, the member's
+ * index in it, and the group's generation when the handle was taken (a rekey or removal bumps
+ * it). gen 0 is no member. */
+struct ctl_group_handle {
+	uint16_t group;
+	uint16_t member;
+	uint32_t gen;
+};
+
 /* One handed-over message. msg points into the transport's buffer for the handler call only. */
 struct ctl_job {
 	enum ctl_kind kind;
 	struct ctl_peer peer;
 	struct ctl_ctx_handle ctx;    /* PROTECTED, WINDOW_UNKNOWN, GROUP; else gen 0 */
 	struct osc_exchange ex;       /* what a protected answer binds to (with ctx) */
+	struct ctl_group_handle member; /* GROUP: the member the message's kid and Gid name */
+	uint16_t plain_off;           /* GROUP: msg[0..plain_off) is the message as received,
+				       * msg[plain_off..len) the plaintext of the worker's AEAD */
+	bool group_verified;          /* GROUP: pairwise mode, verified and committed on the
+				       * worker; msg[plain_off..len) is the plain request */
 	const uint8_t *msg;
 	size_t len;
 	struct osc_coap_msg req;      /* msg parsed by ctl_plane_serve (outer header for NO_CONTEXT) */
@@ -101,6 +115,10 @@ enum ctl_ctr {
 	CTL_C_EDHOC_INSTALL_FAIL,     /* EDHOC: message_3 verified, the context refused: 5.00 */
 	CTL_C_EDHOC_BAD_REQUEST,      /* EDHOC: not POST, no payload, no true / C_R prefix, bad RFC 9668 shape */
 	CTL_C_EDHOC_COMBINED,         /* EDHOC: RFC 9668 combined request: context installed, request verified */
+	CTL_C_GROUP_VERIFIED,    /* Group OSCORE: signature verified, window committed, answered */
+	CTL_C_GROUP_SIGNATURE,   /* Group OSCORE: signature did not verify; window untouched */
+	CTL_C_GROUP_REFUSED,     /* Group OSCORE: stale member, replay since stage a, bad job */
+	CTL_C_GROUP_ANSWER_FAILED, /* Group OSCORE: verified, but the answer could not be protected */
 	CTL_C__COUNT
 };
 

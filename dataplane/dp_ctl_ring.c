@@ -147,16 +147,17 @@ static void peer_of(struct ctl_peer *p, const struct rte_mbuf *m, const struct d
 	p->dst_port = rte_be_to_cpu_16(u->dst_port);
 }
 
-int dp_ctl_handoff(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m, const struct dp_flow *f,
-		   uint64_t dedup_ref, enum ctl_kind kind, const uint8_t *msg, uint16_t len,
-		   const struct osc_ctx *ctx, const struct osc_exchange *ex, struct dp_stats *st)
+/* A free message of worker's pool filled with the frame's part, or NULL (counted). */
+static struct dp_ctl_msg *take(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m,
+			       const struct dp_flow *f, uint64_t dedup_ref, enum ctl_kind kind,
+			       size_t len, struct dp_stats *st)
 {
 	struct pool *p = &c->p[worker];
 	struct dp_ctl_msg *j;
 
 	if (!p->n_free || len > CTL_MSG_MAX) {
 		st->ctr[DP_CTL_RING_FULL]++;
-		return -1;
+		return NULL;
 	}
 	j = p->free[--p->n_free];
 	j->m = m;
@@ -164,14 +165,21 @@ int dp_ctl_handoff(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m, const 
 	j->dedup_ref = dedup_ref;
 	j->kind = (uint8_t)kind;
 	peer_of(&j->peer, m, f);
-	/* the pointer is good until this worker's next quiescent state; the handle for longer */
-	j->ctx = ctx ? dp_ctx_table_ref(c->table, ctx) : (struct ctl_ctx_handle){ 0 };
-	if (ex)
-		j->ex = *ex;
-	j->req_len = len;
+	j->ctx = (struct ctl_ctx_handle){ 0 };
+	j->member = (struct ctl_group_handle){ 0 };
+	j->plain_off = 0;
+	j->group_verified = false;
+	j->req_len = (uint16_t)len;
 	j->ans_len = 0;
 	j->resume = false;
-	memcpy(j->data, msg, len);
+	return j;
+}
+
+/* Queue j for the control lcore. Returns 0, or -1 with j back in the pool. */
+static int post(struct dp_ctl *c, unsigned worker, struct dp_ctl_msg *j, struct dp_stats *st)
+{
+	struct pool *p = &c->p[worker];
+
 	if (rte_ring_mp_enqueue(c->req, j)) { /* cannot happen: the ring holds every message */
 		p->free[p->n_free++] = j;
 		st->ctr[DP_CTL_RING_FULL]++;
@@ -179,6 +187,41 @@ int dp_ctl_handoff(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m, const 
 	}
 	st->ctr[DP_CTL_HANDOFF]++;
 	return 0;
+}
+
+int dp_ctl_handoff(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m, const struct dp_flow *f,
+		   uint64_t dedup_ref, enum ctl_kind kind, const uint8_t *msg, uint16_t len,
+		   const struct osc_ctx *ctx, const struct osc_exchange *ex, struct dp_stats *st)
+{
+	struct dp_ctl_msg *j = take(c, worker, m, f, dedup_ref, kind, len, st);
+
+	if (!j)
+		return -1;
+	/* the pointer is good until this worker's next quiescent state; the handle for longer */
+	if (ctx)
+		j->ctx = dp_ctx_table_ref(c->table, ctx);
+	if (ex)
+		j->ex = *ex;
+	memcpy(j->data, msg, len);
+	return post(c, worker, j, st);
+}
+
+int dp_ctl_handoff_group(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m,
+			 const struct dp_flow *f, uint64_t dedup_ref, const uint8_t *msg,
+			 uint16_t len, const uint8_t *plain, uint16_t plain_len,
+			 struct ctl_group_handle h, bool verified, struct dp_stats *st)
+{
+	struct dp_ctl_msg *j = take(c, worker, m, f, dedup_ref, CTL_KIND_GROUP,
+				    (size_t)len + plain_len, st);
+
+	if (!j)
+		return -1;
+	j->member = h;
+	j->plain_off = len;
+	j->group_verified = verified;
+	memcpy(j->data, msg, len);
+	memcpy(j->data + len, plain, plain_len);
+	return post(c, worker, j, st);
 }
 
 unsigned dp_ctl_replies(struct dp_ctl *c, unsigned worker, struct dp_ctl_msg **out, unsigned max)
@@ -266,6 +309,10 @@ static const enum dp_ctr ctr_of[CTL_C__COUNT] = {
 	[CTL_C_EDHOC_INSTALL_FAIL] = DP_EDHOC_INSTALL_FAIL,
 	[CTL_C_EDHOC_BAD_REQUEST] = DP_EDHOC_BAD_REQUEST,
 	[CTL_C_EDHOC_COMBINED] = DP_EDHOC_COMBINED,
+	[CTL_C_GROUP_VERIFIED] = DP_GROUP_VERIFIED,
+	[CTL_C_GROUP_SIGNATURE] = DP_GROUP_SIGNATURE,
+	[CTL_C_GROUP_REFUSED] = DP_GROUP_REFUSED,
+	[CTL_C_GROUP_ANSWER_FAILED] = DP_GROUP_ANSWER_FAILED,
 };
 
 static void env_count(void *plat, enum ctl_ctr k)
@@ -305,8 +352,9 @@ static int serve(struct dp_ctl *c, struct dp_ctl_msg *msg, uint32_t now)
 	struct ctl_env env = { .ops = &platform, .plat = c, .e = c->e, .next_mid = &c->next_mid,
 			       .now = now, .resume_buf = c->resume };
 	struct ctl_job job = { .kind = (enum ctl_kind)msg->kind, .peer = msg->peer,
-			       .ctx = msg->ctx, .ex = msg->ex, .msg = msg->data,
-			       .len = msg->req_len };
+			       .ctx = msg->ctx, .ex = msg->ex, .member = msg->member,
+			       .plain_off = msg->plain_off, .group_verified = msg->group_verified,
+			       .msg = msg->data, .len = msg->req_len };
 	int n;
 
 	msg->ans_len = 0;

@@ -14,6 +14,7 @@
 #include "control/ctl_ace_serve.h"
 #include "control/ctl_b12.h"
 #include "control/ctl_b2.h"
+#include "control/ctl_group_serve.h"
 #include "control/ctl_echo.h"
 #include "control/ctl_edhoc.h"
 #include "dataplane/dp_ctl_ring.h"
@@ -135,6 +136,20 @@ static int edhoc_setup(struct dp_ops *o, const struct ctl_config *c)
 	return 0;
 }
 
+/* Group OSCORE groups the gateway is a member of: derived once, served by kind CTL_KIND_GROUP
+ * (signatures on the control lcore). */
+static int groups_setup(struct dp_ops *o, const struct ctl_config *c)
+{
+	char err[160];
+
+	if (!c->groups.n)
+		return 0;
+	o->groups = calloc(1, sizeof(*o->groups));
+	if (!o->groups || ctl_groups_build(o->groups, &c->groups, err, sizeof(err)))
+		return fprintf(stderr, "oscore-gw: %s\n", o->groups ? err : "out of memory"), -1;
+	return ctl_plane_on_kind(o->plane, CTL_KIND_GROUP, ctl_group_serve, o->groups);
+}
+
 static int publish_scope(void *arg, struct ctl_ctx_handle h, const struct ctl_ace_scope *scope)
 {
 	return dp_scopes_set(arg, h, scope);
@@ -202,7 +217,8 @@ static int plane_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_c
 			return -1;
 	if (ctl_plane_on_path(o->plane, "/authz-info", CTL_PATH_PLAIN, NULL, NULL) ||
 	    ctl_plane_on_path(o->plane, "/.well-known/edhoc", CTL_PATH_PLAIN, NULL, NULL) ||
-	    b12_setup(o, c) || b2_setup(o, c) || ace_setup(o, c, t, s) || edhoc_setup(o, c))
+	    b12_setup(o, c) || b2_setup(o, c) || ace_setup(o, c, t, s) || groups_setup(o, c) ||
+	    edhoc_setup(o, c))
 		return -1;
 	o->ctl = dp_ctl_new(o->nq, o->plane, t, s, (int)rte_socket_id());
 	return o->ctl ? 0 : -1;
@@ -223,6 +239,8 @@ int dp_ops_setup(struct dp_ops *o, const struct ctl_config *c, const char *path,
 		return fprintf(stderr, "oscore-gw: out of memory for deduplication tables\n"), -1;
 	if (c->n_b2 && rte_lcore_count() == 1)
 		return fprintf(stderr, "oscore-gw: \"b2\" needs a worker lcore (-l 0-1)\n"), -1;
+	if (c->groups.n && rte_lcore_count() == 1)
+		return fprintf(stderr, "oscore-gw: \"groups\" need a worker lcore (-l 0-1)\n"), -1;
 	if (rte_lcore_count() > 1 && plane_setup(o, c, t, s))
 		return fprintf(stderr, "oscore-gw: cannot set up the control plane\n"), -1;
 	/* App. B.1.1: ceilings written ahead about every millisecond; a context's SSN may advance
@@ -259,6 +277,7 @@ void dp_ops_worker_confs(const struct dp_ops *o, struct dp_worker_conf *wc, unsi
 		wc[q].own_piv = o->cfg->ctl.own_piv;
 		wc[q].b2 = o->ctl && ctl_plane_serves(o->plane, CTL_KIND_NO_CONTEXT);
 		wc[q].edhoc = o->ctl && ctl_plane_serves(o->plane, CTL_KIND_EDHOC);
+		wc[q].groups = o->ctl ? o->groups : NULL;
 		wc[q].scopes = o->scopes;
 		wc[q].ace_hints = o->ace_hints;
 		wc[q].ace_hints_len = o->ace_hints_len;
@@ -358,6 +377,10 @@ void dp_ops_teardown(struct dp_ops *o)
 	}
 	ctl_b2_server_free(o->b2);
 	ctl_edhoc_free(o->edhoc);
+	if (o->groups) {
+		ctl_groups_free(o->groups);
+		free(o->groups);
+	}
 	ctl_ace_server_free(o->ace);
 	dp_scopes_free(o->scopes);
 	dp_rcu_free(o->rcu);

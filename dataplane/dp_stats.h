@@ -86,6 +86,10 @@ enum dp_ctr {
 	DP_B2_REFUSED,         /* control lcore: neither a valid request #1 nor #2: §8.2 answer */
 	DP_B2_INSTALL_FAILED,  /* control lcore: verified request #2, but the store or table refused */
 	DP_B2_WRAPPED,         /* control lcore: B.2 message with a CBOR-wrapped kid context */
+	DP_GROUP_VERIFIED,     /* control lcore: Group OSCORE signature verified and answered */
+	DP_GROUP_SIGNATURE,    /* control lcore: Group OSCORE signature refused, window untouched */
+	DP_GROUP_REFUSED,      /* control lcore: Group OSCORE job stale, replayed or malformed */
+	DP_GROUP_ANSWER_FAILED,/* control lcore: Group OSCORE answer could not be protected */
 	DP_B2_RATE_LIMITED,    /* worker: B.2 or EDHOC hand-off refused by the per-source limit */
 	DP_CTL_STALE,          /* control lcore: the job's context was removed or replaced since */
 	DP_CTL_ANSWER_UNFIT,   /* worker: the control plane's answer does not fit the frame */

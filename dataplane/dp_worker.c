@@ -24,6 +24,7 @@
 #include "dataplane/dp_rcu.h"
 #include "dataplane/dp_scope.h"
 #include "dataplane/dp_src.h"
+#include "control/ctl_group_serve.h"
 #include "oscore/osc_answer.h"
 #include "oscore/osc_protect.h"
 
@@ -46,10 +47,13 @@ struct slot {
 	uint8_t err;         /* most specific reason a candidate failed (rank_err) */
 	uint8_t probe_err;   /* the decrypt in flight only checks that a replay refusal is real */
 	bool fwd_answer;     /* forward mode: an upstream answer or 5.04 for dev */
+	bool group;          /* the decrypt in flight is Group OSCORE's stage a, in g */
+	struct ctl_group_handle gh; /* ... for this member */
 	struct dp_endpoint dev;
 	uint8_t token[COAP_TOKEN_MAX];
 	uint8_t plain[OSC_PLAIN_HEADROOM + MSG_MAX];
 	uint8_t out[MSG_MAX]; /* the verified plain request */
+	struct osc_grx g;     /* Group OSCORE request (RFC 10021): its own parse and AAD */
 };
 
 struct worker {
@@ -534,6 +538,76 @@ static void encrypted(struct worker *w, struct slot *s)
 	slot_put(w, s);
 }
 
+/* A Group OSCORE request refused on the worker: counted by reason, no answer (it may have been
+ * sent to a multicast address, RFC 10021 §7 / §8). */
+static bool group_drop(struct worker *w, struct slot *s, uint8_t err)
+{
+	w->c.stats->osc_err[err]++;
+	drop_slot(w, s, DP_DROP_SILENT);
+	return true;
+}
+
+/* Group OSCORE (RFC 10021): a request with the Group Flag (§4.1), or whose kid context is a
+ * configured group's Gid, takes the group path: the member by (Gid, kid), the §6 checks and the
+ * read-only replay check, then stage a's AEAD joins the burst's. True when it took it. */
+static bool group_request(struct worker *w, struct slot *s)
+{
+	struct osc_member *m;
+
+	if (!w->c.groups || (!(s->rx.opt.ext_flags & OSC_FLAG_GROUP) &&
+			     !ctl_groups_has_gid(w->c.groups, &s->rx.opt)))
+		return false;
+	s->g.rx.plain = s->plain;
+	s->g.rx.plain_cap = sizeof(s->plain);
+	s->g.rx.flags = 0;
+	if (osc_group_rx_parse(&s->g, payload_of(s), s->f.payload_len, true) != OSC_OK)
+		return group_drop(w, s, s->g.rx.err);
+	m = ctl_groups_find(w->c.groups, &s->g.rx.opt, &s->gh);
+	if (!m) /* our own Sender ID is no member: §7.2's check counts it apart */
+		return group_drop(w, s, ctl_groups_own_kid(w->c.groups, &s->g.rx.opt) ?
+				  OSC_ERR_OWN_KID : OSC_ERR_NO_CONTEXT);
+	if (osc_group_rx_prepare(&s->g, m, NULL) != OSC_OK)
+		return group_drop(w, s, s->g.rx.err);
+	s->group = true;
+	s->g.rx.op.user = s;
+	w->sub[w->n_sub++] = &s->g.rx.op;
+	return true;
+}
+
+/* Stage a done. Group mode: the plaintext, unused, goes with the message to the control lcore,
+ * which checks the signature before the window is committed (§7.2). Pairwise mode: verified and
+ * committed here; the control lcore protects the answer (the group's answer path is synchronous
+ * and would stall this worker's engine). */
+static void group_decrypted(struct worker *w, struct slot *s)
+{
+	struct osc_grx *g = &s->g;
+	const uint8_t *plain = g->rx.op.out;
+	int len = (int)g->rx.op.len;
+	bool ok;
+
+	s->group = false;
+	if (osc_group_rx_aead(g) != OSC_OK) {
+		group_drop(w, s, g->rx.err);
+		return;
+	}
+	if (!g->group_mode && (len = osc_group_rx_finish(g, s->out, sizeof(s->out))) < 0) {
+		group_drop(w, s, g->rx.err);
+		return;
+	}
+	if (!g->group_mode)
+		plain = s->out;
+	ok = dp_ctl_handoff_group(w->c.ctl, w->c.id, s->m, &s->f, s->dd_ref, payload_of(s),
+				  s->f.payload_len, plain, (uint16_t)len, s->gh, !g->group_mode,
+				  w->c.stats) == 0;
+	cry_wipe(g->rx.op.out, g->rx.op.len);
+	if (!ok) {
+		release_slot(w, s);
+		return;
+	}
+	s->dd_ref = 0; /* the message carries it now */
+	slot_put(w, s);
+}
+
 /* Submit what is queued and post-process what completes, which may queue more (the answer's
  * encrypt, the next candidate). When idle, flush until nothing is in flight. */
 static void pump(struct worker *w, bool idle)
@@ -553,7 +627,9 @@ static void pump(struct worker *w, bool idle)
 		for (i = 0; i < nd; i++) {
 			struct slot *s = w->done[i]->user;
 
-			if (w->done[i]->dir == CRY_DECRYPT)
+			if (w->done[i]->dir == CRY_DECRYPT && s->group)
+				group_decrypted(w, s);
+			else if (w->done[i]->dir == CRY_DECRYPT)
 				decrypted(w, s);
 			else
 				encrypted(w, s);
@@ -641,6 +717,7 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	s->m = m;
 	s->f = *f;
 	s->fwd_answer = false;
+	s->group = false;
 	s->src = src;
 	s->dd_ref = ref;
 	s->tried = 0;
@@ -648,9 +725,9 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	s->probe_err = OSC_OK;
 	s->rx.plain = s->plain;
 	s->rx.plain_cap = sizeof(s->plain);
-	s->rx.flags = w->c.loadtest ? OSC_RX_LOADTEST : 0;
+	s->rx.flags = (w->c.loadtest ? OSC_RX_LOADTEST : 0) | (w->c.groups ? OSC_RX_GROUP : 0);
 	if (osc_rx_parse(&s->rx, payload_of(s), f->payload_len, true) == OSC_OK)
-		return s;
+		return group_request(w, s) ? NULL : s;
 	if (s->rx.err == OSC_ERR_NOT_OSCORE &&
 	    dp_ctl_wants(w->c.ctl, CTL_KIND_PLAIN, &s->rx.outer) &&
 	    to_control(w, s, CTL_KIND_PLAIN, payload_of(s), f->payload_len, false))

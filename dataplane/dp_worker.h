@@ -46,6 +46,7 @@ struct dp_worker_conf {
 	bool own_piv;               /* respond mode: answers take a fresh Partial IV (§8.3) */
 	bool b2;                    /* App. B.2: unknown kid contexts go to the control lcore */
 	bool edhoc;                 /* RFC 9668 combined requests go to the control lcore */
+	const struct ctl_groups *groups; /* Group OSCORE groups (ctl_group_serve.h); NULL = none */
 	const struct dp_scopes *scopes; /* ACE scopes enforced per context (dp_scope.h); NULL =
 					 * no ACE */
 	const uint8_t *ace_hints;   /* AS Request Creation Hints for the 4.01 (RFC 9200 §5.3) */

@@ -90,6 +90,14 @@ bool osc_group_matches(const struct osc_member *m, const struct osc_option *o);
 int osc_group_rx_prepare(struct osc_grx *r, struct osc_member *m,
 			 const struct osc_group_exchange *gex);
 
+/*
+ * Stage a ran elsewhere (a worker's batch): after osc_group_rx_parse and osc_group_rx_prepare of
+ * the same message, take its plaintext plain[0..len) as r->rx.op's output, so that
+ * osc_group_rx_finish checks the signature here. Returns OSC_OK, or OSC_ERR_BAD_INPUT when len is
+ * not the ciphertext's length.
+ */
+int osc_group_rx_adopt(struct osc_grx *r, const uint8_t *plain, size_t len);
+
 /* Stage a's verdict once r->rx.op completed: OSC_OK, OSC_ERR_DECRYPT or OSC_ERR_CRYPTO. */
 int osc_group_rx_aead(struct osc_grx *r);
 

@@ -22,7 +22,7 @@ cat >"$W/gw.json" <<JSON
     { "master_secret": "0102030405060708090a0b0c0d0e0f10", "sender_id": "01", "recipient_id": "0a" } ] }
 JSON
 
-client() { in_dev "$CLIENT" --contexts "$W/gw.json" --timeout 2 "$@" 10.78.0.1:5683 /x; }
+client() { in_dev "$CLIENT" --contexts "$W/gw.json" --timeout 5 "$@" 10.78.0.1:5683 /x; }
 
 start_gw 1
 check "oscore-gw starts with an empty state database" $?

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The gateway as a Group OSCORE member (RFC 10021), receiving side:
+ *
+ *   worker:  ctl_groups_find (Gid, then kid; no allocation, no lock) -> osc_group_rx_prepare
+ *            -> AEAD batched with the other requests (stage a)
+ *            -> pairwise mode: osc_group_rx_finish on the worker (no signature), then the
+ *               verified request to the control lcore for the answer (group_verified)
+ *            -> group mode: hand message, plaintext and member handle over as CTL_KIND_GROUP
+ *   control: ctl_group_serve: stage b (keystream, signature; the window is committed only once it
+ *            verifies, §7.2) and the protected answer (§7.3).
+ *
+ * The groups are built from the configuration before the workers start and stay until they have
+ * stopped; a member crosses from worker to control lcore as a struct ctl_group_handle.
+ */
+#ifndef CTL_GROUP_SERVE_H
+#define CTL_GROUP_SERVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "control/ctl_config_group.h"
+#include "control/ctl_plane.h"
+#include "oscore/osc_group_msg.h"
+
+/* The groups the gateway is a member of. */
+struct ctl_groups {
+	struct ctl_group *g[CTL_GROUPS_MAX];
+	uint32_t gen[CTL_GROUPS_MAX]; /* never 0 for a present group */
+	unsigned n;
+};
+
+/*
+ * Derive every configured group of c into gs (zeroed first); on the control plane. Returns 0, or
+ * -1 with the failing group's name and reason (no secret) in err[0..err_len); gs then holds
+ * nothing.
+ */
+int ctl_groups_build(struct ctl_groups *gs, const struct ctl_groups_config *c, char *err,
+		     size_t err_len);
+
+/* Wipe and free every group. Workers must have stopped. */
+void ctl_groups_free(struct ctl_groups *gs);
+
+/*
+ * Worker side, read-only: the member a parsed request o names, by its kid context (the Gid) and
+ * then its kid; *h gets its handle. NULL when o has no kid or kid context, no group has that Gid
+ * (a context of RFC 8613 may), or the group has no such member. Our own Sender ID is no member,
+ * so a request with it as kid finds none (§7.2).
+ */
+struct osc_member *ctl_groups_find(const struct ctl_groups *gs, const struct osc_option *o,
+				   struct ctl_group_handle *h);
+
+/* Does any group have the Gid o's kid context names? (A request with the Group Flag or with a
+ * group's Gid belongs to the group path even when its kid names no member.) */
+bool ctl_groups_has_gid(const struct ctl_groups *gs, const struct osc_option *o);
+
+/* Is o's kid our own Sender ID in the group its kid context names? */
+bool ctl_groups_own_kid(const struct ctl_groups *gs, const struct osc_option *o);
+
+/* The member of handle h if it is still current, else NULL; and its group in *grp. */
+struct osc_member *ctl_groups_member(const struct ctl_groups *gs, struct ctl_group_handle h,
+				     struct ctl_group **grp);
+
+/*
+ * The CTL_KIND_GROUP handler (arg: struct ctl_groups *): re-parse the message, take the worker's
+ * plaintext (osc_group_rx_adopt), verify the countersignature and only then commit the Partial
+ * IV (a group_verified pairwise-mode job was verified and committed by the worker); answer 2.05 (GET, FETCH) or 2.04, protected in group mode with kid (or in pairwise mode
+ * with "responses": "pairwise"; a pairwise-mode request in pairwise mode) on the request's nonce (§7.3: our own Partial IV would need a
+ * durable SSN, which groups do not have yet). A request that fails gets no answer: it may have
+ * been sent to a multicast address (§7 forbids error answers to those), counted per reason.
+ */
+int ctl_group_serve(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
+		    size_t cap);
+
+#endif
