@@ -47,6 +47,7 @@
  *     "id_namespaces": {"direct": [{"prefix": "0a", "min_len": 1, "max_len": 2}], "ace": [...],
  *                       "edhoc": [...]}  Recipient-ID parts per method (control/ctl_ns.h);
  *                                configured and runtime-added contexts are method "direct"
+ *     "edhoc": {...}             the EDHOC responder on /.well-known/edhoc (ctl_config_edhoc.h)
  *     "ace": "ace.json" | {...}  ACE resource server at /authz-info (ctl_config_ace.h); needs
  *                                an "ace" part in "id_namespaces" (where ID2 comes from)
  *   }
@@ -517,6 +518,9 @@ static int slice_field(struct where *w, const char *key, json_t *v, struct ctl_c
 	if (rc != 1)
 		return rc;
 	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - w->file) : 0, w->file);
+	if (!strcmp(key, "edhoc"))
+		return ctl_config_edhoc_parse(v, dir, &c->edhoc, reason, sizeof(reason)) ?
+		       bad(w, "%s", reason) : 0;
 	rc = ctl_config_ctx_field(key, v, dir, &c->ctl, reason, sizeof(reason));
 	if (rc < 0)
 		return bad(w, "%s", reason);
@@ -722,5 +726,6 @@ void ctl_config_free(struct ctl_config *c)
 	}
 	c->ctx = NULL;
 	c->n_ctx = 0;
+	ctl_config_edhoc_free(&c->edhoc);
 	ctl_config_groups_free(&c->groups);
 }

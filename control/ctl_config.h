@@ -11,6 +11,7 @@
 
 #include "control/ctl_config_ace.h"
 #include "control/ctl_config_ctx.h"
+#include "control/ctl_config_edhoc.h"
 #include "control/ctl_config_fwd.h"
 #include "control/ctl_config_group.h"
 #include "oscore/osc_context.h"
@@ -55,6 +56,7 @@ struct ctl_config {
 	struct ctl_fwd_config fwd;    /* forward mode */
 	struct ctl_ops_config ops;
 	struct ctl_ctx_config ctl;    /* control plane: capacity, state, namespaces */
+	struct ctl_edhoc_config edhoc; /* "edhoc": the RFC 9528 responder (ctl_config_edhoc.h) */
 	struct ctl_config_ace ace;    /* ACE resource server (ctl_config_ace.h) */
 	struct osc_params *ctx;      /* n_ctx entries, owned */
 	unsigned b2_idx[CTL_CFG_B2_MAX];  /* contexts with "b2": true (RFC 8613 App. B.2), by index */

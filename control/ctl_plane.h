@@ -106,6 +106,15 @@ enum ctl_ctr {
 	CTL_C_B2_REFUSED,        /* App. B.2: neither a valid request #1 nor #2 */
 	CTL_C_B2_INSTALL_FAILED, /* App. B.2: request #2 verified, install refused */
 	CTL_C_B2_WRAPPED,        /* App. B.2 message with a CBOR-wrapped kid context */
+	CTL_C_EDHOC_MSG1,             /* EDHOC: message_1 answered with message_2 */
+	CTL_C_EDHOC_MSG1_ERR,         /* EDHOC: message_1 answered with an EDHOC error */
+	CTL_C_EDHOC_RATE_SOURCE,      /* EDHOC: message_1 refused (5.03) by its source's limit */
+	CTL_C_EDHOC_RATE_TOTAL,       /* EDHOC: message_1 refused (5.03) by the total limit */
+	CTL_C_EDHOC_DONE,             /* EDHOC: message_3 verified, context installed */
+	CTL_C_EDHOC_MSG3_ERR,         /* EDHOC: message_3 answered with an EDHOC error */
+	CTL_C_EDHOC_INSTALL_FAIL,     /* EDHOC: message_3 verified, the context refused: 5.00 */
+	CTL_C_EDHOC_BAD_REQUEST,      /* EDHOC: not POST, no payload, no true / C_R prefix, bad RFC 9668 shape */
+	CTL_C_EDHOC_COMBINED,         /* EDHOC: RFC 9668 combined request: context installed, request verified */
 	CTL_C_GROUP_VERIFIED,    /* Group OSCORE: signature verified, window committed, answered */
 	CTL_C_GROUP_SIGNATURE,   /* Group OSCORE: signature did not verify; window untouched */
 	CTL_C_GROUP_REFUSED,     /* Group OSCORE: stale member, replay since stage a, bad job */
@@ -128,6 +137,9 @@ struct ctl_platform {
 	int (*ctx_remove)(void *plat, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
 			  uint8_t id_ctx_len, bool has_id_ctx);
 	void (*count)(void *plat, enum ctl_ctr c);
+	/* Is rid[0..len) the Recipient ID of a live context without ID Context (RFC 9668 §4.1:
+	 * an EDHOC C_R must not be one)? */
+	bool (*rid_taken)(void *plat, const uint8_t *rid, size_t len);
 };
 
 /* A handler's environment for one job. */

@@ -271,6 +271,13 @@ static int env_ctx_add(void *plat, enum ctl_method m, const struct osc_params *p
 	return 0;
 }
 
+static bool env_rid_taken(void *plat, const uint8_t *rid, size_t len)
+{
+	return len <= OSC_ID_MAX &&
+	       dp_ctx_table_find(((struct dp_ctl *)plat)->table, rid, (uint8_t)len, NULL, 0,
+				 false) != NULL;
+}
+
 static int env_ctx_remove(void *plat, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
 			  uint8_t id_ctx_len, bool has_id_ctx)
 {
@@ -293,6 +300,15 @@ static const enum dp_ctr ctr_of[CTL_C__COUNT] = {
 	[CTL_C_B2_REFUSED] = DP_B2_REFUSED,
 	[CTL_C_B2_INSTALL_FAILED] = DP_B2_INSTALL_FAILED,
 	[CTL_C_B2_WRAPPED] = DP_B2_WRAPPED,
+	[CTL_C_EDHOC_MSG1] = DP_EDHOC_MSG1,
+	[CTL_C_EDHOC_MSG1_ERR] = DP_EDHOC_MSG1_ERR,
+	[CTL_C_EDHOC_RATE_SOURCE] = DP_EDHOC_RATE_SOURCE,
+	[CTL_C_EDHOC_RATE_TOTAL] = DP_EDHOC_RATE_TOTAL,
+	[CTL_C_EDHOC_DONE] = DP_EDHOC_DONE,
+	[CTL_C_EDHOC_MSG3_ERR] = DP_EDHOC_MSG3_ERR,
+	[CTL_C_EDHOC_INSTALL_FAIL] = DP_EDHOC_INSTALL_FAIL,
+	[CTL_C_EDHOC_BAD_REQUEST] = DP_EDHOC_BAD_REQUEST,
+	[CTL_C_EDHOC_COMBINED] = DP_EDHOC_COMBINED,
 	[CTL_C_GROUP_VERIFIED] = DP_GROUP_VERIFIED,
 	[CTL_C_GROUP_SIGNATURE] = DP_GROUP_SIGNATURE,
 	[CTL_C_GROUP_REFUSED] = DP_GROUP_REFUSED,
@@ -312,6 +328,7 @@ static const struct ctl_platform platform = {
 	.ctx_add = env_ctx_add,
 	.ctx_remove = env_ctx_remove,
 	.count = env_count,
+	.rid_taken = env_rid_taken,
 };
 
 /* A handler resumed the job: the request it handed back goes to the worker, its answer n is the

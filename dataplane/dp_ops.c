@@ -16,6 +16,7 @@
 #include "control/ctl_b2.h"
 #include "control/ctl_group_serve.h"
 #include "control/ctl_echo.h"
+#include "control/ctl_edhoc.h"
 #include "dataplane/dp_ctl_ring.h"
 #include "dataplane/dp_dedup.h"
 #include "dataplane/dp_ratelimit.h"
@@ -117,6 +118,24 @@ static int b2_setup(struct dp_ops *o, const struct ctl_config *c)
 	return 0;
 }
 
+/* The EDHOC responder on /.well-known/edhoc (RFC 9528 App. A.2) and for RFC 9668 combined
+ * requests when "edhoc" is configured; C_R from the "edhoc" Recipient-ID namespace when
+ * namespaces are. */
+static int edhoc_setup(struct dp_ops *o, const struct ctl_config *c)
+{
+	if (!c->edhoc.enabled)
+		return 0;
+	o->edhoc = ctl_edhoc_new(&c->edhoc, c->ctl.has_ns ? &c->ctl.ns : NULL,
+				 c->mode == CTL_MODE_FORWARD, c->ctl.own_piv);
+	if (!o->edhoc ||
+	    ctl_plane_on_path(o->plane, "/.well-known/edhoc", CTL_PATH_PLAIN, ctl_edhoc_handler,
+			      o->edhoc) ||
+	    ctl_plane_on_kind(o->plane, CTL_KIND_EDHOC, ctl_edhoc_combined, o->edhoc))
+		return fprintf(stderr, "oscore-gw: EDHOC responder refused its configuration\n"),
+		       -1;
+	return 0;
+}
+
 /* Group OSCORE groups the gateway is a member of: derived once, served by kind CTL_KIND_GROUP
  * (signatures on the control lcore). */
 static int groups_setup(struct dp_ops *o, const struct ctl_config *c)
@@ -198,7 +217,8 @@ static int plane_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_c
 			return -1;
 	if (ctl_plane_on_path(o->plane, "/authz-info", CTL_PATH_PLAIN, NULL, NULL) ||
 	    ctl_plane_on_path(o->plane, "/.well-known/edhoc", CTL_PATH_PLAIN, NULL, NULL) ||
-	    b12_setup(o, c) || b2_setup(o, c) || ace_setup(o, c, t, s) || groups_setup(o, c))
+	    b12_setup(o, c) || b2_setup(o, c) || ace_setup(o, c, t, s) || groups_setup(o, c) ||
+	    edhoc_setup(o, c))
 		return -1;
 	o->ctl = dp_ctl_new(o->nq, o->plane, t, s, (int)rte_socket_id());
 	return o->ctl ? 0 : -1;
@@ -356,6 +376,7 @@ void dp_ops_teardown(struct dp_ops *o)
 		free(o->b12);
 	}
 	ctl_b2_server_free(o->b2);
+	ctl_edhoc_free(o->edhoc);
 	if (o->groups) {
 		ctl_groups_free(o->groups);
 		free(o->groups);

@@ -113,6 +113,15 @@ enum dp_ctr {
 	DP_COAP_FORMAT_ERROR,  /* CON with a message format error: RST (§4.2) */
 	DP_ANSWER_RST,         /* RSTs sent for the above (rate limited like error answers) */
 	DP_ANSWER_UNAUTHORIZED,/* unprotected request to a protected resource: 4.01 */
+	DP_EDHOC_MSG1,           /* control lcore: EDHOC message_1 answered with message_2 */
+	DP_EDHOC_MSG1_ERR,       /* control lcore: EDHOC message_1 answered with an EDHOC error */
+	DP_EDHOC_RATE_SOURCE,    /* control lcore: EDHOC message_1 refused (5.03) by its source's limit */
+	DP_EDHOC_RATE_TOTAL,     /* control lcore: EDHOC message_1 refused (5.03) by the total limit */
+	DP_EDHOC_DONE,           /* control lcore: EDHOC message_3 verified, context installed */
+	DP_EDHOC_MSG3_ERR,       /* control lcore: EDHOC message_3 answered with an EDHOC error */
+	DP_EDHOC_INSTALL_FAIL,   /* control lcore: EDHOC message_3 verified, the context refused: 5.00 */
+	DP_EDHOC_BAD_REQUEST,    /* control lcore: EDHOC not POST, no payload, no true / C_R prefix, bad RFC 9668 shape */
+	DP_EDHOC_COMBINED,       /* control lcore: EDHOC RFC 9668 combined request: context installed, request verified */
 	DP_ACE_DENY_RESOURCE,  /* worker: ACE scope has no such resource: protected 4.03 */
 	DP_ACE_DENY_METHOD,    /* worker: ACE scope has the resource, not the method: 4.05 */
 	DP_ACE_EXPIRED,        /* control lcore: a token expired, its context removed */

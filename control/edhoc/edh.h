@@ -286,4 +286,9 @@ enum edh_status edh_error_read(const uint8_t *in, size_t len, int *code, int *su
  * payload), or 0 if it is not one well-formed item within EDHOC's limits. */
 size_t edh_first_item_len(const uint8_t *buf, size_t len);
 
+/* The connection identifier at the front of buf[0..len) (App. A.2: C_R before message_3), its
+ * raw bytes into id[0..EDH_CID_MAX] and *id_len. Returns the bytes it takes, or 0 if the first
+ * item is not a connection identifier in its deterministic encoding (§3.3.2). */
+size_t edh_cid_prefix(const uint8_t *buf, size_t len, uint8_t *id, size_t *id_len);
+
 #endif

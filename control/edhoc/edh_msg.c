@@ -79,6 +79,21 @@ bool edh_cid_read(const cbor_item_t *it, const uint8_t *raw, size_t rlen, uint8_
 	return true;
 }
 
+size_t edh_cid_prefix(const uint8_t *buf, size_t len, uint8_t *id, size_t *id_len)
+{
+	size_t n = edh_first_item_len(buf, len);
+	cbor_item_t *it = NULL;
+	uint8_t l = 0;
+	bool ok;
+
+	if (n == 0 || cry_cbor_decode(buf, n, &edh_cbor_limits, &it, NULL))
+		return 0;
+	ok = edh_cid_read(it, buf, n, id, &l);
+	cbor_decref(&it);
+	*id_len = l;
+	return ok ? n : 0;
+}
+
 enum edh_status edh_ead_check(const uint8_t *buf, size_t len)
 {
 	struct edh_seq q = { buf, len, 0 };

@@ -11,7 +11,8 @@
 # round trips), ace_authz (the ACE resource server: /authz-info payloads, access tokens,
 # claims, AIF scopes, COSE_Keys), edhoc_msg1 or edhoc_msg3 (the EDHOC Responder's message_1
 # and message_3 processing, control/edhoc/; message_3 also as a correctly encrypted fuzzed
-# PLAINTEXT_3).
+# PLAINTEXT_3), edhoc_coap (the gateway's EDHOC responder over CoAP, control/ctl_edhoc.c:
+# /.well-known/edhoc and RFC 9668 combined requests).
 #
 # The seed corpus is copied to a temporary work dir, so the repository is never written. Exits
 # non-zero if libFuzzer finds a crash, sanitizer report, leak, timeout, OOM or roundtrip mismatch;
@@ -53,8 +54,14 @@ edhoc_msg1 | edhoc_msg3)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/edhoc/edh_*.c)"
 	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-$harness ;;
+edhoc_coap)
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/edhoc/edh_*.c)
+		$root/control/ctl_edhoc.c $root/control/ctl_config_edhoc.c $root/control/ctl_plane.c
+		$root/control/ctl_ns.c"
+	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lpthread"
+	corpus=corpus-edhoc_coap ;;
 *)
-	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|dp_wire|group_message|ace_authz|edhoc_msg1|edhoc_msg3]" >&2
+	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|dp_wire|group_message|ace_authz|edhoc_msg1|edhoc_msg3|edhoc_coap]" >&2
 	exit 2 ;;
 esac
 
