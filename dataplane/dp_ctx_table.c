@@ -150,7 +150,6 @@ void dp_ctx_table_free(struct dp_ctx_table *t)
 	rte_hash_free(t->h);
 	rte_free(t->gen);
 	rte_free(t->state);
-	rte_free(t->gen);
 	rte_free(t->free_list);
 	rte_free(t->free_ctx);
 	rte_free(t->lists);
