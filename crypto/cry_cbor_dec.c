@@ -342,6 +342,23 @@ bool cry_cbor_get_tstr(const cbor_item_t *it, const char **p, size_t *len)
 	return true;
 }
 
+bool cry_cbor_is_simple(const cbor_item_t *it, uint8_t value)
+{
+	return it != NULL && cbor_isa_float_ctrl(it) && cbor_float_get_width(it) == CBOR_FLOAT_0 &&
+	       cbor_ctrl_value(it) == value;
+}
+
+bool cry_cbor_get_bool(const cbor_item_t *it, bool *v)
+{
+	if (cry_cbor_is_simple(it, CBOR_CTRL_TRUE))
+		*v = true;
+	else if (cry_cbor_is_simple(it, CBOR_CTRL_FALSE))
+		*v = false;
+	else
+		return false;
+	return true;
+}
+
 const cbor_item_t *cry_cbor_map_int(const cbor_item_t *map, int64_t key)
 {
 	const struct cbor_pair *p;

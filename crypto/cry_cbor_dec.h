@@ -73,6 +73,16 @@ bool cry_cbor_get_bstr(const cbor_item_t *it, const uint8_t **p, size_t *len);
 /* A text string, not NUL-terminated. */
 bool cry_cbor_get_tstr(const cbor_item_t *it, const char **p, size_t *len);
 
+/*
+ * A simple value (RFC 8949 §3.3: false 20, true 21, null 22, ...). Use these, never libcbor's
+ * cbor_is_null/cbor_is_bool/cbor_get_bool: in libcbor 0.8 those assert (abort) when the item is
+ * a float, which untrusted input may put anywhere.
+ */
+bool cry_cbor_is_simple(const cbor_item_t *it, uint8_t value);
+
+/* A bool (simple value 20 or 21) in *v. */
+bool cry_cbor_get_bool(const cbor_item_t *it, bool *v);
+
 /* The value stored under integer key in map, or NULL if it is absent or it is not a map. */
 const cbor_item_t *cry_cbor_map_int(const cbor_item_t *map, int64_t key);
 

@@ -126,7 +126,7 @@ static int read_body(struct cry_cose_msg *m, cbor_item_t **a, const struct cry_c
 	if (!cbor_isa_map(a[1]) || !buckets_disjoint(m->prot_map, a[1]))
 		return -EBADMSG;
 	m->unprot_map = a[1];
-	if (cbor_is_null(a[2]))
+	if (cry_cbor_is_simple(a[2], CBOR_CTRL_NULL))
 		return -ENOTSUP; /* detached content (RFC 9052 §4.1) is not used by tokens or EDHOC */
 	if (!cry_cbor_get_bstr(a[2], &m->content, &m->content_len))
 		return -EBADMSG;

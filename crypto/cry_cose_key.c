@@ -34,9 +34,10 @@ static bool opt_int(const cbor_item_t *map, int64_t label, int *out)
 static bool read_y(const cbor_item_t *map, struct cry_cose_key *k)
 {
 	const cbor_item_t *v = cry_cbor_map_int(map, CRY_COSE_KEY_Y);
+	bool sign;
 
-	if (v != NULL && cbor_is_bool(v)) {
-		k->y_sign = cbor_get_bool(v);
+	if (cry_cbor_get_bool(v, &sign)) {
+		k->y_sign = sign;
 		return true;
 	}
 	return opt_bstr(map, CRY_COSE_KEY_Y, &k->y, &k->y_len);

@@ -392,3 +392,26 @@ Test(cose, rfc8392_a2_cose_keys)
 	cry_pkey_free(pk);
 	cbor_decref(&it);
 }
+
+/* A float where a simple value (null, a bool) may stand: libcbor 0.8's cbor_is_null/cbor_is_bool
+ * abort on it (found by fuzz_ace_authz in CI); refused with an error instead. */
+Test(cose, float_where_null_or_bool_is_refused_not_aborted)
+{
+	const uint8_t sign1[] = { 0x84, 0x40, 0xa0, 0xf9, 0x3c, 0x00, 0x40 }; /* [h'', {}, 1.0, h''] */
+	const uint8_t fuzz[] = { 0xc6, 0x84, 0x40, 0xa1, 0x05, 0x2a, 0xf9, 0xf9, 0xf9, 0xf9,
+				 0x40, 0x40 };
+	struct cry_cose_msg m;
+	struct cry_cose_key k;
+	cbor_item_t *it;
+
+	cr_assert_eq(cry_cose_decode(&m, sign1, sizeof(sign1), CRY_COSE_ACCEPT(CRY_COSE_SIGN1),
+				     &cry_cbor_limits_default), -EBADMSG);
+	cry_cose_msg_free(&m);
+	cr_assert_neq(cry_cose_decode(&m, fuzz, sizeof(fuzz), CRY_COSE_ACCEPT(CRY_COSE_SIGN1),
+				      &cry_cbor_limits_default), 0);
+	cry_cose_msg_free(&m);
+	it = decode_hex("a40102200121410022f93c00"); /* EC2 with y = 1.0 */
+	cr_assert_not_null(it);
+	cr_assert_neq(cry_cose_key_read(it, &k), 0);
+	cbor_decref(&it);
+}
