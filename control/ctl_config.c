@@ -54,7 +54,9 @@
  *
  * Forward mode only (ctl_config_fwd.c):
  *     "upstream": "10.0.1.2:5683"   the CoAP service, or "[fd00:1::2]:5683"; the gateway sends
- *                                   from its own address of that family and udp_port
+ *                                   from its own address of that family; worker w from UDP
+ *                                   port upstream_source_port + w
+ *     "upstream_source_port": 5683  (default: udp_port) answers to it + w are steered to worker w
  *     "upstream_port": "1"          DPDK port towards it (default: the client port)
  *     "neighbours": [{"ip": "10.0.1.2", "mac": "02:00:00:00:01:02"}]   static; others by ARP/NS
  *     "upstream_timeout_ms": 1500   no answer by then: protected 5.04 to the device

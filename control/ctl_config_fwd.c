@@ -138,6 +138,14 @@ int ctl_config_fwd_field(const char *key, json_t *v, struct ctl_fwd_config *c, c
 		return get_ms(v, 1000, 86400000, &c->observe_ms, reason, len);
 	if (!strcmp(key, "exchanges"))
 		return get_ms(v, 16, 1u << 20, &c->exchanges, reason, len);
+	if (!strcmp(key, "upstream_source_port")) {
+		unsigned p;
+
+		if (get_ms(v, 1, 65535 - 64, &p, reason, len))
+			return -1;
+		c->src_port = (uint16_t)p;
+		return 0;
+	}
 	return 1;
 }
 
@@ -145,7 +153,7 @@ int ctl_config_fwd_check(const struct ctl_fwd_config *c, bool forward, bool has_
 			bool has_ipv6, char *reason, size_t len)
 {
 	if (!forward)
-		return c->has_upstream || c->up_port[0] ?
+		return c->has_upstream || c->up_port[0] || c->src_port ?
 		       why(reason, len, "upstream keys need \"mode\": \"forward\"") : 0;
 	if (!c->has_upstream)
 		return why(reason, len, "forward mode needs \"upstream\"");

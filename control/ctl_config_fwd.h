@@ -32,6 +32,8 @@ struct ctl_fwd_config {
 	unsigned timeout_ms;            /* no answer by then: protected 5.04 */
 	unsigned observe_ms;            /* observation forgotten after this long without notification */
 	unsigned exchanges;             /* exchange table entries per worker */
+	uint16_t src_port;              /* worker w talks to the upstream from src_port + w (host
+					 * order); 0 = from the gateway's udp_port on */
 	unsigned n_neigh;
 	struct ctl_neigh_static neigh[CTL_NEIGH_STATIC_MAX];
 };

@@ -123,7 +123,8 @@ static enum dp_verdict udp(struct rte_mbuf *m, struct dp_flow *f, uint16_t l4_le
 	ulen = rte_be_to_cpu_16(u->dgram_len);
 	if (ulen < sizeof(*u) || ulen != l4_len)
 		return drop(st, DP_DROP_RUNT);
-	if (u->dst_port != a->udp_port)
+	if (u->dst_port != a->udp_port &&
+	    (uint16_t)(rte_be_to_cpu_16(u->dst_port) - a->up_first) >= a->up_n)
 		return drop(st, DP_DROP_UDP_PORT);
 	why = udp_cksum(m, rte_pktmbuf_mtod_offset(m, void *, f->l3_off), u, f->ipv6);
 	if (why != NO_DROP)

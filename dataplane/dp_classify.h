@@ -19,6 +19,9 @@ struct dp_addrs {
 	uint8_t ipv6[16];
 	bool has_ipv4, has_ipv6;
 	uint16_t udp_port;
+	/* forward mode: the workers' upstream source ports, up_first..+up_n (host order), where
+	 * the upstream's answers arrive (dp_steer.h); up_n = 0 otherwise */
+	uint16_t up_first, up_n;
 };
 
 /* Where a CoAP message sits in its frame. */

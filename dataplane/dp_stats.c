@@ -119,6 +119,10 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_ACE_DENY_RESOURCE] = "ace_deny_resource",
 	[DP_ACE_DENY_METHOD] = "ace_deny_method",
 	[DP_ACE_EXPIRED] = "ace_expired",
+	[DP_STEER_OUT] = "steer_out",
+	[DP_STEER_IN] = "steer_in",
+	[DP_STEER_RING_FULL] = "steer_ring_full",
+	[DP_STEER_NEIGH_COPIES] = "steer_neigh_copies",
 };
 
 /* Each worker writes its own counters many times per burst: with struct dp_stats cache-aligned
@@ -238,6 +242,13 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",	[DP_ACE_DENY_RESOURCE] = "Worker: the ACE token's scope has no such resource: protected 4.03.",
 	[DP_ACE_DENY_METHOD] = "Worker: the ACE token's scope allows the resource, not the method: 4.05.",
 	[DP_ACE_EXPIRED] = "Control lcore: an ACE token expired and its context was removed.",
+	[DP_STEER_OUT] = "Forward mode: an upstream frame to another worker's source port, handed "
+			 "to that worker (which owns its exchange) through its steer ring.",
+	[DP_STEER_IN] = "Forward mode: frames another worker handed over through the steer ring.",
+	[DP_STEER_RING_FULL] = "Forward mode: the owning worker's steer ring was full: the upstream "
+			       "frame was dropped (a CON answer is retransmitted by the upstream).",
+	[DP_STEER_NEIGH_COPIES] = "Forward mode: ARP replies and neighbour advertisements copied to "
+				  "the other workers, each of which resolves the upstream itself.",
 	[DP_EDHOC_MSG1] = "Control lcore: EDHOC message_1 answered with message_2.",
 	[DP_EDHOC_MSG1_ERR] = "Control lcore: EDHOC message_1 answered with an EDHOC error.",
 	[DP_EDHOC_RATE_SOURCE] = "Control lcore: EDHOC message_1 refused (5.03) by its source's limit.",
@@ -307,7 +318,21 @@ void dp_stats_print(const struct dp_stats *s, FILE *f)
 	}
 }
 
-int dp_stats_write_json(const struct dp_stats *s, const char *path)
+/* The non-zero counters of one worker as a JSON object. */
+static void worker_json(FILE *f, const struct dp_stats *w)
+{
+	unsigned i, k = 0;
+
+	fprintf(f, "{");
+	for (i = 0; i < DP_CTR__COUNT; i++)
+		if (w->ctr[i])
+			fprintf(f, "%s\"%s\": %llu", k++ ? ", " : "", names[i],
+				(unsigned long long)w->ctr[i]);
+	fprintf(f, "}");
+}
+
+int dp_stats_write_json(const struct dp_stats *s, const struct dp_stats *w, unsigned n,
+			const char *path)
 {
 	FILE *f = fopen(path, "w");
 	unsigned i;
@@ -323,7 +348,12 @@ int dp_stats_write_json(const struct dp_stats *s, const char *path)
 	for (i = 1; i < OSC_ERR__COUNT; i++)
 		fprintf(f, "%s\"%s\": %llu", i > 1 ? ", " : "", osc_err_name((int)i),
 			(unsigned long long)s->osc_err[i]);
-	fprintf(f, "}}\n");
+	fprintf(f, "}, \"workers\": [");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%s", i ? ", " : "");
+		worker_json(f, &w[i]);
+	}
+	fprintf(f, "]}\n");
 	rc = ferror(f) ? -1 : 0;
 	return fclose(f) || rc ? -1 : 0;
 }

@@ -125,6 +125,11 @@ enum dp_ctr {
 	DP_ACE_DENY_RESOURCE,  /* worker: ACE scope has no such resource: protected 4.03 */
 	DP_ACE_DENY_METHOD,    /* worker: ACE scope has the resource, not the method: 4.05 */
 	DP_ACE_EXPIRED,        /* control lcore: a token expired, its context removed */
+	/* several forward workers (issue 10): upstream answers steered to their exchange's owner */
+	DP_STEER_OUT,          /* upstream frame for another worker's port handed to it (ring) */
+	DP_STEER_IN,           /* frame another worker handed over, processed here */
+	DP_STEER_RING_FULL,    /* owner's steer ring full: the upstream frame was dropped */
+	DP_STEER_NEIGH_COPIES, /* ARP reply / NA copied to the other workers' neighbour tables */
 	DP_CTR__COUNT
 };
 
@@ -158,7 +163,10 @@ void dp_stats_sum(const struct dp_stats *w, unsigned n, struct dp_stats *out);
  * between the first and the last burst. */
 void dp_stats_print(const struct dp_stats *s, FILE *f);
 
-/* Write s as one JSON object {"counters": {...}, "osc_err": {...}} to path. Returns 0 or -1. */
-int dp_stats_write_json(const struct dp_stats *s, const char *path);
+/* Write s as one JSON object {"counters": {...}, "osc_err": {...}, "workers": [...]} to path,
+ * "workers" holding each of the n workers' w[0..n) non-zero counters by name (which worker got
+ * how much: RSS and steering). Returns 0 or -1. */
+int dp_stats_write_json(const struct dp_stats *s, const struct dp_stats *w, unsigned n,
+			const char *path);
 
 #endif

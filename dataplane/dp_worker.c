@@ -24,6 +24,7 @@
 #include "dataplane/dp_rcu.h"
 #include "dataplane/dp_scope.h"
 #include "dataplane/dp_src.h"
+#include "dataplane/dp_steer.h"
 #include "control/ctl_group_serve.h"
 #include "oscore/osc_answer.h"
 #include "oscore/osc_protect.h"
@@ -757,17 +758,20 @@ static void upstream(struct worker *w, struct rte_mbuf *m, const struct dp_flow 
 }
 
 /* Frames that are neither CoAP nor dropped: local answers go back out the port they came from;
- * ARP replies and neighbour advertisements feed the forwarder's neighbour table. */
+ * ARP replies and neighbour advertisements feed the forwarder's neighbour table, every worker's
+ * (each resolves the upstream itself; a steered copy is not copied again). */
 static void local(struct worker *w, struct rte_mbuf *m, enum dp_verdict v, const struct dp_flow *f,
-		  bool from_up)
+		  bool from_up, bool steered)
 {
 	if (v == DP_ANSWER && from_up)
 		dp_fwd_queue_up(w->fwd, m);
 	else if (v == DP_ANSWER)
 		queue_tx(w, m);
-	else if (w->fwd)
+	else if (w->fwd) {
+		if (!steered)
+			dp_steer_neigh(w->c.steer, w->c.queue, m, w->c.mp, w->c.stats);
 		dp_fwd_neigh_input(w->fwd, m, f);
-	else {
+	} else {
 		w->c.stats->ctr[f->ipv6 ? DP_DROP_ICMP6 : DP_DROP_ARP]++;
 		rte_pktmbuf_free(m);
 	}
@@ -799,9 +803,24 @@ static bool no_context(struct worker *w, struct slot *s)
 	return true;
 }
 
+/* Forward mode: a CoAP frame from the upstream goes to the worker that owns its exchange, named
+ * by the source port that worker sent from (dp_steer.h); the owner processes it. */
+static void from_upstream(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f)
+{
+	int owner = dp_steer_owner(w->c.steer, dp_steer_dst_port(m, f));
+
+	if (owner >= 0 && (unsigned)owner != w->c.queue)
+		dp_steer_hand(w->c.steer, (unsigned)owner, m, w->c.stats);
+	else
+		upstream(w, m, f);
+}
+
 /* Classify and parse the burst, then one bulk lookup, then the replay checks and AEAD setup.
- * from_up: the burst came from the forwarder's separate upstream port. */
-static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool from_up)
+ * from_up: the burst came from the forwarder's separate upstream port; steered: another worker
+ * handed it over (dp_steer.h). Devices are served on udp_port only; the workers' upstream source
+ * ports (which the classifier lets through for the upstream's answers) take nothing else. */
+static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool from_up,
+		     bool steered)
 {
 	struct dp_ctx_key key[CTL_BURST_MAX];
 	const struct dp_ctx_key *kp[CTL_BURST_MAX];
@@ -817,12 +836,15 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		v = dp_classify(pkts[i], from_up ? w->c.up_addrs : w->c.addrs, &f, w->c.stats);
 		if (v == DP_ANSWER || v == DP_NEIGH)
-			local(w, pkts[i], v, &f, from_up);
+			local(w, pkts[i], v, &f, from_up, steered);
 		else if (v == DP_DROP)
 			rte_pktmbuf_free(pkts[i]);
 		else if (w->fwd && dp_fwd_from_upstream(w->fwd, pkts[i], &f))
-			upstream(w, pkts[i], &f);
-		else if ((s[k] = start(w, pkts[i], &f)) != NULL) {
+			from_upstream(w, pkts[i], &f);
+		else if (dp_steer_dst_port(pkts[i], &f) != rte_be_to_cpu_16(w->c.addrs->udp_port)) {
+			w->c.stats->ctr[DP_DROP_UDP_PORT]++;
+			rte_pktmbuf_free(pkts[i]);
+		} else if ((s[k] = start(w, pkts[i], &f)) != NULL) {
 			dp_ctx_key_of(&key[k], &s[k]->rx.opt);
 			kp[k] = &key[k];
 			k++;
@@ -873,7 +895,7 @@ static struct worker *worker_new(const struct dp_worker_conf *c)
 	w->slots = rte_zmalloc_socket("slots", SLOTS * sizeof(*w->slots), RTE_CACHE_LINE_SIZE,
 				      socket);
 	if (c->fwd)
-		w->fwd = dp_fwd_new(c->fwd, c->addrs, c->up_addrs, c->up_port, c->queue, c->table,
+		w->fwd = dp_fwd_new(c->fwd, c->addrs, c->up_self, c->up_port, c->queue, c->table,
 				    c->mp, c->stats, socket);
 	if (!w->e || !w->slots || (c->fwd && !w->fwd)) {
 		cry_engine_free(w->e);
@@ -939,9 +961,32 @@ static void rx_upstream_port(struct worker *w)
 	n = rte_eth_rx_burst(w->c.up_port, w->c.queue, pkts, (uint16_t)w->c.burst);
 	if (n) {
 		w->c.stats->ctr[DP_RX_PACKETS] += n;
-		rx_stage(w, pkts, n, true);
+		rx_stage(w, pkts, n, true, false);
 		pump(w, false);
 	}
+}
+
+/* Several forward workers: what the others handed over (upstream answers for this worker's
+ * exchanges, neighbour copies), processed as if received here, per port it arrived on. */
+static void rx_steered(struct worker *w)
+{
+	struct rte_mbuf *pkts[CTL_BURST_MAX], *up[CTL_BURST_MAX];
+	unsigned n = dp_steer_take(w->c.steer, w->c.queue, pkts, w->c.burst, w->c.stats), i, k = 0,
+		 j = 0;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++) {
+		if (pkts[i]->port == w->c.up_port && w->c.up_port != w->c.port)
+			up[k++] = pkts[i];
+		else
+			pkts[j++] = pkts[i];
+	}
+	if (j)
+		rx_stage(w, pkts, j, false, true);
+	if (k)
+		rx_stage(w, up, k, true, true);
+	pump(w, false);
 }
 
 /* A job the control plane resumed (ctl_resume; App. B.1.2 in forward mode: the Echo was
@@ -1011,7 +1056,7 @@ static void loop(struct worker *w)
 				w->c.stats->first_rx_tsc = now;
 			w->c.stats->last_rx_tsc = last_rx = now;
 			w->c.stats->ctr[DP_RX_PACKETS] += n;
-			rx_stage(w, pkts, n, false);
+			rx_stage(w, pkts, n, false, false);
 			pump(w, false);
 		} else {
 			pump(w, true); /* idle: complete what waits for full lanes */
@@ -1022,6 +1067,7 @@ static void loop(struct worker *w)
 		}
 		if (w->fwd) {
 			rx_upstream_port(w);
+			rx_steered(w);
 			fwd_tick(w, now);
 		}
 		if (w->n_tx)
