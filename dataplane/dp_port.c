@@ -86,6 +86,17 @@ static const char *no_rss_why(const char *driver, uint16_t nq)
 	       "spread itself";
 }
 
+/* A PMD that took the RSS configuration but cannot say what it hashes. */
+static const char *unreported_why(const char *driver)
+{
+	if (!strcmp(driver, "net_tap"))
+		/* DPDK 22.11's tap hashes only for rte_flow RSS rules (a BPF program behind a multiq
+		 * qdisc); the kernel's tun driver picks the queue of each flow by its flow hash */
+		return " (requested; net_tap hashes only for rte_flow RSS rules: the kernel's tun "
+		       "queue selection spreads flows over its queues)";
+	return " (requested; the PMD does not report what it hashes)";
+}
+
 /* conf for nq queues of a port described by info: RSS where it helps and the PMD can. */
 static void port_conf(const struct rte_eth_dev_info *info, uint16_t nq, struct rte_eth_conf *conf)
 {
@@ -115,7 +126,7 @@ static void print_port(FILE *log, uint16_t port, const struct rte_eth_dev_info *
 	got = dp_port_rss_hf(port);
 	rss_names(got ? got : asked, names, sizeof(names));
 	fprintf(log, "oscore-gw: port %u (%s): %u queue pair(s), RSS %s%s\n", port, info->driver_name,
-		nq, names, got ? "" : " (requested; the PMD does not report what it hashes)");
+		nq, names, got ? "" : unreported_why(info->driver_name));
 }
 
 int dp_port_start(uint16_t port, uint16_t nq, struct rte_mempool *mp, FILE *log)
