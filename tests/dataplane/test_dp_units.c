@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -21,6 +22,7 @@
 #include "dataplane/dp_ratelimit.h"
 #include "dataplane/dp_rcu.h"
 #include "dataplane/dp_state.h"
+#include "dataplane/dp_steer.h"
 #include "oscore/osc_context.h"
 
 static void eal_up(void)
@@ -628,4 +630,50 @@ Test(dp, removed_then_readded_resumes_above_what_it_used_also_after_a_restart)
 	strcat(db, "-shm");
 	unlink(db);
 	rmdir(dir);
+}
+
+/* Steering of upstream answers between forward workers (dp_steer.h): the owner of each port of the
+ * range and none outside it; a full ring drops and counts, never blocks; neighbour frames reach
+ * every other worker once; freeing the rings returns what they held. */
+Test(dp, steer_owner_by_port_ring_bounded_neigh_copied_to_the_others)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("steerut", 2047, 0, 0, 256, 0);
+	struct dp_steer *s = dp_steer_new(3, 40000, 0);
+	struct rte_mbuf *m[64];
+	struct dp_stats st = { 0 };
+	unsigned i, n, got = 0;
+
+	cr_assert(mp && s);
+	cr_assert_null(dp_steer_new(1, 40000, 0), "one worker needs no steering");
+	cr_assert_eq(dp_steer_owner(NULL, 40000), -1);
+	cr_assert_eq(dp_steer_owner(s, 39999), -1);
+	cr_assert_eq(dp_steer_owner(s, 40000), 0);
+	cr_assert_eq(dp_steer_owner(s, 40002), 2);
+	cr_assert_eq(dp_steer_owner(s, 40003), -1);
+	cr_assert_eq(dp_steer_owner(s, 5683), -1);
+	for (i = 0; i < 1100; i++)
+		dp_steer_hand(s, 1, rte_pktmbuf_alloc(mp), &st);
+	cr_assert_eq(st.ctr[DP_STEER_OUT], 1023, "a ring of 1024 holds 1023");
+	cr_assert_eq(st.ctr[DP_STEER_RING_FULL], 77);
+	cr_assert_eq(rte_mempool_avail_count(mp), 2047 - 1023, "refused frames were freed");
+	cr_assert_eq(dp_steer_take(s, 0, m, 64, &st), 0, "nothing for worker 0");
+	while ((n = dp_steer_take(s, 1, m, 64, &st)) > 0) {
+		got += n;
+		rte_pktmbuf_free_bulk(m, n);
+	}
+	cr_assert_eq(got, 1023);
+	cr_assert_eq(st.ctr[DP_STEER_IN], 1023);
+	m[0] = rte_pktmbuf_alloc(mp);
+	memcpy(rte_pktmbuf_append(m[0], 42), "an ARP reply, 42 bytes of it..............", 42);
+	dp_steer_neigh(s, 1, m[0], mp, &st);
+	cr_assert_eq(st.ctr[DP_STEER_NEIGH_COPIES], 2);
+	cr_assert_eq(dp_steer_take(s, 1, m + 1, 64, &st), 0, "no copy to the receiver itself");
+	cr_assert_eq(dp_steer_take(s, 0, m + 1, 64, &st), 1);
+	cr_assert_eq(rte_pktmbuf_data_len(m[1]), 42);
+	cr_assert_eq(memcmp(rte_pktmbuf_mtod(m[1], void *), rte_pktmbuf_mtod(m[0], void *), 42), 0);
+	rte_pktmbuf_free(m[1]);
+	rte_pktmbuf_free(m[0]);
+	dp_steer_free(s); /* worker 2's copy still in its ring */
+	cr_assert_eq(rte_mempool_avail_count(mp), 2047, "every frame back in the pool");
+	rte_mempool_free(mp);
 }
