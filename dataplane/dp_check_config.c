@@ -337,10 +337,11 @@ static void describe_ports(FILE *f, const struct ctl_config *c)
 		return;
 	}
 	inet_ntop(c->fwd.upstream.v6 ? AF_INET6 : AF_INET, c->fwd.upstream.a, a6, sizeof(a6));
-	fprintf(f, "  mode: forward to %s%s%s:%u on port %s, one worker, %u exchanges, timeout "
-		   "%u ms\n", c->fwd.upstream.v6 ? "[" : "", a6, c->fwd.upstream.v6 ? "]" : "",
-		c->fwd.upstream_udp, c->fwd.up_port[0] ? c->fwd.up_port : c->port, c->fwd.exchanges,
-		c->fwd.timeout_ms);
+	fprintf(f, "  mode: forward to %s%s%s:%u on port %s, one worker per lcore after the first, "
+		   "worker w from UDP %u + w, %u exchanges each, timeout %u ms\n",
+		c->fwd.upstream.v6 ? "[" : "", a6, c->fwd.upstream.v6 ? "]" : "", c->fwd.upstream_udp,
+		c->fwd.up_port[0] ? c->fwd.up_port : c->port,
+		c->fwd.src_port ? c->fwd.src_port : c->udp_port, c->fwd.exchanges, c->fwd.timeout_ms);
 }
 
 static void describe(struct chk *k, const struct ctl_config *c)
