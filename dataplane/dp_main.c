@@ -202,7 +202,7 @@ static int setup_steering(struct gw *g)
 	g->steer = dp_steer_new(g->nq, first, (int)rte_socket_id());
 	if (!g->steer)
 		return fprintf(stderr, "oscore-gw: out of memory for the steer rings\n"), -1;
-	dp_steer_flows(g->steer, g->up_port, g->cfg.fwd.upstream.v6, stdout);
+	dp_steer_flows(g->steer, g->up_port, &g->cfg.fwd.upstream, g->cfg.fwd.upstream_udp, stdout);
 	return 0;
 }
 

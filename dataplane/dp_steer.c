@@ -13,6 +13,7 @@
 #include <rte_ring.h>
 
 #define STEER_RING 1024 /* a burst from every other worker many times over */
+#define NEIGH_COPIES_MAX 64 /* frames in a ring above which no neighbour copy is added */
 
 struct dp_steer {
 	unsigned n;
@@ -98,6 +99,12 @@ void dp_steer_neigh(struct dp_steer *s, unsigned self, const struct rte_mbuf *m,
 
 		if (i == self)
 			continue;
+		/* a flood of ARP replies must not pin the mempool in rings: copies only while the
+		 * other worker keeps up (upstream answers have the rest of the ring) */
+		if (rte_ring_count(s->ring[i]) >= NEIGH_COPIES_MAX) {
+			st->ctr[DP_STEER_RING_FULL]++;
+			continue;
+		}
 		c = rte_pktmbuf_copy(m, mp, 0, UINT32_MAX);
 		if (!c) {
 			st->ctr[DP_DROP_NO_MBUF]++;
@@ -112,16 +119,22 @@ void dp_steer_neigh(struct dp_steer *s, unsigned self, const struct rte_mbuf *m,
 	}
 }
 
-/* One ingress rule: UDP to dst (host order) over IPv4 or IPv6 goes to queue q. */
-static struct rte_flow *flow_rule(uint16_t port, bool v6, uint16_t dst, uint16_t q,
-				  struct rte_flow_error *err)
+/* One ingress rule: UDP from the upstream (ip, port; network order) to dst (host order) goes to
+ * queue q. The source is part of the match: a worker's port may be udp_port itself (the default),
+ * where devices' requests must stay spread by RSS. */
+static struct rte_flow *flow_rule(uint16_t port, const struct ctl_ip *ip, uint16_t up_port,
+				  uint16_t dst, uint16_t q, struct rte_flow_error *err)
 {
 	const struct rte_flow_attr attr = { .ingress = 1 };
-	const struct rte_flow_item_udp spec = { .hdr.dst_port = rte_cpu_to_be_16(dst) };
-	const struct rte_flow_item_udp mask = { .hdr.dst_port = RTE_BE16(0xffff) };
-	const struct rte_flow_item pattern[] = {
+	struct rte_flow_item_ipv4 v4 = { 0 }, v4_mask = { .hdr.src_addr = RTE_BE32(UINT32_MAX) };
+	struct rte_flow_item_ipv6 v6 = { 0 }, v6_mask = { 0 };
+	const struct rte_flow_item_udp spec = { .hdr = { .src_port = up_port,
+							  .dst_port = rte_cpu_to_be_16(dst) } };
+	const struct rte_flow_item_udp mask = { .hdr = { .src_port = RTE_BE16(0xffff),
+							  .dst_port = RTE_BE16(0xffff) } };
+	struct rte_flow_item pattern[] = {
 		{ .type = RTE_FLOW_ITEM_TYPE_ETH },
-		{ .type = v6 ? RTE_FLOW_ITEM_TYPE_IPV6 : RTE_FLOW_ITEM_TYPE_IPV4 },
+		{ .type = RTE_FLOW_ITEM_TYPE_IPV4, .spec = &v4, .mask = &v4_mask },
 		{ .type = RTE_FLOW_ITEM_TYPE_UDP, .spec = &spec, .mask = &mask },
 		{ .type = RTE_FLOW_ITEM_TYPE_END },
 	};
@@ -131,12 +144,20 @@ static struct rte_flow *flow_rule(uint16_t port, bool v6, uint16_t dst, uint16_t
 		{ .type = RTE_FLOW_ACTION_TYPE_END },
 	};
 
+	memcpy(&v4.hdr.src_addr, ip->a, 4);
+	if (ip->v6) {
+		memcpy(v6.hdr.src_addr, ip->a, 16);
+		memset(v6_mask.hdr.src_addr, 0xff, 16);
+		pattern[1] = (struct rte_flow_item){ .type = RTE_FLOW_ITEM_TYPE_IPV6, .spec = &v6,
+						     .mask = &v6_mask };
+	}
 	if (rte_flow_validate(port, &attr, pattern, actions, err))
 		return NULL;
 	return rte_flow_create(port, &attr, pattern, actions, err);
 }
 
-unsigned dp_steer_flows(const struct dp_steer *s, uint16_t port, bool v6, FILE *log)
+unsigned dp_steer_flows(const struct dp_steer *s, uint16_t port, const struct ctl_ip *up,
+			uint16_t up_udp, FILE *log)
 {
 	struct rte_flow_error err;
 	unsigned w, ok = 0;
@@ -145,7 +166,8 @@ unsigned dp_steer_flows(const struct dp_steer *s, uint16_t port, bool v6, FILE *
 		return 0;
 	for (w = 0; w < s->n; w++) {
 		memset(&err, 0, sizeof(err));
-		if (!flow_rule(port, v6, (uint16_t)(s->first + w), (uint16_t)w, &err))
+		if (!flow_rule(port, up, rte_cpu_to_be_16(up_udp), (uint16_t)(s->first + w),
+			       (uint16_t)w, &err))
 			break;
 		ok++;
 	}

@@ -21,6 +21,7 @@
 #include <rte_udp.h>
 
 #include "dataplane/dp_classify.h"
+#include "control/ctl_config_fwd.h"
 #include "dataplane/dp_stats.h"
 
 struct dp_steer;
@@ -56,10 +57,12 @@ void dp_steer_neigh(struct dp_steer *s, unsigned self, const struct rte_mbuf *m,
 		    struct rte_mempool *mp, struct dp_stats *st);
 
 /*
- * Ask port's PMD (rte_flow) to put UDP frames to each worker's source port on that worker's queue
- * (IPv6 or IPv4 as the upstream is). Prints to log what it got: "rte_flow" or "software steer"
- * and why. Returns how many workers got a rule. Main lcore, port started.
+ * Ask port's PMD (rte_flow) to put UDP frames from the upstream (up, UDP port up_udp in host
+ * order) to each worker's source port on that worker's queue. Prints to log what it got:
+ * "rte_flow" or "software steer" and why. Returns how many workers got a rule (all or none).
+ * Main lcore, port started.
  */
-unsigned dp_steer_flows(const struct dp_steer *s, uint16_t port, bool v6, FILE *log);
+unsigned dp_steer_flows(const struct dp_steer *s, uint16_t port, const struct ctl_ip *up,
+			uint16_t up_udp, FILE *log);
 
 #endif

@@ -672,8 +672,12 @@ Test(dp, steer_owner_by_port_ring_bounded_neigh_copied_to_the_others)
 	cr_assert_eq(rte_pktmbuf_data_len(m[1]), 42);
 	cr_assert_eq(memcmp(rte_pktmbuf_mtod(m[1], void *), rte_pktmbuf_mtod(m[0], void *), 42), 0);
 	rte_pktmbuf_free(m[1]);
+	for (i = 0; i < 100; i++) /* a flood: worker 0 does not take them */
+		dp_steer_neigh(s, 1, m[0], mp, &st);
+	cr_assert_eq(dp_steer_take(s, 0, m + 1, 64, &st), 64, "at most 64 copies wait");
+	rte_pktmbuf_free_bulk(m + 1, 64);
 	rte_pktmbuf_free(m[0]);
-	dp_steer_free(s); /* worker 2's copy still in its ring */
+	dp_steer_free(s); /* worker 2's copies still in its ring */
 	cr_assert_eq(rte_mempool_avail_count(mp), 2047, "every frame back in the pool");
 	rte_mempool_free(mp);
 }
