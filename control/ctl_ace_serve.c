@@ -8,6 +8,7 @@
 
 #include <openssl/rand.h>
 
+#include "control/ace/ctl_ace_grant.h"
 #include "crypto/cry_aead.h"
 
 #define ID2_TRIES 64 /* random draws before the ace namespace counts as full */
@@ -158,6 +159,20 @@ static bool ace_cbor(const struct osc_coap_msg *m)
 	return o && !osc_coap_uint_decode(o->val, o->len, &v) && v == CTL_ACE_CF;
 }
 
+/* What was verified of t goes into the durable state with h's context (ctl_ace_grant.h), so
+ * that the context keeps its scope and expiry across a restart. */
+static int keep(struct ctl_ace_server *s, struct ctl_env *env, struct ctl_ctx_handle h,
+		const struct ctl_ace_token *t)
+{
+	uint8_t rec[CTL_ACE_GRANT_MAX];
+	int n;
+
+	if (!env->ops->grant_put)
+		return 0;
+	n = ctl_ace_grant_encode(s->rs.conf, t, rec, sizeof(rec));
+	return n > 0 ? env->ops->grant_put(env->plat, h, rec, (size_t)n) : -1;
+}
+
 /* A verified token's context: installed, its token kept. Returns the answer code. */
 static uint8_t install(struct ctl_ace_server *s, struct ctl_env *env, struct ctl_ace_result *res,
 		       int64_t now)
@@ -170,8 +185,8 @@ static uint8_t install(struct ctl_ace_server *s, struct ctl_env *env, struct ctl
 		res->entry.tok.expires = cap;
 	if (env->ops->ctx_add(env->plat, CTL_M_ACE, &res->params, &h, err, sizeof(err)))
 		return COAP_SERVICE_UNAVAILABLE;
-	/* the scope is published before the client learns ID2 from the 2.01 */
-	if (publish(s, h, &res->entry.tok.scope) ||
+	/* stored and published before the client learns ID2 from the 2.01 */
+	if (keep(s, env, h, &res->entry.tok) || publish(s, h, &res->entry.tok.scope) ||
 	    ctl_ace_rs_commit(&s->rs, res, ctl_ace_handle_pack(h))) {
 		remove_ctx(s, env, h);
 		return COAP_SERVICE_UNAVAILABLE;
@@ -227,10 +242,40 @@ static int post_protected(struct ctl_ace_server *s, struct ctl_env *env,
 	kept = ctl_ace_store_by_handle(&s->rs.store, ctl_ace_handle_pack(job->ctx));
 	if (res.code == COAP_CREATED && kept && publish(s, job->ctx, &kept->tok.scope))
 		res.code = COAP_SERVICE_UNAVAILABLE; /* the workers still enforce the old scope */
+	/* not stored: after a restart the old rights would come back, so the client must retry */
+	if (res.code == COAP_CREATED && kept && keep(s, env, job->ctx, &kept->tok))
+		res.code = COAP_SERVICE_UNAVAILABLE;
 	ctl_answer_init(env, job, &m, res.code);
 	n = ctl_answer_protected(env, job, &m, flags, NULL, ans, cap);
 	cry_wipe(&res, sizeof(res));
 	return n;
+}
+
+int ctl_ace_server_restore(struct ctl_ace_server *s, struct ctl_ctx_handle h,
+			   const uint8_t *rec, size_t len, int64_t now, struct ctl_ctx_handle *retire)
+{
+	struct ctl_ace_entry e, old;
+	bool replaced = false;
+
+	*retire = (struct ctl_ctx_handle){ 0 };
+	if (ctl_ace_grant_decode(s->rs.conf, rec, len, &e.tok))
+		return -1;
+	/* RFC 9200 §5.10.3: a token that expired while the gateway was down is not restored */
+	if (e.tok.expires && e.tok.expires <= now) {
+		ctl_ace_token_wipe(&e.tok);
+		return -1;
+	}
+	e.handle = ctl_ace_handle_pack(h);
+	if (publish(s, h, &e.tok.scope) || ctl_ace_store_put(&s->rs.store, &e, &old, &replaced)) {
+		publish(s, h, NULL);
+		return -1;
+	}
+	/* one token per PoP key: records come in context order, the later context is the newer */
+	if (replaced) {
+		*retire = ctl_ace_handle_unpack(old.handle);
+		publish(s, *retire, NULL);
+	}
+	return 0;
 }
 
 unsigned ctl_ace_server_tick(struct ctl_ace_server *s, struct ctl_env *env, int64_t now)
@@ -300,6 +345,26 @@ int ctl_ace_server_revoke(struct ctl_ace_server *s, struct ctl_env *env, const c
 	remove_ctx(s, env, ctl_ace_handle_unpack(gone.handle));
 	ctl_ace_token_wipe(&gone.tok);
 	return 0;
+}
+
+uint8_t ctl_ace_gate(void *arg, struct ctl_env *env, const struct ctl_job *job)
+{
+	struct ctl_ace_server *s = arg;
+	const struct ctl_ace_entry *kept =
+		ctl_ace_store_by_handle(&s->rs.store, ctl_ace_handle_pack(job->ctx));
+
+	if (!kept)
+		return 0;
+	switch (ctl_ace_scope_check(&kept->tok.scope, &job->req)) {
+	case CTL_ACE_ALLOW:
+		return 0;
+	case CTL_ACE_DENY_METHOD:
+		ctl_env_count(env, CTL_C_ACE_DENY_METHOD);
+		return COAP_METHOD_NOT_ALLOWED;
+	default:
+		ctl_env_count(env, CTL_C_ACE_DENY_RESOURCE);
+		return COAP_FORBIDDEN;
+	}
 }
 
 int ctl_ace_handler(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,

@@ -33,7 +33,7 @@ JSON
 gwjson() { # gwjson ACE NAMESPACES
 	cat <<JSON
 { "port": "net_af_packet0", "ipv4": "10.78.0.1", "mbufs": 2047, "summary_interval": 0,
-  "state_db": "state.db", "ace": $1, "id_namespaces": $2,
+  "state_db": "state.db", "rfc8613_b_1_2": true, "ace": $1, "id_namespaces": $2,
   "contexts": [{ "master_secret": "0102030405060708090a0b0c0d0e0f10", "sender_id": "01",
                  "recipient_id": "0a" }] }
 JSON
@@ -162,12 +162,42 @@ check "after exp: the context is gone, unprotected 4.01" $?
 "$CTL" --prefix "$GW_PREFIX" list >"$W/list.log" 2>&1
 check "gwctl list: the configured context and the one ACE context left" \
 	$(grep -q '"count":2' "$W/list.log"; echo $?)
+# restart with "state_db": the tokens are kept with their contexts (scope, expiry), a token that
+# expires while the gateway is down is not restored; the first request on a restored context
+# goes through App. B.1.2 (Echo) and is then served as any request: scope, control path
+post --id c7 --id1 07 --n1 77 --out "$W/c7.json" >"$W/p7.log" 2>&1
+post --exp 8 --id c6 --id1 06 --n1 66 --out "$W/c6.json" >"$W/p6.log" 2>&1
+check "before the restart: two more tokens (c7; c6 expiring in 8 s): 2.01" \
+	$(grep -q "code 2.01" "$W/p7.log" && grep -q "code 2.01" "$W/p6.log"; echo $?)
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+sleep 9 # c6 expires while the gateway is down
 start_gw 2
 check "restart" $?
-client "$W/c3.json" 10.78.0.1:5683 /s/temp >"$W/r5.log" 2>&1
-grep -q "NOT PROTECTED: 4.01" "$W/r5.log" && grep -q "1 stored ACE context(s) removed" "$W/gw.2.log"
-check "after a restart the stored ACE contexts are removed (no token, no scope): 4.01" $?
+grep -q "2 stored ACE context(s) restored with their tokens, 1 removed" "$W/gw.2.log"
+check "restart: 2 tokens restored with their contexts (c3, c7), the expired one (c6) removed" $?
+client "$W/c6.json" 10.78.0.1:5683 /s/temp >"$W/x6.log" 2>&1
+grep -q "NOT PROTECTED: 4.01" "$W/x6.log"
+check "restart: the context of the token that expired while down is gone: unprotected 4.01" $?
+client "$W/c7.json" --expect 4.03 10.78.0.1:5683 /a/led >"$W/x7.log" 2>&1
+check "restart: first request (Echo round) outside the restored scope: protected 4.03" \
+	$(grep -q "echo retry" "$W/x7.log" && grep -q "^answer 0: 4.03" "$W/x7.log"; echo $?)
+client "$W/c7.json" 10.78.0.1:5683 /s/temp >"$W/x8.log" 2>&1 &&
+	client "$W/c7.json" --method PUT --payload on --expect 4.05 10.78.0.1:5683 /s/temp \
+	>"$W/x9.log" 2>&1
+check "restart: the restored scope on the worker: GET /s/temp 2.05, PUT /s/temp 4.05" $?
+upd=$($PEER token --key "$K1" --scope wLed)
+client "$W/c3.json" --method POST --payload-hex "$upd" --expect 2.01 10.78.0.1:5683 \
+	/authz-info >"$W/x10.log" 2>&1
+check "restart: first request (Echo round) is the protected update at /authz-info: its handler's 2.01" \
+	$(grep -q "echo retry" "$W/x10.log" && grep -q "^answer 0: 2.01" "$W/x10.log"; echo $?)
+"$CTL" --prefix "$GW_PREFIX" tokens >"$W/tok2.log" 2>&1
+grep -q '"count":2' "$W/tok2.log" && grep -q '"scope":"/a/led:4"' "$W/tok2.log"
+check "restart: gwctl tokens lists the 2 restored tokens, c0's updated to wLed" $?
+kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+start_gw 3
+client "$W/c3.json" --method PUT --payload on --expect 2.04 10.78.0.1:5683 /a/led \
+	>"$W/x11.log" 2>&1 && client "$W/c3.json" --expect 4.03 10.78.0.1:5683 /s/temp >"$W/x12.log" 2>&1
+check "second restart: the updated scope was stored (PUT /a/led 2.04, GET /s/temp 4.03)" $?
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 check "counted: ace_deny_resource 3, ace_deny_method 1, ace_expired 1" \
 	$(grep -Eq "ace_deny_resource +3$" "$W/gw.1.log" && grep -Eq "ace_deny_method +1$" \
@@ -189,6 +219,16 @@ if upstream_up 10.78.0.3; then
 	kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 	grep -Eq "fwd_requests +1$" "$W/gw.forward.log"
 	check "forward: only the PUT was forwarded (fwd_requests 1)" $?
+	start_gw forward-restart
+	client "$W/c5.json" --timeout 5 --expect 4.05 10.78.0.1:5683 /a/led >"$W/f4.log" 2>&1
+	check "forward restart: first request (Echo round) outside the restored scope: 4.05, not forwarded" \
+		$(grep -q "echo retry" "$W/f4.log" && grep -q "^answer 0: 4.05" "$W/f4.log"; echo $?)
+	client "$W/c5.json" --timeout 5 --method PUT --payload off --expect 2.04 10.78.0.1:5683 \
+		/a/led >"$W/f5.log" 2>&1
+	check "forward restart: PUT /a/led (restored scope) reaches the upstream: 2.04" $?
+	kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+	grep -Eq "fwd_requests +1$" "$W/gw.forward-restart.log"
+	check "forward restart: only the PUT was forwarded (fwd_requests 1)" $?
 else
 	echo "SKIP: forward-mode round (no coap-server-notls)"
 fi
