@@ -13,8 +13,15 @@
 
 #define ID2_TRIES 64 /* random draws before the ace namespace counts as full */
 
+/* A reposted token's old context, kept until its successor is used (RFC 9203 §6). */
+struct superseded {
+	struct ctl_ctx_handle old, succ;
+};
+
 struct ctl_ace_server {
 	struct ctl_ace_rs rs;
+	struct superseded *sup;
+	unsigned n_sup, cap_sup;
 	const struct ctl_ns *ns;
 	unsigned max_lifetime;
 	bool own_piv;
@@ -56,19 +63,27 @@ struct ctl_ctx_handle ctl_ace_handle_unpack(uint64_t v)
 	return (struct ctl_ctx_handle){ .slot = (uint32_t)(v >> 32), .gen = (uint32_t)v };
 }
 
-/* Is id the Recipient ID of a live context made from a kept token? The ace part of the
- * namespaces is the ACE server's alone, so no other context can have it. */
+static bool rid_is(struct ctl_ace_server *s, struct ctl_ctx_handle h, const uint8_t *id,
+		   size_t len)
+{
+	struct osc_ctx *c = s->env->ops->ctx_get(s->env->plat, h);
+
+	return c && c->recipient_id_len == len && !memcmp(c->recipient_id, id, len);
+}
+
+/* Is id the Recipient ID of a live context made from a kept token, or of one a repost
+ * superseded? The ace part of the namespaces is the ACE server's alone, so no other context can
+ * have it. */
 static bool id_live(struct ctl_ace_server *s, const uint8_t *id, size_t len)
 {
 	unsigned i;
 
-	for (i = 0; i < s->rs.store.n; i++) {
-		struct osc_ctx *c = s->env->ops->ctx_get(
-			s->env->plat, ctl_ace_handle_unpack(s->rs.store.e[i].handle));
-
-		if (c && c->recipient_id_len == len && !memcmp(c->recipient_id, id, len))
+	for (i = 0; i < s->rs.store.n; i++)
+		if (rid_is(s, ctl_ace_handle_unpack(s->rs.store.e[i].handle), id, len))
 			return true;
-	}
+	for (i = 0; i < s->n_sup; i++)
+		if (rid_is(s, s->sup[i].old, id, len))
+			return true;
 	return false;
 }
 
@@ -111,6 +126,12 @@ struct ctl_ace_server *ctl_ace_server_new(const struct ctl_ace_conf *conf, const
 		free(s);
 		return NULL;
 	}
+	s->cap_sup = s->rs.store.cap;
+	s->sup = calloc(s->cap_sup, sizeof(*s->sup));
+	if (!s->sup) {
+		ctl_ace_server_free(s);
+		return NULL;
+	}
 	s->ns = ns;
 	s->max_lifetime = max_lifetime;
 	s->own_piv = own_piv;
@@ -124,6 +145,7 @@ void ctl_ace_server_free(struct ctl_ace_server *s)
 	if (!s)
 		return;
 	ctl_ace_rs_free(&s->rs);
+	free(s->sup);
 	free(s);
 }
 
@@ -173,6 +195,20 @@ static int keep(struct ctl_ace_server *s, struct ctl_env *env, struct ctl_ctx_ha
 	return n > 0 ? env->ops->grant_put(env->plat, h, rec, (size_t)n) : -1;
 }
 
+/* RFC 9203 §6: a repost for the same PoP key (a new N1) replaces the old context once the new
+ * one is in use; until then both serve, so that a client that never got the 2.01 goes on with
+ * the old one. The old context keeps its scope; the token store knows only the new token. When
+ * nothing is left to hold it (the table is full) the old context goes at once. */
+static void supersede(struct ctl_ace_server *s, struct ctl_env *env, struct ctl_ctx_handle old,
+		      struct ctl_ctx_handle succ)
+{
+	if (s->n_sup == s->cap_sup) {
+		remove_ctx(s, env, old);
+		return;
+	}
+	s->sup[s->n_sup++] = (struct superseded){ .old = old, .succ = succ };
+}
+
 /* A verified token's context: installed, its token kept. Returns the answer code. */
 static uint8_t install(struct ctl_ace_server *s, struct ctl_env *env, struct ctl_ace_result *res,
 		       int64_t now)
@@ -191,8 +227,8 @@ static uint8_t install(struct ctl_ace_server *s, struct ctl_env *env, struct ctl
 		remove_ctx(s, env, h);
 		return COAP_SERVICE_UNAVAILABLE;
 	}
-	if (res->replaced) /* the kept token's context is removed at once (ctl_ace_serve.h) */
-		remove_ctx(s, env, ctl_ace_handle_unpack(res->old.handle));
+	if (res->replaced)
+		supersede(s, env, ctl_ace_handle_unpack(res->old.handle), h);
 	return COAP_CREATED;
 }
 
@@ -249,6 +285,28 @@ static int post_protected(struct ctl_ace_server *s, struct ctl_env *env,
 	n = ctl_answer_protected(env, job, &m, flags, NULL, ans, cap);
 	cry_wipe(&res, sizeof(res));
 	return n;
+}
+
+unsigned ctl_ace_server_poll(struct ctl_ace_server *s, struct ctl_env *env)
+{
+	unsigned i = 0, gone = 0;
+
+	while (i < s->n_sup) {
+		struct superseded *p = &s->sup[i];
+		struct osc_ctx *succ = env->ops->ctx_get(env->plat, p->succ);
+
+		/* the successor verified a request, or went itself (expired, revoked): the old
+		 * context's token was replaced, so nothing keeps it any longer */
+		if (succ && !osc_replay_used(&succ->replay) &&
+		    env->ops->ctx_get(env->plat, p->old)) {
+			i++;
+			continue;
+		}
+		remove_ctx(s, env, p->old);
+		*p = s->sup[--s->n_sup];
+		gone++;
+	}
+	return gone;
 }
 
 int ctl_ace_server_restore(struct ctl_ace_server *s, struct ctl_ctx_handle h,

@@ -11,10 +11,11 @@
  *     paragraph), protected 2.01 with no payload, or protected 4.01.
  *
  * One token per PoP key (RFC 9200 §5.10.1): a repost of a token for the same OSCORE Input
- * Material (a new N1) makes a new context and removes the old one AT ONCE, not "once the new one
- * is used" as RFC 9203 §6 allows: the client that reposted has the new context already, and
- * keeping two live contexts per key would need a second scope per key. Requests the client sent
- * on the old context before it got the 2.01 then fail (4.01 no context) and are repeated.
+ * Material (a new N1) makes a new context; the old one keeps serving, with its own scope, until
+ * the first request verified under the new one (RFC 9203 §6), which ctl_ace_server_poll sees,
+ * then it is removed (RCU). The token store holds the new token only: the old context goes too
+ * when the new token expires or is revoked, and at a restart (ctl_ace_server_restore keeps the
+ * newer context of a PoP key).
  *
  * Control lcore only.
  */
@@ -62,6 +63,12 @@ void ctl_ace_server_free(struct ctl_ace_server *s);
  * CTL_PATH_PLAIN | CTL_PATH_PROTECTED. */
 int ctl_ace_handler(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
 		    size_t cap);
+
+/*
+ * Every control-loop turn (cheap when no repost is pending): remove the contexts that reposts
+ * superseded once their successors verified a request (or are gone). Returns how many.
+ */
+unsigned ctl_ace_server_poll(struct ctl_ace_server *s, struct ctl_env *env);
 
 /*
  * Once a second or so: remove the contexts whose tokens expired at now (UNIX seconds; exp, exi

@@ -342,16 +342,21 @@ void dp_ops_launch(struct dp_ops *o, struct dp_worker_conf *wc, unsigned lcore)
 		__atomic_sub_fetch(&running, 1, __ATOMIC_RELEASE);
 }
 
-/* ACE (RFC 9200 §5.10.3): contexts of expired tokens removed, checked once a second. */
+/* ACE: superseded contexts removed once their successors are used (RFC 9203 §6), every turn;
+ * contexts of expired tokens (RFC 9200 §5.10.3), checked once a second. */
 static void ace_tick(struct dp_ops *o)
 {
 	struct ctl_env env;
 	time_t now = time(NULL);
 
-	if (!o->ace || !o->ctl || now == o->ace_last_tick)
+	if (!o->ace || !o->ctl)
+		return;
+	dp_ctl_env(o->ctl, &o->stats[o->nq], &env);
+	/* RFC 9203 §6: a reposted token's old context goes once the new one is used */
+	o->stats[o->nq].ctr[DP_ACE_SUPERSEDED] += ctl_ace_server_poll(o->ace, &env);
+	if (now == o->ace_last_tick)
 		return;
 	o->ace_last_tick = now;
-	dp_ctl_env(o->ctl, &o->stats[o->nq], &env);
 	o->stats[o->nq].ctr[DP_ACE_EXPIRED] += ctl_ace_server_tick(o->ace, &env, (int64_t)now);
 }
 

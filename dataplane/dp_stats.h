@@ -125,6 +125,7 @@ enum dp_ctr {
 	DP_ACE_DENY_RESOURCE,  /* worker: ACE scope has no such resource: protected 4.03 */
 	DP_ACE_DENY_METHOD,    /* worker: ACE scope has the resource, not the method: 4.05 */
 	DP_ACE_EXPIRED,        /* control lcore: a token expired, its context removed */
+	DP_ACE_SUPERSEDED,     /* control lcore: a reposted token's old context removed (in use) */
 	DP_CTR__COUNT
 };
 

@@ -125,14 +125,36 @@ client "$W/c1.json" --method POST --payload-hex "$upd" --expect 4.01 10.78.0.1:5
 	/authz-info >"$W/u2.log" 2>&1
 check "update whose cnf kid names another token's material: protected 4.01" $?
 
-# repost with a new N1 (RFC 9203 §6): a new context, the old one removed at once
+# repost with a new N1 (RFC 9203 §6): a new context; the old one serves (with its own scope)
+# until the first request verified under the new one, then it is removed. Both orders.
+gone() { # gone CONTEXTS: the context answers the unprotected 4.01 (removed), within 3 s
+	for _ in $(seq 30); do
+		client "$1" 10.78.0.1:5683 /s/temp >"$W/gone.log" 2>&1
+		grep -q "NOT PROTECTED: 4.01" "$W/gone.log" && return 0
+		sleep 0.1
+	done
+	return 1
+}
 post --n1 0102030405060708 --out "$W/c3.json" >"$W/p3.log" 2>&1
+check "repost with a new N1: 2.01" $(grep -q "code 2.01" "$W/p3.log"; echo $?)
+client "$W/c1.json" --method PUT --payload on --expect 2.04 10.78.0.1:5683 /a/led \
+	>"$W/r3a.log" 2>&1 && client "$W/c1.json" --expect 4.03 10.78.0.1:5683 /s/temp >"$W/r3b.log" 2>&1
+check "repost, old context first: it still serves, with its own scope (wLed: PUT /a/led 2.04, GET /s/temp 4.03)" $?
 client "$W/c3.json" 10.78.0.1:5683 /s/temp >"$W/r3.log" 2>&1
-check "repost with a new N1: 2.01 and the new context answers" \
-	$(grep -q "code 2.01" "$W/p3.log" && grep -q "1 of 1 exchanges verified" "$W/r3.log"; echo $?)
-client "$W/c1.json" 10.78.0.1:5683 /s/temp >"$W/r4.log" 2>&1
-grep -q "NOT PROTECTED: 4.01" "$W/r4.log"
-check "the replaced context is gone: unprotected 4.01" $?
+check "repost: the new context answers (rTempC: GET /s/temp 2.05)" \
+	$(grep -q "1 of 1 exchanges verified" "$W/r3.log"; echo $?)
+gone "$W/c1.json"
+check "repost: once the new context is used the old one is gone (unprotected 4.01)" $?
+post --id c8 --id1 08 --n1 88 --out "$W/c8.json" >"$W/p8.log" 2>&1 &&
+	post --id c8 --id1 08 --n1 8888 --out "$W/c9.json" >"$W/p9.log" 2>&1
+client "$W/c9.json" 10.78.0.1:5683 /s/temp >"$W/r9.log" 2>&1
+check "repost, new context first: 2.01 twice, the new context answers 2.05" \
+	$(grep -q "code 2.01" "$W/p8.log" && grep -q "code 2.01" "$W/p9.log" &&
+	  grep -q "1 of 1 exchanges verified" "$W/r9.log"; echo $?)
+gone "$W/c8.json"
+check "repost, new context first: the old one is gone (unprotected 4.01)" $?
+"$CTL" --prefix "$GW_PREFIX" revoke as1 c8 >"$W/rev8.log" 2>&1
+check "gwctl revoke as1 c8" $?
 # oscore-gwctl: tokens (issuer, scope, expiry, the context; never keys) and revoke
 "$CTL" --prefix "$GW_PREFIX" tokens >"$W/tok.log" 2>&1
 grep -q '"count":2' "$W/tok.log" && grep -q '"issuer":"as1","scope":"/s/temp:1"' "$W/tok.log" &&
@@ -199,9 +221,10 @@ client "$W/c3.json" --method PUT --payload on --expect 2.04 10.78.0.1:5683 /a/le
 	>"$W/x11.log" 2>&1 && client "$W/c3.json" --expect 4.03 10.78.0.1:5683 /s/temp >"$W/x12.log" 2>&1
 check "second restart: the updated scope was stored (PUT /a/led 2.04, GET /s/temp 4.03)" $?
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
-check "counted: ace_deny_resource 3, ace_deny_method 1, ace_expired 1" \
-	$(grep -Eq "ace_deny_resource +3$" "$W/gw.1.log" && grep -Eq "ace_deny_method +1$" \
-		"$W/gw.1.log" && grep -Eq "ace_expired +1$" "$W/gw.1.log"; echo $?)
+check "counted: ace_deny_resource 4, ace_deny_method 1, ace_expired 1, ace_superseded 2" \
+	$(grep -Eq "ace_deny_resource +4$" "$W/gw.1.log" && grep -Eq "ace_deny_method +1$" \
+		"$W/gw.1.log" && grep -Eq "ace_expired +1$" "$W/gw.1.log" &&
+		grep -Eq "ace_superseded +2$" "$W/gw.1.log"; echo $?)
 
 # forward mode: what the scope allows goes upstream (coap-server-notls), the rest is refused on
 # the worker and never reaches it
