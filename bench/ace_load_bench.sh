@@ -1,36 +1,21 @@
 #!/bin/bash
 # Benchmark (not a test, issue 9): the workers' rate while ACE tokens arrive. oscore-gw (one
-# worker, net_af_packet in a namespace) serves oscore-loadgen live (16 devices, a window of 64
-# requests, as fast as answers come; other devices in each phase) for S seconds alone, then S seconds while
-# tests/dataplane/ace_peer.py POSTs R distinct tokens per second to /authz-info (each verified,
-# its context derived, installed and its scope published on the control lcore). Prints both
-# rates and their ratio from the same run, and how many tokens made a context. Needs root
-# (namespaces), python3-cbor2/-cryptography.
+# worker, net_af_packet in namespaces set up by tests/dataplane/netns_gw.sh) serves
+# oscore-loadgen live (16 devices, a window of 64 requests, as fast as answers come; fresh
+# devices in each phase) for S seconds alone, then S seconds while tests/dataplane/ace_peer.py
+# POSTs R distinct tokens per second to /authz-info (each verified, its context derived,
+# installed and its scope published on the control lcore), then S seconds alone again. Prints
+# the three rates and the ratio of the middle one to the mean of the others (same run), and how
+# many tokens made a context. Needs root (namespaces), python3-cbor2/-cryptography.
 #   bench/ace_load_bench.sh OSCORE_GW OSCORE_LOADGEN [RATE (1000)] [SECONDS (5)] [enc|sign] [STATE_DB: 0|1]
 set -u
 GW=$1 LG=$2 RATE=${3:-1000} S=${4:-5} AS=${5:-enc} DB=${6:-0}
 PEER="/usr/bin/python3 $(dirname "$0")/../tests/dataplane/ace_peer.py"
 P=oscbench-ace-$$
-NS_DEV=$P-dev NS_GW=$P-gw
 W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-acebench.XXXXXX")
-GW_PID=
-
-if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root"; exit 77; fi
-cleanup() {
-	[ -n "$GW_PID" ] && kill -KILL "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
-	for ns in "$NS_DEV" "$NS_GW"; do ip netns del "$ns" 2>/dev/null; done
-	[ -n "${KEEP:-}" ] && echo "kept $W" || rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-in_dev() { ip netns exec "$NS_DEV" "$@"; }
-
-ip netns add "$NS_DEV" && ip netns add "$NS_GW" &&
-ip link add vdev netns "$NS_DEV" type veth peer name gdev netns "$NS_GW" &&
-in_dev ethtool -K vdev tx off >/dev/null && # complete UDP checksums (tests/dataplane/netns_gw.sh)
-ip netns exec "$NS_GW" sysctl -qw net.ipv6.conf.gdev.disable_ipv6=1 &&
-ip netns exec "$NS_GW" ip link set gdev up &&
-in_dev ip addr add 10.75.0.2/24 dev vdev && in_dev ip link set vdev up || exit 1
+. "$(dirname "$0")/../tests/dataplane/netns_gw.sh" # namespaces, cleanup, in_dev
+netns_up 10.75.0 >/dev/null
+[ "$fails" -eq 0 ] || exit 1
 
 K1=231f4c4d4d3051fdc2ec0a3851d5b383
 read -r X Y < <($PEER genkey "$W/as2.pem")
