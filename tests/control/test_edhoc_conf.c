@@ -80,8 +80,8 @@ Test(edhoc_conf, ccs_and_x509_credentials_trust_and_settings)
 	cr_expect_eq(conf.max_sessions, 8);
 	cr_expect_eq(conf.timeout_ms, 500);
 	cr_expect(conf.message_4);
-	cr_expect_eq(conf.m1_rate, 7);
-	cr_expect_eq(conf.m1_src_rate, 0);
+	cr_expect_eq(conf.m1_rate_milli, 7000);
+	cr_expect_eq(conf.m1_src_rate_milli, 0);
 }
 
 Test(edhoc_conf, defaults)
@@ -92,7 +92,7 @@ Test(edhoc_conf, defaults)
 	cr_expect_eq(conf.suites[0], 0);
 	cr_expect_eq(conf.suites[1], 2);
 	cr_expect_not(conf.message_4);
-	cr_expect_gt(conf.m1_src_rate, 0);
+	cr_expect_gt(conf.m1_src_rate_milli, 0);
 }
 
 static void refused(const char *text, const char *want)
