@@ -16,6 +16,8 @@
  * RFC 9528 §3.8) into message_1 / message_3 only.
  * --tamper flips a bit of message_3; --msg3-twice sends message_3 again after success (its C_R
  * has no session any more); --delay-msg3 waits before message_3 (session timeout).
+ * --for SEC repeats the handshake for SEC seconds (load for bench_edhoc_gw.sh) and prints
+ * "edhoc: N of M handshakes completed in T s (R/s)", answers not printed.
  * Every answer is printed as "edhoc: message_N answer CODE cf=CF" and, for an EDHOC error,
  * "edhoc: error ERR_CODE n". Exits 0 only on a completed handshake (and, with --msg3-twice, a
  * refused repeat); 1 otherwise; 2 on bad usage.
@@ -43,7 +45,7 @@
 struct opts {
 	const char *conf, *out, *target, *path;
 	int method, suite;
-	double timeout, delay;
+	double timeout, delay, repeat;
 	bool tamper, twice, combined;
 	uint8_t ead1[64], ead3[64];
 	size_t ead1_len, ead3_len;
@@ -162,7 +164,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "timeout", required_argument, NULL, 't' }, { "tamper", no_argument, NULL, 'T' },
 		{ "msg3-twice", no_argument, NULL, '2' }, { "combined", no_argument, NULL, 'C' },
 		{ "delay-msg3", required_argument, NULL, 'd' }, { "path", required_argument, NULL, 'p' },
-		{ "ead1", required_argument, NULL, '1' }, { "ead3", required_argument, NULL, '3' },
+		{ "for", required_argument, NULL, 'f' }, { "ead1", required_argument, NULL, '1' }, { "ead3", required_argument, NULL, '3' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -180,6 +182,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'C': o->combined = true; break;
 		case 'd': o->delay = atof(optarg); break;
 		case 'p': o->path = optarg; break;
+		case 'f': o->repeat = atof(optarg); break;
 		case '1':
 		case '3': {
 			uint8_t *b = ch == '1' ? o->ead1 : o->ead3;
@@ -381,6 +384,31 @@ static int handshake(const struct opts *o, struct edh_config *ec)
 	return rc;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --for: handshakes back to back for o->repeat seconds; 0 if any completed. */
+static int repeat(const struct opts *o, struct edh_config *ec)
+{
+	double t0 = now_s(), t;
+	unsigned long ok = 0, n = 0;
+
+	if (!freopen("/dev/null", "w", stdout))
+		return -1;
+	do {
+		ok += handshake(o, ec) == 0;
+		n++;
+	} while ((t = now_s() - t0) < o->repeat);
+	fprintf(stderr, "edhoc: %lu of %lu handshakes completed in %.2f s (%.1f/s)\n", ok, n, t,
+		(double)ok / t);
+	return ok ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctl_edhoc_config c = { 0 };
@@ -392,7 +420,7 @@ int main(int argc, char **argv)
 	if (parse_opts(argc, argv, &o)) {
 		fprintf(stderr, "usage: edhoc_client --conf FILE --method M --suite S [--out FILE] "
 				"[--combined [--path /P]] [--ead1 HEX] [--ead3 HEX] [--tamper] [--msg3-twice] [--delay-msg3 SEC] [--timeout SEC] "
-				"ADDR:PORT\n");
+				"[--for SEC] ADDR:PORT\n");
 		return 2;
 	}
 	if (load_conf(o.conf, &c, &ec))
@@ -401,7 +429,7 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "edhoc_client: %s: bad target\n", o.target), 2;
 	if (getrandom(&mid, sizeof(mid), 0) != sizeof(mid))
 		return 2;
-	rc = handshake(&o, &ec);
+	rc = o.repeat > 0 ? repeat(&o, &ec) : handshake(&o, &ec);
 	close(fd);
 	ctl_config_edhoc_free(&c);
 	return rc ? 1 : 0;
