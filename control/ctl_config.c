@@ -669,6 +669,9 @@ static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
 	snprintf(w->field, sizeof(w->field), "ace");
 	if (c->ace.conf && (!c->ctl.has_ns || !c->ctl.ns.n[CTL_M_ACE]))
 		return bad(w, "needs an \"ace\" part in id_namespaces (ID2 of RFC 9203 §4.2)");
+	snprintf(w->field, sizeof(w->field), "edhoc");
+	if (c->edhoc.enabled && c->ctl.has_ns && !c->ctl.ns.n[CTL_M_EDHOC])
+		return bad(w, "needs an \"edhoc\" part in id_namespaces (C_R, RFC 9668 §4.1)");
 	snprintf(w->field, sizeof(w->field), "max_contexts");
 	if (c->n_ctx > c->ctl.max_contexts)
 		return bad(w, "%u contexts configured, more than %u", c->n_ctx, c->ctl.max_contexts);

@@ -152,6 +152,21 @@ Test(edhoc_conf, gateway_config_error_names_file_and_field)
 	fclose(f);
 	cr_assert_eq(ctl_config_load(&c, path, e, sizeof(e)), 0, "%s", e);
 	cr_expect(c.edhoc.enabled);
+	ctl_config_free(&c);
+	/* namespaces without an edhoc part: no C_R could ever be chosen */
+	f = fopen(path, "w");
+	fprintf(f, "{\"port\": \"0\", \"ipv4\": \"10.0.0.1\", \"id_namespaces\": {\"direct\": "
+		   "[{\"prefix\": \"\", \"min_len\": 1, \"max_len\": 1}]}, \"edhoc\": {"
+		   "\"credentials\": [{\"ccs\": \"%s\", \"private_key\": \"%s\"}]}}", T2_CRED_R, T2_SK_R);
+	fclose(f);
+	cr_assert_neq(ctl_config_load(&c, path, e, sizeof(e)), 0);
+	cr_expect_not_null(strstr(e, "gw.json: edhoc: needs an \"edhoc\" part in id_namespaces"),
+			   "%s", e);
+	f = fopen(path, "w");
+	fprintf(f, "{\"port\": \"0\", \"ipv4\": \"10.0.0.1\", \"edhoc\": {\"credentials\": "
+		   "[{\"ccs\": \"%s\", \"private_key\": \"%s\"}]}}", T2_CRED_R, T2_SK_R);
+	fclose(f);
+	cr_assert_eq(ctl_config_load(&c, path, e, sizeof(e)), 0, "%s", e);
 	cr_expect_eq(c.edhoc.n_own, 1);
 	ctl_config_free(&c);
 	cr_expect_not(c.edhoc.enabled);
