@@ -14,7 +14,8 @@
 #  2. a restart with state_db keeps the contexts; an unsupported suite gets ERR_CODE 2, SUITES_R.
 #  3. message_1 per source (burst 3, then one per 1000 s: no timing assumption) and message_4.
 #  4. forward mode (coap-server-notls upstream): protected requests after a plain message_3, and
-#     the RFC 9668 combined request forwarded upstream under the context it made.
+#     the RFC 9668 combined request forwarded upstream under the context it made; C_R from an
+#     "edhoc" namespace part with a 2-byte prefix.
 #   test_edhoc.sh OSCORE_GW OSC_CLIENT EDHOC_CLIENT
 set -u
 GW=$1 CLIENT=$2 EDHOC=$3
@@ -194,7 +195,9 @@ if upstream_up 10.83.0.3; then
 	/usr/bin/python3 - "$W/gw.json" <<'PY'
 import json, sys
 g = json.load(open(sys.argv[1]))
-g.update({"mode": "forward", "upstream": "10.83.0.3:5683"})
+g.update({"mode": "forward", "upstream": "10.83.0.3:5683", "state_db": "state-fwd.db",
+          "id_namespaces": {"direct": [{"prefix": "", "min_len": 1, "max_len": 1}],
+                            "edhoc": [{"prefix": "e0d1", "min_len": 3, "max_len": 3}]}})
 g["edhoc"].update({"message_1_source_rate": 0, "message_4": False})
 json.dump(g, open(sys.argv[1], "w"))
 PY
@@ -202,6 +205,8 @@ PY
 	check "forward: oscore-gw restarts in forward mode" $?
 	edhoc --conf "$W/devx.json" --method 3 --suite 2 --out "$W/fwd.json" >"$W/fwdhs.log" 2>&1
 	check "forward: handshake (X.509, method 3, suite 2)" $?
+	grep -q "C_R e0d100$" "$W/fwdhs.log"
+	check "C_R from the edhoc namespace with a 2-byte prefix: e0d100" $?
 	in_dev "$CLIENT" --timeout 3 --contexts "$W/fwd.json" --count 2 10.83.0.1:5683 \
 		/.well-known/core >"$W/fwdreq.log" 2>&1
 	check "forward: protected requests answered by the upstream (2.05 with its resources)" \
