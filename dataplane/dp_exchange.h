@@ -18,6 +18,7 @@
 #include "oscore/osc_protect.h"
 
 #define DP_XCHG_TOKEN_LEN 8 /* 4 bytes index, 4 random (RFC 7252 §5.3.1: not guessable) */
+#define DP_XCHG_NIL UINT32_MAX /* no entry (list links, no upstream registration) */
 
 enum dp_xchg_state { DP_XCHG_FREE, DP_XCHG_WAITING, DP_XCHG_OBSERVING };
 
@@ -29,6 +30,8 @@ struct dp_xchg {
 	uint64_t dd_ref;             /* the device CON's deduplication entry, until its answer */
 	uint32_t nonce32;            /* the random half of the token */
 	uint32_t notifications;      /* answers delivered so far on this exchange */
+	uint32_t reg;                /* the shared upstream registration it observes through, or NIL */
+	uint32_t prev, next;         /* the registration's observers (dp_fwd_observe.c) */
 	uint16_t dev_mid, up_mid;
 	uint8_t dev_token[COAP_TOKEN_MAX];
 	uint8_t dev_tkl, dev_type;
@@ -64,6 +67,10 @@ int dp_xchg_observe(struct dp_xchg_table *t, struct dp_xchg *e);
 struct dp_xchg *dp_xchg_take_observation(struct dp_xchg_table *t, struct ctl_ctx_handle ctx,
 					 const uint8_t *tok, unsigned tkl,
 					 uint8_t gw_tok[DP_XCHG_TOKEN_LEN]);
+
+/* Entry number i (< the table's size), and the number of e. */
+struct dp_xchg *dp_xchg_at(struct dp_xchg_table *t, uint32_t i);
+uint32_t dp_xchg_index(const struct dp_xchg_table *t, const struct dp_xchg *e);
 
 /* Return e to the free list (and take it out of the observation index). */
 void dp_xchg_release(struct dp_xchg_table *t, struct dp_xchg *e);

@@ -15,12 +15,14 @@
 #include <rte_udp.h>
 
 #include "dataplane/dp_exchange.h"
+#include "dataplane/dp_fwd_observe.h"
 #include "dataplane/dp_neigh.h"
 
 struct dp_fwd {
 	struct dp_txq up_tx;
 	struct dp_neigh nb;
 	struct dp_xchg_table *xt;
+	struct dp_fobs *obs;            /* shared upstream registrations (RFC 7641 §5) */
 	const struct dp_ctx_table *tab; /* exchanges name their context by handle in it */
 	struct dp_endpoint up;          /* the service; its MAC comes from the neighbour table */
 	struct dp_endpoint self_up;     /* our source towards it */
@@ -55,7 +57,11 @@ struct dp_fwd *dp_fwd_new(const struct ctl_fwd_config *c, const struct dp_addrs 
 	if (!f)
 		return NULL;
 	f->xt = dp_xchg_table_new(c->exchanges, socket);
-	if (!f->xt) {
+	/* every registration has an observer, which takes an exchange: never more of them */
+	f->obs = dp_fobs_new(c->exchanges, socket);
+	if (!f->xt || !f->obs) {
+		dp_fobs_free(f->obs);
+		dp_xchg_table_free(f->xt);
 		rte_free(f);
 		return NULL;
 	}
@@ -86,8 +92,16 @@ void dp_fwd_free(struct dp_fwd *f)
 	dp_neigh_fini(&f->nb);
 	for (i = 0; i < f->up_tx.n; i++)
 		rte_pktmbuf_free(f->up_tx.m[i]);
+	dp_fobs_free(f->obs);
 	dp_xchg_table_free(f->xt);
 	rte_free(f);
+}
+
+/* The exchange is over: out of its registration's observers (if any) and free. */
+static void end_xchg(struct dp_fwd *f, struct dp_xchg *x)
+{
+	dp_fobs_leave(f->obs, f->xt, x);
+	dp_xchg_release(f->xt, x);
 }
 
 bool dp_fwd_from_upstream(const struct dp_fwd *f, const struct rte_mbuf *m,
@@ -135,26 +149,61 @@ static void strip_proxy_options(struct osc_coap_msg *m)
 	m->n_opts = (uint8_t)k;
 }
 
-/* RFC 7641 §3.6: a GET with Observe 1 and the registration's token cancels it; §3.3.1: one with
- * Observe 0 and that token re-registers. The device's token maps to the gateway's, so either
- * reuses the observation's exchange (and token) instead of a fresh one the upstream would not
- * recognise. Found in O(1) by (context, device token). */
-static struct dp_xchg *deregistration(struct dp_fwd *f, const struct osc_coap_msg *req,
-				      struct ctl_ctx_handle ctx, uint8_t tok[DP_XCHG_TOKEN_LEN])
+/* The request's Observe value (RFC 7641 §2), or -1 if it has none or an unusable one. */
+static int observe_value(const struct osc_coap_msg *req)
 {
 	const struct osc_coap_opt *o = osc_coap_find(req, COAP_OPT_OBSERVE, NULL);
-	struct dp_xchg *x;
 	uint32_t v;
 
 	if (!o || osc_coap_uint_decode(o->val, o->len, &v) || v > 1)
+		return -1;
+	return (int)v;
+}
+
+/* RFC 7641 §3.6: a GET with Observe 1 and the registration's token cancels it; §3.3.1: one with
+ * Observe 0 and that token re-registers. Either is the device's observation's exchange again,
+ * found in O(1) by (context, device token), so that it leaves (or stays in) its registration. */
+static struct dp_xchg *reregistration(struct dp_fwd *f, const struct osc_coap_msg *req, int obs,
+				      struct ctl_ctx_handle ctx, uint8_t tok[DP_XCHG_TOKEN_LEN])
+{
+	struct dp_xchg *x;
+
+	if (obs < 0)
 		return NULL;
 	x = dp_xchg_take_observation(f->xt, ctx, req->token, req->tkl, tok);
 	if (x) {
 		x->notifications = 0; /* the answer binds to the new request (§8.3) */
-		if (v == 1)
+		if (obs == 1)
 			f->st->ctr[DP_FWD_OBSERVE_CANCELLED]++;
 	}
 	return x;
+}
+
+/* RFC 7641 §5: a registering GET joins the one upstream registration of its resource and goes
+ * upstream under that registration's token (the upstream keeps one per endpoint and resource, so
+ * a registration per device would replace the others). A cancellation by the registration's last
+ * observer goes under its token too and ends it upstream; anyone else's cancellation leaves and
+ * goes under the exchange's own token, as a plain GET (§3.6). Anything that cannot share (a key
+ * too long, no registration free) registers on its own, as before. */
+static void observe_route(struct dp_fwd *f, struct dp_xchg *x, const struct osc_coap_msg *req,
+			  int obs, uint8_t tok[DP_XCHG_TOKEN_LEN])
+{
+	struct dp_fobs_key k;
+	bool fresh;
+
+	if (obs == 1) {
+		if (dp_fobs_cancel(f->obs, f->xt, x, tok))
+			f->st->ctr[DP_FWD_OBS_DEREGISTER]++;
+		return;
+	}
+	if (obs == 0 && req->code == COAP_GET && !dp_fobs_key(&k, 0, req) &&
+	    !dp_fobs_join(f->obs, f->xt, x, &k, tok, &fresh)) {
+		f->st->ctr[fresh ? DP_FWD_OBS_REGISTERED : DP_FWD_OBS_JOINED]++;
+		return;
+	}
+	dp_fobs_leave(f->obs, f->xt, x); /* a re-registration that no longer shares */
+	if (obs == 0)
+		f->st->ctr[DP_FWD_OBS_UNSHARED]++;
 }
 
 uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl,
@@ -164,13 +213,14 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
 	struct osc_coap_msg req;
 	uint8_t tok[DP_XCHG_TOKEN_LEN];
 	struct dp_xchg *x;
-	int n;
+	int n, obs;
 
 	if (osc_coap_parse(&req, plain, len) != OSC_COAP_OK) {
 		f->st->ctr[DP_FWD_REQ_UNFIT]++;
 		return COAP_INTERNAL_ERROR;
 	}
-	x = deregistration(f, &req, ctx, tok);
+	obs = observe_value(&req);
+	x = reregistration(f, &req, obs, ctx, tok);
 	if (!x)
 		x = dp_xchg_alloc(f->xt, tok);
 	if (!x) {
@@ -180,6 +230,7 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
 	remember(x, m, fl, ctx, ex, &req);
 	x->dd_ref = dd_ref;
 	strip_proxy_options(&req);
+	observe_route(f, x, &req, obs, tok);
 	req.token = tok;
 	req.tkl = DP_XCHG_TOKEN_LEN;
 	req.mid = x->up_mid = f->next_mid++;
@@ -187,7 +238,7 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
 	n = osc_coap_encode(rte_pktmbuf_mtod_offset(m, uint8_t *, dp_frame_payload_off(f->up.v6)),
 			    dp_frame_room(m, f->up.v6), &req);
 	if (n < 0) {
-		dp_xchg_release(f->xt, x);
+		end_xchg(f, x);
 		f->st->ctr[DP_FWD_REQ_UNFIT]++;
 		return COAP_INTERNAL_ERROR;
 	}
@@ -285,12 +336,55 @@ static void not_an_answer(struct dp_fwd *f, const struct osc_coap_msg *r, uint64
 		send_empty(f, COAP_RST, r->mid, now);
 }
 
-bool dp_fwd_answer(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_flow *fl,
-		   uint8_t *buf, size_t cap, struct dp_fwd_job *job, uint64_t now)
+/* The answer r goes to the device of x (job, for the worker to protect), unless x's context is
+ * gone (then x ends, false). RFC 7641 §3.2: a notification keeps the observation; a final answer
+ * or an error ends it. */
+static bool deliver(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job, uint64_t now)
+{
+	struct osc_coap_msg *r = &job->msg;
+	bool notification = observe_of(r, x);
+
+	if (!job_of(f, x, job)) {
+		end_xchg(f, x);
+		return false;
+	}
+	f->st->ctr[x->notifications ? DP_FWD_NOTIFICATIONS : DP_FWD_ANSWERS]++;
+	x->notifications++;
+	if (notification && r->code >> 5 == 2 &&
+	    (x->reg == DP_XCHG_NIL || !dp_fobs_closing(f->obs, x->reg))) {
+		(void)dp_xchg_observe(f->xt, x); /* refused: only a deregistration misses it */
+		x->deadline = now + f->observe;
+	} else {
+		end_xchg(f, x);
+	}
+	return true;
+}
+
+/* An answer to shared registration g (r, parsed from m): ACKed if CON, then held for every
+ * observer (dp_fwd_fanout). A notification to a registration whose last observer is cancelling
+ * is not passed on: that observer waits for its cancellation's answer. */
+static void registration_answer(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl,
+				const struct osc_coap_msg *r, uint32_t g, uint64_t now)
+{
+	bool notification = osc_coap_find(r, COAP_OPT_OBSERVE, NULL) && r->code >> 5 == 2;
+
+	if (r->type == COAP_CON) {
+		send_empty(f, COAP_ACK, r->mid, now);
+		f->st->ctr[DP_FWD_UP_ACKS]++;
+	}
+	if (notification && dp_fobs_closing(f->obs, g)) {
+		f->st->ctr[DP_FWD_OBS_CLOSING]++;
+		return;
+	}
+	dp_fobs_hold(f->obs, g, m, fl->payload_off, (uint16_t)fl->payload_len, !notification);
+}
+
+bool dp_fwd_answer(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl, uint8_t *buf,
+		   size_t cap, struct dp_fwd_job *job, uint64_t now)
 {
 	struct osc_coap_msg *r = &job->msg;
 	struct dp_xchg *x;
-	bool notification;
+	uint32_t g;
 
 	job->dd_ref = 0;
 	if (fl->payload_len > cap) {
@@ -306,6 +400,11 @@ bool dp_fwd_answer(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_f
 		not_an_answer(f, r, now);
 		return false;
 	}
+	g = dp_fobs_find(f->obs, r->token, r->tkl);
+	if (g != DP_XCHG_NIL) {
+		registration_answer(f, m, fl, r, g, now);
+		return false;
+	}
 	x = dp_xchg_find(f->xt, r->token, r->tkl);
 	if (!x) { /* late, or an observation we forgot: RFC 7641 §3.6 says reset it */
 		f->st->ctr[DP_FWD_UP_UNKNOWN]++;
@@ -313,27 +412,32 @@ bool dp_fwd_answer(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_f
 			send_empty(f, COAP_RST, r->mid, now);
 		return false;
 	}
-	notification = observe_of(r, x);
-	if (!job_of(f, x, job)) { /* RFC 7641 §3.6: a reset ends the upstream's observation too */
+	if (!deliver(f, x, job, now)) { /* RFC 7641 §3.6: a reset ends the upstream's observation */
 		if (r->type != COAP_ACK)
 			send_empty(f, COAP_RST, r->mid, now);
-		dp_xchg_release(f->xt, x);
 		return false;
 	}
 	if (r->type == COAP_CON) {
 		send_empty(f, COAP_ACK, r->mid, now);
 		f->st->ctr[DP_FWD_UP_ACKS]++;
 	}
-	f->st->ctr[x->notifications ? DP_FWD_NOTIFICATIONS : DP_FWD_ANSWERS]++;
-	x->notifications++;
-	/* RFC 7641 §3.2: a notification keeps the observation; a final answer or error ends it */
-	if (notification && r->code >> 5 == 2) {
-		(void)dp_xchg_observe(f->xt, x); /* refused: only a deregistration misses it */
-		x->deadline = now + f->observe;
-	} else {
-		dp_xchg_release(f->xt, x);
-	}
 	return true;
+}
+
+int dp_fwd_fanout(struct dp_fwd *f, uint8_t *buf, size_t cap, struct dp_fwd_job *job,
+		  uint64_t now)
+{
+	const uint8_t *msg;
+	uint16_t len;
+	struct dp_xchg *x = dp_fobs_next(f->obs, f->xt, &msg, &len);
+
+	job->dd_ref = 0;
+	if (!x)
+		return 0;
+	/* copied before anything may end the registration and free the held frame */
+	if (len > cap || osc_coap_parse(&job->msg, memcpy(buf, msg, len), len) != OSC_COAP_OK)
+		return -1; /* both were checked when the answer came */
+	return deliver(f, x, job, now) ? 1 : -1;
 }
 
 bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now)
@@ -345,17 +449,17 @@ bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now)
 		return false;
 	if (x->state == DP_XCHG_OBSERVING) {
 		f->st->ctr[DP_FWD_OBSERVE_EXPIRED]++;
-		dp_xchg_release(f->xt, x);
+		end_xchg(f, x);
 		return false;
 	}
 	memset(&job->msg, 0, offsetof(struct osc_coap_msg, opts));
 	job->msg.code = COAP_GATEWAY_TIMEOUT;
 	if (!job_of(f, x, job)) {
-		dp_xchg_release(f->xt, x);
+		end_xchg(f, x);
 		return false;
 	}
 	f->st->ctr[DP_FWD_TIMEOUTS]++;
-	dp_xchg_release(f->xt, x);
+	end_xchg(f, x);
 	return true;
 }
 

@@ -72,8 +72,19 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
  * (nothing answered it: a retransmission is processed, RFC 7252 §4.5).
  * Worker only, after its loop iteration's quiescent report (dp_ctx_table_deref).
  */
-bool dp_fwd_answer(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_flow *fl,
-		   uint8_t *buf, size_t cap, struct dp_fwd_job *job, uint64_t now);
+bool dp_fwd_answer(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl, uint8_t *buf,
+		   size_t cap, struct dp_fwd_job *job, uint64_t now);
+
+/*
+ * RFC 7641 §5: an answer to a shared upstream registration (which dp_fwd_answer keeps, taking a
+ * reference to m) goes to each of its observers, one per call: its message is copied to
+ * buf[0..cap) and parsed there, and job filled as by dp_fwd_answer (the observer's own context,
+ * token and Partial IV; protected by the worker under its RCU hold). Returns 1 with a job, -1
+ * when the observer was skipped (its context is gone: it ends; job->dd_ref as for dp_fwd_answer),
+ * 0 when no answer waits. Bounded work per call: the worker calls it while it has slots.
+ */
+int dp_fwd_fanout(struct dp_fwd *f, uint8_t *buf, size_t cap, struct dp_fwd_job *job,
+		  uint64_t now);
 
 /*
  * One exchange past its deadline, if the sweep finds one: a request the upstream did not answer

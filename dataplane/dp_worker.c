@@ -919,12 +919,40 @@ static void fwd_expire(struct worker *w, uint64_t now)
 	protect_job(w, s, &w->job);
 }
 
-/* Forward mode, every iteration: one step of the exchange sweep, neighbour probes, the
- * upstream's tx queue. */
+/* RFC 7641 §5: an upstream notification goes to every device observing it, each protected
+ * under its own context with its own Partial IV, one slot and frame per observer, as many per
+ * iteration as there are slots beyond a burst's worth (the rest in the next iterations). */
+static void fwd_fanout(struct worker *w, uint64_t now)
+{
+	while (w->n_free > CTL_BURST_MAX) {
+		struct slot *s = slot_get(w);
+		int rc = dp_fwd_fanout(w->fwd, s->out, sizeof(s->out), &w->job, now);
+
+		if (rc <= 0) {
+			job_unanswered(w);
+			slot_put(w, s);
+			if (!rc)
+				return;
+			continue;
+		}
+		s->m = rte_pktmbuf_alloc(w->c.mp);
+		if (!s->m) { /* this observer misses this notification, not its observation */
+			w->c.stats->ctr[DP_DROP_NO_MBUF]++;
+			job_unanswered(w);
+			slot_put(w, s);
+			return;
+		}
+		protect_job(w, s, &w->job);
+	}
+}
+
+/* Forward mode, every iteration: one step of the exchange sweep, the notifications' fan-out,
+ * neighbour probes, the upstream's tx queue. */
 static void fwd_tick(struct worker *w, uint64_t now)
 {
 	if (w->n_free)
 		fwd_expire(w, now);
+	fwd_fanout(w, now);
 	dp_fwd_tick(w->fwd, now);
 }
 
