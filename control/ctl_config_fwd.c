@@ -14,6 +14,10 @@ void ctl_config_fwd_defaults(struct ctl_fwd_config *c)
 	c->timeout_ms = 1500;
 	c->observe_ms = 300000;
 	c->exchanges = 4096;
+	c->con_interval_s = 86400;      /* RFC 7641 §4.5: at least every 24 hours */
+	c->ack_timeout_ms = 2000;       /* RFC 7252 §4.8 defaults */
+	c->ack_random_permille = 1500;
+	c->max_retransmit = 4;
 }
 
 static int why(char *reason, size_t len, const char *s)
@@ -109,6 +113,28 @@ static int get_ms(json_t *v, unsigned lo, unsigned hi, unsigned *out, char *reas
 	return 0;
 }
 
+/* RFC 7252 §4.8 transmission parameters and RFC 7641 §4.5's CON interval; 1 if not one. */
+static int transmission_field(const char *key, json_t *v, struct ctl_fwd_config *c, char *reason,
+			      size_t len)
+{
+	if (!strcmp(key, "observe_con_interval_s"))
+		return get_ms(v, 1, 86400, &c->con_interval_s, reason, len);
+	if (!strcmp(key, "ack_timeout_ms"))
+		return get_ms(v, 50, 60000, &c->ack_timeout_ms, reason, len);
+	if (!strcmp(key, "max_retransmit"))
+		return get_ms(v, 0, 10, &c->max_retransmit, reason, len);
+	if (!strcmp(key, "ack_random_factor")) {
+		double f = json_number_value(v);
+
+		/* §4.8: ACK_RANDOM_FACTOR MUST NOT be below 1.0 */
+		if (!json_is_number(v) || f < 1.0 || f > 4.0)
+			return why(reason, len, "expected a number in 1.0..4.0");
+		c->ack_random_permille = (unsigned)(f * 1000 + 0.5);
+		return 0;
+	}
+	return 1;
+}
+
 int ctl_config_fwd_field(const char *key, json_t *v, struct ctl_fwd_config *c, char *reason,
 			size_t len)
 {
@@ -138,7 +164,7 @@ int ctl_config_fwd_field(const char *key, json_t *v, struct ctl_fwd_config *c, c
 		return get_ms(v, 1000, 86400000, &c->observe_ms, reason, len);
 	if (!strcmp(key, "exchanges"))
 		return get_ms(v, 16, 1u << 20, &c->exchanges, reason, len);
-	return 1;
+	return transmission_field(key, v, c, reason, len);
 }
 
 int ctl_config_fwd_check(const struct ctl_fwd_config *c, bool forward, bool has_ipv4,

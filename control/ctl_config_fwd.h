@@ -32,6 +32,10 @@ struct ctl_fwd_config {
 	unsigned timeout_ms;            /* no answer by then: protected 5.04 */
 	unsigned observe_ms;            /* observation forgotten after this long without notification */
 	unsigned exchanges;             /* exchange table entries per worker */
+	unsigned con_interval_s;        /* a CON notification at least this often (RFC 7641 §4.5) */
+	unsigned ack_timeout_ms;        /* RFC 7252 §4.8 ACK_TIMEOUT, towards devices and upstream */
+	unsigned ack_random_permille;   /* ACK_RANDOM_FACTOR x 1000 */
+	unsigned max_retransmit;        /* MAX_RETRANSMIT */
 	unsigned n_neigh;
 	struct ctl_neigh_static neigh[CTL_NEIGH_STATIC_MAX];
 };

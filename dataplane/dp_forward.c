@@ -30,6 +30,11 @@ struct dp_fwd {
 	struct rte_mempool *mp;
 	struct dp_stats *st;
 	uint64_t timeout, observe;      /* TSC cycles */
+	uint64_t con_interval;          /* RFC 7641 §4.5, TSC cycles */
+	uint64_t ack_timeout;           /* RFC 7252 §4.8 ACK_TIMEOUT, TSC cycles */
+	unsigned ack_random_permille, max_retransmit;
+	unsigned n_x;                   /* exchanges */
+	uint32_t *mid_x;                /* Message ID -> the exchange that last sent it, or NIL */
 	int up_neigh;
 	uint16_t next_mid;
 };
@@ -59,7 +64,10 @@ struct dp_fwd *dp_fwd_new(const struct ctl_fwd_config *c, const struct dp_addrs 
 	f->xt = dp_xchg_table_new(c->exchanges, socket);
 	/* every registration has an observer, which takes an exchange: never more of them */
 	f->obs = dp_fobs_new(c->exchanges, socket);
-	if (!f->xt || !f->obs) {
+	/* the Message IDs the gateway sends on a worker, devices' ACK/RST and ICMP name them */
+	f->mid_x = rte_malloc_socket("fwd_mid", 65536 * sizeof(*f->mid_x), 0, socket);
+	if (!f->xt || !f->obs || !f->mid_x) {
+		rte_free(f->mid_x);
 		dp_fobs_free(f->obs);
 		dp_xchg_table_free(f->xt);
 		rte_free(f);
@@ -77,6 +85,12 @@ struct dp_fwd *dp_fwd_new(const struct ctl_fwd_config *c, const struct dp_addrs 
 	f->tab = tab;
 	f->mp = mp;
 	f->st = st;
+	memset(f->mid_x, 0xff, 65536 * sizeof(*f->mid_x));
+	f->n_x = c->exchanges;
+	f->con_interval = hz * c->con_interval_s;
+	f->ack_timeout = hz * c->ack_timeout_ms / 1000;
+	f->ack_random_permille = c->ack_random_permille;
+	f->max_retransmit = c->max_retransmit;
 	f->timeout = hz * c->timeout_ms / 1000;
 	f->observe = hz * c->observe_ms / 1000;
 	f->next_mid = (uint16_t)rte_rand(); /* apart from the worker's own answers' Message IDs */
@@ -92,16 +106,69 @@ void dp_fwd_free(struct dp_fwd *f)
 	dp_neigh_fini(&f->nb);
 	for (i = 0; i < f->up_tx.n; i++)
 		rte_pktmbuf_free(f->up_tx.m[i]);
+	for (i = 0; i < f->n_x; i++)
+		rte_pktmbuf_free(dp_xchg_at(f->xt, i)->con_frame);
 	dp_fobs_free(f->obs);
 	dp_xchg_table_free(f->xt);
+	rte_free(f->mid_x);
 	rte_free(f);
+}
+
+/* The exchange waits no longer for an ACK (and keeps no frame for it). */
+static void con_clear(struct dp_xchg *x)
+{
+	rte_pktmbuf_free(x->con_frame);
+	x->con_frame = NULL;
+	x->con_pending = false;
+	x->deadline = x->until;
+}
+
+/* The exchange's own deadline t; the sweep looks at it by then, or earlier for a pending CON. */
+static void set_until(struct dp_xchg *x, uint64_t t)
+{
+	x->until = t;
+	x->deadline = x->con_pending && x->con_at < t ? x->con_at : t;
+}
+
+/* RFC 7252 §4.2: the first timeout is random in [ACK_TIMEOUT, ACK_TIMEOUT * ACK_RANDOM_FACTOR]. */
+static uint64_t rto_initial(const struct dp_fwd *f)
+{
+	uint64_t span = f->ack_timeout * (f->ack_random_permille - 1000) / 1000;
+
+	return f->ack_timeout + (span ? rte_rand() % (span + 1) : 0);
+}
+
+/* The CON frame m just went out for x: kept (a reference) to be sent again until its ACK. A new
+ * CON notification in place of a pending one carries its retransmission state over (RFC 7641
+ * §4.5.2): a device that acknowledges nothing is found out as soon as with one CON. */
+static void con_start(struct dp_fwd *f, struct dp_xchg *x, struct rte_mbuf *m, uint64_t now)
+{
+	bool carry = x->con_pending;
+
+	rte_pktmbuf_free(x->con_frame);
+	rte_mbuf_refcnt_update(m, 1);
+	x->con_frame = m;
+	x->con_pending = true;
+	if (!carry) {
+		x->con_tries = 0;
+		x->con_rto = rto_initial(f);
+		x->con_at = now + x->con_rto;
+	}
+	set_until(x, x->until);
 }
 
 /* The exchange is over: out of its registration's observers (if any) and free. */
 static void end_xchg(struct dp_fwd *f, struct dp_xchg *x)
 {
+	con_clear(x);
 	dp_fobs_leave(f->obs, f->xt, x);
 	dp_xchg_release(f->xt, x);
+}
+
+/* x sent Message ID mid: an ACK, RST or ICMP error naming it finds x in O(1). */
+static void mid_sent(struct dp_fwd *f, struct dp_xchg *x, uint16_t mid)
+{
+	f->mid_x[mid] = dp_xchg_index(f->xt, x);
 }
 
 bool dp_fwd_from_upstream(const struct dp_fwd *f, const struct rte_mbuf *m,
@@ -242,8 +309,12 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
 		f->st->ctr[DP_FWD_REQ_UNFIT]++;
 		return COAP_INTERNAL_ERROR;
 	}
-	x->deadline = now + f->timeout;
+	con_clear(x); /* a re-registration's exchange may still wait for a device's ACK */
+	set_until(x, now + f->timeout);
+	mid_sent(f, x, x->up_mid);
 	dp_frame_udp(m, &f->self_up, &f->up, (uint16_t)n);
+	if (req.type == COAP_CON) /* RFC 7252 §4.2: sent again until ACKed (or answered) */
+		con_start(f, x, m, now);
 	dp_neigh_output(&f->nb, m, f->up_neigh, now);
 	f->st->ctr[DP_FWD_REQUESTS]++;
 	return 0;
@@ -287,16 +358,28 @@ static bool observe_of(struct osc_coap_msg *r, const struct dp_xchg *x)
 	return found && x->ex.observe;
 }
 
+/* RFC 7641 §4.5: a notification goes CON at least every con_interval (and while one is pending,
+ * §4.5.2), so that a device that left is found out: job->con_x names x for dp_fwd_con_sent. */
+static void con_due(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job, uint64_t now)
+{
+	if (x->state != DP_XCHG_OBSERVING || (!x->con_pending && now < x->con_due))
+		return;
+	job->msg.type = COAP_CON;
+	job->con_x = dp_xchg_index(f->xt, x);
+	job->con_nonce = x->nonce32;
+}
+
 /* The answer's header for the device: piggybacked in the ACK of its CON while nothing was sent
  * yet (RFC 7252 §5.2.1), else NON with our Message ID; the device's token either way. False when
  * the device's context was removed (or replaced, App. B.2) while the exchange waited: its slot
  * may hold another device's keys by now (STYLE.md §12), so nothing may be protected for it. */
-static bool job_of(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job)
+static bool job_of(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job, uint64_t now)
 {
 	struct osc_coap_msg *r = &job->msg;
 
 	job->dd_ref = x->dd_ref; /* only the first answer is what a retransmission gets again */
 	x->dd_ref = 0;
+	job->con_x = DP_XCHG_NIL;
 	job->ctx = dp_ctx_table_deref(f->tab, x->ctx);
 	if (!job->ctx) {
 		f->st->ctr[DP_FWD_CTX_GONE]++;
@@ -315,25 +398,66 @@ static bool job_of(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job)
 	} else {
 		r->type = COAP_NON;
 		r->mid = f->next_mid++;
+		x->note_mid = r->mid;
+		x->has_note_mid = true;
+		mid_sent(f, x, r->mid);
+		con_due(f, x, job, now);
 	}
 	return true;
 }
 
-/* Messages from the upstream that answer nothing: empty ACK (a separate response follows),
- * RST, ping, requests. Counted; a CON ping or request is reset (RFC 7252 §4.3). */
-static void not_an_answer(struct dp_fwd *f, const struct osc_coap_msg *r, uint64_t now)
+/* The live exchange that sent Message ID mid, or NULL. */
+static struct dp_xchg *mid_owner(struct dp_fwd *f, uint16_t mid)
 {
+	uint32_t i = f->mid_x[mid];
+	struct dp_xchg *x;
+
+	if (i == DP_XCHG_NIL)
+		return NULL;
+	x = dp_xchg_at(f->xt, i);
+	return x->state == DP_XCHG_FREE ? NULL : x;
+}
+
+/* The device's request waited in vain (no answer in time, every transmission unacknowledged,
+ * or the upstream reset it): a protected 5.04 Gateway Timeout in job (false if x's context is
+ * gone); x ends either way. */
+static bool timeout_job(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job, uint64_t now)
+{
+	bool ok;
+
+	memset(&job->msg, 0, offsetof(struct osc_coap_msg, opts));
+	job->msg.code = COAP_GATEWAY_TIMEOUT;
+	ok = job_of(f, x, job, now);
+	if (ok)
+		f->st->ctr[DP_FWD_TIMEOUTS]++;
+	end_xchg(f, x);
+	return ok;
+}
+
+/* Messages from the upstream that answer nothing: empty ACK (a separate response follows,
+ * RFC 7252 §5.2.2: our CON needs no retransmission), RST (the request failed: a protected 5.04
+ * at once, in job, true), ping, requests. Counted; a CON ping or request is reset (§4.3). */
+static bool not_an_answer(struct dp_fwd *f, const struct osc_coap_msg *r, struct dp_fwd_job *job,
+			  uint64_t now)
+{
+	struct dp_xchg *x = r->code == COAP_EMPTY ? mid_owner(f, r->mid) : NULL;
+
+	if (x && (x->state != DP_XCHG_WAITING || x->up_mid != r->mid))
+		x = NULL;
 	if (r->code == COAP_EMPTY && r->type == COAP_ACK) {
 		f->st->ctr[DP_FWD_UP_EMPTY_ACK]++;
-		return;
+		if (x)
+			con_clear(x);
+		return false;
 	}
 	if (r->type == COAP_RST) {
-		f->st->ctr[DP_FWD_UP_RST]++; /* the exchange runs into its 5.04 */
-		return;
+		f->st->ctr[DP_FWD_UP_RST]++;
+		return x ? timeout_job(f, x, job, now) : false;
 	}
 	f->st->ctr[DP_FWD_UP_BAD]++;
 	if (r->type == COAP_CON)
 		send_empty(f, COAP_RST, r->mid, now);
+	return false;
 }
 
 /* The answer r goes to the device of x (job, for the worker to protect), unless x's context is
@@ -344,16 +468,20 @@ static bool deliver(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job,
 	struct osc_coap_msg *r = &job->msg;
 	bool notification = observe_of(r, x);
 
-	if (!job_of(f, x, job)) {
+	if (!job_of(f, x, job, now)) {
 		end_xchg(f, x);
 		return false;
 	}
 	f->st->ctr[x->notifications ? DP_FWD_NOTIFICATIONS : DP_FWD_ANSWERS]++;
 	x->notifications++;
+	if (x->state == DP_XCHG_WAITING)
+		con_clear(x); /* answered: the upstream request needs no retransmission */
 	if (notification && r->code >> 5 == 2 &&
 	    (x->reg == DP_XCHG_NIL || !dp_fobs_closing(f->obs, x->reg))) {
+		if (x->state == DP_XCHG_WAITING)
+			x->con_due = now + f->con_interval;
 		(void)dp_xchg_observe(f->xt, x); /* refused: only a deregistration misses it */
-		x->deadline = now + f->observe;
+		set_until(x, now + f->observe);
 	} else {
 		end_xchg(f, x);
 	}
@@ -396,10 +524,8 @@ bool dp_fwd_answer(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *f
 		f->st->ctr[DP_FWD_UP_BAD]++;
 		return false;
 	}
-	if (r->code >> 5 < 2) {
-		not_an_answer(f, r, now);
-		return false;
-	}
+	if (r->code >> 5 < 2)
+		return not_an_answer(f, r, job, now);
 	g = dp_fobs_find(f->obs, r->token, r->tkl);
 	if (g != DP_XCHG_NIL) {
 		registration_answer(f, m, fl, r, g, now);
@@ -440,25 +566,114 @@ int dp_fwd_fanout(struct dp_fwd *f, uint8_t *buf, size_t cap, struct dp_fwd_job 
 	return deliver(f, x, job, now) ? 1 : -1;
 }
 
+/* RFC 7252 §4.2: x's CON went unacknowledged for its timeout: sent again with the timeout
+ * doubled, up to MAX_RETRANSMIT times. Then a request to the upstream gets its 5.04 (true, job),
+ * and a device that acknowledges no CON notification has left: its observation ends (RFC 7641
+ * §4.5). A notification to send again goes to the device's port: job->resend. */
+static bool con_again(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job, uint64_t now)
+{
+	if (x->con_tries >= f->max_retransmit) {
+		if (x->state == DP_XCHG_WAITING)
+			return timeout_job(f, x, job, now);
+		f->st->ctr[DP_FWD_OBS_CON_LOST]++;
+		end_xchg(f, x);
+		return false;
+	}
+	x->con_tries++;
+	x->con_rto *= 2;
+	x->con_at = now + x->con_rto;
+	set_until(x, x->until);
+	rte_mbuf_refcnt_update(x->con_frame, 1);
+	if (x->state == DP_XCHG_WAITING) {
+		f->st->ctr[DP_FWD_UP_RETRANSMIT]++;
+		dp_neigh_output(&f->nb, x->con_frame, f->up_neigh, now);
+	} else {
+		f->st->ctr[DP_FWD_OBS_CON_RETRANSMIT]++;
+		job->resend = x->con_frame;
+	}
+	return false;
+}
+
 bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now)
 {
 	struct dp_xchg *x = dp_xchg_expired(f->xt, now);
 
 	job->dd_ref = 0;
+	job->resend = NULL;
 	if (!x)
 		return false;
+	if (x->until > now) /* a pending CON's turn */
+		return x->con_pending && x->con_at <= now ? con_again(f, x, job, now) : false;
 	if (x->state == DP_XCHG_OBSERVING) {
 		f->st->ctr[DP_FWD_OBSERVE_EXPIRED]++;
 		end_xchg(f, x);
 		return false;
 	}
-	memset(&job->msg, 0, offsetof(struct osc_coap_msg, opts));
-	job->msg.code = COAP_GATEWAY_TIMEOUT;
-	if (!job_of(f, x, job)) {
-		end_xchg(f, x);
+	return timeout_job(f, x, job, now);
+}
+
+/* The observation whose last message to the device at e had Message ID mid, or NULL. */
+static struct dp_xchg *note_owner(struct dp_fwd *f, const struct dp_endpoint *e, uint16_t mid)
+{
+	struct dp_xchg *x = mid_owner(f, mid);
+
+	if (!x || !x->has_note_mid || x->note_mid != mid || x->dev.port != e->port ||
+	    x->dev.v6 != e->v6 || memcmp(x->dev.ip, e->ip, e->v6 ? 16 : 4))
+		return NULL;
+	return x;
+}
+
+bool dp_fwd_device_reply(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_flow *fl,
+			 uint64_t now)
+{
+	const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, fl->payload_off);
+	struct dp_endpoint e;
+	struct dp_xchg *x;
+	uint8_t type;
+
+	if (fl->payload_len < COAP_HDR_LEN || p[0] >> 6 != 1 || p[1] != COAP_EMPTY)
 		return false;
+	type = p[0] >> 4 & 3;
+	if (type != COAP_ACK && type != COAP_RST)
+		return false;
+	dp_frame_source(m, fl, &e);
+	x = note_owner(f, &e, (uint16_t)(p[2] << 8 | p[3]));
+	if (!x)
+		return false;
+	if (type == COAP_RST) { /* RFC 7641 §3.6: the device rejected a notification */
+		f->st->ctr[DP_FWD_OBS_RST]++;
+		end_xchg(f, x);
+		return true;
 	}
-	f->st->ctr[DP_FWD_TIMEOUTS]++;
+	if (x->con_pending) { /* §4.5: still interested; the next CON is due an interval later */
+		f->st->ctr[DP_FWD_OBS_CON_ACKED]++;
+		con_clear(x);
+		x->con_due = now + f->con_interval;
+	}
+	return true;
+}
+
+void dp_fwd_con_sent(struct dp_fwd *f, uint32_t xi, uint32_t nonce, struct rte_mbuf *m,
+		     uint64_t now)
+{
+	struct dp_xchg *x;
+
+	if (xi >= f->n_x)
+		return;
+	x = dp_xchg_at(f->xt, xi);
+	if (x->state != DP_XCHG_OBSERVING || x->nonce32 != nonce)
+		return; /* the observation ended while its notification was protected */
+	f->st->ctr[DP_FWD_OBS_CON_SENT]++;
+	con_start(f, x, m, now);
+}
+
+bool dp_fwd_unreachable(struct dp_fwd *f, const struct dp_endpoint *dst, uint16_t mid)
+{
+	struct dp_xchg *x = note_owner(f, dst, mid);
+
+	if (!x)
+		return false;
+	f->st->ctr[DP_FWD_OBS_UNREACHABLE]++; /* the device's port or host is gone */
 	end_xchg(f, x);
 	return true;
 }
