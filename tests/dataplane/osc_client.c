@@ -289,6 +289,7 @@ static int take_answer(struct client *cl, const uint8_t *buf, size_t len, const 
 	struct osc_coap_msg outer, in;
 	const struct osc_coap_opt *o;
 	struct osc_option opt;
+	uint32_t max_age;
 	int k;
 
 	if (osc_coap_parse(&outer, buf, len) != OSC_COAP_OK || outer.tkl != 4 ||
@@ -330,6 +331,9 @@ static int take_answer(struct client *cl, const uint8_t *buf, size_t len, const 
 	       in.code & 31, type_names[outer.type & 3],
 	       a->piv == UINT64_MAX ? -1LL : (long long)a->piv, a->observe, (int)in.payload_len,
 	       in.payload ? (const char *)in.payload : "");
+	o = osc_coap_find(&in, COAP_OPT_MAX_AGE, NULL);
+	if (o && !osc_coap_uint_decode(o->val, o->len, &max_age)) /* RFC 7252 §5.10.5 */
+		printf("answer %u: max-age=%u\n", n, max_age);
 	return 1;
 }
 

@@ -129,8 +129,8 @@ stop_gw con >/dev/null
 check "oscore-gw exited 0" $?
 stats_check con 'c["fwd_observe_con_lost"] == 1 and c["fwd_observe_con_retransmit"] >= 2
 	and c["fwd_observe_con_acked"] >= 2 and c["fwd_observe_rst"] == 0
-	and c["fwd_observe_unreachable"] == 0 and sum(e.values()) == 0'
-check "counters: D's observation ended after 2 unacknowledged retransmissions, E's CONs ACKed" $?
+	and c["fwd_observe_unreachable"] == 0 and c["fwd_up_acks_sent"] >= 1 and sum(e.values()) == 0'
+check "counters: D's observation ended after 2 unacknowledged retransmissions, E's CONs ACKed, upstream CON notifications ACKed" $?
 
 if [ "$fails" -ne 0 ]; then
 	echo "test_fwd_observe: $fails check(s) failed"
