@@ -40,6 +40,7 @@ struct dp_xchg {
 	uint16_t dev_mid, up_mid;
 	uint16_t note_mid;           /* Message ID of the last NON or CON to the device */
 	uint8_t con_tries;           /* retransmissions of the pending CON so far */
+	uint8_t route;               /* the upstream it went to: 0 default, i + 1 "upstreams"[i] */
 	bool con_pending;            /* a CON (to the device or the upstream) awaits its ACK */
 	bool has_note_mid;
 	uint8_t dev_token[COAP_TOKEN_MAX];

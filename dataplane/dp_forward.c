@@ -7,6 +7,7 @@
 #include "dataplane/dp_forward.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include <rte_cycles.h>
 #include <rte_ip.h>
@@ -18,14 +19,20 @@
 #include "dataplane/dp_fwd_observe.h"
 #include "dataplane/dp_neigh.h"
 
+#define DP_FWD_UPSTREAMS (CTL_FWD_ROUTES_MAX + 1)
+
 struct dp_fwd {
 	struct dp_txq up_tx;
 	struct dp_neigh nb;
 	struct dp_xchg_table *xt;
 	struct dp_fobs *obs;            /* shared upstream registrations (RFC 7641 §5) */
 	const struct dp_ctx_table *tab; /* exchanges name their context by handle in it */
-	struct dp_endpoint up;          /* the service; its MAC comes from the neighbour table */
-	struct dp_endpoint self_up;     /* our source towards it */
+	/* the services: [0] the default, [i + 1] routes[i]; MACs from the neighbour table */
+	struct dp_endpoint up[DP_FWD_UPSTREAMS];
+	int up_neigh[DP_FWD_UPSTREAMS];
+	unsigned n_up;
+	struct ctl_fwd_route routes[CTL_FWD_ROUTES_MAX];
+	struct dp_endpoint self_up[2];  /* our source towards them: [0] IPv4, [1] IPv6 */
 	struct dp_endpoint self_dev[2]; /* our source towards devices: [0] IPv4, [1] IPv6 */
 	struct rte_mempool *mp;
 	struct dp_stats *st;
@@ -35,7 +42,6 @@ struct dp_fwd {
 	unsigned ack_random_permille, max_retransmit;
 	unsigned n_x;                   /* exchanges */
 	uint32_t *mid_x;                /* Message ID -> the exchange that last sent it, or NIL */
-	int up_neigh;
 	uint16_t next_mid;
 };
 
@@ -51,6 +57,14 @@ static void endpoint_of(struct dp_endpoint *e, const struct dp_addrs *a, bool v6
 		memcpy(e->ip, &a->ipv4, 4);
 }
 
+/* Upstream i at ip:udp (host order), with its neighbour entry. */
+static void upstream_at(struct dp_fwd *f, unsigned i, const struct ctl_ip *ip, uint16_t udp)
+{
+	f->up_neigh[i] = dp_neigh_entry(&f->nb, ip);
+	f->up[i] = (struct dp_endpoint){ .port = rte_cpu_to_be_16(udp), .v6 = ip->v6 };
+	memcpy(f->up[i].ip, ip->a, 16);
+}
+
 struct dp_fwd *dp_fwd_new(const struct ctl_fwd_config *c, const struct dp_addrs *dev,
 			  const struct dp_addrs *up, uint16_t up_port, uint16_t queue,
 			  const struct dp_ctx_table *tab, struct rte_mempool *mp, struct dp_stats *st,
@@ -58,6 +72,7 @@ struct dp_fwd *dp_fwd_new(const struct ctl_fwd_config *c, const struct dp_addrs 
 {
 	struct dp_fwd *f = rte_zmalloc_socket("fwd", sizeof(*f), RTE_CACHE_LINE_SIZE, socket);
 	uint64_t hz = rte_get_tsc_hz();
+	unsigned i;
 
 	if (!f)
 		return NULL;
@@ -75,11 +90,13 @@ struct dp_fwd *dp_fwd_new(const struct ctl_fwd_config *c, const struct dp_addrs 
 	}
 	f->up_tx = (struct dp_txq){ .port = up_port, .queue = queue, .st = st };
 	dp_neigh_init(&f->nb, c, up, &f->up_tx, mp, st);
-	f->up_neigh = dp_neigh_entry(&f->nb, &c->upstream);
-	f->up = (struct dp_endpoint){ .port = rte_cpu_to_be_16(c->upstream_udp),
-				      .v6 = c->upstream.v6 };
-	memcpy(f->up.ip, c->upstream.a, 16);
-	endpoint_of(&f->self_up, up, c->upstream.v6);
+	upstream_at(f, 0, &c->upstream, c->upstream_udp);
+	for (i = 0; i < c->n_routes; i++)
+		upstream_at(f, i + 1, &c->routes[i].ip, c->routes[i].udp);
+	memcpy(f->routes, c->routes, sizeof(f->routes));
+	f->n_up = c->n_routes + 1;
+	endpoint_of(&f->self_up[0], up, false);
+	endpoint_of(&f->self_up[1], up, true);
 	endpoint_of(&f->self_dev[0], dev, false);
 	endpoint_of(&f->self_dev[1], dev, true);
 	f->tab = tab;
@@ -171,18 +188,65 @@ static void mid_sent(struct dp_fwd *f, struct dp_xchg *x, uint16_t mid)
 	f->mid_x[mid] = dp_xchg_index(f->xt, x);
 }
 
-bool dp_fwd_from_upstream(const struct dp_fwd *f, const struct rte_mbuf *m,
-			  const struct dp_flow *fl)
+/* The upstream (index into f->up) a CoAP frame came from, or -1. */
+static int source_route(const struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_flow *fl)
 {
 	const struct rte_udp_hdr *u = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *,
 							      fl->l4_off);
 	const void *l3 = rte_pktmbuf_mtod_offset(m, const void *, fl->l3_off);
+	const void *src = fl->ipv6 ? (const void *)((const struct rte_ipv6_hdr *)l3)->src_addr :
+				     (const void *)&((const struct rte_ipv4_hdr *)l3)->src_addr;
+	unsigned i;
 
-	if (fl->ipv6 != f->up.v6 || u->src_port != f->up.port)
-		return false;
-	if (fl->ipv6)
-		return !memcmp(((const struct rte_ipv6_hdr *)l3)->src_addr, f->up.ip, 16);
-	return !memcmp(&((const struct rte_ipv4_hdr *)l3)->src_addr, f->up.ip, 4);
+	for (i = 0; i < f->n_up; i++)
+		if (fl->ipv6 == f->up[i].v6 && u->src_port == f->up[i].port &&
+		    !memcmp(src, f->up[i].ip, fl->ipv6 ? 16 : 4))
+			return (int)i;
+	return -1;
+}
+
+bool dp_fwd_from_upstream(const struct dp_fwd *f, const struct rte_mbuf *m,
+			  const struct dp_flow *fl)
+{
+	return source_route(f, m, fl) >= 0;
+}
+
+/* Do the first n options of m numbered num equal the strings seg[0..n) (len[i] bytes)? */
+static bool options_are(const struct osc_coap_msg *m, uint16_t num, unsigned n,
+			const char (*seg)[CTL_FWD_SEG_MAX], const uint8_t *len, bool nocase)
+{
+	unsigned i, k = 0;
+
+	for (i = 0; i < m->n_opts && k < n; i++) {
+		const struct osc_coap_opt *o = &m->opts[i];
+
+		if (o->num != num)
+			continue;
+		if (o->len != len[k] || (nocase ? strncasecmp((const char *)o->val, seg[k], o->len) :
+						  memcmp(o->val, seg[k], o->len)))
+			return false;
+		k++;
+	}
+	return k == n;
+}
+
+/* Issue 10 item 10: the upstream of the verified (inner) request: the first route whose Uri-Path
+ * prefix and Uri-Host (RFC 3986 §3.2.2: case-insensitive) it matches, else the default, 0. */
+static uint8_t route_of(const struct dp_fwd *f, const struct osc_coap_msg *req)
+{
+	unsigned i;
+
+	for (i = 0; i + 1 < f->n_up; i++) {
+		const struct ctl_fwd_route *r = &f->routes[i];
+
+		if (r->has_host && !options_are(req, COAP_OPT_URI_HOST, 1,
+						(const char (*)[CTL_FWD_SEG_MAX])r->host,
+						&r->host_len, true))
+			continue;
+		if (options_are(req, COAP_OPT_URI_PATH, r->n_segs, r->seg, r->seg_len, false))
+			return (uint8_t)(i + 1);
+	}
+	return 0;
 }
 
 /* What the answer needs (§8: context, request kid and Partial IV, nonce; the device's token,
@@ -279,6 +343,7 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
 {
 	struct osc_coap_msg req;
 	uint8_t tok[DP_XCHG_TOKEN_LEN];
+	const struct dp_endpoint *up;
 	struct dp_xchg *x;
 	int n, obs;
 
@@ -296,14 +361,16 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
 	}
 	remember(x, m, fl, ctx, ex, &req);
 	x->dd_ref = dd_ref;
+	x->route = route_of(f, &req); /* by Uri-Host too: before it goes */
+	up = &f->up[x->route];
 	strip_proxy_options(&req);
 	observe_route(f, x, &req, obs, tok);
 	req.token = tok;
 	req.tkl = DP_XCHG_TOKEN_LEN;
 	req.mid = x->up_mid = f->next_mid++;
 	req.type = req.type == COAP_CON ? COAP_CON : COAP_NON; /* CON stays CON end to end */
-	n = osc_coap_encode(rte_pktmbuf_mtod_offset(m, uint8_t *, dp_frame_payload_off(f->up.v6)),
-			    dp_frame_room(m, f->up.v6), &req);
+	n = osc_coap_encode(rte_pktmbuf_mtod_offset(m, uint8_t *, dp_frame_payload_off(up->v6)),
+			    dp_frame_room(m, up->v6), &req);
 	if (n < 0) {
 		end_xchg(f, x);
 		f->st->ctr[DP_FWD_REQ_UNFIT]++;
@@ -312,16 +379,18 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
 	con_clear(x); /* a re-registration's exchange may still wait for a device's ACK */
 	set_until(x, now + f->timeout);
 	mid_sent(f, x, x->up_mid);
-	dp_frame_udp(m, &f->self_up, &f->up, (uint16_t)n);
+	dp_frame_udp(m, &f->self_up[up->v6], up, (uint16_t)n);
 	if (req.type == COAP_CON) /* RFC 7252 §4.2: sent again until ACKed (or answered) */
 		con_start(f, x, m, now);
-	dp_neigh_output(&f->nb, m, f->up_neigh, now);
+	dp_neigh_output(&f->nb, m, f->up_neigh[x->route], now);
 	f->st->ctr[DP_FWD_REQUESTS]++;
+	if (x->route)
+		f->st->ctr[DP_FWD_ROUTED]++;
 	return 0;
 }
 
-/* An empty ACK or RST with Message ID mid to the upstream (RFC 7252 §4.2, §4.3). */
-static void send_empty(struct dp_fwd *f, uint8_t type, uint16_t mid, uint64_t now)
+/* An empty ACK or RST with Message ID mid to upstream r (RFC 7252 §4.2, §4.3). */
+static void send_empty(struct dp_fwd *f, int r, uint8_t type, uint16_t mid, uint64_t now)
 {
 	struct rte_mbuf *m = rte_pktmbuf_alloc(f->mp);
 	uint8_t *p;
@@ -330,13 +399,13 @@ static void send_empty(struct dp_fwd *f, uint8_t type, uint16_t mid, uint64_t no
 		f->st->ctr[DP_DROP_NO_MBUF]++;
 		return;
 	}
-	p = rte_pktmbuf_mtod_offset(m, uint8_t *, dp_frame_payload_off(f->up.v6));
+	p = rte_pktmbuf_mtod_offset(m, uint8_t *, dp_frame_payload_off(f->up[r].v6));
 	p[0] = (uint8_t)(0x40 | type << 4);
 	p[1] = COAP_EMPTY;
 	p[2] = (uint8_t)(mid >> 8);
 	p[3] = (uint8_t)mid;
-	dp_frame_udp(m, &f->self_up, &f->up, COAP_HDR_LEN);
-	dp_neigh_output(&f->nb, m, f->up_neigh, now);
+	dp_frame_udp(m, &f->self_up[f->up[r].v6], &f->up[r], COAP_HDR_LEN);
+	dp_neigh_output(&f->nb, m, f->up_neigh[r], now);
 }
 
 /* Drop Observe from an answer to a request that did not observe: the device would have to
@@ -437,12 +506,12 @@ static bool timeout_job(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *
 /* Messages from the upstream that answer nothing: empty ACK (a separate response follows,
  * RFC 7252 §5.2.2: our CON needs no retransmission), RST (the request failed: a protected 5.04
  * at once, in job, true), ping, requests. Counted; a CON ping or request is reset (§4.3). */
-static bool not_an_answer(struct dp_fwd *f, const struct osc_coap_msg *r, struct dp_fwd_job *job,
-			  uint64_t now)
+static bool not_an_answer(struct dp_fwd *f, int src, const struct osc_coap_msg *r,
+			  struct dp_fwd_job *job, uint64_t now)
 {
 	struct dp_xchg *x = r->code == COAP_EMPTY ? mid_owner(f, r->mid) : NULL;
 
-	if (x && (x->state != DP_XCHG_WAITING || x->up_mid != r->mid))
+	if (x && (x->state != DP_XCHG_WAITING || x->up_mid != r->mid || x->route != src))
 		x = NULL;
 	if (r->code == COAP_EMPTY && r->type == COAP_ACK) {
 		f->st->ctr[DP_FWD_UP_EMPTY_ACK]++;
@@ -456,7 +525,7 @@ static bool not_an_answer(struct dp_fwd *f, const struct osc_coap_msg *r, struct
 	}
 	f->st->ctr[DP_FWD_UP_BAD]++;
 	if (r->type == COAP_CON)
-		send_empty(f, COAP_RST, r->mid, now);
+		send_empty(f, src, COAP_RST, r->mid, now);
 	return false;
 }
 
@@ -491,13 +560,14 @@ static bool deliver(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job,
 /* An answer to shared registration g (r, parsed from m): ACKed if CON, then held for every
  * observer (dp_fwd_fanout). A notification to a registration whose last observer is cancelling
  * is not passed on: that observer waits for its cancellation's answer. */
-static void registration_answer(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl,
-				const struct osc_coap_msg *r, uint32_t g, uint64_t now)
+static void registration_answer(struct dp_fwd *f, int src, struct rte_mbuf *m,
+				const struct dp_flow *fl, const struct osc_coap_msg *r, uint32_t g,
+				uint64_t now)
 {
 	bool notification = osc_coap_find(r, COAP_OPT_OBSERVE, NULL) && r->code >> 5 == 2;
 
 	if (r->type == COAP_CON) {
-		send_empty(f, COAP_ACK, r->mid, now);
+		send_empty(f, src, COAP_ACK, r->mid, now);
 		f->st->ctr[DP_FWD_UP_ACKS]++;
 	}
 	if (notification && dp_fobs_closing(f->obs, g)) {
@@ -511,11 +581,12 @@ bool dp_fwd_answer(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *f
 		   size_t cap, struct dp_fwd_job *job, uint64_t now)
 {
 	struct osc_coap_msg *r = &job->msg;
+	int src = source_route(f, m, fl);
 	struct dp_xchg *x;
 	uint32_t g;
 
 	job->dd_ref = 0;
-	if (fl->payload_len > cap) {
+	if (src < 0 || fl->payload_len > cap) {
 		f->st->ctr[DP_FWD_UP_BAD]++;
 		return false;
 	}
@@ -525,26 +596,26 @@ bool dp_fwd_answer(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *f
 		return false;
 	}
 	if (r->code >> 5 < 2)
-		return not_an_answer(f, r, job, now);
+		return not_an_answer(f, src, r, job, now);
 	g = dp_fobs_find(f->obs, r->token, r->tkl);
-	if (g != DP_XCHG_NIL) {
-		registration_answer(f, m, fl, r, g, now);
+	if (g != DP_XCHG_NIL && (int)dp_fobs_route(f->obs, g) == src) {
+		registration_answer(f, src, m, fl, r, g, now);
 		return false;
 	}
 	x = dp_xchg_find(f->xt, r->token, r->tkl);
-	if (!x) { /* late, or an observation we forgot: RFC 7641 §3.6 says reset it */
+	if (!x || x->route != src) { /* late, forgotten (RFC 7641 §3.6 says reset it) or spoofed */
 		f->st->ctr[DP_FWD_UP_UNKNOWN]++;
 		if (r->type != COAP_ACK)
-			send_empty(f, COAP_RST, r->mid, now);
+			send_empty(f, src, COAP_RST, r->mid, now);
 		return false;
 	}
 	if (!deliver(f, x, job, now)) { /* RFC 7641 §3.6: a reset ends the upstream's observation */
 		if (r->type != COAP_ACK)
-			send_empty(f, COAP_RST, r->mid, now);
+			send_empty(f, src, COAP_RST, r->mid, now);
 		return false;
 	}
 	if (r->type == COAP_CON) {
-		send_empty(f, COAP_ACK, r->mid, now);
+		send_empty(f, src, COAP_ACK, r->mid, now);
 		f->st->ctr[DP_FWD_UP_ACKS]++;
 	}
 	return true;
@@ -586,7 +657,7 @@ static bool con_again(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *jo
 	rte_mbuf_refcnt_update(x->con_frame, 1);
 	if (x->state == DP_XCHG_WAITING) {
 		f->st->ctr[DP_FWD_UP_RETRANSMIT]++;
-		dp_neigh_output(&f->nb, x->con_frame, f->up_neigh, now);
+		dp_neigh_output(&f->nb, x->con_frame, f->up_neigh[x->route], now);
 	} else {
 		f->st->ctr[DP_FWD_OBS_CON_RETRANSMIT]++;
 		job->resend = x->con_frame;

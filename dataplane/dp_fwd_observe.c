@@ -118,6 +118,11 @@ uint32_t dp_fobs_find(const struct dp_fobs *o, const uint8_t *tok, unsigned tkl)
 	return idx;
 }
 
+unsigned dp_fobs_route(const struct dp_fobs *o, uint32_t r)
+{
+	return o->r[r].key.b[0];
+}
+
 bool dp_fobs_closing(const struct dp_fobs *o, uint32_t r)
 {
 	return o->r[r].state == REG_CLOSING;

@@ -70,6 +70,9 @@ void dp_fobs_leave(struct dp_fobs *o, struct dp_xchg_table *xt, struct dp_xchg *
 /* The registration a gateway token names, or DP_XCHG_NIL. */
 uint32_t dp_fobs_find(const struct dp_fobs *o, const uint8_t *tok, unsigned tkl);
 
+/* The upstream (route) registration r is with: its key's first byte. */
+unsigned dp_fobs_route(const struct dp_fobs *o, uint32_t r);
+
 /* Is registration r closing (its last observer's cancellation is under way)? */
 bool dp_fobs_closing(const struct dp_fobs *o, uint32_t r);
 

@@ -58,6 +58,7 @@ enum dp_ctr {
 	DP_FWD_OBS_CON_RETRANSMIT, /* CON notification sent again (RFC 7252 §4.2) */
 	DP_FWD_OBS_CON_LOST,   /* CON notification never ACKed: the observation ended */
 	DP_FWD_UP_RETRANSMIT,  /* CON request sent to the upstream again (RFC 7252 §4.2) */
+	DP_FWD_ROUTED,         /* request sent to one of "upstreams" (a route), not the default */
 	DP_ICMP_UNREACH,       /* ICMP(v6) port/host unreachable quoting one of our datagrams */
 	DP_ICMP_UNREACH_OTHER, /* ... quoting nothing a live observation sent: ignored */
 	DP_NEIGH_REQUESTS,     /* ARP requests and neighbour solicitations sent */

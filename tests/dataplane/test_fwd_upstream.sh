@@ -8,14 +8,18 @@
 #   CON notifications) reaches the device, and the empty ACK stops the retransmissions.
 #   Run 2: the relay resets every CON: the device gets a protected 5.04 at once, long before the
 #   gateway's upstream timeout.
+#   Run 3 (issue 10 item 10): "upstreams" routes /r2/... to a second coap-server-notls
+#   (10.77.0.4), everything else to the default: a PUT creates /r2/x there, a GET reads it back,
+#   a GET of /x goes to the default upstream, which does not have it (4.04); --check-config
+#   prints the routes.
 #   test_fwd_upstream.sh OSCORE_GW OSC_CLIENT
 set -u
 GW=$1
 CLIENT=$2
 P=oscgw-fwdup-$$
 W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-fwdup.XXXXXX")
-RELAY_PID=
-cleanup_extra() { [ -n "$RELAY_PID" ] && kill "$RELAY_PID" 2>/dev/null; }
+RELAY_PID= SRV2_PID=
+cleanup_extra() { for p in $RELAY_PID $SRV2_PID; do kill "$p" 2>/dev/null; done; }
 . "$(dirname "$0")/netns_fwd.sh"
 RELAY=$(dirname "$0")/udp_lossy.py
 
@@ -76,6 +80,37 @@ check "oscore-gw exited 0" $?
 stats_check rst 'c["fwd_up_rst"] == 1 and c["fwd_timeouts"] == 1 and c["fwd_up_retransmit"] == 0
 	and sum(e.values()) == 0'
 check "counters: the RST ended the exchange with a 5.04, no retransmission" $?
+
+# Run 3: two upstreams, routed by the inner Uri-Path.
+relay_up
+check "relay passing everything listens" $?
+in_up ip addr add 10.77.0.4/24 dev vup
+ip netns exec "$NS_UP" coap-server-notls -A 10.77.0.4 -p 5683 -d 4 -v 0 >"$W/server2.log" 2>&1 &
+SRV2_PID=$!
+write_config "10.77.0.3:5683" '"upstreams": [ { "uri_path": "/r2", "upstream": "10.77.0.4:5683" } ],'
+"$GW" --check-config "$W/gw.json" >"$W/check.routes.log" 2>&1 &&
+	grep -q 'route 0: Uri-Path /r2... -> 10.77.0.4:5683' "$W/check.routes.log"
+check "--check-config prints the route" $?
+start_gw routes
+check "oscore-gw (forward, two upstreams) started" $?
+client put2 --index 0 --method PUT --payload two 10.77.0.1:5683 /r2/x &&
+	grep -q 'answer 0: 2.01' "$W/client.put2.log"
+check "PUT /r2/x went to the second upstream: 2.01 Created" $?
+client get2 --index 1 10.77.0.1:5683 /r2/x &&
+	grep -q 'answer 0: 2.05 ACK piv=-1 observe=0 payload=two' "$W/client.get2.log"
+check "GET /r2/x reads it back from there" $?
+client get1 --index 2 --expect 4.04 10.77.0.1:5683 /x
+check "GET /x went to the default upstream, which has no /x: 4.04" $?
+stop_gw routes >/dev/null
+check "oscore-gw exited 0" $?
+stats_check routes 'c["fwd_routed"] == 2 and c["fwd_requests"] == 3 and c["fwd_answers"] == 3
+	and c["fwd_up_unknown_token"] == 0 and sum(e.values()) == 0'
+check "counters: 2 requests routed, 1 to the default" $?
+printf '{ "mode": "forward", "port": "0", "ipv4": "10.77.0.1", "upstream": "10.77.0.3:5683",
+  "upstreams": [ { "uri_path": "r2", "upstream": "10.77.0.4:5683" } ], "contexts": [] }\n' \
+	>"$W/bad.json"
+"$GW" --check-config "$W/bad.json" 2>&1 | grep -q "bad.json: upstreams: \[0\].uri_path: expected"
+check "a bad route is refused naming the file and the field" $?
 
 if [ "$fails" -ne 0 ]; then
 	echo "test_fwd_upstream: $fails check(s) failed"
