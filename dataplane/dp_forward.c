@@ -716,7 +716,9 @@ bool dp_fwd_device_reply(struct dp_fwd *f, const struct rte_mbuf *m, const struc
 		end_xchg(f, x);
 		return true;
 	}
-	if (x->con_pending) { /* §4.5: still interested; the next CON is due an interval later */
+	/* §4.5: still interested; the next CON is due an interval later (a re-registration's
+	 * exchange waits for the upstream's ACK instead: not the device's to clear) */
+	if (x->state == DP_XCHG_OBSERVING && x->con_pending) {
 		f->st->ctr[DP_FWD_OBS_CON_ACKED]++;
 		con_clear(x);
 		x->con_due = now + f->con_interval;
