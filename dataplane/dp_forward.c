@@ -337,15 +337,42 @@ static void observe_route(struct dp_fwd *f, struct dp_xchg *x, const struct osc_
 		f->st->ctr[DP_FWD_OBS_UNSHARED]++;
 }
 
+/* req (the gateway's token tok) goes to x's upstream in m: 0, or -1 if it does not fit. */
+static int send_request(struct dp_fwd *f, struct dp_xchg *x, struct rte_mbuf *m,
+			struct osc_coap_msg *req, const uint8_t *tok, uint64_t now)
+{
+	const struct dp_endpoint *up = &f->up[x->route];
+	int n;
+
+	req->token = tok;
+	req->tkl = DP_XCHG_TOKEN_LEN;
+	req->mid = x->up_mid = f->next_mid++;
+	req->type = req->type == COAP_CON ? COAP_CON : COAP_NON; /* CON stays CON end to end */
+	n = osc_coap_encode(rte_pktmbuf_mtod_offset(m, uint8_t *, dp_frame_payload_off(up->v6)),
+			    dp_frame_room(m, up->v6), req);
+	if (n < 0)
+		return -1;
+	con_clear(x); /* a re-registration's exchange may still wait for a device's ACK */
+	set_until(x, now + f->timeout);
+	mid_sent(f, x, x->up_mid);
+	dp_frame_udp(m, &f->self_up[up->v6], up, (uint16_t)n);
+	if (req->type == COAP_CON) /* RFC 7252 §4.2: sent again until ACKed (or answered) */
+		con_start(f, x, m, now);
+	dp_neigh_output(&f->nb, m, f->up_neigh[x->route], now);
+	f->st->ctr[DP_FWD_REQUESTS]++;
+	if (x->route)
+		f->st->ctr[DP_FWD_ROUTED]++;
+	return 0;
+}
+
 uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl,
 		       struct ctl_ctx_handle ctx, const struct osc_exchange *ex, const uint8_t *plain,
 		       unsigned len, uint64_t dd_ref, uint64_t now)
 {
 	struct osc_coap_msg req;
 	uint8_t tok[DP_XCHG_TOKEN_LEN];
-	const struct dp_endpoint *up;
 	struct dp_xchg *x;
-	int n, obs;
+	int obs;
 
 	if (osc_coap_parse(&req, plain, len) != OSC_COAP_OK) {
 		f->st->ctr[DP_FWD_REQ_UNFIT]++;
@@ -362,30 +389,13 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
 	remember(x, m, fl, ctx, ex, &req);
 	x->dd_ref = dd_ref;
 	x->route = route_of(f, &req); /* by Uri-Host too: before it goes */
-	up = &f->up[x->route];
 	strip_proxy_options(&req);
 	observe_route(f, x, &req, obs, tok);
-	req.token = tok;
-	req.tkl = DP_XCHG_TOKEN_LEN;
-	req.mid = x->up_mid = f->next_mid++;
-	req.type = req.type == COAP_CON ? COAP_CON : COAP_NON; /* CON stays CON end to end */
-	n = osc_coap_encode(rte_pktmbuf_mtod_offset(m, uint8_t *, dp_frame_payload_off(up->v6)),
-			    dp_frame_room(m, up->v6), &req);
-	if (n < 0) {
+	if (send_request(f, x, m, &req, tok, now)) {
 		end_xchg(f, x);
 		f->st->ctr[DP_FWD_REQ_UNFIT]++;
 		return COAP_INTERNAL_ERROR;
 	}
-	con_clear(x); /* a re-registration's exchange may still wait for a device's ACK */
-	set_until(x, now + f->timeout);
-	mid_sent(f, x, x->up_mid);
-	dp_frame_udp(m, &f->self_up[up->v6], up, (uint16_t)n);
-	if (req.type == COAP_CON) /* RFC 7252 §4.2: sent again until ACKed (or answered) */
-		con_start(f, x, m, now);
-	dp_neigh_output(&f->nb, m, f->up_neigh[x->route], now);
-	f->st->ctr[DP_FWD_REQUESTS]++;
-	if (x->route)
-		f->st->ctr[DP_FWD_ROUTED]++;
 	return 0;
 }
 
