@@ -90,7 +90,7 @@ int dp_fobs_key(struct dp_fobs_key *k, unsigned route, const struct osc_coap_msg
 	len = osc_coap_encode_opts(k->b + 2, sizeof(k->b) - 2, opts, n);
 	if (len < 0)
 		return -1;
-	k->len = (uint16_t)(len + 2);
+	k->len = (uint32_t)len + 2;
 	return 0;
 }
 

@@ -20,13 +20,15 @@
 #include "dataplane/dp_exchange.h"
 #include "oscore/osc_coap.h"
 
-#define DP_FOBS_KEY_MAX 126 /* route, method and the encoded options: longer is not shared */
+#define DP_FOBS_KEY_MAX 124 /* route, method and the encoded options: longer is not shared */
 
-/* What identifies an upstream registration (zero padded: an rte_hash key). */
+/* What identifies an upstream registration (zero padded: an rte_hash key; 4-byte aligned, as
+ * rte_jhash reads it by 32-bit words). */
 struct dp_fobs_key {
-	uint16_t len;
+	uint32_t len;
 	uint8_t b[DP_FOBS_KEY_MAX];
 };
+_Static_assert(sizeof(struct dp_fobs_key) % 4 == 0, "rte_jhash reads whole 32-bit words");
 
 struct dp_fobs;
 

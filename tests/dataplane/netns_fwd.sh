@@ -122,3 +122,8 @@ start_upstream() {
 	check "coap-server-notls runs in $NS_UP" $?
 }
 
+
+# No sanitizer report and no DPDK heap error (which ASan cannot see) in any gateway log of the run.
+no_sanitizer_reports() {
+	! grep -lE "ERROR: AddressSanitizer|runtime error:|LeakSanitizer|EAL: Error" "$W"/gw.*.log
+}

@@ -132,6 +132,9 @@ stats_check con 'c["fwd_observe_con_lost"] == 1 and c["fwd_observe_con_retransmi
 	and c["fwd_observe_unreachable"] == 0 and c["fwd_up_acks_sent"] >= 1 and sum(e.values()) == 0'
 check "counters: D's observation ended after 2 unacknowledged retransmissions, E's CONs ACKed, upstream CON notifications ACKed" $?
 
+no_sanitizer_reports
+check "no sanitizer report or DPDK heap error from any gateway run" $?
+
 if [ "$fails" -ne 0 ]; then
 	echo "test_fwd_observe: $fails check(s) failed"
 	exit 1

@@ -112,6 +112,9 @@ printf '{ "mode": "forward", "port": "0", "ipv4": "10.77.0.1", "upstream": "10.7
 "$GW" --check-config "$W/bad.json" 2>&1 | grep -q "bad.json: upstreams: \[0\].uri_path: expected"
 check "a bad route is refused naming the file and the field" $?
 
+no_sanitizer_reports
+check "no sanitizer report or DPDK heap error from any gateway run" $?
+
 if [ "$fails" -ne 0 ]; then
 	echo "test_fwd_upstream: $fails check(s) failed"
 	exit 1

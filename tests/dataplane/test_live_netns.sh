@@ -182,6 +182,9 @@ stats_check churn 'c["fwd_ctx_gone"] == 2 and c["fwd_up_empty_ack"] == 1
 	and c["fwd_answers"] == 3 and c["fwd_notifications"] in (1, 2) and c["fwd_answer_unfit"] == 0'
 check "counters: the late answer and the next notification dropped (fwd_ctx_gone 2)" $?
 
+no_sanitizer_reports
+check "no sanitizer report or DPDK heap error from any gateway run" $?
+
 if [ "$fails" -ne 0 ]; then
 	echo "test_live_netns: $fails check(s) failed"
 	exit 1
