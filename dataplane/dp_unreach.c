@@ -56,9 +56,12 @@ enum dp_verdict dp_unreach_input(const struct rte_mbuf *m, struct dp_flow *f, ui
 	const struct rte_udp_hdr *u;
 	uint16_t room, hl, ulen;
 
-	if (len < ICMP_HDR || (v6 ? h[1] != 3 && h[1] != 4 : h[1] != 1 && h[1] != 3) ||
-	    !cksum_ok(m, f, h, len, v6))
+	if (len < ICMP_HDR || (v6 ? h[1] != 3 && h[1] != 4 : h[1] != 1 && h[1] != 3))
 		return refuse(st, v6);
+	if (!cksum_ok(m, f, h, len, v6)) { /* RFC 1122 §3.2.2, RFC 4443 §2.3 */
+		st->ctr[DP_DROP_ICMP_CKSUM]++;
+		return DP_DROP;
+	}
 	room = (uint16_t)(len - ICMP_HDR);
 	hl = quoted_ip(h + ICMP_HDR, room, v6, a);
 	if (!hl || room < hl + sizeof(*u))
