@@ -62,6 +62,13 @@
  *     "upstream_timeout_ms": 1500   no answer by then: protected 5.04 to the device
  *     "observe_timeout_ms": 300000  an observation without notification for this long is dropped
  *     "exchanges": 4096             exchange table entries per worker (full: protected 5.03)
+ *     "upstreams": [{"uri_path": "/hvac", "uri_host": "b1", "upstream": "10.0.1.3:5683"}]
+ *                                   routes by the inner Uri-Path prefix and/or Uri-Host, tried
+ *                                   in order; anything else goes to "upstream"
+ *     "observe_con_interval_s": 86400  a notification goes CON at least this often (RFC 7641
+ *                                   §4.5); not ACKed after retransmissions: observation ends
+ *     "ack_timeout_ms": 2000, "ack_random_factor": 1.5, "max_retransmit": 4
+ *                                   RFC 7252 §4.8, for CON notifications and upstream requests
  *
  * A context uses libcoap's keywords (hex strings; the gateway is the server, so sender_id is its
  * own ID and recipient_id the device's, which the device sends as kid):

@@ -38,6 +38,7 @@ enum dp_verdict {
 	DP_ANSWER,  /* ARP request or ICMP echo for us: the frame was turned into the reply */
 	DP_DROP,    /* counted in st under its reason; the caller frees it */
 	DP_NEIGH,   /* ARP reply or neighbour advertisement to us: for the neighbour table */
+	DP_UNREACH, /* ICMP(v6) unreachable quoting our UDP: f describes the quote (dp_unreach.h) */
 };
 
 /* Classify m (one contiguous segment) against a; count drops and local answers in st. */

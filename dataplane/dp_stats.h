@@ -46,6 +46,21 @@ enum dp_ctr {
 	DP_FWD_UP_BAD,         /* from the upstream, but not a CoAP response */
 	DP_FWD_UP_ACKS,        /* empty ACKs sent for the upstream's CON responses */
 	DP_FWD_CTX_GONE,       /* answer, notification or 5.04 dropped: its context was removed */
+	DP_FWD_OBS_REGISTERED, /* RFC 7641 §5: new shared registration sent to the upstream */
+	DP_FWD_OBS_JOINED,     /* device joined a registration: re-registered under its token */
+	DP_FWD_OBS_UNSHARED,   /* registration not shareable (key too long, table full): own token */
+	DP_FWD_OBS_DEREGISTER, /* last observer cancelled: cancellation sent under the shared token */
+	DP_FWD_OBS_CLOSING,    /* notification for a registration being cancelled: not passed on */
+	DP_FWD_OBS_RST,        /* device reset a notification: its observation ended (RFC 7641 §3.6) */
+	DP_FWD_OBS_UNREACHABLE,/* ICMP unreachable quoting a notification: its observation ended */
+	DP_FWD_OBS_CON_SENT,   /* notification sent CON (RFC 7641 §4.5) */
+	DP_FWD_OBS_CON_ACKED,  /* ... and the device ACKed it */
+	DP_FWD_OBS_CON_RETRANSMIT, /* CON notification sent again (RFC 7252 §4.2) */
+	DP_FWD_OBS_CON_LOST,   /* CON notification never ACKed: the observation ended */
+	DP_FWD_UP_RETRANSMIT,  /* CON request sent to the upstream again (RFC 7252 §4.2) */
+	DP_FWD_ROUTED,         /* request sent to one of "upstreams" (a route), not the default */
+	DP_ICMP_UNREACH,       /* ICMP(v6) port/host unreachable quoting one of our datagrams */
+	DP_ICMP_UNREACH_OTHER, /* ... quoting nothing a live observation sent: ignored */
 	DP_NEIGH_REQUESTS,     /* ARP requests and neighbour solicitations sent */
 	DP_NEIGH_LEARNED,      /* ARP replies and neighbour advertisements that resolved a neighbour */
 	DP_NEIGH_HELD,         /* frames held until their neighbour resolved */

@@ -17,6 +17,7 @@
 #include <rte_prefetch.h>
 
 #include "dataplane/dp_forward.h"
+#include "dataplane/dp_unreach.h"
 #include "dataplane/dp_ctl_ring.h"
 #include "dataplane/dp_dedup.h"
 #include "dataplane/dp_plain.h"
@@ -48,6 +49,7 @@ struct slot {
 	uint8_t err;         /* most specific reason a candidate failed (rank_err) */
 	uint8_t probe_err;   /* the decrypt in flight only checks that a replay refusal is real */
 	bool fwd_answer;     /* forward mode: an upstream answer or 5.04 for dev */
+	uint32_t con_x, con_nonce; /* ... a CON notification of this exchange (dp_fwd_con_sent) */
 	bool group;          /* the decrypt in flight is Group OSCORE's stage a, in g */
 	struct ctl_group_handle gh; /* ... for this member */
 	struct dp_endpoint dev;
@@ -387,6 +389,8 @@ static void protect_job(struct worker *w, struct slot *s, struct dp_fwd_job *job
 	s->epoch = dp_rcu_hold(&w->rcu);
 	s->held = true;
 	s->fwd_answer = true;
+	s->con_x = job->con_x;
+	s->con_nonce = job->con_nonce;
 	s->dev = job->dev;
 	s->dd_ref = job->dd_ref;
 	rc = osc_answer_prepare(&s->tx, job->ctx, &job->ex, &job->msg,
@@ -530,6 +534,8 @@ static void encrypted(struct worker *w, struct slot *s)
 		dedup_keep(w, s->dd_ref, s->m, dp_frame_payload_off(s->dev.v6),
 			   (uint16_t)s->tx.len, false);
 		dp_fwd_frame_for_device(w->fwd, s->m, &s->dev, (uint16_t)s->tx.len);
+		if (s->con_x != UINT32_MAX) /* kept to be sent again until ACKed */
+			dp_fwd_con_sent(w->fwd, s->con_x, s->con_nonce, s->m, w->now);
 	} else {
 		dedup_keep(w, s->dd_ref, s->m, s->f.payload_off, (uint16_t)s->tx.len, false);
 		dp_answer_udp(s->m, &s->f, w->c.addrs, (uint16_t)s->tx.len);
@@ -694,6 +700,10 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	uint64_t ref;
 
 	dp_src_of(&src, m, f);
+	if (w->fwd && dp_fwd_device_reply(w->fwd, m, f, w->now)) { /* ACK/RST of a notification */
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
 	switch (dp_plain_screen(rte_pktmbuf_mtod_offset(m, uint8_t *, f->payload_off),
 				f->payload_len, w->c.stats)) {
 	case DP_PLAIN_PROCESS:
@@ -777,6 +787,31 @@ static void local(struct worker *w, struct rte_mbuf *m, enum dp_verdict v, const
 	}
 }
 
+/* ICMP unreachable quoting one of our datagrams: in forward mode it may end an observation. The
+ * observation is on the worker the device's requests reach (their 5-tuple's queue), but the ICMP
+ * message has no ports to hash and may land elsewhere: with several workers, one this worker does
+ * not know is copied to the others like a neighbour frame (a steered copy is not copied again). */
+static void unreachable(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f,
+			bool steered)
+{
+	struct dp_endpoint dst;
+	uint16_t mid;
+
+	if (w->fwd && dp_unreach_quote(m, f, &dst, &mid)) {
+		if (dp_fwd_unreachable(w->fwd, &dst, mid)) {
+			rte_pktmbuf_free(m);
+			return;
+		}
+		if (w->c.steer && !steered) {
+			dp_steer_neigh(w->c.steer, w->c.queue, m, w->c.mp, w->c.stats);
+			rte_pktmbuf_free(m);
+			return;
+		}
+	}
+	w->c.stats->ctr[DP_ICMP_UNREACH_OTHER]++;
+	rte_pktmbuf_free(m);
+}
+
 /* A request whose kid (and kid context) names no context may be about to make one: an RFC 9668
  * combined request carries EDHOC message_3 (option 21), and with App. B.2 a kid context may be
  * request #1 or #2 of a re-derivation. Unverified, it goes to the control lcore as received,
@@ -837,6 +872,8 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 		v = dp_classify(pkts[i], from_up ? w->c.up_addrs : w->c.addrs, &f, w->c.stats);
 		if (v == DP_ANSWER || v == DP_NEIGH)
 			local(w, pkts[i], v, &f, from_up, steered);
+		else if (v == DP_UNREACH)
+			unreachable(w, pkts[i], &f, steered);
 		else if (v == DP_DROP)
 			rte_pktmbuf_free(pkts[i]);
 		else if (w->fwd && dp_fwd_from_upstream(w->fwd, pkts[i], &f))
@@ -927,6 +964,8 @@ static void fwd_expire(struct worker *w, uint64_t now)
 	struct slot *s;
 
 	if (!dp_fwd_expired(w->fwd, &w->job, now)) {
+		if (w->job.resend) /* a CON notification sent again (RFC 7252 §4.2) */
+			queue_tx(w, w->job.resend);
 		job_unanswered(w);
 		return;
 	}
@@ -941,12 +980,40 @@ static void fwd_expire(struct worker *w, uint64_t now)
 	protect_job(w, s, &w->job);
 }
 
-/* Forward mode, every iteration: one step of the exchange sweep, neighbour probes, the
- * upstream's tx queue. */
+/* RFC 7641 §5: an upstream notification goes to every device observing it, each protected
+ * under its own context with its own Partial IV, one slot and frame per observer, as many per
+ * iteration as there are slots beyond a burst's worth (the rest in the next iterations). */
+static void fwd_fanout(struct worker *w, uint64_t now)
+{
+	while (w->n_free > CTL_BURST_MAX) {
+		struct slot *s = slot_get(w);
+		int rc = dp_fwd_fanout(w->fwd, s->out, sizeof(s->out), &w->job, now);
+
+		if (rc <= 0) {
+			job_unanswered(w);
+			slot_put(w, s);
+			if (!rc)
+				return;
+			continue;
+		}
+		s->m = rte_pktmbuf_alloc(w->c.mp);
+		if (!s->m) { /* this observer misses this notification, not its observation */
+			w->c.stats->ctr[DP_DROP_NO_MBUF]++;
+			job_unanswered(w);
+			slot_put(w, s);
+			return;
+		}
+		protect_job(w, s, &w->job);
+	}
+}
+
+/* Forward mode, every iteration: one step of the exchange sweep, the notifications' fan-out,
+ * neighbour probes, the upstream's tx queue. */
 static void fwd_tick(struct worker *w, uint64_t now)
 {
 	if (w->n_free)
 		fwd_expire(w, now);
+	fwd_fanout(w, now);
 	dp_fwd_tick(w->fwd, now);
 }
 

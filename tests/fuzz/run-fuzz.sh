@@ -39,7 +39,8 @@ ctl_conf)
 	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-ctl-conf ;;
 dp_wire)
-	srcs="$root/dataplane/dp_classify.c $root/dataplane/dp_icmp6.c $root/dataplane/dp_plain.c"
+	srcs="$root/dataplane/dp_classify.c $root/dataplane/dp_icmp6.c $root/dataplane/dp_unreach.c
+	      $root/dataplane/dp_plain.c"
 	libs="$(pkg-config --cflags libdpdk)"
 	corpus=corpus-wire ;;
 group_message)
