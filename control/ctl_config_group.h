@@ -75,6 +75,7 @@ struct ctl_group {
 	struct osc_member *m; /* n_m, sorted by (id_len, id); each m[i].g == &g */
 	unsigned n_m;
 	bool pairwise_responses;
+	uint32_t gen;         /* set when published (ctl_groups); handles carry it */
 	char name[CTL_GROUP_NAME_MAX];
 };
 

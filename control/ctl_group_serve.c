@@ -14,6 +14,7 @@ int ctl_groups_build(struct ctl_groups *gs, const struct ctl_groups_config *c, c
 	unsigned i;
 
 	memset(gs, 0, sizeof(*gs));
+	gs->next_gen = 1;
 	for (i = 0; i < c->n && i < CTL_GROUPS_MAX; i++) {
 		int bad_member, rc = ctl_group_build(&gs->g[i], &c->g[i], &bad_member);
 
@@ -22,8 +23,8 @@ int ctl_groups_build(struct ctl_groups *gs, const struct ctl_groups_config *c, c
 			ctl_groups_free(gs);
 			return -1;
 		}
-		gs->gen[i] = 1;
-		gs->n = i + 1;
+		gs->g[i]->gen = gs->next_gen++;
+		gs->n = gs->present = i + 1;
 	}
 	return 0;
 }
@@ -37,74 +38,107 @@ void ctl_groups_free(struct ctl_groups *gs)
 	memset(gs, 0, sizeof(*gs));
 }
 
-/* The group whose Gid is o's kid context, or -1. */
-static int group_of(const struct ctl_groups *gs, const struct osc_option *o)
+bool ctl_groups_active(const struct ctl_groups *gs)
 {
-	unsigned i;
+	return gs && __atomic_load_n(&gs->present, __ATOMIC_RELAXED) != 0;
+}
 
-	if (!gs || !o->has_kid_ctx)
-		return -1;
-	for (i = 0; i < gs->n; i++) {
-		const struct osc_group *g = &gs->g[i]->g;
+/* Slot i's group as a worker reads it: once, with acquire (its fields were written before). */
+static const struct ctl_group *slot_of(const struct ctl_groups *gs, unsigned i)
+{
+	return __atomic_load_n(&gs->g[i], __ATOMIC_ACQUIRE);
+}
 
-		if (g->gid_len == o->kid_ctx_len && !memcmp(g->gid, o->kid_ctx, g->gid_len))
+int ctl_groups_by_gid(const struct ctl_groups *gs, const uint8_t *gid, size_t len)
+{
+	unsigned i, n = gs ? __atomic_load_n(&gs->n, __ATOMIC_ACQUIRE) : 0;
+
+	for (i = 0; i < n; i++) {
+		const struct ctl_group *g = slot_of(gs, i);
+
+		if (g && g->g.gid_len == len && !memcmp(g->g.gid, gid, len))
 			return (int)i;
 	}
 	return -1;
 }
 
+/* The present group whose Gid is o's kid context (its slot in *slot), or NULL. */
+static const struct ctl_group *group_of(const struct ctl_groups *gs, const struct osc_option *o,
+					unsigned *slot)
+{
+	unsigned i, n = gs ? __atomic_load_n(&gs->n, __ATOMIC_ACQUIRE) : 0;
+
+	if (!o->has_kid_ctx)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		const struct ctl_group *g = slot_of(gs, i);
+
+		if (g && g->g.gid_len == o->kid_ctx_len &&
+		    !memcmp(g->g.gid, o->kid_ctx, g->g.gid_len)) {
+			*slot = i;
+			return g;
+		}
+	}
+	return NULL;
+}
+
 bool ctl_groups_has_gid(const struct ctl_groups *gs, const struct osc_option *o)
 {
-	return group_of(gs, o) >= 0;
+	unsigned i;
+
+	return group_of(gs, o, &i) != NULL;
 }
 
 bool ctl_groups_own_kid(const struct ctl_groups *gs, const struct osc_option *o)
 {
-	int gi = group_of(gs, o);
-	const struct osc_group *g;
+	unsigned i;
+	const struct ctl_group *g = group_of(gs, o, &i);
 
-	if (gi < 0 || !o->has_kid)
+	if (!g || !o->has_kid)
 		return false;
-	g = &gs->g[gi]->g;
-	return o->kid_len == g->sender_id_len && !memcmp(o->kid, g->sender_id, o->kid_len);
+	return o->kid_len == g->g.sender_id_len && !memcmp(o->kid, g->g.sender_id, o->kid_len);
 }
 
 struct osc_member *ctl_groups_find(const struct ctl_groups *gs, const struct osc_option *o,
 				   struct ctl_group_handle *h)
 {
-	int gi = group_of(gs, o);
+	unsigned i;
+	const struct ctl_group *g = group_of(gs, o, &i);
 	struct osc_member *m;
 
-	if (gi < 0 || !o->has_kid)
+	if (!g || !o->has_kid)
 		return NULL;
-	m = ctl_group_member(gs->g[gi], o->kid, o->kid_len);
+	m = ctl_group_member(g, o->kid, o->kid_len);
 	if (!m)
 		return NULL;
-	*h = (struct ctl_group_handle){ .group = (uint16_t)gi,
-					.member = (uint16_t)(m - gs->g[gi]->m),
-					.gen = gs->gen[gi] };
+	/* slot, member and generation all of the group loaded once: a rekey publishing a new
+	 * group into this slot meanwhile makes the handle stale, never another group's member */
+	*h = (struct ctl_group_handle){ .group = (uint16_t)i, .member = (uint16_t)(m - g->m),
+					.gen = g->gen };
 	return m;
 }
 
 struct osc_member *ctl_groups_member(const struct ctl_groups *gs, struct ctl_group_handle h,
 				     struct ctl_group **grp)
 {
-	if (!h.gen || h.group >= gs->n || gs->gen[h.group] != h.gen ||
-	    h.member >= gs->g[h.group]->n_m)
+	struct ctl_group *g;
+
+	if (!h.gen || h.group >= gs->n || !(g = gs->g[h.group]) || g->gen != h.gen ||
+	    h.member >= g->n_m)
 		return NULL;
-	*grp = gs->g[h.group];
-	return &gs->g[h.group]->m[h.member];
+	*grp = g;
+	return &g->m[h.member];
 }
 
-/* Stage b of job's request into plain[0..cap): re-parse, the worker's plaintext, signature,
- * commit. Returns the plain request's length, or -1 (counted). */
+/* Stage b of job's request into plain[0..cap): re-parse, the worker's plaintext, signature
+ * (group mode), commit. Returns the plain request's length, or -1 (counted). */
 static int stage_b(struct ctl_env *env, const struct ctl_job *job, struct osc_grx *r,
 		   struct osc_member *m, uint8_t *plain, size_t cap)
 {
 	int n;
 
 	if (osc_group_rx_parse(r, job->msg, job->plain_off, true) != OSC_OK ||
-	    !r->group_mode || !osc_group_matches(m, &r->rx.opt) ||
+	    !osc_group_matches(m, &r->rx.opt) ||
 	    osc_group_rx_prepare(r, m, NULL) != OSC_OK ||
 	    osc_group_rx_adopt(r, job->msg + job->plain_off, job->len - job->plain_off) != OSC_OK) {
 		ctl_env_count(env, CTL_C_GROUP_REFUSED); /* a replay committed since stage a, too */
@@ -115,22 +149,6 @@ static int stage_b(struct ctl_env *env, const struct ctl_job *job, struct osc_gr
 		ctl_env_count(env, r->rx.err == OSC_ERR_SIGNATURE ? CTL_C_GROUP_SIGNATURE :
 								  CTL_C_GROUP_REFUSED);
 	return n < 0 ? -1 : n;
-}
-
-/* A pairwise-mode request the worker verified and committed: its exchange from the message as
- * received, the plain request copied to plain[0..cap). Returns its length, or -1 (counted). */
-static int verified_pairwise(struct ctl_env *env, const struct ctl_job *job, struct osc_grx *r,
-			     struct osc_member *m, uint8_t *plain, size_t cap)
-{
-	size_t n = job->len - job->plain_off;
-
-	if (osc_group_rx_parse(r, job->msg, job->plain_off, true) != OSC_OK || r->group_mode ||
-	    !osc_group_matches(m, &r->rx.opt) || n > cap) {
-		ctl_env_count(env, CTL_C_GROUP_REFUSED);
-		return -1;
-	}
-	memcpy(plain, job->msg + job->plain_off, n);
-	return (int)n;
 }
 
 /* The answer to the verified plain request plain[0..len), protected for member m (§7.3). */
@@ -171,8 +189,7 @@ int ctl_group_serve(void *arg, struct ctl_env *env, const struct ctl_job *job, u
 	memset(&r, 0, sizeof(r));
 	r.rx.plain = rxbuf;
 	r.rx.plain_cap = sizeof(rxbuf);
-	n = job->group_verified ? verified_pairwise(env, job, &r, m, plain, sizeof(plain)) :
-				  stage_b(env, job, &r, m, plain, sizeof(plain));
+	n = stage_b(env, job, &r, m, plain, sizeof(plain));
 	if (n >= 0)
 		rc = answer(env, job, grp, m, &r, plain, (size_t)n, ans, cap);
 	cry_wipe(rxbuf, sizeof(rxbuf));

@@ -86,8 +86,6 @@ struct ctl_job {
 	struct ctl_group_handle member; /* GROUP: the member the message's kid and Gid name */
 	uint16_t plain_off;           /* GROUP: msg[0..plain_off) is the message as received,
 				       * msg[plain_off..len) the plaintext of the worker's AEAD */
-	bool group_verified;          /* GROUP: pairwise mode, verified and committed on the
-				       * worker; msg[plain_off..len) is the plain request */
 	const uint8_t *msg;
 	size_t len;
 	struct osc_coap_msg req;      /* msg parsed by ctl_plane_serve (outer header for NO_CONTEXT) */

@@ -48,6 +48,13 @@ int dp_state_add_method(struct dp_state *s, enum ctl_method m, const struct osc_
 int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
 		    uint8_t id_ctx_len, bool has_id_ctx);
 
+struct ctl_groups;
+
+/* The groups the gateway is a member of (runtime-changed on the control lcore): a context added
+ * at runtime whose ID Context is a present group's Gid is refused, as the configuration refuses
+ * it at start, because its requests would take the group path. gs may be NULL. */
+void dp_state_set_groups(struct dp_state *s, const struct ctl_groups *gs);
+
 /* The control-plane configuration s was opened with. */
 const struct ctl_ctx_config *dp_state_config(const struct dp_state *s);
 

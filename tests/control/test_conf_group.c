@@ -355,7 +355,7 @@ Test(group_serve, bad_signature_is_refused_and_leaves_the_window_untouched)
 	cr_expect_eq(counted[CTL_C_GROUP_VERIFIED], 1);
 }
 
-Test(group_serve, stale_handle_or_pairwise_job_is_refused)
+Test(group_serve, stale_handle_is_refused)
 {
 	uint8_t msg[512], ans[CTL_MSG_MAX];
 	struct osc_group_exchange ex;
@@ -365,10 +365,25 @@ Test(group_serve, stale_handle_or_pairwise_job_is_refused)
 	cr_assert_eq(stage_a(msg, (size_t)len, &job), OSC_OK);
 	job.member.gen++;
 	cr_expect_eq(serve(&job, ans, sizeof(ans)), 0);
-	len = request(true, msg, sizeof(msg), &ex);
+	cr_expect_eq(counted[CTL_C_GROUP_REFUSED], 1);
+}
+
+/* Pairwise mode: the worker's stage a does not commit (a request it then cannot hand over must
+ * stay acceptable: its CON retransmission comes back), the control lcore does, once. */
+Test(group_serve, pairwise_request_is_committed_on_the_control_plane_once)
+{
+	uint8_t msg[512], ans[CTL_MSG_MAX];
+	struct osc_group_exchange ex;
+	struct ctl_job job;
+	int len = request(true, msg, sizeof(msg), &ex);
+
 	cr_assert_eq(stage_a(msg, (size_t)len, &job), OSC_OK, "pairwise: stage a on the worker");
-	cr_expect_eq(serve(&job, ans, sizeof(ans)), 0, "pairwise mode never needs stage b here");
-	cr_expect_eq(counted[CTL_C_GROUP_REFUSED], 2);
+	cr_assert_eq(stage_a(msg, (size_t)len, &job), OSC_OK, "stage a commits nothing");
+	answer_verifies(ans, serve(&job, ans, sizeof(ans)), &ex);
+	cr_expect_eq(serve(&job, ans, sizeof(ans)), 0, "the window was committed by the first");
+	cr_expect_eq(counted[CTL_C_GROUP_VERIFIED], 1);
+	cr_expect_eq(counted[CTL_C_GROUP_REFUSED], 1);
+	cr_expect_eq(stage_a(msg, (size_t)len, &job), OSC_ERR_REPLAY);
 }
 
 /* Lookup by (Gid, kid): unknown kid, our own Sender ID and a wrong Gid name no member. */
