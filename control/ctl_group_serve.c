@@ -38,6 +38,30 @@ void ctl_groups_free(struct ctl_groups *gs)
 	memset(gs, 0, sizeof(*gs));
 }
 
+bool ctl_groups_resume(const struct ctl_groups *gs, struct ctl_group *g)
+{
+	uint64_t upto = 0;
+	bool seen;
+
+	if (!gs->ssn.reserve)
+		return false;
+	seen = gs->ssn.resume(gs->ssn.arg, g->fp, &upto);
+	/* App. B.1.1: resume at the bound, and reserve before the first SSN is used */
+	g->g.ssn = upto;
+	g->g.ssn_limit = upto;
+	return seen;
+}
+
+void ctl_groups_set_ssn(struct ctl_groups *gs, const struct ctl_group_ssn_ops *ops)
+{
+	unsigned i;
+
+	gs->ssn = *ops;
+	for (i = 0; i < gs->n; i++)
+		if (gs->g[i])
+			ctl_groups_resume(gs, gs->g[i]);
+}
+
 bool ctl_groups_active(const struct ctl_groups *gs)
 {
 	return gs && __atomic_load_n(&gs->present, __ATOMIC_RELAXED) != 0;
@@ -151,11 +175,28 @@ static int stage_b(struct ctl_env *env, const struct ctl_job *job, struct osc_gr
 	return n < 0 ? -1 : n;
 }
 
-/* The answer to the verified plain request plain[0..len), protected for member m (§7.3). */
-static int answer(struct ctl_env *env, const struct ctl_job *job, struct ctl_group *grp,
-		  struct osc_member *m, const struct osc_grx *r, const uint8_t *plain, size_t len,
-		  uint8_t *ans, size_t cap)
+/* App. B.1.1: the next SSN of grp lies below a bound already durable (reserve K ahead). */
+static int durable_ssn(const struct ctl_groups *gs, struct ctl_group *grp)
 {
+	uint64_t upto = grp->g.ssn + gs->ssn.k;
+
+	if (grp->g.ssn < grp->g.ssn_limit)
+		return 0;
+	if (upto > OSC_SSN_MAX + 1)
+		upto = OSC_SSN_MAX + 1;
+	if (gs->ssn.reserve(gs->ssn.arg, grp->fp, upto))
+		return -1;
+	grp->g.ssn_limit = upto;
+	return 0;
+}
+
+/* The answer to the verified plain request plain[0..len), protected for member m (§7.3): on the
+ * request's nonce, or on our own Partial IV when configured and durable. */
+static int answer(const struct ctl_groups *gs, struct ctl_env *env, const struct ctl_job *job,
+		  struct ctl_group *grp, struct osc_member *m, const struct osc_grx *r,
+		  const uint8_t *plain, size_t len, uint8_t *ans, size_t cap)
+{
+	bool own = gs->ssn.own_piv && gs->ssn.reserve;
 	uint8_t resp[256];
 	struct osc_group_exchange gex;
 	struct osc_coap_msg a;
@@ -165,9 +206,11 @@ static int answer(struct ctl_env *env, const struct ctl_job *job, struct ctl_gro
 	osc_group_rx_exchange(r, &gex);
 	ctl_answer_init(env, job, &a, len > 1 ? osc_answer_served_code(plain[1]) : COAP_CHANGED);
 	n = osc_coap_encode(resp, sizeof(resp), &a);
+	if (n >= 0 && own && durable_ssn(gs, grp))
+		n = -1;
 	if (n >= 0)
 		n = osc_group_protect_response(env->e, &grp->g, m, group_mode, &gex, resp,
-					       (size_t)n, ans, cap, 0);
+					       (size_t)n, ans, cap, own ? OSC_GTX_OWN_PIV : 0);
 	cry_wipe(resp, sizeof(resp));
 	ctl_env_count(env, n < 0 ? CTL_C_GROUP_ANSWER_FAILED : CTL_C_GROUP_VERIFIED);
 	return n < 0 ? -1 : n;
@@ -191,7 +234,7 @@ int ctl_group_serve(void *arg, struct ctl_env *env, const struct ctl_job *job, u
 	r.rx.plain_cap = sizeof(rxbuf);
 	n = stage_b(env, job, &r, m, plain, sizeof(plain));
 	if (n >= 0)
-		rc = answer(env, job, grp, m, &r, plain, (size_t)n, ans, cap);
+		rc = answer(arg, env, job, grp, m, &r, plain, (size_t)n, ans, cap);
 	cry_wipe(rxbuf, sizeof(rxbuf));
 	cry_wipe(plain, sizeof(plain));
 	return rc < 0 ? 0 : rc;

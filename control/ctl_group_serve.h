@@ -27,9 +27,24 @@
 #include "control/ctl_plane.h"
 #include "oscore/osc_group_msg.h"
 
+/*
+ * RFC 8613 App. B.1.1 for the groups' own Sender Sequence Numbers (one SSN space per group,
+ * RFC 10021 §2.5.3), keyed by the group's sender fingerprint (ctl_fp_of_group), control lcore
+ * only. reserve makes "no SSN below upto was used" durable, or fails; resume says the highest
+ * bound reserved for fp, if any (the same store as the 1:1 contexts' tombstones, ctl_tomb.h).
+ */
+struct ctl_group_ssn_ops {
+	int (*reserve)(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t upto);
+	bool (*resume)(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t *upto);
+	void *arg;
+	uint64_t k;    /* write-ahead step (K_SSN) */
+	bool own_piv;  /* answers take the gateway's own Partial IV ("response_piv": "own") */
+};
+
 /* The groups the gateway is a member of. Workers load g[i] and n atomically (acquire); only the
  * control lcore writes them. A slot is NULL when its group was removed. */
 struct ctl_groups {
+	struct ctl_group_ssn_ops ssn; /* reserve NULL: SSNs are not kept (no own Partial IVs) */
 	struct ctl_group *g[CTL_GROUPS_MAX];
 	unsigned n;        /* slots in use: g[0..n) (some may be NULL) */
 	unsigned present;  /* non-NULL slots; 0: no request takes the group path */
@@ -46,6 +61,17 @@ int ctl_groups_build(struct ctl_groups *gs, const struct ctl_groups_config *c, c
 
 /* Wipe and free every group. Workers must have stopped. */
 void ctl_groups_free(struct ctl_groups *gs);
+
+/*
+ * Keep the groups' SSNs with ops (copied) from now on: every present group resumes at the bound
+ * stored for its keying material (0 if none: nothing may be used before a reservation), and so
+ * does each group published later (ctl_group_set.h). Control lcore, before workers start.
+ */
+void ctl_groups_set_ssn(struct ctl_groups *gs, const struct ctl_group_ssn_ops *ops);
+
+/* Resume g's SSN as ctl_groups_set_ssn says (no-op without ops). Returns whether its keying
+ * material was used before (a bound was stored). */
+bool ctl_groups_resume(const struct ctl_groups *gs, struct ctl_group *g);
 
 /* Worker side: is any group present (else no request takes the group path)? gs may be NULL. */
 bool ctl_groups_active(const struct ctl_groups *gs);
@@ -77,8 +103,9 @@ struct osc_member *ctl_groups_member(const struct ctl_groups *gs, struct ctl_gro
  * The CTL_KIND_GROUP handler (arg: struct ctl_groups *): re-parse the message, take the worker's
  * plaintext (osc_group_rx_adopt), verify the countersignature and only then commit the Partial
  * IV (pairwise mode: commit only); answer 2.05 (GET, FETCH) or 2.04, protected in group mode with kid (or in pairwise mode
- * with "responses": "pairwise"; a pairwise-mode request in pairwise mode) on the request's nonce (§7.3: our own Partial IV would need a
- * durable SSN, which groups do not have yet). A request that fails gets no answer: it may have
+ * with "responses": "pairwise"; a pairwise-mode request in pairwise mode), on the request's nonce,
+ * or with "response_piv": "own" and durable SSNs on the gateway's own Partial IV (§7.3), each
+ * below a bound already reserved (App. B.1.1; a failed reservation: no answer). A request that fails gets no answer: it may have
  * been sent to a multicast address (§7 forbids error answers to those), counted per reason.
  */
 int ctl_group_serve(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,

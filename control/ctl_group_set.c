@@ -50,6 +50,25 @@ static const char *clash(const struct ctl_groups *gs, const struct ctl_group *g,
 	return NULL;
 }
 
+/* The group old leaves: what its SSN reached is kept (App. B.1.1), so that its keying material
+ * is known if it comes back. */
+static void retire(struct ctl_groups *gs, struct ctl_group *old)
+{
+	uint64_t upto = old->g.ssn > old->g.ssn_limit ? old->g.ssn : old->g.ssn_limit;
+
+	if (gs->ssn.reserve)
+		gs->ssn.reserve(gs->ssn.arg, old->fp, upto ? upto : 1);
+}
+
+/* Keying material used before (a stored SSN bound): its members' replay windows are gone, so
+ * it would accept replays; a Group Manager rekeys instead (§2.6.1, §9). */
+static const char *used_before(struct ctl_groups *gs, struct ctl_group *g)
+{
+	return ctl_groups_resume(gs, g) ? "this group's keying material was used before and its "
+					  "replay windows are lost: rekey it (new Master Secret "
+					  "or Gid)" : NULL;
+}
+
 /* Publish g into slot i: its fields first, then the pointer (workers load it with acquire). */
 static void publish(struct ctl_groups *gs, unsigned i, struct ctl_group *g)
 {
@@ -64,6 +83,9 @@ static void publish(struct ctl_groups *gs, unsigned i, struct ctl_group *g)
 int ctl_groups_add(struct ctl_groups *gs, struct ctl_group *g, char *err, size_t cap)
 {
 	const char *why = clash(gs, g, -1);
+
+	if (!why)
+		why = used_before(gs, g);
 	unsigned i;
 
 	for (i = 0; !why && i < gs->n && gs->g[i]; i++)
@@ -87,12 +109,15 @@ int ctl_groups_replace(struct ctl_groups *gs, const uint8_t *gid, size_t len,
 	int i = ctl_groups_by_gid(gs, gid, len);
 	const char *why = i < 0 ? "no such group" : clash(gs, g, i);
 
+	if (!why)
+		why = used_before(gs, g);
 	if (why) {
 		snprintf(err, cap, "%s", why);
 		return -1;
 	}
 	*old = gs->g[i];
 	publish(gs, (unsigned)i, g);
+	retire(gs, *old);
 	return 0;
 }
 
@@ -105,6 +130,7 @@ int ctl_groups_remove(struct ctl_groups *gs, const uint8_t *gid, size_t len,
 		return -1;
 	*old = gs->g[i];
 	publish(gs, (unsigned)i, NULL);
+	retire(gs, *old);
 	__atomic_store_n(&gs->present, gs->present - 1, __ATOMIC_RELAXED);
 	return 0;
 }

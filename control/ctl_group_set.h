@@ -30,21 +30,25 @@ int ctl_group_from_json(json_t *v, unsigned window, struct ctl_group **out, char
 			size_t cap);
 
 /*
- * Join: publish g in a free slot. Refused (-1, reason in err) when CTL_GROUPS_MAX groups are
- * present or a present group has g's name or Gid; g then stays the caller's.
+ * Join: publish g in a free slot, its SSN resumed (ctl_groups_resume). Refused (-1, reason in
+ * err) when CTL_GROUPS_MAX groups are present, a present group has g's name or Gid, or g's keying
+ * material was used before (with SSN ops: its replay windows are lost, it would accept replays);
+ * g then stays the caller's.
  */
 int ctl_groups_add(struct ctl_groups *gs, struct ctl_group *g, char *err, size_t cap);
 
 /*
  * Rekey: g (new keying material and Gid) replaces the present group whose Gid is gid[0..len), in
  * its slot, atomically; *old gets the replaced group for the caller to free after the grace
- * period. Refused (-1) when there is no such group, or another present group has g's name or
- * Gid; g then stays the caller's.
+ * period; what the old group's SSN reached is recorded (ctl_group_ssn_ops). Refused (-1) when
+ * there is no such group, another present group has g's name or Gid, or g's material was used
+ * before; g then stays the caller's.
  */
 int ctl_groups_replace(struct ctl_groups *gs, const uint8_t *gid, size_t len,
 		       struct ctl_group *g, struct ctl_group **old, char *err, size_t cap);
 
-/* Leave: unpublish the present group whose Gid is gid[0..len); *old as for replace. -1: none. */
+/* Leave: unpublish the present group whose Gid is gid[0..len); *old and its SSN as for replace.
+ * -1: none. */
 int ctl_groups_remove(struct ctl_groups *gs, const uint8_t *gid, size_t len,
 		      struct ctl_group **old);
 

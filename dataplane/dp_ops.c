@@ -137,6 +137,16 @@ static int edhoc_setup(struct dp_ops *o, const struct ctl_config *c)
 	return 0;
 }
 
+static int group_reserve(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t upto)
+{
+	return dp_state_group_reserve(arg, fp, upto);
+}
+
+static bool group_resume(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t *upto)
+{
+	return dp_state_group_resume(arg, fp, upto);
+}
+
 /* Group OSCORE groups the gateway is a member of: the configured ones derived once, more joined
  * at runtime (dp_groups.h), served by kind CTL_KIND_GROUP (signatures on the control lcore).
  * The set exists whenever there is a control lcore, so that a group can be added to a gateway
@@ -148,8 +158,14 @@ static int groups_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_
 	o->groups = calloc(1, sizeof(*o->groups));
 	if (!o->groups || ctl_groups_build(o->groups, &c->groups, err, sizeof(err)))
 		return fprintf(stderr, "oscore-gw: %s\n", o->groups ? err : "out of memory"), -1;
-	if (s)
+	if (s) {
+		struct ctl_group_ssn_ops ops = { .reserve = group_reserve, .resume = group_resume,
+						 .arg = s, .k = c->ctl.k_ssn ? c->ctl.k_ssn : 1,
+						 .own_piv = c->ctl.own_piv };
+
 		dp_state_set_groups(s, o->groups);
+		ctl_groups_set_ssn(o->groups, &ops); /* resumed above what a previous run used */
+	}
 	return ctl_plane_on_kind(o->plane, CTL_KIND_GROUP, ctl_group_serve, o->groups);
 }
 

@@ -554,6 +554,26 @@ int dp_state_ssn_gauges(const struct dp_state *s, struct ctl_ssn_gauges *out)
 	return 0;
 }
 
+int dp_state_group_reserve(struct dp_state *s, const uint8_t fp[CTL_FP_LEN], uint64_t upto)
+{
+	int rc;
+
+	lock_ctl(s);
+	rc = ctl_tomb_put(s->tomb, fp, upto);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+bool dp_state_group_resume(struct dp_state *s, const uint8_t fp[CTL_FP_LEN], uint64_t *upto)
+{
+	bool seen;
+
+	lock_ctl(s);
+	seen = ctl_tomb_get(s->tomb, fp, upto);
+	pthread_mutex_unlock(&s->lock);
+	return seen;
+}
+
 void dp_state_set_groups(struct dp_state *s, const struct ctl_groups *gs)
 {
 	s->groups = gs;

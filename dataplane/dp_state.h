@@ -55,6 +55,15 @@ struct ctl_groups;
  * it at start, because its requests would take the group path. gs may be NULL. */
 void dp_state_set_groups(struct dp_state *s, const struct ctl_groups *gs);
 
+/*
+ * App. B.1.1 for a Group OSCORE group's own SSNs (ctl_group_ssn_ops), by its sender fingerprint
+ * fp, kept with the tombstones (in the state database when there is one, else for the life of
+ * the process). reserve: no SSN below upto of fp is ever used again, durable before it returns
+ * 0 (-1: not written). resume: the highest such bound, if fp has one. Control lcore.
+ */
+int dp_state_group_reserve(struct dp_state *s, const uint8_t fp[CTL_FP_LEN], uint64_t upto);
+bool dp_state_group_resume(struct dp_state *s, const uint8_t fp[CTL_FP_LEN], uint64_t *upto);
+
 /* The control-plane configuration s was opened with. */
 const struct ctl_ctx_config *dp_state_config(const struct dp_state *s);
 

@@ -5,7 +5,7 @@
  * over UDP, protected with the project's osc_group code, and says what came back:
  *
  *   group_client ADDR PORT MODE SSN [bad-sig] [kid=HEX] [gid=HEX] [secret=HEX] [group=HEX]
- *                [wait=MS] [burst=N [noretry]]
+ *                [wait=MS] [show-piv] [burst=N [noretry]]
  *     MODE group | pairwise (towards 51) | mixed (burst only: even SSNs group, odd pairwise);
  *     SSN: the Sender Sequence Number to use (replays reuse one); bad-sig flips the encrypted
  *     countersignature's last byte; kid/gid replace our Sender ID or the Gid after derivation (an
@@ -13,7 +13,9 @@
  *     and Gid (the group after a rekey).
  *
  * Prints "VERIFIED c.dd" (an answer that verifies as 51's, inner code), "UNVERIFIED c.dd" (an
- * answer that does not: its outer code), or "NONE" (nothing within wait=MS, 1000 by default).
+ * answer that does not: its outer code), or "NONE" (nothing within wait=MS, 1000 by default);
+ * with show-piv, a verified answer's line ends " piv=N", its own Partial IV (-1: none, the
+ * request's nonce).
  * burst=N: N requests (SSN, SSN+1, ...; each its own Message ID and token) sent back to back,
  * answers collected until none came for 300 ms, then the unanswered requests sent again as they
  * were (CON retransmissions), 16 at a time, each batch's answers collected (up to 3 s; not with
@@ -37,7 +39,7 @@
 #define RETRY_CHUNK 16
 
 struct opts {
-	bool pairwise, mixed, bad_sig, noretry;
+	bool pairwise, mixed, bad_sig, noretry, show_piv;
 	uint64_t ssn;
 	unsigned burst;
 	long wait_ms;  /* how long a single request waits for its answer */
@@ -49,7 +51,7 @@ struct opts {
 static int usage(void)
 {
 	fprintf(stderr, "usage: group_client ADDR PORT group|pairwise|mixed SSN [bad-sig] [kid=HEX] "
-		"[gid=HEX] [secret=HEX] [group=HEX] [wait=MS] [burst=N [noretry]]\n");
+		"[gid=HEX] [secret=HEX] [group=HEX] [wait=MS] [show-piv] [burst=N [noretry]]\n");
 	return 2;
 }
 
@@ -78,6 +80,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->group = argv[i] + 6;
 		else if (!strncmp(argv[i], "wait=", 5))
 			o->wait_ms = strtol(argv[i] + 5, NULL, 10);
+		else if (!strcmp(argv[i], "show-piv"))
+			o->show_piv = true;
 		else if (!strcmp(argv[i], "noretry"))
 			o->noretry = true;
 		else if (!strncmp(argv[i], "burst=", 6))
@@ -162,6 +166,22 @@ static bool verifies(struct cry_engine *e, struct gfix *f, const struct osc_grou
 	struct osc_member *m51 = &f->m51;
 
 	return osc_group_unprotect(e, &m51, 1, ex, ans, n, plain, sizeof(plain), NULL) > 1;
+}
+
+/* " piv=N": the Partial IV answer ans[0..n) carries as a number, -1 without one. */
+static const char *piv_of(const uint8_t *ans, size_t n)
+{
+	static char out[32];
+	uint8_t plain[1500];
+	struct osc_grx r = { .rx = { .plain = plain, .plain_cap = sizeof(plain) } };
+	uint64_t v = 0;
+
+	if (osc_group_rx_parse(&r, ans, n, false) != OSC_OK || !r.rx.opt.piv_len)
+		return " piv=-1";
+	for (unsigned i = 0; i < r.rx.opt.piv_len; i++)
+		v = v << 8 | r.rx.opt.piv[i];
+	snprintf(out, sizeof(out), " piv=%llu", (unsigned long long)v);
+	return out;
 }
 
 struct burst {
@@ -277,7 +297,8 @@ int main(int argc, char **argv)
 		printf("NONE\n");
 	else if ((p = osc_group_unprotect(e, &m51, 1, &ex, ans, (size_t)n, plain, sizeof(plain),
 					  NULL)) > 1)
-		printf("VERIFIED %u.%02u\n", plain[1] >> 5, plain[1] & 31);
+		printf("VERIFIED %u.%02u%s\n", plain[1] >> 5, plain[1] & 31,
+		       o.show_piv ? piv_of(ans, (size_t)n) : "");
 	else
 		printf("UNVERIFIED %u.%02u\n", n > 1 ? ans[1] >> 5 : 0, n > 1 ? ans[1] & 31 : 0);
 	gfix_free(&f);
