@@ -221,8 +221,9 @@ int ctl_group_serve(void *arg, struct ctl_env *env, const struct ctl_job *job, u
 {
 	static uint8_t rxbuf[OSC_PLAIN_HEADROOM + OSC_MSG_MAX], plain[OSC_MSG_MAX];
 	static struct osc_grx r; /* the control lcore serves one job at a time */
+	const struct ctl_groups *gs = arg;
 	struct ctl_group *grp = NULL;
-	struct osc_member *m = ctl_groups_member(arg, job->member, &grp);
+	struct osc_member *m = ctl_groups_member(gs, job->member, &grp);
 	int n, rc = -1;
 
 	if (!m || !job->plain_off) {
@@ -230,11 +231,12 @@ int ctl_group_serve(void *arg, struct ctl_env *env, const struct ctl_job *job, u
 		return 0;
 	}
 	memset(&r, 0, sizeof(r));
+	r.rx.flags = gs->loadtest ? OSC_RX_LOADTEST : 0;
 	r.rx.plain = rxbuf;
 	r.rx.plain_cap = sizeof(rxbuf);
 	n = stage_b(env, job, &r, m, plain, sizeof(plain));
 	if (n >= 0)
-		rc = answer(arg, env, job, grp, m, &r, plain, (size_t)n, ans, cap);
+		rc = answer(gs, env, job, grp, m, &r, plain, (size_t)n, ans, cap);
 	cry_wipe(rxbuf, sizeof(rxbuf));
 	cry_wipe(plain, sizeof(plain));
 	return rc < 0 ? 0 : rc;

@@ -45,6 +45,7 @@ struct ctl_group_ssn_ops {
  * control lcore writes them. A slot is NULL when its group was removed. */
 struct ctl_groups {
 	struct ctl_group_ssn_ops ssn; /* reserve NULL: SSNs are not kept (no own Partial IVs) */
+	bool loadtest;     /* "loadtest_replay": replays processed, never refused (benchmarks) */
 	struct ctl_group *g[CTL_GROUPS_MAX];
 	unsigned n;        /* slots in use: g[0..n) (some may be NULL) */
 	unsigned present;  /* non-NULL slots; 0: no request takes the group path */

@@ -158,6 +158,7 @@ static int groups_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_
 	o->groups = calloc(1, sizeof(*o->groups));
 	if (!o->groups || ctl_groups_build(o->groups, &c->groups, err, sizeof(err)))
 		return fprintf(stderr, "oscore-gw: %s\n", o->groups ? err : "out of memory"), -1;
+	o->groups->loadtest = c->ops.loadtest_replay;
 	if (s) {
 		struct ctl_group_ssn_ops ops = { .reserve = group_reserve, .resume = group_resume,
 						 .arg = s, .k = c->ctl.k_ssn ? c->ctl.k_ssn : 1,

@@ -559,7 +559,7 @@ static bool group_request(struct worker *w, struct slot *s)
 		return false;
 	s->g.rx.plain = s->plain;
 	s->g.rx.plain_cap = sizeof(s->plain);
-	s->g.rx.flags = 0;
+	s->g.rx.flags = w->c.loadtest ? OSC_RX_LOADTEST : 0;
 	if (osc_group_rx_parse(&s->g, payload_of(s), s->f.payload_len, true) != OSC_OK)
 		return group_drop(w, s, s->g.rx.err);
 	m = ctl_groups_find(w->c.groups, &s->g.rx.opt, &s->gh);
