@@ -35,6 +35,7 @@ void ctl_groups_free(struct ctl_groups *gs)
 
 	for (i = 0; i < gs->n; i++)
 		ctl_group_free(gs->g[i]);
+	ctl_echo_wipe(&gs->echo);
 	memset(gs, 0, sizeof(*gs));
 }
 
@@ -58,8 +59,9 @@ void ctl_groups_set_ssn(struct ctl_groups *gs, const struct ctl_group_ssn_ops *o
 
 	gs->ssn = *ops;
 	for (i = 0; i < gs->n; i++)
-		if (gs->g[i])
-			ctl_groups_resume(gs, gs->g[i]);
+		if (gs->g[i] && ctl_groups_resume(gs, gs->g[i]))
+			for (unsigned k = 0; k < gs->g[i]->n_m; k++) /* what they accepted is lost */
+				osc_replay_mark_unknown(&gs->g[i]->m[k].replay);
 }
 
 bool ctl_groups_active(const struct ctl_groups *gs)
@@ -154,10 +156,37 @@ struct osc_member *ctl_groups_member(const struct ctl_groups *gs, struct ctl_gro
 	return &g->m[h.member];
 }
 
+#define CHALLENGE (-2)
+
+/* RFC 10021 §9: a verified request of a member whose replay window is invalid (a restart), its
+ * plain form in plain[0..r->rx.out_len). With a valid Echo (RFC 9175, bound to the member's
+ * Sender ID and the Gid) the window starts at its Partial IV and it is accepted (its length);
+ * without one the member is challenged (CHALLENGE); -1 when another request reset it first. */
+static int window_invalid(const struct ctl_groups *gs, struct ctl_env *env, struct osc_grx *r,
+			  struct osc_member *m, const uint8_t *plain)
+{
+	struct ctl_echo_ids b = { .rid = m->id, .rid_len = m->id_len, .id_ctx = m->g->gid,
+				  .id_ctx_len = m->g->gid_len, .has_id_ctx = true };
+	const struct osc_coap_opt *o;
+	struct osc_coap_msg q;
+	unsigned count;
+
+	if (osc_coap_parse(&q, plain, r->rx.out_len) != OSC_COAP_OK)
+		return -1;
+	o = osc_coap_find(&q, COAP_OPT_ECHO, &count);
+	/* RFC 9175 §2.2.1: not repeatable; a stale or foreign value earns a fresh one (§2.3) */
+	if (!o || count != 1 || !ctl_echo_verify_ids(&gs->echo, &b, ctl_echo_now(), o->val, o->len))
+		return CHALLENGE;
+	if (!osc_replay_try_reset(&m->replay, r->rx.piv))
+		return -1;
+	ctl_env_count(env, CTL_C_GROUP_ECHO_ACCEPT);
+	return (int)r->rx.out_len;
+}
+
 /* Stage b of job's request into plain[0..cap): re-parse, the worker's plaintext, signature
- * (group mode), commit. Returns the plain request's length, or -1 (counted). */
-static int stage_b(struct ctl_env *env, const struct ctl_job *job, struct osc_grx *r,
-		   struct osc_member *m, uint8_t *plain, size_t cap)
+ * (group mode), commit. Returns the plain request's length, CHALLENGE (§9) or -1 (counted). */
+static int stage_b(const struct ctl_groups *gs, struct ctl_env *env, const struct ctl_job *job,
+		   struct osc_grx *r, struct osc_member *m, uint8_t *plain, size_t cap)
 {
 	int n;
 
@@ -169,10 +198,14 @@ static int stage_b(struct ctl_env *env, const struct ctl_job *job, struct osc_gr
 		return -1;
 	}
 	n = osc_group_rx_finish(r, plain, cap);
-	if (n < 0)
-		ctl_env_count(env, r->rx.err == OSC_ERR_SIGNATURE ? CTL_C_GROUP_SIGNATURE :
-								  CTL_C_GROUP_REFUSED);
-	return n < 0 ? -1 : n;
+	if (n >= 0)
+		return n;
+	if (r->rx.err == OSC_ERR_WINDOW_UNKNOWN && /* signature verified, nothing committed */
+	    (n = window_invalid(gs, env, r, m, plain)) != -1)
+		return n;
+	ctl_env_count(env, r->rx.err == OSC_ERR_SIGNATURE ? CTL_C_GROUP_SIGNATURE :
+							  CTL_C_GROUP_REFUSED);
+	return -1;
 }
 
 /* App. B.1.1: the next SSN of grp lies below a bound already durable (reserve K ahead). */
@@ -190,30 +223,63 @@ static int durable_ssn(const struct ctl_groups *gs, struct ctl_group *grp)
 	return 0;
 }
 
-/* The answer to the verified plain request plain[0..len), protected for member m (§7.3): on the
- * request's nonce, or on our own Partial IV when configured and durable. */
-static int answer(const struct ctl_groups *gs, struct ctl_env *env, const struct ctl_job *job,
-		  struct ctl_group *grp, struct osc_member *m, const struct osc_grx *r,
-		  const uint8_t *plain, size_t len, uint8_t *ans, size_t cap)
+/* a (from ctl_answer_init) protected for member m as the answer to request r (§7.3): on the
+ * request's nonce, or on our own Partial IV (own, which must be durable first). Returns the
+ * length or -1. */
+static int seal(const struct ctl_groups *gs, struct ctl_env *env, struct ctl_group *grp,
+		struct osc_member *m, const struct osc_grx *r, const struct osc_coap_msg *a,
+		bool own, uint8_t *ans, size_t cap)
 {
-	bool own = gs->ssn.own_piv && gs->ssn.reserve;
 	uint8_t resp[256];
 	struct osc_group_exchange gex;
-	struct osc_coap_msg a;
 	bool group_mode = r->group_mode && !(grp->pairwise_responses && grp->g.aead);
-	int n;
+	int n = osc_coap_encode(resp, sizeof(resp), a);
 
 	osc_group_rx_exchange(r, &gex);
-	ctl_answer_init(env, job, &a, len > 1 ? osc_answer_served_code(plain[1]) : COAP_CHANGED);
-	n = osc_coap_encode(resp, sizeof(resp), &a);
-	if (n >= 0 && own && durable_ssn(gs, grp))
+	if (n >= 0 && own && (!gs->ssn.reserve || durable_ssn(gs, grp)))
 		n = -1;
 	if (n >= 0)
 		n = osc_group_protect_response(env->e, &grp->g, m, group_mode, &gex, resp,
 					       (size_t)n, ans, cap, own ? OSC_GTX_OWN_PIV : 0);
 	cry_wipe(resp, sizeof(resp));
-	ctl_env_count(env, n < 0 ? CTL_C_GROUP_ANSWER_FAILED : CTL_C_GROUP_VERIFIED);
 	return n < 0 ? -1 : n;
+}
+
+/* The answer to the verified plain request plain[0..len). */
+static int answer(const struct ctl_groups *gs, struct ctl_env *env, const struct ctl_job *job,
+		  struct ctl_group *grp, struct osc_member *m, const struct osc_grx *r,
+		  const uint8_t *plain, size_t len, uint8_t *ans, size_t cap)
+{
+	struct osc_coap_msg a;
+	int n;
+
+	ctl_answer_init(env, job, &a, len > 1 ? osc_answer_served_code(plain[1]) : COAP_CHANGED);
+	n = seal(gs, env, grp, m, r, &a, gs->ssn.own_piv, ans, cap);
+	ctl_env_count(env, n < 0 ? CTL_C_GROUP_ANSWER_FAILED : CTL_C_GROUP_VERIFIED);
+	return n;
+}
+
+/* §9: a 4.01 Unauthorized carrying only an inner Echo, protected with our own Partial IV (the
+ * request may be a replay: its nonce must not be used again). */
+static int challenge(const struct ctl_groups *gs, struct ctl_env *env, const struct ctl_job *job,
+		     struct ctl_group *grp, struct osc_member *m, const struct osc_grx *r,
+		     uint8_t *ans, size_t cap)
+{
+	struct ctl_echo_ids b = { .rid = m->id, .rid_len = m->id_len, .id_ctx = grp->g.gid,
+				  .id_ctx_len = grp->g.gid_len, .has_id_ctx = true };
+	uint8_t val[CTL_ECHO_LEN];
+	struct osc_coap_msg a;
+	int n = -1;
+
+	ctl_answer_init(env, job, &a, COAP_UNAUTHORIZED);
+	if (!ctl_echo_make_ids(&gs->echo, &b, ctl_echo_now(), val) &&
+	    a.n_opts < COAP_MAX_OPTS) {
+		a.opts[a.n_opts++] = (struct osc_coap_opt){ .num = COAP_OPT_ECHO,
+							    .len = CTL_ECHO_LEN, .val = val };
+		n = seal(gs, env, grp, m, r, &a, true, ans, cap);
+	}
+	ctl_env_count(env, n < 0 ? CTL_C_GROUP_ANSWER_FAILED : CTL_C_GROUP_ECHO_CHALLENGE);
+	return n;
 }
 
 int ctl_group_serve(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
@@ -234,9 +300,11 @@ int ctl_group_serve(void *arg, struct ctl_env *env, const struct ctl_job *job, u
 	r.rx.flags = gs->loadtest ? OSC_RX_LOADTEST : 0;
 	r.rx.plain = rxbuf;
 	r.rx.plain_cap = sizeof(rxbuf);
-	n = stage_b(env, job, &r, m, plain, sizeof(plain));
+	n = stage_b(gs, env, job, &r, m, plain, sizeof(plain));
 	if (n >= 0)
 		rc = answer(gs, env, job, grp, m, &r, plain, (size_t)n, ans, cap);
+	else if (n == CHALLENGE)
+		rc = challenge(gs, env, job, grp, m, &r, ans, cap);
 	cry_wipe(rxbuf, sizeof(rxbuf));
 	cry_wipe(plain, sizeof(plain));
 	return rc < 0 ? 0 : rc;

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "control/ctl_config_group.h"
+#include "control/ctl_echo.h"
 #include "control/ctl_plane.h"
 #include "oscore/osc_group_msg.h"
 
@@ -46,6 +47,7 @@ struct ctl_group_ssn_ops {
 struct ctl_groups {
 	struct ctl_group_ssn_ops ssn; /* reserve NULL: SSNs are not kept (no own Partial IVs) */
 	bool loadtest;     /* "loadtest_replay": replays processed, never refused (benchmarks) */
+	struct ctl_echo echo; /* §9 Echo values (ctl_echo_init by the owner, after build) */
 	struct ctl_group *g[CTL_GROUPS_MAX];
 	unsigned n;        /* slots in use: g[0..n) (some may be NULL) */
 	unsigned present;  /* non-NULL slots; 0: no request takes the group path */
@@ -66,7 +68,9 @@ void ctl_groups_free(struct ctl_groups *gs);
 /*
  * Keep the groups' SSNs with ops (copied) from now on: every present group resumes at the bound
  * stored for its keying material (0 if none: nothing may be used before a reservation), and so
- * does each group published later (ctl_group_set.h). Control lcore, before workers start.
+ * does each group published later (ctl_group_set.h). A present group whose material was used
+ * before (a restart) gets invalid replay windows for all its members (RFC 10021 §9: a member's
+ * first request is answered with an Echo challenge). Control lcore, before workers start.
  */
 void ctl_groups_set_ssn(struct ctl_groups *gs, const struct ctl_group_ssn_ops *ops);
 

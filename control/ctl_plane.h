@@ -117,6 +117,8 @@ enum ctl_ctr {
 	CTL_C_GROUP_SIGNATURE,   /* Group OSCORE: signature did not verify; window untouched */
 	CTL_C_GROUP_REFUSED,     /* Group OSCORE: stale member, replay since stage a, bad job */
 	CTL_C_GROUP_ANSWER_FAILED, /* Group OSCORE: verified, but the answer could not be protected */
+	CTL_C_GROUP_ECHO_CHALLENGE, /* Group OSCORE: window invalid (§9): 4.01 with an Echo sent */
+	CTL_C_GROUP_ECHO_ACCEPT, /* Group OSCORE: a valid Echo made the window valid again (§9) */
 	CTL_C__COUNT
 };
 

@@ -159,6 +159,8 @@ static int groups_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_
 	if (!o->groups || ctl_groups_build(o->groups, &c->groups, err, sizeof(err)))
 		return fprintf(stderr, "oscore-gw: %s\n", o->groups ? err : "out of memory"), -1;
 	o->groups->loadtest = c->ops.loadtest_replay;
+	if (ctl_echo_init(&o->groups->echo, CTL_ECHO_LIFETIME_DEFAULT))
+		return fprintf(stderr, "oscore-gw: no random numbers for the groups' Echo\n"), -1;
 	if (s) {
 		struct ctl_group_ssn_ops ops = { .reserve = group_reserve, .resume = group_resume,
 						 .arg = s, .k = c->ctl.k_ssn ? c->ctl.k_ssn : 1,

@@ -5,7 +5,7 @@
  * over UDP, protected with the project's osc_group code, and says what came back:
  *
  *   group_client ADDR PORT MODE SSN [bad-sig] [kid=HEX] [gid=HEX] [secret=HEX] [group=HEX]
- *                [wait=MS] [show-piv] [burst=N [noretry]]
+ *                [wait=MS] [show-piv] [echo] [burst=N [noretry]]
  *     MODE group | pairwise (towards 51) | mixed (burst only: even SSNs group, odd pairwise);
  *     SSN: the Sender Sequence Number to use (replays reuse one); bad-sig flips the encrypted
  *     countersignature's last byte; kid/gid replace our Sender ID or the Gid after derivation (an
@@ -15,7 +15,9 @@
  * Prints "VERIFIED c.dd" (an answer that verifies as 51's, inner code), "UNVERIFIED c.dd" (an
  * answer that does not: its outer code), or "NONE" (nothing within wait=MS, 1000 by default);
  * with show-piv, a verified answer's line ends " piv=N", its own Partial IV (-1: none, the
- * request's nonce).
+ * request's nonce). With echo, a verified 4.01 that carries an Echo option (RFC 10021 §9) is
+ * answered by repeating the request with that Echo, SSN + 1, in pairwise mode, and a second line
+ * says how the repeated request was answered.
  * burst=N: N requests (SSN, SSN+1, ...; each its own Message ID and token) sent back to back,
  * answers collected until none came for 300 ms, then the unanswered requests sent again as they
  * were (CON retransmissions), 16 at a time, each batch's answers collected (up to 3 s; not with
@@ -39,7 +41,9 @@
 #define RETRY_CHUNK 16
 
 struct opts {
-	bool pairwise, mixed, bad_sig, noretry, show_piv;
+	bool pairwise, mixed, bad_sig, noretry, show_piv, echo;
+	uint8_t echo_val[12];
+	size_t echo_len; /* > 0: the request carries this Echo (RFC 9175) */
 	uint64_t ssn;
 	unsigned burst;
 	long wait_ms;  /* how long a single request waits for its answer */
@@ -51,7 +55,7 @@ struct opts {
 static int usage(void)
 {
 	fprintf(stderr, "usage: group_client ADDR PORT group|pairwise|mixed SSN [bad-sig] [kid=HEX] "
-		"[gid=HEX] [secret=HEX] [group=HEX] [wait=MS] [show-piv] [burst=N [noretry]]\n");
+		"[gid=HEX] [secret=HEX] [group=HEX] [wait=MS] [show-piv] [echo] [burst=N [noretry]]\n");
 	return 2;
 }
 
@@ -80,6 +84,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->group = argv[i] + 6;
 		else if (!strncmp(argv[i], "wait=", 5))
 			o->wait_ms = strtol(argv[i] + 5, NULL, 10);
+		else if (!strcmp(argv[i], "echo"))
+			o->echo = true;
 		else if (!strcmp(argv[i], "show-piv"))
 			o->show_piv = true;
 		else if (!strcmp(argv[i], "noretry"))
@@ -101,6 +107,13 @@ static int protect(struct gfix *f, struct cry_engine *e, const struct opts *o, u
 	size_t n = gfix_hex("410100034bb3747631", in, sizeof(in));
 	int len;
 
+	if (o->echo_len) { /* with the Echo: option 252 after Uri-Path 11, delta 13 + 228 */
+		n = gfix_hex("410100044bb3747631", in, sizeof(in));
+		in[n++] = (uint8_t)(0xd0 | o->echo_len); /* at most 12 bytes: length in the nibble */
+		in[n++] = 0xe4;
+		memcpy(in + n, o->echo_val, o->echo_len);
+		n += o->echo_len;
+	}
 	if (o->burst) { /* token 2 bytes */
 		n = gfix_hex("42010000ffffb3747631", in, sizeof(in));
 		in[2] = in[4] = (uint8_t)(i >> 8);
@@ -268,18 +281,36 @@ static int run_burst(const char *addr, const char *port, struct cry_engine *e, s
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* The Echo option of the plain answer plain[0..len) into o. */
+static bool echo_of(const uint8_t *plain, size_t len, struct opts *o)
+{
+	const struct osc_coap_opt *opt;
+	struct osc_coap_msg m;
+	unsigned count;
+
+	if (osc_coap_parse(&m, plain, len) != OSC_COAP_OK ||
+	    !(opt = osc_coap_find(&m, COAP_OPT_ECHO, &count)) || !opt->len ||
+	    opt->len > sizeof(o->echo_val))
+		return false;
+	memcpy(o->echo_val, opt->val, opt->len);
+	o->echo_len = opt->len;
+	return true;
+}
+
+/* One request (or burst) as op says to ADDR PORT (argv[1], argv[2]); with echo, repeated once
+ * with the Echo of a 4.01 challenge. */
+static int run(char **argv, const struct opts *op)
 {
 	uint8_t req[1024], ans[1500], plain[1500];
 	struct osc_group_exchange ex;
 	struct cry_engine *e = cry_engine_new();
 	struct osc_member *m51;
 	struct gfix f;
-	struct opts o;
+	struct opts o = *op;
 	int len, n, p;
 
-	if (parse(argc, argv, &o) || !e)
-		return usage();
+	if (!e)
+		return fprintf(stderr, "group_client: no engine\n"), 2;
 	if (gfix_init_keyed(&f, o.secret, o.group))
 		return fprintf(stderr, "group_client: fixture\n"), 2;
 	if (o.burst) {
@@ -296,12 +327,31 @@ int main(int argc, char **argv)
 	if (!n)
 		printf("NONE\n");
 	else if ((p = osc_group_unprotect(e, &m51, 1, &ex, ans, (size_t)n, plain, sizeof(plain),
-					  NULL)) > 1)
+					  NULL)) > 1) {
 		printf("VERIFIED %u.%02u%s\n", plain[1] >> 5, plain[1] & 31,
 		       o.show_piv ? piv_of(ans, (size_t)n) : "");
+		if (o.echo && plain[1] == 0x81 && echo_of(plain, (size_t)p, &o)) {
+			o.ssn++; /* §9: a fresh SSN, unicast, pairwise mode where configured */
+			o.pairwise = true;
+			o.echo = false;
+			fflush(stdout);
+			gfix_free(&f);
+			cry_engine_free(e);
+			return run(argv, &o);
+		}
+	}
 	else
 		printf("UNVERIFIED %u.%02u\n", n > 1 ? ans[1] >> 5 : 0, n > 1 ? ans[1] & 31 : 0);
 	gfix_free(&f);
 	cry_engine_free(e);
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o;
+
+	if (parse(argc, argv, &o))
+		return usage();
+	return run(argv, &o);
 }

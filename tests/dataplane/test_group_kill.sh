@@ -4,8 +4,9 @@
 # "response_piv": "own" answers member 0a's group- and pairwise-mode requests with its own
 # Partial IVs while it is killed with SIGKILL and restarted KILLS times. Every answer's Partial IV
 # is recorded; no Partial IV of the group may appear twice: each run resumes above the bound
-# reserved before any SSN was used. A group whose keying material was used is refused when it is
-# added again at runtime (its replay windows are gone).
+# reserved before any SSN was used. After a restart the member's replay window is invalid and
+# its first request is challenged with an Echo (§9). A group whose keying material was used is
+# refused when it is added again at runtime (its replay windows are gone).
 #   test_group_kill.sh OSCORE_GW GROUP_CLIENT OSCORE_GWCTL [KILLS]
 set -u
 GW=$1 CL=$2 CTL=$3 KILLS=${4:-6}
@@ -57,6 +58,24 @@ check "every run answered before it was killed ($served of $KILLS)" $((served !=
 start_gw final && sleep 1
 check "a final run serves again" $?
 kill "$C_PID" 2>/dev/null; wait "$C_PID" 2>/dev/null; C_PID=
+# RFC 10021 §9: after the restart 0a's replay window is invalid: its request earns a protected
+# 4.01 with an Echo (own Partial IV), the request repeated with the Echo (fresh SSN, pairwise
+# mode) is answered and makes the window valid from there on
+send() { in_dev "$CL" 10.75.0.1 5683 "$@" 2>&1 | tr '\n' ' '; }
+got=$(send group 100000 echo wait=5000)
+[ "$got" = "VERIFIED 4.01 VERIFIED 2.05 " ]
+check "first request after the restart: 4.01 with Echo, then answered with the Echo (got: $got)" $?
+got=$(send group 100000)
+[ "$got" = "NONE " ]
+check "the challenged request replayed: refused, below the new lower edge (got: $got)" $?
+got=$(send group 100002 wait=5000)
+[ "$got" = "VERIFIED 2.05 " ]
+check "the next request without Echo: answered, the window is valid (got: $got)" $?
+"$CTL" --prefix "$GW_PREFIX" stats >"$W/stats.log" 2>&1
+acc=$(grep -o '"group_echo_accept":[0-9]*' "$W/stats.log" | cut -d: -f2)
+chl=$(grep -o '"group_echo_challenge":[0-9]*' "$W/stats.log" | cut -d: -f2)
+[ "${acc:-0}" -eq 1 ] && [ "${chl:-0}" -ge 1 ]
+check "counted: $chl Echo challenges (0a's background requests too), 1 accepted" $?
 "$CTL" --prefix "$GW_PREFIX" group remove dd11 >"$W/remove.log" 2>&1
 check "group remove dd11" $?
 "$CTL" --prefix "$GW_PREFIX" group add "$W/g.json" >"$W/readd.log" 2>&1
