@@ -18,7 +18,8 @@ trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
 "$B/bench/group_capture" "$W/pair.pcap" "$N" pairwise
 mergecap -w "$W/mixed.pcap" "$W/in.pcap" "$W/group.pcap" # interleaved by timestamp
 cp "$W/in.pcap" "$W/fast.pcap"
-python3 - "$W/gw.json" "$N" <<'PY'
+. "$(dirname "$0")/../tests/dataplane/group_b0.sh"
+python3 - "$W/gw.json" "$N" "$(group_b0)" <<'PY'
 import json, sys
 c = json.load(open(sys.argv[1]))
 n = int(sys.argv[2])
@@ -27,16 +28,7 @@ while mb - 1 < 2 * n + 8192:
     mb *= 2
 c.update({"mbufs": mb - 1, "tx_port": "net_null0", "loadtest_replay": True,
           "summary_interval": 0, "burst": 32, "replay_window": 192})
-c["groups"] = [{
-    "name": "bench", "gid": "dd11",
-    "master_secret": "11223344556677889900aabbccddeeff", "master_salt": "1f2e3d4c5b6a7081",
-    "group_encryption_alg": "AES-CCM-16-64-128", "signature_alg": "EdDSA",
-    "aead_alg": "AES-CCM-16-64-128", "pairwise_key_agreement_alg": "ECDH-SS-HKDF-256",
-    "sender_id": "51",
-    "private_key": "70559b9eecdc578d5fc2ca37f9969630029f1592aff3306392ab15546c6a184a",
-    "cred": "a108a101a40101032720062158202668ba6ca302f14e952228da1250a890c143fdba4daed27246188b9e42c94b6d",
-    "gm_cred": "a108a101a40101032720062158205394e43633cdac96f05120ea9f21307c9355a1b66b60a834b53e9bf60b1fb7df",
-    "members": [{"sender_id": "0a", "cred": "a108a101a4010103272006215820ce616f28426ef24edb51dbcef7a23305f886f657959d4df889ddfc0255042159"}]}]
+c["groups"] = [json.loads(sys.argv[3])]
 json.dump(c, open(sys.argv[1], "w"))
 PY
 run() { # run NAME: the capture NAME.pcap through the gateway; counters in NAME.json

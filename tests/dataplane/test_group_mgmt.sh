@@ -17,31 +17,18 @@ cleanup_extra() { [ -n "$BG_PID" ] && kill "$BG_PID" 2>/dev/null; }
 . "$(dirname "$0")/netns_gw.sh"
 netns_up 10.77.0
 
-SECRET=11223344556677889900aabbccddeeff
 NEW_SECRET=00112233445566778899aabbccddeeff
-PRIV=70559b9eecdc578d5fc2ca37f9969630029f1592aff3306392ab15546c6a184a
 cat >"$W/gw.json" <<JSON
 { "port": "net_af_packet0", "ipv4": "10.77.0.1", "ipv4_prefix": 24, "mbufs": 2047,
   "summary_interval": 0,
   "contexts": [ { "master_secret": "0102030405060708090a0b0c0d0e0f10", "sender_id": "01",
                   "recipient_id": "0b", "id_context": "c0ffee" } ] }
 JSON
-group() { # group GID SECRET: the group as its Group Manager hands it to member 51
-	cat <<JSON
-{ "name": "floor3", "gid": "$1", "master_secret": "$2", "master_salt": "1f2e3d4c5b6a7081",
-  "group_encryption_alg": "AES-CCM-16-64-128", "signature_alg": "EdDSA",
-  "aead_alg": "AES-CCM-16-64-128", "pairwise_key_agreement_alg": "ECDH-SS-HKDF-256",
-  "sender_id": "51", "private_key": "$PRIV", "replay_window": 192,
-  "cred": "a108a101a40101032720062158202668ba6ca302f14e952228da1250a890c143fdba4daed27246188b9e42c94b6d",
-  "gm_cred": "a108a101a40101032720062158205394e43633cdac96f05120ea9f21307c9355a1b66b60a834b53e9bf60b1fb7df",
-  "members": [
-    { "sender_id": "0a", "cred": "a108a101a4010103272006215820ce616f28426ef24edb51dbcef7a23305f886f657959d4df889ddfc0255042159" },
-    { "sender_id": "52", "cred": "a108a101a40101032720062158205394e43633cdac96f05120ea9f21307c9355a1b66b60a834b53e9bf60b1fb7df" } ] }
-JSON
-}
-group dd11 "$SECRET" >"$W/g.json"
+. "$(dirname "$0")/group_b0.sh"
+group() { group_b0 "$1" "$2" '"replay_window": 192,'; }
+group dd11 "$B0_SECRET" >"$W/g.json"
 group a1b2 "$NEW_SECRET" >"$W/g-new.json"
-group c0ffee "$SECRET" >"$W/g-shadow.json"
+group c0ffee "$B0_SECRET" >"$W/g-shadow.json"
 chmod 600 "$W"/g*.json
 
 start_gw 1
@@ -88,7 +75,7 @@ grep -q '"gid":"dd11"' "$W/list1.log" && grep -q '"members":2' "$W/list1.log" &&
 	grep -q '"name":"floor3"' "$W/list1.log"
 rc=$?
 check "group list shows floor3, dd11, 2 members ($(cat "$W/list1.log"))" $rc
-! grep -Eiq "$SECRET|$NEW_SECRET|$PRIV" "$W"/add*.log "$W"/bad*.log "$W"/list*.log "$W/shadow.log"
+! grep -Eiq "$B0_SECRET|$NEW_SECRET|$B0_PRIV" "$W"/add*.log "$W"/bad*.log "$W"/list*.log "$W/shadow.log"
 check "no answer holds key material" $?
 expect "VERIFIED 2.05" "after the add: group mode" group 1
 expect "VERIFIED 2.05" "after the add: pairwise mode" pairwise 2
@@ -145,7 +132,7 @@ check "group list after the remove: none" $?
 ctl group remove a1b2 >"$W/remove2.log"
 [ $? -ne 0 ] && grep -q "no such group" "$W/remove2.log"
 check "remove twice: no such group" $?
-! grep -Eiq "$SECRET|$NEW_SECRET|$PRIV" "$W"/*.log
+! grep -Eiq "$B0_SECRET|$NEW_SECRET|$B0_PRIV" "$W"/*.log
 check "no command output or log holds key material" $?
 
 kill -TERM "$GW_PID"; wait "$GW_PID"
