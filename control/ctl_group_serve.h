@@ -107,11 +107,13 @@ struct osc_member *ctl_groups_member(const struct ctl_groups *gs, struct ctl_gro
 /*
  * The CTL_KIND_GROUP handler (arg: struct ctl_groups *): re-parse the message, take the worker's
  * plaintext (osc_group_rx_adopt), verify the countersignature and only then commit the Partial
- * IV (pairwise mode: commit only); answer 2.05 (GET, FETCH) or 2.04, protected in group mode with kid (or in pairwise mode
- * with "responses": "pairwise"; a pairwise-mode request in pairwise mode), on the request's nonce,
- * or with "response_piv": "own" and durable SSNs on the gateway's own Partial IV (§7.3), each
- * below a bound already reserved (App. B.1.1; a failed reservation: no answer). A request that fails gets no answer: it may have
- * been sent to a multicast address (§7 forbids error answers to those), counted per reason.
+ * IV (pairwise mode: commit only); answer 2.05 (GET, FETCH) or 2.04, protected in group mode
+ * with kid (or in pairwise mode with "responses": "pairwise"; a pairwise-mode request in pairwise
+ * mode), on the request's nonce, or with "response_piv": "own" on the gateway's own Partial IV
+ * (§7.3), each below a bound already reserved (App. B.1.1; a failed reservation: no answer).
+ * On an invalid replay window (§9) a protected 4.01 with an Echo, on our own Partial IV; the
+ * request repeated with it is accepted. A request that fails gets no answer: it may have been
+ * sent to a multicast address (§7 forbids error answers to those), counted per reason.
  */
 int ctl_group_serve(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
 		    size_t cap);

@@ -606,7 +606,8 @@ static int cmd_group_list(const char *c, const char *p, struct rte_tel_data *d)
 static int register_group_cmds(void)
 {
 	return rte_telemetry_register_cmd("/oscore/group/add", cmd_group_add,
-					  "Join a Group OSCORE group. Parameter: a group JSON object, or a file below the configuration's folder") ||
+					  "Join a Group OSCORE group. Parameter: a group JSON object, "
+					  "or a file below the configuration's folder") ||
 	       rte_telemetry_register_cmd("/oscore/group/rekey", cmd_group_rekey,
 					  "New keying material and Gid for a group. Parameters: gid hex,JSON object or file") ||
 	       rte_telemetry_register_cmd("/oscore/group/remove", cmd_group_remove,

@@ -157,7 +157,8 @@ static void send_to(int fd, const struct sockaddr_in *sa, const uint8_t *req, si
 	}
 }
 
-/* One datagram to ADDR:PORT and its answer (within wait_ms). Returns the answer's length, 0 for none. */
+/* One datagram to ADDR:PORT and its answer (within wait_ms). Returns the answer's length, 0 for
+ * none. */
 static int exchange(const char *addr, const char *port, const uint8_t *req, size_t len,
 		    uint8_t *ans, size_t cap, long wait_ms)
 {
