@@ -12,8 +12,9 @@
 # pairwise mode, and protect-then-verify round trips), ace_authz (the ACE resource server:
 # /authz-info payloads, access tokens, claims, AIF scopes, COSE_Keys), edhoc_msg1 or
 # edhoc_msg3 (the EDHOC Responder's message_1 and message_3 processing, control/edhoc/;
-# message_3 also as a correctly encrypted fuzzed PLAINTEXT_3), edhoc_coap (the gateway's EDHOC responder over CoAP, control/ctl_edhoc.c:
-# /.well-known/edhoc and RFC 9668 combined requests).
+# message_3 also as a correctly encrypted fuzzed PLAINTEXT_3), edhoc_coap (the gateway's
+# EDHOC responder over CoAP, control/ctl_edhoc.c: /.well-known/edhoc and RFC 9668 combined
+# requests).
 #
 # The seed corpus is copied to a temporary work dir, so the repository is never written. Exits
 # non-zero if libFuzzer finds a crash, sanitizer report, leak, timeout, OOM or roundtrip mismatch;
