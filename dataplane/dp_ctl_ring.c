@@ -285,6 +285,16 @@ static int env_ctx_remove(void *plat, const uint8_t *rid, uint8_t rid_len, const
 			  -1;
 }
 
+static int env_grant_put(void *plat, struct ctl_ctx_handle h, const uint8_t *rec, size_t len)
+{
+	struct dp_ctl *c = plat;
+	struct osc_ctx *x = dp_ctx_table_deref(c->table, h);
+
+	if (!c->state || !x)
+		return -1;
+	return dp_state_put_grant(c->state, dp_ctx_table_index(c->table, x), rec, len);
+}
+
 /* The control plane's counters are the gateway's, under the names they always had. */
 static const enum dp_ctr ctr_of[CTL_C__COUNT] = {
 	[CTL_C_NOT_FOUND] = DP_CTL_NOT_FOUND,
@@ -307,12 +317,16 @@ static const enum dp_ctr ctr_of[CTL_C__COUNT] = {
 	[CTL_C_EDHOC_INSTALL_FAIL] = DP_EDHOC_INSTALL_FAIL,
 	[CTL_C_EDHOC_BAD_REQUEST] = DP_EDHOC_BAD_REQUEST,
 	[CTL_C_EDHOC_COMBINED] = DP_EDHOC_COMBINED,
+	[CTL_C_EDHOC_FWD_RETRY] = DP_EDHOC_FWD_RETRY,
+	[CTL_C_EDHOC_SRC_EVICTED] = DP_EDHOC_SRC_EVICTED,
 	[CTL_C_GROUP_VERIFIED] = DP_GROUP_VERIFIED,
 	[CTL_C_GROUP_SIGNATURE] = DP_GROUP_SIGNATURE,
 	[CTL_C_GROUP_REFUSED] = DP_GROUP_REFUSED,
 	[CTL_C_GROUP_ANSWER_FAILED] = DP_GROUP_ANSWER_FAILED,
 	[CTL_C_GROUP_ECHO_CHALLENGE] = DP_GROUP_ECHO_CHALLENGE,
 	[CTL_C_GROUP_ECHO_ACCEPT] = DP_GROUP_ECHO_ACCEPT,
+	[CTL_C_ACE_DENY_RESOURCE] = DP_ACE_DENY_RESOURCE,
+	[CTL_C_ACE_DENY_METHOD] = DP_ACE_DENY_METHOD,
 };
 
 static void env_count(void *plat, enum ctl_ctr k)
@@ -329,6 +343,7 @@ static const struct ctl_platform platform = {
 	.ctx_remove = env_ctx_remove,
 	.count = env_count,
 	.rid_taken = env_rid_taken,
+	.grant_put = env_grant_put,
 };
 
 /* A handler resumed the job: the request it handed back goes to the worker, its answer n is the
@@ -340,6 +355,8 @@ static int resumed(struct dp_ctl *c, struct dp_ctl_msg *msg, const struct ctl_en
 	memcpy(msg->fb, c->scratch, (size_t)n);
 	memcpy(msg->data, c->resume, env->resume_len);
 	msg->req_len = (uint16_t)env->resume_len;
+	msg->ctx = env->resume_ctx; /* a combined request's job had none: the handler installed it */
+	msg->ex = env->resume_ex;
 	msg->ans_len = (uint16_t)n;
 	msg->resume = true;
 	return 0;

@@ -119,9 +119,12 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_EDHOC_INSTALL_FAIL] = "edhoc_install_failed",
 	[DP_EDHOC_BAD_REQUEST] = "edhoc_bad_request",
 	[DP_EDHOC_COMBINED] = "edhoc_combined",
+	[DP_EDHOC_FWD_RETRY] = "edhoc_fwd_retry",
+	[DP_EDHOC_SRC_EVICTED] = "edhoc_msg1_src_evicted",
 	[DP_ACE_DENY_RESOURCE] = "ace_deny_resource",
 	[DP_ACE_DENY_METHOD] = "ace_deny_method",
 	[DP_ACE_EXPIRED] = "ace_expired",
+	[DP_ACE_SUPERSEDED] = "ace_superseded",
 };
 
 /* Each worker writes its own counters many times per burst: with struct dp_stats cache-aligned
@@ -241,9 +244,11 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_GROUP_ECHO_ACCEPT] = "Control lcore: Group OSCORE request with a valid Echo: replay window valid again, answered.",
 	[DP_B2_RATE_LIMITED] = "Worker: App. B.2 or EDHOC hand-off refused by the per-source limit.",
 	[DP_CTL_STALE] = "Control lcore: the job's context was removed or replaced since.",
-	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",	[DP_ACE_DENY_RESOURCE] = "Worker: the ACE token's scope has no such resource: protected 4.03.",
+	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",
+	[DP_ACE_DENY_RESOURCE] = "Worker: the ACE token's scope has no such resource: protected 4.03.",
 	[DP_ACE_DENY_METHOD] = "Worker: the ACE token's scope allows the resource, not the method: 4.05.",
 	[DP_ACE_EXPIRED] = "Control lcore: an ACE token expired and its context was removed.",
+	[DP_ACE_SUPERSEDED] = "Control lcore: a reposted ACE token's old context removed once the new one was used.",
 	[DP_EDHOC_MSG1] = "Control lcore: EDHOC message_1 answered with message_2.",
 	[DP_EDHOC_MSG1_ERR] = "Control lcore: EDHOC message_1 answered with an EDHOC error.",
 	[DP_EDHOC_RATE_SOURCE] = "Control lcore: EDHOC message_1 refused (5.03) by its source's limit.",
@@ -253,6 +258,8 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_EDHOC_INSTALL_FAIL] = "Control lcore: EDHOC completed, but its context was refused (5.00).",
 	[DP_EDHOC_BAD_REQUEST] = "Control lcore: an EDHOC request of the wrong shape (4.00 or 4.05).",
 	[DP_EDHOC_COMBINED] = "Control lcore: RFC 9668 combined request: context installed, request verified.",
+	[DP_EDHOC_FWD_RETRY] = "Forward mode: RFC 9668 combined request verified but not forwardable: protected 5.03, the device retries.",
+	[DP_EDHOC_SRC_EVICTED] = "Control lcore: a rate-limited source's message_1 bucket was evicted for another source (its debt is lost).",
 };
 
 const char *dp_ctr_help(int c)

@@ -54,7 +54,7 @@ group_json)
 	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lsqlite3 -lpthread"
 	corpus=corpus-group-json ;;
 ace_authz)
-	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/ace/ctl_ace_*.c)"
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/ace/ctl_ace_*.c) $root/control/ctl_where.c"
 	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lm -lpthread"
 	corpus=corpus-ace ;;
 edhoc_msg1 | edhoc_msg3)
@@ -64,7 +64,7 @@ edhoc_msg1 | edhoc_msg3)
 edhoc_coap)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/edhoc/edh_*.c)
 		$root/control/ctl_edhoc.c $root/control/ctl_config_edhoc.c $root/control/ctl_plane.c
-		$root/control/ctl_ns.c"
+		$root/control/ctl_ns.c $root/control/ctl_rate.c"
 	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lpthread"
 	corpus=corpus-edhoc_coap ;;
 *)
