@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "control/ctl_store.h"
 #include "oscore/osc_group.h"
 
 #define CTL_GROUPS_MAX 16          /* groups the gateway is a member of */
@@ -75,6 +76,8 @@ struct ctl_group {
 	struct osc_member *m; /* n_m, sorted by (id_len, id); each m[i].g == &g */
 	unsigned n_m;
 	bool pairwise_responses;
+	uint32_t gen;         /* set when published (ctl_groups); handles carry it */
+	uint8_t fp[CTL_FP_LEN]; /* its sender side's fingerprint (ctl_fp_of_group): durable SSN */
 	char name[CTL_GROUP_NAME_MAX];
 };
 

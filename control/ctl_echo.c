@@ -35,26 +35,51 @@ uint32_t ctl_echo_now(void)
 
 /* HMAC over expiry || len(rid) || rid || has_id_ctx || len(id_ctx) || id_ctx: lengths keep
  * different contexts' inputs apart. */
-static int mac(const struct ctl_echo *e, const struct osc_ctx *c, const uint8_t exp[4],
+static int mac(const struct ctl_echo *e, const struct ctl_echo_ids *b, const uint8_t exp[4],
 	       uint8_t out[32])
 {
 	uint8_t in[4 + 3 + OSC_ID_MAX + OSC_ID_CTX_MAX];
 	unsigned n = 0, len = 0;
 
+	if (b->rid_len > OSC_ID_MAX || b->id_ctx_len > OSC_ID_CTX_MAX)
+		return -1;
 	memcpy(in, exp, 4);
 	n = 4;
-	in[n++] = c->recipient_id_len;
-	memcpy(in + n, c->recipient_id, c->recipient_id_len);
-	n += c->recipient_id_len;
-	in[n++] = c->has_id_ctx;
-	in[n++] = c->id_ctx_len;
-	memcpy(in + n, c->id_ctx, c->id_ctx_len);
-	n += c->id_ctx_len;
+	in[n++] = b->rid_len;
+	memcpy(in + n, b->rid, b->rid_len);
+	n += b->rid_len;
+	in[n++] = b->has_id_ctx;
+	in[n++] = b->id_ctx_len;
+	memcpy(in + n, b->id_ctx, b->id_ctx_len);
+	n += b->id_ctx_len;
 	return HMAC(EVP_sha256(), e->key, sizeof(e->key), in, n, out, &len) && len == 32 ? 0 : -1;
+}
+
+static struct ctl_echo_ids ids_of(const struct osc_ctx *c)
+{
+	return (struct ctl_echo_ids){ .rid = c->recipient_id, .rid_len = c->recipient_id_len,
+				      .id_ctx = c->id_ctx, .id_ctx_len = c->id_ctx_len,
+				      .has_id_ctx = c->has_id_ctx };
 }
 
 int ctl_echo_make(const struct ctl_echo *e, const struct osc_ctx *c, uint32_t now,
 		  uint8_t out[CTL_ECHO_LEN])
+{
+	struct ctl_echo_ids b = ids_of(c);
+
+	return ctl_echo_make_ids(e, &b, now, out);
+}
+
+bool ctl_echo_verify(const struct ctl_echo *e, const struct osc_ctx *c, uint32_t now,
+		     const uint8_t *val, size_t len)
+{
+	struct ctl_echo_ids b = ids_of(c);
+
+	return ctl_echo_verify_ids(e, &b, now, val, len);
+}
+
+int ctl_echo_make_ids(const struct ctl_echo *e, const struct ctl_echo_ids *b, uint32_t now,
+		      uint8_t out[CTL_ECHO_LEN])
 {
 	uint32_t exp = now + e->lifetime;
 	uint8_t m[32];
@@ -64,13 +89,13 @@ int ctl_echo_make(const struct ctl_echo *e, const struct osc_ctx *c, uint32_t no
 	out[1] = (uint8_t)(exp >> 16);
 	out[2] = (uint8_t)(exp >> 8);
 	out[3] = (uint8_t)exp;
-	rc = mac(e, c, out, m);
+	rc = mac(e, b, out, m);
 	memcpy(out + 4, m, MAC_LEN);
 	return rc;
 }
 
-bool ctl_echo_verify(const struct ctl_echo *e, const struct osc_ctx *c, uint32_t now,
-		     const uint8_t *val, size_t len)
+bool ctl_echo_verify_ids(const struct ctl_echo *e, const struct ctl_echo_ids *b, uint32_t now,
+			 const uint8_t *val, size_t len)
 {
 	uint8_t m[32];
 	uint32_t exp;
@@ -81,7 +106,7 @@ bool ctl_echo_verify(const struct ctl_echo *e, const struct osc_ctx *c, uint32_t
 	/* expired, or further ahead than this boot ever issues */
 	if (exp < now || exp - now > e->lifetime)
 		return false;
-	if (mac(e, c, val, m))
+	if (mac(e, b, val, m))
 		return false;
 	return cry_ct_equal(m, val + 4, MAC_LEN) == 1;
 }

@@ -49,4 +49,18 @@ int ctl_echo_make(const struct ctl_echo *e, const struct osc_ctx *c, uint32_t no
 bool ctl_echo_verify(const struct ctl_echo *e, const struct osc_ctx *c, uint32_t now,
 		     const uint8_t *val, size_t len);
 
+/* What a value is bound to: a Recipient ID and an ID Context (for a Group OSCORE member: its
+ * Sender ID and the group's Gid). */
+struct ctl_echo_ids {
+	const uint8_t *rid, *id_ctx;
+	uint8_t rid_len, id_ctx_len;
+	bool has_id_ctx;
+};
+
+/* ctl_echo_make and ctl_echo_verify for the binding b instead of a context's. */
+int ctl_echo_make_ids(const struct ctl_echo *e, const struct ctl_echo_ids *b, uint32_t now,
+		      uint8_t out[CTL_ECHO_LEN]);
+bool ctl_echo_verify_ids(const struct ctl_echo *e, const struct ctl_echo_ids *b, uint32_t now,
+			 const uint8_t *val, size_t len);
+
 #endif

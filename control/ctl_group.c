@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "control/ctl_config_group.h"
+#include "control/ctl_tomb.h"
 
 void ctl_group_cfg_params(const struct ctl_group_cfg *g, struct osc_group_params *p)
 {
@@ -72,6 +73,8 @@ int ctl_group_build(struct ctl_group **out, const struct ctl_group_cfg *cfg, int
 		return rc;
 	}
 	rc = build_members(d, cfg, bad_member);
+	if (rc == OSC_GROUP_OK && ctl_fp_of_group(&d->g, d->fp))
+		rc = OSC_GROUP_ERR_CRYPTO;
 	if (rc != OSC_GROUP_OK) {
 		ctl_group_free(d);
 		return rc;

@@ -4,14 +4,17 @@
  *
  *   worker:  ctl_groups_find (Gid, then kid; no allocation, no lock) -> osc_group_rx_prepare
  *            -> AEAD batched with the other requests (stage a)
- *            -> pairwise mode: osc_group_rx_finish on the worker (no signature), then the
- *               verified request to the control lcore for the answer (group_verified)
- *            -> group mode: hand message, plaintext and member handle over as CTL_KIND_GROUP
- *   control: ctl_group_serve: stage b (keystream, signature; the window is committed only once it
- *            verifies, §7.2) and the protected answer (§7.3).
+ *            -> hand message, plaintext and member handle over as CTL_KIND_GROUP
+ *   control: ctl_group_serve: stage b (group mode: keystream, signature; in both modes the window
+ *            is committed only here, once the signature verifies, §7.2, and only once the
+ *            request was handed over) and the protected answer (§7.3).
  *
- * The groups are built from the configuration before the workers start and stay until they have
- * stopped; a member crosses from worker to control lcore as a struct ctl_group_handle.
+ * The groups are built from the configuration before the workers start; at runtime the control
+ * lcore adds, replaces (rekey) and removes them (ctl_group_set.h) by publishing a group pointer
+ * into its slot, and frees the one it replaced once no worker can hold it (RCU, in the
+ * dataplane). Workers read a slot once per request and hold the group under their RCU hold; a
+ * member crosses from worker to control lcore as a struct ctl_group_handle whose generation is
+ * the group's own, so a job for a replaced or removed group is refused.
  */
 #ifndef CTL_GROUP_SERVE_H
 #define CTL_GROUP_SERVE_H
@@ -21,14 +24,34 @@
 #include <stdint.h>
 
 #include "control/ctl_config_group.h"
+#include "control/ctl_echo.h"
 #include "control/ctl_plane.h"
 #include "oscore/osc_group_msg.h"
 
-/* The groups the gateway is a member of. */
+/*
+ * RFC 8613 App. B.1.1 for the groups' own Sender Sequence Numbers (one SSN space per group,
+ * RFC 10021 §2.5.3), keyed by the group's sender fingerprint (ctl_fp_of_group), control lcore
+ * only. reserve makes "no SSN below upto was used" durable, or fails; resume says the highest
+ * bound reserved for fp, if any (the same store as the 1:1 contexts' tombstones, ctl_tomb.h).
+ */
+struct ctl_group_ssn_ops {
+	int (*reserve)(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t upto);
+	bool (*resume)(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t *upto);
+	void *arg;
+	uint64_t k;    /* write-ahead step (K_SSN) */
+	bool own_piv;  /* answers take the gateway's own Partial IV ("response_piv": "own") */
+};
+
+/* The groups the gateway is a member of. Workers load g[i] and n atomically (acquire); only the
+ * control lcore writes them. A slot is NULL when its group was removed. */
 struct ctl_groups {
+	struct ctl_group_ssn_ops ssn; /* reserve NULL: SSNs are not kept (no own Partial IVs) */
+	bool loadtest;     /* "loadtest_replay": replays processed, never refused (benchmarks) */
+	struct ctl_echo echo; /* §9 Echo values (ctl_echo_init by the owner, after build) */
 	struct ctl_group *g[CTL_GROUPS_MAX];
-	uint32_t gen[CTL_GROUPS_MAX]; /* never 0 for a present group */
-	unsigned n;
+	unsigned n;        /* slots in use: g[0..n) (some may be NULL) */
+	unsigned present;  /* non-NULL slots; 0: no request takes the group path */
+	uint32_t next_gen; /* the generation of the next group published (never 0) */
 };
 
 /*
@@ -41,6 +64,25 @@ int ctl_groups_build(struct ctl_groups *gs, const struct ctl_groups_config *c, c
 
 /* Wipe and free every group. Workers must have stopped. */
 void ctl_groups_free(struct ctl_groups *gs);
+
+/*
+ * Keep the groups' SSNs with ops (copied) from now on: every present group resumes at the bound
+ * stored for its keying material (0 if none: nothing may be used before a reservation), and so
+ * does each group published later (ctl_group_set.h). A present group whose material was used
+ * before (a restart) gets invalid replay windows for all its members (RFC 10021 §9: a member's
+ * first request is answered with an Echo challenge). Control lcore, before workers start.
+ */
+void ctl_groups_set_ssn(struct ctl_groups *gs, const struct ctl_group_ssn_ops *ops);
+
+/* Resume g's SSN as ctl_groups_set_ssn says (no-op without ops). Returns whether its keying
+ * material was used before (a bound was stored). */
+bool ctl_groups_resume(const struct ctl_groups *gs, struct ctl_group *g);
+
+/* Worker side: is any group present (else no request takes the group path)? gs may be NULL. */
+bool ctl_groups_active(const struct ctl_groups *gs);
+
+/* The slot of the present group whose Gid is gid[0..len), or -1. gs may be NULL. */
+int ctl_groups_by_gid(const struct ctl_groups *gs, const uint8_t *gid, size_t len);
 
 /*
  * Worker side, read-only: the member a parsed request o names, by its kid context (the Gid) and
@@ -65,10 +107,13 @@ struct osc_member *ctl_groups_member(const struct ctl_groups *gs, struct ctl_gro
 /*
  * The CTL_KIND_GROUP handler (arg: struct ctl_groups *): re-parse the message, take the worker's
  * plaintext (osc_group_rx_adopt), verify the countersignature and only then commit the Partial
- * IV (a group_verified pairwise-mode job was verified and committed by the worker); answer 2.05 (GET, FETCH) or 2.04, protected in group mode with kid (or in pairwise mode
- * with "responses": "pairwise"; a pairwise-mode request in pairwise mode) on the request's nonce (§7.3: our own Partial IV would need a
- * durable SSN, which groups do not have yet). A request that fails gets no answer: it may have
- * been sent to a multicast address (§7 forbids error answers to those), counted per reason.
+ * IV (pairwise mode: commit only); answer 2.05 (GET, FETCH) or 2.04, protected in group mode
+ * with kid (or in pairwise mode with "responses": "pairwise"; a pairwise-mode request in pairwise
+ * mode), on the request's nonce, or with "response_piv": "own" on the gateway's own Partial IV
+ * (§7.3), each below a bound already reserved (App. B.1.1; a failed reservation: no answer).
+ * On an invalid replay window (§9) a protected 4.01 with an Echo, on our own Partial IV; the
+ * request repeated with it is accepted. A request that fails gets no answer: it may have been
+ * sent to a multicast address (§7 forbids error answers to those), counted per reason.
  */
 int ctl_group_serve(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,
 		    size_t cap);

@@ -86,8 +86,6 @@ struct ctl_job {
 	struct ctl_group_handle member; /* GROUP: the member the message's kid and Gid name */
 	uint16_t plain_off;           /* GROUP: msg[0..plain_off) is the message as received,
 				       * msg[plain_off..len) the plaintext of the worker's AEAD */
-	bool group_verified;          /* GROUP: pairwise mode, verified and committed on the
-				       * worker; msg[plain_off..len) is the plain request */
 	const uint8_t *msg;
 	size_t len;
 	struct osc_coap_msg req;      /* msg parsed by ctl_plane_serve (outer header for NO_CONTEXT) */
@@ -121,6 +119,8 @@ enum ctl_ctr {
 	CTL_C_GROUP_SIGNATURE,   /* Group OSCORE: signature did not verify; window untouched */
 	CTL_C_GROUP_REFUSED,     /* Group OSCORE: stale member, replay since stage a, bad job */
 	CTL_C_GROUP_ANSWER_FAILED, /* Group OSCORE: verified, but the answer could not be protected */
+	CTL_C_GROUP_ECHO_CHALLENGE, /* Group OSCORE: window invalid (§9): 4.01 with an Echo sent */
+	CTL_C_GROUP_ECHO_ACCEPT, /* Group OSCORE: a valid Echo made the window valid again (§9) */
 	CTL_C_ACE_DENY_RESOURCE, /* a gate (ACE scope) refused the resource: protected 4.03 */
 	CTL_C_ACE_DENY_METHOD,   /* a gate (ACE scope) refused the method: protected 4.05 */
 	CTL_C__COUNT

@@ -49,6 +49,30 @@ int ctl_fp_of(const struct osc_ctx *c, enum ctl_fp_kind kind, uint8_t out[CTL_FP
 	return rc ? -1 : 0;
 }
 
+int ctl_fp_of_group(const struct osc_group *g, uint8_t out[CTL_FP_LEN])
+{
+	static const uint8_t salt[] = "oscore-gw key fingerprint v1";
+	uint8_t info[4 + OSC_ID_MAX + 1 + OSC_ID_CTX_MAX + CRY_NONCE_MAX];
+	size_t n = 0;
+	int rc;
+
+	info[n++] = CTL_FP_GROUP_SENDER;
+	info[n++] = g->key_len;
+	info[n++] = g->sender_id_len;
+	memcpy(info + n, g->sender_id, g->sender_id_len);
+	n += g->sender_id_len;
+	info[n++] = g->gid_len;
+	memcpy(info + n, g->gid, g->gid_len);
+	n += g->gid_len;
+	memcpy(info + n, g->common_iv, g->iv_len);
+	n += g->iv_len;
+	rc = cry_hkdf(CRY_HKDF_SHA256, salt, sizeof(salt) - 1, g->sender_key_raw, g->key_len, info,
+		      n, out, CTL_FP_LEN);
+	if (rc)
+		memset(out, 0, CTL_FP_LEN);
+	return rc ? -1 : 0;
+}
+
 static size_t slot_of(const struct ctl_tomb *t, const uint8_t *fp)
 {
 	uint64_t h;

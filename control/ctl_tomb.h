@@ -18,15 +18,21 @@
 
 #include "control/ctl_store.h"
 #include "oscore/osc_context.h"
+#include "oscore/osc_group.h"
 
 enum ctl_fp_kind {
 	CTL_FP_RECIPIENT = 0, /* Recipient Key, Recipient ID, ID Context, Common IV */
 	CTL_FP_SENDER = 1,    /* Sender Key, Sender ID, ID Context, Common IV */
+	CTL_FP_GROUP_SENDER = 2, /* a Group OSCORE group's: Sender Key, Sender ID, Gid, Common IV */
 };
 
 /* The fingerprint of one side of the derived context c into out. Returns 0, or -1 if the hash
  * failed (out is then zeroed: never used as a real fingerprint by callers that check). */
 int ctl_fp_of(const struct osc_ctx *c, enum ctl_fp_kind kind, uint8_t out[CTL_FP_LEN]);
+
+/* The fingerprint of group g's sender side (its one SSN space, RFC 10021 §2.5.3) into out, as
+ * ctl_fp_of. Returns 0 or -1. */
+int ctl_fp_of_group(const struct osc_group *g, uint8_t out[CTL_FP_LEN]);
 
 struct ctl_tomb;
 

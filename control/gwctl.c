@@ -9,6 +9,7 @@
  *   oscore-gwctl --prefix NAME metrics                  (Prometheus text, as GET /metrics)
  *   oscore-gwctl --prefix NAME watch [--count N] [--interval S]   (rates, redrawn each second)
  *   oscore-gwctl --prefix NAME tokens [START] | revoke ISSUER ID   (ACE tokens; ID in hex)
+ *   oscore-gwctl --prefix NAME group add FILE|JSON | rekey GID FILE|JSON | remove GID | list
  *   oscore-gwctl export-wireshark --config gw.json [--state DB]
  *
  * add sends one context per command (a telemetry command is at most 1024 bytes); --bulk makes the
@@ -320,6 +321,45 @@ static int cmd_add(int fd, int argc, char **argv)
 	return rc;
 }
 
+/* A group argument: inline JSON as it is, a file as its absolute path (the gateway reads it, and
+ * only below its configuration's folder: a group with members is longer than a command). */
+static int group_arg(const char *a, char *out, size_t cap)
+{
+	char abs[PATH_MAX];
+
+	if (a[0] == '{' || a[0] == '[')
+		return snprintf(out, cap, "%s", a) < (int)cap ? 0 : -1;
+	if (!realpath(a, abs))
+		return fprintf(stderr, "oscore-gwctl: %s: %s\n", a, strerror(errno)), -1;
+	return snprintf(out, cap, "%s", abs) < (int)cap ? 0 : -1;
+}
+
+/* oscore-gwctl group add FILE|JSON | rekey GID FILE|JSON | remove GID | list */
+static int cmd_group(int fd, int argc, char **argv)
+{
+	static char arg[1024];
+	char g[PATH_MAX];
+	int rc = 2;
+
+	if (argc == 1 && !strcmp(argv[0], "list"))
+		return tel_call(fd, "/oscore/group/list", NULL, true) ? 1 : 0;
+	if (argc == 2 && !strcmp(argv[0], "remove"))
+		return tel_call(fd, "/oscore/group/remove", argv[1], true) ? 1 : 0;
+	if (argc == 2 && !strcmp(argv[0], "add"))
+		rc = group_arg(argv[1], arg, sizeof(arg)) ? 1 :
+		     tel_call(fd, "/oscore/group/add", arg, true) ? 1 : 0;
+	else if (argc == 3 && !strcmp(argv[0], "rekey"))
+		rc = group_arg(argv[2], g, sizeof(g)) ||
+		     snprintf(arg, sizeof(arg), "%s,%s", argv[1], g) >= (int)sizeof(arg) ? 1 :
+		     tel_call(fd, "/oscore/group/rekey", arg, true) ? 1 : 0;
+	else
+		fprintf(stderr, "usage: group add FILE|JSON | rekey GID FILE|JSON | remove GID | "
+			"list\n");
+	explicit_bzero(arg, sizeof(arg)); /* inline JSON holds the Master Secret */
+	explicit_bzero(g, sizeof(g));
+	return rc;
+}
+
 /* The UAT lines of the configuration's contexts and, with a state database, of the stored ones
  * (runtime adds); written with mode 0600 by the caller's umask to stdout or --out. */
 static int export_wireshark(const char *config, const char *state)
@@ -364,6 +404,8 @@ static void usage(void)
 		"                    add --bulk FILE.json | remove KID [KIDCTX] | list [START] |\n"
 		"                    show KID [KIDCTX] | stats | metrics |\n"
 		"                    tokens [START] | revoke ISSUER ID |\n"
+		"                    group add FILE|JSON | group rekey GID FILE|JSON |\n"
+		"                    group remove GID | group list |\n"
 		"                    watch [--count N] [--interval SECONDS]\n"
 		"       oscore-gwctl export-wireshark --config gw.json [--state DB]\n");
 }
@@ -395,6 +437,8 @@ static int run(const char *prefix, int argc, char **argv)
 		rc = tel_call(fd, "/oscore/ace/tokens", argc == 2 ? argv[1] : "0", true) ? 1 : 0;
 	else if (!strcmp(argv[0], "revoke") && argc == 3 && !ids_arg(2, argv + 1, ids, sizeof(ids)))
 		rc = tel_call(fd, "/oscore/ace/revoke", ids, true) ? 1 : 0;
+	else if (!strcmp(argv[0], "group"))
+		rc = cmd_group(fd, argc - 1, argv + 1);
 	else if (!strcmp(argv[0], "stats") && argc == 1)
 		rc = tel_call(fd, "/oscore/stats", NULL, true) ? 1 : 0;
 	else if (!strcmp(argv[0], "metrics") && argc == 1)

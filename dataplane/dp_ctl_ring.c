@@ -168,7 +168,6 @@ static struct dp_ctl_msg *take(struct dp_ctl *c, unsigned worker, struct rte_mbu
 	j->ctx = (struct ctl_ctx_handle){ 0 };
 	j->member = (struct ctl_group_handle){ 0 };
 	j->plain_off = 0;
-	j->group_verified = false;
 	j->req_len = (uint16_t)len;
 	j->ans_len = 0;
 	j->resume = false;
@@ -209,7 +208,7 @@ int dp_ctl_handoff(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m, const 
 int dp_ctl_handoff_group(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m,
 			 const struct dp_flow *f, uint64_t dedup_ref, const uint8_t *msg,
 			 uint16_t len, const uint8_t *plain, uint16_t plain_len,
-			 struct ctl_group_handle h, bool verified, struct dp_stats *st)
+			 struct ctl_group_handle h, struct dp_stats *st)
 {
 	struct dp_ctl_msg *j = take(c, worker, m, f, dedup_ref, CTL_KIND_GROUP,
 				    (size_t)len + plain_len, st);
@@ -218,7 +217,6 @@ int dp_ctl_handoff_group(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m,
 		return -1;
 	j->member = h;
 	j->plain_off = len;
-	j->group_verified = verified;
 	memcpy(j->data, msg, len);
 	memcpy(j->data + len, plain, plain_len);
 	return post(c, worker, j, st);
@@ -325,6 +323,8 @@ static const enum dp_ctr ctr_of[CTL_C__COUNT] = {
 	[CTL_C_GROUP_SIGNATURE] = DP_GROUP_SIGNATURE,
 	[CTL_C_GROUP_REFUSED] = DP_GROUP_REFUSED,
 	[CTL_C_GROUP_ANSWER_FAILED] = DP_GROUP_ANSWER_FAILED,
+	[CTL_C_GROUP_ECHO_CHALLENGE] = DP_GROUP_ECHO_CHALLENGE,
+	[CTL_C_GROUP_ECHO_ACCEPT] = DP_GROUP_ECHO_ACCEPT,
 	[CTL_C_ACE_DENY_RESOURCE] = DP_ACE_DENY_RESOURCE,
 	[CTL_C_ACE_DENY_METHOD] = DP_ACE_DENY_METHOD,
 };
@@ -370,7 +370,7 @@ static int serve(struct dp_ctl *c, struct dp_ctl_msg *msg, uint32_t now)
 			       .now = now, .resume_buf = c->resume };
 	struct ctl_job job = { .kind = (enum ctl_kind)msg->kind, .peer = msg->peer,
 			       .ctx = msg->ctx, .ex = msg->ex, .member = msg->member,
-			       .plain_off = msg->plain_off, .group_verified = msg->group_verified,
+			       .plain_off = msg->plain_off,
 			       .msg = msg->data, .len = msg->req_len };
 	int n;
 

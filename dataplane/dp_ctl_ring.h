@@ -39,7 +39,6 @@ struct dp_ctl_msg {
 	struct osc_exchange ex;    /* what a protected answer binds to */
 	struct ctl_group_handle member; /* GROUP: the Group OSCORE member */
 	uint16_t plain_off;        /* GROUP: where the worker's plaintext starts in data */
-	bool group_verified;       /* GROUP: pairwise mode, verified and committed by the worker */
 	unsigned worker;
 	uint8_t kind;              /* enum ctl_kind */
 	uint16_t req_len;
@@ -83,13 +82,13 @@ int dp_ctl_handoff(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m, const 
 
 /*
  * Worker: hand a Group OSCORE request over (CTL_KIND_GROUP): the message msg[0..len) as received
- * followed by plain[0..plain_len) (group mode: the plaintext of stage a, signature unchecked;
- * verified: pairwise mode, the verified plain request), for member h. Returns as dp_ctl_handoff.
+ * followed by plain[0..plain_len) (the plaintext of stage a; the signature unchecked in group
+ * mode, the window uncommitted in both), for member h. Returns as dp_ctl_handoff.
  */
 int dp_ctl_handoff_group(struct dp_ctl *c, unsigned worker, struct rte_mbuf *m,
 			 const struct dp_flow *f, uint64_t dedup_ref, const uint8_t *msg,
 			 uint16_t len, const uint8_t *plain, uint16_t plain_len,
-			 struct ctl_group_handle h, bool verified, struct dp_stats *st);
+			 struct ctl_group_handle h, struct dp_stats *st);
 
 /* Worker: up to max answered messages back from the control lcore. */
 unsigned dp_ctl_replies(struct dp_ctl *c, unsigned worker, struct dp_ctl_msg **out, unsigned max);

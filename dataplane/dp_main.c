@@ -284,6 +284,7 @@ static int setup(struct gw *g)
 	g->ops.mgmt = dp_mgmt_start(g->state, g->table, g->cfg.replay_window, dp_ops_reclaim,
 				    &g->ops);
 	dp_mgmt_set_ace(g->ops.mgmt, g->ops.ace, g->ops.ctl, &g->stats[g->nq]);
+	dp_mgmt_set_groups(g->ops.mgmt, g->ops.dpg);
 	addrs_of(&g->cfg, g->port, &g->addrs);
 	if (setup_upstream_port(g))
 		return -1;

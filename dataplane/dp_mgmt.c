@@ -19,6 +19,7 @@
 #include "control/ctl_ace_serve.h"
 #include "control/ctl_config.h"
 #include "dataplane/dp_ctl_ring.h"
+#include "dataplane/dp_groups.h"
 #include "oscore/osc_hex.h"
 
 #define PAGE 32
@@ -26,7 +27,8 @@
 #define WAIT_S 600       /* a bulk load of 1M contexts takes seconds */
 #define BUSY_RETRIES 1000
 
-enum op { OP_ADD, OP_LOAD, OP_REMOVE, OP_LIST, OP_SHOW, OP_ACE_TOKENS, OP_ACE_REVOKE };
+enum op { OP_ADD, OP_LOAD, OP_REMOVE, OP_LIST, OP_SHOW, OP_ACE_TOKENS, OP_ACE_REVOKE,
+	  OP_GROUP_ADD, OP_GROUP_REKEY, OP_GROUP_REMOVE, OP_GROUP_LIST };
 
 struct req {
 	enum op op;
@@ -39,6 +41,8 @@ struct req {
 	struct dp_ctx_info info[PAGE];
 	struct ctl_ace_token_info tok[PAGE];
 	unsigned n_tok;
+	struct ctl_group_info grp[CTL_GROUPS_MAX];
+	unsigned n_grp;
 };
 
 struct dp_mgmt {
@@ -50,6 +54,7 @@ struct dp_mgmt {
 	struct ctl_ace_server *ace;
 	struct dp_ctl *ctl;
 	struct dp_stats *ctl_st;
+	struct dp_groups *groups;
 	pthread_mutex_t callers;  /* one request at a time */
 	pthread_mutex_t lock;     /* pending, done, stopped */
 	pthread_cond_t cv;
@@ -288,8 +293,78 @@ static void do_ace_revoke(struct dp_mgmt *m, struct req *r)
 	snprintf(r->msg, sizeof(r->msg), "%s", r->rc ? "no such token" : "revoked");
 }
 
+void dp_mgmt_set_groups(struct dp_mgmt *m, struct dp_groups *g)
+{
+	if (m)
+		m->groups = g;
+}
+
+/* A group as JSON: inline (an object or array) or a file below the configuration's folder. */
+static json_t *group_json(struct dp_mgmt *m, const char *arg, struct req *r)
+{
+	json_error_t je = { .line = 0 };
+	json_t *v;
+
+	if (arg[0] != '{' && arg[0] != '[')
+		return load_file(dp_state_config(m->s)->load_dir, arg, r->msg, sizeof(r->msg));
+	v = json_loads(arg, 0, &je);
+	if (!v) /* jansson's text names what is wrong, never quotes the input */
+		snprintf(r->msg, sizeof(r->msg), "line %d: %s", je.line, je.text);
+	return v;
+}
+
+/* Retries a change that found the retired groups full (they free within microseconds). */
+static int group_change(struct dp_mgmt *m, struct req *r, const uint8_t *gid, uint8_t len,
+			json_t *v)
+{
+	int rc, tries = 0;
+
+	do {
+		if (tries)
+			rte_delay_us_sleep(50);
+		rc = v ? dp_groups_rekey(m->groups, gid, len, v, m->window, r->msg, sizeof(r->msg)) :
+			 dp_groups_remove(m->groups, gid, len, r->msg, sizeof(r->msg));
+	} while (rc == -2 && tries++ < BUSY_RETRIES);
+	return rc;
+}
+
+/* group add JSON|FILE, group rekey GID,JSON|FILE, group remove GID */
+static void do_group(struct dp_mgmt *m, struct req *r)
+{
+	char *comma = strchr(r->arg, ',');
+	uint8_t gid[OSC_ID_CTX_MAX], len = 0;
+	json_t *v = NULL;
+
+	r->rc = -1;
+	if (r->op == OP_GROUP_ADD) {
+		if ((v = group_json(m, r->arg, r)))
+			r->rc = dp_groups_add(m->groups, v, m->window, r->msg, sizeof(r->msg));
+		json_decref(v); /* jansson does not wipe: the parsed secrets leave with the heap */
+		return;
+	}
+	if (r->op == OP_GROUP_REKEY && !comma) {
+		snprintf(r->msg, sizeof(r->msg), "expected GID,JSON or GID,FILE");
+		return;
+	}
+	if (hexbin(r->arg, comma ? (size_t)(comma - r->arg) : strlen(r->arg), gid, sizeof(gid),
+		   &len)) {
+		snprintf(r->msg, sizeof(r->msg), "expected a gid in hex");
+		return;
+	}
+	if (r->op == OP_GROUP_REKEY && !(v = group_json(m, comma + 1, r)))
+		return;
+	r->rc = group_change(m, r, gid, len, v);
+	json_decref(v);
+}
+
 static void execute(struct dp_mgmt *m, struct req *r)
 {
+	if (r->op >= OP_GROUP_ADD && !m->groups) {
+		r->rc = -1;
+		snprintf(r->msg, sizeof(r->msg), "groups need a worker lcore");
+		return;
+	}
+
 	if ((r->op == OP_ACE_TOKENS || r->op == OP_ACE_REVOKE) && (!m->ace || !m->ctl)) {
 		r->rc = -1;
 		snprintf(r->msg, sizeof(r->msg), "ACE not configured");
@@ -303,6 +378,12 @@ static void execute(struct dp_mgmt *m, struct req *r)
 	case OP_SHOW: do_show(m, r); break;
 	case OP_ACE_TOKENS: do_ace_tokens(m, r); break;
 	case OP_ACE_REVOKE: do_ace_revoke(m, r); break;
+	case OP_GROUP_ADD:
+	case OP_GROUP_REKEY:
+	case OP_GROUP_REMOVE: do_group(m, r); break;
+	case OP_GROUP_LIST:
+		r->n_grp = ctl_groups_info(dp_groups_set(m->groups), r->grp, CTL_GROUPS_MAX);
+		break;
 	}
 }
 
@@ -389,6 +470,21 @@ static void answer_tokens(const struct req *r, struct rte_tel_data *d)
 	}
 }
 
+static void answer_groups(const struct req *r, struct rte_tel_data *d)
+{
+	unsigned i;
+
+	rte_tel_data_add_dict_u64(d, "count", r->n_grp);
+	for (i = 0; i < r->n_grp; i++) {
+		struct rte_tel_data *c = dp_telemetry_group_dict(&r->grp[i]);
+		char name[16];
+
+		snprintf(name, sizeof(name), "group%u", i);
+		if (!c || rte_tel_data_add_dict_container(d, name, c, 0))
+			rte_tel_data_free(c);
+	}
+}
+
 static void answer(const struct req *r, struct rte_tel_data *d)
 {
 	unsigned i;
@@ -408,6 +504,8 @@ static void answer(const struct req *r, struct rte_tel_data *d)
 	}
 	if (r->op == OP_ACE_TOKENS)
 		answer_tokens(r, d);
+	if (r->op == OP_GROUP_LIST)
+		answer_groups(r, d);
 	if (r->op != OP_LIST && r->op != OP_SHOW)
 		return;
 	for (i = 0; i < r->n_info; i++) { /* telemetry nests dicts in dicts, not in arrays */
@@ -481,6 +579,43 @@ static int cmd_ace_revoke(const char *c, const char *p, struct rte_tel_data *d)
 	return command(OP_ACE_REVOKE, p, d);
 }
 
+static int cmd_group_add(const char *c, const char *p, struct rte_tel_data *d)
+{
+	(void)c;
+	return command(OP_GROUP_ADD, p, d);
+}
+
+static int cmd_group_rekey(const char *c, const char *p, struct rte_tel_data *d)
+{
+	(void)c;
+	return command(OP_GROUP_REKEY, p, d);
+}
+
+static int cmd_group_remove(const char *c, const char *p, struct rte_tel_data *d)
+{
+	(void)c;
+	return command(OP_GROUP_REMOVE, p, d);
+}
+
+static int cmd_group_list(const char *c, const char *p, struct rte_tel_data *d)
+{
+	(void)c;
+	return command(OP_GROUP_LIST, p, d);
+}
+
+static int register_group_cmds(void)
+{
+	return rte_telemetry_register_cmd("/oscore/group/add", cmd_group_add,
+					  "Join a Group OSCORE group. Parameter: a group JSON object, "
+					  "or a file below the configuration's folder") ||
+	       rte_telemetry_register_cmd("/oscore/group/rekey", cmd_group_rekey,
+					  "New keying material and Gid for a group. Parameters: gid hex,JSON object or file") ||
+	       rte_telemetry_register_cmd("/oscore/group/remove", cmd_group_remove,
+					  "Leave a group. Parameter: gid hex") ||
+	       rte_telemetry_register_cmd("/oscore/group/list", cmd_group_list,
+					  "The groups (no keys)");
+}
+
 static int register_cmds(void)
 {
 	return rte_telemetry_register_cmd("/oscore/ctx/add", cmd_add,
@@ -511,7 +646,7 @@ struct dp_mgmt *dp_mgmt_start(struct dp_state *s, struct dp_ctx_table *t, unsign
 	pthread_mutex_init(&m->lock, NULL);
 	pthread_cond_init(&m->cv, NULL);
 	mg = m;
-	if (register_cmds())
+	if (register_cmds() || register_group_cmds())
 		fprintf(stderr, "oscore-gw: context commands not registered\n");
 	return m;
 }

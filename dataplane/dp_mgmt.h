@@ -24,6 +24,12 @@ struct ctl_ace_server;
 struct dp_ctl;
 struct dp_stats;
 
+struct dp_groups;
+
+/* The groups `oscore-gwctl group` changes (/oscore/group/add, rekey, remove, list); without it
+ * those commands answer that groups need a worker lcore. m may be NULL. */
+void dp_mgmt_set_groups(struct dp_mgmt *m, struct dp_groups *g);
+
 /* ACE tokens for /oscore/ace/tokens,<start> and /oscore/ace/revoke,<issuer>,<id hex> (a NULL
  * server: both answer "ACE not configured"); removals go through ctl's handler environment,
  * counted in st. Before the control loop runs. */

@@ -19,6 +19,7 @@
 #include "control/ctl_edhoc.h"
 #include "dataplane/dp_ctl_ring.h"
 #include "dataplane/dp_dedup.h"
+#include "dataplane/dp_groups.h"
 #include "dataplane/dp_ratelimit.h"
 #include "dataplane/dp_scope.h"
 #include "dataplane/dp_rcu.h"
@@ -119,17 +120,38 @@ static int edhoc_setup(struct dp_ops *o, const struct ctl_config *c)
 	return 0;
 }
 
-/* Group OSCORE groups the gateway is a member of: derived once, served by kind CTL_KIND_GROUP
- * (signatures on the control lcore). */
-static int groups_setup(struct dp_ops *o, const struct ctl_config *c)
+static int group_reserve(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t upto)
+{
+	return dp_state_group_reserve(arg, fp, upto);
+}
+
+static bool group_resume(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t *upto)
+{
+	return dp_state_group_resume(arg, fp, upto);
+}
+
+/* Group OSCORE groups the gateway is a member of: the configured ones derived once, more joined
+ * at runtime (dp_groups.h), served by kind CTL_KIND_GROUP (signatures on the control lcore).
+ * The set exists whenever there is a control lcore, so that a group can be added to a gateway
+ * started without one; with none present no request takes the group path. */
+static int groups_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_state *s)
 {
 	char err[160];
 
-	if (!c->groups.n)
-		return 0;
 	o->groups = calloc(1, sizeof(*o->groups));
 	if (!o->groups || ctl_groups_build(o->groups, &c->groups, err, sizeof(err)))
 		return fprintf(stderr, "oscore-gw: %s\n", o->groups ? err : "out of memory"), -1;
+	o->groups->loadtest = c->ops.loadtest_replay;
+	if (ctl_echo_init(&o->groups->echo, CTL_ECHO_LIFETIME_DEFAULT))
+		return fprintf(stderr, "oscore-gw: no random numbers for the groups' Echo\n"), -1;
+	if (s) {
+		struct ctl_group_ssn_ops ops = { .reserve = group_reserve, .resume = group_resume,
+						 .arg = s, .k = c->ctl.k_ssn ? c->ctl.k_ssn : 1,
+						 .own_piv = c->ctl.own_piv };
+
+		dp_state_set_groups(s, o->groups);
+		ctl_groups_set_ssn(o->groups, &ops); /* resumed above what a previous run used */
+	}
 	return ctl_plane_on_kind(o->plane, CTL_KIND_GROUP, ctl_group_serve, o->groups);
 }
 
@@ -242,7 +264,7 @@ static int plane_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_c
 			return -1;
 	if (ctl_plane_on_path(o->plane, "/authz-info", CTL_PATH_PLAIN, NULL, NULL) ||
 	    ctl_plane_on_path(o->plane, "/.well-known/edhoc", CTL_PATH_PLAIN, NULL, NULL) ||
-	    b12_setup(o, c) || b2_setup(o, c) || ace_setup(o, c, t, s) || groups_setup(o, c) ||
+	    b12_setup(o, c) || b2_setup(o, c) || ace_setup(o, c, t, s) || groups_setup(o, c, s) ||
 	    edhoc_setup(o, c))
 		return -1;
 	o->ctl = dp_ctl_new(o->nq, o->plane, t, s, (int)rte_socket_id());
@@ -278,6 +300,8 @@ int dp_ops_setup(struct dp_ops *o, const struct ctl_config *c, const char *path,
 	dp_ctx_table_set_rcu(t, o->rcu);
 	if (o->scopes)
 		dp_scopes_set_rcu(o->scopes, o->rcu);
+	if (o->groups && !(o->dpg = dp_groups_new(o->groups, t, o->rcu)))
+		return fprintf(stderr, "oscore-gw: out of memory for the groups\n"), -1;
 	if (dp_telemetry_start(stats, nq + 1u, t))
 		fprintf(stderr, "oscore-gw: telemetry commands not registered\n");
 	o->telemetry = true;
@@ -372,6 +396,7 @@ void dp_ops_control_loop(struct dp_ops *o, double duration, bool *quit)
 		served += dp_mgmt_poll(o->mgmt);
 		ace_tick(o);
 		dp_ctx_table_reclaim(o->table, drain_ctl, o);
+		dp_groups_reclaim(o->dpg);
 		now = rte_get_tsc_cycles();
 		if (end && now >= end)
 			__atomic_store_n(quit, true, __ATOMIC_RELAXED);
@@ -407,6 +432,7 @@ void dp_ops_teardown(struct dp_ops *o)
 	}
 	ctl_b2_server_free(o->b2);
 	ctl_edhoc_free(o->edhoc);
+	dp_groups_free(o->dpg);
 	if (o->groups) {
 		ctl_groups_free(o->groups);
 		free(o->groups);

@@ -13,6 +13,7 @@
 
 #include <rte_hash.h>
 
+#include "control/ctl_group_serve.h"
 #include "control/ctl_ssn.h"
 #include "control/ctl_store.h"
 #include "control/ctl_tomb.h"
@@ -45,6 +46,7 @@ struct dp_state {
 	bool stop;               /* atomic */
 	bool tick_waiting;       /* atomic: the ticker wants the lock; the control lcore yields */
 	unsigned period_us;
+	const struct ctl_groups *groups; /* Gids no added context may use as its ID Context */
 };
 
 /* The control lcore's side of the lock. A bulk add takes it thousands of times a second and a
@@ -395,6 +397,8 @@ static int add(struct dp_state *s, enum ctl_method m, const struct osc_params *p
 	if (!ns_ok(s, m, p))
 		return snprintf(err, err_len, "recipient_id outside the \"%s\" namespace",
 				method_name[m]), NS_REFUSED;
+	if (p->has_id_ctx && ctl_groups_by_gid(s->groups, p->id_ctx, p->id_ctx_len) >= 0)
+		return snprintf(err, err_len, "id_context is the gid of a group"), NS_REFUSED;
 	if (s->store) {
 		id = s->next_id++;
 		if (ctl_store_put_ctx(s->store, id, p))
@@ -593,6 +597,31 @@ int dp_state_ssn_gauges(const struct dp_state *s, struct ctl_ssn_gauges *out)
 		return -1;
 	ctl_ssn_gauges(s->ssn, out);
 	return 0;
+}
+
+int dp_state_group_reserve(struct dp_state *s, const uint8_t fp[CTL_FP_LEN], uint64_t upto)
+{
+	int rc;
+
+	lock_ctl(s);
+	rc = ctl_tomb_put(s->tomb, fp, upto);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+bool dp_state_group_resume(struct dp_state *s, const uint8_t fp[CTL_FP_LEN], uint64_t *upto)
+{
+	bool seen;
+
+	lock_ctl(s);
+	seen = ctl_tomb_get(s->tomb, fp, upto);
+	pthread_mutex_unlock(&s->lock);
+	return seen;
+}
+
+void dp_state_set_groups(struct dp_state *s, const struct ctl_groups *gs)
+{
+	s->groups = gs;
 }
 
 const struct ctl_ctx_config *dp_state_config(const struct dp_state *s)

@@ -48,6 +48,22 @@ int dp_state_add_method(struct dp_state *s, enum ctl_method m, const struct osc_
 int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
 		    uint8_t id_ctx_len, bool has_id_ctx);
 
+struct ctl_groups;
+
+/* The groups the gateway is a member of (runtime-changed on the control lcore): a context added
+ * at runtime whose ID Context is a present group's Gid is refused, as the configuration refuses
+ * it at start, because its requests would take the group path. gs may be NULL. */
+void dp_state_set_groups(struct dp_state *s, const struct ctl_groups *gs);
+
+/*
+ * App. B.1.1 for a Group OSCORE group's own SSNs (ctl_group_ssn_ops), by its sender fingerprint
+ * fp, kept with the tombstones (in the state database when there is one, else for the life of
+ * the process). reserve: no SSN below upto of fp is ever used again, durable before it returns
+ * 0 (-1: not written). resume: the highest such bound, if fp has one. Control lcore.
+ */
+int dp_state_group_reserve(struct dp_state *s, const uint8_t fp[CTL_FP_LEN], uint64_t upto);
+bool dp_state_group_resume(struct dp_state *s, const uint8_t fp[CTL_FP_LEN], uint64_t *upto);
+
 /* Keep rec[0..len) (no secret: what authorised it, e.g. an ACE token's checked claims) with
  * the context in slot in the state database; removed with it. Returns 0 (also without a state
  * database: nothing outlives the process then), or -1. */

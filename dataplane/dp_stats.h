@@ -106,6 +106,8 @@ enum dp_ctr {
 	DP_GROUP_SIGNATURE,    /* control lcore: Group OSCORE signature refused, window untouched */
 	DP_GROUP_REFUSED,      /* control lcore: Group OSCORE job stale, replayed or malformed */
 	DP_GROUP_ANSWER_FAILED,/* control lcore: Group OSCORE answer could not be protected */
+	DP_GROUP_ECHO_CHALLENGE, /* control lcore: Group OSCORE window invalid: 4.01 with Echo */
+	DP_GROUP_ECHO_ACCEPT,  /* control lcore: Group OSCORE Echo verified, window valid again */
 	DP_B2_RATE_LIMITED,    /* worker: B.2 or EDHOC hand-off refused by the per-source limit */
 	DP_CTL_STALE,          /* control lcore: the job's context was removed or replaced since */
 	DP_CTL_ANSWER_UNFIT,   /* worker: the control plane's answer does not fit the frame */

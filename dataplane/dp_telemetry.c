@@ -3,6 +3,7 @@
  * telemetry thread, never on a worker; they read the workers' counters without synchronisation
  * (aligned 64-bit loads: a value may be one burst old, never torn). */
 #include "dataplane/dp_telemetry.h"
+#include "control/ctl_group_set.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,28 @@ static void hex(char *out, size_t cap, const uint8_t *b, size_t n)
 	out[0] = '\0';
 	for (i = 0; i < n && 2 * i + 2 < cap; i++)
 		snprintf(out + 2 * i, cap - 2 * i, "%02x", b[i]);
+}
+
+struct rte_tel_data *dp_telemetry_group_dict(const struct ctl_group_info *g)
+{
+	struct rte_tel_data *c = rte_tel_data_alloc();
+	char gid[2 * OSC_ID_CTX_MAX + 2], sid[2 * OSC_ID_MAX + 2];
+
+	if (!c)
+		return NULL;
+	hex(gid, sizeof(gid), g->gid, g->gid_len);
+	hex(sid, sizeof(sid), g->sender_id, g->sender_id_len);
+	rte_tel_data_start_dict(c);
+	rte_tel_data_add_dict_string(c, "name", g->name);
+	rte_tel_data_add_dict_string(c, "gid", gid);
+	rte_tel_data_add_dict_string(c, "sender_id", sid);
+	rte_tel_data_add_dict_string(c, "modes", g->group_mode && g->pairwise_mode ?
+				     "group,pairwise" : g->group_mode ? "group" : "pairwise");
+	rte_tel_data_add_dict_string(c, "responses", g->pairwise_responses ? "pairwise" : "group");
+	rte_tel_data_add_dict_u64(c, "members", g->members);
+	rte_tel_data_add_dict_u64(c, "ssn", g->ssn);
+	rte_tel_data_add_dict_u64(c, "generation", g->gen);
+	return c;
 }
 
 struct rte_tel_data *dp_telemetry_ctx_dict(const struct dp_ctx_info *ci)

@@ -28,6 +28,12 @@ int dp_telemetry_start(const struct dp_stats *stats, unsigned n, struct dp_ctx_t
  * and counters only, never a key or secret. NULL when out of memory. */
 struct rte_tel_data *dp_telemetry_ctx_dict(const struct dp_ctx_info *ci);
 
+struct ctl_group_info;
+
+/* One group as a telemetry dict (name, gid, sender_id, modes, responses, members, ssn,
+ * generation): identifiers only, never keys. */
+struct rte_tel_data *dp_telemetry_group_dict(const struct ctl_group_info *g);
+
 /* Register /oscore/metrics over src (main lcore, after dp_telemetry_start). Returns 0 or -1. */
 int dp_telemetry_metrics(const struct dp_metrics_src *src);
 

@@ -561,18 +561,22 @@ static bool group_request(struct worker *w, struct slot *s)
 {
 	struct osc_member *m;
 
-	if (!w->c.groups || (!(s->rx.opt.ext_flags & OSC_FLAG_GROUP) &&
-			     !ctl_groups_has_gid(w->c.groups, &s->rx.opt)))
+	if (!ctl_groups_active(w->c.groups) || (!(s->rx.opt.ext_flags & OSC_FLAG_GROUP) &&
+						 !ctl_groups_has_gid(w->c.groups, &s->rx.opt)))
 		return false;
 	s->g.rx.plain = s->plain;
 	s->g.rx.plain_cap = sizeof(s->plain);
-	s->g.rx.flags = 0;
+	s->g.rx.flags = w->c.loadtest ? OSC_RX_LOADTEST : 0;
 	if (osc_group_rx_parse(&s->g, payload_of(s), s->f.payload_len, true) != OSC_OK)
 		return group_drop(w, s, s->g.rx.err);
 	m = ctl_groups_find(w->c.groups, &s->g.rx.opt, &s->gh);
 	if (!m) /* our own Sender ID is no member: §7.2's check counts it apart */
 		return group_drop(w, s, ctl_groups_own_kid(w->c.groups, &s->g.rx.opt) ?
 				  OSC_ERR_OWN_KID : OSC_ERR_NO_CONTEXT);
+	/* m's group may be replaced or removed at runtime (dp_groups.h): it stays until this slot
+	 * lets go of it */
+	s->epoch = dp_rcu_hold(&w->rcu);
+	s->held = true;
 	if (osc_group_rx_prepare(&s->g, m, NULL) != OSC_OK)
 		return group_drop(w, s, s->g.rx.err);
 	s->group = true;
@@ -581,15 +585,13 @@ static bool group_request(struct worker *w, struct slot *s)
 	return true;
 }
 
-/* Stage a done. Group mode: the plaintext, unused, goes with the message to the control lcore,
- * which checks the signature before the window is committed (§7.2). Pairwise mode: verified and
- * committed here; the control lcore protects the answer (the group's answer path is synchronous
- * and would stall this worker's engine). */
+/* Stage a done: the plaintext, unused, goes with the message to the control lcore, which checks
+ * the signature (group mode) and only then commits the window (§7.2). Pairwise mode is committed
+ * there too, never here: a request committed but then not handed over (the pool of messages to
+ * the control lcore full) would be lost, and its CON retransmission refused as a replay. */
 static void group_decrypted(struct worker *w, struct slot *s)
 {
 	struct osc_grx *g = &s->g;
-	const uint8_t *plain = g->rx.op.out;
-	int len = (int)g->rx.op.len;
 	bool ok;
 
 	s->group = false;
@@ -597,14 +599,8 @@ static void group_decrypted(struct worker *w, struct slot *s)
 		group_drop(w, s, g->rx.err);
 		return;
 	}
-	if (!g->group_mode && (len = osc_group_rx_finish(g, s->out, sizeof(s->out))) < 0) {
-		group_drop(w, s, g->rx.err);
-		return;
-	}
-	if (!g->group_mode)
-		plain = s->out;
 	ok = dp_ctl_handoff_group(w->c.ctl, w->c.id, s->m, &s->f, s->dd_ref, payload_of(s),
-				  s->f.payload_len, plain, (uint16_t)len, s->gh, !g->group_mode,
+				  s->f.payload_len, g->rx.op.out, (uint16_t)g->rx.op.len, s->gh,
 				  w->c.stats) == 0;
 	cry_wipe(g->rx.op.out, g->rx.op.len);
 	if (!ok) {
@@ -736,7 +732,7 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	s->probe_err = OSC_OK;
 	s->rx.plain = s->plain;
 	s->rx.plain_cap = sizeof(s->plain);
-	s->rx.flags = (w->c.loadtest ? OSC_RX_LOADTEST : 0) | (w->c.groups ? OSC_RX_GROUP : 0);
+	s->rx.flags = (w->c.loadtest ? OSC_RX_LOADTEST : 0) | (ctl_groups_active(w->c.groups) ? OSC_RX_GROUP : 0);
 	if (osc_rx_parse(&s->rx, payload_of(s), f->payload_len, true) == OSC_OK)
 		return group_request(w, s) ? NULL : s;
 	if (s->rx.err == OSC_ERR_NOT_OSCORE &&

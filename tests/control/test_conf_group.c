@@ -11,6 +11,7 @@
 
 #include "control/ctl_config.h"
 #include "control/ctl_group_serve.h"
+#include "control/ctl_group_set.h"
 #include "ctl_test_util.h"
 #include "../oscore/group_fixture.h"
 #include "../oscore/group_vectors.h"
@@ -355,7 +356,7 @@ Test(group_serve, bad_signature_is_refused_and_leaves_the_window_untouched)
 	cr_expect_eq(counted[CTL_C_GROUP_VERIFIED], 1);
 }
 
-Test(group_serve, stale_handle_or_pairwise_job_is_refused)
+Test(group_serve, stale_handle_is_refused)
 {
 	uint8_t msg[512], ans[CTL_MSG_MAX];
 	struct osc_group_exchange ex;
@@ -365,10 +366,25 @@ Test(group_serve, stale_handle_or_pairwise_job_is_refused)
 	cr_assert_eq(stage_a(msg, (size_t)len, &job), OSC_OK);
 	job.member.gen++;
 	cr_expect_eq(serve(&job, ans, sizeof(ans)), 0);
-	len = request(true, msg, sizeof(msg), &ex);
+	cr_expect_eq(counted[CTL_C_GROUP_REFUSED], 1);
+}
+
+/* Pairwise mode: the worker's stage a does not commit (a request it then cannot hand over must
+ * stay acceptable: its CON retransmission comes back), the control lcore does, once. */
+Test(group_serve, pairwise_request_is_committed_on_the_control_plane_once)
+{
+	uint8_t msg[512], ans[CTL_MSG_MAX];
+	struct osc_group_exchange ex;
+	struct ctl_job job;
+	int len = request(true, msg, sizeof(msg), &ex);
+
 	cr_assert_eq(stage_a(msg, (size_t)len, &job), OSC_OK, "pairwise: stage a on the worker");
-	cr_expect_eq(serve(&job, ans, sizeof(ans)), 0, "pairwise mode never needs stage b here");
-	cr_expect_eq(counted[CTL_C_GROUP_REFUSED], 2);
+	cr_assert_eq(stage_a(msg, (size_t)len, &job), OSC_OK, "stage a commits nothing");
+	answer_verifies(ans, serve(&job, ans, sizeof(ans)), &ex);
+	cr_expect_eq(serve(&job, ans, sizeof(ans)), 0, "the window was committed by the first");
+	cr_expect_eq(counted[CTL_C_GROUP_VERIFIED], 1);
+	cr_expect_eq(counted[CTL_C_GROUP_REFUSED], 1);
+	cr_expect_eq(stage_a(msg, (size_t)len, &job), OSC_ERR_REPLAY);
 }
 
 /* Lookup by (Gid, kid): unknown kid, our own Sender ID and a wrong Gid name no member. */
@@ -417,4 +433,145 @@ Test(group_serve, responses_pairwise_answers_group_requests_in_pairwise_mode)
 		cr_assert_eq(osc_group_rx_parse(&r, ans, (size_t)n, false), OSC_OK);
 		cr_expect_eq(r.group_mode, !pw, "answer in %s mode", pw ? "pairwise" : "group");
 	}
+}
+
+/* Runtime changes of the group set (ctl_group_set.h): B.0's group under other names, Gids and
+ * Master Secrets, as a Group Manager would hand them out and rekey them. */
+#define GRPM(name, gid, secret) "{\"name\": \"" name "\", \"gid\": \"" gid "\", " \
+	"\"master_secret\": \"" secret "\", \"sender_id\": \"51\", " ALGS \
+	"\"private_key\": \"" V_A_1_ENTITY2_ED25519_PRIVATE "\", " \
+	"\"cred\": \"" V_B_0_CCS_51 "\", \"members\": [" MEMBERS "]}"
+
+static struct ctl_group *from_json(const char *text)
+{
+	json_t *v = json_loads(text, 0, NULL);
+	struct ctl_group *g = NULL;
+
+	cr_assert_not_null(v);
+	cr_assert_eq(ctl_group_from_json(v, 32, &g, err, sizeof(err)), 0, "%s", err);
+	json_decref(v);
+	return g;
+}
+
+/* The member 0a of the group with Gid gid[0..2), or NULL; its handle in *h. */
+static struct osc_member *member_0a(const struct ctl_groups *s, uint8_t g0, uint8_t g1,
+				    struct ctl_group_handle *h)
+{
+	uint8_t kid = 0x0a, gid[2] = { g0, g1 };
+	struct osc_option o = { .has_kid = true, .has_kid_ctx = true, .kid_len = 1,
+				.kid_ctx_len = 2, .kid = &kid, .kid_ctx = gid };
+
+	return ctl_groups_find(s, &o, h);
+}
+
+Test(group_set, rekey_replaces_the_group_atomically_and_stales_old_handles)
+{
+	static struct ctl_groups s;
+	struct ctl_groups_config none = { 0 };
+	struct ctl_group *old = NULL, *g2;
+	struct ctl_group_handle h1, h2;
+	struct ctl_group *grp;
+	uint8_t gid1[2] = { 0x01, 0x01 }, gid2[2] = { 0x02, 0x02 };
+
+	cr_assert_eq(ctl_groups_build(&s, &none, err, sizeof(err)), 0);
+	cr_expect_not(ctl_groups_active(&s));
+	cr_assert_eq(ctl_groups_add(&s, from_json(GRPM("a", "0101", "00")), err, sizeof(err)), 0);
+	cr_expect(ctl_groups_active(&s));
+	cr_assert_not_null(member_0a(&s, 0x01, 0x01, &h1));
+	g2 = from_json(GRPM("a", "0202", "01"));
+	cr_assert_eq(ctl_groups_replace(&s, gid1, 2, g2, &old, err, sizeof(err)), 0, "%s", err);
+	cr_assert_not_null(old);
+	cr_expect_null(ctl_groups_member(&s, h1, &grp), "a job of the old group is stale");
+	cr_expect_null(member_0a(&s, 0x01, 0x01, &h2), "the old Gid is gone");
+	cr_assert_not_null(member_0a(&s, 0x02, 0x02, &h2), "the new Gid is there");
+	cr_expect_eq(h2.group, h1.group, "same slot");
+	cr_expect_neq(h2.gen, h1.gen, "new generation");
+	cr_expect_eq(ctl_groups_member(&s, h2, &grp), &g2->m[h2.member]);
+	ctl_group_free(old);
+	cr_expect_eq(ctl_groups_replace(&s, gid1, 2, g2, &old, err, sizeof(err)), -1);
+	cr_expect_str_eq(err, "no such group");
+	cr_expect_eq(ctl_groups_remove(&s, gid2, 2, &old), 0);
+	cr_expect_not(ctl_groups_active(&s));
+	cr_expect_null(ctl_groups_member(&s, h2, &grp));
+	ctl_group_free(old);
+	ctl_groups_free(&s);
+}
+
+Test(group_set, add_refuses_a_present_name_or_gid)
+{
+	static struct ctl_groups s;
+	struct ctl_groups_config none = { 0 };
+	struct ctl_group *g;
+
+	cr_assert_eq(ctl_groups_build(&s, &none, err, sizeof(err)), 0);
+	cr_assert_eq(ctl_groups_add(&s, from_json(GRPM("a", "0101", "00")), err, sizeof(err)), 0);
+	g = from_json(GRPM("b", "0101", "01"));
+	cr_expect_eq(ctl_groups_add(&s, g, err, sizeof(err)), -1);
+	cr_expect_str_eq(err, "a group with this gid is present");
+	ctl_group_free(g);
+	g = from_json(GRPM("a", "0202", "01"));
+	cr_expect_eq(ctl_groups_add(&s, g, err, sizeof(err)), -1);
+	cr_expect_str_eq(err, "a group with this name is present");
+	ctl_group_free(g);
+	ctl_groups_free(&s);
+}
+
+/* A store of SSN bounds by fingerprint, in memory (the gateway's is ctl_tomb's). */
+static struct {
+	uint8_t fp[4][CTL_FP_LEN];
+	uint64_t upto[4];
+	unsigned n;
+} bounds;
+
+static int fake_reserve(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t upto)
+{
+	(void)arg;
+	for (unsigned i = 0; i < bounds.n; i++)
+		if (!memcmp(bounds.fp[i], fp, CTL_FP_LEN)) {
+			bounds.upto[i] = upto > bounds.upto[i] ? upto : bounds.upto[i];
+			return 0;
+		}
+	cr_assert_lt(bounds.n, 4);
+	memcpy(bounds.fp[bounds.n], fp, CTL_FP_LEN);
+	bounds.upto[bounds.n++] = upto;
+	return 0;
+}
+
+static bool fake_resume(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t *upto)
+{
+	(void)arg;
+	for (unsigned i = 0; i < bounds.n; i++)
+		if (!memcmp(bounds.fp[i], fp, CTL_FP_LEN)) {
+			*upto = bounds.upto[i];
+			return true;
+		}
+	return false;
+}
+
+Test(group_set, used_keying_material_is_refused_and_ssns_resume_above_their_bound)
+{
+	static struct ctl_groups s;
+	struct ctl_groups_config none = { 0 };
+	struct ctl_group_ssn_ops ops = { .reserve = fake_reserve, .resume = fake_resume, .k = 16 };
+	struct ctl_group *g, *old = NULL;
+	uint8_t gid1[2] = { 0x01, 0x01 };
+
+	memset(&bounds, 0, sizeof(bounds));
+	cr_assert_eq(ctl_groups_build(&s, &none, err, sizeof(err)), 0);
+	ctl_groups_set_ssn(&s, &ops);
+	g = from_json(GRPM("a", "0101", "00"));
+	cr_assert_eq(ctl_groups_add(&s, g, err, sizeof(err)), 0);
+	cr_expect_eq(g->g.ssn_limit, 0, "nothing may be used before a reservation");
+	g->g.ssn = 40; /* as if 40 SSNs had been used */
+	g->g.ssn_limit = 48;
+	cr_assert_eq(ctl_groups_remove(&s, gid1, 2, &old), 0);
+	ctl_group_free(old);
+	g = from_json(GRPM("a", "0101", "00"));
+	cr_expect_eq(ctl_groups_add(&s, g, err, sizeof(err)), -1, "the same material again");
+	cr_expect(strstr(err, "used before") != NULL, "%s", err);
+	cr_expect_eq(g->g.ssn, 48, "above what the old group may have used");
+	ctl_group_free(g);
+	g = from_json(GRPM("a", "0101", "01"));
+	cr_expect_eq(ctl_groups_add(&s, g, err, sizeof(err)), 0, "new material: %s", err);
+	ctl_groups_free(&s);
 }

@@ -13,21 +13,10 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-group.XXXXXX")
 . "$(dirname "$0")/netns_gw.sh"
 netns_up 10.76.0
 
+. "$(dirname "$0")/group_b0.sh"
 cat >"$W/gw.json" <<JSON
 { "port": "net_af_packet0", "ipv4": "10.76.0.1", "ipv4_prefix": 24, "mbufs": 2047,
-  "summary_interval": 0,
-  "groups": [{
-    "name": "floor3", "gid": "dd11",
-    "master_secret": "11223344556677889900aabbccddeeff", "master_salt": "1f2e3d4c5b6a7081",
-    "group_encryption_alg": "AES-CCM-16-64-128", "signature_alg": "EdDSA",
-    "aead_alg": "AES-CCM-16-64-128", "pairwise_key_agreement_alg": "ECDH-SS-HKDF-256",
-    "sender_id": "51",
-    "private_key": "70559b9eecdc578d5fc2ca37f9969630029f1592aff3306392ab15546c6a184a",
-    "cred": "a108a101a40101032720062158202668ba6ca302f14e952228da1250a890c143fdba4daed27246188b9e42c94b6d",
-    "gm_cred": "a108a101a40101032720062158205394e43633cdac96f05120ea9f21307c9355a1b66b60a834b53e9bf60b1fb7df",
-    "members": [
-      { "sender_id": "0a", "cred": "a108a101a4010103272006215820ce616f28426ef24edb51dbcef7a23305f886f657959d4df889ddfc0255042159" },
-      { "sender_id": "52", "cred": "a108a101a40101032720062158205394e43633cdac96f05120ea9f21307c9355a1b66b60a834b53e9bf60b1fb7df" } ] }] }
+  "summary_interval": 0, "groups": [ $(group_b0) ] }
 JSON
 
 start_gw 1

@@ -7,12 +7,14 @@
 # through verification, and protect-then-verify round trips; links IPsec-MB and OpenSSL) or
 # ctl_conf (libcoap OSCORE configuration files, control/ctl_conf_libcoap.c), dp_wire (received
 # frames through the dataplane's classifier and CoAP type/code screen; DPDK headers only),
-# group_message (Group OSCORE verification in group and pairwise mode, and protect-then-verify
-# round trips), ace_authz (the ACE resource server: /authz-info payloads, access tokens,
-# claims, AIF scopes, COSE_Keys), edhoc_msg1 or edhoc_msg3 (the EDHOC Responder's message_1
-# and message_3 processing, control/edhoc/; message_3 also as a correctly encrypted fuzzed
-# PLAINTEXT_3), edhoc_coap (the gateway's EDHOC responder over CoAP, control/ctl_edhoc.c:
-# /.well-known/edhoc and RFC 9668 combined requests).
+# group_json (a Group OSCORE group as oscore-gwctl group add and the "groups" configuration give
+# it: JSON, hex, CCS credentials, keys), group_message (Group OSCORE verification in group and
+# pairwise mode, and protect-then-verify round trips), ace_authz (the ACE resource server:
+# /authz-info payloads, access tokens, claims, AIF scopes, COSE_Keys), edhoc_msg1 or
+# edhoc_msg3 (the EDHOC Responder's message_1 and message_3 processing, control/edhoc/;
+# message_3 also as a correctly encrypted fuzzed PLAINTEXT_3), edhoc_coap (the gateway's
+# EDHOC responder over CoAP, control/ctl_edhoc.c: /.well-known/edhoc and RFC 9668 combined
+# requests).
 #
 # The seed corpus is copied to a temporary work dir, so the repository is never written. Exits
 # non-zero if libFuzzer finds a crash, sanitizer report, leak, timeout, OOM or roundtrip mismatch;
@@ -47,6 +49,11 @@ group_message)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/tests/oscore/group_fixture.c"
 	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-group ;;
+group_json)
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/control/ctl_config_group.c
+		$root/control/ctl_group.c $root/control/ctl_tomb.c $root/control/ctl_store.c"
+	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lsqlite3 -lpthread"
+	corpus=corpus-group-json ;;
 ace_authz)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/ace/ctl_ace_*.c) $root/control/ctl_where.c"
 	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lm -lpthread"
@@ -62,7 +69,7 @@ edhoc_coap)
 	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lpthread"
 	corpus=corpus-edhoc_coap ;;
 *)
-	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|dp_wire|group_message|ace_authz|edhoc_msg1|edhoc_msg3|edhoc_coap]" >&2
+	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|dp_wire|group_message|group_json|ace_authz|edhoc_msg1|edhoc_msg3|edhoc_coap]" >&2
 	exit 2 ;;
 esac
 

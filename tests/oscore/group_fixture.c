@@ -30,6 +30,8 @@ static void load_creds(void)
 }
 
 /* B.0: the common parameters; id, seed and credential make it one member's view. */
+static const char *secret_hex = V_A_1_MASTER_SECRET, *gid_hex = V_A_1_GROUP_ID;
+
 static int group(struct osc_group *g, const char *id, const char *seed, const uint8_t *cred,
 		 size_t cred_len)
 {
@@ -40,9 +42,9 @@ static int group(struct osc_group *g, const char *id, const char *seed, const ui
 		.cred = cred, .cred_len = cred_len, .gm_cred = cred_52, .gm_cred_len = cred_52_len,
 	};
 
-	p.secret_len = (uint8_t)gfix_hex(V_A_1_MASTER_SECRET, p.secret, sizeof(p.secret));
+	p.secret_len = (uint8_t)gfix_hex(secret_hex, p.secret, sizeof(p.secret));
 	p.salt_len = (uint8_t)gfix_hex(V_A_1_MASTER_SALT, p.salt, sizeof(p.salt));
-	p.gid_len = (uint8_t)gfix_hex(V_A_1_GROUP_ID, p.gid, sizeof(p.gid));
+	p.gid_len = (uint8_t)gfix_hex(gid_hex, p.gid, sizeof(p.gid));
 	p.sender_id_len = (uint8_t)gfix_hex(id, p.sender_id, sizeof(p.sender_id));
 	gfix_hex(seed, p.priv, sizeof(p.priv));
 	return osc_group_derive(g, &p);
@@ -59,8 +61,15 @@ static int member(struct osc_member *m, const struct osc_group *g, const char *i
 
 int gfix_init(struct gfix *f)
 {
+	return gfix_init_keyed(f, NULL, NULL);
+}
+
+int gfix_init_keyed(struct gfix *f, const char *secret, const char *gid)
+{
 	int rc;
 
+	secret_hex = secret ? secret : V_A_1_MASTER_SECRET;
+	gid_hex = gid ? gid : V_A_1_GROUP_ID;
 	memset(f, 0, sizeof(*f));
 	load_creds();
 	if ((rc = group(&f->g0a, "0a", V_A_1_ENTITY1_ED25519_PRIVATE, cred_0a, cred_0a_len)) ||

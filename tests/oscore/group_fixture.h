@@ -26,6 +26,10 @@ size_t gfix_hex(const char *hex, uint8_t *out, size_t cap);
 /* Derive all five contexts. Returns 0, or the first enum osc_group_err. */
 int gfix_init(struct gfix *f);
 
+/* The same group rekeyed, as a Group Manager would push it: Master Secret secret and Gid gid (hex;
+ * NULL keeps B.0's). Returns as gfix_init. */
+int gfix_init_keyed(struct gfix *f, const char *secret, const char *gid);
+
 /* Wipe them all. */
 void gfix_free(struct gfix *f);
 

@@ -1,0 +1,97 @@
+#!/bin/bash
+# No nonce reuse across crashes for a Group OSCORE group (RFC 10021 §2.5.3 one SSN space per
+# group; RFC 8613 App. B.1.1 applies, issue 13): oscore-gw with a state database, K_SSN 16 and
+# "response_piv": "own" answers member 0a's group- and pairwise-mode requests with its own
+# Partial IVs while it is killed with SIGKILL and restarted KILLS times. Every answer's Partial IV
+# is recorded; no Partial IV of the group may appear twice: each run resumes above the bound
+# reserved before any SSN was used. After a restart the member's replay window is invalid and
+# its first request is challenged with an Echo (§9). A group whose keying material was used is
+# refused when it is added again at runtime (its replay windows are gone).
+#   test_group_kill.sh OSCORE_GW GROUP_CLIENT OSCORE_GWCTL [KILLS]
+set -u
+GW=$1 CL=$2 CTL=$3 KILLS=${4:-6}
+P=oscgrp-group-kill-$$
+W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-group-kill.XXXXXX")
+C_PID=
+cleanup_extra() { [ -n "$C_PID" ] && kill "$C_PID" 2>/dev/null; }
+. "$(dirname "$0")/netns_gw.sh"
+netns_up 10.75.0
+
+. "$(dirname "$0")/group_b0.sh"
+GROUP=$(group_b0)
+cat >"$W/gw.json" <<JSON
+{ "port": "net_af_packet0", "ipv4": "10.75.0.1", "ipv4_prefix": 24, "mbufs": 2047,
+  "summary_interval": 0, "state_db": "state.db", "k_ssn": 16, "response_piv": "own",
+  "groups": [ $GROUP ] }
+JSON
+echo "$GROUP" >"$W/g.json"
+
+# member 0a sends one request after the other, group and pairwise mode in turn, each SSN once
+timeout 300 ip netns exec "$NS_DEV" bash -c "for s in \$(seq 1 100000); do
+	m=group; [ \$((s % 2)) -eq 0 ] && m=pairwise
+	\"$CL\" 10.75.0.1 5683 \$m \$s show-piv wait=300; done" >"$W/client.log" 2>&1 &
+C_PID=$!
+answers() { grep -c "piv=[0-9]" "$W/client.log"; }
+# each run is killed only after it has answered with its own Partial IVs (up to 20 s)
+served=0
+started=0
+for run in $(seq 1 "$KILLS"); do
+	start_gw "$run" && started=$((started + 1))
+	a=$(answers)
+	for _ in $(seq 1 200); do
+		[ "$(answers)" -gt "$((a + 2))" ] && { served=$((served + 1)); break; }
+		sleep 0.1
+	done
+	sleep "0.$((RANDOM % 5 + 4))"
+	kill -KILL "$GW_PID"; wait "$GW_PID" 2>/dev/null; GW_PID=
+done
+check "oscore-gw restarted after each of $KILLS SIGKILLs" $((started != KILLS))
+check "every run answered before it was killed ($served of $KILLS)" $((served != KILLS))
+start_gw final && sleep 1
+check "a final run serves again" $?
+kill "$C_PID" 2>/dev/null; wait "$C_PID" 2>/dev/null; C_PID=
+# RFC 10021 §9: after the restart 0a's replay window is invalid: its request earns a protected
+# 4.01 with an Echo (own Partial IV), the request repeated with the Echo (fresh SSN, pairwise
+# mode) is answered and makes the window valid from there on
+send() { in_dev "$CL" 10.75.0.1 5683 "$@" 2>&1 | tr '\n' ' '; }
+got=$(send group 100000 echo wait=5000)
+[ "$got" = "VERIFIED 4.01 VERIFIED 2.05 " ]
+check "first request after the restart: 4.01 with Echo, then answered with the Echo (got: $got)" $?
+got=$(send group 100000)
+[ "$got" = "NONE " ]
+check "the challenged request replayed: refused, below the new lower edge (got: $got)" $?
+got=$(send group 100002 wait=5000)
+[ "$got" = "VERIFIED 2.05 " ]
+check "the next request without Echo: answered, the window is valid (got: $got)" $?
+"$CTL" --prefix "$GW_PREFIX" stats >"$W/stats.log" 2>&1
+acc=$(grep -o '"group_echo_accept":[0-9]*' "$W/stats.log" | cut -d: -f2)
+chl=$(grep -o '"group_echo_challenge":[0-9]*' "$W/stats.log" | cut -d: -f2)
+[ "${acc:-0}" -eq 1 ] && [ "${chl:-0}" -ge 1 ]
+check "counted: $chl Echo challenges (0a's background requests too), 1 accepted" $?
+"$CTL" --prefix "$GW_PREFIX" group remove dd11 >"$W/remove.log" 2>&1
+check "group remove dd11" $?
+"$CTL" --prefix "$GW_PREFIX" group add "$W/g.json" >"$W/readd.log" 2>&1
+rc=$?
+[ $rc -ne 0 ] && grep -q "used before" "$W/readd.log"
+rc=$?
+check "the same keying material added again is refused ($(cat "$W/readd.log"))" $rc
+kill -TERM "$GW_PID"; wait "$GW_PID"
+check "oscore-gw exits cleanly" $?
+GW_PID=
+! grep -q "Sanitizer\|EAL: Error" "$W"/gw.*.log
+check "no sanitizer report or DPDK heap error in any run's log" $?
+
+python3 - "$W" "$KILLS" <<'PY'
+import re, sys
+w, kills = sys.argv[1], int(sys.argv[2])
+pivs = [int(p) for p in re.findall(r"VERIFIED \d\.\d\d piv=(-?\d+)", open(w + "/client.log").read())]
+own = [p for p in pivs if p >= 0]
+dup = len(own) - len(set(own))
+jumps = sum(1 for a, b in zip(own, own[1:]) if b > a + 1)
+print("group dd11: %d answers, %d with own Partial IV, %d duplicates, %d forward jumps "
+      "(restarts resume above the reserved bound)" % (len(pivs), len(own), dup, jumps))
+sys.exit(1 if dup or len(own) != len(pivs) or len(own) < 2 * kills or jumps < kills // 2 else 0)
+PY
+check "no Partial IV of the group answered twice across $KILLS crashes" $?
+if [ "$fails" -ne 0 ]; then tail -20 "$W/client.log"; exit 1; fi
+echo "test_group_kill: all checks passed"
