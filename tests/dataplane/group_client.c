@@ -4,14 +4,17 @@
  * (tests/oscore/group_fixture.c), which the gateway joins as member 51. Sends one CON GET /tv1
  * over UDP, protected with the project's osc_group code, and says what came back:
  *
- *   group_client ADDR PORT MODE SSN [bad-sig] [kid=HEX] [gid=HEX]
+ *   group_client ADDR PORT MODE SSN [bad-sig] [kid=HEX] [gid=HEX] [show-from]
  *     MODE group | pairwise (towards 51); SSN: the Sender Sequence Number to use (replays reuse
  *     one); bad-sig flips the encrypted countersignature's last byte; kid/gid replace our Sender
- *     ID or the Gid after derivation (an unknown member, a wrong group).
+ *     ID or the Gid after derivation (an unknown member, a wrong group). ADDR may be a multicast
+ *     address (RFC 10021 §7); show-from appends " from ADDR" (where the answer came from).
  *
  * Prints "VERIFIED c.dd" (an answer that verifies as 51's, inner code), "UNVERIFIED c.dd" (an
  * answer that does not: its outer code), or "NONE" (nothing within one second). Exits 0 after
  * printing, 2 on bad usage or a local failure.
+ *
+ *   group_client member ...   a member listening on a multicast address (group_member.c)
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -25,8 +28,12 @@
 #include "../oscore/group_fixture.h"
 #include "oscore/osc_group_msg.h"
 
+int group_member_main(int argc, char **argv);
+
+static char from_addr[INET_ADDRSTRLEN];
+
 struct opts {
-	bool pairwise, bad_sig;
+	bool pairwise, bad_sig, show_from;
 	uint64_t ssn;
 	uint8_t kid[OSC_ID_MAX], gid[OSC_ID_CTX_MAX];
 	size_t kid_len, gid_len;
@@ -51,6 +58,8 @@ static int parse(int argc, char **argv, struct opts *o)
 	for (i = 5; i < argc; i++) {
 		if (!strcmp(argv[i], "bad-sig"))
 			o->bad_sig = true;
+		else if (!strcmp(argv[i], "show-from"))
+			o->show_from = true;
 		else if (!strncmp(argv[i], "kid=", 4))
 			o->kid_len = gfix_hex(argv[i] + 4, o->kid, sizeof(o->kid));
 		else if (!strncmp(argv[i], "gid=", 4))
@@ -92,6 +101,8 @@ static int exchange(const char *addr, const char *port, const uint8_t *req, size
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(port)) };
 	struct timeval tv = { .tv_sec = 1 };
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in src;
+	socklen_t sl = sizeof(src);
 	ssize_t n;
 
 	if (fd < 0 || inet_pton(AF_INET, addr, &sa.sin_addr) != 1 ||
@@ -100,7 +111,9 @@ static int exchange(const char *addr, const char *port, const uint8_t *req, size
 		perror("group_client");
 		exit(2);
 	}
-	n = recv(fd, ans, cap, 0);
+	n = recvfrom(fd, ans, cap, 0, (struct sockaddr *)&src, &sl);
+	if (n > 0)
+		inet_ntop(AF_INET, &src.sin_addr, from_addr, sizeof(from_addr));
 	close(fd);
 	return n > 0 ? (int)n : 0;
 }
@@ -115,6 +128,8 @@ int main(int argc, char **argv)
 	struct opts o;
 	int len, n, p;
 
+	if (argc > 1 && !strcmp(argv[1], "member"))
+		return group_member_main(argc, argv);
 	if (parse(argc, argv, &o) || !e)
 		return usage();
 	if (gfix_init(&f))
@@ -125,12 +140,13 @@ int main(int argc, char **argv)
 	n = exchange(argv[1], argv[2], req, (size_t)len, ans, sizeof(ans));
 	m51 = &f.m51;
 	if (!n)
-		printf("NONE\n");
+		printf("NONE");
 	else if ((p = osc_group_unprotect(e, &m51, 1, &ex, ans, (size_t)n, plain, sizeof(plain),
 					  NULL)) > 1)
-		printf("VERIFIED %u.%02u\n", plain[1] >> 5, plain[1] & 31);
+		printf("VERIFIED %u.%02u", plain[1] >> 5, plain[1] & 31);
 	else
-		printf("UNVERIFIED %u.%02u\n", n > 1 ? ans[1] >> 5 : 0, n > 1 ? ans[1] & 31 : 0);
+		printf("UNVERIFIED %u.%02u", n > 1 ? ans[1] >> 5 : 0, n > 1 ? ans[1] & 31 : 0);
+	printf(n && o.show_from ? " from %s\n" : "\n", from_addr);
 	gfix_free(&f);
 	cry_engine_free(e);
 	return 0;

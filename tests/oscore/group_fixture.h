@@ -26,6 +26,14 @@ size_t gfix_hex(const char *hex, uint8_t *out, size_t cap);
 /* Derive all five contexts. Returns 0, or the first enum osc_group_err. */
 int gfix_init(struct gfix *f);
 
+/*
+ * Another member of B.0's group, with Sender ID id (hex), Ed25519 seed (hex) and credential
+ * cred[0..cred_len) (which must outlive g): its context in *g and its Recipient Context for 51 (the
+ * gateway in the live tests) in *m51. Returns 0, or the first enum osc_group_err.
+ */
+int gfix_other(struct osc_group *g, struct osc_member *m51, const char *id, const char *seed,
+	       const uint8_t *cred, size_t cred_len);
+
 /* Wipe them all. */
 void gfix_free(struct gfix *f);
 
