@@ -115,8 +115,10 @@ for m in a1 a2 a3 a4 a5; do
 	grep -q "^REQUEST 0.01 /light$" "$W/member.$m.log"
 	check "member $m verified the group request as GET /light" $?
 done
-for p in $MEMBER_PIDS; do wait "$p"; done
+rc=0
+for p in $MEMBER_PIDS; do wait "$p" || rc=1; done
 MEMBER_PIDS=
+check "every member served its request and exited cleanly (no sanitizer report)" $rc
 sleep 0.5 # a5's late answer reaches the gateway
 got=$(in_dev timeout 10 coap-client-notls -m get -B 3 coap://10.77.0.1:5690/groups/nope/light 2>&1)
 grep -q "4\.04" <<<"$got"
