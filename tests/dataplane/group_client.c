@@ -122,7 +122,7 @@ int main(int argc, char **argv)
 {
 	uint8_t req[1024], ans[1500], plain[1500];
 	struct osc_group_exchange ex;
-	struct cry_engine *e = cry_engine_new();
+	struct cry_engine *e;
 	struct osc_member *m51;
 	struct gfix f;
 	struct opts o;
@@ -130,6 +130,7 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "member"))
 		return group_member_main(argc, argv);
+	e = cry_engine_new();
 	if (parse(argc, argv, &o) || !e)
 		return usage();
 	if (gfix_init(&f))
