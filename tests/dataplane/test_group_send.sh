@@ -60,6 +60,8 @@ JSON
 
 start_gw 1
 check "oscore-gw starts with a group and group_send" $?
+grep -q "^    /groups/floor3 -> 239.255.0.3:5683$" "$W/check.1.log"
+check "--check-config shows where /groups/floor3 goes" $?
 
 # --- reception on multicast addresses (before the members listen on 239.255.0.3) ---
 got=$(in_dev "$CL" 239.255.0.3 5683 group 1 show-from 2>&1)
