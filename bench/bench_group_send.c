@@ -20,6 +20,7 @@
 
 #include "control/ctl_group_send.h"
 #include "oscore/osc_coap.h"
+#include "tests/control/gw_group_fixture.h"
 #include "tests/oscore/group_fixture.h"
 #include "tests/oscore/group_vectors.h"
 
@@ -65,47 +66,18 @@ static int send_dgram(void *plat, const struct ctl_dgram *d)
 static const struct ctl_platform platform = { .count = count, .send = send_dgram };
 static struct ctl_env env = { .ops = &platform, .next_mid = &mid };
 
-static void member_cfg(struct ctl_group_member_cfg *m, const char *id, const char *cred,
-		       const char *pub)
-{
-	m->id_len = (uint8_t)gfix_hex(id, m->id, sizeof(m->id));
-	m->cred_len = (uint16_t)gfix_hex(cred, m->cred, sizeof(m->cred));
-	gfix_hex(pub, m->x, sizeof(m->x));
-}
-
-/* B.0's group as the gateway (51) has it, members 0a and 52, multicast 239.255.0.3. */
+/* B.0's group as the gateway (51) has it; 52's own view for its answers. */
 static void setup(void)
 {
-	static struct ctl_group_member_cfg members[2];
-	static struct ctl_group_cfg c = { .name = "floor3", .n_members = 2, .members = members };
 	static const struct ctl_group_send_config cfg = { .enabled = true, .port = 5690,
 							  .collect_ms = 1000, .pending = 16 };
 	static uint8_t cred52[128];
-	struct osc_group_params *p = &c.p;
-	int bad;
 
-	p->group_enc = p->aead = cry_alg_by_cose(CRY_AES_CCM_16_64_128);
-	p->sig_alg = CRY_SIG_EDDSA;
-	p->pairwise_ka = OSC_ECDH_SS_HKDF_256;
-	p->crv = CRY_CRV_ED25519;
-	p->secret_len = (uint8_t)gfix_hex(V_A_1_MASTER_SECRET, p->secret, sizeof(p->secret));
-	p->salt_len = (uint8_t)gfix_hex(V_A_1_MASTER_SALT, p->salt, sizeof(p->salt));
-	p->gid_len = (uint8_t)gfix_hex(V_A_1_GROUP_ID, p->gid, sizeof(p->gid));
-	p->sender_id_len = (uint8_t)gfix_hex("51", p->sender_id, sizeof(p->sender_id));
-	gfix_hex(V_A_1_ENTITY2_ED25519_PRIVATE, p->priv, sizeof(p->priv));
-	c.cred_len = (uint16_t)gfix_hex(V_B_0_CCS_51, c.cred, sizeof(c.cred));
-	c.gm_cred_len = (uint16_t)gfix_hex(V_B_0_GM_CRED, c.gm_cred, sizeof(c.gm_cred));
-	member_cfg(&members[0], "0a", V_B_0_CCS_0A, V_A_1_ENTITY1_ED25519_PUBLIC);
-	member_cfg(&members[1], "52", V_B_0_CCS_52, V_A_1_ENTITY3_ED25519_PUBLIC);
-	c.mcast = (struct ctl_group_mcast){ .addr = { [10] = 0xff, [11] = 0xff, 239, 255, 0, 3 },
-					    .port = 5683, .set = true };
 	if (!(eng = cry_engine_new()) || gfix_init(&fx) ||
 	    gfix_other(&g52, &m52_51, "52", V_A_1_ENTITY3_ED25519_PRIVATE, cred52,
 		       gfix_hex(V_B_0_CCS_52, cred52, sizeof(cred52))) ||
-	    ctl_group_build(&gs.g[0], &c, &bad) != OSC_GROUP_OK)
+	    gwfix_groups(&gs) != OSC_GROUP_OK)
 		die("setup");
-	gs.gen[0] = 1;
-	gs.n = 1;
 	env.e = eng;
 	if (!(gsend = ctl_group_send_new(&gs, &cfg)))
 		die("ctl_group_send_new");

@@ -58,7 +58,8 @@ edhoc_msg1 | edhoc_msg3)
 group_send)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/control/ctl_group_send.c
 		$root/control/ctl_group.c $root/control/ctl_group_serve.c $root/control/ctl_plane.c
-		$root/control/ctl_ns.c $root/tests/oscore/group_fixture.c"
+		$root/control/ctl_ns.c $root/tests/oscore/group_fixture.c
+		$root/tests/control/gw_group_fixture.c"
 	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lpthread"
 	corpus=corpus-group-send ;;
 edhoc_coap)
