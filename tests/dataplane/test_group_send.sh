@@ -10,6 +10,9 @@
 #    twice, a4 with a bad countersignature, a5 after the collection closed. The requester gets one
 #    CBOR array with exactly a1, a2, a3; the duplicate, the bad signature and the late answer are
 #    each counted once. /groups/nope gets 4.04.
+#  - Forward mode with the upstream on a port of its own: a request to the group-send port from
+#    the device side is dropped (gsend_wrong_side); one from the upstream side gets the aggregate
+#    back on the upstream port.
 #   test_group_send.sh OSCORE_GW GROUP_CLIENT
 set -u
 GW=$1 CL=$2
@@ -143,6 +146,58 @@ count_is gsend_signature 1
 count_is gsend_late 1
 count_is gsend_done 1
 count_is gsend_refused 1
+
+# --- forward mode with the upstream on a port of its own: requests only from there ---
+NS_UP=$P-up
+cleanup_extra() {
+	for p in $MEMBER_PIDS; do kill "$p" 2>/dev/null; done
+	ip netns del "$NS_UP" 2>/dev/null
+}
+in_up() { ip netns exec "$NS_UP" "$@"; }
+ip netns add "$NS_UP" && ip link add vup netns "$NS_UP" type veth peer name gup netns "$NS_GW" &&
+	in_up ethtool -K vup tx off >/dev/null && in_gw sysctl -qw net.ipv6.conf.gup.disable_ipv6=1 &&
+	in_gw ip link set gup up && in_up ip addr add 10.77.0.3/24 dev vup && in_up ip link set vup up
+check "upstream namespace" $?
+sed -i 's/"summary_interval": 0,/"summary_interval": 0, "mode": "forward", "upstream": "10.77.0.3:5683", "upstream_port": "net_af_packet1",/' "$W/gw.json"
+ip netns exec "$NS_GW" "$GW" --no-huge --no-pci --no-shconf --file-prefix "$P-2" -m 512 -l 0-1 \
+	--log-level=warning --vdev net_af_packet0,iface=gdev --vdev net_af_packet1,iface=gup -- \
+	--config "$W/gw.json" >"$W/gw.2.log" 2>&1 &
+GW_PID=$!
+for _ in $(seq 150); do grep -q "queue(s)" "$W/gw.2.log" && break; sleep 0.1; done
+grep -q "queue(s)" "$W/gw.2.log"
+check "oscore-gw starts in forward mode with an upstream port" $?
+start_member a1 10.77.0.11
+start_member a2 10.77.0.12 pairwise
+for _ in $(seq 50); do
+	[ "$(cat "$W"/member.a[12].log 2>/dev/null | grep -c LISTENING)" = 2 ] && break
+	sleep 0.1
+done
+got=$(in_dev timeout 5 coap-client-notls -N -m get -B 2 \
+	coap://10.77.0.1:5690/groups/floor3/light 2>&1)
+[ -z "$got" ]
+check "a request to the group-send port from the device side: no answer (got: $got)" $?
+in_up timeout 10 coap-client-notls -m get -B 8 -o "$W/agg2.cbor" \
+	coap://10.77.0.1:5690/groups/floor3/light >"$W/requester2.log" 2>&1
+check "coap-client-notls on the upstream side gets an answer" $?
+/usr/bin/python3 -c 'import sys, cbor2; print(" ".join(sorted(e["kid"].hex() + ":" + e["mode"]
+	for e in cbor2.loads(open(sys.argv[1], "rb").read()))))' "$W/agg2.cbor" >"$W/agg2.txt" 2>&1
+[ "$(cat "$W/agg2.txt")" = "a1:group a2:pairwise" ]
+check "the upstream side's aggregate holds a1 and a2 (got: $(cat "$W/agg2.txt"))" $?
+rc=0
+for p in $MEMBER_PIDS; do wait "$p" || rc=1; done
+MEMBER_PIDS=
+check "both members served the request sent from the upstream side" $rc
+kill -TERM "$GW_PID"; wait "$GW_PID"
+check "oscore-gw (forward mode) exits cleanly" $?
+GW_PID=
+! grep -q "Sanitizer\|EAL: Error" "$W/gw.2.log"
+check "no sanitizer report or EAL error in the forward-mode gateway's log" $?
+grep -E "gsend_" "$W/gw.2.log"
+for want in "gsend_wrong_side 1" "gsend_sent 1" "gsend_answer 2" "gsend_done 1"; do
+	grep -Eq "^ *${want% *} +${want#* }$" "$W/gw.2.log"
+	check "forward mode counted: $want" $?
+done
+
 if [ "$fails" -ne 0 ]; then
 	for f in "$W"/*.log; do echo "== $f"; cat "$f"; done
 	exit 1
