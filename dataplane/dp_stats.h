@@ -54,6 +54,7 @@ enum dp_ctr {
 	DP_ND_ADVERTS,         /* neighbour advertisements answering solicitations for us */
 	DP_ICMP6_ECHO_REPLIES,
 	DP_DROP_ICMP6,         /* ICMPv6 or ND that is not for us or not understood */
+	DP_DROP_ICMP_CKSUM,    /* ICMP or ICMPv6 for us with a wrong checksum */
 	/* operations slice (issue 3): dedup, per-source limits, load test, control hand-off */
 	DP_DEDUP_HIT,          /* repeated CON answered again from the cache (RFC 7252 §4.5) */
 	DP_DEDUP_PENDING,      /* repeated CON dropped: the first copy is still being processed */
