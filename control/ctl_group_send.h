@@ -18,8 +18,9 @@
  * The aggregate is one datagram: answers that would make it longer than CTL_GSEND_AGG_MAX are
  * left out and counted (block-wise transfer of the aggregate is not done). Bad requests from the
  * requester (unicast, so RFC 7252 error answers apply) get 4.04 (no such group), 4.00 (no
- * /groups/NAME path, not a request), 4.02 (Proxy-Uri / Proxy-Scheme: not a proxy) or 5.03 with
- * Max-Age 1 (every collection slot busy, or the SSN clock floor below).
+ * /groups/NAME path), 4.02 (Proxy-Uri, Proxy-Scheme: not a proxy; Observe) or 5.03 (every
+ * collection busy, the SSN clock floor below, or the request could not be protected or sent);
+ * error answers carry Max-Age 0 and a diagnostic payload (ctl_answer_error).
  *
  * Nonces (§2.5.3, RFC 8613 §7.2.1): the SSN comes from osc_ssn_next (atomic, never handed out
  * twice in a process). Until groups have a durable SSN, a restart must not restart the SSN at 0:

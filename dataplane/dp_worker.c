@@ -63,7 +63,8 @@ struct worker {
 	struct slot *free[SLOTS];
 	struct cry_op *sub[SLOTS];
 	struct cry_op *done[SLOTS + CRY_MAX_INFLIGHT];
-	struct rte_mbuf *tx[SLOTS + 2 * CTL_BURST_MAX]; /* + frames answered without a slot, + control */
+	/* + frames answered without a slot, + control answers, + frames the control lcore built */
+	struct rte_mbuf *tx[SLOTS + 3 * CTL_BURST_MAX];
 	unsigned n_free, n_sub, n_tx;
 	uint16_t next_mid;
 	struct dp_fwd *fwd;  /* forward mode */
@@ -685,8 +686,9 @@ static bool dedup(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f,
 	return true;
 }
 
-/* A frame to a multicast address that would get an error answer: dropped, counted (why). */
-static struct slot *mcast_drop(struct worker *w, struct rte_mbuf *m, enum dp_ctr why)
+/* A frame dropped before it took a slot, counted under why (a multicast request that would get
+ * an error answer, a group-send message from the wrong side). */
+static struct slot *drop_frame(struct worker *w, struct rte_mbuf *m, enum dp_ctr why)
 {
 	w->c.stats->ctr[why]++;
 	rte_pktmbuf_free(m);
@@ -705,7 +707,7 @@ static void group_send_in(struct worker *w, struct rte_mbuf *m, const struct dp_
 	uint64_t ref = 0;
 
 	if (!w->c.ctl || (w->fwd && w->c.up_port != w->c.port && req != f->from_up)) {
-		mcast_drop(w, m, DP_GSEND_WRONG_SIDE);
+		drop_frame(w, m, DP_GSEND_WRONG_SIDE);
 		return;
 	}
 	dp_src_of(&src, m, f);
@@ -736,7 +738,7 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 		return NULL;
 	case DP_PLAIN_RST:
 		if (f->multicast) /* RFC 7252 §8.1: never a RST to a multicast request */
-			return mcast_drop(w, m, DP_DROP_MCAST_ERROR);
+			return drop_frame(w, m, DP_DROP_MCAST_ERROR);
 		answer_rst(w, m, f, &src);
 		return NULL;
 	}
@@ -1025,8 +1027,7 @@ static void ctl_frames(struct worker *w)
 	unsigned side, n, i;
 
 	for (side = 0; side < 2; side++) {
-		n = RTE_MIN((unsigned)CTL_BURST_MAX, (unsigned)(RTE_DIM(w->tx) - w->n_tx));
-		n = dp_ctl_frames(w->c.ctl, w->c.id, side, m, n);
+		n = dp_ctl_frames(w->c.ctl, w->c.id, side, m, CTL_BURST_MAX);
 		for (i = 0; i < n; i++)
 			tx_side(w, m[i], side);
 	}
