@@ -134,6 +134,7 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_GSEND_UNVERIFIED] = "gsend_unverified",
 	[DP_GSEND_AGG_FULL] = "gsend_agg_full",
 	[DP_GSEND_DONE] = "gsend_done",
+	[DP_ACE_SUPERSEDED] = "ace_superseded",
 };
 
 /* Each worker writes its own counters many times per burst: with struct dp_stats cache-aligned
@@ -251,7 +252,8 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_GROUP_ANSWER_FAILED] = "Control lcore: Group OSCORE answer could not be protected.",
 	[DP_B2_RATE_LIMITED] = "Worker: App. B.2 or EDHOC hand-off refused by the per-source limit.",
 	[DP_CTL_STALE] = "Control lcore: the job's context was removed or replaced since.",
-	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",	[DP_ACE_DENY_RESOURCE] = "Worker: the ACE token's scope has no such resource: protected 4.03.",
+	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",
+	[DP_ACE_DENY_RESOURCE] = "Worker: the ACE token's scope has no such resource: protected 4.03.",
 	[DP_ACE_DENY_METHOD] = "Worker: the ACE token's scope allows the resource, not the method: 4.05.",
 	[DP_ACE_EXPIRED] = "Control lcore: an ACE token expired and its context was removed.",
 	[DP_DROP_MCAST_NOT_GROUP] = "Request to a multicast address that is not a group's: dropped, no error answer.",
@@ -268,6 +270,7 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_GSEND_UNVERIFIED] = "Control lcore: member answer unparsable, of an unknown kid, or AEAD refused.",
 	[DP_GSEND_AGG_FULL] = "Control lcore: verified member answer left out of a full aggregate.",
 	[DP_GSEND_DONE] = "Control lcore: aggregate of the members' answers sent to the requester.",
+	[DP_ACE_SUPERSEDED] = "Control lcore: a reposted ACE token's old context removed once the new one was used.",
 	[DP_EDHOC_MSG1] = "Control lcore: EDHOC message_1 answered with message_2.",
 	[DP_EDHOC_MSG1_ERR] = "Control lcore: EDHOC message_1 answered with an EDHOC error.",
 	[DP_EDHOC_RATE_SOURCE] = "Control lcore: EDHOC message_1 refused (5.03) by its source's limit.",

@@ -142,6 +142,7 @@ enum dp_ctr {
 	DP_GSEND_UNVERIFIED,   /* control lcore: member's answer unparsable, unknown kid, AEAD */
 	DP_GSEND_AGG_FULL,     /* control lcore: verified answer left out of a full aggregate */
 	DP_GSEND_DONE,         /* control lcore: aggregate answer sent to the requester */
+	DP_ACE_SUPERSEDED,     /* control lcore: a reposted token's old context removed (in use) */
 	DP_CTR__COUNT
 };
 
