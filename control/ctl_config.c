@@ -676,6 +676,9 @@ static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
 	ctl_where_at(&w->at, "ace");
 	if (c->ace.conf && (!c->ctl.has_ns || !c->ctl.ns.n[CTL_M_ACE]))
 		return ctl_where_bad(&w->at, "needs an \"ace\" part in id_namespaces (ID2 of RFC 9203 §4.2)");
+	ctl_where_at(&w->at, "edhoc");
+	if (c->edhoc.enabled && c->ctl.has_ns && !c->ctl.ns.n[CTL_M_EDHOC])
+		return ctl_where_bad(&w->at, "needs an \"edhoc\" part in id_namespaces (C_R, RFC 9668 §4.1)");
 	ctl_where_at(&w->at, "max_contexts");
 	if (c->n_ctx > c->ctl.max_contexts)
 		return ctl_where_bad(&w->at, "%u contexts configured, more than %u", c->n_ctx, c->ctl.max_contexts);

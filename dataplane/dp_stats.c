@@ -117,6 +117,8 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_EDHOC_INSTALL_FAIL] = "edhoc_install_failed",
 	[DP_EDHOC_BAD_REQUEST] = "edhoc_bad_request",
 	[DP_EDHOC_COMBINED] = "edhoc_combined",
+	[DP_EDHOC_FWD_RETRY] = "edhoc_fwd_retry",
+	[DP_EDHOC_SRC_EVICTED] = "edhoc_msg1_src_evicted",
 	[DP_ACE_DENY_RESOURCE] = "ace_deny_resource",
 	[DP_ACE_DENY_METHOD] = "ace_deny_method",
 	[DP_ACE_EXPIRED] = "ace_expired",
@@ -280,6 +282,8 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_EDHOC_INSTALL_FAIL] = "Control lcore: EDHOC completed, but its context was refused (5.00).",
 	[DP_EDHOC_BAD_REQUEST] = "Control lcore: an EDHOC request of the wrong shape (4.00 or 4.05).",
 	[DP_EDHOC_COMBINED] = "Control lcore: RFC 9668 combined request: context installed, request verified.",
+	[DP_EDHOC_FWD_RETRY] = "Forward mode: RFC 9668 combined request verified but not forwardable: protected 5.03, the device retries.",
+	[DP_EDHOC_SRC_EVICTED] = "Control lcore: a rate-limited source's message_1 bucket was evicted for another source (its debt is lost).",
 };
 
 const char *dp_ctr_help(int c)

@@ -123,6 +123,8 @@ enum dp_ctr {
 	DP_EDHOC_INSTALL_FAIL,   /* control lcore: EDHOC message_3 verified, the context refused: 5.00 */
 	DP_EDHOC_BAD_REQUEST,    /* control lcore: EDHOC not POST, no payload, no true / C_R prefix, bad RFC 9668 shape */
 	DP_EDHOC_COMBINED,       /* control lcore: EDHOC RFC 9668 combined request: context installed, request verified */
+	DP_EDHOC_FWD_RETRY,      /* forward mode: a combined request not forwardable: protected 5.03, device retries */
+	DP_EDHOC_SRC_EVICTED,    /* control lcore: a limited source's message_1 bucket made room for another */
 	DP_ACE_DENY_RESOURCE,  /* worker: ACE scope has no such resource: protected 4.03 */
 	DP_ACE_DENY_METHOD,    /* worker: ACE scope has the resource, not the method: 4.05 */
 	DP_ACE_EXPIRED,        /* control lcore: a token expired, its context removed */

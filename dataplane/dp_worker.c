@@ -993,7 +993,7 @@ static void rx_upstream_port(struct worker *w)
 }
 
 /* A job the control plane resumed (ctl_resume; App. B.1.2 in forward mode: the Echo was
- * accepted): the request goes upstream like any verified request (its context by handle,
+ * accepted; RFC 9668: a combined request verified under the context EDHOC just made): the request goes upstream like any verified request (its context by handle,
  * re-checked when the answer comes). False if it cannot: the handler's fallback answer (a
  * protected 5.03) goes instead and the device repeats the request. */
 static bool forward_resumed(struct worker *w, struct dp_ctl_msg *msg)
@@ -1003,7 +1003,8 @@ static bool forward_resumed(struct worker *w, struct dp_ctl_msg *msg)
 	if (!w->fwd || !dp_ctx_table_deref(w->c.table, msg->ctx) ||
 	    dp_fwd_request(w->fwd, msg->m, &msg->f, msg->ctx, &msg->ex, msg->data, msg->req_len,
 			   msg->dedup_ref, rte_get_tsc_cycles())) {
-		w->c.stats->ctr[DP_B12_FWD_RETRY]++;
+		w->c.stats->ctr[msg->kind == CTL_KIND_EDHOC ? DP_EDHOC_FWD_RETRY :
+							      DP_B12_FWD_RETRY]++;
 		return false;
 	}
 	msg->m = NULL; /* gone upstream; the exchange keeps the deduplication entry */

@@ -65,7 +65,7 @@ group_send)
 edhoc_coap)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/edhoc/edh_*.c)
 		$root/control/ctl_edhoc.c $root/control/ctl_config_edhoc.c $root/control/ctl_plane.c
-		$root/control/ctl_ns.c"
+		$root/control/ctl_ns.c $root/control/ctl_rate.c"
 	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lpthread"
 	corpus=corpus-edhoc_coap ;;
 *)
