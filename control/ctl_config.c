@@ -44,6 +44,9 @@
  *                                Partial IV (§8.3) instead of reusing the request's nonce
  *     "groups": [ ... ]          Group OSCORE groups the gateway is a member of (format in
  *                                ctl_config_group.c)
+ *     "group_send": {"port": 5690, "collect_ms": 1000, "pending": 16}   plain CoAP requests to
+ *                                /groups/NAME/... sent to the group's "multicast" address
+ *                                (ctl_config_group_send.c, control/ctl_group_send.h)
  *     "id_namespaces": {"direct": [{"prefix": "0a", "min_len": 1, "max_len": 2}], "ace": [...],
  *                       "edhoc": [...]}  Recipient-ID parts per method (control/ctl_ns.h);
  *                                configured and runtime-added contexts are method "direct"
@@ -514,6 +517,9 @@ static int slice_field(struct where *w, const char *key, json_t *v, struct ctl_c
 	if (!strcmp(key, "edhoc"))
 		return ctl_config_edhoc_parse(v, dir, &c->edhoc, reason, sizeof(reason)) ?
 		       ctl_where_bad(&w->at, "%s", reason) : 0;
+	if (!strcmp(key, "group_send"))
+		return ctl_config_group_send(v, &c->group_send, reason, sizeof(reason)) ?
+		       ctl_where_bad(&w->at, "%s", reason) : 0;
 	rc = ctl_config_ctx_field(key, v, dir, &c->ctl, reason, sizeof(reason));
 	if (rc < 0)
 		return ctl_where_bad(&w->at, "%s", reason);
@@ -623,6 +629,22 @@ static int parse_groups(struct where *w, json_t *v, struct ctl_config *c)
 	return check_gids(w, c);
 }
 
+/* "group_send" needs a port of its own and a group it can send to. */
+static int check_group_send(struct where *w, const struct ctl_config *c)
+{
+	unsigned i;
+
+	if (!c->group_send.enabled)
+		return 0;
+	ctl_where_at(&w->at, "group_send");
+	if (c->group_send.port == c->udp_port)
+		return ctl_where_bad(&w->at, "port %u is also udp_port", c->udp_port);
+	for (i = 0; i < c->groups.n; i++)
+		if (c->groups.g[i].mcast.set && c->groups.g[i].p.group_enc)
+			return 0;
+	return ctl_where_bad(&w->at, "no group in group mode with a \"multicast\" address");
+}
+
 static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
 {
 	json_t *v, *inl, *file;
@@ -657,7 +679,8 @@ static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
 	ctl_where_at(&w->at, "contexts_libcoap");
 	if (c->ctl.libcoap[0] && load_libcoap(w, c))
 		return -1;
-	if (check_dups(w, c) || parse_groups(w, json_object_get(root, "groups"), c))
+	if (check_dups(w, c) || parse_groups(w, json_object_get(root, "groups"), c) ||
+	    check_group_send(w, c))
 		return -1;
 	ctl_where_at(&w->at, "ace");
 	if (c->ace.conf && (!c->ctl.has_ns || !c->ctl.ns.n[CTL_M_ACE]))

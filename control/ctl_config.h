@@ -63,6 +63,7 @@ struct ctl_config {
 	unsigned n_b2;
 	unsigned n_ctx;
 	struct ctl_groups_config groups; /* "groups" (ctl_config_group.c), owned */
+	struct ctl_group_send_config group_send; /* "group_send" (ctl_config_group_send.c) */
 };
 
 /*

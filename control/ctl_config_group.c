@@ -20,6 +20,7 @@
  *     "gm_cred": "a108...",              the Group Manager's credential (optional)
  *     "replay_window": 32,               per member (default: the top-level replay_window)
  *     "responses": "group" | "pairwise"   how group-mode requests are answered (§7.3)
+ *     "multicast": "239.255.0.3[:5683]"  the group's multicast address (ctl_config_group_send.c)
  *     "members": [{"sender_id": "0a", "cred": "a108..."}]   the other members; each public key is
  *                                        read from its CCS, on the group's curve
  *   }]
@@ -303,6 +304,8 @@ static int group_field(struct gw *w, const char *key, json_t *v, struct ctl_grou
 		return ghkdf(w, v, &p->hkdf);
 	if (!strcmp(key, "responses"))
 		return gresponses(w, v, &g->pairwise_responses);
+	if (!strcmp(key, "multicast"))
+		return ctl_config_group_mcast(v, &g->mcast, w->reason, w->rcap);
 	if (!strcmp(key, "replay_window")) {
 		json_int_t x = json_integer_value(v);
 

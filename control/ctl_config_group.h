@@ -29,6 +29,28 @@ struct ctl_group_member_cfg {
 	uint8_t x[CRY_SIG_COORD_LEN], y[CRY_SIG_COORD_LEN]; /* y: P-256 only */
 };
 
+/* A group's multicast address (IPv4 as ::ffff:a.b.c.d) and port, network byte order address. */
+struct ctl_group_mcast {
+	uint8_t addr[16];
+	uint16_t port;               /* host byte order; 5683 by default */
+	bool v6, set;
+};
+
+/* "group_send" (ctl_group_send.h): where requesters send, how long answers are collected. */
+struct ctl_group_send_config {
+	bool enabled;
+	uint16_t port;               /* UDP port for requesters and for members' answers */
+	unsigned collect_ms;         /* how long members' answers are collected (1000) */
+	unsigned pending;            /* collections open at once (16) */
+};
+
+/* A group's "multicast" v into m: 0, or -1 with the reason in reason[0..rcap). */
+int ctl_config_group_mcast(json_t *v, struct ctl_group_mcast *m, char *reason, size_t rcap);
+
+/* "group_send" v into c; NULL, or the reason (with the field) it is refused. */
+const char *ctl_config_group_send(json_t *v, struct ctl_group_send_config *c, char *reason,
+				  size_t rcap);
+
 /* One configured group. p's cred pointers are NULL: ctl_group_cfg_params sets them. */
 struct ctl_group_cfg {
 	char name[CTL_GROUP_NAME_MAX];
@@ -36,6 +58,7 @@ struct ctl_group_cfg {
 	uint16_t cred_len, gm_cred_len;
 	uint8_t cred[OSC_CRED_MAX], gm_cred[OSC_CRED_MAX];
 	bool pairwise_responses;     /* answer group-mode requests in pairwise mode (§7.3 allows) */
+	struct ctl_group_mcast mcast; /* "multicast": where requests to the group go */
 	unsigned n_members;
 	struct ctl_group_member_cfg *members; /* n_members, owned */
 };
@@ -78,6 +101,8 @@ struct ctl_group {
 	bool pairwise_responses;
 	uint32_t gen;         /* set when published (ctl_groups); handles carry it */
 	uint8_t fp[CTL_FP_LEN]; /* its sender side's fingerprint (ctl_fp_of_group): durable SSN */
+	bool ssn_floored;     /* without durable SSNs: raised to the clock floor (ctl_group_send.c) */
+	struct ctl_group_mcast mcast;
 	char name[CTL_GROUP_NAME_MAX];
 };
 

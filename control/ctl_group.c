@@ -80,6 +80,7 @@ int ctl_group_build(struct ctl_group **out, const struct ctl_group_cfg *cfg, int
 		return rc;
 	}
 	d->pairwise_responses = cfg->pairwise_responses;
+	d->mcast = cfg->mcast;
 	memcpy(d->name, cfg->name, sizeof(d->name));
 	*out = d;
 	return OSC_GROUP_OK;

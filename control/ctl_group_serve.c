@@ -223,6 +223,11 @@ static int durable_ssn(const struct ctl_groups *gs, struct ctl_group *grp)
 	return 0;
 }
 
+int ctl_groups_durable_ssn(const struct ctl_groups *gs, struct ctl_group *grp)
+{
+	return gs->ssn.reserve ? durable_ssn(gs, grp) : 0;
+}
+
 /* a (from ctl_answer_init) protected for member m as the answer to request r (§7.3): on the
  * request's nonce, or on our own Partial IV (own, which must be durable first). Returns the
  * length or -1. */

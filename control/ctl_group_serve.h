@@ -81,6 +81,11 @@ bool ctl_groups_resume(const struct ctl_groups *gs, struct ctl_group *g);
 /* Worker side: is any group present (else no request takes the group path)? gs may be NULL. */
 bool ctl_groups_active(const struct ctl_groups *gs);
 
+/* With durable SSNs (ctl_groups_set_ssn): make grp's next SSN durable before it is used (App.
+ * B.1.1, K ahead; the store's fsync on the caller's, the control lcore's, time). 0, or -1 when
+ * the store refused (no SSN may be used then). Without: 0, nothing to do. Control lcore. */
+int ctl_groups_durable_ssn(const struct ctl_groups *gs, struct ctl_group *grp);
+
 /* The slot of the present group whose Gid is gid[0..len), or -1. gs may be NULL. */
 int ctl_groups_by_gid(const struct ctl_groups *gs, const uint8_t *gid, size_t len);
 

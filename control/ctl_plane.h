@@ -48,6 +48,8 @@ enum ctl_kind {
 				  * context yet: EDHOC message_3 and the OSCORE request, as received */
 	CTL_KIND_GROUP,          /* group-mode plaintext whose signature is still unchecked (Group
 				  * OSCORE; the window is not committed until it verifies) */
+	CTL_KIND_GROUP_SEND,     /* plain CoAP on the group-send port: a requester's request to a
+				  * group, or a member's answer to one (ctl_group_send.h) */
 	CTL_KIND__COUNT
 };
 
@@ -59,6 +61,22 @@ struct ctl_peer {
 	uint16_t src_port;
 	uint16_t dst_port;
 	bool v6;
+	bool up;           /* it came in on the upstream's own port (forward mode, "upstream_port") */
+	uint8_t mac[6];    /* src's link-layer address, as received */
+};
+
+/* A datagram the control plane originates (ctl_platform.send): from the gateway's own address on
+ * the side's port and src_port, to dst (IPv4 as ::ffff:a.b.c.d) and dst_port; mac is dst's
+ * link-layer address for a unicast dst (a multicast one maps to its group MAC, RFC 1112 §6.4,
+ * RFC 2464 §7). Ports in host byte order. */
+struct ctl_dgram {
+	uint8_t dst[16];
+	uint8_t mac[6];
+	uint16_t src_port, dst_port;
+	bool v6;
+	bool up;           /* on the upstream's own port, else the device side */
+	const uint8_t *msg;
+	size_t len;
 };
 
 /* A context across time: its table slot and the slot's generation when the handle was taken.
@@ -121,6 +139,17 @@ enum ctl_ctr {
 	CTL_C_GROUP_ANSWER_FAILED, /* Group OSCORE: verified, but the answer could not be protected */
 	CTL_C_GROUP_ECHO_CHALLENGE, /* Group OSCORE: window invalid (§9): 4.01 with an Echo sent */
 	CTL_C_GROUP_ECHO_ACCEPT, /* Group OSCORE: a valid Echo made the window valid again (§9) */
+	CTL_C_GSEND_SENT,        /* group send: request protected (one signature) and multicast */
+	CTL_C_GSEND_REFUSED,     /* group send: requester's request refused with a 4.xx */
+	CTL_C_GSEND_BUSY,        /* group send: every collection busy, or the SSN floor: 5.03 */
+	CTL_C_GSEND_FAILED,      /* group send: not protected or not sent (no buffer): 5.03 */
+	CTL_C_GSEND_ANSWER,      /* group send: a member's answer verified and kept */
+	CTL_C_GSEND_LATE,        /* group send: answer to no open collection (late or unknown) */
+	CTL_C_GSEND_DUPLICATE,   /* group send: a second answer from a member */
+	CTL_C_GSEND_SIGNATURE,   /* group send: answer's countersignature refused */
+	CTL_C_GSEND_UNVERIFIED,  /* group send: answer unparsable, unknown kid, AEAD refused */
+	CTL_C_GSEND_AGG_FULL,    /* group send: verified answer left out: the aggregate is full */
+	CTL_C_GSEND_DONE,        /* group send: aggregate answer sent to the requester */
 	CTL_C_ACE_DENY_RESOURCE, /* a gate (ACE scope) refused the resource: protected 4.03 */
 	CTL_C_ACE_DENY_METHOD,   /* a gate (ACE scope) refused the method: protected 4.05 */
 	CTL_C__COUNT
@@ -144,6 +173,9 @@ struct ctl_platform {
 	/* Is rid[0..len) the Recipient ID of a live context without ID Context (RFC 9668 §4.1:
 	 * an EDHOC C_R must not be one)? */
 	bool (*rid_taken)(void *plat, const uint8_t *rid, size_t len);
+	/* Send d as one UDP datagram (ctl_dgram). Returns 0, or -1 (no buffer, too long, no such
+	 * side); the caller counts. NULL when the transport cannot originate datagrams. */
+	int (*send)(void *plat, const struct ctl_dgram *d);
 	/* Keep rec[0..len) (no secret: what authorised it) with the context of h in the durable
 	 * state, replacing what it had; it goes when the context goes. 0 (also when nothing is
 	 * durable), or -1. NULL: not offered (nothing is kept). */

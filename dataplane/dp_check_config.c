@@ -368,6 +368,29 @@ static void describe_ports(FILE *f, const struct ctl_config *c)
 	describe_routes(f, &c->fwd);
 }
 
+/* Group sending (ctl_group_send.h): its port, and where each group's requests go. */
+static void describe_group_send(FILE *f, const struct ctl_config *c)
+{
+	char a[INET6_ADDRSTRLEN];
+	unsigned i;
+
+	if (!c->group_send.enabled)
+		return;
+	fprintf(f, "  group_send: plain CoAP to /groups/NAME/... on UDP %u, answers collected "
+		   "%u ms, %u at once\n", c->group_send.port, c->group_send.collect_ms,
+		c->group_send.pending);
+	for (i = 0; i < c->groups.n; i++) {
+		const struct ctl_group_mcast *m = &c->groups.g[i].mcast;
+
+		if (!m->set)
+			continue;
+		inet_ntop(m->v6 ? AF_INET6 : AF_INET, m->v6 ? m->addr : m->addr + 12, a, sizeof(a));
+		fprintf(f, "    /groups/%s -> %s%s%s:%u%s\n", c->groups.g[i].name, m->v6 ? "[" : "",
+			a, m->v6 ? "]" : "", m->port,
+			c->groups.g[i].p.group_enc ? "" : " (no group mode: not sent to)");
+	}
+}
+
 static void describe(struct chk *k, const struct ctl_config *c)
 {
 	const struct ctl_ctx_config *l = &c->ctl;
@@ -388,6 +411,7 @@ static void describe(struct chk *k, const struct ctl_config *c)
 	else
 		fprintf(f, "  App. B.1.1: K_SSN %u, App. B.1.2: %s, response Partial IV: %s\n",
 			l->k_ssn, l->b12 ? "on" : "off", l->own_piv ? "own" : "request's");
+	describe_group_send(f, c);
 	fprintf(f, "  metrics: %s%s%s\n", c->ops.metrics_listen[0] ? "http://" : "none",
 		c->ops.metrics_listen, c->ops.metrics_listen[0] ? "/metrics" : "");
 	if (c->ops.loadtest_replay)

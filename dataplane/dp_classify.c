@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Classification: Ethernet, IPv4 (RFC 791) or IPv6 (RFC 8200, UDP as first next header), UDP to
- * the served port. ARP requests (RFC 826) and ICMP echo requests (RFC 792) for the gateway's
+ * the served port (to the gateway's address, or with Group OSCORE groups to All CoAP Nodes or a
+ * group's multicast address, RFC 7252 §12.8; f->multicast says so), or to the group-send port. ARP requests (RFC 826) and ICMP echo requests (RFC 792) for the gateway's
  * IPv4 address are answered in place, ICMPv6 in dp_icmp6.c; ARP replies to us go to the
  * neighbour table. Every other frame is dropped under its own counter.
  *
@@ -124,15 +125,18 @@ static enum dp_verdict udp(struct rte_mbuf *m, struct dp_flow *f, uint16_t l4_le
 	struct rte_udp_hdr *u = rte_pktmbuf_mtod_offset(m, struct rte_udp_hdr *, f->l4_off);
 	uint16_t ulen;
 	enum dp_ctr why;
+	bool gsend;
 
 	if (l4_len < sizeof(*u))
 		return drop(st, DP_DROP_RUNT);
 	ulen = rte_be_to_cpu_16(u->dgram_len);
 	if (ulen < sizeof(*u) || ulen != l4_len)
 		return drop(st, DP_DROP_RUNT);
-	if (u->dst_port != a->udp_port &&
+	gsend = a->gsend_port && u->dst_port == a->gsend_port && !f->multicast;
+	if (u->dst_port != a->udp_port && !gsend &&
 	    (uint16_t)(rte_be_to_cpu_16(u->dst_port) - a->up_first) >= a->up_n)
 		return drop(st, DP_DROP_UDP_PORT);
+	f->gsend = gsend;
 	why = udp_cksum(m, rte_pktmbuf_mtod_offset(m, void *, f->l3_off), u, f->ipv6);
 	if (why != NO_DROP)
 		return drop(st, why);
@@ -153,6 +157,34 @@ static bool ipv4_cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *i
 		return false;
 	}
 	return rte_ipv4_cksum(ip) == 0;
+}
+
+/* Is IPv4 d (network order) a multicast address the gateway's groups listen on? */
+static bool ipv4_mcast_ours(uint32_t d, const struct dp_addrs *a)
+{
+	unsigned i;
+
+	if (a->mcast_all_coap && d == rte_cpu_to_be_32(RTE_IPV4(224, 0, 1, 187)))
+		return true;
+	for (i = 0; i < a->n_mcast4; i++)
+		if (d == a->mcast4[i])
+			return true;
+	return false;
+}
+
+/* The same for IPv6 d: All CoAP Nodes is ff0x::fd in every scope x (RFC 7252 §12.8). */
+static bool ipv6_mcast_ours(const uint8_t *d, const struct dp_addrs *a)
+{
+	static const uint8_t zero[13];
+	unsigned i;
+
+	if (a->mcast_all_coap && d[0] == 0xff && !(d[1] & 0xf0) && !memcmp(d + 2, zero, 13) &&
+	    d[15] == 0xfd)
+		return true;
+	for (i = 0; i < a->n_mcast6; i++)
+		if (!memcmp(d, a->mcast6[i], 16))
+			return true;
+	return false;
 }
 
 /* Why no answer may go to IPv4 source s (network order), or NO_DROP if one may: limited
@@ -190,7 +222,8 @@ static enum dp_verdict ipv4(struct rte_mbuf *m, struct dp_flow *f, const struct 
 		return drop(st, DP_DROP_IP_BAD);
 	if (!ipv4_cksum_ok(m, ip))
 		return drop(st, DP_DROP_IP_CKSUM);
-	if (!a->has_ipv4 || ip->dst_addr != a->ipv4)
+	if (!a->has_ipv4 ||
+	    (ip->dst_addr != a->ipv4 && !(f->multicast = ipv4_mcast_ours(ip->dst_addr, a))))
 		return drop(st, DP_DROP_IP_NOT_OURS);
 	why = ipv4_src_refused(ip->src_addr, a);
 	if (why != NO_DROP)
@@ -200,7 +233,7 @@ static enum dp_verdict ipv4(struct rte_mbuf *m, struct dp_flow *f, const struct 
 	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK))
 		return drop(st, DP_DROP_IP_FRAGMENT);
 	f->l4_off = (uint16_t)(f->l3_off + hl);
-	if (ip->next_proto_id == IPPROTO_ICMP)
+	if (ip->next_proto_id == IPPROTO_ICMP && !f->multicast)
 		return icmp(m, ip, f, (uint16_t)(tot - hl), a, st);
 	if (ip->next_proto_id != IPPROTO_UDP)
 		return drop(st, DP_DROP_NOT_UDP);
@@ -247,7 +280,8 @@ static enum dp_verdict ipv6(struct rte_mbuf *m, struct dp_flow *f, const struct 
 		f->l4_off = (uint16_t)(f->l3_off + sizeof(*ip));
 		return dp_icmp6_input(m, f, a, st);
 	}
-	if (!a->has_ipv6 || memcmp(ip->dst_addr, a->ipv6, 16))
+	if (!a->has_ipv6 ||
+	    (memcmp(ip->dst_addr, a->ipv6, 16) && !(f->multicast = ipv6_mcast_ours(ip->dst_addr, a))))
 		return drop(st, DP_DROP_IP_NOT_OURS);
 	if (ip->proto == IPPROTO_FRAGMENT)
 		return drop(st, DP_DROP_IP_FRAGMENT);
@@ -285,11 +319,13 @@ uint16_t dp_answer_room(const struct rte_mbuf *m, const struct dp_flow *f)
 	return room > UINT16_MAX ? UINT16_MAX : (uint16_t)room;
 }
 
-static void turn_ipv4(struct rte_ipv4_hdr *ip, struct rte_udp_hdr *u, uint16_t ulen)
+/* mcast: the request went to a group address; the answer comes from our own (own). */
+static void turn_ipv4(struct rte_ipv4_hdr *ip, struct rte_udp_hdr *u, uint16_t ulen, bool mcast,
+		      uint32_t own)
 {
 	uint32_t t = ip->src_addr;
 
-	ip->src_addr = ip->dst_addr, ip->dst_addr = t;
+	ip->src_addr = mcast ? own : ip->dst_addr, ip->dst_addr = t;
 	ip->total_length = rte_cpu_to_be_16((uint16_t)((ip->version_ihl & 0xf) * 4 + ulen));
 	ip->time_to_live = 64;
 	ip->fragment_offset = 0;
@@ -299,12 +335,13 @@ static void turn_ipv4(struct rte_ipv4_hdr *ip, struct rte_udp_hdr *u, uint16_t u
 	u->dgram_cksum = rte_ipv4_udptcp_cksum(ip, u);
 }
 
-static void turn_ipv6(struct rte_ipv6_hdr *ip, struct rte_udp_hdr *u, uint16_t ulen)
+static void turn_ipv6(struct rte_ipv6_hdr *ip, struct rte_udp_hdr *u, uint16_t ulen, bool mcast,
+		      const uint8_t *own)
 {
 	uint8_t t[16];
 
 	memcpy(t, ip->src_addr, 16);
-	memcpy(ip->src_addr, ip->dst_addr, 16);
+	memcpy(ip->src_addr, mcast ? own : ip->dst_addr, 16);
 	memcpy(ip->dst_addr, t, 16);
 	ip->payload_len = rte_cpu_to_be_16(ulen);
 	ip->hop_limits = 64;
@@ -324,8 +361,8 @@ void dp_answer_udp(struct rte_mbuf *m, const struct dp_flow *f, const struct dp_
 	m->data_len = (uint16_t)(f->payload_off + len);
 	m->pkt_len = m->data_len;
 	if (f->ipv6)
-		turn_ipv6(l3, u, ulen);
+		turn_ipv6(l3, u, ulen, f->multicast, a->ipv6);
 	else
-		turn_ipv4(l3, u, ulen);
+		turn_ipv4(l3, u, ulen, f->multicast, a->ipv4);
 	eth_turn(rte_pktmbuf_mtod(m, struct rte_ether_hdr *), a);
 }

@@ -11,6 +11,8 @@
 
 #include "dataplane/dp_stats.h"
 
+#define DP_MCAST_MAX 16 /* configured group addresses (one per group) */
+
 /* The gateway's own addresses, in network byte order. */
 struct dp_addrs {
 	struct rte_ether_addr mac;
@@ -22,6 +24,13 @@ struct dp_addrs {
 	/* forward mode: the workers' upstream source ports, up_first..+up_n (host order), where
 	 * the upstream's answers arrive (dp_steer.h); up_n = 0 otherwise */
 	uint16_t up_first, up_n;
+	uint16_t gsend_port; /* group sending's port ("group_send"); 0 = none */
+	/* Multicast destinations accepted on udp_port (Group OSCORE groups configured): All CoAP
+	 * Nodes (224.0.1.187, ff0x::fd; RFC 7252 §12.8) and each group's "multicast" address. */
+	bool mcast_all_coap;
+	uint8_t n_mcast4, n_mcast6;
+	uint32_t mcast4[DP_MCAST_MAX];
+	uint8_t mcast6[DP_MCAST_MAX][16];
 };
 
 /* Where a CoAP message sits in its frame. */
@@ -31,6 +40,9 @@ struct dp_flow {
 	uint16_t payload_off;
 	uint16_t payload_len;
 	bool ipv6;
+	bool multicast; /* sent to a multicast address: never an error answer (RFC 7252 §8.1) */
+	bool gsend;     /* to the group-send port (ctl_group_send.h) */
+	bool from_up;   /* arrived on the upstream's own port (set by the worker) */
 };
 
 enum dp_verdict {
@@ -48,8 +60,9 @@ enum dp_verdict dp_classify(struct rte_mbuf *m, const struct dp_addrs *a, struct
 /* The room for an answer's UDP payload in m, written at f->payload_off. */
 uint16_t dp_answer_room(const struct rte_mbuf *m, const struct dp_flow *f);
 
-/* Turn m into the answer to itself: Ethernet, IP and UDP addresses swapped (source MAC ours),
- * lengths set for a UDP payload of len bytes already written at f->payload_off, checksums. */
+/* Turn m into the answer to itself: Ethernet, IP and UDP addresses swapped (source MAC ours; the
+ * source address ours too when the request went to a multicast address, RFC 7252 §8.1), lengths
+ * set for a UDP payload of len bytes already written at f->payload_off, checksums. */
 void dp_answer_udp(struct rte_mbuf *m, const struct dp_flow *f, const struct dp_addrs *a,
 		   uint16_t len);
 

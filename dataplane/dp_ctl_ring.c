@@ -13,12 +13,15 @@
 
 #include "control/ctl_echo.h"
 #include "dataplane/dp_ctx_table.h"
+#include "dataplane/dp_frame.h"
 #include "dataplane/dp_state.h"
 
 #define SERVE_BURST 32
 
 struct pool {
 	struct rte_ring *reply;     /* control -> this worker; single producer, single consumer */
+	struct rte_ring *frames[2]; /* control -> this worker: datagrams it originated, for the
+				     * device side [0] and the upstream's own port [1] */
 	struct dp_ctl_msg *msgs;
 	struct dp_ctl_msg *free[DP_CTL_MSGS];
 	unsigned n_free;            /* the worker's alone: it takes and returns messages */
@@ -33,6 +36,8 @@ struct dp_ctl {
 	struct dp_stats *st;        /* while serving: the control lcore's counters */
 	unsigned n_workers;
 	uint16_t next_mid;
+	struct rte_mempool *mp;     /* frames the control plane originates (ctl_platform.send) */
+	const struct dp_addrs *addrs[2]; /* ... from the device side's / the upstream port's */
 	uint8_t scratch[CTL_MSG_MAX]; /* the answer, until the request it overwrites is served */
 	uint8_t resume[CTL_MSG_MAX];  /* a request a handler hands back (ctl_resume) */
 	struct pool p[];
@@ -53,9 +58,11 @@ static int pool_init(struct pool *p, unsigned i, int socket)
 	unsigned k;
 
 	p->reply = ring("reply", i, DP_CTL_MSGS, RING_F_SP_ENQ | RING_F_SC_DEQ, socket);
+	p->frames[0] = ring("frames", i, DP_CTL_FRAMES, RING_F_SP_ENQ | RING_F_SC_DEQ, socket);
+	p->frames[1] = ring("frames_up", i, DP_CTL_FRAMES, RING_F_SP_ENQ | RING_F_SC_DEQ, socket);
 	p->msgs = rte_zmalloc_socket("ctl_msgs", DP_CTL_MSGS * sizeof(*p->msgs),
 				     RTE_CACHE_LINE_SIZE, socket);
-	if (!p->reply || !p->msgs)
+	if (!p->reply || !p->frames[0] || !p->frames[1] || !p->msgs)
 		return -1;
 	for (k = 0; k < DP_CTL_MSGS; k++) {
 		p->msgs[k].worker = i;
@@ -99,6 +106,15 @@ static void drain(struct rte_ring *r)
 		rte_pktmbuf_free(((struct dp_ctl_msg *)msg)->m);
 }
 
+static void drain_frames(struct rte_ring *r)
+{
+	void *m;
+
+	while (r && rte_ring_dequeue(r, &m) == 0)
+		rte_pktmbuf_free(m);
+	rte_ring_free(r);
+}
+
 void dp_ctl_free(struct dp_ctl *c)
 {
 	unsigned i;
@@ -110,6 +126,8 @@ void dp_ctl_free(struct dp_ctl *c)
 	for (i = 0; i < c->n_workers; i++) {
 		drain(c->p[i].reply);
 		rte_ring_free(c->p[i].reply);
+		drain_frames(c->p[i].frames[0]);
+		drain_frames(c->p[i].frames[1]);
 		rte_free(c->p[i].msgs);
 	}
 	cry_engine_free(c->e);
@@ -145,6 +163,8 @@ static void peer_of(struct ctl_peer *p, const struct rte_mbuf *m, const struct d
 	}
 	p->src_port = rte_be_to_cpu_16(u->src_port);
 	p->dst_port = rte_be_to_cpu_16(u->dst_port);
+	p->up = f->from_up;
+	memcpy(p->mac, &rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->src_addr, 6);
 }
 
 /* A free message of worker's pool filled with the frame's part, or NULL (counted). */
@@ -235,6 +255,20 @@ void dp_ctl_msg_put(struct dp_ctl *c, struct dp_ctl_msg *msg)
 	p->free[p->n_free++] = msg;
 }
 
+unsigned dp_ctl_frames(struct dp_ctl *c, unsigned worker, unsigned side, struct rte_mbuf **out,
+		       unsigned max)
+{
+	return rte_ring_sc_dequeue_burst(c->p[worker].frames[side], (void **)out, max, NULL);
+}
+
+void dp_ctl_set_frames(struct dp_ctl *c, struct rte_mempool *mp, const struct dp_addrs *addrs,
+		       const struct dp_addrs *up_addrs)
+{
+	c->mp = mp;
+	c->addrs[0] = addrs;
+	c->addrs[1] = up_addrs;
+}
+
 unsigned dp_ctl_outstanding(const struct dp_ctl *c, unsigned worker)
 {
 	return DP_CTL_MSGS - c->p[worker].n_free;
@@ -285,6 +319,76 @@ static int env_ctx_remove(void *plat, const uint8_t *rid, uint8_t rid_len, const
 			  -1;
 }
 
+/* The link-layer address of a multicast IP destination (RFC 1112 §6.4: 01:00:5e and the low 23
+ * bits; RFC 2464 §7: 33:33 and the low 32 bits). */
+static void mcast_mac(const struct ctl_dgram *d, struct rte_ether_addr *mac)
+{
+	static const uint8_t v4[3] = { 0x01, 0x00, 0x5e }, v6[2] = { 0x33, 0x33 };
+
+	if (d->v6) {
+		memcpy(mac->addr_bytes, v6, 2);
+		memcpy(mac->addr_bytes + 2, d->dst + 12, 4);
+	} else {
+		memcpy(mac->addr_bytes, v4, 3);
+		mac->addr_bytes[3] = d->dst[13] & 0x7f;
+		memcpy(mac->addr_bytes + 4, d->dst + 14, 2);
+	}
+}
+
+static bool dgram_mcast(const struct ctl_dgram *d)
+{
+	return d->v6 ? d->dst[0] == 0xff : (d->dst[12] & 0xf0) == 224;
+}
+
+/* The endpoints of d: from our address on its side, to its destination. -1: no such address. */
+static int dgram_ends(const struct ctl_dgram *d, const struct dp_addrs *a,
+		      struct dp_endpoint *src, struct dp_endpoint *dst)
+{
+	if (!a || (d->v6 ? !a->has_ipv6 : !a->has_ipv4))
+		return -1;
+	*src = (struct dp_endpoint){ .mac = a->mac, .port = rte_cpu_to_be_16(d->src_port),
+				     .v6 = d->v6 };
+	*dst = (struct dp_endpoint){ .port = rte_cpu_to_be_16(d->dst_port), .v6 = d->v6 };
+	if (d->v6) {
+		memcpy(src->ip, a->ipv6, 16);
+		memcpy(dst->ip, d->dst, 16);
+	} else {
+		memcpy(src->ip, &a->ipv4, 4);
+		memcpy(dst->ip, d->dst + 12, 4);
+	}
+	if (dgram_mcast(d))
+		mcast_mac(d, &dst->mac);
+	else
+		memcpy(dst->mac.addr_bytes, d->mac, 6);
+	return 0;
+}
+
+/* ctl_platform.send: a frame built here, handed to worker 0 for its tx queue (the control lcore
+ * never touches a worker's queue). */
+static int env_send(void *plat, const struct ctl_dgram *d)
+{
+	struct dp_ctl *c = plat;
+	struct dp_endpoint src, dst;
+	struct rte_mbuf *m;
+
+	if (!c->mp || dgram_ends(d, c->addrs[d->up], &src, &dst))
+		return -1;
+	m = rte_pktmbuf_alloc(c->mp);
+	if (!m)
+		return -1;
+	if (d->len > dp_frame_room(m, d->v6)) {
+		rte_pktmbuf_free(m);
+		return -1;
+	}
+	memcpy(rte_pktmbuf_mtod_offset(m, void *, dp_frame_payload_off(d->v6)), d->msg, d->len);
+	dp_frame_udp(m, &src, &dst, (uint16_t)d->len);
+	if (rte_ring_sp_enqueue(c->p[0].frames[d->up], m)) {
+		rte_pktmbuf_free(m);
+		return -1;
+	}
+	return 0;
+}
+
 static int env_grant_put(void *plat, struct ctl_ctx_handle h, const uint8_t *rec, size_t len)
 {
 	struct dp_ctl *c = plat;
@@ -325,6 +429,17 @@ static const enum dp_ctr ctr_of[CTL_C__COUNT] = {
 	[CTL_C_GROUP_ANSWER_FAILED] = DP_GROUP_ANSWER_FAILED,
 	[CTL_C_GROUP_ECHO_CHALLENGE] = DP_GROUP_ECHO_CHALLENGE,
 	[CTL_C_GROUP_ECHO_ACCEPT] = DP_GROUP_ECHO_ACCEPT,
+	[CTL_C_GSEND_SENT] = DP_GSEND_SENT,
+	[CTL_C_GSEND_REFUSED] = DP_GSEND_REFUSED,
+	[CTL_C_GSEND_BUSY] = DP_GSEND_BUSY,
+	[CTL_C_GSEND_FAILED] = DP_GSEND_FAILED,
+	[CTL_C_GSEND_ANSWER] = DP_GSEND_ANSWER,
+	[CTL_C_GSEND_LATE] = DP_GSEND_LATE,
+	[CTL_C_GSEND_DUPLICATE] = DP_GSEND_DUPLICATE,
+	[CTL_C_GSEND_SIGNATURE] = DP_GSEND_SIGNATURE,
+	[CTL_C_GSEND_UNVERIFIED] = DP_GSEND_UNVERIFIED,
+	[CTL_C_GSEND_AGG_FULL] = DP_GSEND_AGG_FULL,
+	[CTL_C_GSEND_DONE] = DP_GSEND_DONE,
 	[CTL_C_ACE_DENY_RESOURCE] = DP_ACE_DENY_RESOURCE,
 	[CTL_C_ACE_DENY_METHOD] = DP_ACE_DENY_METHOD,
 };
@@ -343,6 +458,7 @@ static const struct ctl_platform platform = {
 	.ctx_remove = env_ctx_remove,
 	.count = env_count,
 	.rid_taken = env_rid_taken,
+	.send = env_send,
 	.grant_put = env_grant_put,
 };
 

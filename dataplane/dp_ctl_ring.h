@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include <rte_mbuf.h>
+#include <rte_mempool.h>
 
 #include "control/ctl_plane.h"
 #include "dataplane/dp_classify.h"
@@ -28,6 +29,7 @@
 #include "oscore/osc_protect.h"
 
 #define DP_CTL_MSGS 64       /* messages per worker in flight to the control lcore */
+#define DP_CTL_FRAMES 256    /* datagrams the control lcore originates, per side, waiting */
 
 /* One job on its way to the control lcore and back with its answer. */
 struct dp_ctl_msg {
@@ -95,6 +97,17 @@ unsigned dp_ctl_replies(struct dp_ctl *c, unsigned worker, struct dp_ctl_msg **o
 
 /* Worker: return a message (its frame taken or freed) to the worker's pool. */
 void dp_ctl_msg_put(struct dp_ctl *c, struct dp_ctl_msg *msg);
+
+/* Control lcore, before workers start: frames the control plane originates (ctl_platform.send)
+ * come from mp, with the gateway's addresses on the device side (addrs) and on the upstream's
+ * own port (up_addrs, may equal addrs). Without it, send fails. */
+void dp_ctl_set_frames(struct dp_ctl *c, struct rte_mempool *mp, const struct dp_addrs *addrs,
+		       const struct dp_addrs *up_addrs);
+
+/* Worker: up to max frames the control lcore built for side (0: device side, 1: the upstream's
+ * own port), now the worker's to transmit. */
+unsigned dp_ctl_frames(struct dp_ctl *c, unsigned worker, unsigned side, struct rte_mbuf **out,
+		       unsigned max);
 
 /* Worker: its messages not yet back from the control lcore. */
 unsigned dp_ctl_outstanding(const struct dp_ctl *c, unsigned worker);

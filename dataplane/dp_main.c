@@ -25,6 +25,7 @@
 
 #include "control/ctl_config.h"
 #include "dataplane/dp_check_config.h"
+#include "dataplane/dp_ctl_ring.h"
 #include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_metrics_http.h"
 #include "dataplane/dp_mgmt.h"
@@ -89,6 +90,24 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return o->config && optind == argc ? 0 : -1;
 }
 
+/* With groups: All CoAP Nodes and each group's "multicast" address are accepted as
+ * destinations (RFC 7252 §12.8, RFC 10021 §7); the group-send port too. */
+static void addrs_mcast(const struct ctl_config *c, struct dp_addrs *a)
+{
+	unsigned i;
+
+	a->mcast_all_coap = c->groups.n > 0;
+	a->gsend_port = c->group_send.enabled ? rte_cpu_to_be_16(c->group_send.port) : 0;
+	for (i = 0; i < c->groups.n; i++) {
+		const struct ctl_group_mcast *m = &c->groups.g[i].mcast;
+
+		if (m->set && m->v6 && a->n_mcast6 < DP_MCAST_MAX)
+			memcpy(a->mcast6[a->n_mcast6++], m->addr, 16);
+		else if (m->set && !m->v6 && a->n_mcast4 < DP_MCAST_MAX)
+			memcpy(&a->mcast4[a->n_mcast4++], m->addr + 12, 4);
+	}
+}
+
 static void addrs_of(const struct ctl_config *c, uint16_t port, struct dp_addrs *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -100,6 +119,7 @@ static void addrs_of(const struct ctl_config *c, uint16_t port, struct dp_addrs 
 	a->has_ipv4 = c->has_ipv4;
 	a->has_ipv6 = c->has_ipv6;
 	a->udp_port = rte_cpu_to_be_16(c->udp_port);
+	addrs_mcast(c, a);
 }
 
 /* Everything the main lcore owns, released at the one exit point. */
@@ -288,6 +308,8 @@ static int setup(struct gw *g)
 	addrs_of(&g->cfg, g->port, &g->addrs);
 	if (setup_upstream_port(g))
 		return -1;
+	if (g->ops.ctl)
+		dp_ctl_set_frames(g->ops.ctl, g->mp, &g->addrs, &g->up_addrs);
 	worker_confs(g);
 	return setup_metrics(g);
 }

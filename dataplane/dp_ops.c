@@ -14,6 +14,7 @@
 #include "control/ctl_ace_serve.h"
 #include "control/ctl_b12.h"
 #include "control/ctl_b2.h"
+#include "control/ctl_group_send.h"
 #include "control/ctl_group_serve.h"
 #include "control/ctl_echo.h"
 #include "control/ctl_edhoc.h"
@@ -152,7 +153,13 @@ static int groups_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_
 		dp_state_set_groups(s, o->groups);
 		ctl_groups_set_ssn(o->groups, &ops); /* resumed above what a previous run used */
 	}
-	return ctl_plane_on_kind(o->plane, CTL_KIND_GROUP, ctl_group_serve, o->groups);
+	if (ctl_plane_on_kind(o->plane, CTL_KIND_GROUP, ctl_group_serve, o->groups))
+		return -1;
+	if (!c->group_send.enabled)
+		return 0;
+	o->gsend = ctl_group_send_new(o->groups, &c->group_send);
+	return o->gsend ? ctl_plane_on_kind(o->plane, CTL_KIND_GROUP_SEND, ctl_group_send_serve,
+					    o->gsend) : -1;
 }
 
 static int publish_scope(void *arg, struct ctl_ctx_handle h, const struct ctl_ace_scope *scope)
@@ -367,6 +374,17 @@ static void ace_tick(struct dp_ops *o)
 	o->stats[o->nq].ctr[DP_ACE_EXPIRED] += ctl_ace_server_tick(o->ace, &env, (int64_t)now);
 }
 
+/* Group sending: collections whose time is up answered to their requesters. */
+static void gsend_tick(struct dp_ops *o)
+{
+	struct ctl_env env;
+
+	if (!o->gsend || !o->ctl || !ctl_group_send_open(o->gsend))
+		return;
+	dp_ctl_env(o->ctl, &o->stats[o->nq], &env);
+	ctl_group_send_tick(o->gsend, &env, ctl_gsend_now_ms());
+}
+
 /* Serve every control request queued now (also what reclamation must see answered first). */
 static void drain_ctl(void *arg)
 {
@@ -395,6 +413,7 @@ void dp_ops_control_loop(struct dp_ops *o, double duration, bool *quit)
 
 		served += dp_mgmt_poll(o->mgmt);
 		ace_tick(o);
+		gsend_tick(o);
 		dp_ctx_table_reclaim(o->table, drain_ctl, o);
 		dp_groups_reclaim(o->dpg);
 		now = rte_get_tsc_cycles();
@@ -433,6 +452,7 @@ void dp_ops_teardown(struct dp_ops *o)
 	ctl_b2_server_free(o->b2);
 	ctl_edhoc_free(o->edhoc);
 	dp_groups_free(o->dpg);
+	ctl_group_send_free(o->gsend);
 	if (o->groups) {
 		ctl_groups_free(o->groups);
 		free(o->groups);

@@ -37,6 +37,7 @@ struct dp_ops {
 	struct ctl_edhoc *edhoc;        /* EDHOC responder ("edhoc" configured), or NULL */
 	struct ctl_groups *groups;      /* Group OSCORE groups ("groups" and runtime), with ctl */
 	struct dp_groups *dpg;          /* their runtime changes (oscore-gwctl group), with ctl */
+	struct ctl_group_send *gsend;   /* sending to groups ("group_send"), or NULL */
 	struct ctl_ace_server *ace;     /* /authz-info (RFC 9203), when "ace" is configured */
 	struct dp_scopes *scopes;       /* its contexts' scopes for the workers, or NULL */
 	uint8_t ace_hints[512];         /* AS Request Creation Hints (RFC 9200 §5.3) */

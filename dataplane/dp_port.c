@@ -150,6 +150,7 @@ int dp_port_start(uint16_t port, uint16_t nq, struct rte_mempool *mp, FILE *log)
 	if (rte_eth_dev_start(port))
 		return -1;
 	rte_eth_promiscuous_enable(port); /* virtual devices may refuse; not needed then */
+	rte_eth_allmulticast_enable(port); /* group addresses (RFC 10021 §7); the same */
 	print_port(log, port, &info, &conf, nq);
 	return 0;
 }

@@ -145,6 +145,22 @@ enum dp_ctr {
 	DP_ACE_DENY_RESOURCE,  /* worker: ACE scope has no such resource: protected 4.03 */
 	DP_ACE_DENY_METHOD,    /* worker: ACE scope has the resource, not the method: 4.05 */
 	DP_ACE_EXPIRED,        /* control lcore: a token expired, its context removed */
+	/* Group OSCORE multicast reception and sending (issue 13) */
+	DP_DROP_MCAST_NOT_GROUP, /* to a multicast address, but no group's request: no answer */
+	DP_DROP_MCAST_ERROR,   /* to a multicast address, would get a RST: dropped instead */
+	DP_GSEND_WRONG_SIDE,   /* group-send port: request from the device side or answer from
+				* the upstream's own port */
+	DP_GSEND_SENT,         /* control lcore: group request protected (one signature), sent */
+	DP_GSEND_REFUSED,      /* control lcore: requester's request refused (4.00, 4.02, 4.04) */
+	DP_GSEND_BUSY,         /* control lcore: no collection free, or the SSN clock floor: 5.03 */
+	DP_GSEND_FAILED,       /* control lcore: group request not protected or not sent: 5.03 */
+	DP_GSEND_ANSWER,       /* control lcore: a member's answer verified and kept */
+	DP_GSEND_LATE,         /* control lcore: answer to no open collection: late or unknown */
+	DP_GSEND_DUPLICATE,    /* control lcore: a member's second answer to one request */
+	DP_GSEND_SIGNATURE,    /* control lcore: member's answer with a bad countersignature */
+	DP_GSEND_UNVERIFIED,   /* control lcore: member's answer unparsable, unknown kid, AEAD */
+	DP_GSEND_AGG_FULL,     /* control lcore: verified answer left out of a full aggregate */
+	DP_GSEND_DONE,         /* control lcore: aggregate answer sent to the requester */
 	DP_ACE_SUPERSEDED,     /* control lcore: a reposted token's old context removed (in use) */
 	/* several forward workers (issue 10): upstream answers steered to their exchange's owner */
 	DP_STEER_OUT,          /* upstream frame for another worker's port handed to it (ring) */

@@ -66,7 +66,8 @@ struct worker {
 	struct slot *free[SLOTS];
 	struct cry_op *sub[SLOTS];
 	struct cry_op *done[SLOTS + CRY_MAX_INFLIGHT];
-	struct rte_mbuf *tx[SLOTS + 2 * CTL_BURST_MAX]; /* + frames answered without a slot, + control */
+	/* + frames answered without a slot, + control answers, + frames the control lcore built */
+	struct rte_mbuf *tx[SLOTS + 3 * CTL_BURST_MAX];
 	unsigned n_free, n_sub, n_tx;
 	uint16_t next_mid;
 	struct dp_fwd *fwd;  /* forward mode */
@@ -688,6 +689,41 @@ static bool dedup(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f,
 	return true;
 }
 
+/* A frame dropped before it took a slot, counted under why (a multicast request that would get
+ * an error answer, a group-send message from the wrong side). */
+static struct slot *drop_frame(struct worker *w, struct rte_mbuf *m, enum dp_ctr why)
+{
+	w->c.stats->ctr[why]++;
+	rte_pktmbuf_free(m);
+	return NULL;
+}
+
+/* Plain CoAP on the group-send port (control/ctl_group_send.h) goes to the control lcore as it
+ * came: requests from the requesters, answers from the members. With the upstream on a port of
+ * its own, requests are taken only from there and answers only from the device side. A CON
+ * request's retransmission gets the empty ACK again from the deduplication cache (§4.5). */
+static void group_send_in(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f)
+{
+	const uint8_t *msg = rte_pktmbuf_mtod_offset(m, const uint8_t *, f->payload_off);
+	bool req = f->payload_len >= 4 && msg[1] && !(msg[1] >> 5);
+	struct dp_src src;
+	uint64_t ref = 0;
+
+	if (!w->c.ctl || (w->fwd && w->c.up_port != w->c.port && req != f->from_up)) {
+		drop_frame(w, m, DP_GSEND_WRONG_SIDE);
+		return;
+	}
+	dp_src_of(&src, m, f);
+	if (req && dedup(w, m, f, &src, &ref))
+		return;
+	if (dp_ctl_handoff(w->c.ctl, w->c.id, m, f, ref, CTL_KIND_GROUP_SEND, msg,
+			   f->payload_len, NULL, NULL, w->c.stats)) {
+		if (ref)
+			dp_dedup_forget(w->c.dedup, ref);
+		rte_pktmbuf_free(m);
+	}
+}
+
 /* A classified CoAP frame: take a slot and parse. Returns the slot if it needs a lookup. */
 static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f)
 {
@@ -708,6 +744,8 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 		rte_pktmbuf_free(m);
 		return NULL;
 	case DP_PLAIN_RST:
+		if (f->multicast) /* RFC 7252 §8.1: never a RST to a multicast request */
+			return drop_frame(w, m, DP_DROP_MCAST_ERROR);
 		answer_rst(w, m, f, &src);
 		return NULL;
 	}
@@ -733,8 +771,15 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	s->rx.plain = s->plain;
 	s->rx.plain_cap = sizeof(s->plain);
 	s->rx.flags = (w->c.loadtest ? OSC_RX_LOADTEST : 0) | (ctl_groups_active(w->c.groups) ? OSC_RX_GROUP : 0);
-	if (osc_rx_parse(&s->rx, payload_of(s), f->payload_len, true) == OSC_OK)
-		return group_request(w, s) ? NULL : s;
+	if (osc_rx_parse(&s->rx, payload_of(s), f->payload_len, true) == OSC_OK &&
+	    group_request(w, s))
+		return NULL;
+	if (f->multicast) { /* only a group's requests, and no error answer (§7, RFC 7252 §8.1) */
+		drop_slot(w, s, DP_DROP_MCAST_NOT_GROUP);
+		return NULL;
+	}
+	if (s->rx.err == OSC_OK)
+		return s;
 	if (s->rx.err == OSC_ERR_NOT_OSCORE &&
 	    dp_ctl_wants(w->c.ctl, CTL_KIND_PLAIN, &s->rx.outer) &&
 	    to_control(w, s, CTL_KIND_PLAIN, payload_of(s), f->payload_len, false))
@@ -866,7 +911,10 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		v = dp_classify(pkts[i], from_up ? w->c.up_addrs : w->c.addrs, &f, w->c.stats);
-		if (v == DP_ANSWER || v == DP_NEIGH)
+		f.from_up = from_up;
+		if (v == DP_COAP && f.gsend)
+			group_send_in(w, pkts[i], &f);
+		else if (v == DP_ANSWER || v == DP_NEIGH)
 			local(w, pkts[i], v, &f, from_up, steered);
 		else if (v == DP_UNREACH)
 			unreachable(w, pkts[i], &f, steered);
@@ -1071,6 +1119,29 @@ static bool forward_resumed(struct worker *w, struct dp_ctl_msg *msg)
 	return true;
 }
 
+/* A frame for the device side, or for the upstream on its own port (forward mode). */
+static void tx_side(struct worker *w, struct rte_mbuf *m, bool up)
+{
+	if (up && w->fwd && w->c.up_port != w->c.port)
+		dp_fwd_queue_up(w->fwd, m);
+	else
+		queue_tx(w, m);
+}
+
+/* Datagrams the control lcore originated (group sending: the request to a group's address, the
+ * aggregate answer): built there, transmitted here. */
+static void ctl_frames(struct worker *w)
+{
+	struct rte_mbuf *m[CTL_BURST_MAX];
+	unsigned side, n, i;
+
+	for (side = 0; side < 2; side++) {
+		n = dp_ctl_frames(w->c.ctl, w->c.id, side, m, CTL_BURST_MAX);
+		for (i = 0; i < n; i++)
+			tx_side(w, m[i], side);
+	}
+}
+
 /* Answers the control lcore sent back: transmitted from here, never from the control lcore. */
 static void ctl_replies(struct worker *w)
 {
@@ -1095,12 +1166,14 @@ static void ctl_replies(struct worker *w)
 			memcpy(rte_pktmbuf_mtod_offset(msg->m, void *, msg->f.payload_off),
 			       msg->resume ? msg->fb : msg->data, len);
 			dedup_keep(w, msg->dedup_ref, msg->m, msg->f.payload_off, len, false);
-			dp_answer_udp(msg->m, &msg->f, w->c.addrs, len);
-			queue_tx(w, msg->m);
+			dp_answer_udp(msg->m, &msg->f, msg->f.from_up ? w->c.up_addrs : w->c.addrs,
+				      len);
+			tx_side(w, msg->m, msg->f.from_up);
 			w->c.stats->ctr[DP_CTL_ANSWER_TX]++;
 		}
 		dp_ctl_msg_put(w->c.ctl, msg);
 	}
+	ctl_frames(w);
 }
 
 static void loop(struct worker *w)

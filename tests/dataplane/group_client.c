@@ -5,12 +5,13 @@
  * over UDP, protected with the project's osc_group code, and says what came back:
  *
  *   group_client ADDR PORT MODE SSN [bad-sig] [kid=HEX] [gid=HEX] [secret=HEX] [group=HEX]
- *                [wait=MS] [show-piv] [echo] [burst=N [noretry]]
+ *                [wait=MS] [show-piv] [show-from] [echo] [burst=N [noretry]]
  *     MODE group | pairwise (towards 51) | mixed (burst only: even SSNs group, odd pairwise);
  *     SSN: the Sender Sequence Number to use (replays reuse one); bad-sig flips the encrypted
  *     countersignature's last byte; kid/gid replace our Sender ID or the Gid after derivation (an
  *     unknown member, a wrong group); secret/group derive the group with another Master Secret
- *     and Gid (the group after a rekey).
+ *     and Gid (the group after a rekey). ADDR may be a multicast address (RFC 10021 §7);
+ *     show-from appends " from ADDR" (where the answer came from).
  *
  * Prints "VERIFIED c.dd" (an answer that verifies as 51's, inner code), "UNVERIFIED c.dd" (an
  * answer that does not: its outer code), or "NONE" (nothing within wait=MS, 1000 by default);
@@ -24,6 +25,8 @@
  * noretry); prints
  * "SENT n VERIFIED v RETRIED r REVERIFIED rv PAIRWISE_RETRIED pr PAIRWISE_REVERIFIED prv".
  * Exits 0 after printing, 2 on bad usage or a local failure.
+ *
+ *   group_client member ...   a member listening on a multicast address (group_member.c)
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -37,11 +40,15 @@
 #include "../oscore/group_fixture.h"
 #include "oscore/osc_group_msg.h"
 
+int group_member_main(int argc, char **argv);
+
+static char from_addr[INET_ADDRSTRLEN];
+
 #define BURST_MAX 1024
 #define RETRY_CHUNK 16
 
 struct opts {
-	bool pairwise, mixed, bad_sig, noretry, show_piv, echo;
+	bool pairwise, mixed, bad_sig, noretry, show_piv, show_from, echo;
 	uint8_t echo_val[12];
 	size_t echo_len; /* > 0: the request carries this Echo (RFC 9175) */
 	uint64_t ssn;
@@ -55,7 +62,8 @@ struct opts {
 static int usage(void)
 {
 	fprintf(stderr, "usage: group_client ADDR PORT group|pairwise|mixed SSN [bad-sig] [kid=HEX] "
-		"[gid=HEX] [secret=HEX] [group=HEX] [wait=MS] [show-piv] [echo] [burst=N [noretry]]\n");
+		"[gid=HEX] [secret=HEX] [group=HEX] [wait=MS] [show-piv] [show-from] [echo] "
+		"[burst=N [noretry]]\n");
 	return 2;
 }
 
@@ -74,6 +82,8 @@ static int parse(int argc, char **argv, struct opts *o)
 	for (i = 5; i < argc; i++) {
 		if (!strcmp(argv[i], "bad-sig"))
 			o->bad_sig = true;
+		else if (!strcmp(argv[i], "show-from"))
+			o->show_from = true;
 		else if (!strncmp(argv[i], "kid=", 4))
 			o->kid_len = gfix_hex(argv[i] + 4, o->kid, sizeof(o->kid));
 		else if (!strncmp(argv[i], "gid=", 4))
@@ -164,10 +174,14 @@ static int exchange(const char *addr, const char *port, const uint8_t *req, size
 {
 	struct sockaddr_in sa;
 	int fd = open_to(addr, port, &sa, wait_ms);
+	struct sockaddr_in src;
+	socklen_t sl = sizeof(src);
 	ssize_t n;
 
 	send_to(fd, &sa, req, len);
-	n = recv(fd, ans, cap, 0);
+	n = recvfrom(fd, ans, cap, 0, (struct sockaddr *)&src, &sl);
+	if (n > 0)
+		inet_ntop(AF_INET, &src.sin_addr, from_addr, sizeof(from_addr));
 	close(fd);
 	return n > 0 ? (int)n : 0;
 }
@@ -304,12 +318,13 @@ static int run(char **argv, const struct opts *op)
 {
 	uint8_t req[1024], ans[1500], plain[1500];
 	struct osc_group_exchange ex;
-	struct cry_engine *e = cry_engine_new();
+	struct cry_engine *e;
 	struct osc_member *m51;
 	struct gfix f;
 	struct opts o = *op;
 	int len, n, p;
 
+	e = cry_engine_new();
 	if (!e)
 		return fprintf(stderr, "group_client: no engine\n"), 2;
 	if (gfix_init_keyed(&f, o.secret, o.group))
@@ -326,15 +341,16 @@ static int run(char **argv, const struct opts *op)
 	n = exchange(argv[1], argv[2], req, (size_t)len, ans, sizeof(ans), o.wait_ms);
 	m51 = &f.m51;
 	if (!n)
-		printf("NONE\n");
+		printf("NONE");
 	else if ((p = osc_group_unprotect(e, &m51, 1, &ex, ans, (size_t)n, plain, sizeof(plain),
 					  NULL)) > 1) {
-		printf("VERIFIED %u.%02u%s\n", plain[1] >> 5, plain[1] & 31,
+		printf("VERIFIED %u.%02u%s", plain[1] >> 5, plain[1] & 31,
 		       o.show_piv ? piv_of(ans, (size_t)n) : "");
 		if (o.echo && plain[1] == 0x81 && echo_of(plain, (size_t)p, &o)) {
 			o.ssn++; /* §9: a fresh SSN, unicast, pairwise mode where configured */
 			o.pairwise = true;
 			o.echo = false;
+			printf("\n");
 			fflush(stdout);
 			gfix_free(&f);
 			cry_engine_free(e);
@@ -342,7 +358,8 @@ static int run(char **argv, const struct opts *op)
 		}
 	}
 	else
-		printf("UNVERIFIED %u.%02u\n", n > 1 ? ans[1] >> 5 : 0, n > 1 ? ans[1] & 31 : 0);
+		printf("UNVERIFIED %u.%02u", n > 1 ? ans[1] >> 5 : 0, n > 1 ? ans[1] & 31 : 0);
+	printf(n && o.show_from ? " from %s\n" : "\n", from_addr);
 	gfix_free(&f);
 	cry_engine_free(e);
 	return 0;
@@ -352,6 +369,8 @@ int main(int argc, char **argv)
 {
 	struct opts o;
 
+	if (argc > 1 && !strcmp(argv[1], "member"))
+		return group_member_main(argc, argv);
 	if (parse(argc, argv, &o))
 		return usage();
 	return run(argv, &o);

@@ -386,6 +386,117 @@ Test(wire, icmp_unreachable_quoting_our_datagram)
 		     "quotes a datagram from another port");
 }
 
+/* --- multicast destinations and the group-send port (Group OSCORE, RFC 10021 §7) --- */
+
+/* The gateway with groups: All CoAP Nodes, the group address 239.255.0.3 / ff05::1:3 and the
+ * group-send port 5690. */
+static struct dp_addrs gw_groups(void)
+{
+	struct dp_addrs a = gw();
+
+	a.mcast_all_coap = true;
+	a.mcast4[a.n_mcast4++] = rte_cpu_to_be_32(RTE_IPV4(239, 255, 0, 3));
+	a.mcast6[a.n_mcast6][0] = 0xff;
+	a.mcast6[a.n_mcast6][1] = 0x05;
+	a.mcast6[a.n_mcast6][13] = 1;
+	a.mcast6[a.n_mcast6++][15] = 3;
+	a.gsend_port = rte_cpu_to_be_16(5690);
+	return a;
+}
+
+/* m (from frame()) sent to dst (IPv4 in the first 4 bytes) and UDP port, checksums redone. */
+static void retarget(struct rte_mbuf *m, bool v6, const uint8_t *dst, uint16_t port)
+{
+	uint8_t *ip = l3_of(m);
+	struct rte_udp_hdr *u = (struct rte_udp_hdr *)(ip + (v6 ? 40 : 20));
+
+	u->dst_port = rte_cpu_to_be_16(port);
+	u->dgram_cksum = 0;
+	if (v6) {
+		memcpy(((struct rte_ipv6_hdr *)ip)->dst_addr, dst, 16);
+		u->dgram_cksum = rte_ipv6_udptcp_cksum((struct rte_ipv6_hdr *)ip, u);
+	} else {
+		struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;
+
+		memcpy(&h->dst_addr, dst, 4);
+		h->hdr_checksum = 0;
+		h->hdr_checksum = rte_ipv4_cksum(h);
+		u->dgram_cksum = rte_ipv4_udptcp_cksum(h, u);
+	}
+}
+
+/* Classify against gw_groups(): the verdict, the flow in *f, the counter raised in *why. */
+static enum dp_verdict classify_groups(struct rte_mbuf *m, struct dp_flow *f, int *why)
+{
+	struct dp_stats st = { 0 };
+	struct dp_addrs a = gw_groups();
+	enum dp_verdict v = dp_classify(m, &a, f, &st);
+	unsigned i;
+
+	*why = -1;
+	for (i = 0; i < DP_CTR__COUNT; i++)
+		if (st.ctr[i])
+			*why = (int)i;
+	return v;
+}
+
+Test(wire, group_multicast_destinations_accepted_others_not)
+{
+	static const uint8_t all4[4] = { 224, 0, 1, 187 }, grp4[4] = { 239, 255, 0, 3 },
+			     other4[4] = { 239, 255, 0, 4 };
+	static const uint8_t all6[16] = { 0xff, 0x05, [15] = 0xfd }, grp6[16] = { 0xff, 0x05,
+		[13] = 1, [15] = 3 }, other6[16] = { 0xff, 0x05, [15] = 0xfe };
+	struct { bool v6; const uint8_t *dst; uint16_t port; bool ok; } c[] = {
+		{ false, all4, 5683, true }, { false, grp4, 5683, true },
+		{ false, other4, 5683, false }, { true, all6, 5683, true },
+		{ true, grp6, 5683, true }, { true, other6, 5683, false },
+		{ false, grp4, 5690, false }, /* the group-send port is unicast only */
+	};
+	struct dp_flow f;
+	unsigned i;
+	int why;
+
+	for (i = 0; i < RTE_DIM(c); i++) {
+		struct rte_mbuf *m = frame(c[i].v6, c[i].v6 ? dev6 : dev4, 0);
+
+		retarget(m, c[i].v6, c[i].dst, c[i].port);
+		cr_expect_eq(classify_groups(m, &f, &why), c[i].ok ? DP_COAP : DP_DROP, "case %u", i);
+		cr_expect(!c[i].ok || (f.multicast && !f.gsend), "case %u: flow says multicast", i);
+		rte_pktmbuf_free(m);
+	}
+	/* without groups, All CoAP Nodes is no destination of ours */
+	{
+		struct rte_mbuf *m = frame(false, dev4, 0);
+
+		retarget(m, false, all4, 5683);
+		expect_drop(m, 0, DP_DROP_IP_NOT_OURS, "224.0.1.187 without groups");
+	}
+}
+
+Test(wire, group_send_port_and_answer_from_our_own_address)
+{
+	static const uint8_t us4[4] = { 10, 0, 0, 1 }, grp4[4] = { 239, 255, 0, 3 };
+	struct dp_addrs a = gw_groups();
+	struct rte_mbuf *m = frame(false, dev4, 0);
+	struct rte_ipv4_hdr *h;
+	struct dp_flow f;
+	int why;
+
+	retarget(m, false, us4, 5690);
+	cr_expect_eq(classify_groups(m, &f, &why), DP_COAP);
+	cr_expect(f.gsend && !f.multicast);
+	rte_pktmbuf_free(m);
+	m = frame(false, dev4, 0);
+	retarget(m, false, grp4, 5683);
+	cr_assert_eq(classify_groups(m, &f, &why), DP_COAP);
+	dp_answer_udp(m, &f, &a, sizeof(coap_get));
+	h = (struct rte_ipv4_hdr *)l3_of(m);
+	cr_expect_eq(h->src_addr, a.ipv4, "RFC 7252 §8.1: from our unicast address");
+	cr_expect(!memcmp(&h->dst_addr, dev4, 4));
+	cr_expect_eq(rte_ipv4_cksum(h), 0);
+	rte_pktmbuf_free(m);
+}
+
 /* Help texts travel through DPDK telemetry's JSON, which mangles bytes above 0x7f (a "§" became
  * "\v\-" in the metrics text): printable ASCII only. */
 Test(wire, every_help_text_is_printable_ascii)

@@ -14,7 +14,8 @@
 # edhoc_msg3 (the EDHOC Responder's message_1 and message_3 processing, control/edhoc/;
 # message_3 also as a correctly encrypted fuzzed PLAINTEXT_3), edhoc_coap (the gateway's
 # EDHOC responder over CoAP, control/ctl_edhoc.c: /.well-known/edhoc and RFC 9668 combined
-# requests).
+# requests), group_send (sending to a group, control/ctl_group_send.c: requesters'
+# requests, members' answers, the aggregate).
 #
 # The seed corpus is copied to a temporary work dir, so the repository is never written. Exits
 # non-zero if libFuzzer finds a crash, sanitizer report, leak, timeout, OOM or roundtrip mismatch;
@@ -62,6 +63,13 @@ edhoc_msg1 | edhoc_msg3)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/edhoc/edh_*.c)"
 	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-$harness ;;
+group_send)
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/control/ctl_group_send.c
+		$root/control/ctl_group.c $root/control/ctl_group_serve.c $root/control/ctl_plane.c
+		$root/control/ctl_ns.c $root/tests/oscore/group_fixture.c
+		$root/tests/control/gw_group_fixture.c"
+	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lpthread"
+	corpus=corpus-group-send ;;
 edhoc_coap)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/edhoc/edh_*.c)
 		$root/control/ctl_edhoc.c $root/control/ctl_config_edhoc.c $root/control/ctl_plane.c
@@ -69,7 +77,7 @@ edhoc_coap)
 	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lpthread"
 	corpus=corpus-edhoc_coap ;;
 *)
-	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|dp_wire|group_message|group_json|ace_authz|edhoc_msg1|edhoc_msg3|edhoc_coap]" >&2
+	echo "usage: $0 [SECONDS] [coap_oscore|oscore_message|ctl_conf|dp_wire|group_message|group_json|ace_authz|edhoc_msg1|edhoc_msg3|edhoc_coap|group_send]" >&2
 	exit 2 ;;
 esac
 

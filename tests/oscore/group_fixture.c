@@ -81,6 +81,17 @@ int gfix_init_keyed(struct gfix *f, const char *secret, const char *gid)
 	return 0;
 }
 
+int gfix_other(struct osc_group *g, struct osc_member *m51, const char *id, const char *seed,
+	       const uint8_t *cred, size_t cred_len)
+{
+	int rc;
+
+	load_creds();
+	if ((rc = group(g, id, seed, cred, cred_len)))
+		return rc;
+	return member(m51, g, "51", cred_51, cred_51_len, pub_51);
+}
+
 void gfix_free(struct gfix *f)
 {
 	osc_member_wipe(&f->m51);

@@ -29,6 +29,13 @@ int gfix_init(struct gfix *f);
 /* The same group rekeyed, as a Group Manager would push it: Master Secret secret and Gid gid (hex;
  * NULL keeps B.0's). Returns as gfix_init. */
 int gfix_init_keyed(struct gfix *f, const char *secret, const char *gid);
+/*
+ * Another member of B.0's group, with Sender ID id (hex), Ed25519 seed (hex) and credential
+ * cred[0..cred_len) (which must outlive g): its context in *g and its Recipient Context for 51 (the
+ * gateway in the live tests) in *m51. Returns 0, or the first enum osc_group_err.
+ */
+int gfix_other(struct osc_group *g, struct osc_member *m51, const char *id, const char *seed,
+	       const uint8_t *cred, size_t cred_len);
 
 /* Wipe them all. */
 void gfix_free(struct gfix *f);
