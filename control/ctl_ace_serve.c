@@ -12,16 +12,30 @@
 #include "crypto/cry_aead.h"
 
 #define ID2_TRIES 64 /* random draws before the ace namespace counts as full */
+/* RFC 9200 §5.10.3: how long an expired or revoked token's context stays (ending) so that the
+ * workers send its observations their final 4.01: a full exchange sweep takes well under a
+ * millisecond of worker iterations, this bounds the wait when they are busy. */
+#define END_GRACE_NS (200ull * 1000 * 1000)
 
 /* A reposted token's old context, kept until its successor is used (RFC 9203 §6). */
 struct superseded {
 	struct ctl_ctx_handle old, succ;
 };
 
+/* An expired or revoked token's context, marked ending, removed at due (monotonic ns). */
+struct ending {
+	struct ctl_ctx_handle h;
+	uint64_t due;
+};
+
 struct ctl_ace_server {
 	struct ctl_ace_rs rs;
 	struct superseded *sup;
 	unsigned n_sup, cap_sup;
+	struct ending *end;  /* cap_sup entries */
+	unsigned n_end;
+	ctl_ace_end_fn end_fn;
+	void *end_arg;
 	const struct ctl_ns *ns;
 	unsigned max_lifetime;
 	bool own_piv;
@@ -51,6 +65,54 @@ static void remove_ctx(struct ctl_ace_server *s, struct ctl_env *env, struct ctl
 	if (c)
 		env->ops->ctx_remove(env->plat, c->recipient_id, c->recipient_id_len, c->id_ctx,
 				     c->id_ctx_len, c->has_id_ctx);
+}
+
+void ctl_ace_server_on_end(struct ctl_ace_server *s, ctl_ace_end_fn fn, void *arg)
+{
+	s->end_fn = fn;
+	s->end_arg = arg;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* RFC 9200 §5.10.3: h's token expired or was revoked. The RS must notify every long-running
+ * request (Observe) with a 4.01 before the association ends: the context is marked ending for
+ * the workers, which send those and answer new requests as for a missing context, and removed
+ * after END_GRACE_NS (ending_poll). Removed at once when nothing marks it (no workers, not an
+ * ACE context there) or the list is full. */
+static void retire(struct ctl_ace_server *s, struct ctl_env *env, struct ctl_ctx_handle h)
+{
+	if (!s->end_fn || s->n_end == s->cap_sup || s->end_fn(s->end_arg, h)) {
+		remove_ctx(s, env, h);
+		return;
+	}
+	s->end[s->n_end].h = h;
+	s->end[s->n_end++].due = mono_ns() + END_GRACE_NS;
+}
+
+/* The ending contexts whose grace period is over go. */
+static void ending_poll(struct ctl_ace_server *s, struct ctl_env *env)
+{
+	uint64_t now;
+	unsigned i = 0;
+
+	if (!s->n_end)
+		return;
+	now = mono_ns();
+	while (i < s->n_end) {
+		if (s->end[i].due > now) {
+			i++;
+			continue;
+		}
+		remove_ctx(s, env, s->end[i].h);
+		s->end[i] = s->end[--s->n_end];
+	}
 }
 
 uint64_t ctl_ace_handle_pack(struct ctl_ctx_handle h)
@@ -128,7 +190,8 @@ struct ctl_ace_server *ctl_ace_server_new(const struct ctl_ace_conf *conf, const
 	}
 	s->cap_sup = s->rs.store.cap;
 	s->sup = calloc(s->cap_sup, sizeof(*s->sup));
-	if (!s->sup) {
+	s->end = calloc(s->cap_sup, sizeof(*s->end));
+	if (!s->sup || !s->end) {
 		ctl_ace_server_free(s);
 		return NULL;
 	}
@@ -145,6 +208,7 @@ void ctl_ace_server_free(struct ctl_ace_server *s)
 	if (!s)
 		return;
 	ctl_ace_rs_free(&s->rs);
+	free(s->end);
 	free(s->sup);
 	free(s);
 }
@@ -291,6 +355,7 @@ unsigned ctl_ace_server_poll(struct ctl_ace_server *s, struct ctl_env *env)
 {
 	unsigned i = 0, gone = 0;
 
+	ending_poll(s, env);
 	while (i < s->n_sup) {
 		struct superseded *p = &s->sup[i];
 		struct osc_ctx *succ = env->ops->ctx_get(env->plat, p->succ);
@@ -345,7 +410,7 @@ unsigned ctl_ace_server_tick(struct ctl_ace_server *s, struct ctl_env *env, int6
 	do {
 		n = ctl_ace_store_expire(&s->rs.store, now, gone, 8);
 		for (i = 0; i < n; i++) {
-			remove_ctx(s, env, ctl_ace_handle_unpack(gone[i].handle));
+			retire(s, env, ctl_ace_handle_unpack(gone[i].handle));
 			ctl_ace_token_wipe(&gone[i].tok);
 		}
 		total += n;
@@ -400,7 +465,7 @@ int ctl_ace_server_revoke(struct ctl_ace_server *s, struct ctl_env *env, const c
 			break;
 	if (as == s->rs.conf->n_as || ctl_ace_store_remove(&s->rs.store, as, id, id_len, &gone))
 		return -1;
-	remove_ctx(s, env, ctl_ace_handle_unpack(gone.handle));
+	retire(s, env, ctl_ace_handle_unpack(gone.handle));
 	ctl_ace_token_wipe(&gone.tok);
 	return 0;
 }

@@ -49,6 +49,16 @@ typedef int (*ctl_ace_publish_fn)(void *arg, struct ctl_ctx_handle h,
 void ctl_ace_server_on_scope(struct ctl_ace_server *s, ctl_ace_publish_fn fn, void *arg);
 
 /*
+ * Where an expired or revoked token's context is marked ending (RFC 9200 §5.10.3): fn(arg, h)
+ * returns 0 when the workers will send each observation on it a final 4.01 and answer new
+ * requests on it as for a missing context; the server then removes the context (scope first)
+ * a short grace period later, in ctl_ace_server_poll. Without it, or when fn fails, the context
+ * is removed at once.
+ */
+typedef int (*ctl_ace_end_fn)(void *arg, struct ctl_ctx_handle h);
+void ctl_ace_server_on_end(struct ctl_ace_server *s, ctl_ace_end_fn fn, void *arg);
+
+/*
  * The control plane's gate (ctl_plane_on_gate; arg is the server): a verified request that a
  * handler accepted on the control lcore (App. B.1.2 after a restart) is held to the scope of the
  * token its context was made from, as the workers hold every other (RFC 9200 §5.10.2): 0, or
@@ -65,15 +75,18 @@ int ctl_ace_handler(void *arg, struct ctl_env *env, const struct ctl_job *job, u
 		    size_t cap);
 
 /*
- * Every control-loop turn (cheap when no repost is pending): remove the contexts that reposts
- * superseded once their successors verified a request (or are gone). Returns how many.
+ * Every control-loop turn (cheap when no repost or expiry is pending): remove the contexts that
+ * reposts superseded once their successors verified a request (or are gone), and the ending
+ * contexts of expired or revoked tokens whose grace period is over. Returns how many superseded
+ * ones went.
  */
 unsigned ctl_ace_server_poll(struct ctl_ace_server *s, struct ctl_env *env);
 
 /*
- * Once a second or so: remove the contexts whose tokens expired at now (UNIX seconds; exp, exi
- * or "max_lifetime"), scope first (RFC 9200 §5.10.3: later requests get the unprotected 4.01 of
- * a missing context). Returns how many were removed.
+ * Once a second or so: the tokens that expired at now (UNIX seconds; exp, exi or
+ * "max_lifetime") are forgotten and their contexts removed, scope first (RFC 9200 §5.10.3:
+ * later requests get the unprotected 4.01 of a missing context), after the grace period of
+ * ctl_ace_server_on_end when one is set. Returns how many tokens expired.
  */
 unsigned ctl_ace_server_tick(struct ctl_ace_server *s, struct ctl_env *env, int64_t now);
 
@@ -103,7 +116,8 @@ unsigned ctl_ace_server_tokens(struct ctl_ace_server *s, unsigned start,
 			       struct ctl_ace_token_info *out, unsigned max, unsigned *total);
 
 /* Revoke the token of issuer (its configured name) for PoP key id: forgotten, its context
- * removed at once (scope first). Returns 0, or -1 if there is none. */
+ * removed (scope first) at once, or after the grace period of ctl_ace_server_on_end in which its
+ * observations get their final 4.01 (RFC 9200 §5.10.3). Returns 0, or -1 if there is none. */
 int ctl_ace_server_revoke(struct ctl_ace_server *s, struct ctl_env *env, const char *issuer,
 			  const uint8_t *id, size_t id_len);
 

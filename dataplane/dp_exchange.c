@@ -176,7 +176,8 @@ void dp_xchg_release(struct dp_xchg_table *t, struct dp_xchg *e)
 	t->free[t->n_free++] = (uint32_t)(e - t->e);
 }
 
-struct dp_xchg *dp_xchg_expired(struct dp_xchg_table *t, uint64_t now)
+struct dp_xchg *dp_xchg_expired(struct dp_xchg_table *t, uint64_t now, dp_xchg_ending_fn ending,
+				const void *arg)
 {
 	unsigned i;
 
@@ -186,7 +187,9 @@ struct dp_xchg *dp_xchg_expired(struct dp_xchg_table *t, uint64_t now)
 		struct dp_xchg *e = &t->e[t->cursor];
 
 		t->cursor = t->cursor + 1 == t->n ? 0 : t->cursor + 1;
-		if (e->state != DP_XCHG_FREE && e->deadline < now)
+		if (e->state != DP_XCHG_FREE &&
+		    (e->deadline < now ||
+		     (ending && e->state == DP_XCHG_OBSERVING && ending(arg, e))))
 			return e;
 	}
 	return NULL;

@@ -87,12 +87,17 @@ uint32_t dp_xchg_index(const struct dp_xchg_table *t, const struct dp_xchg *e);
 /* Return e to the free list (and take it out of the observation index). */
 void dp_xchg_release(struct dp_xchg_table *t, struct dp_xchg *e);
 
+/* Does observation e end now, whatever its deadline (its context is going)? */
+typedef bool (*dp_xchg_ending_fn)(const void *arg, const struct dp_xchg *e);
+
 /*
- * A live entry whose deadline is before now, among the next few entries after the last call
- * (incremental sweep: bounded work per call, the whole table every n / DP_XCHG_SCAN calls).
- * The caller handles and releases it. NULL when none was found in this step.
+ * A live entry whose deadline is before now, or an OBSERVING one for which ending(arg, e) holds
+ * (ending NULL: none), among the next few entries after the last call (incremental sweep:
+ * bounded work per call, the whole table every n / DP_XCHG_SCAN calls). The caller handles and
+ * releases it. NULL when none was found in this step.
  */
-struct dp_xchg *dp_xchg_expired(struct dp_xchg_table *t, uint64_t now);
+struct dp_xchg *dp_xchg_expired(struct dp_xchg_table *t, uint64_t now, dp_xchg_ending_fn ending,
+				const void *arg);
 
 /* Live entries. */
 unsigned dp_xchg_live(const struct dp_xchg_table *t);

@@ -18,6 +18,7 @@
 #include "dataplane/dp_exchange.h"
 #include "dataplane/dp_fwd_observe.h"
 #include "dataplane/dp_neigh.h"
+#include "dataplane/dp_scope.h"
 
 #define DP_FWD_UPSTREAMS (CTL_FWD_ROUTES_MAX + 1)
 
@@ -27,6 +28,7 @@ struct dp_fwd {
 	struct dp_xchg_table *xt;
 	struct dp_fobs *obs;            /* shared upstream registrations (RFC 7641 §5) */
 	const struct dp_ctx_table *tab; /* exchanges name their context by handle in it */
+	const struct dp_scopes *scopes; /* ACE: which contexts are ending (RFC 9200 §5.10.3) */
 	/* the services: [0] the default, [i + 1] routes[i]; MACs from the neighbour table */
 	struct dp_endpoint up[DP_FWD_UPSTREAMS];
 	int up_neigh[DP_FWD_UPSTREAMS];
@@ -675,14 +677,48 @@ static bool con_again(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *jo
 	return false;
 }
 
+void dp_fwd_set_scopes(struct dp_fwd *f, const struct dp_scopes *scopes)
+{
+	f->scopes = scopes;
+}
+
+static bool ctx_ending(const void *arg, const struct dp_xchg *x)
+{
+	return dp_scopes_ending(arg, x->ctx);
+}
+
+/* RFC 9200 §5.10.3: the token of x's context expired or was revoked, and the RS must tell the
+ * device before the association ends: a final protected 4.01 under that context (still
+ * published for the grace period) with the gateway's own Partial IV, NON, and no Observe (a
+ * final response, RFC 7641 §3.2). The upstream registration is left as by a departed observer
+ * (the last one out frees it; its next notification is reset, §3.6). */
+static bool final_401(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job, uint64_t now)
+{
+	bool ok;
+
+	memset(&job->msg, 0, offsetof(struct osc_coap_msg, opts));
+	job->msg.code = COAP_UNAUTHORIZED;
+	ok = job_of(f, x, job, now);
+	if (ok) {
+		job->msg.type = COAP_NON; /* the observation ends: nothing would resend a CON */
+		job->con_x = DP_XCHG_NIL;
+		f->st->ctr[DP_FWD_OBS_FINAL_401]++;
+	}
+	end_xchg(f, x);
+	return ok;
+}
+
 bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now)
 {
-	struct dp_xchg *x = dp_xchg_expired(f->xt, now);
+	bool ending = f->scopes && dp_scopes_any_ending(f->scopes);
+	struct dp_xchg *x = dp_xchg_expired(f->xt, now, ending ? ctx_ending : NULL, f->scopes);
 
 	job->dd_ref = 0;
 	job->resend = NULL;
 	if (!x)
 		return false;
+	if (ending && x->state == DP_XCHG_OBSERVING && ctx_ending(f->scopes, x))
+		return final_401(f, x, job, now);
 	if (x->until > now) /* a pending CON's turn */
 		return x->con_pending && x->con_at <= now ? con_again(f, x, job, now) : false;
 	if (x->state == DP_XCHG_OBSERVING) {

@@ -94,9 +94,19 @@ int dp_fwd_fanout(struct dp_fwd *f, uint8_t *buf, size_t cap, struct dp_fwd_job 
  * job->ctx); an observation that went quiet, or an exchange whose context was removed, is
  * forgotten (counted) and false returned, job->dd_ref as for dp_fwd_answer. A CON whose ACK is
  * overdue is sent again (RFC 7252 §4.2; a notification through the worker: job->resend, which it
- * queues to the device port) or given up: the request gets its 5.04, the observation ends.
+ * queues to the device port) or given up: the request gets its 5.04, the observation ends. An
+ * observation on an ending ACE context (dp_fwd_set_scopes) fills job with its final 4.01 (true).
  */
 bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now);
+
+/*
+ * The ACE scopes (NULL: none) whose ending contexts (dp_scopes_end: token expired or revoked)
+ * the sweep looks for: each observation on one gets, from dp_fwd_expired, a final protected 4.01
+ * with its token and no Observe (RFC 9200 §5.10.3, RFC 7641 §3.2) and ends. Set before the
+ * worker runs.
+ */
+struct dp_scopes;
+void dp_fwd_set_scopes(struct dp_fwd *f, const struct dp_scopes *scopes);
 
 /*
  * The CON notification for exchange xi (job->con_x, job->con_nonce) was framed into m and goes out

@@ -167,6 +167,11 @@ static int publish_scope(void *arg, struct ctl_ctx_handle h, const struct ctl_ac
 	return dp_scopes_set(arg, h, scope);
 }
 
+static int end_scope(void *arg, struct ctl_ctx_handle h)
+{
+	return dp_scopes_end(arg, h);
+}
+
 struct restore_walk {
 	struct ctl_ace_server *ace;
 	struct dp_ctx_table *t;
@@ -240,8 +245,11 @@ static int ace_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_ctx
 	/* live scopes: one per kept token, as many again awaiting a grace period */
 	o->scopes = dp_scopes_new(c->ctl.max_contexts, 2 * c->ace.conf->max_tokens + 2,
 				  (int)rte_socket_id());
-	if (o->ace && o->scopes)
+	if (o->ace && o->scopes) {
 		ctl_ace_server_on_scope(o->ace, publish_scope, o->scopes);
+		/* observations (forward mode) get a final 4.01 before the context goes */
+		ctl_ace_server_on_end(o->ace, end_scope, o->scopes);
+	}
 	/* the 4.01 to an unprotected request names the AS when "as_uri" is configured */
 	n = ctl_ace_creation_hints(c->ace.conf, NULL, NULL, 0, o->ace_hints, sizeof(o->ace_hints));
 	o->ace_hints_len = n > 0 ? (uint16_t)n : 0;

@@ -19,6 +19,7 @@ struct dp_scopes {
 	unsigned n_free;
 	struct retired *ret;         /* withdrawn, awaiting a grace period (FIFO by token) */
 	unsigned n_ret;
+	unsigned n_ending;           /* published scopes marked ending (atomic: workers read it) */
 	struct rte_rcu_qsbr *rcu;
 };
 
@@ -88,9 +89,12 @@ int dp_scopes_set(struct dp_scopes *t, struct ctl_ctx_handle h, const struct ctl
 			return -1;
 		o = t->free[--t->n_free];
 		o->gen = h.gen;
+		o->ending = 0;
 		o->s = *s;
 	}
 	__atomic_store_n(&t->slot[h.slot], o, __ATOMIC_RELEASE);
+	if (old && __atomic_load_n(&old->ending, __ATOMIC_RELAXED))
+		__atomic_sub_fetch(&t->n_ending, 1, __ATOMIC_RELEASE);
 	if (old) {
 		t->ret[t->n_ret].o = old;
 		t->ret[t->n_ret++].token = t->rcu ? rte_rcu_qsbr_start(t->rcu) : 0;
@@ -106,4 +110,35 @@ const struct ctl_ace_scope *dp_scopes_get(const struct dp_scopes *t, struct ctl_
 		return NULL;
 	o = __atomic_load_n(&t->slot[h.slot], __ATOMIC_ACQUIRE);
 	return o && o->gen == h.gen ? &o->s : NULL;
+}
+
+int dp_scopes_end(struct dp_scopes *t, struct ctl_ctx_handle h)
+{
+	struct dp_scope_obj *o;
+
+	if (h.slot >= t->n_slots)
+		return -1;
+	o = t->slot[h.slot];
+	if (!o || o->gen != h.gen)
+		return -1;
+	if (!o->ending) {
+		__atomic_store_n(&o->ending, 1, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&t->n_ending, 1, __ATOMIC_RELEASE);
+	}
+	return 0;
+}
+
+bool dp_scopes_ending(const struct dp_scopes *t, struct ctl_ctx_handle h)
+{
+	const struct dp_scope_obj *o;
+
+	if (h.slot >= t->n_slots)
+		return false;
+	o = __atomic_load_n(&t->slot[h.slot], __ATOMIC_ACQUIRE);
+	return o && o->gen == h.gen && __atomic_load_n(&o->ending, __ATOMIC_ACQUIRE);
+}
+
+bool dp_scopes_any_ending(const struct dp_scopes *t)
+{
+	return __atomic_load_n(&t->n_ending, __ATOMIC_ACQUIRE) != 0;
 }

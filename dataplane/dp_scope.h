@@ -14,6 +14,7 @@
 #ifndef DP_SCOPE_H
 #define DP_SCOPE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_rcu_qsbr.h>
@@ -23,6 +24,7 @@
 
 struct dp_scope_obj {
 	uint32_t gen;               /* the context's slot generation it was published for */
+	uint8_t ending;             /* its token expired or was revoked (dp_scopes_end) */
 	struct ctl_ace_scope s;
 };
 
@@ -47,5 +49,20 @@ int dp_scopes_set(struct dp_scopes *t, struct ctl_ctx_handle h, const struct ctl
 /* Worker: the scope published for the context of h, or NULL. Valid while the worker holds the
  * context (RCU). */
 const struct ctl_ace_scope *dp_scopes_get(const struct dp_scopes *t, struct ctl_ctx_handle h);
+
+/*
+ * Control lcore: the token of h's context expired or was revoked (RFC 9200 §5.10.3); the context
+ * is removed after a short grace period in which the workers send every observation on it its
+ * final protected 4.01 and answer new requests on it as if it were gone. Returns 0, or -1 when
+ * h has no scope published (not an ACE context: nothing to mark).
+ */
+int dp_scopes_end(struct dp_scopes *t, struct ctl_ctx_handle h);
+
+/* Worker: is the context of h ending (dp_scopes_end)? Under the context's RCU hold, or within
+ * the loop iteration for a handle kept across time. */
+bool dp_scopes_ending(const struct dp_scopes *t, struct ctl_ctx_handle h);
+
+/* Worker: is any context ending? One load: what spares the exchange sweep the per-entry test. */
+bool dp_scopes_any_ending(const struct dp_scopes *t);
 
 #endif

@@ -35,6 +35,7 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_FWD_REQ_UNFIT] = "fwd_request_unfit",
 	[DP_FWD_ANSWER_UNFIT] = "fwd_answer_unfit",
 	[DP_FWD_OBSERVE_EXPIRED] = "fwd_observe_expired",
+	[DP_FWD_OBS_FINAL_401] = "fwd_observe_final_401",
 	[DP_FWD_OBSERVE_CANCELLED] = "fwd_observe_cancelled",
 	[DP_FWD_UP_UNKNOWN] = "fwd_up_unknown_token",
 	[DP_FWD_UP_EMPTY_ACK] = "fwd_up_empty_ack",
@@ -203,6 +204,8 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_FWD_REQ_UNFIT] = "Request could not be rewritten for the upstream: protected 5.02.",
 	[DP_FWD_ANSWER_UNFIT] = "Upstream answer could not be protected (too big, bad options).",
 	[DP_FWD_OBSERVE_EXPIRED] = "Observation forgotten after no notification.",
+	[DP_FWD_OBS_FINAL_401] = "Observation ended with a final protected 4.01: the ACE token of "
+				 "its context expired or was revoked (RFC 9200 section 5.10.3).",
 	[DP_FWD_OBSERVE_CANCELLED] = "Device deregistered (Observe 1): sent with the observation's token.",
 	[DP_FWD_UP_UNKNOWN] = "Upstream message for no live exchange: RST sent.",
 	[DP_FWD_UP_EMPTY_ACK] = "Upstream ACKed our CON; a separate response follows.",

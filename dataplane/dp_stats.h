@@ -39,6 +39,7 @@ enum dp_ctr {
 	DP_FWD_REQ_UNFIT,      /* request could not be rewritten for the upstream: protected 5.02 */
 	DP_FWD_ANSWER_UNFIT,   /* upstream answer could not be protected (too big, bad options) */
 	DP_FWD_OBSERVE_EXPIRED,/* observation forgotten after no notification */
+	DP_FWD_OBS_FINAL_401,  /* observation ended by a final 4.01: its ACE token expired or revoked */
 	DP_FWD_OBSERVE_CANCELLED, /* device deregistered (Observe 1): sent with the observation's token */
 	DP_FWD_UP_UNKNOWN,     /* upstream message for no live exchange: RST sent */
 	DP_FWD_UP_EMPTY_ACK,   /* upstream ACKed our CON; a separate response follows */

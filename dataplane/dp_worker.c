@@ -472,6 +472,12 @@ static bool scope_denied(struct worker *w, struct slot *s, const struct osc_coap
 
 	if (!sc)
 		return false; /* not an ACE context */
+	if (dp_scopes_ending(w->c.scopes, dp_ctx_table_ref(w->c.table, s->rx.ctx))) {
+		/* its token expired or was revoked: answered as once the context is gone (§5.10.3) */
+		s->rx.err = OSC_ERR_NO_CONTEXT;
+		answer_error(w, s);
+		return true;
+	}
 	a = m ? ctl_ace_scope_check(sc, m) : CTL_ACE_DENY_RESOURCE;
 	if (a == CTL_ACE_ALLOW)
 		return false;
@@ -978,6 +984,8 @@ static struct worker *worker_new(const struct dp_worker_conf *c)
 	if (c->fwd)
 		w->fwd = dp_fwd_new(c->fwd, c->addrs, c->up_self, c->up_port, c->queue, c->table,
 				    c->mp, c->stats, socket);
+	if (w->fwd)
+		dp_fwd_set_scopes(w->fwd, c->scopes);
 	if (!w->e || !w->slots || (c->fwd && !w->fwd)) {
 		cry_engine_free(w->e);
 		rte_free(w->slots);

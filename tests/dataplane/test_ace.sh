@@ -11,8 +11,8 @@
 # restart with state_db (tokens restored with their scope, one that expired while down gone,
 # the first request's App. B.1.2 Echo round then served by scope and control path). Respond
 # mode also: Encrypt0 and Sign1 tokens, AS Request Creation Hints, oscore-gwctl tokens and
-# revoke, expiry at exp, configuration errors naming file and field. (A final 4.01 Observe
-# notification at expiry belongs to the forward engine's tests.)
+# revoke, expiry at exp, configuration errors naming file and field. Forward mode also: expiry
+# during Observe (a final protected 4.01 notification, RFC 9200 §5.10.3).
 #   test_ace.sh OSCORE_GW OSC_CLIENT OSCORE_GWCTL
 set -u
 GW=$1 CLIENT=$2 CTL=$3
@@ -31,7 +31,8 @@ ace() { # the gateway's "ace" section
  "issuers": [{"name": "as1", "iss": "coap://as.example", "kid_text": "as1",
               "alg": "AES-CCM-16-64-128", "key": "$K1"},
              {"name": "as2", "alg": "ES256", "x": "$X", "y": "$Y"}],
- "scopes": {"rTempC": [["/s/temp", 1]], "wLed": [["/a/led", 4]], "rLed": [["/a/led", 1]]}}
+ "scopes": {"rTempC": [["/s/temp", 1]], "wLed": [["/a/led", 4]], "rLed": [["/a/led", 1]],
+            "rTime": [["/time", 1]]}}
 JSON
 }
 gwjson() { # gwjson ACE NAMESPACES
@@ -280,9 +281,26 @@ if upstream_up 10.78.0.3; then
 		$(grep -q "echo retry" "$W/f4.log" && grep -q "^answer 0: 4.05" "$W/f4.log"; echo $?)
 	client "$W/c5b.json" --timeout 5 --expect 2.05 10.78.0.1:5683 /a/led >"$W/f5.log" 2>&1
 	check "forward restart: GET /a/led (the restored, updated scope) reaches the upstream: 2.05" $?
+	# expiry during Observe (RFC 9200 §5.10.3): the device observing /time (a notification a
+	# second) under a token with exp 5 s ahead gets, at exp, one final 4.01 protected under its
+	# context with the gateway's own Partial IV, its token and no Observe (RFC 7641 §3.2); then
+	# nothing more, and the context is gone
+	post --scope rTime --exp 5 --id c9 --id1 09 --n1 99 --out "$W/c9.json" >"$W/p9o.log" 2>&1
+	client "$W/c9.json" --timeout 4 --observe 1 --watch 7 10.78.0.1:5683 /time >"$W/o1.log" 2>&1
+	o_rc=$?
+	last=$(grep -E "^answer [0-9]+: " "$W/o1.log" | tail -1)
+	check "forward: expiry during Observe: a verified final 4.01 (own Partial IV, no Observe), then nothing ($last)" \
+		$([ "$o_rc" -eq 0 ] && grep -q "^answer 1: 2.05 NON piv=[0-9]* observe=1" "$W/o1.log" &&
+		  [ "$(grep -c ' 4.01 ' "$W/o1.log")" -eq 1 ] &&
+		  echo "$last" | grep -Eq "^answer 1[0-9]{2}: 4.01 NON piv=[0-9]+ observe=0 payload=$" &&
+		  grep -q "watch: [0-9]* datagram(s), 0 failed" "$W/o1.log"; echo $?)
+	gone "$W/c9.json"
+	check "forward: after the final 4.01 the expired token's context is gone (unprotected 4.01)" $?
 	kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
-	grep -Eq "fwd_requests +1$" "$W/gw.forward-restart.log"
-	check "forward restart: only the GET was forwarded (fwd_requests 1)" $?
+	grep -Eq "fwd_requests +2$" "$W/gw.forward-restart.log"
+	check "forward restart: only the GET and the registration were forwarded (fwd_requests 2)" $?
+	grep -Eq "fwd_observe_final_401 +1$" "$W/gw.forward-restart.log"
+	check "forward: counted fwd_observe_final_401 1" $?
 else
 	echo "SKIP: forward-mode round (no coap-server-notls)"
 fi
