@@ -541,13 +541,50 @@ static bool not_an_answer(struct dp_fwd *f, int src, const struct osc_coap_msg *
 	return false;
 }
 
+static bool ctx_ending(const void *arg, const struct dp_xchg *x)
+{
+	return dp_scopes_ending(arg, x->ctx);
+}
+
+/* Is x an observation whose context is ending (its ACE token expired or was revoked)? */
+static bool ends_now(const struct dp_fwd *f, const struct dp_xchg *x)
+{
+	return f->scopes && x->state == DP_XCHG_OBSERVING && dp_scopes_any_ending(f->scopes) &&
+	       ctx_ending(f->scopes, x);
+}
+
+/* RFC 9200 §5.10.3: the token of x's context expired or was revoked, and the RS must tell the
+ * device before the association ends: a final protected 4.01 under that context (still
+ * published for the grace period) with the gateway's own Partial IV, NON, and no Observe (a
+ * final response, RFC 7641 §3.2). The upstream registration is left as by a departed observer
+ * (the last one out frees it; its next notification is reset, §3.6). */
+static bool final_401(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job, uint64_t now)
+{
+	bool ok;
+
+	memset(&job->msg, 0, offsetof(struct osc_coap_msg, opts));
+	job->msg.code = COAP_UNAUTHORIZED;
+	ok = job_of(f, x, job, now);
+	if (ok) {
+		job->msg.type = COAP_NON; /* the observation ends: nothing would resend a CON */
+		job->con_x = DP_XCHG_NIL;
+		f->st->ctr[DP_FWD_OBS_FINAL_401]++;
+	}
+	end_xchg(f, x);
+	return ok;
+}
+
 /* The answer r goes to the device of x (job, for the worker to protect), unless x's context is
  * gone (then x ends, false). RFC 7641 §3.2: a notification keeps the observation; a final answer
  * or an error ends it. */
 static bool deliver(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job, uint64_t now)
 {
 	struct osc_coap_msg *r = &job->msg;
-	bool notification = observe_of(r, x);
+	bool notification;
+
+	if (ends_now(f, x)) /* no more data under an expired token: its final 4.01 instead */
+		return final_401(f, x, job, now);
+	notification = observe_of(r, x);
 
 	if (!job_of(f, x, job, now)) {
 		end_xchg(f, x);
@@ -595,6 +632,8 @@ bool dp_fwd_answer(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *f
 	struct osc_coap_msg *r = &job->msg;
 	int src = source_route(f, m, fl);
 	struct dp_xchg *x;
+	uint16_t mid;
+	uint8_t type;
 	uint32_t g;
 
 	job->dd_ref = 0;
@@ -621,13 +660,16 @@ bool dp_fwd_answer(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *f
 			send_empty(f, src, COAP_RST, r->mid, now);
 		return false;
 	}
+	/* the upstream's type and Message ID: deliver rewrites r's header for the device */
+	type = r->type;
+	mid = r->mid;
 	if (!deliver(f, x, job, now)) { /* RFC 7641 §3.6: a reset ends the upstream's observation */
-		if (r->type != COAP_ACK)
-			send_empty(f, src, COAP_RST, r->mid, now);
+		if (type != COAP_ACK)
+			send_empty(f, src, COAP_RST, mid, now);
 		return false;
 	}
-	if (r->type == COAP_CON) {
-		send_empty(f, src, COAP_ACK, r->mid, now);
+	if (type == COAP_CON) {
+		send_empty(f, src, COAP_ACK, mid, now);
 		f->st->ctr[DP_FWD_UP_ACKS]++;
 	}
 	return true;
@@ -682,32 +724,6 @@ void dp_fwd_set_scopes(struct dp_fwd *f, const struct dp_scopes *scopes)
 	f->scopes = scopes;
 }
 
-static bool ctx_ending(const void *arg, const struct dp_xchg *x)
-{
-	return dp_scopes_ending(arg, x->ctx);
-}
-
-/* RFC 9200 §5.10.3: the token of x's context expired or was revoked, and the RS must tell the
- * device before the association ends: a final protected 4.01 under that context (still
- * published for the grace period) with the gateway's own Partial IV, NON, and no Observe (a
- * final response, RFC 7641 §3.2). The upstream registration is left as by a departed observer
- * (the last one out frees it; its next notification is reset, §3.6). */
-static bool final_401(struct dp_fwd *f, struct dp_xchg *x, struct dp_fwd_job *job, uint64_t now)
-{
-	bool ok;
-
-	memset(&job->msg, 0, offsetof(struct osc_coap_msg, opts));
-	job->msg.code = COAP_UNAUTHORIZED;
-	ok = job_of(f, x, job, now);
-	if (ok) {
-		job->msg.type = COAP_NON; /* the observation ends: nothing would resend a CON */
-		job->con_x = DP_XCHG_NIL;
-		f->st->ctr[DP_FWD_OBS_FINAL_401]++;
-	}
-	end_xchg(f, x);
-	return ok;
-}
-
 bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now)
 {
 	bool ending = f->scopes && dp_scopes_any_ending(f->scopes);
@@ -717,7 +733,7 @@ bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now)
 	job->resend = NULL;
 	if (!x)
 		return false;
-	if (ending && x->state == DP_XCHG_OBSERVING && ctx_ending(f->scopes, x))
+	if (ending && ends_now(f, x))
 		return final_401(f, x, job, now);
 	if (x->until > now) /* a pending CON's turn */
 		return x->con_pending && x->con_at <= now ? con_again(f, x, job, now) : false;
