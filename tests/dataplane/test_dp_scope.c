@@ -87,3 +87,30 @@ Test(scope, reuse_waits_for_readers)
 	dp_scopes_free(t);
 	rte_free(v);
 }
+
+/* RFC 9200 §5.10.3: an expired or revoked token's context is marked ending for the workers (the
+ * final 4.01 of its observations) until its scope goes with it; only that generation's. */
+Test(scope, ending_until_withdrawn)
+{
+	struct dp_scopes *t = dp_scopes_new(4, 4, SOCKET_ID_ANY);
+	struct ctl_ace_scope a = scope_of("/a", 1);
+	struct ctl_ctx_handle h1 = { .slot = 1, .gen = 1 }, h3 = { .slot = 1, .gen = 3 },
+			      other = { .slot = 2, .gen = 1 };
+
+	cr_assert_not_null(t);
+	cr_assert_eq(dp_scopes_end(t, h1), -1, "no scope: not an ACE context, nothing to mark");
+	cr_assert_eq(dp_scopes_set(t, h1, &a), 0);
+	cr_assert_eq(dp_scopes_set(t, other, &a), 0);
+	cr_assert(!dp_scopes_any_ending(t) && !dp_scopes_ending(t, h1));
+	cr_assert_eq(dp_scopes_end(t, h3), -1, "another generation cannot mark it");
+	cr_assert_eq(dp_scopes_end(t, h1), 0);
+	cr_assert_eq(dp_scopes_end(t, h1), 0, "marking twice counts once");
+	cr_assert(dp_scopes_any_ending(t) && dp_scopes_ending(t, h1));
+	cr_assert(!dp_scopes_ending(t, h3) && !dp_scopes_ending(t, other));
+	cr_assert_not_null(dp_scopes_get(t, h1), "the scope still applies while it ends");
+	cr_assert_eq(dp_scopes_set(t, h1, NULL), 0);
+	cr_assert(!dp_scopes_any_ending(t) && !dp_scopes_ending(t, h1), "withdrawn: nothing ends");
+	cr_assert_eq(dp_scopes_set(t, h3, &a), 0);
+	cr_assert(!dp_scopes_ending(t, h3), "the slot's next occupant does not inherit the mark");
+	dp_scopes_free(t);
+}
