@@ -3,9 +3,9 @@
 # coap-server-notls behind udp_lossy.py (a relay in the upstream's namespace), osc_client devices.
 #   Run 1: the relay drops the gateway's first datagram: the CON request is sent again after
 #   ACK_TIMEOUT (RFC 7252 §4.2) with its Message ID and answered; the answer's Max-Age reaches
-#   the device. A separate response (/async: empty ACK, then the answer, §5.2.2; libcoap 4.3.1
-#   sends it NON, so the ACK of a CON answer is checked in test_fwd_observe, whose upstream sends
-#   CON notifications) reaches the device, and the empty ACK stops the retransmissions.
+#   the device. A separate response (/async: empty ACK, then the answer, §5.2.2; the relay
+#   passes it on as CON, whatever libcoap's version sent) reaches the device and is acknowledged
+#   with its Message ID, and the empty ACK stops the retransmissions.
 #   Run 2: the relay resets every CON: the device gets a protected 5.04 at once, long before the
 #   gateway's upstream timeout.
 #   Run 3 (issue 10 item 10): "upstreams" routes /r2/... to a second coap-server-notls
@@ -39,8 +39,8 @@ ip netns exec "$NS_UP" coap-server-notls -A 127.0.0.1 -p 5684 -v 0 >"$W/server.l
 SRV_PID=$!
 
 # Run 1: one lost CON request, recovered; a separate response.
-relay_up --drop 1
-check "relay dropping the first datagram listens" $?
+relay_up --drop 1 --con
+check "relay dropping the first datagram (and turning NON answers into CON) listens" $?
 write_config "10.77.0.3:5683" '"upstream_timeout_ms": 5000, "ack_timeout_ms": 300,
   "ack_random_factor": 1.0, "max_retransmit": 4,'
 start_gw loss
@@ -58,6 +58,9 @@ client async --index 1 --timeout 4 10.77.0.1:5683 "/async?1" &&
 	grep -q 'answer 0: 2.05 ACK' "$W/client.async.log"
 check "separate response (empty ACK, then the CON answer): protected 2.05 to the device" $?
 sed 's/^/    relay: /' "$W/relay.log"
+con=$(sed -n 's/^con mid //p' "$W/relay.log")
+[ -n "$con" ] && grep -qx "acked mid $con" "$W/relay.log"
+check "the CON separate response was acknowledged with its own Message ID (RFC 7252 §4.2)" $?
 stop_gw loss >/dev/null
 check "oscore-gw exited 0" $?
 stats_check loss 'c["fwd_up_retransmit"] == 1 and c["fwd_timeouts"] == 0

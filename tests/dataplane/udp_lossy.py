@@ -4,8 +4,11 @@
 # drops the first DROP datagrams it receives from the gateway (a lost CON request, RFC 7252
 # §4.2), or, with --rst, answers every CON with a RST of its Message ID (§4.2) instead of passing
 # it on. Prints one line per dropped, reset or relayed datagram; runs until killed (bounded by the
-# test's timeout). "ready" once it listens.
-#   udp_lossy.py LISTEN TARGET [--drop N] [--rst]
+# test's timeout). "ready" once it listens. With --con, an answer the upstream sends NON or CON
+# (a separate response) goes to the gateway as CON ("con mid M"), and the gateway's
+# empty ACKs are printed ("acked mid M") instead of passed on: the gateway must acknowledge a
+# CON answer with its Message ID (RFC 7252 §4.2).
+#   udp_lossy.py LISTEN TARGET [--drop N] [--rst] [--con]
 import argparse, select, socket, sys
 
 def addr(s):
@@ -17,6 +20,7 @@ ap.add_argument("listen", type=addr)
 ap.add_argument("target", type=addr)
 ap.add_argument("--drop", type=int, default=0)
 ap.add_argument("--rst", action="store_true")
+ap.add_argument("--con", action="store_true")
 a = ap.parse_args()
 front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 front.bind(a.listen)
@@ -29,14 +33,19 @@ while True:
     if not r:
         sys.exit(0)
     if back in r:
-        data = back.recv(2048)
+        data = bytearray(back.recv(2048))
+        if a.con and len(data) >= 4 and (data[0] >> 4) & 3 in (0, 1) and data[1] >= 0x40:
+            data[0] &= 0xCF
+            print("con mid", int.from_bytes(data[2:4], "big"), flush=True)
         if peer:
-            front.sendto(data, peer)
+            front.sendto(bytes(data), peer)
     if front in r:
         data, peer = front.recvfrom(2048)
         seen += 1
         mid = int.from_bytes(data[2:4], "big") if len(data) >= 4 else -1
-        if a.rst and len(data) >= 4 and (data[0] >> 4) & 3 == 0:
+        if a.con and len(data) == 4 and (data[0] >> 4) & 3 == 2 and data[1] == 0:
+            print("acked mid", mid, flush=True)
+        elif a.rst and len(data) >= 4 and (data[0] >> 4) & 3 == 0:
             front.sendto(bytes([0x70, 0, data[2], data[3]]), peer)
             print("reset mid", mid, flush=True)
         elif seen <= a.drop:
