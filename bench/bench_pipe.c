@@ -30,6 +30,7 @@ struct slot {
 	struct osc_tx tx;
 	const struct dp_ctx_cands *cands;
 	uint32_t len;
+	uint8_t code; /* the verified request's inner code */
 	uint8_t token[COAP_TOKEN_MAX];
 	uint8_t buf[ROOM];
 	uint8_t plain[OSC_PLAIN_HEADROOM + ROOM];
@@ -156,14 +157,14 @@ static unsigned aead(struct pipe *p, bool flush)
 
 /* Respond mode as dp_worker answers: ACK (piggybacked) 2.04/2.05, protected with the request's
  * nonce, encrypted in place over the request. */
-static void protect(struct pipe *p, struct slot *s)
+static void protect(struct pipe *p, struct slot *s, uint8_t code)
 {
 	struct osc_exchange ex;
 	struct osc_coap_msg m;
 	uint16_t mid = s->rx.outer.mid; /* NON requests: the request's ID, as before */
 
 	osc_rx_exchange(&s->rx, &ex);
-	osc_answer_header(&m, &s->rx.outer, osc_answer_served_code(s->out[1]), &mid);
+	osc_answer_header(&m, &s->rx.outer, osc_answer_served_code(code), &mid);
 	memcpy(s->token, m.token, m.tkl);
 	m.token = s->token;
 	if (osc_answer_prepare(&s->tx, s->rx.ctx, &ex, &m, s->buf, sizeof(s->buf), 0, NULL)) {
@@ -186,7 +187,8 @@ static void complete(struct pipe *p, unsigned nd)
 
 		if (p->done[i]->dir != CRY_DECRYPT)
 			continue;
-		if (s->rx.op.status == CRY_OK && osc_rx_finish(&s->rx, s->out, sizeof(s->out)) > 0)
+		if (s->rx.op.status == CRY_OK &&
+		    osc_rx_finish_served(&s->rx, s->out, sizeof(s->out), &s->code) == 0)
 			p->fin[nf++] = s;
 		else
 			fail(p, s);
@@ -194,7 +196,7 @@ static void complete(struct pipe *p, unsigned nd)
 	t1 = tsc();
 	p->cyc[BN_FINISH] += t1 - t0;
 	for (i = 0; i < nf; i++)
-		protect(p, p->fin[i]);
+		protect(p, p->fin[i], p->fin[i]->code);
 	t2 = tsc();
 	p->cyc[BN_PROTECT] += t2 - t1;
 	for (i = 0; i < nd; i++) {

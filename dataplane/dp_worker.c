@@ -475,9 +475,17 @@ static bool scope_denied(struct worker *w, struct slot *s, const struct osc_coap
 	return true;
 }
 
+/* Respond mode with nothing that reads the plain request (no protected control paths, no ACE
+ * scopes): the answer needs only the inner code, so the request is not rebuilt. */
+static bool serves_by_code(const struct worker *w)
+{
+	return !w->fwd && !w->c.ctl_protected && !w->c.scopes;
+}
+
 static void decrypted(struct worker *w, struct slot *s)
 {
 	struct osc_coap_msg m, *pm;
+	uint8_t code = 0;
 	int len;
 
 	if (s->rx.op.status == CRY_ERR_AUTH) { /* §3.3: a colliding Recipient ID may be next */
@@ -490,7 +498,8 @@ static void decrypted(struct worker *w, struct slot *s)
 		answer_error(w, s);
 		return;
 	}
-	len = osc_rx_finish(&s->rx, s->out, sizeof(s->out));
+	len = serves_by_code(w) ? osc_rx_finish_served(&s->rx, s->out, sizeof(s->out), &code) :
+				  osc_rx_finish(&s->rx, s->out, sizeof(s->out));
 	if (len < 0 && (s->rx.err == OSC_ERR_INNER || s->rx.err == OSC_ERR_NESTED)) {
 		w->c.stats->osc_err[s->rx.err]++;
 		answer_protected(w, s, osc_err_coap_code(s->rx.err), osc_err_diag(s->rx.err));
@@ -504,6 +513,10 @@ static void decrypted(struct worker *w, struct slot *s)
 	}
 	if (s->rx.replay != OSC_REPLAY_OK) /* only with OSC_RX_LOADTEST */
 		w->c.stats->ctr[DP_LOADTEST_REPLAYS]++;
+	if (serves_by_code(w)) {
+		answer_protected(w, s, osc_answer_served_code(code), NULL);
+		return;
+	}
 	/* parsed once for the control paths and the scope check, only when either is configured */
 	pm = (w->c.ctl_protected || w->c.scopes) &&
 	     osc_coap_parse(&m, s->out, (size_t)len) == OSC_COAP_OK ? &m : NULL;
