@@ -218,9 +218,8 @@ int osc_rx_finish(struct osc_rx *rx, uint8_t *out, size_t cap)
 	return rc;
 }
 
-int osc_rx_finish_served(struct osc_rx *rx, uint8_t *out, size_t cap, uint8_t *code)
+int osc_rx_finish_inner(struct osc_rx *rx, struct osc_coap_msg *inner, uint8_t *out, size_t cap)
 {
-	struct osc_coap_msg inner;
 	int rc, commit;
 
 	if (rx->op.status != CRY_OK)
@@ -230,11 +229,15 @@ int osc_rx_finish_served(struct osc_rx *rx, uint8_t *out, size_t cap, uint8_t *c
 		return osc_rx_finish(rx, out, cap);
 	if (commit != OSC_OK)
 		return -commit;
-	rc = parse_inner(rx, &inner); /* the same checks as the rebuild, without writing it */
-	if (rc != OSC_OK)
-		return -fail(rx, rc);
-	*code = inner.code;
-	return 0;
+	rc = parse_inner(rx, inner); /* the same checks as osc_rx_finish, nothing written */
+	return rc != OSC_OK ? -fail(rx, rc) : 0;
+}
+
+int osc_rx_rebuild_inner(struct osc_rx *rx, struct osc_coap_msg *inner, uint8_t *out, size_t cap)
+{
+	int rc = rebuild(rx, inner, out, cap);
+
+	return rc < 0 ? -fail(rx, -rc) : rc;
 }
 
 void osc_rx_exchange(const struct osc_rx *rx, struct osc_exchange *ex)
