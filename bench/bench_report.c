@@ -367,6 +367,27 @@ static void write_plot_script(FILE *f, const char *cpu)
 	}
 }
 
+/* latency.dat and its plot: p50 and p99 against the offered load. */
+static void latency_plot(const struct bn_summary *s, const char *dir, FILE *gp)
+{
+	FILE *f;
+
+	if (!s->has_lat || (f = open_in(dir, "latency.dat")) == NULL)
+		return;
+	fprintf(f, "# percent_of_max rate p50_us p99_us\n");
+	for (unsigned i = 0; i < BN_LAT_POINTS; i++)
+		fprintf(f, "%.0f %.0f %.2f %.2f\n", bn_lat_frac[i] * 100, s->lat.rate[i],
+			s->lat.p50_ns[i] / 1e3, s->lat.p99_ns[i] / 1e3);
+	fclose(f);
+	fprintf(gp, "set terminal pngcairo noenhanced size 720,420 font 'sans,10'\n"
+		    "set output 'latency.png'\nset title 'oscore-bench: pipeline latency, request "
+		    "due to answer ready (max %.0f msg/s by wall clock)'\nunset logscale\n"
+		    "set logscale y\nset xlabel 'offered load, %% of the maximum rate'\n"
+		    "set ylabel 'microseconds'\nset xrange [0:100]\nset key outside bottom center "
+		    "horizontal\nset grid\nplot 'latency.dat' u 1:3 w lp lw 2 t 'p50', '' u 1:4 w lp "
+		    "lw 2 t 'p99'\n", s->lat.max_mps);
+}
+
 static void plots(const struct bn_summary *s, const char *dir)
 {
 	char cmd[4200];
@@ -378,13 +399,14 @@ static void plots(const struct bn_summary *s, const char *dir)
 	if (!f)
 		return;
 	write_plot_script(f, s->cpu);
+	latency_plot(s, dir, f);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "cd '%s' && gnuplot plots.gp 2>gnuplot.log", dir);
 	if (system(cmd))
 		printf("plots: gnuplot failed or missing (see %s/gnuplot.log); data in sweep_*.dat\n",
 		       dir);
 	else
-		printf("plots: %s/sweep_{contexts,payload,burst}.png\n", dir);
+		printf("plots: %s/sweep_{contexts,payload,burst}.png, latency.png\n", dir);
 }
 
 int bn_report(const struct bn_summary *s, const char *dir)
