@@ -8,12 +8,20 @@
 
 #include <openssl/rand.h>
 
+#include "control/ace/ctl_ace_grant.h"
 #include "crypto/cry_aead.h"
 
 #define ID2_TRIES 64 /* random draws before the ace namespace counts as full */
 
+/* A reposted token's old context, kept until its successor is used (RFC 9203 §6). */
+struct superseded {
+	struct ctl_ctx_handle old, succ;
+};
+
 struct ctl_ace_server {
 	struct ctl_ace_rs rs;
+	struct superseded *sup;
+	unsigned n_sup, cap_sup;
 	const struct ctl_ns *ns;
 	unsigned max_lifetime;
 	bool own_piv;
@@ -55,19 +63,27 @@ struct ctl_ctx_handle ctl_ace_handle_unpack(uint64_t v)
 	return (struct ctl_ctx_handle){ .slot = (uint32_t)(v >> 32), .gen = (uint32_t)v };
 }
 
-/* Is id the Recipient ID of a live context made from a kept token? The ace part of the
- * namespaces is the ACE server's alone, so no other context can have it. */
+static bool rid_is(struct ctl_ace_server *s, struct ctl_ctx_handle h, const uint8_t *id,
+		   size_t len)
+{
+	struct osc_ctx *c = s->env->ops->ctx_get(s->env->plat, h);
+
+	return c && c->recipient_id_len == len && !memcmp(c->recipient_id, id, len);
+}
+
+/* Is id the Recipient ID of a live context made from a kept token, or of one a repost
+ * superseded? The ace part of the namespaces is the ACE server's alone, so no other context can
+ * have it. */
 static bool id_live(struct ctl_ace_server *s, const uint8_t *id, size_t len)
 {
 	unsigned i;
 
-	for (i = 0; i < s->rs.store.n; i++) {
-		struct osc_ctx *c = s->env->ops->ctx_get(
-			s->env->plat, ctl_ace_handle_unpack(s->rs.store.e[i].handle));
-
-		if (c && c->recipient_id_len == len && !memcmp(c->recipient_id, id, len))
+	for (i = 0; i < s->rs.store.n; i++)
+		if (rid_is(s, ctl_ace_handle_unpack(s->rs.store.e[i].handle), id, len))
 			return true;
-	}
+	for (i = 0; i < s->n_sup; i++)
+		if (rid_is(s, s->sup[i].old, id, len))
+			return true;
 	return false;
 }
 
@@ -110,6 +126,12 @@ struct ctl_ace_server *ctl_ace_server_new(const struct ctl_ace_conf *conf, const
 		free(s);
 		return NULL;
 	}
+	s->cap_sup = s->rs.store.cap;
+	s->sup = calloc(s->cap_sup, sizeof(*s->sup));
+	if (!s->sup) {
+		ctl_ace_server_free(s);
+		return NULL;
+	}
 	s->ns = ns;
 	s->max_lifetime = max_lifetime;
 	s->own_piv = own_piv;
@@ -123,6 +145,7 @@ void ctl_ace_server_free(struct ctl_ace_server *s)
 	if (!s)
 		return;
 	ctl_ace_rs_free(&s->rs);
+	free(s->sup);
 	free(s);
 }
 
@@ -158,6 +181,34 @@ static bool ace_cbor(const struct osc_coap_msg *m)
 	return o && !osc_coap_uint_decode(o->val, o->len, &v) && v == CTL_ACE_CF;
 }
 
+/* What was verified of t goes into the durable state with h's context (ctl_ace_grant.h), so
+ * that the context keeps its scope and expiry across a restart. */
+static int keep(struct ctl_ace_server *s, struct ctl_env *env, struct ctl_ctx_handle h,
+		const struct ctl_ace_token *t)
+{
+	uint8_t rec[CTL_ACE_GRANT_MAX];
+	int n;
+
+	if (!env->ops->grant_put)
+		return 0;
+	n = ctl_ace_grant_encode(s->rs.conf, t, rec, sizeof(rec));
+	return n > 0 ? env->ops->grant_put(env->plat, h, rec, (size_t)n) : -1;
+}
+
+/* RFC 9203 §6: a repost for the same PoP key (a new N1) replaces the old context once the new
+ * one is in use; until then both serve, so that a client that never got the 2.01 goes on with
+ * the old one. The old context keeps its scope; the token store knows only the new token. When
+ * nothing is left to hold it (the table is full) the old context goes at once. */
+static void supersede(struct ctl_ace_server *s, struct ctl_env *env, struct ctl_ctx_handle old,
+		      struct ctl_ctx_handle succ)
+{
+	if (s->n_sup == s->cap_sup) {
+		remove_ctx(s, env, old);
+		return;
+	}
+	s->sup[s->n_sup++] = (struct superseded){ .old = old, .succ = succ };
+}
+
 /* A verified token's context: installed, its token kept. Returns the answer code. */
 static uint8_t install(struct ctl_ace_server *s, struct ctl_env *env, struct ctl_ace_result *res,
 		       int64_t now)
@@ -170,14 +221,14 @@ static uint8_t install(struct ctl_ace_server *s, struct ctl_env *env, struct ctl
 		res->entry.tok.expires = cap;
 	if (env->ops->ctx_add(env->plat, CTL_M_ACE, &res->params, &h, err, sizeof(err)))
 		return COAP_SERVICE_UNAVAILABLE;
-	/* the scope is published before the client learns ID2 from the 2.01 */
-	if (publish(s, h, &res->entry.tok.scope) ||
+	/* stored and published before the client learns ID2 from the 2.01 */
+	if (keep(s, env, h, &res->entry.tok) || publish(s, h, &res->entry.tok.scope) ||
 	    ctl_ace_rs_commit(&s->rs, res, ctl_ace_handle_pack(h))) {
 		remove_ctx(s, env, h);
 		return COAP_SERVICE_UNAVAILABLE;
 	}
-	if (res->replaced) /* the kept token's context is removed at once (ctl_ace_serve.h) */
-		remove_ctx(s, env, ctl_ace_handle_unpack(res->old.handle));
+	if (res->replaced)
+		supersede(s, env, ctl_ace_handle_unpack(res->old.handle), h);
 	return COAP_CREATED;
 }
 
@@ -227,10 +278,62 @@ static int post_protected(struct ctl_ace_server *s, struct ctl_env *env,
 	kept = ctl_ace_store_by_handle(&s->rs.store, ctl_ace_handle_pack(job->ctx));
 	if (res.code == COAP_CREATED && kept && publish(s, job->ctx, &kept->tok.scope))
 		res.code = COAP_SERVICE_UNAVAILABLE; /* the workers still enforce the old scope */
+	/* not stored: after a restart the old rights would come back, so the client must retry */
+	if (res.code == COAP_CREATED && kept && keep(s, env, job->ctx, &kept->tok))
+		res.code = COAP_SERVICE_UNAVAILABLE;
 	ctl_answer_init(env, job, &m, res.code);
 	n = ctl_answer_protected(env, job, &m, flags, NULL, ans, cap);
 	cry_wipe(&res, sizeof(res));
 	return n;
+}
+
+unsigned ctl_ace_server_poll(struct ctl_ace_server *s, struct ctl_env *env)
+{
+	unsigned i = 0, gone = 0;
+
+	while (i < s->n_sup) {
+		struct superseded *p = &s->sup[i];
+		struct osc_ctx *succ = env->ops->ctx_get(env->plat, p->succ);
+
+		/* the successor verified a request, or went itself (expired, revoked): the old
+		 * context's token was replaced, so nothing keeps it any longer */
+		if (succ && !osc_replay_used(&succ->replay) &&
+		    env->ops->ctx_get(env->plat, p->old)) {
+			i++;
+			continue;
+		}
+		remove_ctx(s, env, p->old);
+		*p = s->sup[--s->n_sup];
+		gone++;
+	}
+	return gone;
+}
+
+int ctl_ace_server_restore(struct ctl_ace_server *s, struct ctl_ctx_handle h,
+			   const uint8_t *rec, size_t len, int64_t now, struct ctl_ctx_handle *retire)
+{
+	struct ctl_ace_entry e, old;
+	bool replaced = false;
+
+	*retire = (struct ctl_ctx_handle){ 0 };
+	if (ctl_ace_grant_decode(s->rs.conf, rec, len, &e.tok))
+		return -1;
+	/* RFC 9200 §5.10.3: a token that expired while the gateway was down is not restored */
+	if (e.tok.expires && e.tok.expires <= now) {
+		ctl_ace_token_wipe(&e.tok);
+		return -1;
+	}
+	e.handle = ctl_ace_handle_pack(h);
+	if (publish(s, h, &e.tok.scope) || ctl_ace_store_put(&s->rs.store, &e, &old, &replaced)) {
+		publish(s, h, NULL);
+		return -1;
+	}
+	/* one token per PoP key: records come in context order, the later context is the newer */
+	if (replaced) {
+		*retire = ctl_ace_handle_unpack(old.handle);
+		publish(s, *retire, NULL);
+	}
+	return 0;
 }
 
 unsigned ctl_ace_server_tick(struct ctl_ace_server *s, struct ctl_env *env, int64_t now)
@@ -300,6 +403,26 @@ int ctl_ace_server_revoke(struct ctl_ace_server *s, struct ctl_env *env, const c
 	remove_ctx(s, env, ctl_ace_handle_unpack(gone.handle));
 	ctl_ace_token_wipe(&gone.tok);
 	return 0;
+}
+
+uint8_t ctl_ace_gate(void *arg, struct ctl_env *env, const struct ctl_job *job)
+{
+	struct ctl_ace_server *s = arg;
+	const struct ctl_ace_entry *kept =
+		ctl_ace_store_by_handle(&s->rs.store, ctl_ace_handle_pack(job->ctx));
+
+	if (!kept)
+		return 0;
+	switch (ctl_ace_scope_check(&kept->tok.scope, &job->req)) {
+	case CTL_ACE_ALLOW:
+		return 0;
+	case CTL_ACE_DENY_METHOD:
+		ctl_env_count(env, CTL_C_ACE_DENY_METHOD);
+		return COAP_METHOD_NOT_ALLOWED;
+	default:
+		ctl_env_count(env, CTL_C_ACE_DENY_RESOURCE);
+		return COAP_FORBIDDEN;
+	}
 }
 
 int ctl_ace_handler(void *arg, struct ctl_env *env, const struct ctl_job *job, uint8_t *ans,

@@ -11,10 +11,11 @@
  *     paragraph), protected 2.01 with no payload, or protected 4.01.
  *
  * One token per PoP key (RFC 9200 §5.10.1): a repost of a token for the same OSCORE Input
- * Material (a new N1) makes a new context and removes the old one AT ONCE, not "once the new one
- * is used" as RFC 9203 §6 allows: the client that reposted has the new context already, and
- * keeping two live contexts per key would need a second scope per key. Requests the client sent
- * on the old context before it got the 2.01 then fail (4.01 no context) and are repeated.
+ * Material (a new N1) makes a new context; the old one keeps serving, with its own scope, until
+ * the first request verified under the new one (RFC 9203 §6), which ctl_ace_server_poll sees,
+ * then it is removed (RCU). The token store holds the new token only: the old context goes too
+ * when the new token expires or is revoked, and at a restart (ctl_ace_server_restore keeps the
+ * newer context of a PoP key).
  *
  * Control lcore only.
  */
@@ -47,6 +48,14 @@ typedef int (*ctl_ace_publish_fn)(void *arg, struct ctl_ctx_handle h,
 				  const struct ctl_ace_scope *scope);
 void ctl_ace_server_on_scope(struct ctl_ace_server *s, ctl_ace_publish_fn fn, void *arg);
 
+/*
+ * The control plane's gate (ctl_plane_on_gate; arg is the server): a verified request that a
+ * handler accepted on the control lcore (App. B.1.2 after a restart) is held to the scope of the
+ * token its context was made from, as the workers hold every other (RFC 9200 §5.10.2): 0, or
+ * COAP_FORBIDDEN / COAP_METHOD_NOT_ALLOWED (counted). Contexts without a token pass.
+ */
+uint8_t ctl_ace_gate(void *arg, struct ctl_env *env, const struct ctl_job *job);
+
 /* Wipe every kept token and free s (NULL: nothing). */
 void ctl_ace_server_free(struct ctl_ace_server *s);
 
@@ -56,11 +65,27 @@ int ctl_ace_handler(void *arg, struct ctl_env *env, const struct ctl_job *job, u
 		    size_t cap);
 
 /*
+ * Every control-loop turn (cheap when no repost is pending): remove the contexts that reposts
+ * superseded once their successors verified a request (or are gone). Returns how many.
+ */
+unsigned ctl_ace_server_poll(struct ctl_ace_server *s, struct ctl_env *env);
+
+/*
  * Once a second or so: remove the contexts whose tokens expired at now (UNIX seconds; exp, exi
  * or "max_lifetime"), scope first (RFC 9200 §5.10.3: later requests get the unprotected 4.01 of
  * a missing context). Returns how many were removed.
  */
 unsigned ctl_ace_server_tick(struct ctl_ace_server *s, struct ctl_env *env, int64_t now);
+
+/*
+ * At start, before workers run: the token kept (ctl_ace_grant.h) with the restored context of h
+ * is taken on again: its scope published, its expiry enforced. Returns 0, or -1 when it cannot
+ * be (expired at now, its issuer no longer configured, a bad record): the caller removes the
+ * context. *retire gets the handle of a context restored earlier for the same PoP key (one token
+ * per key: the newer wins), for the caller to remove; gen 0 when there is none.
+ */
+int ctl_ace_server_restore(struct ctl_ace_server *s, struct ctl_ctx_handle h,
+			   const uint8_t *rec, size_t len, int64_t now, struct ctl_ctx_handle *retire);
 
 /* What oscore-gwctl shows of a kept token: never its keys. */
 struct ctl_ace_token_info {

@@ -75,14 +75,14 @@ static int without_echo(const struct osc_coap_msg *req, uint8_t *out, size_t cap
 	return osc_coap_encode(out, cap, &m);
 }
 
-/* Forward mode: the accepted request goes back to its worker to be forwarded like any verified
- * request (ctl_resume), with a protected 5.03 on the request's nonce as the answer if it cannot
- * be: the device then repeats it, and the window is known by then. */
-static int accepted_fwd(struct ctl_env *env, const struct ctl_job *job, uint8_t *ans, size_t cap)
+/* Forward mode: the accepted request plain[0..n) goes back to its worker to be forwarded like
+ * any verified request (ctl_resume), with a protected 5.03 on the request's nonce as the answer
+ * if it cannot be: the device then repeats it, and the window is known by then. */
+static int accepted_fwd(struct ctl_env *env, const struct ctl_job *job, const uint8_t *plain,
+			int n, uint8_t *ans, size_t cap)
 {
-	uint8_t plain[CTL_MSG_MAX];
 	struct osc_coap_msg m;
-	int n = without_echo(&job->req, plain, sizeof(plain)), len;
+	int len;
 
 	ctl_answer_init(env, job, &m, COAP_SERVICE_UNAVAILABLE);
 	len = ctl_answer_protected(env, job, &m, 0, NULL, ans, cap);
@@ -91,19 +91,24 @@ static int accepted_fwd(struct ctl_env *env, const struct ctl_job *job, uint8_t 
 	return len;
 }
 
-/* An accepted request is served as any other: respond mode answers it here (as the worker
- * would); forward mode forwards it (accepted_fwd). */
+/* An accepted request is served as any other verified request: a registered protected control
+ * path's handler answers it, a gate (an ACE scope) may refuse it (ctl_plane_verified); else
+ * respond mode answers it here (as the worker would) and forward mode forwards it. */
 static int accepted(const struct ctl_b12_server *b, struct ctl_env *env,
 		    const struct ctl_job *job, uint8_t *ans, size_t cap)
 {
 	unsigned flags = b->own_piv ? OSC_F_OWN_PIV | OSC_ANS_DURABLE_503 : 0;
+	uint8_t plain[CTL_MSG_MAX];
+	int n = without_echo(&job->req, plain, sizeof(plain)), len;
 	struct osc_coap_msg m;
 	bool fell_back;
-	int len;
 
 	ctl_env_count(env, CTL_C_B12_ACCEPT);
+	len = n > 0 ? ctl_plane_verified(env, job, plain, (size_t)n, ans, cap) : CTL_PLANE_PASS;
+	if (len != CTL_PLANE_PASS)
+		return len;
 	if (b->forward)
-		return accepted_fwd(env, job, ans, cap);
+		return accepted_fwd(env, job, plain, n, ans, cap);
 	ctl_answer_init(env, job, &m, osc_answer_served_code(job->req.code));
 	len = ctl_answer_protected(env, job, &m, flags, &fell_back, ans, cap);
 	if (fell_back)

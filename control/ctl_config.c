@@ -82,39 +82,23 @@
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "crypto/cry_aead.h"
 #include "control/ctl_conf_libcoap.h"
+#include "control/ctl_where.h"
 #include "crypto/cry_hkdf.h"
 #include "oscore/osc_hex.h"
 
-/* Where an error is reported: the file and the field being read. */
+/* Where an error is reported (the file and the field being read), and what the context being
+ * parsed may say. */
 struct where {
-	const char *file;
-	char field[96];
-	char *err;
-	size_t err_len;
+	struct ctl_where at;
 	bool b2_ok;  /* "b2" is allowed: configured contexts, not runtime adds */
 	bool b2;     /* the context being parsed said "b2": true */
 };
-
-static int bad(struct where *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int bad(struct where *w, const char *fmt, ...)
-{
-	char reason[160];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	snprintf(w->err, w->err_len, "%s: %s: %s", w->file, w->field, reason);
-	return -1;
-}
 
 /* Hex string v into out[0..cap); *len gets the byte count. */
 static int get_hex(struct where *w, json_t *v, uint8_t *out, size_t cap, uint8_t *len)
@@ -123,17 +107,17 @@ static int get_hex(struct where *w, json_t *v, uint8_t *out, size_t cap, uint8_t
 	size_t n, i;
 
 	if (!s)
-		return bad(w, "expected a hex string");
+		return ctl_where_bad(&w->at, "expected a hex string");
 	n = strlen(s);
 	if (n % 2)
-		return bad(w, "odd number of hex digits");
+		return ctl_where_bad(&w->at, "odd number of hex digits");
 	if (n / 2 > cap)
-		return bad(w, "%zu bytes, at most %zu allowed", n / 2, cap);
+		return ctl_where_bad(&w->at, "%zu bytes, at most %zu allowed", n / 2, cap);
 	for (i = 0; i < n / 2; i++) {
 		int hi = osc_hex_nibble(s[2 * i]), lo = osc_hex_nibble(s[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
-			return bad(w, "not a hex digit at offset %zu", 2 * i);
+			return ctl_where_bad(&w->at, "not a hex digit at offset %zu", 2 * i);
 		out[i] = (uint8_t)(hi << 4 | lo);
 	}
 	*len = (uint8_t)(n / 2);
@@ -145,10 +129,10 @@ static int get_uint(struct where *w, json_t *v, unsigned lo, unsigned hi, unsign
 	json_int_t x;
 
 	if (!json_is_integer(v))
-		return bad(w, "expected an integer");
+		return ctl_where_bad(&w->at, "expected an integer");
 	x = json_integer_value(v);
 	if (x < (json_int_t)lo || x > (json_int_t)hi)
-		return bad(w, "%lld outside %u..%u", (long long)x, lo, hi);
+		return ctl_where_bad(&w->at, "%lld outside %u..%u", (long long)x, lo, hi);
 	*out = (unsigned)x;
 	return 0;
 }
@@ -158,14 +142,14 @@ static int get_aead(struct where *w, json_t *v, const struct cry_alg **alg)
 {
 	const char *why = ctl_config_aead(v, alg);
 
-	return why ? bad(w, "%s", why) : 0;
+	return why ? ctl_where_bad(&w->at, "%s", why) : 0;
 }
 
 static int get_hkdf(struct where *w, json_t *v, int *hkdf)
 {
 	const char *why = ctl_config_hkdf(v, hkdf);
 
-	return why ? bad(w, "%s", why) : 0;
+	return why ? ctl_where_bad(&w->at, "%s", why) : 0;
 }
 
 /* One key of a context object into p. */
@@ -192,11 +176,11 @@ static int ctx_field(struct where *w, const char *key, json_t *v, struct osc_par
 		return get_uint(w, v, 1, OSC_REPLAY_MAX, &p->replay_window);
 	if (!strcmp(key, "b2") && w->b2_ok) {
 		if (!json_is_boolean(v))
-			return bad(w, "expected true or false");
+			return ctl_where_bad(&w->at, "expected true or false");
 		w->b2 = json_is_true(v);
 		return 0;
 	}
-	return bad(w, "unknown key");
+	return ctl_where_bad(&w->at, "unknown key");
 }
 
 static int parse_ctx(struct where *w, unsigned idx, json_t *o, struct osc_params *p,
@@ -209,21 +193,21 @@ static int parse_ctx(struct where *w, unsigned idx, json_t *o, struct osc_params
 
 	osc_params_defaults(p);
 	p->replay_window = window;
-	snprintf(w->field, sizeof(w->field), "contexts[%u]", idx);
+	ctl_where_at(&w->at, "contexts[%u]", idx);
 	if (!json_is_object(o))
-		return bad(w, "expected an object");
+		return ctl_where_bad(&w->at, "expected an object");
 	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++)
 		if (!json_object_get(o, required[i]))
-			return bad(w, "missing %s", required[i]);
+			return ctl_where_bad(&w->at, "missing %s", required[i]);
 	json_object_foreach(o, key, v) {
-		snprintf(w->field, sizeof(w->field), "contexts[%u].%s", idx, key);
+		ctl_where_at(&w->at, "contexts[%u].%s", idx, key);
 		if (ctx_field(w, key, v, p))
 			return -1;
 	}
-	snprintf(w->field, sizeof(w->field), "contexts[%u].recipient_id", idx);
+	ctl_where_at(&w->at, "contexts[%u].recipient_id", idx);
 	if (p->recipient_id_len == p->sender_id_len &&
 	    !memcmp(p->recipient_id, p->sender_id, p->sender_id_len))
-		return bad(w, "equal to sender_id (the IDs of a context must differ, RFC 8613 §3.3)");
+		return ctl_where_bad(&w->at, "equal to sender_id (the IDs of a context must differ, RFC 8613 §3.3)");
 	return 0;
 }
 
@@ -234,19 +218,19 @@ static int check_ctx(struct where *w, unsigned idx, const struct osc_params *p)
 	int rc;
 
 	if (!c)
-		return bad(w, "out of memory");
+		return ctl_where_bad(&w->at, "out of memory");
 	rc = osc_ctx_derive(c, p);
 	if (rc == OSC_CTX_OK)
 		osc_ctx_wipe(c);
 	free(c);
-	snprintf(w->field, sizeof(w->field), "contexts[%u]", idx);
-	return rc == OSC_CTX_OK ? 0 : bad(w, "%s", osc_ctx_strerror(rc));
+	ctl_where_at(&w->at, "contexts[%u]", idx);
+	return rc == OSC_CTX_OK ? 0 : ctl_where_bad(&w->at, "%s", osc_ctx_strerror(rc));
 }
 
 int ctl_config_parse_context(json_t *o, unsigned window, struct osc_params *p, char *err,
 			    size_t err_len)
 {
-	struct where w = { .file = "context", .err = err, .err_len = err_len };
+	struct where w = { .at = { .file = "context", .err = err, .err_len = err_len } };
 
 	/* no trial derivation here: the table's add derives once and says why it refused (a bulk
 	 * load of 1M contexts would pay for every HKDF twice) */
@@ -313,7 +297,7 @@ static int check_dups(struct where *w, const struct ctl_config *c)
 	unsigned i, n = 0, a = 0, b = 0, kind = 0;
 
 	if (!v)
-		return bad(w, "out of memory");
+		return ctl_where_bad(&w->at, "out of memory");
 	for (i = 0; i < 2 * c->n_ctx; i++)
 		v[i] = (struct side){ side_hash(&c->ctx[i / 2], i & 1), i / 2, i & 1 };
 	qsort(v, 2 * (size_t)c->n_ctx, sizeof(*v), side_cmp);
@@ -324,12 +308,12 @@ static int check_dups(struct where *w, const struct ctl_config *c)
 	free(v);
 	if (!n)
 		return 0;
-	snprintf(w->field, sizeof(w->field), "contexts[%u].%s", b,
+	ctl_where_at(&w->at, "contexts[%u].%s", b,
 		 kind ? "sender_id" : "recipient_id");
-	return kind ? bad(w, "same Sender Key as contexts[%u]: the gateway's own Partial IVs "
+	return kind ? ctl_where_bad(&w->at, "same Sender Key as contexts[%u]: the gateway's own Partial IVs "
 			  "would repeat a nonce (contexts, contexts_file and contexts_libcoap "
 			  "counted together)", a) :
-		      bad(w, "same recipient_id, id_context and keys as contexts[%u]: a replay "
+		      ctl_where_bad(&w->at, "same recipient_id, id_context and keys as contexts[%u]: a replay "
 			  "refused by one would be accepted by the other", a);
 }
 
@@ -339,7 +323,7 @@ static int grow_ctx(struct where *w, struct ctl_config *c, size_t n)
 	struct osc_params *p = calloc(c->n_ctx + n ? c->n_ctx + n : 1, sizeof(*p));
 
 	if (!p)
-		return bad(w, "out of memory");
+		return ctl_where_bad(&w->at, "out of memory");
 	if (c->ctx) {
 		memcpy(p, c->ctx, c->n_ctx * sizeof(*p));
 		explicit_bzero(c->ctx, c->n_ctx * sizeof(*p));
@@ -354,7 +338,7 @@ static int parse_ctx_array(struct where *w, json_t *a, struct ctl_config *c)
 	size_t i;
 
 	if (!json_is_array(a))
-		return bad(w, "expected an array of contexts");
+		return ctl_where_bad(&w->at, "expected an array of contexts");
 	if (grow_ctx(w, c, json_array_size(a)))
 		return -1;
 	c->n_ctx = (unsigned)json_array_size(a);
@@ -366,7 +350,7 @@ static int parse_ctx_array(struct where *w, json_t *a, struct ctl_config *c)
 		    check_ctx(w, (unsigned)i, &c->ctx[i]))
 			return -1;
 		if (w->b2 && c->n_b2 == CTL_CFG_B2_MAX)
-			return bad(w, "more than %u contexts with \"b2\"", CTL_CFG_B2_MAX);
+			return ctl_where_bad(&w->at, "more than %u contexts with \"b2\"", CTL_CFG_B2_MAX);
 		if (w->b2)
 			c->b2_idx[c->n_b2++] = (unsigned)i;
 	}
@@ -377,7 +361,7 @@ static int parse_ctx_array(struct where *w, json_t *a, struct ctl_config *c)
 /* "contexts_file": relative paths are taken from the configuration file's folder. */
 static int load_ctx_file(struct where *w, json_t *v, struct ctl_config *c)
 {
-	const char *name = json_string_value(v), *slash = strrchr(w->file, '/');
+	const char *name = json_string_value(v), *slash = strrchr(w->at.file, '/');
 	char path[PATH_MAX];
 	json_error_t je;
 	struct where w2 = *w;
@@ -385,15 +369,15 @@ static int load_ctx_file(struct where *w, json_t *v, struct ctl_config *c)
 	int rc;
 
 	if (!name)
-		return bad(w, "expected a file name");
+		return ctl_where_bad(&w->at, "expected a file name");
 	if (name[0] != '/' && slash)
-		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - w->file), w->file, name);
+		snprintf(path, sizeof(path), "%.*s/%s", (int)(slash - w->at.file), w->at.file, name);
 	else
 		snprintf(path, sizeof(path), "%s", name);
 	a = json_load_file(path, 0, &je);
 	if (!a)
-		return bad(w, "%s: line %d: %s", path, je.line, je.text);
-	w2.file = path;
+		return ctl_where_bad(&w->at, "%s: line %d: %s", path, je.line, je.text);
+	w2.at.file = path;
 	rc = parse_ctx_array(&w2, a, c);
 	json_decref(a);
 	return rc;
@@ -404,7 +388,7 @@ static int get_addr(struct where *w, json_t *v, int af, void *out, bool *has)
 	const char *s = json_string_value(v);
 
 	if (!s || inet_pton(af, s, out) != 1)
-		return bad(w, "expected an IPv%c address", af == AF_INET ? '4' : '6');
+		return ctl_where_bad(&w->at, "expected an IPv%c address", af == AF_INET ? '4' : '6');
 	*has = true;
 	return 0;
 }
@@ -417,7 +401,7 @@ static int get_port(struct where *w, json_t *v, char *out)
 	}
 	if (!json_is_string(v) || !json_string_length(v) ||
 	    json_string_length(v) >= CTL_PORT_NAME_MAX)
-		return bad(w, "expected a port id or device name");
+		return ctl_where_bad(&w->at, "expected a port id or device name");
 	snprintf(out, CTL_PORT_NAME_MAX, "%s", json_string_value(v));
 	return 0;
 }
@@ -427,7 +411,7 @@ static int get_mode(struct where *w, json_t *v, enum ctl_mode *m)
 	const char *s = json_string_value(v);
 
 	if (!s || (strcmp(s, "respond") && strcmp(s, "forward")))
-		return bad(w, "expected \"respond\" or \"forward\"");
+		return ctl_where_bad(&w->at, "expected \"respond\" or \"forward\"");
 	*m = strcmp(s, "forward") ? CTL_MODE_RESPOND : CTL_MODE_FORWARD;
 	return 0;
 }
@@ -437,13 +421,13 @@ static int fwd_field(struct where *w, const char *key, json_t *v, struct ctl_con
 	char reason[128];
 	int rc = ctl_config_fwd_field(key, v, &c->fwd, reason, sizeof(reason));
 
-	return rc < 0 ? bad(w, "%s", reason) : rc > 0 ? bad(w, "unknown key") : 0;
+	return rc < 0 ? ctl_where_bad(&w->at, "%s", reason) : rc > 0 ? ctl_where_bad(&w->at, "unknown key") : 0;
 }
 
 static int get_bool(struct where *w, json_t *v, bool *out)
 {
 	if (!json_is_boolean(v))
-		return bad(w, "expected true or false");
+		return ctl_where_bad(&w->at, "expected true or false");
 	*out = json_is_true(v);
 	return 0;
 }
@@ -455,13 +439,13 @@ static int get_ctl_paths(struct where *w, json_t *v, struct ctl_ops_config *o)
 	json_t *p;
 
 	if (!json_is_array(v) || json_array_size(v) > CTL_PATHS_MAX)
-		return bad(w, "expected an array of at most %d paths", CTL_PATHS_MAX);
+		return ctl_where_bad(&w->at, "expected an array of at most %d paths", CTL_PATHS_MAX);
 	json_array_foreach(v, i, p) {
 		const char *s = json_string_value(p);
 
 		if (!s || s[0] != '/' || strlen(s) < 2 || strlen(s) >= CTL_PATH_LEN ||
 		    s[strlen(s) - 1] == '/')
-			return bad(w, "[%zu]: expected \"/seg/...\" without a trailing slash, "
+			return ctl_where_bad(&w->at, "[%zu]: expected \"/seg/...\" without a trailing slash, "
 				   "shorter than %d", i, CTL_PATH_LEN);
 		snprintf(o->ctl_paths[i], CTL_PATH_LEN, "%s", s);
 	}
@@ -477,7 +461,7 @@ static int get_listen(struct where *w, json_t *v, char *out)
 	uint16_t port;
 
 	if (!s || strlen(s) >= CTL_PORT_NAME_MAX || ctl_config_parse_endpoint(s, &ip, &port))
-		return bad(w, "expected \"ADDR:PORT\" or \"[IPv6]:PORT\"");
+		return ctl_where_bad(&w->at, "expected \"ADDR:PORT\" or \"[IPv6]:PORT\"");
 	snprintf(out, CTL_PORT_NAME_MAX, "%s", s);
 	return 0;
 }
@@ -511,19 +495,19 @@ static int ops_field(struct where *w, const char *key, json_t *v, struct ctl_ops
 /* Keys of the operations and forward-mode settings; "unknown key" when neither knows it. */
 static int slice_field(struct where *w, const char *key, json_t *v, struct ctl_config *c)
 {
-	const char *slash = strrchr(w->file, '/');
+	const char *slash = strrchr(w->at.file, '/');
 	char dir[PATH_MAX], reason[160];
 	int rc = ops_field(w, key, v, &c->ops);
 
 	if (rc != 1)
 		return rc;
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - w->file) : 0, w->file);
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - w->at.file) : 0, w->at.file);
 	if (!strcmp(key, "edhoc"))
 		return ctl_config_edhoc_parse(v, dir, &c->edhoc, reason, sizeof(reason)) ?
-		       bad(w, "%s", reason) : 0;
+		       ctl_where_bad(&w->at, "%s", reason) : 0;
 	rc = ctl_config_ctx_field(key, v, dir, &c->ctl, reason, sizeof(reason));
 	if (rc < 0)
-		return bad(w, "%s", reason);
+		return ctl_where_bad(&w->at, "%s", reason);
 	return rc == 1 ? fwd_field(w, key, v, c) : 0;
 }
 
@@ -535,7 +519,7 @@ static int load_libcoap(struct where *w, struct ctl_config *c)
 	unsigned i;
 
 	if (ctl_conf_libcoap_load(&lc, c->ctl.libcoap, reason, sizeof(reason)))
-		return bad(w, "%s", reason);
+		return ctl_where_bad(&w->at, "%s", reason);
 	if (grow_ctx(w, c, lc.n_rid)) {
 		explicit_bzero(&lc, sizeof(lc));
 		return -1;
@@ -553,11 +537,11 @@ static int load_libcoap(struct where *w, struct ctl_config *c)
 /* "ace": the AS configuration, inline or in a file next to this one. */
 static int ace_field(struct where *w, json_t *v, struct ctl_config *c)
 {
-	const char *slash = strrchr(w->file, '/');
+	const char *slash = strrchr(w->at.file, '/');
 	char dir[PATH_MAX];
 
-	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - w->file) : 0, w->file);
-	return ctl_config_ace_parse(v, w->file, dir, &c->ace, w->err, w->err_len);
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - w->at.file) : 0, w->at.file);
+	return ctl_config_ace_parse(v, w->at.file, dir, &c->ace, w->at.err, w->at.err_len);
 }
 
 /* One top-level key; contexts are read afterwards, once the default window is known. */
@@ -609,8 +593,8 @@ static int check_gids(struct where *w, const struct ctl_config *c)
 		for (j = 0; j < c->n_ctx; j++)
 			if (c->ctx[j].has_id_ctx && c->ctx[j].id_ctx_len == g->gid_len &&
 			    !memcmp(c->ctx[j].id_ctx, g->gid, g->gid_len)) {
-				snprintf(w->field, sizeof(w->field), "groups[%u].gid", i);
-				return bad(w, "also the id_context of contexts[%u], which requests "
+				ctl_where_at(&w->at, "groups[%u].gid", i);
+				return ctl_where_bad(&w->at, "also the id_context of contexts[%u], which requests "
 					   "to the group would shadow", j);
 			}
 	}
@@ -624,9 +608,9 @@ static int parse_groups(struct where *w, json_t *v, struct ctl_config *c)
 
 	if (!v)
 		return 0;
-	if (ctl_config_groups(v, c->replay_window, &c->groups, w->field, sizeof(w->field), reason,
+	if (ctl_config_groups(v, c->replay_window, &c->groups, w->at.field, sizeof(w->at.field), reason,
 			      sizeof(reason)))
-		return bad(w, "%s", reason);
+		return ctl_where_bad(&w->at, "%s", reason);
 	return check_gids(w, c);
 }
 
@@ -636,42 +620,42 @@ static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
 	char reason[128];
 	const char *key;
 
-	snprintf(w->field, sizeof(w->field), "(top)");
+	ctl_where_at(&w->at, "(top)");
 	if (!json_is_object(root))
-		return bad(w, "expected a JSON object");
+		return ctl_where_bad(&w->at, "expected a JSON object");
 	json_object_foreach(root, key, v) {
-		snprintf(w->field, sizeof(w->field), "%s", key);
+		ctl_where_at(&w->at, "%s", key);
 		if (top_field(w, key, v, c))
 			return -1;
 	}
-	snprintf(w->field, sizeof(w->field), "(top)");
+	ctl_where_at(&w->at, "(top)");
 	if (!c->port[0])
-		return bad(w, "missing port");
+		return ctl_where_bad(&w->at, "missing port");
 	if (!c->has_ipv4 && !c->has_ipv6)
-		return bad(w, "missing ipv4 or ipv6");
+		return ctl_where_bad(&w->at, "missing ipv4 or ipv6");
 	if (c->ipv4_prefix && !c->has_ipv4)
-		return bad(w, "ipv4_prefix without ipv4");
+		return ctl_where_bad(&w->at, "ipv4_prefix without ipv4");
 	if (ctl_config_fwd_check(&c->fwd, c->mode == CTL_MODE_FORWARD, c->has_ipv4, c->has_ipv6,
 				reason, sizeof(reason)))
-		return bad(w, "%s", reason);
+		return ctl_where_bad(&w->at, "%s", reason);
 	inl = json_object_get(root, "contexts");
 	file = json_object_get(root, "contexts_file");
 	if (inl && file)
-		return bad(w, "at most one of contexts and contexts_file");
-	snprintf(w->field, sizeof(w->field), inl ? "contexts" : "contexts_file");
+		return ctl_where_bad(&w->at, "at most one of contexts and contexts_file");
+	ctl_where_at(&w->at, inl ? "contexts" : "contexts_file");
 	if ((inl && parse_ctx_array(w, inl, c)) || (file && load_ctx_file(w, file, c)))
 		return -1;
-	snprintf(w->field, sizeof(w->field), "contexts_libcoap");
+	ctl_where_at(&w->at, "contexts_libcoap");
 	if (c->ctl.libcoap[0] && load_libcoap(w, c))
 		return -1;
 	if (check_dups(w, c) || parse_groups(w, json_object_get(root, "groups"), c))
 		return -1;
-	snprintf(w->field, sizeof(w->field), "ace");
+	ctl_where_at(&w->at, "ace");
 	if (c->ace.conf && (!c->ctl.has_ns || !c->ctl.ns.n[CTL_M_ACE]))
-		return bad(w, "needs an \"ace\" part in id_namespaces (ID2 of RFC 9203 §4.2)");
-	snprintf(w->field, sizeof(w->field), "max_contexts");
+		return ctl_where_bad(&w->at, "needs an \"ace\" part in id_namespaces (ID2 of RFC 9203 §4.2)");
+	ctl_where_at(&w->at, "max_contexts");
 	if (c->n_ctx > c->ctl.max_contexts)
-		return bad(w, "%u contexts configured, more than %u", c->n_ctx, c->ctl.max_contexts);
+		return ctl_where_bad(&w->at, "%u contexts configured, more than %u", c->n_ctx, c->ctl.max_contexts);
 	return 0;
 }
 
@@ -680,9 +664,9 @@ static int set_load_dir(struct where *w, struct ctl_config *c, const char *path)
 {
 	char *slash;
 
-	snprintf(w->field, sizeof(w->field), "(file)");
+	ctl_where_at(&w->at, "(file)");
 	if (!realpath(path, c->ctl.load_dir))
-		return bad(w, "%s", strerror(errno));
+		return ctl_where_bad(&w->at, "%s", strerror(errno));
 	slash = strrchr(c->ctl.load_dir, '/');
 	slash[slash == c->ctl.load_dir] = '\0'; /* "/gw.json" -> "/" */
 	return 0;
@@ -690,7 +674,7 @@ static int set_load_dir(struct where *w, struct ctl_config *c, const char *path)
 
 int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t err_len)
 {
-	struct where w = { .file = path, .err = err, .err_len = err_len };
+	struct where w = { .at = { .file = path, .err = err, .err_len = err_len } };
 	json_error_t je;
 	json_t *root;
 	int rc;
@@ -705,8 +689,8 @@ int ctl_config_load(struct ctl_config *c, const char *path, char *err, size_t er
 	ctl_config_ctx_defaults(&c->ctl);
 	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		snprintf(w.field, sizeof(w.field), "line %d column %d", je.line, je.column);
-		return bad(&w, "%s", je.text);
+		ctl_where_at(&w.at, "line %d column %d", je.line, je.column);
+		return ctl_where_bad(&w.at, "%s", je.text);
 	}
 	rc = parse_top(&w, root, c);
 	json_decref(root);

@@ -23,6 +23,8 @@ struct ctl_plane {
 	struct by_kind kind[CTL_KIND__COUNT];
 	struct by_path path[CTL_PLANE_PATHS];
 	unsigned n_path;
+	ctl_gate_fn gate;
+	void *gate_arg;
 };
 
 struct ctl_plane *ctl_plane_new(void)
@@ -41,6 +43,13 @@ int ctl_plane_on_kind(struct ctl_plane *p, enum ctl_kind kind, ctl_handler_fn fn
 	    kind == CTL_KIND_PROTECTED || !fn || p->kind[kind].fn)
 		return -1;
 	p->kind[kind] = (struct by_kind){ .fn = fn, .arg = arg };
+	return 0;
+}
+
+int ctl_plane_on_gate(struct ctl_plane *p, ctl_gate_fn fn, void *arg)
+{
+	p->gate = fn;
+	p->gate_arg = arg;
 	return 0;
 }
 
@@ -159,6 +168,7 @@ int ctl_plane_serve(struct ctl_plane *p, struct ctl_env *env, struct ctl_job *jo
 {
 	const struct by_path *b;
 
+	env->plane = p;
 	if ((unsigned)job->kind >= CTL_KIND__COUNT ||
 	    (job->plain_off && (job->kind != CTL_KIND_GROUP || job->plain_off > job->len)) ||
 	    osc_coap_parse(&job->req, job->msg, job->plain_off ? job->plain_off : job->len) !=
@@ -173,6 +183,33 @@ int ctl_plane_serve(struct ctl_plane *p, struct ctl_env *env, struct ctl_job *jo
 	if (!b || !b->fn)
 		return not_found(env, job, ans, cap);
 	return b->fn(b->arg, env, job, ans, cap);
+}
+
+int ctl_plane_verified(struct ctl_env *env, const struct ctl_job *job, const uint8_t *plain,
+		       size_t len, uint8_t *ans, size_t cap)
+{
+	struct ctl_plane *p = env->plane;
+	struct ctl_job v = *job;
+	const struct by_path *b;
+	struct osc_coap_msg m;
+	uint8_t code;
+
+	if (!p)
+		return CTL_PLANE_PASS;
+	v.kind = CTL_KIND_PROTECTED;
+	v.msg = plain;
+	v.len = len;
+	if (osc_coap_parse(&v.req, plain, len) != OSC_COAP_OK)
+		return -1;
+	/* the order of the worker's path: control paths first, then the scope (dp_worker.c) */
+	b = find_path(p, CTL_KIND_PROTECTED, &v.req);
+	if (b)
+		return b->fn ? b->fn(b->arg, env, &v, ans, cap) : not_found(env, &v, ans, cap);
+	code = p->gate ? p->gate(p->gate_arg, env, &v) : 0;
+	if (!code)
+		return CTL_PLANE_PASS;
+	ctl_answer_init(env, &v, &m, code);
+	return ctl_answer_protected(env, &v, &m, 0, NULL, ans, cap);
 }
 
 struct osc_ctx *ctl_env_ctx(struct ctl_env *env, const struct ctl_job *job)

@@ -119,6 +119,8 @@ enum ctl_ctr {
 	CTL_C_GROUP_SIGNATURE,   /* Group OSCORE: signature did not verify; window untouched */
 	CTL_C_GROUP_REFUSED,     /* Group OSCORE: stale member, replay since stage a, bad job */
 	CTL_C_GROUP_ANSWER_FAILED, /* Group OSCORE: verified, but the answer could not be protected */
+	CTL_C_ACE_DENY_RESOURCE, /* a gate (ACE scope) refused the resource: protected 4.03 */
+	CTL_C_ACE_DENY_METHOD,   /* a gate (ACE scope) refused the method: protected 4.05 */
 	CTL_C__COUNT
 };
 
@@ -140,6 +142,10 @@ struct ctl_platform {
 	/* Is rid[0..len) the Recipient ID of a live context without ID Context (RFC 9668 §4.1:
 	 * an EDHOC C_R must not be one)? */
 	bool (*rid_taken)(void *plat, const uint8_t *rid, size_t len);
+	/* Keep rec[0..len) (no secret: what authorised it) with the context of h in the durable
+	 * state, replacing what it had; it goes when the context goes. 0 (also when nothing is
+	 * durable), or -1. NULL: not offered (nothing is kept). */
+	int (*grant_put)(void *plat, struct ctl_ctx_handle h, const uint8_t *rec, size_t len);
 };
 
 /* A handler's environment for one job. */
@@ -152,6 +158,7 @@ struct ctl_env {
 	uint8_t *resume_buf;          /* the transport's CTL_MSG_MAX bytes for ctl_resume (NULL:
 				       * it cannot resume jobs) */
 	size_t resume_len;            /* set by ctl_resume; 0: the job is answered */
+	struct ctl_plane *plane;      /* set by ctl_plane_serve: for ctl_plane_verified */
 };
 
 /*
@@ -191,6 +198,16 @@ enum ctl_path_flags {
  */
 int ctl_plane_on_path(struct ctl_plane *p, const char *path, unsigned flags, ctl_handler_fn fn,
 		      void *arg);
+
+/*
+ * A gate on verified requests that a handler accepts on the control plane (ctl_plane_verified):
+ * fn(arg, env, job) returns 0 to let job (kind PROTECTED, its plain request parsed) through, or
+ * the code of the protected answer that refuses it (an ACE scope, RFC 9200 §5.10.2: 4.03 or
+ * 4.05), counting it. The workers enforce the same decision on their own path. One gate; a
+ * second registration replaces it. Returns 0.
+ */
+typedef uint8_t (*ctl_gate_fn)(void *arg, struct ctl_env *env, const struct ctl_job *job);
+int ctl_plane_on_gate(struct ctl_plane *p, ctl_gate_fn fn, void *arg);
 
 /* Is anything registered for kind (a path with its flag for PLAIN and PROTECTED)? Lets a worker
  * skip the per-request check for kinds nothing serves. */
@@ -242,6 +259,19 @@ int ctl_answer_protected(struct ctl_env *env, const struct ctl_job *job, struct 
  * make would use it the same way. Returns 0, or -1 (no context, too long, cannot resume).
  */
 int ctl_resume(struct ctl_env *env, const struct ctl_job *job, const uint8_t *plain, size_t len);
+
+#define CTL_PLANE_PASS (-2) /* ctl_plane_verified: not served here */
+
+/*
+ * For a handler that accepted a verified request of a job whose window was unknown (App. B.1.2):
+ * serve its plain request plain[0..len) (its Echo taken out) on the control plane as a worker
+ * serves a verified request: by the handler of its registered protected path, else refused by
+ * the gate (protected answer with its code). Returns the answer's length (or 0/-1 as the path
+ * handler returns) when it was served here, CTL_PLANE_PASS when neither applies (the caller then
+ * answers or resumes it as any request), -1 when plain does not parse.
+ */
+int ctl_plane_verified(struct ctl_env *env, const struct ctl_job *job, const uint8_t *plain,
+		       size_t len, uint8_t *ans, size_t cap);
 
 /* The unprotected answer m to job's request, encoded into ans[0..cap). Returns the length or
  * -1. */

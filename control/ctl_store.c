@@ -14,7 +14,8 @@
 
 #include "crypto/cry_aead.h"
 
-enum stmt { ST_PUT, ST_DEL, ST_GET, ST_RESERVE, ST_ALL, ST_TOMB_PUT, ST_TOMB_ALL, ST__COUNT };
+enum stmt { ST_PUT, ST_DEL, ST_GET, ST_RESERVE, ST_ALL, ST_TOMB_PUT, ST_TOMB_ALL, ST_GRANT_PUT,
+	     ST_GRANT_ALL, ST__COUNT };
 
 static const char *const stmt_sql[ST__COUNT] = {
 	[ST_PUT] = "INSERT INTO ctx(id, aead, hkdf, win, secret, salt, id_ctx, sender_id, "
@@ -32,6 +33,9 @@ static const char *const stmt_sql[ST__COUNT] = {
 	[ST_TOMB_PUT] = "INSERT INTO tomb(fp, val) VALUES(?1,?2) ON CONFLICT(fp) DO UPDATE SET "
 			"val=max(val, ?2)",
 	[ST_TOMB_ALL] = "SELECT fp, val FROM tomb",
+	[ST_GRANT_PUT] = "INSERT INTO grant_rec(id, rec) SELECT ?1, ?2 WHERE EXISTS(SELECT 1 FROM ctx "
+			 "WHERE id=?1) ON CONFLICT(id) DO UPDATE SET rec=?2",
+	[ST_GRANT_ALL] = "SELECT id, rec FROM grant_rec ORDER BY id",
 };
 
 static const char schema[] =
@@ -44,7 +48,11 @@ static const char schema[] =
 	" win INTEGER NOT NULL, secret BLOB NOT NULL, salt BLOB NOT NULL, id_ctx BLOB,"
 	" sender_id BLOB NOT NULL, recipient_id BLOB NOT NULL,"
 	" ssn_ceiling INTEGER NOT NULL DEFAULT 0);"
-	"CREATE TABLE IF NOT EXISTS tomb(fp BLOB PRIMARY KEY, val INTEGER NOT NULL);";
+	"CREATE TABLE IF NOT EXISTS tomb(fp BLOB PRIMARY KEY, val INTEGER NOT NULL);"
+	/* what authorised a context (an ACE token's checked claims) goes with it */
+	"CREATE TABLE IF NOT EXISTS grant_rec(id INTEGER PRIMARY KEY, rec BLOB NOT NULL);"
+	"CREATE TRIGGER IF NOT EXISTS grant_gone AFTER DELETE ON ctx BEGIN"
+	" DELETE FROM grant_rec WHERE id=OLD.id; END;";
 
 struct ctl_store {
 	sqlite3 *db;
@@ -200,6 +208,33 @@ int ctl_store_foreach_tomb(struct ctl_store *s, ctl_store_tomb_fn fn, void *arg)
 		if (sqlite3_column_bytes(st, 0) == CTL_FP_LEN) /* anything else is not ours */
 			ret = fn(arg, sqlite3_column_blob(st, 0),
 				 (uint64_t)sqlite3_column_int64(st, 1));
+	if (!ret && rc != SQLITE_DONE)
+		ret = -1;
+	sqlite3_reset(st);
+	return ret;
+}
+
+int ctl_store_put_grant(struct ctl_store *s, uint64_t id, const uint8_t *rec, size_t len)
+{
+	sqlite3_stmt *st = s->st[ST_GRANT_PUT];
+
+	if (!len || len > INT32_MAX)
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)id);
+	bind_blob(st, 2, rec, len);
+	if (run(st))
+		return -1;
+	return sqlite3_changes(s->db) ? 0 : 1;
+}
+
+int ctl_store_foreach_grant(struct ctl_store *s, ctl_store_grant_fn fn, void *arg)
+{
+	sqlite3_stmt *st = s->st[ST_GRANT_ALL];
+	int rc = SQLITE_DONE, ret = 0;
+
+	while (!ret && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		ret = fn(arg, (uint64_t)sqlite3_column_int64(st, 0), sqlite3_column_blob(st, 1),
+			 (size_t)sqlite3_column_bytes(st, 1));
 	if (!ret && rc != SQLITE_DONE)
 		ret = -1;
 	sqlite3_reset(st);

@@ -76,6 +76,20 @@ typedef void (*ctl_store_rid_fn)(void *arg, const uint8_t *rid, size_t len);
  */
 long ctl_store_peek(const char *path, ctl_store_rid_fn fn, void *arg, char *err, size_t err_len);
 
+/*
+ * Keep rec[0..len) (opaque to the store, no secret: e.g. the checked claims of the ACE token that
+ * made the context, control/ace/ctl_ace_grant.h) with context id, replacing what it had. It is
+ * deleted with the context. Returns 0, 1 if there is no such context, or -1.
+ */
+int ctl_store_put_grant(struct ctl_store *s, uint64_t id, const uint8_t *rec, size_t len);
+
+/* Called by ctl_store_foreach_grant for each kept record; non-zero stops the walk. rec is valid
+ * for the call only. */
+typedef int (*ctl_store_grant_fn)(void *arg, uint64_t id, const uint8_t *rec, size_t len);
+
+/* Walk every kept record in context id order. Returns 0, the callback's value, or -1. */
+int ctl_store_foreach_grant(struct ctl_store *s, ctl_store_grant_fn fn, void *arg);
+
 /* Length of a key fingerprint (ctl_tomb.h): a hash of derived keys and IDs, never a secret. */
 #define CTL_FP_LEN 16
 

@@ -67,7 +67,8 @@ static enum dp_verdict arp(struct rte_mbuf *m, const struct dp_addrs *a, struct 
 	return DP_ANSWER;
 }
 
-/* RFC 792: echo request to us -> echo reply with the same data. */
+/* RFC 792: echo request to us -> echo reply with the same data. A request whose checksum is
+ * wrong is dropped (RFC 1122 §3.2.2), not answered with a recomputed one. */
 static enum dp_verdict icmp(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, uint16_t l4,
 			    uint16_t l4_len, const struct dp_addrs *a, struct dp_stats *st)
 {
@@ -78,6 +79,8 @@ static enum dp_verdict icmp(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, uint16_
 		return drop(st, DP_DROP_RUNT);
 	if (h->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || h->icmp_code)
 		return drop(st, DP_DROP_ICMP);
+	if (rte_raw_cksum(h, l4_len) != 0xffff)
+		return drop(st, DP_DROP_ICMP_CKSUM);
 	h->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	h->icmp_cksum = 0;
 	h->icmp_cksum = (uint16_t)~rte_raw_cksum(h, l4_len);

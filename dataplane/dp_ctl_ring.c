@@ -287,6 +287,16 @@ static int env_ctx_remove(void *plat, const uint8_t *rid, uint8_t rid_len, const
 			  -1;
 }
 
+static int env_grant_put(void *plat, struct ctl_ctx_handle h, const uint8_t *rec, size_t len)
+{
+	struct dp_ctl *c = plat;
+	struct osc_ctx *x = dp_ctx_table_deref(c->table, h);
+
+	if (!c->state || !x)
+		return -1;
+	return dp_state_put_grant(c->state, dp_ctx_table_index(c->table, x), rec, len);
+}
+
 /* The control plane's counters are the gateway's, under the names they always had. */
 static const enum dp_ctr ctr_of[CTL_C__COUNT] = {
 	[CTL_C_NOT_FOUND] = DP_CTL_NOT_FOUND,
@@ -313,6 +323,8 @@ static const enum dp_ctr ctr_of[CTL_C__COUNT] = {
 	[CTL_C_GROUP_SIGNATURE] = DP_GROUP_SIGNATURE,
 	[CTL_C_GROUP_REFUSED] = DP_GROUP_REFUSED,
 	[CTL_C_GROUP_ANSWER_FAILED] = DP_GROUP_ANSWER_FAILED,
+	[CTL_C_ACE_DENY_RESOURCE] = DP_ACE_DENY_RESOURCE,
+	[CTL_C_ACE_DENY_METHOD] = DP_ACE_DENY_METHOD,
 };
 
 static void env_count(void *plat, enum ctl_ctr k)
@@ -329,6 +341,7 @@ static const struct ctl_platform platform = {
 	.ctx_remove = env_ctx_remove,
 	.count = env_count,
 	.rid_taken = env_rid_taken,
+	.grant_put = env_grant_put,
 };
 
 /* A handler resumed the job: the request it handed back goes to the worker, its answer n is the

@@ -4,6 +4,9 @@
  * answered with a solicited advertisement carrying our link-layer address; echo requests
  * (RFC 4443 §4.1) with an echo reply. Both are turned around in their own frame.
  */
+/* rte_ipv6_udptcp_cksum_verify is experimental in DPDK 22.11 */
+#define ALLOW_EXPERIMENTAL_API 1
+
 #include "dataplane/dp_icmp6.h"
 
 #include <string.h>
@@ -87,6 +90,12 @@ enum dp_verdict dp_icmp6_input(struct rte_mbuf *m, struct dp_flow *f, const stru
 	if (!a->has_ipv6 || len < 8 || !dst_for_us(ip->dst_addr, a, &unicast))
 		return drop6(st);
 	f->ipv6 = true;
+	/* RFC 4443 §2.3 / RFC 4861 §7.1.1: a message with a wrong checksum is discarded, never
+	 * answered (its checksum covers the pseudo-header, next header 58). */
+	if (rte_ipv6_udptcp_cksum_verify(ip, h)) {
+		st->ctr[DP_DROP_ICMP_CKSUM]++;
+		return DP_DROP;
+	}
 	if (h[0] == ICMP6_ECHO_REQUEST && !h[1] && unicast) {
 		h[0] = ICMP6_ECHO_REPLY;
 		turn6(m, f, a, len, 64);

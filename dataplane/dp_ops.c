@@ -155,22 +155,63 @@ static int publish_scope(void *arg, struct ctl_ctx_handle h, const struct ctl_ac
 	return dp_scopes_set(arg, h, scope);
 }
 
-/* Tokens are not stored: a context of the ace namespace restored from "state_db" has no scope to
- * enforce, so it is removed before workers start (its client posts its token again). */
-static void ace_drop_restored(const struct ctl_config *c, struct dp_ctx_table *t,
-			      struct dp_state *s)
-{
-	struct dp_ctx_info in;
-	unsigned i, n = 0;
+struct restore_walk {
+	struct ctl_ace_server *ace;
+	struct dp_ctx_table *t;
+	uint8_t *kept; /* per slot: its token was taken on again */
+	int64_t now;
+};
 
-	for (i = 0; s && i < dp_ctx_table_slots(t); i++)
-		if (!dp_ctx_table_info(t, i, &in) &&
-		    ctl_ns_check(&c->ctl.ns, CTL_M_ACE, in.kid, in.kid_len) &&
-		    !dp_state_remove(s, in.kid, in.kid_len, in.id_ctx, in.id_ctx_len,
-				     in.has_id_ctx))
+/* One kept token (ctl_ace_grant.h) for the restored context in slot. */
+static int restore_grant(void *arg, unsigned slot, const uint8_t *rec, size_t len)
+{
+	struct restore_walk *r = arg;
+	struct ctl_ctx_handle retire;
+	struct dp_ctx_info in;
+	struct osc_ctx *c;
+
+	if (dp_ctx_table_info(r->t, slot, &in) ||
+	    !(c = dp_ctx_table_find(r->t, in.kid, in.kid_len, in.id_ctx, in.id_ctx_len,
+				    in.has_id_ctx)))
+		return 0;
+	if (ctl_ace_server_restore(r->ace, dp_ctx_table_ref(r->t, c), rec, len, r->now, &retire))
+		return 0;
+	r->kept[slot] = 1;
+	if (retire.gen)
+		r->kept[retire.slot] = 0;
+	return 0;
+}
+
+/* A context of the ace namespace restored from "state_db" keeps its token (scope, expiry); one
+ * whose token expired while the gateway was down, or has none, is removed before workers start
+ * (RFC 9200 §5.10.3: requests on it get the unprotected 4.01). */
+static int ace_restore(struct dp_ops *o, const struct ctl_config *c, struct dp_ctx_table *t,
+		       struct dp_state *s)
+{
+	struct restore_walk r = { .ace = o->ace, .t = t, .now = (int64_t)time(NULL) };
+	unsigned i, n = 0, kept = 0;
+	struct dp_ctx_info in;
+
+	if (!s)
+		return 0;
+	r.kept = calloc(dp_ctx_table_slots(t) + 1, 1);
+	if (!r.kept || dp_state_foreach_grant(s, restore_grant, &r))
+		return free(r.kept), -1;
+	for (i = 0; i < dp_ctx_table_slots(t); i++) {
+		if (dp_ctx_table_info(t, i, &in) ||
+		    !ctl_ns_check(&c->ctl.ns, CTL_M_ACE, in.kid, in.kid_len))
+			continue;
+		if (r.kept[i])
+			kept++;
+		else if (!dp_state_remove(s, in.kid, in.kid_len, in.id_ctx, in.id_ctx_len,
+					  in.has_id_ctx))
 			n++;
-	if (n)
-		printf("oscore-gw: %u stored ACE context(s) removed: their tokens are not kept\n", n);
+	}
+	free(r.kept);
+	if (kept || n)
+		printf("oscore-gw: %u stored ACE context(s) restored with their tokens, %u removed "
+		       "(token expired or not kept)\n", kept, n);
+	return 0;
 }
 
 /* ACE (RFC 9203 §4): the /authz-info handler, unprotected (token post) and protected (update of
@@ -182,7 +223,6 @@ static int ace_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_ctx
 
 	if (!c->ace.conf)
 		return 0;
-	ace_drop_restored(c, t, s);
 	o->ace = ctl_ace_server_new(c->ace.conf, &c->ctl.ns, c->ace.max_lifetime,
 				    c->ctl.own_piv);
 	/* live scopes: one per kept token, as many again awaiting a grace period */
@@ -193,9 +233,11 @@ static int ace_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_ctx
 	/* the 4.01 to an unprotected request names the AS when "as_uri" is configured */
 	n = ctl_ace_creation_hints(c->ace.conf, NULL, NULL, 0, o->ace_hints, sizeof(o->ace_hints));
 	o->ace_hints_len = n > 0 ? (uint16_t)n : 0;
-	if (!o->ace || !o->scopes || ctl_plane_on_path(o->plane, "/authz-info",
+	if (!o->ace || !o->scopes || ace_restore(o, c, t, s) ||
+	    ctl_plane_on_path(o->plane, "/authz-info",
 					 CTL_PATH_PLAIN | CTL_PATH_PROTECTED, ctl_ace_handler,
-					 o->ace))
+					 o->ace) ||
+	    ctl_plane_on_gate(o->plane, ctl_ace_gate, o->ace))
 		return fprintf(stderr, "oscore-gw: cannot set up /authz-info\n"), -1;
 	return 0;
 }
@@ -300,16 +342,21 @@ void dp_ops_launch(struct dp_ops *o, struct dp_worker_conf *wc, unsigned lcore)
 		__atomic_sub_fetch(&running, 1, __ATOMIC_RELEASE);
 }
 
-/* ACE (RFC 9200 §5.10.3): contexts of expired tokens removed, checked once a second. */
+/* ACE: superseded contexts removed once their successors are used (RFC 9203 §6), every turn;
+ * contexts of expired tokens (RFC 9200 §5.10.3), checked once a second. */
 static void ace_tick(struct dp_ops *o)
 {
 	struct ctl_env env;
 	time_t now = time(NULL);
 
-	if (!o->ace || !o->ctl || now == o->ace_last_tick)
+	if (!o->ace || !o->ctl)
+		return;
+	dp_ctl_env(o->ctl, &o->stats[o->nq], &env);
+	/* RFC 9203 §6: a reposted token's old context goes once the new one is used */
+	o->stats[o->nq].ctr[DP_ACE_SUPERSEDED] += ctl_ace_server_poll(o->ace, &env);
+	if (now == o->ace_last_tick)
 		return;
 	o->ace_last_tick = now;
-	dp_ctl_env(o->ctl, &o->stats[o->nq], &env);
 	o->stats[o->nq].ctr[DP_ACE_EXPIRED] += ctl_ace_server_tick(o->ace, &env, (int64_t)now);
 }
 

@@ -527,6 +527,51 @@ int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, con
 	return rc;
 }
 
+int dp_state_put_grant(struct dp_state *s, unsigned slot, const uint8_t *rec, size_t len)
+{
+	int rc;
+
+	if (!s->store)
+		return 0;
+	if (slot >= s->cap || !s->id[slot])
+		return -1;
+	lock_ctl(s);
+	rc = ctl_store_put_grant(s->store, s->id[slot], rec, len) ? -1 : 0;
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+struct grant_walk {
+	struct dp_state *s;
+	dp_state_grant_fn fn;
+	void *arg;
+};
+
+/* A stored record's context id to the slot it was restored into (start only: a scan). */
+static int grant_one(void *arg, uint64_t id, const uint8_t *rec, size_t len)
+{
+	struct grant_walk *g = arg;
+	unsigned slot;
+
+	for (slot = 0; slot < g->s->cap; slot++)
+		if (g->s->id[slot] == id)
+			return g->fn(g->arg, slot, rec, len);
+	return 0; /* its context is not in the table: nothing to restore */
+}
+
+int dp_state_foreach_grant(struct dp_state *s, dp_state_grant_fn fn, void *arg)
+{
+	struct grant_walk g = { .s = s, .fn = fn, .arg = arg };
+	int rc;
+
+	if (!s->store)
+		return 0;
+	lock_ctl(s);
+	rc = ctl_store_foreach_grant(s->store, grant_one, &g);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
 int dp_state_tick(struct dp_state *s)
 {
 	int rc;

@@ -48,6 +48,19 @@ int dp_state_add_method(struct dp_state *s, enum ctl_method m, const struct osc_
 int dp_state_remove(struct dp_state *s, const uint8_t *rid, uint8_t rid_len, const uint8_t *id_ctx,
 		    uint8_t id_ctx_len, bool has_id_ctx);
 
+/* Keep rec[0..len) (no secret: what authorised it, e.g. an ACE token's checked claims) with
+ * the context in slot in the state database; removed with it. Returns 0 (also without a state
+ * database: nothing outlives the process then), or -1. */
+int dp_state_put_grant(struct dp_state *s, unsigned slot, const uint8_t *rec, size_t len);
+
+/* Called by dp_state_foreach_grant with the slot its context was restored into. The walk holds
+ * the state's lock: fn must not call dp_state functions (collect, then act). */
+typedef int (*dp_state_grant_fn)(void *arg, unsigned slot, const uint8_t *rec, size_t len);
+
+/* At start, after dp_state_load: every kept record of a context in the table. Returns 0, fn's
+ * non-zero value, or -1. */
+int dp_state_foreach_grant(struct dp_state *s, dp_state_grant_fn fn, void *arg);
+
 /* The control-plane configuration s was opened with. */
 const struct ctl_ctx_config *dp_state_config(const struct dp_state *s);
 

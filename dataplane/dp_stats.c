@@ -50,6 +50,7 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_ND_ADVERTS] = "nd_adverts",
 	[DP_ICMP6_ECHO_REPLIES] = "icmp6_echo_replies",
 	[DP_DROP_ICMP6] = "drop_icmp6",
+	[DP_DROP_ICMP_CKSUM] = "drop_icmp_cksum",
 	[DP_DEDUP_HIT] = "dedup_hit",
 	[DP_DEDUP_PENDING] = "dedup_pending",
 	[DP_DEDUP_EVICTED] = "dedup_evicted",
@@ -119,6 +120,7 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_ACE_DENY_RESOURCE] = "ace_deny_resource",
 	[DP_ACE_DENY_METHOD] = "ace_deny_method",
 	[DP_ACE_EXPIRED] = "ace_expired",
+	[DP_ACE_SUPERSEDED] = "ace_superseded",
 };
 
 /* Each worker writes its own counters many times per burst: with struct dp_stats cache-aligned
@@ -178,6 +180,7 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_ND_ADVERTS] = "Neighbour advertisements answering solicitations for us.",
 	[DP_ICMP6_ECHO_REPLIES] = "ICMPv6 echo requests answered.",
 	[DP_DROP_ICMP6] = "ICMPv6 or ND that is not for us or not understood.",
+	[DP_DROP_ICMP_CKSUM] = "ICMP echo requests and ICMPv6 messages for us with a wrong checksum (RFC 1122 section 3.2.2, RFC 4443 section 2.3).",
 	[DP_DEDUP_HIT] = "Repeated CON answered again from the cache (RFC 7252 section 4.5).",
 	[DP_DEDUP_PENDING] = "Repeated CON dropped: the first copy is still being processed.",
 	[DP_DEDUP_EVICTED] = "Answered entry reused before EXCHANGE_LIFETIME ran out.",
@@ -235,9 +238,11 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_GROUP_ANSWER_FAILED] = "Control lcore: Group OSCORE answer could not be protected.",
 	[DP_B2_RATE_LIMITED] = "Worker: App. B.2 or EDHOC hand-off refused by the per-source limit.",
 	[DP_CTL_STALE] = "Control lcore: the job's context was removed or replaced since.",
-	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",	[DP_ACE_DENY_RESOURCE] = "Worker: the ACE token's scope has no such resource: protected 4.03.",
+	[DP_CTL_ANSWER_UNFIT] = "Worker: the control plane's answer does not fit the frame.",
+	[DP_ACE_DENY_RESOURCE] = "Worker: the ACE token's scope has no such resource: protected 4.03.",
 	[DP_ACE_DENY_METHOD] = "Worker: the ACE token's scope allows the resource, not the method: 4.05.",
 	[DP_ACE_EXPIRED] = "Control lcore: an ACE token expired and its context was removed.",
+	[DP_ACE_SUPERSEDED] = "Control lcore: a reposted ACE token's old context removed once the new one was used.",
 	[DP_EDHOC_MSG1] = "Control lcore: EDHOC message_1 answered with message_2.",
 	[DP_EDHOC_MSG1_ERR] = "Control lcore: EDHOC message_1 answered with an EDHOC error.",
 	[DP_EDHOC_RATE_SOURCE] = "Control lcore: EDHOC message_1 refused (5.03) by its source's limit.",

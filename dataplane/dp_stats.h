@@ -54,6 +54,7 @@ enum dp_ctr {
 	DP_ND_ADVERTS,         /* neighbour advertisements answering solicitations for us */
 	DP_ICMP6_ECHO_REPLIES,
 	DP_DROP_ICMP6,         /* ICMPv6 or ND that is not for us or not understood */
+	DP_DROP_ICMP_CKSUM,    /* ICMP or ICMPv6 for us with a wrong checksum */
 	/* operations slice (issue 3): dedup, per-source limits, load test, control hand-off */
 	DP_DEDUP_HIT,          /* repeated CON answered again from the cache (RFC 7252 §4.5) */
 	DP_DEDUP_PENDING,      /* repeated CON dropped: the first copy is still being processed */
@@ -125,6 +126,7 @@ enum dp_ctr {
 	DP_ACE_DENY_RESOURCE,  /* worker: ACE scope has no such resource: protected 4.03 */
 	DP_ACE_DENY_METHOD,    /* worker: ACE scope has the resource, not the method: 4.05 */
 	DP_ACE_EXPIRED,        /* control lcore: a token expired, its context removed */
+	DP_ACE_SUPERSEDED,     /* control lcore: a reposted token's old context removed (in use) */
 	DP_CTR__COUNT
 };
 

@@ -124,6 +124,11 @@ void osc_replay_mark_unknown(struct osc_replay *w)
 	__atomic_store_n(&w->state, OSC_WINDOW_UNKNOWN, __ATOMIC_RELEASE);
 }
 
+bool osc_replay_used(const struct osc_replay *w)
+{
+	return __atomic_load_n(&w->top, __ATOMIC_ACQUIRE) != 0;
+}
+
 bool osc_replay_known(const struct osc_replay *w)
 {
 	return __atomic_load_n(&w->state, __ATOMIC_ACQUIRE) == OSC_WINDOW_KNOWN;

@@ -68,6 +68,9 @@ void osc_replay_reset_to(struct osc_replay *w, uint64_t floor);
  * Not safe against concurrent users. */
 void osc_replay_mark_unknown(struct osc_replay *w);
 
+/* Has any Partial IV been accepted into w (a request verified and committed)? Any thread. */
+bool osc_replay_used(const struct osc_replay *w);
+
 /* Is w's window known (acquire: a true answer also shows the reset that made it known)? */
 bool osc_replay_known(const struct osc_replay *w);
 

@@ -228,3 +228,69 @@ Test(plane, plain_kind_takes_requests_only_and_garbage_fails)
 	cr_expect_eq(ctl_plane_on_path(p, "authz-info", CTL_PATH_PLAIN, hello, NULL), -1);
 	ctl_plane_free(p);
 }
+
+/* A kind handler that accepts its job and serves the request as any verified one (App. B.1.2's
+ * path: ctl_plane_verified), answering 2.04 itself when nothing on the plane takes it. */
+static int accept_any(void *arg, struct ctl_env *e, const struct ctl_job *job, uint8_t *ans,
+		      size_t cap)
+{
+	struct osc_coap_msg m;
+	int n = ctl_plane_verified(e, job, job->msg, job->len, ans, cap);
+
+	(void)arg;
+	if (n != CTL_PLANE_PASS)
+		return n;
+	ctl_answer_init(e, job, &m, COAP_CHANGED);
+	return ctl_answer_protected(e, job, &m, 0, NULL, ans, cap);
+}
+
+/* The gate refuses /temp with 4.03 (an ACE scope would). */
+static uint8_t deny_temp(void *arg, struct ctl_env *e, const struct ctl_job *job)
+{
+	(void)arg;
+	cr_expect_eq(job->kind, CTL_KIND_PROTECTED);
+	ctl_env_count(e, CTL_C_ACE_DENY_RESOURCE);
+	return COAP_FORBIDDEN;
+}
+
+/* One verified GET /temp through p's WINDOW_UNKNOWN handler; the answer's code at the device. */
+static uint8_t verified_get(struct ctl_plane *p)
+{
+	uint8_t get_[64], req[256], plain[256], ans[CTL_MSG_MAX], out[256];
+	struct ctl_job job = { .kind = CTL_KIND_WINDOW_UNKNOWN, .peer = peer(),
+			       .ctx = { .slot = 1, .gen = 7 } };
+	struct osc_exchange cex;
+	struct osc_coap_msg a;
+	int n = plain_get(get_, sizeof(get_), 0x56), rl;
+
+	n = osc_protect_request(eng, dev, get_, (size_t)n, req, sizeof(req), 0, &cex);
+	n = osc_unprotect_request(eng, srv, req, (size_t)n, plain, sizeof(plain), &job.ex);
+	cr_assert_gt(n, 0);
+	job.msg = plain;
+	job.len = (size_t)n;
+	rl = ctl_plane_serve(p, &env, &job, ans, sizeof(ans));
+	cr_assert_gt(rl, 0, "%d", rl);
+	n = osc_unprotect_response(eng, dev, &cex, ans, (size_t)rl, out, sizeof(out));
+	cr_assert_gt(n, 0, "the device cannot verify: %s", osc_err_name(-n));
+	cr_assert_eq(osc_coap_parse(&a, out, (size_t)n), OSC_COAP_OK);
+	return a.code;
+}
+
+Test(plane, accepted_request_goes_to_its_control_path_then_the_gate_then_back)
+{
+	struct ctl_plane *p = ctl_plane_new();
+
+	cr_assert_eq(ctl_plane_on_kind(p, CTL_KIND_WINDOW_UNKNOWN, accept_any, NULL), 0);
+	cr_expect_eq(verified_get(p), COAP_CHANGED, "nothing takes it: the caller answers");
+	cr_assert_eq(ctl_plane_on_gate(p, deny_temp, NULL), 0);
+	cr_expect_eq(verified_get(p), COAP_FORBIDDEN, "the gate refuses it, protected");
+	cr_expect_eq(counted[CTL_C_ACE_DENY_RESOURCE], 1);
+	cr_assert_eq(ctl_plane_on_path(p, "/temp", CTL_PATH_PROTECTED, hello, &calls), 0);
+	calls = 0;
+	cr_expect_eq(verified_get(p), COAP_CONTENT, "its control path's handler answers");
+	cr_expect_eq(calls, 1);
+	cr_expect_eq(seen.kind, CTL_KIND_PROTECTED);
+	cr_expect_eq(seen_ctx, srv);
+	cr_expect_eq(counted[CTL_C_ACE_DENY_RESOURCE], 1, "control paths come before the gate");
+	ctl_plane_free(p);
+}

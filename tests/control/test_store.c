@@ -139,6 +139,39 @@ Test(store, foreach_visits_every_context)
 	ctl_store_close(s);
 }
 
+static int grant_cb(void *arg, uint64_t id, const uint8_t *rec, size_t len)
+{
+	uint64_t *seen = arg;
+
+	cr_expect(len == 3 && !memcmp(rec, "abc", 3));
+	*seen += id;
+	return 0;
+}
+
+Test(store, grant_goes_with_its_context_and_survives_reopen)
+{
+	struct ctl_store *s = open_store();
+	struct osc_params p;
+	uint64_t seen = 0;
+
+	server_params(&p, 0x0a);
+	cr_expect_eq(ctl_store_put_grant(s, 5, (const uint8_t *)"abc", 3), 1, "no context 5");
+	cr_assert_eq(ctl_store_put_ctx(s, 5, &p), 0);
+	cr_assert_eq(ctl_store_put_ctx(s, 6, &p), 0);
+	cr_expect_eq(ctl_store_put_grant(s, 5, (const uint8_t *)"xyz", 3), 0);
+	cr_expect_eq(ctl_store_put_grant(s, 5, (const uint8_t *)"abc", 3), 0, "replaced");
+	cr_expect_eq(ctl_store_put_grant(s, 6, (const uint8_t *)"abc", 3), 0);
+	ctl_store_close(s);
+	s = open_store();
+	cr_expect_eq(ctl_store_foreach_grant(s, grant_cb, &seen), 0);
+	cr_expect_eq(seen, 11);
+	cr_assert_eq(ctl_store_del_ctx(s, 5), 0);
+	seen = 0;
+	cr_expect_eq(ctl_store_foreach_grant(s, grant_cb, &seen), 0);
+	cr_expect_eq(seen, 6, "the grant of a removed context is gone with it");
+	ctl_store_close(s);
+}
+
 static struct osc_ctx *new_ctx(const struct osc_params *p)
 {
 	struct osc_ctx *c = aligned_alloc(64, sizeof(*c));

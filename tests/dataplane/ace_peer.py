@@ -11,6 +11,10 @@ Debian's python3-cbor2 and python3-cryptography only (run it with /usr/bin/pytho
                                              on 2.01 writes the context (gateway view) to CTX.json
   ace_peer.py get ADDR PORT SEGMENT           unprotected GET /SEGMENT: prints code and payload
   ace_peer.py token [token options]          prints the update payload {1: token} as hex
+  ace_peer.py flood ADDR PORT --rate R --seconds S [token options]
+                                             R tokens per second for S seconds (each for its own
+                                             PoP key, built beforehand), answers counted; prints
+                                             "flood: sent N answered M created K in T s"
 token options: --as enc|sign --key HEX|KEYFILE --kid TEXT --iss S --aud S --exp SECONDS (from now;
   negative: expired) --scope S --id HEX --ms HEX --salt HEX --tamper (flip one bit of the tag or
   signature)
@@ -138,6 +142,41 @@ def post(a):
     return 0
 
 
+def flood(a):
+    """Paced unprotected POSTs (NON, so that nobody retransmits) of distinct tokens."""
+    n = int(a.rate * a.seconds)
+    msgs = []
+    for i in range(n):
+        a.id = "%06x" % (0xf00000 + i)
+        p = cbor2.dumps({1: token(a), 40: bytes.fromhex(a.n1), 43: bytes.fromhex(a.id1)})
+        msgs.append(bytes([0x54, 0x02, (i >> 8) & 255, i & 255]) + i.to_bytes(4, "big") +
+                    b"\xbaauthz-info" + bytes([0x11, 19]) + b"\xff" + p)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.setblocking(False)
+    codes = {}
+    print("flood: ready", flush=True)
+    t0 = time.monotonic()
+    for i, m in enumerate(msgs):
+        while time.monotonic() < t0 + i / a.rate:
+            try:
+                ans = s.recv(2048)
+                codes[ans[1]] = codes.get(ans[1], 0) + 1
+            except BlockingIOError:
+                time.sleep(0.0002)
+        s.sendto(m, (a.addr, a.port))
+    t1 = time.monotonic()
+    s.settimeout(1)
+    try:
+        while True:
+            ans = s.recv(2048)
+            codes[ans[1]] = codes.get(ans[1], 0) + 1
+    except socket.timeout:
+        pass
+    print("flood: sent %d answered %d created %d in %.2f s" %
+          (n, sum(codes.values()), codes.get(0x41, 0), t1 - t0))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("cmd")
@@ -159,6 +198,8 @@ def main():
     ap.add_argument("--garbage", action="store_true")
     ap.add_argument("--out", default="")
     ap.add_argument("--cf", type=int, default=19)
+    ap.add_argument("--rate", type=float, default=1000)
+    ap.add_argument("--seconds", type=float, default=1)
     a = ap.parse_args()
     if a.cmd == "genkey":
         genkey(a.rest[0])
@@ -172,6 +213,8 @@ def main():
         print(cbor2.dumps({1: token(a)}).hex())
         return 0
     a.addr, a.port = a.rest[0], int(a.rest[1])
+    if a.cmd == "flood":
+        return flood(a)
     return post(a)
 
 

@@ -2,13 +2,17 @@
 # ACE (RFC 9200 + RFC 9203) through oscore-gw (issue 9): a test-side AS and client
 # (ace_peer.py, Debian's python3-cbor2 and python3-cryptography) POST tokens to /authz-info over
 # UDP in a namespace (net_af_packet), get N2 and ID2, derive the same context (§4.3) and make
-# protected requests with osc_client through the gateway in respond mode (and forward mode with
-# coap-server-notls upstream). Cases: Encrypt0 and
-# Sign1 tokens accepted; wrong aud 4.03, expired 4.01, bad signature 4.01, garbage 4.00, missing
-# N1 / ID1 4.00, wrong Content-Format 4.15; the token's scope enforced on the worker (protected
-# 4.03 wrong resource, 4.05 wrong method); the update of access rights (protected 2.01); a
-# repost with a new N1 replaces the context at once; an unprotected request gets the AS Request
-# Creation Hints; oscore-gwctl lists and revokes tokens; at exp the context is removed; configuration errors name file and field.
+# protected requests with osc_client through the gateway in respond mode and in forward mode
+# (coap-server-notls upstream). Cases, in both modes: wrong aud 4.03, expired 4.01, bad
+# signature 4.01, garbage 4.00, missing N1 / ID1 4.00, wrong Content-Format 4.15; the token's
+# scope enforced on the worker (protected 4.03 wrong resource, 4.05 wrong method; in forward
+# mode nothing outside it reaches the upstream); the update of access rights (protected 2.01);
+# a repost with a new N1 (the old context serves until the new one is used, both orders); a
+# restart with state_db (tokens restored with their scope, one that expired while down gone,
+# the first request's App. B.1.2 Echo round then served by scope and control path). Respond
+# mode also: Encrypt0 and Sign1 tokens, AS Request Creation Hints, oscore-gwctl tokens and
+# revoke, expiry at exp, configuration errors naming file and field. (A final 4.01 Observe
+# notification at expiry belongs to the forward engine's tests.)
 #   test_ace.sh OSCORE_GW OSC_CLIENT OSCORE_GWCTL
 set -u
 GW=$1 CLIENT=$2 CTL=$3
@@ -27,13 +31,13 @@ ace() { # the gateway's "ace" section
  "issuers": [{"name": "as1", "iss": "coap://as.example", "kid_text": "as1",
               "alg": "AES-CCM-16-64-128", "key": "$K1"},
              {"name": "as2", "alg": "ES256", "x": "$X", "y": "$Y"}],
- "scopes": {"rTempC": [["/s/temp", 1]], "wLed": [["/a/led", 4]]}}
+ "scopes": {"rTempC": [["/s/temp", 1]], "wLed": [["/a/led", 4]], "rLed": [["/a/led", 1]]}}
 JSON
 }
 gwjson() { # gwjson ACE NAMESPACES
 	cat <<JSON
 { "port": "net_af_packet0", "ipv4": "10.78.0.1", "mbufs": 2047, "summary_interval": 0,
-  "state_db": "state.db", "ace": $1, "id_namespaces": $2,
+  "state_db": "state.db", "rfc8613_b_1_2": true, "ace": $1, "id_namespaces": $2,
   "contexts": [{ "master_secret": "0102030405060708090a0b0c0d0e0f10", "sender_id": "01",
                  "recipient_id": "0a" }] }
 JSON
@@ -88,20 +92,24 @@ hints=$(/usr/bin/python3 -c 'import cbor2; print(cbor2.dumps({1: "coap://as.exam
 [ "$(in_dev $PEER get 10.78.0.1 5683 temp)" = "code 4.01 payload $hints" ]
 check "unprotected GET: 4.01 with AS Request Creation Hints" $?
 
-[ "$(post --aud coap://other --id c1 | code_of)" = 4.03 ]
-check "wrong aud: 4.03" $?
-[ "$(post --exp -10 --id c1 | code_of)" = 4.01 ]
-check "expired token: 4.01" $?
-[ "$(post --as sign --key "$W/as2.pem" --kid x --tamper --id c1 | code_of)" = 4.01 ]
-check "Sign1 with a bad signature: 4.01" $?
-[ "$(post --garbage | code_of)" = 4.00 ]
-check "garbage payload: 4.00" $?
-[ "$(post --n1 none --id c1 | code_of)" = 4.00 ]
-check "missing N1: 4.00" $?
-[ "$(post --id1 none --id c1 | code_of)" = 4.00 ]
-check "missing ID1: 4.00" $?
-[ "$(post --cf 50 --id c1 | code_of)" = 4.15 ]
-check "Content-Format 50 (application/json), not 19: 4.15" $?
+# refusals of RFC 9200 §5.10.1.1 (the control plane answers them; both modes run them)
+refusals() { # refusals MODE
+	[ "$(post --aud coap://other --id c1 | code_of)" = 4.03 ]
+	check "$1: wrong aud: 4.03" $?
+	[ "$(post --exp -10 --id c1 | code_of)" = 4.01 ]
+	check "$1: expired token: 4.01" $?
+	[ "$(post --as sign --key "$W/as2.pem" --kid x --tamper --id c1 | code_of)" = 4.01 ]
+	check "$1: Sign1 with a bad signature: 4.01" $?
+	[ "$(post --garbage | code_of)" = 4.00 ]
+	check "$1: garbage payload: 4.00" $?
+	[ "$(post --n1 none --id c1 | code_of)" = 4.00 ]
+	check "$1: missing N1: 4.00" $?
+	[ "$(post --id1 none --id c1 | code_of)" = 4.00 ]
+	check "$1: missing ID1: 4.00" $?
+	[ "$(post --cf 50 --id c1 | code_of)" = 4.15 ]
+	check "$1: Content-Format 50 (application/json), not 19: 4.15" $?
+}
+refusals respond
 in_dev "$CLIENT" --contexts "$W/gw.json" --method POST --payload-hex a0 --expect 4.01 \
 	--timeout 2 10.78.0.1:5683 /authz-info >"$W/dc.log" 2>&1
 check "protected POST /authz-info on a direct context (no token kept): protected 4.01" $?
@@ -125,14 +133,36 @@ client "$W/c1.json" --method POST --payload-hex "$upd" --expect 4.01 10.78.0.1:5
 	/authz-info >"$W/u2.log" 2>&1
 check "update whose cnf kid names another token's material: protected 4.01" $?
 
-# repost with a new N1 (RFC 9203 §6): a new context, the old one removed at once
+# repost with a new N1 (RFC 9203 §6): a new context; the old one serves (with its own scope)
+# until the first request verified under the new one, then it is removed. Both orders.
+gone() { # gone CONTEXTS: the context answers the unprotected 4.01 (removed), within 3 s
+	for _ in $(seq 30); do
+		client "$1" 10.78.0.1:5683 /s/temp >"$W/gone.log" 2>&1
+		grep -q "NOT PROTECTED: 4.01" "$W/gone.log" && return 0
+		sleep 0.1
+	done
+	return 1
+}
 post --n1 0102030405060708 --out "$W/c3.json" >"$W/p3.log" 2>&1
+check "repost with a new N1: 2.01" $(grep -q "code 2.01" "$W/p3.log"; echo $?)
+client "$W/c1.json" --method PUT --payload on --expect 2.04 10.78.0.1:5683 /a/led \
+	>"$W/r3a.log" 2>&1 && client "$W/c1.json" --expect 4.03 10.78.0.1:5683 /s/temp >"$W/r3b.log" 2>&1
+check "repost, old context first: it still serves, with its own scope (wLed: PUT /a/led 2.04, GET /s/temp 4.03)" $?
 client "$W/c3.json" 10.78.0.1:5683 /s/temp >"$W/r3.log" 2>&1
-check "repost with a new N1: 2.01 and the new context answers" \
-	$(grep -q "code 2.01" "$W/p3.log" && grep -q "1 of 1 exchanges verified" "$W/r3.log"; echo $?)
-client "$W/c1.json" 10.78.0.1:5683 /s/temp >"$W/r4.log" 2>&1
-grep -q "NOT PROTECTED: 4.01" "$W/r4.log"
-check "the replaced context is gone: unprotected 4.01" $?
+check "repost: the new context answers (rTempC: GET /s/temp 2.05)" \
+	$(grep -q "1 of 1 exchanges verified" "$W/r3.log"; echo $?)
+gone "$W/c1.json"
+check "repost: once the new context is used the old one is gone (unprotected 4.01)" $?
+post --id c8 --id1 08 --n1 88 --out "$W/c8.json" >"$W/p8.log" 2>&1 &&
+	post --id c8 --id1 08 --n1 8888 --out "$W/c9.json" >"$W/p9.log" 2>&1
+client "$W/c9.json" 10.78.0.1:5683 /s/temp >"$W/r9.log" 2>&1
+check "repost, new context first: 2.01 twice, the new context answers 2.05" \
+	$(grep -q "code 2.01" "$W/p8.log" && grep -q "code 2.01" "$W/p9.log" &&
+	  grep -q "1 of 1 exchanges verified" "$W/r9.log"; echo $?)
+gone "$W/c8.json"
+check "repost, new context first: the old one is gone (unprotected 4.01)" $?
+"$CTL" --prefix "$GW_PREFIX" revoke as1 c8 >"$W/rev8.log" 2>&1
+check "gwctl revoke as1 c8" $?
 # oscore-gwctl: tokens (issuer, scope, expiry, the context; never keys) and revoke
 "$CTL" --prefix "$GW_PREFIX" tokens >"$W/tok.log" 2>&1
 grep -q '"count":2' "$W/tok.log" && grep -q '"issuer":"as1","scope":"/s/temp:1"' "$W/tok.log" &&
@@ -162,16 +192,47 @@ check "after exp: the context is gone, unprotected 4.01" $?
 "$CTL" --prefix "$GW_PREFIX" list >"$W/list.log" 2>&1
 check "gwctl list: the configured context and the one ACE context left" \
 	$(grep -q '"count":2' "$W/list.log"; echo $?)
+# restart with "state_db": the tokens are kept with their contexts (scope, expiry), a token that
+# expires while the gateway is down is not restored; the first request on a restored context
+# goes through App. B.1.2 (Echo) and is then served as any request: scope, control path
+post --id c7 --id1 07 --n1 77 --out "$W/c7.json" >"$W/p7.log" 2>&1
+post --exp 4 --id c6 --id1 06 --n1 66 --out "$W/c6.json" >"$W/p6.log" 2>&1
+check "before the restart: two more tokens (c7; c6 expiring in 4 s): 2.01" \
+	$(grep -q "code 2.01" "$W/p7.log" && grep -q "code 2.01" "$W/p6.log"; echo $?)
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+sleep 5 # c6 expires while the gateway is down
 start_gw 2
 check "restart" $?
-client "$W/c3.json" 10.78.0.1:5683 /s/temp >"$W/r5.log" 2>&1
-grep -q "NOT PROTECTED: 4.01" "$W/r5.log" && grep -q "1 stored ACE context(s) removed" "$W/gw.2.log"
-check "after a restart the stored ACE contexts are removed (no token, no scope): 4.01" $?
+grep -q "2 stored ACE context(s) restored with their tokens, 1 removed" "$W/gw.2.log"
+check "restart: 2 tokens restored with their contexts (c3, c7), the expired one (c6) removed" $?
+client "$W/c6.json" 10.78.0.1:5683 /s/temp >"$W/x6.log" 2>&1
+grep -q "NOT PROTECTED: 4.01" "$W/x6.log"
+check "restart: the context of the token that expired while down is gone: unprotected 4.01" $?
+client "$W/c7.json" --expect 4.03 10.78.0.1:5683 /a/led >"$W/x7.log" 2>&1
+check "restart: first request (Echo round) outside the restored scope: protected 4.03" \
+	$(grep -q "echo retry" "$W/x7.log" && grep -q "^answer 0: 4.03" "$W/x7.log"; echo $?)
+client "$W/c7.json" 10.78.0.1:5683 /s/temp >"$W/x8.log" 2>&1 &&
+	client "$W/c7.json" --method PUT --payload on --expect 4.05 10.78.0.1:5683 /s/temp \
+	>"$W/x9.log" 2>&1
+check "restart: the restored scope on the worker: GET /s/temp 2.05, PUT /s/temp 4.05" $?
+upd=$($PEER token --key "$K1" --scope wLed)
+client "$W/c3.json" --method POST --payload-hex "$upd" --expect 2.01 10.78.0.1:5683 \
+	/authz-info >"$W/x10.log" 2>&1
+check "restart: first request (Echo round) is the protected update at /authz-info: its handler's 2.01" \
+	$(grep -q "echo retry" "$W/x10.log" && grep -q "^answer 0: 2.01" "$W/x10.log"; echo $?)
+"$CTL" --prefix "$GW_PREFIX" tokens >"$W/tok2.log" 2>&1
+grep -q '"count":2' "$W/tok2.log" && grep -q '"scope":"/a/led:4"' "$W/tok2.log"
+check "restart: gwctl tokens lists the 2 restored tokens, c0's updated to wLed" $?
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
-check "counted: ace_deny_resource 3, ace_deny_method 1, ace_expired 1" \
-	$(grep -Eq "ace_deny_resource +3$" "$W/gw.1.log" && grep -Eq "ace_deny_method +1$" \
-		"$W/gw.1.log" && grep -Eq "ace_expired +1$" "$W/gw.1.log"; echo $?)
+start_gw 3
+client "$W/c3.json" --method PUT --payload on --expect 2.04 10.78.0.1:5683 /a/led \
+	>"$W/x11.log" 2>&1 && client "$W/c3.json" --expect 4.03 10.78.0.1:5683 /s/temp >"$W/x12.log" 2>&1
+check "second restart: the updated scope was stored (PUT /a/led 2.04, GET /s/temp 4.03)" $?
+kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+check "counted: ace_deny_resource 4, ace_deny_method 1, ace_expired 1, ace_superseded 2" \
+	$(grep -Eq "ace_deny_resource +4$" "$W/gw.1.log" && grep -Eq "ace_deny_method +1$" \
+		"$W/gw.1.log" && grep -Eq "ace_expired +1$" "$W/gw.1.log" &&
+		grep -Eq "ace_superseded +2$" "$W/gw.1.log"; echo $?)
 
 # forward mode: what the scope allows goes upstream (coap-server-notls), the rest is refused on
 # the worker and never reaches it
@@ -186,9 +247,42 @@ if upstream_up 10.78.0.3; then
 	client "$W/c5.json" --expect 4.05 10.78.0.1:5683 /a/led >"$W/f2.log" 2>&1 &&
 		client "$W/c5.json" --expect 4.03 10.78.0.1:5683 /s/temp >"$W/f3.log" 2>&1
 	check "forward: GET /a/led 4.05 and GET /s/temp 4.03 from the gateway" $?
+	refusals forward
+	# repost (RFC 9203 §6): the old context goes upstream until the new one is used
+	post --scope wLed --id c5 --id1 05 --n1 5555 --out "$W/c5b.json" >"$W/p5b.log" 2>&1
+	client "$W/c5.json" --timeout 5 --method PUT --payload old --expect 2.04 10.78.0.1:5683 \
+		/a/led >"$W/f6.log" 2>&1
+	check "forward repost: 2.01, the old context still reaches the upstream (PUT 2.04)" \
+		$(grep -q "code 2.01" "$W/p5b.log" && grep -q "^answer 0: 2.04" "$W/f6.log"; echo $?)
+	client "$W/c5b.json" --timeout 5 --method PUT --payload on --expect 2.04 10.78.0.1:5683 \
+		/a/led >"$W/f7.log" 2>&1
+	check "forward repost: the new context reaches the upstream (PUT 2.04)" $?
+	gone "$W/c5.json"
+	check "forward repost: once the new context is used the old one is gone (unprotected 4.01)" $?
+	# update of access rights (RFC 9203 §4.1) on the new context: wLed -> rLed
+	upd=$($PEER token --key "$K1" --id c5 --scope rLed)
+	client "$W/c5b.json" --method POST --payload-hex "$upd" --expect 2.01 10.78.0.1:5683 \
+		/authz-info >"$W/f8.log" 2>&1
+	check "forward: update of access rights: protected 2.01 from the gateway" $?
+	client "$W/c5b.json" --timeout 5 --expect 2.05 10.78.0.1:5683 /a/led >"$W/f9.log" 2>&1 &&
+		client "$W/c5b.json" --method PUT --payload x --expect 4.05 10.78.0.1:5683 /a/led \
+		>"$W/f10.log" 2>&1
+	check "forward: after the update (rLed): GET /a/led reaches the upstream (2.05 on), PUT 4.05" \
+		$(grep -q "^answer 0: 2.05 .*payload=on" "$W/f9.log" && grep -q "^answer 0: 4.05" \
+		  "$W/f10.log"; echo $?)
 	kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
-	grep -Eq "fwd_requests +1$" "$W/gw.forward.log"
-	check "forward: only the PUT was forwarded (fwd_requests 1)" $?
+	grep -Eq "fwd_requests +4$" "$W/gw.forward.log"
+	check "forward: forwarded only the three PUTs and the GET in scope (fwd_requests 4)" $?
+	start_gw forward-restart
+	client "$W/c5b.json" --timeout 5 --method PUT --payload y --expect 4.05 10.78.0.1:5683 \
+		/a/led >"$W/f4.log" 2>&1
+	check "forward restart: first request (Echo round) outside the restored scope: 4.05, not forwarded" \
+		$(grep -q "echo retry" "$W/f4.log" && grep -q "^answer 0: 4.05" "$W/f4.log"; echo $?)
+	client "$W/c5b.json" --timeout 5 --expect 2.05 10.78.0.1:5683 /a/led >"$W/f5.log" 2>&1
+	check "forward restart: GET /a/led (the restored, updated scope) reaches the upstream: 2.05" $?
+	kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+	grep -Eq "fwd_requests +1$" "$W/gw.forward-restart.log"
+	check "forward restart: only the GET was forwarded (fwd_requests 1)" $?
 else
 	echo "SKIP: forward-mode round (no coap-server-notls)"
 fi

@@ -17,7 +17,7 @@ netns_up 10.78.0
 
 cat >"$W/gw.json" <<JSON
 { "port": "net_af_packet0", "ipv4": "10.78.0.1", "mbufs": 2047, "summary_interval": 0,
-  "state_db": "state.db", "k_ssn": 64, "rfc8613_b_1_2": true,
+  "state_db": "state.db", "k_ssn": 64, "rfc8613_b_1_2": true, "control_paths": ["/ctl"],
   "contexts": [
     { "master_secret": "0102030405060708090a0b0c0d0e0f10", "sender_id": "01", "recipient_id": "0a" } ] }
 JSON
@@ -52,6 +52,15 @@ round after-kill
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 round after-term
 kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+# An Echo-accepted request for a registered control path is served by that path's handler, as
+# any verified request (here the configured "/ctl" with no handler: protected 4.04), not given
+# the generic 2.05 of a local answer.
+start_gw ctl-path
+in_dev "$CLIENT" --contexts "$W/gw.json" --timeout 5 --expect 4.04 10.78.0.1:5683 /ctl/x \
+	>"$W/ctl.log" 2>&1
+check "a control path's first request after a restart: 4.01 with Echo, its repeat: the path's protected 4.04" \
+	$(grep -q "echo retry" "$W/ctl.log" && grep -q "^answer 0: 4.04" "$W/ctl.log"; echo $?)
+kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 grep -E "b12_|window_unknown|ctl_" "$W/gw.after-term.log"
 check "counted: 2 challenges (replay, device), 1 accepted, 0 dropped" \
 	$(grep -Eq "b12_challenge +2$" "$W/gw.after-term.log" &&
@@ -80,10 +89,18 @@ if upstream_up 10.78.0.3; then # a PUT creates its resource: the test sees the u
 		  grep -q "2 of 2 exchanges verified" "$W/f2.log" && ! grep -q "echo retry" \
 		  "$W/f2.log"; echo $?)
 	kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
-	kill "$UP_PID"; wait "$UP_PID" 2>/dev/null; UP_PID=
 	grep -Eq "fwd_requests +3$" "$W/gw.forward.log" && grep -Eq "b12_accept +1$" "$W/gw.forward.log" &&
 		! grep -q "b12_fwd_retry" "$W/gw.forward.log"
 	check "forward: counted b12_accept 1, fwd_requests 3, no b12_fwd_retry" $?
+	# an Echo-accepted request for a control path goes to its handler, never upstream
+	start_gw forward-ctl
+	fwd /ctl/x --method PUT --payload never-upstream --expect 4.04 >"$W/f3.log" 2>&1
+	check "forward: a control path's request accepted with the Echo: protected 4.04, not forwarded" \
+		$(grep -q "echo retry" "$W/f3.log" && grep -q "^answer 0: 4.04" "$W/f3.log"; echo $?)
+	kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+	! grep -Eq "fwd_requests +[1-9]" "$W/gw.forward-ctl.log"
+	check "forward: nothing forwarded for the control path (fwd_requests 0)" $?
+	kill "$UP_PID"; wait "$UP_PID" 2>/dev/null; UP_PID=
 else
 	echo "SKIP: forward-mode round (no coap-server-notls)"
 fi

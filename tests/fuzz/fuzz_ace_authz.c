@@ -9,7 +9,9 @@
  *   1: a claims set, sealed here as Encrypt0 by the configured AS (the fuzzer cannot forge a
  *      MAC, so this is how it reaches the claim checks);
  *   2: a COSE message of any type, and a COSE_Key;
- *   3: an AIF scope, compiled and checked against a fixed request.
+ *   3: an AIF scope, compiled and checked against a fixed request; and the same bytes as the
+ *      record a token leaves in the state database (ctl_ace_grant), which must re-encode to a
+ *      record that decodes to the same token.
  * Every input is copied into an exact-size heap buffer, so ASan sees any read past its end.
  * Invariants that must hold are checked with abort().
  */
@@ -19,6 +21,7 @@
 #include <string.h>
 
 #include "control/ace/ctl_ace.h"
+#include "control/ace/ctl_ace_grant.h"
 #include "control/ace/ctl_ace_store.h"
 #include "crypto/cry_cose.h"
 
@@ -44,6 +47,7 @@ static void init_once(void)
 	memcpy(conf.as[0].kid, "Symmetric128", 12);
 	memcpy(conf.as[0].key, k128, 16);
 	strcpy(conf.as[0].iss, "coap://as.example.com");
+	strcpy(conf.as[0].name, "as1");
 	conf.as[1] = (struct ctl_ace_as){ .alg = 4, .type = CRY_COSE_MAC0, .key_len = 16 };
 	memcpy(conf.as[1].key, k128, 16);
 	conf.n_audience = 1;
@@ -178,6 +182,21 @@ static void aif(const uint8_t *buf, size_t len)
 	cbor_decref(&it);
 }
 
+static void grant(const uint8_t *buf, size_t len)
+{
+	struct ctl_ace_token t, back;
+	uint8_t rec[CTL_ACE_GRANT_MAX];
+	int n;
+
+	if (ctl_ace_grant_decode(&conf, buf, len, &t) != 0)
+		return;
+	n = ctl_ace_grant_encode(&conf, &t, rec, sizeof(rec));
+	if (n <= 0 || ctl_ace_grant_decode(&conf, rec, (size_t)n, &back) != 0 || back.as != t.as ||
+	    back.expires != t.expires || back.osc_id_len != t.osc_id_len ||
+	    memcmp(&back.scope, &t.scope, sizeof(t.scope)))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t *buf;
@@ -201,6 +220,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	default:
 		aif(buf, size - 1);
+		grant(buf, size - 1);
 		break;
 	}
 	free(buf);

@@ -67,6 +67,9 @@ seeds = {
     "2-rfc8392-a5": b"\2" + A5,
     "2-cose-key-ec2": b"\2" + T2_KEY,
     "3-aif-rfc9237": b"\3" + AIF,
+    # a token's record in the state database (control/ace/ctl_ace_grant.h), same selector
+    "3-grant": b"\3" + cbor2.dumps([1, "as1", 1700000000, b"\x01\x02", b"\xc0",
+                                   [["/s/temp", 1], ["/a/l%20ed?x=1", 5]]]),
 }
 os.makedirs(OUT, exist_ok=True)
 for name, data in seeds.items():

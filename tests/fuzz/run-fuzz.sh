@@ -47,7 +47,7 @@ group_message)
 	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-group ;;
 ace_authz)
-	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/ace/ctl_ace_*.c)"
+	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/ace/ctl_ace_*.c) $root/control/ctl_where.c"
 	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lm -lpthread"
 	corpus=corpus-ace ;;
 edhoc_msg1 | edhoc_msg3)
