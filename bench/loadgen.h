@@ -33,6 +33,7 @@ struct lg_live_opts {
 	double duration;          /* seconds, 0 = until requests */
 	unsigned timeout_ms;
 	unsigned window;          /* requests outstanding at most */
+	unsigned sockets;         /* UDP sockets (source ports) devices are spread over; 0 = 1 */
 	bool allow_failures;
 	bool quiet;               /* no progress lines */
 };

@@ -20,6 +20,7 @@
 #include "oscore/osc_protect.h"
 
 #define MSG_MAX 1600
+#define SOCKETS_MAX 64
 
 struct pend {
 	struct osc_exchange ex;
@@ -36,7 +37,8 @@ struct live {
 	unsigned long n_ctx;
 	struct pend *pend;        /* ring of n_pend, indexed by seq % n_pend */
 	unsigned n_pend, outstanding;
-	int fd;
+	int fd[SOCKETS_MAX];      /* device i sends from fd[i % n_fd]: its own UDP source port */
+	unsigned n_fd;
 	uint64_t t0, next_send, next_tick, next_expire;
 	uint64_t sent, answered, failed, timed_out, stray;
 	struct lg_hist hist;
@@ -146,7 +148,7 @@ static void send_some(struct live *l)
 		p->seq = l->sent;
 		p->ctx = (uint32_t)(l->sent % l->n_ctx);
 		n = make_request(l, p, msg, sizeof(msg));
-		if (n < 0 || send(l->fd, msg, (size_t)n, 0) != n) {
+		if (n < 0 || send(l->fd[p->ctx % l->n_fd], msg, (size_t)n, 0) != n) {
 			if (n >= 0 && (errno == EAGAIN || errno == ENOBUFS))
 				break; /* socket buffer full: try again on the next turn */
 			l->failed++; /* could not even be sent */
@@ -194,13 +196,14 @@ static void receive_all(struct live *l)
 {
 	uint8_t buf[MSG_MAX];
 
-	for (unsigned k = 0; k < 4096; k++) { /* bounded: the loop comes back */
-		ssize_t n = recv(l->fd, buf, sizeof(buf), 0);
+	for (unsigned i = 0; i < l->n_fd; i++)
+		for (unsigned k = 0; k < 4096; k++) { /* bounded: the loop comes back */
+			ssize_t n = recv(l->fd[i], buf, sizeof(buf), 0);
 
-		if (n < 0)
-			return;
-		on_answer(l, buf, (size_t)n);
-	}
+			if (n < 0)
+				break;
+			on_answer(l, buf, (size_t)n);
+		}
 }
 
 static void expire(struct live *l, uint64_t now)
@@ -233,13 +236,16 @@ static bool sending_done(const struct live *l, uint64_t now)
 
 static void run(struct live *l)
 {
-	struct pollfd pfd = { .fd = l->fd, .events = POLLIN };
+	struct pollfd pfd[SOCKETS_MAX];
 	uint64_t now;
+
+	for (unsigned i = 0; i < l->n_fd; i++)
+		pfd[i] = (struct pollfd){ .fd = l->fd[i], .events = POLLIN };
 
 	l->t0 = l->next_send = l->next_tick = l->next_expire = now_ns();
 	for (;;) {
 		send_some(l);
-		poll(&pfd, 1, l->outstanding ? 1 : 0);
+		poll(pfd, l->n_fd, l->outstanding ? 1 : 0);
 		receive_all(l);
 		now = now_ns();
 		if (now >= l->next_expire) {
@@ -276,14 +282,17 @@ static int report(const struct live *l)
 int lg_live(const struct lg_live_opts *o)
 {
 	static struct live l;
+	unsigned k_open = 0;
 	int rc = 2;
 
 	l.o = o;
-	l.fd = open_target(o->target);
+	l.n_fd = o->sockets ? o->sockets : 1;
+	while (k_open < l.n_fd && (l.fd[k_open] = open_target(o->target)) >= 0)
+		k_open++;
 	l.e = cry_engine_new();
 	l.n_pend = o->window * 2; /* room for a slow request while the window moves on */
 	l.pend = calloc(l.n_pend, sizeof(*l.pend));
-	if (l.fd < 0)
+	if (k_open < l.n_fd)
 		fprintf(stderr, "oscore-loadgen: bad or unreachable target %s\n", o->target);
 	else if (l.e && l.pend && load(&l) == 0) {
 		run(&l);
@@ -294,7 +303,7 @@ int lg_live(const struct lg_live_opts *o)
 	free(l.ctx);
 	free(l.pend);
 	cry_engine_free(l.e);
-	if (l.fd >= 0)
-		close(l.fd);
+	for (unsigned i = 0; i < k_open; i++)
+		close(l.fd[i]);
 	return rc;
 }

@@ -4,7 +4,7 @@
  *     [--unknown F] [--malformed F] [--ipv6 F] [--payload MIN-MAX] [--kid-len A-B] [--kid-ctx F]
  *     [--methods GET,POST,PUT,FETCH] [--quiet]
  * oscore-loadgen live --contexts FILE --target ADDR:PORT [--rate R] [--requests N] [--clients K]
- *     [--duration S] [--timeout MS] [--window W] [--allow-failures] [--quiet]
+ *     [--duration S] [--timeout MS] [--window W] [--sockets K] [--allow-failures] [--quiet]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -23,8 +23,8 @@ static int usage(void)
 		"         [--payload MIN-MAX] [--kid-len A-B] [--kid-ctx F] [--methods GET,POST,PUT,FETCH]\n"
 		"         [--quiet]\n"
 		"       oscore-loadgen live --contexts FILE --target ADDR:PORT [--rate R] [--requests N]\n"
-		"         [--clients K] [--duration S] [--timeout MS] [--window W] [--allow-failures]\n"
-		"         [--quiet]\n");
+		"         [--clients K] [--duration S] [--timeout MS] [--window W] [--sockets K]\n"
+		"         [--allow-failures] [--quiet]\n");
 	return 2;
 }
 
@@ -142,6 +142,7 @@ static int live_opt(struct lg_live_opts *o, int ch, const char *a)
 	case 'n': rc = num(a, 1, 1e8, &v); o->clients = (unsigned long)v; break;
 	case 'd': rc = num(a, 0.001, 86400, &o->duration); break;
 	case 'w': rc = num(a, 1, 1 << 20, &v); o->window = (unsigned)v; break;
+	case 's': rc = num(a, 1, 64, &v); o->sockets = (unsigned)v; break;
 	case 'x': rc = num(a, 1, 600000, &v); o->timeout_ms = (unsigned)v; break;
 	case 'F': o->allow_failures = true; break;
 	case 'q': o->quiet = true; break;
@@ -155,7 +156,7 @@ static int live_main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "contexts", 1, NULL, 'f' }, { "target", 1, NULL, 'a' }, { "rate", 1, NULL, 'R' },
 		{ "requests", 1, NULL, 'm' }, { "clients", 1, NULL, 'n' }, { "duration", 1, NULL, 'd' },
-		{ "timeout", 1, NULL, 'x' }, { "window", 1, NULL, 'w' },
+		{ "timeout", 1, NULL, 'x' }, { "window", 1, NULL, 'w' }, { "sockets", 1, NULL, 's' },
 		{ "allow-failures", 0, NULL, 'F' }, { "quiet", 0, NULL, 'q' }, { NULL, 0, NULL, 0 },
 	};
 	struct lg_live_opts o = { .timeout_ms = 1000, .window = 64 };

@@ -54,12 +54,21 @@
  *
  * Forward mode only (ctl_config_fwd.c):
  *     "upstream": "10.0.1.2:5683"   the CoAP service, or "[fd00:1::2]:5683"; the gateway sends
- *                                   from its own address of that family and udp_port
+ *                                   from its own address of that family; worker w from UDP
+ *                                   port upstream_source_port + w
+ *     "upstream_source_port": 5683  (default: udp_port) answers to it + w are steered to worker w
  *     "upstream_port": "1"          DPDK port towards it (default: the client port)
  *     "neighbours": [{"ip": "10.0.1.2", "mac": "02:00:00:00:01:02"}]   static; others by ARP/NS
  *     "upstream_timeout_ms": 1500   no answer by then: protected 5.04 to the device
  *     "observe_timeout_ms": 300000  an observation without notification for this long is dropped
  *     "exchanges": 4096             exchange table entries per worker (full: protected 5.03)
+ *     "upstreams": [{"uri_path": "/hvac", "uri_host": "b1", "upstream": "10.0.1.3:5683"}]
+ *                                   routes by the inner Uri-Path prefix and/or Uri-Host, tried
+ *                                   in order; anything else goes to "upstream"
+ *     "observe_con_interval_s": 86400  a notification goes CON at least this often (RFC 7641
+ *                                   §4.5); not ACKed after retransmissions: observation ends
+ *     "ack_timeout_ms": 2000, "ack_random_factor": 1.5, "max_retransmit": 4
+ *                                   RFC 7252 §4.8, for CON notifications and upstream requests
  *
  * A context uses libcoap's keywords (hex strings; the gateway is the server, so sender_id is its
  * own ID and recipient_id the device's, which the device sends as kid):
@@ -653,6 +662,9 @@ static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
 	ctl_where_at(&w->at, "ace");
 	if (c->ace.conf && (!c->ctl.has_ns || !c->ctl.ns.n[CTL_M_ACE]))
 		return ctl_where_bad(&w->at, "needs an \"ace\" part in id_namespaces (ID2 of RFC 9203 §4.2)");
+	ctl_where_at(&w->at, "edhoc");
+	if (c->edhoc.enabled && c->ctl.has_ns && !c->ctl.ns.n[CTL_M_EDHOC])
+		return ctl_where_bad(&w->at, "needs an \"edhoc\" part in id_namespaces (C_R, RFC 9668 §4.1)");
 	ctl_where_at(&w->at, "max_contexts");
 	if (c->n_ctx > c->ctl.max_contexts)
 		return ctl_where_bad(&w->at, "%u contexts configured, more than %u", c->n_ctx, c->ctl.max_contexts);

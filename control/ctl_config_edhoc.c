@@ -204,6 +204,21 @@ static int num(json_t *v, const char *name, unsigned lo, unsigned hi, unsigned *
 	return 0;
 }
 
+/* A rate per second v (absent: *out unchanged): 0 (no limit), or 0.001..1000000, kept in
+ * thousandths. */
+static int rate(json_t *v, const char *name, uint64_t *out, char *reason, size_t cap)
+{
+	double x = json_number_value(v);
+
+	if (!v)
+		return 0;
+	if (!json_is_number(v) || !(x == 0 || (x >= 0.001 && x <= 1000000)))
+		return why(reason, cap, "%s: expected 0 (no limit) or 0.001..1000000 per second",
+			   name);
+	*out = (uint64_t)(x * 1000 + 0.5);
+	return 0;
+}
+
 /* Methods and suites; every suite must be one this library has. */
 static int lists(json_t *o, struct ctl_edhoc_config *c, char *reason, size_t cap)
 {
@@ -229,10 +244,7 @@ static int numbers(json_t *o, struct ctl_edhoc_config *c, char *reason, size_t c
 		{ "max_sessions", 1, 65536, offsetof(struct ctl_edhoc_config, max_sessions) },
 		{ "session_timeout_ms", 100, 3600000,
 		  offsetof(struct ctl_edhoc_config, timeout_ms) },
-		{ "message_1_rate", 0, 1000000, offsetof(struct ctl_edhoc_config, m1_rate) },
 		{ "message_1_burst", 1, 1000000, offsetof(struct ctl_edhoc_config, m1_burst) },
-		{ "message_1_source_rate", 0, 1000000,
-		  offsetof(struct ctl_edhoc_config, m1_src_rate) },
 		{ "message_1_source_burst", 1, 1000000,
 		  offsetof(struct ctl_edhoc_config, m1_src_burst) },
 	};
@@ -243,6 +255,11 @@ static int numbers(json_t *o, struct ctl_edhoc_config *c, char *reason, size_t c
 		    num(v, f[i].k, f[i].lo, f[i].hi, (unsigned *)((char *)c + f[i].off), reason,
 			cap))
 			return -1;
+	if (rate(json_object_get(o, "message_1_rate"), "message_1_rate", &c->m1_rate_milli,
+		 reason, cap) ||
+	    rate(json_object_get(o, "message_1_source_rate"), "message_1_source_rate",
+		 &c->m1_src_rate_milli, reason, cap))
+		return -1;
 	if (m4 && !json_is_boolean(m4))
 		return why(reason, cap, "message_4: expected true or false");
 	c->message_4 = m4 && json_is_true(m4);
@@ -259,9 +276,9 @@ static void defaults(struct ctl_edhoc_config *c)
 	c->n_suites = 2;
 	c->max_sessions = 64;
 	c->timeout_ms = 10000;
-	c->m1_rate = 100;
+	c->m1_rate_milli = 100000;
 	c->m1_burst = 20;
-	c->m1_src_rate = 2;
+	c->m1_src_rate_milli = 2000;
 	c->m1_src_burst = 5;
 }
 

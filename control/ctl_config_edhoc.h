@@ -15,6 +15,7 @@
  *     "message_4": false,              send message_4 after message_3
  *     "message_1_rate": 100, "message_1_burst": 20,   message_1 per second in total (0 = off)
  *     "message_1_source_rate": 2, "message_1_source_burst": 5   per source address (0 = off)
+ *                                      (rates may be fractions down to 0.001: one per 1000 s)
  *   }
  * File names are relative to the configuration file. At least one credential is required.
  */
@@ -41,8 +42,10 @@ struct ctl_edhoc_config {
 	unsigned max_sessions;
 	unsigned timeout_ms;
 	bool message_4;
-	unsigned m1_rate, m1_burst;           /* message_1 per second in total; 0 rate = no limit */
-	unsigned m1_src_rate, m1_src_burst;   /* per source address */
+	uint64_t m1_rate_milli;               /* message_1 per 1000 s in total; 0 = no limit */
+	unsigned m1_burst;
+	uint64_t m1_src_rate_milli;           /* per source address */
+	unsigned m1_src_burst;
 };
 
 /*

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* The EDHOC responder on /.well-known/edhoc (see ctl_edhoc.h). */
 #include "control/ctl_edhoc.h"
+#include "control/ctl_rate.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,16 +13,6 @@
 #include "oscore/osc_option.h"
 #include "oscore/osc_protect.h"
 
-#define SOURCES 256 /* per-source message_1 buckets, direct-mapped by address hash */
-
-/* A token bucket in milli-tokens, refilled by elapsed milliseconds. */
-struct bucket {
-	uint64_t milli;
-	uint64_t last_ms;
-	uint8_t addr[16];
-	bool used;
-};
-
 struct ctl_edhoc {
 	struct osc_ctx ctx;             /* RFC 9668: the new context while the request verifies
 					 * (first: 64-aligned) */
@@ -31,8 +22,8 @@ struct ctl_edhoc {
 	bool has_ns;
 	const struct ctl_edhoc_config *conf;
 	struct ctl_env *env;            /* during a call: for cid_taken */
-	struct bucket total;
-	struct bucket src[SOURCES];
+	struct ctl_bucket total;         /* message_1 of all sources */
+	struct ctl_rate_src *src;        /* message_1 per source address */
 	bool forward, own_piv;
 	uint8_t buf[EDH_MSG_MAX];
 	uint8_t msg[CTL_MSG_MAX], plain[CTL_MSG_MAX];
@@ -56,6 +47,15 @@ static bool cid_taken(void *arg, const uint8_t *id, size_t len)
 	return h->env && h->env->ops->rid_taken && h->env->ops->rid_taken(h->env->plat, id, len);
 }
 
+/* C_R candidates: the "edhoc" namespace's IDs in order (ctl_ns_nth), so that every part of it
+ * is reachable, e.g. one with a 2-byte prefix. */
+static size_t cid_candidate(void *arg, uint32_t k, uint8_t *id)
+{
+	struct ctl_edhoc *h = arg;
+
+	return ctl_ns_nth(&h->ns, CTL_M_EDHOC, k, id);
+}
+
 struct ctl_edhoc *ctl_edhoc_new(const struct ctl_edhoc_config *c, const struct ctl_ns *ns,
 				bool forward, bool own_piv)
 {
@@ -73,11 +73,13 @@ struct ctl_edhoc *ctl_edhoc_new(const struct ctl_edhoc_config *c, const struct c
 	if (ns) {
 		h->ns = *ns;
 		h->has_ns = true;
+		h->cfg.cid_candidate = cid_candidate;
 	}
-	h->total.milli = (uint64_t)c->m1_burst * 1000u;
+	ctl_bucket_init(&h->total, c->m1_burst, now_ms());
 	h->t = edh_table_new(&h->cfg);
-	if (!h->t) {
-		free(h);
+	h->src = ctl_rate_src_new(c->m1_src_rate_milli, c->m1_src_burst);
+	if (!h->t || !h->src) {
+		ctl_edhoc_free(h);
 		return NULL;
 	}
 	return h;
@@ -88,45 +90,11 @@ void ctl_edhoc_free(struct ctl_edhoc *h)
 	if (!h)
 		return;
 	edh_table_free(h->t);
+	ctl_rate_src_free(h->src);
 	osc_ctx_wipe(&h->ctx);
 	cry_wipe(h->buf, sizeof(h->buf));
 	cry_wipe(h->plain, sizeof(h->plain));
 	free(h);
-}
-
-/* Take a token from b (rate per second, burst deep; rate 0 = no limit). */
-static bool take(struct bucket *b, unsigned rate, unsigned burst, uint64_t ms)
-{
-	uint64_t cap = (uint64_t)burst * 1000u;
-
-	if (!rate)
-		return true;
-	b->milli += (ms - b->last_ms) * rate;
-	if (b->milli > cap)
-		b->milli = cap;
-	b->last_ms = ms;
-	if (b->milli < 1000u)
-		return false;
-	b->milli -= 1000u;
-	return true;
-}
-
-/* The source's bucket; a different address in its slot starts it afresh (full). */
-static struct bucket *source(struct ctl_edhoc *h, const struct ctl_peer *p, uint64_t ms)
-{
-	uint32_t x = 2166136261u;
-	struct bucket *b;
-
-	for (unsigned i = 0; i < 16; i++)
-		x = (x ^ p->src[i]) * 16777619u;
-	b = &h->src[x % SOURCES];
-	if (!b->used || memcmp(b->addr, p->src, 16)) {
-		memcpy(b->addr, p->src, 16);
-		b->used = true;
-		b->milli = (uint64_t)h->conf->m1_src_burst * 1000u;
-		b->last_ms = ms;
-	}
-	return b;
 }
 
 /* The answer code with Content-Format cf (-1: none) and payload pl[0..len). */
@@ -165,12 +133,15 @@ static int msg1(struct ctl_edhoc *h, struct ctl_env *env, const struct ctl_job *
 	const struct ctl_edhoc_config *c = h->conf;
 	struct edh_out out = { .buf = h->buf, .cap = sizeof(h->buf) };
 	enum edh_status st;
+	bool evicted, ok = ctl_rate_src_take(h->src, job->peer.src, ms, &evicted);
 
-	if (!take(source(h, &job->peer, ms), c->m1_src_rate, c->m1_src_burst, ms)) {
+	if (evicted)
+		ctl_env_count(env, CTL_C_EDHOC_SRC_EVICTED);
+	if (!ok) {
 		ctl_env_count(env, CTL_C_EDHOC_RATE_SOURCE);
 		return ctl_answer_error(env, job, COAP_SERVICE_UNAVAILABLE, "rate", ans, cap);
 	}
-	if (!take(&h->total, c->m1_rate, c->m1_burst, ms)) {
+	if (!ctl_bucket_take(&h->total, c->m1_rate_milli, c->m1_burst, ms)) {
 		ctl_env_count(env, CTL_C_EDHOC_RATE_TOTAL);
 		return ctl_answer_error(env, job, COAP_SERVICE_UNAVAILABLE, "rate", ans, cap);
 	}
@@ -271,8 +242,9 @@ static int strip(struct ctl_edhoc *h, const struct ctl_job *job, size_t n)
 
 /* The request verified under the new context (handle hd, exchange ex, plain request
  * h->plain[0..len)): its Partial IV is marked seen in the published context, and it is answered
- * as the gateway answers any request (respond mode), or with a protected 5.03 in forward mode
- * (the device repeats it on the new context through the worker). */
+ * as the gateway answers any request (respond mode). In forward mode it goes back to its worker
+ * under hd (ctl_resume) and upstream like any verified request; the protected 5.03 is the answer
+ * only if it cannot (exchange table full, context gone): the device repeats it then. */
 static int served(struct ctl_edhoc *h, struct ctl_env *env, const struct ctl_job *job,
 		  struct ctl_ctx_handle hd, const struct osc_exchange *ex, int len, uint8_t *ans,
 		  size_t cap)
@@ -281,6 +253,7 @@ static int served(struct ctl_edhoc *h, struct ctl_env *env, const struct ctl_job
 	struct ctl_job j = *job;
 	struct osc_coap_msg m;
 	struct osc_ctx *c;
+	int n;
 
 	j.ctx = hd;
 	j.ex = *ex;
@@ -290,7 +263,10 @@ static int served(struct ctl_edhoc *h, struct ctl_env *env, const struct ctl_job
 	osc_replay_commit(&c->replay, osc_piv_to_ssn(ex->piv, ex->piv_len));
 	ctl_answer_init(env, &j, &m, h->forward ? COAP_SERVICE_UNAVAILABLE :
 						 osc_answer_served_code(j.req.code));
-	return ctl_answer_protected(env, &j, &m, flags, NULL, ans, cap);
+	n = ctl_answer_protected(env, &j, &m, flags, NULL, ans, cap);
+	if (h->forward && n > 0 && ctl_resume(env, &j, h->plain, (size_t)len))
+		ctl_env_count(env, CTL_C_EDHOC_FWD_RETRY);
+	return n;
 }
 
 /* EDHOC completed for a combined request: verify the OSCORE part under the new context. An

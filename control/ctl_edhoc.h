@@ -28,8 +28,9 @@ struct ctl_edhoc;
 /*
  * A responder for configuration c (which must outlive it); ns (copied; NULL: no namespaces
  * configured) gives the "edhoc" part C_R is chosen from. forward: the gateway is a reverse proxy
- * (a combined request is then answered 5.03 once its context is installed: the device repeats it
- * through the worker); own_piv: answers take their own Partial IV (§8.3).
+ * (a combined request, once its context is installed and it verifies, goes back to its worker
+ * under the new context's handle and upstream, ctl_resume; a protected 5.03 only if it cannot be
+ * forwarded, and the device repeats it); own_piv: answers take their own Partial IV (§8.3).
  * NULL on bad configuration or memory.
  */
 struct ctl_edhoc *ctl_edhoc_new(const struct ctl_edhoc_config *c, const struct ctl_ns *ns,
@@ -46,7 +47,7 @@ int ctl_edhoc_handler(void *arg, struct ctl_env *env, const struct ctl_job *job,
  * The ctl_handler_fn for CTL_KIND_EDHOC (RFC 9668 §3.3.1): a request with the EDHOC option whose
  * kid (C_R) names no context yet. message_3 is the first CBOR item of the payload; once it
  * verifies the context is installed and the OSCORE request (the rest of the payload, EDHOC option
- * removed) is verified under it and answered protected. EDHOC errors: unprotected 4.00 with an
+ * removed) is verified under it and answered protected (forward mode: forwarded). EDHOC errors: unprotected 4.00 with an
  * EDHOC error message (Content-Format 64); OSCORE errors as RFC 8613 §8.2. With
  * "message_4" configured a combined request is refused (ERR_CODE 1): message_4 has no place.
  */

@@ -69,6 +69,35 @@ bool ctl_ns_check(const struct ctl_ns *ns, enum ctl_method m, const uint8_t *id,
 	return false;
 }
 
+/* The k-th ID of rule r (see ctl_ns_nth), or 0 with k reduced by the rule's count. */
+static size_t rule_nth(const struct ctl_ns_rule *r, uint64_t *k, uint8_t *id)
+{
+	unsigned len = r->min_len > r->prefix_len ? r->min_len : r->prefix_len;
+
+	for (len = len ? len : 1; len <= r->max_len && len - r->prefix_len <= 4; len++) {
+		uint64_t count = 1ull << (8 * (len - r->prefix_len));
+
+		if (*k >= count) {
+			*k -= count;
+			continue;
+		}
+		memcpy(id, r->prefix, r->prefix_len);
+		for (unsigned i = len; i > r->prefix_len; i--, *k >>= 8)
+			id[i - 1] = (uint8_t)*k;
+		return len;
+	}
+	return 0;
+}
+
+size_t ctl_ns_nth(const struct ctl_ns *ns, enum ctl_method m, uint64_t k, uint8_t *id)
+{
+	size_t n = 0;
+
+	for (unsigned i = 0; (unsigned)m < CTL_M__COUNT && i < ns->n[m] && !n; i++)
+		n = rule_nth(&ns->rule[m][i], &k, id);
+	return n;
+}
+
 int ctl_ns_method(const char *name)
 {
 	static const char *const names[CTL_M__COUNT] = { "direct", "ace", "edhoc" };

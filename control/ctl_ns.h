@@ -43,6 +43,15 @@ int ctl_ns_add(struct ctl_ns *ns, enum ctl_method m, const uint8_t *prefix, size
 /* May method m assign Recipient ID id[0..len)? */
 bool ctl_ns_check(const struct ctl_ns *ns, enum ctl_method m, const uint8_t *id, size_t len);
 
+/*
+ * The k-th ID method m may assign, in a fixed order: its rules in turn, each rule's IDs shortest
+ * first (at least 1 byte), each length in counting order of the bytes after the prefix. Writes
+ * it to id (OSC_ID_MAX bytes) and returns its length; 0 when m has fewer than k + 1 IDs of at
+ * most 4 bytes after their prefix (the order wraps: the caller starts again at 0). Lets an ID
+ * picker reach every part of a namespace, e.g. a 2-byte prefix, not only 1- and 2-byte IDs.
+ */
+size_t ctl_ns_nth(const struct ctl_ns *ns, enum ctl_method m, uint64_t k, uint8_t *id);
+
 /* The method named "direct", "ace" or "edhoc", or -1. */
 int ctl_ns_method(const char *name);
 

@@ -249,6 +249,8 @@ int ctl_resume(struct ctl_env *env, const struct ctl_job *job, const uint8_t *pl
 		return -1;
 	memcpy(env->resume_buf, plain, len);
 	env->resume_len = len;
+	env->resume_ctx = job->ctx;
+	env->resume_ex = job->ex;
 	return 0;
 }
 

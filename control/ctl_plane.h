@@ -115,6 +115,8 @@ enum ctl_ctr {
 	CTL_C_EDHOC_INSTALL_FAIL,     /* EDHOC: message_3 verified, the context refused: 5.00 */
 	CTL_C_EDHOC_BAD_REQUEST,      /* EDHOC: not POST, no payload, no true / C_R prefix, bad RFC 9668 shape */
 	CTL_C_EDHOC_COMBINED,         /* EDHOC: RFC 9668 combined request: context installed, request verified */
+	CTL_C_EDHOC_FWD_RETRY,        /* EDHOC: forward mode, combined request not handed back: 5.03 */
+	CTL_C_EDHOC_SRC_EVICTED,      /* EDHOC: a limited source's message_1 bucket evicted */
 	CTL_C_GROUP_VERIFIED,    /* Group OSCORE: signature verified, window committed, answered */
 	CTL_C_GROUP_SIGNATURE,   /* Group OSCORE: signature did not verify; window untouched */
 	CTL_C_GROUP_REFUSED,     /* Group OSCORE: stale member, replay since stage a, bad job */
@@ -159,6 +161,8 @@ struct ctl_env {
 				       * it cannot resume jobs) */
 	size_t resume_len;            /* set by ctl_resume; 0: the job is answered */
 	struct ctl_plane *plane;      /* set by ctl_plane_serve: for ctl_plane_verified */
+	struct ctl_ctx_handle resume_ctx; /* set by ctl_resume: the context (and exchange) the */
+	struct osc_exchange resume_ex;    /* resumed request is taken on under */
 };
 
 /*
@@ -251,12 +255,14 @@ int ctl_answer_protected(struct ctl_env *env, const struct ctl_job *job, struct 
 			 unsigned flags, bool *fell_back, uint8_t *ans, size_t cap);
 
 /*
- * For a verified job (PROTECTED, WINDOW_UNKNOWN): hand the plain request plain[0..len) back to
- * the worker, which takes it on as any verified request under the job's context (re-checked by
- * handle) and exchange: in forward mode it goes upstream. The handler's answer (at most
- * CTL_FALLBACK_MAX bytes) is then what the worker sends if it cannot (respond mode, context gone,
- * exchange table full). Used by App. B.1.2 in forward mode; a scope decision the worker cannot
- * make would use it the same way. Returns 0, or -1 (no context, too long, cannot resume).
+ * For a verified job (PROTECTED, WINDOW_UNKNOWN, or a job a handler verified itself under a
+ * context it installed, with job->ctx and job->ex set to it: an RFC 9668 combined request): hand
+ * the plain request plain[0..len) back to the worker, which takes it on as any verified request
+ * under job->ctx (re-checked by handle) and job->ex: in forward mode it goes upstream. The
+ * handler's answer (at most CTL_FALLBACK_MAX bytes) is then what the worker sends if it cannot
+ * (respond mode, context gone, exchange table full). Used by App. B.1.2 and EDHOC's combined
+ * request in forward mode; a scope decision the worker cannot make would use it the same way.
+ * Returns 0, or -1 (no context, too long, cannot resume).
  */
 int ctl_resume(struct ctl_env *env, const struct ctl_job *job, const uint8_t *plain, size_t len);
 

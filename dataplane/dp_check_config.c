@@ -320,6 +320,29 @@ static void configured_ns(struct chk *k, const struct ctl_config *c)
 			      k->path, i);
 }
 
+/* Issue 10 item 10: each route of "upstreams", in the order requests are matched against them. */
+static void describe_routes(FILE *f, const struct ctl_fwd_config *c)
+{
+	char a[INET6_ADDRSTRLEN];
+	unsigned i, j;
+
+	for (i = 0; i < c->n_routes; i++) {
+		const struct ctl_fwd_route *r = &c->routes[i];
+
+		fprintf(f, "  route %u: Uri-Path /", i);
+		for (j = 0; j < r->n_segs; j++)
+			fprintf(f, "%.*s%s", r->seg_len[j], r->seg[j], j + 1 < r->n_segs ? "/" : "");
+		if (r->has_host)
+			fprintf(f, "... and Uri-Host %.*s", r->host_len, r->host);
+		else
+			fprintf(f, "...");
+		inet_ntop(r->ip.v6 ? AF_INET6 : AF_INET, r->ip.a, a, sizeof(a));
+		fprintf(f, " -> %s%s%s:%u\n", r->ip.v6 ? "[" : "", a, r->ip.v6 ? "]" : "", r->udp);
+	}
+	if (c->n_routes)
+		fprintf(f, "  route default: anything else -> the upstream above\n");
+}
+
 static void describe_ports(FILE *f, const struct ctl_config *c)
 {
 	char a4[INET_ADDRSTRLEN] = "", a6[INET6_ADDRSTRLEN] = "";
@@ -337,10 +360,12 @@ static void describe_ports(FILE *f, const struct ctl_config *c)
 		return;
 	}
 	inet_ntop(c->fwd.upstream.v6 ? AF_INET6 : AF_INET, c->fwd.upstream.a, a6, sizeof(a6));
-	fprintf(f, "  mode: forward to %s%s%s:%u on port %s, one worker, %u exchanges, timeout "
-		   "%u ms\n", c->fwd.upstream.v6 ? "[" : "", a6, c->fwd.upstream.v6 ? "]" : "",
-		c->fwd.upstream_udp, c->fwd.up_port[0] ? c->fwd.up_port : c->port, c->fwd.exchanges,
-		c->fwd.timeout_ms);
+	fprintf(f, "  mode: forward to %s%s%s:%u on port %s, one worker per lcore after the first, "
+		   "worker w from UDP %u + w, %u exchanges each, timeout %u ms\n",
+		c->fwd.upstream.v6 ? "[" : "", a6, c->fwd.upstream.v6 ? "]" : "", c->fwd.upstream_udp,
+		c->fwd.up_port[0] ? c->fwd.up_port : c->port,
+		c->fwd.src_port ? c->fwd.src_port : c->udp_port, c->fwd.exchanges, c->fwd.timeout_ms);
+	describe_routes(f, &c->fwd);
 }
 
 static void describe(struct chk *k, const struct ctl_config *c)

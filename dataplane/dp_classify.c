@@ -26,6 +26,7 @@
 #include <rte_udp.h>
 
 #include "dataplane/dp_icmp6.h"
+#include "dataplane/dp_unreach.h"
 
 /* What the checks below return when they find no reason to drop: a counter no drop raises. */
 #define NO_DROP DP_RX_PACKETS
@@ -68,15 +69,18 @@ static enum dp_verdict arp(struct rte_mbuf *m, const struct dp_addrs *a, struct 
 }
 
 /* RFC 792: echo request to us -> echo reply with the same data. A request whose checksum is
- * wrong is dropped (RFC 1122 §3.2.2), not answered with a recomputed one. */
-static enum dp_verdict icmp(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, uint16_t l4,
+ * wrong is dropped (RFC 1122 §3.2.2), not answered with a recomputed one. Destination
+ * unreachable: dp_unreach.c. */
+static enum dp_verdict icmp(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, struct dp_flow *f,
 			    uint16_t l4_len, const struct dp_addrs *a, struct dp_stats *st)
 {
-	struct rte_icmp_hdr *h = rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, l4);
+	struct rte_icmp_hdr *h = rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, f->l4_off);
 	uint32_t t;
 
 	if (l4_len < sizeof(*h))
 		return drop(st, DP_DROP_RUNT);
+	if (h->icmp_type == 3) /* RFC 792: destination unreachable */
+		return dp_unreach_input(m, f, l4_len, false, a, st);
 	if (h->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || h->icmp_code)
 		return drop(st, DP_DROP_ICMP);
 	if (rte_raw_cksum(h, l4_len) != 0xffff)
@@ -126,7 +130,8 @@ static enum dp_verdict udp(struct rte_mbuf *m, struct dp_flow *f, uint16_t l4_le
 	ulen = rte_be_to_cpu_16(u->dgram_len);
 	if (ulen < sizeof(*u) || ulen != l4_len)
 		return drop(st, DP_DROP_RUNT);
-	if (u->dst_port != a->udp_port)
+	if (u->dst_port != a->udp_port &&
+	    (uint16_t)(rte_be_to_cpu_16(u->dst_port) - a->up_first) >= a->up_n)
 		return drop(st, DP_DROP_UDP_PORT);
 	why = udp_cksum(m, rte_pktmbuf_mtod_offset(m, void *, f->l3_off), u, f->ipv6);
 	if (why != NO_DROP)
@@ -196,7 +201,7 @@ static enum dp_verdict ipv4(struct rte_mbuf *m, struct dp_flow *f, const struct 
 		return drop(st, DP_DROP_IP_FRAGMENT);
 	f->l4_off = (uint16_t)(f->l3_off + hl);
 	if (ip->next_proto_id == IPPROTO_ICMP)
-		return icmp(m, ip, f->l4_off, (uint16_t)(tot - hl), a, st);
+		return icmp(m, ip, f, (uint16_t)(tot - hl), a, st);
 	if (ip->next_proto_id != IPPROTO_UDP)
 		return drop(st, DP_DROP_NOT_UDP);
 	return udp(m, f, (uint16_t)(tot - hl), a, st);

@@ -19,6 +19,9 @@ struct dp_addrs {
 	uint8_t ipv6[16];
 	bool has_ipv4, has_ipv6;
 	uint16_t udp_port;
+	/* forward mode: the workers' upstream source ports, up_first..+up_n (host order), where
+	 * the upstream's answers arrive (dp_steer.h); up_n = 0 otherwise */
+	uint16_t up_first, up_n;
 };
 
 /* Where a CoAP message sits in its frame. */
@@ -35,6 +38,7 @@ enum dp_verdict {
 	DP_ANSWER,  /* ARP request or ICMP echo for us: the frame was turned into the reply */
 	DP_DROP,    /* counted in st under its reason; the caller frees it */
 	DP_NEIGH,   /* ARP reply or neighbour advertisement to us: for the neighbour table */
+	DP_UNREACH, /* ICMP(v6) unreachable quoting our UDP: f describes the quote (dp_unreach.h) */
 };
 
 /* Classify m (one contiguous segment) against a; count drops and local answers in st. */

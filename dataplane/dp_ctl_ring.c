@@ -319,6 +319,8 @@ static const enum dp_ctr ctr_of[CTL_C__COUNT] = {
 	[CTL_C_EDHOC_INSTALL_FAIL] = DP_EDHOC_INSTALL_FAIL,
 	[CTL_C_EDHOC_BAD_REQUEST] = DP_EDHOC_BAD_REQUEST,
 	[CTL_C_EDHOC_COMBINED] = DP_EDHOC_COMBINED,
+	[CTL_C_EDHOC_FWD_RETRY] = DP_EDHOC_FWD_RETRY,
+	[CTL_C_EDHOC_SRC_EVICTED] = DP_EDHOC_SRC_EVICTED,
 	[CTL_C_GROUP_VERIFIED] = DP_GROUP_VERIFIED,
 	[CTL_C_GROUP_SIGNATURE] = DP_GROUP_SIGNATURE,
 	[CTL_C_GROUP_REFUSED] = DP_GROUP_REFUSED,
@@ -353,6 +355,8 @@ static int resumed(struct dp_ctl *c, struct dp_ctl_msg *msg, const struct ctl_en
 	memcpy(msg->fb, c->scratch, (size_t)n);
 	memcpy(msg->data, c->resume, env->resume_len);
 	msg->req_len = (uint16_t)env->resume_len;
+	msg->ctx = env->resume_ctx; /* a combined request's job had none: the handler installed it */
+	msg->ex = env->resume_ex;
 	msg->ans_len = (uint16_t)n;
 	msg->resume = true;
 	return 0;

@@ -87,6 +87,7 @@ struct dp_xchg *dp_xchg_alloc(struct dp_xchg_table *t, uint8_t tok[DP_XCHG_TOKEN
 	e = &t->e[idx];
 	memset(e, 0, sizeof(*e));
 	e->state = DP_XCHG_WAITING;
+	e->reg = e->prev = e->next = DP_XCHG_NIL;
 	e->nonce32 = (uint32_t)rte_rand(); /* a PRNG, but no syscall; the hop is not secured anyway */
 	token_of(t, e, tok);
 	return e;
@@ -154,6 +155,16 @@ struct dp_xchg *dp_xchg_take_observation(struct dp_xchg_table *t, struct ctl_ctx
 	e->state = DP_XCHG_WAITING;
 	token_of(t, e, gw_tok);
 	return e;
+}
+
+struct dp_xchg *dp_xchg_at(struct dp_xchg_table *t, uint32_t i)
+{
+	return &t->e[i];
+}
+
+uint32_t dp_xchg_index(const struct dp_xchg_table *t, const struct dp_xchg *e)
+{
+	return (uint32_t)(e - t->e);
 }
 
 void dp_xchg_release(struct dp_xchg_table *t, struct dp_xchg *e)

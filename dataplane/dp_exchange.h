@@ -18,6 +18,7 @@
 #include "oscore/osc_protect.h"
 
 #define DP_XCHG_TOKEN_LEN 8 /* 4 bytes index, 4 random (RFC 7252 §5.3.1: not guessable) */
+#define DP_XCHG_NIL UINT32_MAX /* no entry (list links, no upstream registration) */
 
 enum dp_xchg_state { DP_XCHG_FREE, DP_XCHG_WAITING, DP_XCHG_OBSERVING };
 
@@ -25,11 +26,23 @@ struct dp_xchg {
 	struct dp_endpoint dev;      /* where answers go */
 	struct ctl_ctx_handle ctx;       /* a handle: the context may be removed while we wait (§12) */
 	struct osc_exchange ex;      /* binds answers to the device's request (§7.1) */
-	uint64_t deadline;           /* TSC: answer or notification expected by then */
+	uint64_t deadline;           /* TSC: the sweep looks at it then (min of until, con_at) */
+	uint64_t until;              /* answer or notification expected by then */
+	uint64_t con_due;            /* OBSERVING: notifications go CON from then (RFC 7641 §4.5) */
+	uint64_t con_at;             /* the pending CON is sent again, or given up, then */
+	uint64_t con_rto;            /* its current retransmission timeout (RFC 7252 §4.2) */
+	struct rte_mbuf *con_frame;  /* the pending CON (a reference), to send again */
 	uint64_t dd_ref;             /* the device CON's deduplication entry, until its answer */
 	uint32_t nonce32;            /* the random half of the token */
 	uint32_t notifications;      /* answers delivered so far on this exchange */
+	uint32_t reg;                /* the shared upstream registration it observes through, or NIL */
+	uint32_t prev, next;         /* the registration's observers (dp_fwd_observe.c) */
 	uint16_t dev_mid, up_mid;
+	uint16_t note_mid;           /* Message ID of the last NON or CON to the device */
+	uint8_t con_tries;           /* retransmissions of the pending CON so far */
+	uint8_t route;               /* the upstream it went to: 0 default, i + 1 "upstreams"[i] */
+	bool con_pending;            /* a CON (to the device or the upstream) awaits its ACK */
+	bool has_note_mid;
 	uint8_t dev_token[COAP_TOKEN_MAX];
 	uint8_t dev_tkl, dev_type;
 	uint8_t state;               /* enum dp_xchg_state */
@@ -37,6 +50,8 @@ struct dp_xchg {
 };
 
 struct dp_xchg_table;
+
+struct rte_mbuf;
 
 /* A table of n entries on socket, or NULL. */
 struct dp_xchg_table *dp_xchg_table_new(unsigned n, int socket);
@@ -64,6 +79,10 @@ int dp_xchg_observe(struct dp_xchg_table *t, struct dp_xchg *e);
 struct dp_xchg *dp_xchg_take_observation(struct dp_xchg_table *t, struct ctl_ctx_handle ctx,
 					 const uint8_t *tok, unsigned tkl,
 					 uint8_t gw_tok[DP_XCHG_TOKEN_LEN]);
+
+/* Entry number i (< the table's size), and the number of e. */
+struct dp_xchg *dp_xchg_at(struct dp_xchg_table *t, uint32_t i);
+uint32_t dp_xchg_index(const struct dp_xchg_table *t, const struct dp_xchg *e);
 
 /* Return e to the free list (and take it out of the observation index). */
 void dp_xchg_release(struct dp_xchg_table *t, struct dp_xchg *e);

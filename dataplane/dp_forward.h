@@ -30,6 +30,8 @@ struct dp_fwd_job {
 	struct dp_endpoint dev;
 	unsigned flags;              /* 0 or OSC_F_OWN_PIV */
 	uint64_t dd_ref;             /* the device CON's deduplication entry, or 0 */
+	uint32_t con_x, con_nonce;   /* a CON notification: its exchange for dp_fwd_con_sent, or NIL */
+	struct rte_mbuf *resend;     /* dp_fwd_expired: a CON notification to send again, or NULL */
 	uint8_t token[COAP_TOKEN_MAX];
 	struct osc_coap_msg msg;     /* plain answer; token points at token above */
 };
@@ -72,16 +74,53 @@ uint8_t dp_fwd_request(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flo
  * (nothing answered it: a retransmission is processed, RFC 7252 §4.5).
  * Worker only, after its loop iteration's quiescent report (dp_ctx_table_deref).
  */
-bool dp_fwd_answer(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_flow *fl,
-		   uint8_t *buf, size_t cap, struct dp_fwd_job *job, uint64_t now);
+bool dp_fwd_answer(struct dp_fwd *f, struct rte_mbuf *m, const struct dp_flow *fl, uint8_t *buf,
+		   size_t cap, struct dp_fwd_job *job, uint64_t now);
+
+/*
+ * RFC 7641 §5: an answer to a shared upstream registration (which dp_fwd_answer keeps, taking a
+ * reference to m) goes to each of its observers, one per call: its message is copied to
+ * buf[0..cap) and parsed there, and job filled as by dp_fwd_answer (the observer's own context,
+ * token and Partial IV; protected by the worker under its RCU hold). Returns 1 with a job, -1
+ * when the observer was skipped (its context is gone: it ends; job->dd_ref as for dp_fwd_answer),
+ * 0 when no answer waits. Bounded work per call: the worker calls it while it has slots.
+ */
+int dp_fwd_fanout(struct dp_fwd *f, uint8_t *buf, size_t cap, struct dp_fwd_job *job,
+		  uint64_t now);
 
 /*
  * One exchange past its deadline, if the sweep finds one: a request the upstream did not answer
  * fills job with a 5.04 Gateway Timeout and returns true (as dp_fwd_answer: the worker holds
  * job->ctx); an observation that went quiet, or an exchange whose context was removed, is
- * forgotten (counted) and false returned, job->dd_ref as for dp_fwd_answer.
+ * forgotten (counted) and false returned, job->dd_ref as for dp_fwd_answer. A CON whose ACK is
+ * overdue is sent again (RFC 7252 §4.2; a notification through the worker: job->resend, which it
+ * queues to the device port) or given up: the request gets its 5.04, the observation ends.
  */
 bool dp_fwd_expired(struct dp_fwd *f, struct dp_fwd_job *job, uint64_t now);
+
+/*
+ * The CON notification for exchange xi (job->con_x, job->con_nonce) was framed into m and goes out
+ * now: a reference is kept to send it again until the device ACKs it (RFC 7252 §4.2, RFC 7641
+ * §4.5). Nothing if that observation ended meanwhile.
+ */
+void dp_fwd_con_sent(struct dp_fwd *f, uint32_t xi, uint32_t nonce, struct rte_mbuf *m,
+		     uint64_t now);
+
+/*
+ * An Empty ACK or RST from a device (frame m, fl) to the OSCORE port: an ACK of a CON
+ * notification confirms the observation (the next CON is due an interval later), a RST of a
+ * notification ends it (RFC 7641 §3.6, §4.5). True if it matched a notification (counted); then
+ * the caller frees m. False: not one of these, the request path decides.
+ */
+bool dp_fwd_device_reply(struct dp_fwd *f, const struct rte_mbuf *m, const struct dp_flow *fl,
+			 uint64_t now);
+
+/*
+ * An ICMP port or host unreachable quoting a datagram of ours to dst whose CoAP Message ID was
+ * mid: if it was a notification, that device's observation ends (issue 10; RFC 7641 §4.5 finds
+ * such a device out later). True if one ended.
+ */
+bool dp_fwd_unreachable(struct dp_fwd *f, const struct dp_endpoint *dst, uint16_t mid);
 
 /* Frame the protected answer (len bytes at dp_frame_payload_off(dev->v6)) for the device. */
 void dp_fwd_frame_for_device(const struct dp_fwd *f, struct rte_mbuf *m,

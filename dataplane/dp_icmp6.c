@@ -8,6 +8,7 @@
 #define ALLOW_EXPERIMENTAL_API 1
 
 #include "dataplane/dp_icmp6.h"
+#include "dataplane/dp_unreach.h"
 
 #include <string.h>
 
@@ -15,7 +16,7 @@
 #include <rte_ip.h>
 
 enum {
-	ICMP6_ECHO_REQUEST = 128, ICMP6_ECHO_REPLY = 129, ND_NS = 135, ND_NA = 136,
+	ICMP6_DEST_UNREACH = 1, ICMP6_ECHO_REQUEST = 128, ICMP6_ECHO_REPLY = 129, ND_NS = 135, ND_NA = 136,
 	ND_OPT_TLLA = 2, ND_HOP_LIMIT = 255, NS_LEN = 24, NA_LEN = 32,
 };
 
@@ -96,6 +97,8 @@ enum dp_verdict dp_icmp6_input(struct rte_mbuf *m, struct dp_flow *f, const stru
 		st->ctr[DP_DROP_ICMP_CKSUM]++;
 		return DP_DROP;
 	}
+	if (h[0] == ICMP6_DEST_UNREACH && unicast)
+		return dp_unreach_input(m, f, len, true, a, st);
 	if (h[0] == ICMP6_ECHO_REQUEST && !h[1] && unicast) {
 		h[0] = ICMP6_ECHO_REPLY;
 		turn6(m, f, a, len, 64);

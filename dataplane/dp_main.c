@@ -8,7 +8,6 @@
  * serves as the control lcore (control requests, context reclamation, summary lines) until
  * SIGINT/SIGTERM, --duration or the workers' idle exit; then it prints the summed counters.
  */
-#include <ctype.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,11 +29,11 @@
 #include "dataplane/dp_metrics_http.h"
 #include "dataplane/dp_mgmt.h"
 #include "dataplane/dp_ops.h"
+#include "dataplane/dp_port.h"
+#include "dataplane/dp_steer.h"
 #include "dataplane/dp_stats.h"
 #include "dataplane/dp_telemetry.h"
 #include "dataplane/dp_worker.h"
-
-#define RING_SIZE 1024
 
 struct opts {
 	const char *config;
@@ -90,58 +89,6 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return o->config && optind == argc ? 0 : -1;
 }
 
-/* "0" is a port id; anything else a device name ("net_pcap0"). */
-static int resolve_port(const char *name, uint16_t *port)
-{
-	const char *p = name;
-
-	while (isdigit((unsigned char)*p))
-		p++;
-	if (!*p)
-		*port = (uint16_t)atoi(name);
-	else if (rte_eth_dev_get_port_by_name(name, port))
-		return -1;
-	return rte_eth_dev_is_valid_port(*port) ? 0 : -1;
-}
-
-static int port_start(uint16_t port, uint16_t nq, struct rte_mempool *mp)
-{
-	struct rte_eth_conf conf = { 0 };
-	int socket = rte_eth_dev_socket_id(port);
-	struct rte_eth_dev_info info;
-	uint16_t q;
-
-	if (socket < 0)
-		socket = (int)rte_socket_id();
-	/* checksums verified by the NIC where it can: dp_classify.c reads its RX flags */
-	if (rte_eth_dev_info_get(port, &info) == 0)
-		conf.rxmode.offloads = info.rx_offload_capa &
-				       (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM);
-	if (rte_eth_dev_configure(port, nq, nq, &conf))
-		return -1;
-	for (q = 0; q < nq; q++)
-		if (rte_eth_rx_queue_setup(port, q, RING_SIZE, (unsigned)socket, NULL, mp) ||
-		    rte_eth_tx_queue_setup(port, q, RING_SIZE, (unsigned)socket, NULL))
-			return -1;
-	if (rte_eth_dev_start(port))
-		return -1;
-	rte_eth_promiscuous_enable(port); /* virtual devices may refuse; not needed then */
-	return 0;
-}
-
-/* Queues: one per worker lcore, as many as the port has; the main lcore works if alone. */
-static uint16_t queue_count(uint16_t port)
-{
-	struct rte_eth_dev_info info;
-	unsigned workers = rte_lcore_count() > 1 ? rte_lcore_count() - 1 : 1, nq;
-
-	if (rte_eth_dev_info_get(port, &info))
-		return 1;
-	nq = RTE_MIN((unsigned)info.max_rx_queues, (unsigned)info.max_tx_queues);
-	nq = RTE_MIN(nq, workers);
-	return (uint16_t)(nq ? nq : 1);
-}
-
 static void addrs_of(const struct ctl_config *c, uint16_t port, struct dp_addrs *a)
 {
 	memset(a, 0, sizeof(*a));
@@ -164,6 +111,8 @@ struct gw {
 	unsigned n_ctx;             /* contexts at start */
 	struct rte_mempool *mp;
 	struct dp_addrs addrs, up_addrs;
+	struct dp_addrs up_self[RTE_MAX_LCORE]; /* up_addrs with each worker's source port */
+	struct dp_steer *steer;     /* several forward workers */
 	struct dp_worker_conf wc[RTE_MAX_LCORE];
 	struct dp_stats *stats;     /* nq workers', then the control lcore's */
 	struct dp_ops ops;
@@ -185,6 +134,7 @@ static void worker_confs(struct gw *g)
 			.idle_exit_cycles = (uint64_t)(g->o.idle_exit * (double)rte_get_tsc_hz()),
 			.fwd = g->cfg.mode == CTL_MODE_FORWARD ? &g->cfg.fwd : NULL,
 			.up_port = g->up_port, .up_addrs = &g->up_addrs, .mp = g->mp,
+			.up_self = &g->up_self[q], .steer = g->steer,
 		};
 	dp_ops_worker_confs(&g->ops, g->wc, g->nq);
 }
@@ -207,27 +157,69 @@ static void run_workers(struct gw *g)
 	rte_eal_mp_wait_lcore();
 }
 
-/* Forward mode: the upstream's own port, if the configuration names one. Each worker keeps its
- * exchanges to itself, so the upstream's answers must come back to the worker that sent the
- * request: one worker (queue) until answers are steered by token. */
-static int setup_upstream_port(struct gw *g)
+/* Forward mode: the upstream's own port, if the configuration names one (else the client port). */
+static int resolve_upstream_port(struct gw *g)
 {
 	const char *name = g->cfg.fwd.up_port;
 
 	g->up_port = g->port;
-	if (g->cfg.mode != CTL_MODE_FORWARD || !name[0])
-		goto same;
-	if (resolve_port(name, &g->up_port))
-		return fprintf(stderr, "oscore-gw: %s: upstream_port: no such port \"%s\"\n",
-			       g->o.config, name), -1;
+	if (g->cfg.mode != CTL_MODE_FORWARD || !name[0] || !dp_port_resolve(name, &g->up_port))
+		return 0;
+	return fprintf(stderr, "oscore-gw: %s: upstream_port: no such port \"%s\"\n",
+		       g->o.config, name), -1;
+}
+
+/* Queues, so workers: one per worker lcore, as many as the ports have; the main lcore works if
+ * alone. Forward mode needs as many on the upstream's port: each worker sends from its own. */
+static uint16_t worker_count(const struct gw *g)
+{
+	unsigned lcores = rte_lcore_count() > 1 ? rte_lcore_count() - 1 : 1;
+	uint16_t nq = dp_port_queue_count(g->port, lcores);
+
+	if (g->up_port != g->port)
+		nq = RTE_MIN(nq, dp_port_queue_count(g->up_port, lcores));
+	return nq;
+}
+
+/* Forward mode: worker w talks to the upstream from UDP port first + w and owns what comes back
+ * to it (dp_steer.h); the classifier lets those ports through on both ports. */
+static int setup_steering(struct gw *g)
+{
+	uint16_t first = g->cfg.fwd.src_port ? g->cfg.fwd.src_port : g->cfg.udp_port;
+	unsigned q;
+
+	if ((unsigned)first + g->nq - 1 > UINT16_MAX)
+		return fprintf(stderr, "oscore-gw: %s: upstream_source_port %u + %u workers is past "
+			       "65535\n", g->o.config, first, g->nq), -1;
+	g->addrs.up_first = g->up_addrs.up_first = first;
+	g->addrs.up_n = g->up_addrs.up_n = g->nq;
+	for (q = 0; q < g->nq; q++) {
+		g->up_self[q] = g->up_addrs;
+		g->up_self[q].udp_port = rte_cpu_to_be_16((uint16_t)(first + q));
+	}
+	if (g->nq < 2)
+		return 0;
+	g->steer = dp_steer_new(g->nq, first, (int)rte_socket_id());
+	if (!g->steer)
+		return fprintf(stderr, "oscore-gw: out of memory for the steer rings\n"), -1;
+	dp_steer_flows(g->steer, g->up_port, &g->cfg.fwd.upstream, g->cfg.fwd.upstream_udp, stdout);
+	return 0;
+}
+
+/* Forward mode: start the upstream's own port, its addresses, the workers' source ports. */
+static int setup_upstream_port(struct gw *g)
+{
+	if (g->cfg.mode != CTL_MODE_FORWARD) {
+		addrs_of(&g->cfg, g->up_port, &g->up_addrs);
+		return 0;
+	}
 	if (g->up_port != g->port) {
-		if (port_start(g->up_port, g->nq, g->mp))
+		if (dp_port_start(g->up_port, g->nq, g->mp, stdout))
 			return fprintf(stderr, "oscore-gw: port %u: cannot start\n", g->up_port), -1;
 		g->up_started = true;
 	}
-same:
 	addrs_of(&g->cfg, g->up_port, &g->up_addrs);
-	return 0;
+	return setup_steering(g);
 }
 
 /* The table (max_contexts slots) filled from the configuration and the state database. */
@@ -270,18 +262,20 @@ static int setup(struct gw *g)
 
 	if (ctl_config_load(&g->cfg, g->o.config, err, sizeof(err)))
 		return fprintf(stderr, "oscore-gw: config refused: %s\n", err), -1;
-	if (resolve_port(g->cfg.port, &g->port))
+	if (dp_port_resolve(g->cfg.port, &g->port))
 		return fprintf(stderr, "oscore-gw: %s: port: no such port \"%s\"\n", g->o.config,
 			       g->cfg.port), -1;
+	if (resolve_upstream_port(g))
+		return -1;
 	if (setup_contexts(g))
 		return -1;
 	g->mp = rte_pktmbuf_pool_create("mbufs", g->cfg.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 					(int)rte_socket_id());
-	g->nq = g->cfg.mode == CTL_MODE_FORWARD ? 1 : queue_count(g->port);
+	g->nq = worker_count(g);
 	g->stats = dp_stats_alloc(g->nq + 1u, (int)rte_socket_id());
 	if (!g->mp || !g->stats)
 		return fprintf(stderr, "oscore-gw: out of memory for %u mbufs\n", g->cfg.mbufs), -1;
-	if (port_start(g->port, g->nq, g->mp))
+	if (dp_port_start(g->port, g->nq, g->mp, stdout))
 		return fprintf(stderr, "oscore-gw: port %u: cannot start\n", g->port), -1;
 	g->port_started = true;
 	if (dp_ops_setup(&g->ops, &g->cfg, g->o.config, g->port, g->nq, g->mp, g->table, g->state,
@@ -305,7 +299,7 @@ static int report(struct gw *g)
 	printf("oscore-gw: counters\n");
 	dp_stats_print(&sum, stdout);
 	fflush(stdout);
-	if (g->o.stats_json && dp_stats_write_json(&sum, g->o.stats_json)) {
+	if (g->o.stats_json && dp_stats_write_json(&sum, g->stats, g->nq, g->o.stats_json)) {
 		fprintf(stderr, "oscore-gw: cannot write %s\n", g->o.stats_json);
 		return -1;
 	}
@@ -325,6 +319,7 @@ static void teardown(struct gw *g)
 		rte_eth_dev_stop(g->port);
 		rte_eth_dev_close(g->port); /* net_pcap closes its output file here */
 	}
+	dp_steer_free(g->steer); /* frames still handed over, before their mempool goes */
 	dp_state_close(g->state);
 	dp_ctx_table_free(g->table);
 	rte_mempool_free(g->mp);

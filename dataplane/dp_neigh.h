@@ -17,7 +17,7 @@
 #include "control/ctl_config_fwd.h"
 #include "dataplane/dp_frame.h"
 
-#define DP_NEIGH_MAX (CTL_NEIGH_STATIC_MAX + 1)
+#define DP_NEIGH_MAX (CTL_NEIGH_STATIC_MAX + 1 + CTL_FWD_ROUTES_MAX) /* + the upstreams */
 #define DP_NEIGH_HOLD 64
 
 struct dp_neigh_entry {

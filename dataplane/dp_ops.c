@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Operations set-up and the control loop of the main lcore (see dp_ops.h). */
 #include "dataplane/dp_ops.h"
+#include "dataplane/dp_port.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -24,7 +24,6 @@
 #include "dataplane/dp_rcu.h"
 #include "dataplane/dp_telemetry.h"
 
-#define TX_RING 1024
 
 static unsigned running; /* launched workers that have not returned */
 
@@ -44,23 +43,7 @@ static void loadtest_warning(const char *path)
 /* The answer port of "tx_port": nq tx queues (and rx queues, which nothing polls). */
 static int tx_port_start(struct dp_ops *o, const char *name, uint16_t nq, struct rte_mempool *mp)
 {
-	struct rte_eth_conf conf = { 0 };
-	const char *p = name;
-	uint16_t q;
-
-	while (isdigit((unsigned char)*p))
-		p++;
-	if (!*p)
-		o->tx_port = (uint16_t)atoi(name);
-	else if (rte_eth_dev_get_port_by_name(name, &o->tx_port))
-		return -1;
-	if (!rte_eth_dev_is_valid_port(o->tx_port) || rte_eth_dev_configure(o->tx_port, nq, nq, &conf))
-		return -1;
-	for (q = 0; q < nq; q++)
-		if (rte_eth_rx_queue_setup(o->tx_port, q, TX_RING, rte_socket_id(), NULL, mp) ||
-		    rte_eth_tx_queue_setup(o->tx_port, q, TX_RING, rte_socket_id(), NULL))
-			return -1;
-	if (rte_eth_dev_start(o->tx_port))
+	if (dp_port_resolve(name, &o->tx_port) || dp_port_start(o->tx_port, nq, mp, stdout))
 		return -1;
 	o->tx_port_started = true;
 	return 0;

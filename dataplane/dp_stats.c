@@ -42,6 +42,21 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_FWD_UP_BAD] = "fwd_up_bad",
 	[DP_FWD_UP_ACKS] = "fwd_up_acks_sent",
 	[DP_FWD_CTX_GONE] = "fwd_ctx_gone",
+	[DP_FWD_OBS_REGISTERED] = "fwd_observe_registered",
+	[DP_FWD_OBS_JOINED] = "fwd_observe_joined",
+	[DP_FWD_OBS_UNSHARED] = "fwd_observe_unshared",
+	[DP_FWD_OBS_DEREGISTER] = "fwd_observe_deregistered",
+	[DP_FWD_OBS_CLOSING] = "fwd_observe_closing_drop",
+	[DP_FWD_OBS_RST] = "fwd_observe_rst",
+	[DP_FWD_OBS_UNREACHABLE] = "fwd_observe_unreachable",
+	[DP_FWD_OBS_CON_SENT] = "fwd_observe_con_sent",
+	[DP_FWD_OBS_CON_ACKED] = "fwd_observe_con_acked",
+	[DP_FWD_OBS_CON_RETRANSMIT] = "fwd_observe_con_retransmit",
+	[DP_FWD_OBS_CON_LOST] = "fwd_observe_con_lost",
+	[DP_FWD_UP_RETRANSMIT] = "fwd_up_retransmit",
+	[DP_FWD_ROUTED] = "fwd_routed",
+	[DP_ICMP_UNREACH] = "icmp_unreach",
+	[DP_ICMP_UNREACH_OTHER] = "icmp_unreach_other",
 	[DP_NEIGH_REQUESTS] = "neigh_requests",
 	[DP_NEIGH_LEARNED] = "neigh_learned",
 	[DP_NEIGH_HELD] = "neigh_held",
@@ -117,10 +132,16 @@ static const char *const names[DP_CTR__COUNT] = {
 	[DP_EDHOC_INSTALL_FAIL] = "edhoc_install_failed",
 	[DP_EDHOC_BAD_REQUEST] = "edhoc_bad_request",
 	[DP_EDHOC_COMBINED] = "edhoc_combined",
+	[DP_EDHOC_FWD_RETRY] = "edhoc_fwd_retry",
+	[DP_EDHOC_SRC_EVICTED] = "edhoc_msg1_src_evicted",
 	[DP_ACE_DENY_RESOURCE] = "ace_deny_resource",
 	[DP_ACE_DENY_METHOD] = "ace_deny_method",
 	[DP_ACE_EXPIRED] = "ace_expired",
 	[DP_ACE_SUPERSEDED] = "ace_superseded",
+	[DP_STEER_OUT] = "steer_out",
+	[DP_STEER_IN] = "steer_in",
+	[DP_STEER_RING_FULL] = "steer_ring_full",
+	[DP_STEER_NEIGH_COPIES] = "steer_neigh_copies",
 };
 
 /* Each worker writes its own counters many times per burst: with struct dp_stats cache-aligned
@@ -228,6 +249,22 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_ANSWER_RST] = "RSTs sent for the above (rate limited like error answers).",
 	[DP_ANSWER_UNAUTHORIZED] = "Unprotected request to a protected resource: 4.01.",
 	[DP_FWD_CTX_GONE] = "Answer, notification or 5.04 dropped: its context was removed.",
+	[DP_FWD_OBS_REGISTERED] = "Observe: new registration shared by devices sent upstream.",
+	[DP_FWD_OBS_JOINED] = "Observe: device joined a shared registration (re-registered upstream).",
+	[DP_FWD_OBS_UNSHARED] = "Observe: registration not shareable (options too long, table full).",
+	[DP_FWD_OBS_DEREGISTER] = "Observe: last observer cancelled: upstream registration ended.",
+	[DP_FWD_OBS_CLOSING] = "Observe: notification during the last observer's cancellation: dropped.",
+	[DP_FWD_OBS_RST] = "Observe: device reset a notification: its observation ended.",
+	[DP_FWD_OBS_UNREACHABLE] = "Observe: ICMP unreachable quoting a notification: observation ended.",
+	[DP_FWD_OBS_CON_SENT] = "Observe: notification sent as CON (RFC 7641 section 4.5).",
+	[DP_FWD_OBS_CON_ACKED] = "Observe: CON notification acknowledged by the device.",
+	[DP_FWD_OBS_CON_RETRANSMIT] = "Observe: CON notification sent again (RFC 7252 section 4.2).",
+	[DP_FWD_OBS_CON_LOST] = "Observe: CON notification never acknowledged: observation ended.",
+	[DP_FWD_UP_RETRANSMIT] = "CON request sent to the upstream again (RFC 7252 section 4.2).",
+	[DP_FWD_ROUTED] = "Request sent to a route of \"upstreams\", not the default upstream.",
+	[DP_ICMP_UNREACH] = "ICMP or ICMPv6 port/host unreachable quoting one of our datagrams.",
+	[DP_ICMP_UNREACH_OTHER] = "ICMP unreachable quoting nothing a live observation sent: ignored "
+				  "(with several workers, by each worker it was copied to).",
 	[DP_DEDUP_BIG_KEPT] = "Answer over DP_DEDUP_ANSWER_MAX kept in the large-answer pool.",
 	[DP_DEDUP_POOL_FULL] = "Large answer not kept (pool full): its repeats are ignored.",
 	[DP_DEDUP_NO_COPY] = "Repeated CON ignored: its answer was not kept (the client retries).",
@@ -243,6 +280,14 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_ACE_DENY_METHOD] = "Worker: the ACE token's scope allows the resource, not the method: 4.05.",
 	[DP_ACE_EXPIRED] = "Control lcore: an ACE token expired and its context was removed.",
 	[DP_ACE_SUPERSEDED] = "Control lcore: a reposted ACE token's old context removed once the new one was used.",
+	[DP_STEER_OUT] = "Forward mode: an upstream frame to another worker's source port, handed "
+			 "to that worker (which owns its exchange) through its steer ring.",
+	[DP_STEER_IN] = "Forward mode: frames another worker handed over through the steer ring.",
+	[DP_STEER_RING_FULL] = "Forward mode: the owning worker's steer ring was full: the upstream "
+			       "frame was dropped (a CON answer is retransmitted by the upstream).",
+	[DP_STEER_NEIGH_COPIES] = "Forward mode: ARP replies and neighbour advertisements copied to "
+				  "the other workers, each of which resolves the upstream itself, and "
+				  "ICMP unreachables the receiving worker held no observation for.",
 	[DP_EDHOC_MSG1] = "Control lcore: EDHOC message_1 answered with message_2.",
 	[DP_EDHOC_MSG1_ERR] = "Control lcore: EDHOC message_1 answered with an EDHOC error.",
 	[DP_EDHOC_RATE_SOURCE] = "Control lcore: EDHOC message_1 refused (5.03) by its source's limit.",
@@ -252,6 +297,8 @@ static const char *const helps[DP_CTR__COUNT] = {
 	[DP_EDHOC_INSTALL_FAIL] = "Control lcore: EDHOC completed, but its context was refused (5.00).",
 	[DP_EDHOC_BAD_REQUEST] = "Control lcore: an EDHOC request of the wrong shape (4.00 or 4.05).",
 	[DP_EDHOC_COMBINED] = "Control lcore: RFC 9668 combined request: context installed, request verified.",
+	[DP_EDHOC_FWD_RETRY] = "Forward mode: RFC 9668 combined request verified but not forwardable: protected 5.03, the device retries.",
+	[DP_EDHOC_SRC_EVICTED] = "Control lcore: a rate-limited source's message_1 bucket was evicted for another source (its debt is lost).",
 };
 
 const char *dp_ctr_help(int c)
@@ -312,7 +359,21 @@ void dp_stats_print(const struct dp_stats *s, FILE *f)
 	}
 }
 
-int dp_stats_write_json(const struct dp_stats *s, const char *path)
+/* The non-zero counters of one worker as a JSON object. */
+static void worker_json(FILE *f, const struct dp_stats *w)
+{
+	unsigned i, k = 0;
+
+	fprintf(f, "{");
+	for (i = 0; i < DP_CTR__COUNT; i++)
+		if (w->ctr[i])
+			fprintf(f, "%s\"%s\": %llu", k++ ? ", " : "", names[i],
+				(unsigned long long)w->ctr[i]);
+	fprintf(f, "}");
+}
+
+int dp_stats_write_json(const struct dp_stats *s, const struct dp_stats *w, unsigned n,
+			const char *path)
 {
 	FILE *f = fopen(path, "w");
 	unsigned i;
@@ -328,7 +389,12 @@ int dp_stats_write_json(const struct dp_stats *s, const char *path)
 	for (i = 1; i < OSC_ERR__COUNT; i++)
 		fprintf(f, "%s\"%s\": %llu", i > 1 ? ", " : "", osc_err_name((int)i),
 			(unsigned long long)s->osc_err[i]);
-	fprintf(f, "}}\n");
+	fprintf(f, "}, \"workers\": [");
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%s", i ? ", " : "");
+		worker_json(f, &w[i]);
+	}
+	fprintf(f, "]}\n");
 	rc = ferror(f) ? -1 : 0;
 	return fclose(f) || rc ? -1 : 0;
 }

@@ -46,6 +46,21 @@ enum dp_ctr {
 	DP_FWD_UP_BAD,         /* from the upstream, but not a CoAP response */
 	DP_FWD_UP_ACKS,        /* empty ACKs sent for the upstream's CON responses */
 	DP_FWD_CTX_GONE,       /* answer, notification or 5.04 dropped: its context was removed */
+	DP_FWD_OBS_REGISTERED, /* RFC 7641 §5: new shared registration sent to the upstream */
+	DP_FWD_OBS_JOINED,     /* device joined a registration: re-registered under its token */
+	DP_FWD_OBS_UNSHARED,   /* registration not shareable (key too long, table full): own token */
+	DP_FWD_OBS_DEREGISTER, /* last observer cancelled: cancellation sent under the shared token */
+	DP_FWD_OBS_CLOSING,    /* notification for a registration being cancelled: not passed on */
+	DP_FWD_OBS_RST,        /* device reset a notification: its observation ended (RFC 7641 §3.6) */
+	DP_FWD_OBS_UNREACHABLE,/* ICMP unreachable quoting a notification: its observation ended */
+	DP_FWD_OBS_CON_SENT,   /* notification sent CON (RFC 7641 §4.5) */
+	DP_FWD_OBS_CON_ACKED,  /* ... and the device ACKed it */
+	DP_FWD_OBS_CON_RETRANSMIT, /* CON notification sent again (RFC 7252 §4.2) */
+	DP_FWD_OBS_CON_LOST,   /* CON notification never ACKed: the observation ended */
+	DP_FWD_UP_RETRANSMIT,  /* CON request sent to the upstream again (RFC 7252 §4.2) */
+	DP_FWD_ROUTED,         /* request sent to one of "upstreams" (a route), not the default */
+	DP_ICMP_UNREACH,       /* ICMP(v6) port/host unreachable quoting one of our datagrams */
+	DP_ICMP_UNREACH_OTHER, /* ... quoting nothing a live observation sent: ignored */
 	DP_NEIGH_REQUESTS,     /* ARP requests and neighbour solicitations sent */
 	DP_NEIGH_LEARNED,      /* ARP replies and neighbour advertisements that resolved a neighbour */
 	DP_NEIGH_HELD,         /* frames held until their neighbour resolved */
@@ -123,10 +138,17 @@ enum dp_ctr {
 	DP_EDHOC_INSTALL_FAIL,   /* control lcore: EDHOC message_3 verified, the context refused: 5.00 */
 	DP_EDHOC_BAD_REQUEST,    /* control lcore: EDHOC not POST, no payload, no true / C_R prefix, bad RFC 9668 shape */
 	DP_EDHOC_COMBINED,       /* control lcore: EDHOC RFC 9668 combined request: context installed, request verified */
+	DP_EDHOC_FWD_RETRY,      /* forward mode: a combined request not forwardable: protected 5.03, device retries */
+	DP_EDHOC_SRC_EVICTED,    /* control lcore: a limited source's message_1 bucket made room for another */
 	DP_ACE_DENY_RESOURCE,  /* worker: ACE scope has no such resource: protected 4.03 */
 	DP_ACE_DENY_METHOD,    /* worker: ACE scope has the resource, not the method: 4.05 */
 	DP_ACE_EXPIRED,        /* control lcore: a token expired, its context removed */
 	DP_ACE_SUPERSEDED,     /* control lcore: a reposted token's old context removed (in use) */
+	/* several forward workers (issue 10): upstream answers steered to their exchange's owner */
+	DP_STEER_OUT,          /* upstream frame for another worker's port handed to it (ring) */
+	DP_STEER_IN,           /* frame another worker handed over, processed here */
+	DP_STEER_RING_FULL,    /* owner's steer ring full: the upstream frame was dropped */
+	DP_STEER_NEIGH_COPIES, /* ARP reply / NA copied to the other workers' neighbour tables */
 	DP_CTR__COUNT
 };
 
@@ -160,7 +182,10 @@ void dp_stats_sum(const struct dp_stats *w, unsigned n, struct dp_stats *out);
  * between the first and the last burst. */
 void dp_stats_print(const struct dp_stats *s, FILE *f);
 
-/* Write s as one JSON object {"counters": {...}, "osc_err": {...}} to path. Returns 0 or -1. */
-int dp_stats_write_json(const struct dp_stats *s, const char *path);
+/* Write s as one JSON object {"counters": {...}, "osc_err": {...}, "workers": [...]} to path,
+ * "workers" holding each of the n workers' w[0..n) non-zero counters by name (which worker got
+ * how much: RSS and steering). Returns 0 or -1. */
+int dp_stats_write_json(const struct dp_stats *s, const struct dp_stats *w, unsigned n,
+			const char *path);
 
 #endif

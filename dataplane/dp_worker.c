@@ -17,6 +17,7 @@
 #include <rte_prefetch.h>
 
 #include "dataplane/dp_forward.h"
+#include "dataplane/dp_unreach.h"
 #include "dataplane/dp_ctl_ring.h"
 #include "dataplane/dp_dedup.h"
 #include "dataplane/dp_plain.h"
@@ -24,6 +25,7 @@
 #include "dataplane/dp_rcu.h"
 #include "dataplane/dp_scope.h"
 #include "dataplane/dp_src.h"
+#include "dataplane/dp_steer.h"
 #include "control/ctl_group_serve.h"
 #include "oscore/osc_answer.h"
 #include "oscore/osc_protect.h"
@@ -47,6 +49,7 @@ struct slot {
 	uint8_t err;         /* most specific reason a candidate failed (rank_err) */
 	uint8_t probe_err;   /* the decrypt in flight only checks that a replay refusal is real */
 	bool fwd_answer;     /* forward mode: an upstream answer or 5.04 for dev */
+	uint32_t con_x, con_nonce; /* ... a CON notification of this exchange (dp_fwd_con_sent) */
 	bool group;          /* the decrypt in flight is Group OSCORE's stage a, in g */
 	struct ctl_group_handle gh; /* ... for this member */
 	struct dp_endpoint dev;
@@ -386,6 +389,8 @@ static void protect_job(struct worker *w, struct slot *s, struct dp_fwd_job *job
 	s->epoch = dp_rcu_hold(&w->rcu);
 	s->held = true;
 	s->fwd_answer = true;
+	s->con_x = job->con_x;
+	s->con_nonce = job->con_nonce;
 	s->dev = job->dev;
 	s->dd_ref = job->dd_ref;
 	rc = osc_answer_prepare(&s->tx, job->ctx, &job->ex, &job->msg,
@@ -539,6 +544,8 @@ static void encrypted(struct worker *w, struct slot *s)
 		dedup_keep(w, s->dd_ref, s->m, dp_frame_payload_off(s->dev.v6),
 			   (uint16_t)s->tx.len, false);
 		dp_fwd_frame_for_device(w->fwd, s->m, &s->dev, (uint16_t)s->tx.len);
+		if (s->con_x != UINT32_MAX) /* kept to be sent again until ACKed */
+			dp_fwd_con_sent(w->fwd, s->con_x, s->con_nonce, s->m, w->now);
 	} else {
 		dedup_keep(w, s->dd_ref, s->m, s->f.payload_off, (uint16_t)s->tx.len, false);
 		dp_answer_udp(s->m, &s->f, w->c.addrs, (uint16_t)s->tx.len);
@@ -703,6 +710,10 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	uint64_t ref;
 
 	dp_src_of(&src, m, f);
+	if (w->fwd && dp_fwd_device_reply(w->fwd, m, f, w->now)) { /* ACK/RST of a notification */
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
 	switch (dp_plain_screen(rte_pktmbuf_mtod_offset(m, uint8_t *, f->payload_off),
 				f->payload_len, w->c.stats)) {
 	case DP_PLAIN_PROCESS:
@@ -767,20 +778,48 @@ static void upstream(struct worker *w, struct rte_mbuf *m, const struct dp_flow 
 }
 
 /* Frames that are neither CoAP nor dropped: local answers go back out the port they came from;
- * ARP replies and neighbour advertisements feed the forwarder's neighbour table. */
+ * ARP replies and neighbour advertisements feed the forwarder's neighbour table, every worker's
+ * (each resolves the upstream itself; a steered copy is not copied again). */
 static void local(struct worker *w, struct rte_mbuf *m, enum dp_verdict v, const struct dp_flow *f,
-		  bool from_up)
+		  bool from_up, bool steered)
 {
 	if (v == DP_ANSWER && from_up)
 		dp_fwd_queue_up(w->fwd, m);
 	else if (v == DP_ANSWER)
 		queue_tx(w, m);
-	else if (w->fwd)
+	else if (w->fwd) {
+		if (!steered)
+			dp_steer_neigh(w->c.steer, w->c.queue, m, w->c.mp, w->c.stats);
 		dp_fwd_neigh_input(w->fwd, m, f);
-	else {
+	} else {
 		w->c.stats->ctr[f->ipv6 ? DP_DROP_ICMP6 : DP_DROP_ARP]++;
 		rte_pktmbuf_free(m);
 	}
+}
+
+/* ICMP unreachable quoting one of our datagrams: in forward mode it may end an observation. The
+ * observation is on the worker the device's requests reach (their 5-tuple's queue), but the ICMP
+ * message has no ports to hash and may land elsewhere: with several workers, one this worker does
+ * not know is copied to the others like a neighbour frame (a steered copy is not copied again). */
+static void unreachable(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f,
+			bool steered)
+{
+	struct dp_endpoint dst;
+	uint16_t mid;
+
+	if (w->fwd && dp_unreach_quote(m, f, &dst, &mid)) {
+		if (dp_fwd_unreachable(w->fwd, &dst, mid)) {
+			rte_pktmbuf_free(m);
+			return;
+		}
+		if (w->c.steer && !steered) {
+			dp_steer_neigh(w->c.steer, w->c.queue, m, w->c.mp, w->c.stats);
+			rte_pktmbuf_free(m);
+			return;
+		}
+	}
+	w->c.stats->ctr[DP_ICMP_UNREACH_OTHER]++;
+	rte_pktmbuf_free(m);
 }
 
 /* A request whose kid (and kid context) names no context may be about to make one: an RFC 9668
@@ -809,9 +848,24 @@ static bool no_context(struct worker *w, struct slot *s)
 	return true;
 }
 
+/* Forward mode: a CoAP frame from the upstream goes to the worker that owns its exchange, named
+ * by the source port that worker sent from (dp_steer.h); the owner processes it. */
+static void from_upstream(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f)
+{
+	int owner = dp_steer_owner(w->c.steer, dp_steer_dst_port(m, f));
+
+	if (owner >= 0 && (unsigned)owner != w->c.queue)
+		dp_steer_hand(w->c.steer, (unsigned)owner, m, w->c.stats);
+	else
+		upstream(w, m, f);
+}
+
 /* Classify and parse the burst, then one bulk lookup, then the replay checks and AEAD setup.
- * from_up: the burst came from the forwarder's separate upstream port. */
-static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool from_up)
+ * from_up: the burst came from the forwarder's separate upstream port; steered: another worker
+ * handed it over (dp_steer.h). Devices are served on udp_port only; the workers' upstream source
+ * ports (which the classifier lets through for the upstream's answers) take nothing else. */
+static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool from_up,
+		     bool steered)
 {
 	struct dp_ctx_key key[CTL_BURST_MAX];
 	const struct dp_ctx_key *kp[CTL_BURST_MAX];
@@ -827,12 +881,17 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
 		v = dp_classify(pkts[i], from_up ? w->c.up_addrs : w->c.addrs, &f, w->c.stats);
 		if (v == DP_ANSWER || v == DP_NEIGH)
-			local(w, pkts[i], v, &f, from_up);
+			local(w, pkts[i], v, &f, from_up, steered);
+		else if (v == DP_UNREACH)
+			unreachable(w, pkts[i], &f, steered);
 		else if (v == DP_DROP)
 			rte_pktmbuf_free(pkts[i]);
 		else if (w->fwd && dp_fwd_from_upstream(w->fwd, pkts[i], &f))
-			upstream(w, pkts[i], &f);
-		else if ((s[k] = start(w, pkts[i], &f)) != NULL) {
+			from_upstream(w, pkts[i], &f);
+		else if (dp_steer_dst_port(pkts[i], &f) != rte_be_to_cpu_16(w->c.addrs->udp_port)) {
+			w->c.stats->ctr[DP_DROP_UDP_PORT]++;
+			rte_pktmbuf_free(pkts[i]);
+		} else if ((s[k] = start(w, pkts[i], &f)) != NULL) {
 			dp_ctx_key_of(&key[k], &s[k]->rx.opt);
 			kp[k] = &key[k];
 			k++;
@@ -883,7 +942,7 @@ static struct worker *worker_new(const struct dp_worker_conf *c)
 	w->slots = rte_zmalloc_socket("slots", SLOTS * sizeof(*w->slots), RTE_CACHE_LINE_SIZE,
 				      socket);
 	if (c->fwd)
-		w->fwd = dp_fwd_new(c->fwd, c->addrs, c->up_addrs, c->up_port, c->queue, c->table,
+		w->fwd = dp_fwd_new(c->fwd, c->addrs, c->up_self, c->up_port, c->queue, c->table,
 				    c->mp, c->stats, socket);
 	if (!w->e || !w->slots || (c->fwd && !w->fwd)) {
 		cry_engine_free(w->e);
@@ -915,6 +974,8 @@ static void fwd_expire(struct worker *w, uint64_t now)
 	struct slot *s;
 
 	if (!dp_fwd_expired(w->fwd, &w->job, now)) {
+		if (w->job.resend) /* a CON notification sent again (RFC 7252 §4.2) */
+			queue_tx(w, w->job.resend);
 		job_unanswered(w);
 		return;
 	}
@@ -929,12 +990,40 @@ static void fwd_expire(struct worker *w, uint64_t now)
 	protect_job(w, s, &w->job);
 }
 
-/* Forward mode, every iteration: one step of the exchange sweep, neighbour probes, the
- * upstream's tx queue. */
+/* RFC 7641 §5: an upstream notification goes to every device observing it, each protected
+ * under its own context with its own Partial IV, one slot and frame per observer, as many per
+ * iteration as there are slots beyond a burst's worth (the rest in the next iterations). */
+static void fwd_fanout(struct worker *w, uint64_t now)
+{
+	while (w->n_free > CTL_BURST_MAX) {
+		struct slot *s = slot_get(w);
+		int rc = dp_fwd_fanout(w->fwd, s->out, sizeof(s->out), &w->job, now);
+
+		if (rc <= 0) {
+			job_unanswered(w);
+			slot_put(w, s);
+			if (!rc)
+				return;
+			continue;
+		}
+		s->m = rte_pktmbuf_alloc(w->c.mp);
+		if (!s->m) { /* this observer misses this notification, not its observation */
+			w->c.stats->ctr[DP_DROP_NO_MBUF]++;
+			job_unanswered(w);
+			slot_put(w, s);
+			return;
+		}
+		protect_job(w, s, &w->job);
+	}
+}
+
+/* Forward mode, every iteration: one step of the exchange sweep, the notifications' fan-out,
+ * neighbour probes, the upstream's tx queue. */
 static void fwd_tick(struct worker *w, uint64_t now)
 {
 	if (w->n_free)
 		fwd_expire(w, now);
+	fwd_fanout(w, now);
 	dp_fwd_tick(w->fwd, now);
 }
 
@@ -949,13 +1038,36 @@ static void rx_upstream_port(struct worker *w)
 	n = rte_eth_rx_burst(w->c.up_port, w->c.queue, pkts, (uint16_t)w->c.burst);
 	if (n) {
 		w->c.stats->ctr[DP_RX_PACKETS] += n;
-		rx_stage(w, pkts, n, true);
+		rx_stage(w, pkts, n, true, false);
 		pump(w, false);
 	}
 }
 
+/* Several forward workers: what the others handed over (upstream answers for this worker's
+ * exchanges, neighbour copies), processed as if received here, per port it arrived on. */
+static void rx_steered(struct worker *w)
+{
+	struct rte_mbuf *pkts[CTL_BURST_MAX], *up[CTL_BURST_MAX];
+	unsigned n = dp_steer_take(w->c.steer, w->c.queue, pkts, w->c.burst, w->c.stats), i, k = 0,
+		 j = 0;
+
+	if (!n)
+		return;
+	for (i = 0; i < n; i++) {
+		if (pkts[i]->port == w->c.up_port && w->c.up_port != w->c.port)
+			up[k++] = pkts[i];
+		else
+			pkts[j++] = pkts[i];
+	}
+	if (j)
+		rx_stage(w, pkts, j, false, true);
+	if (k)
+		rx_stage(w, up, k, true, true);
+	pump(w, false);
+}
+
 /* A job the control plane resumed (ctl_resume; App. B.1.2 in forward mode: the Echo was
- * accepted): the request goes upstream like any verified request (its context by handle,
+ * accepted; RFC 9668: a combined request verified under the context EDHOC just made): the request goes upstream like any verified request (its context by handle,
  * re-checked when the answer comes). False if it cannot: the handler's fallback answer (a
  * protected 5.03) goes instead and the device repeats the request. */
 static bool forward_resumed(struct worker *w, struct dp_ctl_msg *msg)
@@ -965,7 +1077,8 @@ static bool forward_resumed(struct worker *w, struct dp_ctl_msg *msg)
 	if (!w->fwd || !dp_ctx_table_deref(w->c.table, msg->ctx) ||
 	    dp_fwd_request(w->fwd, msg->m, &msg->f, msg->ctx, &msg->ex, msg->data, msg->req_len,
 			   msg->dedup_ref, rte_get_tsc_cycles())) {
-		w->c.stats->ctr[DP_B12_FWD_RETRY]++;
+		w->c.stats->ctr[msg->kind == CTL_KIND_EDHOC ? DP_EDHOC_FWD_RETRY :
+							      DP_B12_FWD_RETRY]++;
 		return false;
 	}
 	msg->m = NULL; /* gone upstream; the exchange keeps the deduplication entry */
@@ -1021,7 +1134,7 @@ static void loop(struct worker *w)
 				w->c.stats->first_rx_tsc = now;
 			w->c.stats->last_rx_tsc = last_rx = now;
 			w->c.stats->ctr[DP_RX_PACKETS] += n;
-			rx_stage(w, pkts, n, false);
+			rx_stage(w, pkts, n, false, false);
 			pump(w, false);
 		} else {
 			pump(w, true); /* idle: complete what waits for full lanes */
@@ -1032,6 +1145,7 @@ static void loop(struct worker *w)
 		}
 		if (w->fwd) {
 			rx_upstream_port(w);
+			rx_steered(w);
 			fwd_tick(w, now);
 		}
 		if (w->n_tx)

@@ -32,6 +32,8 @@ struct dp_worker_conf {
 	const struct ctl_fwd_config *fwd; /* forward mode; NULL in respond mode */
 	uint16_t up_port;           /* forward mode: the upstream's port (may equal port) */
 	const struct dp_addrs *up_addrs; /* its MAC with the gateway's addresses */
+	const struct dp_addrs *up_self;  /* the same with this worker's own upstream source port */
+	struct dp_steer *steer;     /* several forward workers: hand-over rings; NULL = one */
 	struct rte_mempool *mp;     /* for frames the gateway originates */
 	const bool *quit;           /* set by the main lcore (signal) */
 	/* operations slice */

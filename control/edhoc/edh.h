@@ -147,6 +147,10 @@ enum edh_status edh_trust_add_ca(struct edh_trust *t, const uint8_t *der, size_t
 /* Asks the owner whether id is taken (e.g. the Recipient ID of a live OSCORE context). */
 typedef bool (*edh_cid_taken_fn)(void *arg, const uint8_t *id, size_t len);
 
+/* The owner's k-th C_R candidate (k counts up from 0 across handshakes) into id
+ * (EDH_CID_MAX bytes); returns its length, 0 past the last one (the count starts again). */
+typedef size_t (*edh_cid_candidate_fn)(void *arg, uint32_t k, uint8_t *id);
+
 /* Configuration of a party; read-only while tables and sessions use it. */
 struct edh_config {
 	int suites[EDH_SUITES_MAX];   /* supported suites, most preferred first */
@@ -159,7 +163,9 @@ struct edh_config {
 	uint64_t timeout_ms;          /* responder: a session expires this long after message_1 */
 	bool message_4;               /* responder: send message_4 after message_3 */
 	edh_cid_taken_fn cid_taken;   /* optional: namespace of C_R (RFC 9668 §4.1) */
-	void *cid_taken_arg;
+	void *cid_taken_arg;          /* (also cid_candidate's) */
+	edh_cid_candidate_fn cid_candidate; /* optional: C_R candidates in the owner's namespace;
+					     * default: 1-byte IDs, then 2-byte IDs from 0x0000 */
 	const uint8_t *ead;           /* EAD items to send (tests; e.g. padding), CBOR sequence */
 	size_t ead_len;
 };

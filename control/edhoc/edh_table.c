@@ -152,6 +152,23 @@ static size_t cid_candidate(uint32_t k, uint8_t *id)
 	return 2;
 }
 
+/* The next candidate into id: the owner's (wrapping to its first when past its last), else
+ * the default order. Returns the length, 0 if the owner has none. */
+static size_t next_candidate(struct edh_table *t, uint8_t *id)
+{
+	const struct edh_config *c = t->cfg;
+	size_t n;
+
+	if (!c->cid_candidate)
+		return cid_candidate(t->next_cid++ % CID_SPACE, id);
+	n = c->cid_candidate(c->cid_taken_arg, t->next_cid++, id);
+	if (!n && t->next_cid != 1) {
+		t->next_cid = 0;
+		n = c->cid_candidate(c->cid_taken_arg, t->next_cid++, id);
+	}
+	return n <= EDH_CID_MAX ? n : 0;
+}
+
 static bool pick_cid(struct edh_table *t, struct edh_sess *s, const uint8_t *c_i,
 		     size_t c_i_len)
 {
@@ -161,8 +178,10 @@ static bool pick_cid(struct edh_table *t, struct edh_sess *s, const uint8_t *c_i
 		return !cid_taken(t, s->c_r, s->c_r_len, c_i, c_i_len);
 	}
 	for (unsigned i = 0; i < CID_TRIES; i++) {
-		size_t n = cid_candidate(t->next_cid++ % CID_SPACE, s->c_r);
+		size_t n = next_candidate(t, s->c_r);
 
+		if (!n)
+			return false;
 		if (!cid_taken(t, s->c_r, n, c_i, c_i_len)) {
 			s->c_r_len = (uint8_t)n;
 			return true;

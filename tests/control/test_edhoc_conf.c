@@ -80,8 +80,8 @@ Test(edhoc_conf, ccs_and_x509_credentials_trust_and_settings)
 	cr_expect_eq(conf.max_sessions, 8);
 	cr_expect_eq(conf.timeout_ms, 500);
 	cr_expect(conf.message_4);
-	cr_expect_eq(conf.m1_rate, 7);
-	cr_expect_eq(conf.m1_src_rate, 0);
+	cr_expect_eq(conf.m1_rate_milli, 7000);
+	cr_expect_eq(conf.m1_src_rate_milli, 0);
 }
 
 Test(edhoc_conf, defaults)
@@ -92,7 +92,7 @@ Test(edhoc_conf, defaults)
 	cr_expect_eq(conf.suites[0], 0);
 	cr_expect_eq(conf.suites[1], 2);
 	cr_expect_not(conf.message_4);
-	cr_expect_gt(conf.m1_src_rate, 0);
+	cr_expect_gt(conf.m1_src_rate_milli, 0);
 }
 
 static void refused(const char *text, const char *want)
@@ -152,6 +152,21 @@ Test(edhoc_conf, gateway_config_error_names_file_and_field)
 	fclose(f);
 	cr_assert_eq(ctl_config_load(&c, path, e, sizeof(e)), 0, "%s", e);
 	cr_expect(c.edhoc.enabled);
+	ctl_config_free(&c);
+	/* namespaces without an edhoc part: no C_R could ever be chosen */
+	f = fopen(path, "w");
+	fprintf(f, "{\"port\": \"0\", \"ipv4\": \"10.0.0.1\", \"id_namespaces\": {\"direct\": "
+		   "[{\"prefix\": \"\", \"min_len\": 1, \"max_len\": 1}]}, \"edhoc\": {"
+		   "\"credentials\": [{\"ccs\": \"%s\", \"private_key\": \"%s\"}]}}", T2_CRED_R, T2_SK_R);
+	fclose(f);
+	cr_assert_neq(ctl_config_load(&c, path, e, sizeof(e)), 0);
+	cr_expect_not_null(strstr(e, "gw.json: edhoc: needs an \"edhoc\" part in id_namespaces"),
+			   "%s", e);
+	f = fopen(path, "w");
+	fprintf(f, "{\"port\": \"0\", \"ipv4\": \"10.0.0.1\", \"edhoc\": {\"credentials\": "
+		   "[{\"ccs\": \"%s\", \"private_key\": \"%s\"}]}}", T2_CRED_R, T2_SK_R);
+	fclose(f);
+	cr_assert_eq(ctl_config_load(&c, path, e, sizeof(e)), 0, "%s", e);
 	cr_expect_eq(c.edhoc.n_own, 1);
 	ctl_config_free(&c);
 	cr_expect_not(c.edhoc.enabled);

@@ -10,10 +10,14 @@
  * /.well-known/edhoc prefixed by CBOR true, message_3 prefixed by C_R. On success --out FILE
  * receives the context as the gateway sees it ({"contexts": [...]}, libcoap keywords, so that
  * osc_client --contexts FILE speaks OSCORE with it) and "edhoc: completed" is printed.
- * --combined sends message_3 in an RFC 9668 EDHOC + OSCORE request (GET /x, EDHOC option 21)
- * instead, whose protected answer must verify under the new context.
+ * --combined sends message_3 in an RFC 9668 EDHOC + OSCORE request (GET of --path, default /x,
+ * EDHOC option 21) instead, whose protected answer must verify under the new context.
+ * --ead1 HEX / --ead3 HEX put the EAD items HEX (a CBOR sequence; a negative label is critical,
+ * RFC 9528 §3.8) into message_1 / message_3 only.
  * --tamper flips a bit of message_3; --msg3-twice sends message_3 again after success (its C_R
  * has no session any more); --delay-msg3 waits before message_3 (session timeout).
+ * --for SEC repeats the handshake for SEC seconds (load for bench_edhoc_gw.sh) and prints
+ * "edhoc: N of M handshakes completed in T s (R/s)", answers not printed.
  * Every answer is printed as "edhoc: message_N answer CODE cf=CF" and, for an EDHOC error,
  * "edhoc: error ERR_CODE n". Exits 0 only on a completed handshake (and, with --msg3-twice, a
  * refused repeat); 1 otherwise; 2 on bad usage.
@@ -39,10 +43,12 @@
 #include "oscore/osc_protect.h"
 
 struct opts {
-	const char *conf, *out, *target;
+	const char *conf, *out, *target, *path;
 	int method, suite;
-	double timeout, delay;
+	double timeout, delay, repeat;
 	bool tamper, twice, combined;
+	uint8_t ead1[64], ead3[64];
+	size_t ead1_len, ead3_len;
 };
 
 static int fd = -1;
@@ -157,11 +163,13 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "method", required_argument, NULL, 'm' }, { "suite", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' }, { "tamper", no_argument, NULL, 'T' },
 		{ "msg3-twice", no_argument, NULL, '2' }, { "combined", no_argument, NULL, 'C' },
-		{ "delay-msg3", required_argument, NULL, 'd' }, { NULL, 0, NULL, 0 },
+		{ "delay-msg3", required_argument, NULL, 'd' }, { "path", required_argument, NULL, 'p' },
+		{ "for", required_argument, NULL, 'f' }, { "ead1", required_argument, NULL, '1' }, { "ead3", required_argument, NULL, '3' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
 
-	*o = (struct opts){ .method = -1, .suite = -1, .timeout = 5 };
+	*o = (struct opts){ .method = -1, .suite = -1, .timeout = 5, .path = "/x" };
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'c': o->conf = optarg; break;
@@ -173,6 +181,18 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case '2': o->twice = true; break;
 		case 'C': o->combined = true; break;
 		case 'd': o->delay = atof(optarg); break;
+		case 'p': o->path = optarg; break;
+		case 'f': o->repeat = atof(optarg); break;
+		case '1':
+		case '3': {
+			uint8_t *b = ch == '1' ? o->ead1 : o->ead3;
+			int n = osc_hex_decode(optarg, strlen(optarg), b, sizeof(o->ead1));
+
+			if (n <= 0)
+				return -1;
+			*(ch == '1' ? &o->ead1_len : &o->ead3_len) = (size_t)n;
+			break;
+		}
 		default: return -1;
 		}
 	}
@@ -202,13 +222,27 @@ static int load_conf(const char *path, struct ctl_edhoc_config *c, struct edh_co
 	return 0;
 }
 
-/* RFC 9668 §3.2.1: message_3 in front of the OSCORE payload of a GET /x protected with the
- * new context, with the EDHOC option; the answer must verify. Returns 0 when it does. */
+/* The Uri-Path options of path ("/a/b") into m; its segments stay in path. */
+static void uri_path(struct osc_coap_msg *m, const char *path)
+{
+	while (*path == '/' && m->n_opts < COAP_MAX_OPTS) {
+		const char *seg = path + 1, *end = strchr(seg, '/');
+
+		if (!end)
+			end = seg + strlen(seg);
+
+		m->opts[m->n_opts++] = (struct osc_coap_opt){ .num = COAP_OPT_URI_PATH,
+			.val = (const uint8_t *)seg, .len = (uint16_t)(end - seg) };
+		path = end;
+	}
+}
+
+/* RFC 9668 §3.2.1: message_3 in front of the OSCORE payload of a GET of o->path protected with
+ * the new context, with the EDHOC option; the answer must verify. Returns 0 when it does. */
 static int send_combined(const struct opts *o, const struct edh_out *m3,
 			 const struct osc_params *dev, uint8_t *buf, size_t cap)
 {
-	static const uint8_t x[] = "x";
-	uint8_t plain[64], prot[512], comb[EDH_MSG_MAX + 512], tok[4], pl[EDH_MSG_MAX + 512];
+	uint8_t plain[1024], prot[512], comb[EDH_MSG_MAX + 512], tok[4], pl[EDH_MSG_MAX + 512];
 	struct osc_coap_msg m = { .type = COAP_CON, .code = COAP_GET, .tkl = 4, .token = tok };
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	struct cry_engine *e = cry_engine_new();
@@ -223,7 +257,7 @@ static int send_combined(const struct opts *o, const struct edh_out *m3,
 	    getrandom(tok, sizeof(tok), 0) != sizeof(tok))
 		goto out;
 	m.mid = mid++;
-	m.opts[m.n_opts++] = (struct osc_coap_opt){ .num = COAP_OPT_URI_PATH, .val = x, .len = 1 };
+	uri_path(&m, o->path);
 	len = osc_coap_encode(plain, sizeof(plain), &m);
 	if (len < 0 || (len = osc_protect_request(e, c, plain, (size_t)len, prot, sizeof(prot), 0,
 						  &ex)) < 0 ||
@@ -262,8 +296,8 @@ static int send_combined(const struct opts *o, const struct edh_out *m3,
 	}
 	len = osc_unprotect_response(e, c, &ex, buf, (size_t)n, plain, sizeof(plain));
 	if (len > 0 && osc_coap_parse(&pm, plain, (size_t)len) == OSC_COAP_OK) {
-		printf("edhoc: combined answer verified, inner %u.%02u\n", pm.code >> 5,
-		       pm.code & 31);
+		printf("edhoc: combined answer verified, inner %u.%02u payload %.*s\n",
+		       pm.code >> 5, pm.code & 31, (int)pm.payload_len, (const char *)pm.payload);
 		rc = pm.code >> 5 == 2 ? 0 : -1;
 	}
 out:
@@ -303,7 +337,7 @@ static int send_msg3(const struct opts *o, struct edh_init *s, const struct edh_
 	return 0;
 }
 
-static int handshake(const struct opts *o, const struct edh_config *ec)
+static int handshake(const struct opts *o, struct edh_config *ec)
 {
 	static uint8_t b1[EDH_MSG_MAX], b3[EDH_MSG_MAX], buf[EDH_MSG_MAX + 64];
 	struct edh_out m1 = { .buf = b1, .cap = sizeof(b1) }, m3 = { .buf = b3, .cap = sizeof(b3) };
@@ -312,8 +346,13 @@ static int handshake(const struct opts *o, const struct edh_config *ec)
 	struct edh_result res;
 	struct osc_coap_msg a;
 	enum edh_status st;
-	struct edh_init *s = edh_init_new(ec, o->method, &o->suite, 1, NULL, &m1, &st);
+	struct edh_init *s;
 
+	ec->ead = o->ead1_len ? o->ead1 : NULL; /* the session reads ec when it writes a message */
+	ec->ead_len = o->ead1_len;
+	s = edh_init_new(ec, o->method, &o->suite, 1, NULL, &m1, &st);
+	ec->ead = o->ead3_len ? o->ead3 : NULL;
+	ec->ead_len = o->ead3_len;
 	if (!s)
 		return printf("edhoc: cannot start: %s\n", edh_status_name(st)), -1;
 	if (post(o, &t, 1, m1.buf, m1.len, buf, sizeof(buf), &a) == -2)
@@ -345,6 +384,31 @@ static int handshake(const struct opts *o, const struct edh_config *ec)
 	return rc;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --for: handshakes back to back for o->repeat seconds; 0 if any completed. */
+static int repeat(const struct opts *o, struct edh_config *ec)
+{
+	double t0 = now_s(), t;
+	unsigned long ok = 0, n = 0;
+
+	if (!freopen("/dev/null", "w", stdout))
+		return -1;
+	do {
+		ok += handshake(o, ec) == 0;
+		n++;
+	} while ((t = now_s() - t0) < o->repeat);
+	fprintf(stderr, "edhoc: %lu of %lu handshakes completed in %.2f s (%.1f/s)\n", ok, n, t,
+		(double)ok / t);
+	return ok ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctl_edhoc_config c = { 0 };
@@ -355,8 +419,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (parse_opts(argc, argv, &o)) {
 		fprintf(stderr, "usage: edhoc_client --conf FILE --method M --suite S [--out FILE] "
-				"[--combined] [--tamper] [--msg3-twice] [--delay-msg3 SEC] [--timeout SEC] "
-				"ADDR:PORT\n");
+				"[--combined [--path /P]] [--ead1 HEX] [--ead3 HEX] [--tamper] [--msg3-twice] [--delay-msg3 SEC] [--timeout SEC] "
+				"[--for SEC] ADDR:PORT\n");
 		return 2;
 	}
 	if (load_conf(o.conf, &c, &ec))
@@ -365,7 +429,7 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "edhoc_client: %s: bad target\n", o.target), 2;
 	if (getrandom(&mid, sizeof(mid), 0) != sizeof(mid))
 		return 2;
-	rc = handshake(&o, &ec);
+	rc = o.repeat > 0 ? repeat(&o, &ec) : handshake(&o, &ec);
 	close(fd);
 	ctl_config_edhoc_free(&c);
 	return rc ? 1 : 0;

@@ -37,6 +37,8 @@ netns_up() {
 }
 
 # start_gw NAME [GATEWAY OPTIONS...]: oscore-gw with $W/gw.json, its output in $W/gw.NAME.log,
+# on the lcores of GW_LCORES (EAL words; default -l 0-1) and net_af_packet options GW_VDEV_ARGS
+# (",qpairs=2"),
 # its EAL file prefix (for oscore-gwctl --prefix) in GW_PREFIX; returns once it serves (0) or
 # after 15 s (1, with the log shown). Every configuration is first checked by --check-config
 # (issue 14): a configuration the tests run must pass it.
@@ -50,8 +52,10 @@ start_gw() {
 		cat "$W/check.$name.log"
 		return 1
 	fi
+	# shellcheck disable=SC2086 # GW_LCORES: EAL words
 	ip netns exec "$NS_GW" "$GW" --no-huge --no-pci --no-shconf --file-prefix "$GW_PREFIX" -m 512 \
-		-l 0-1 --log-level=warning --vdev net_af_packet0,iface=gdev -- --config "$W/gw.json" \
+		${GW_LCORES:--l 0-1} --log-level=warning \
+		--vdev "net_af_packet0,iface=gdev${GW_VDEV_ARGS:-}" -- --config "$W/gw.json" \
 		"$@" >"$W/gw.$name.log" 2>&1 &
 	GW_PID=$!
 	for _ in $(seq 150); do grep -q "queue(s)" "$W/gw.$name.log" && return 0; sleep 0.1; done

@@ -4,7 +4,8 @@
  *   osc_client --contexts FILE [--index I] [--method GET|POST|PUT|DELETE|FETCH] [--payload S]
  *              [--payload-hex HEX] (a binary payload, e.g. an ACE update of access rights)
  *              [--count N] [--observe N [--cancel]] [--timeout SEC] [--expect X.YY] [--non]
- *              [--retransmit] [--foreign J [--no-answer] [--watch SEC]] ADDR:PORT PATH[?QUERY&...]
+ *              [--retransmit] [--foreign J [--no-answer] [--watch SEC]] [--reset] [--no-ack]
+ *              ADDR:PORT PATH[?QUERY&...]
  * FILE is the gateway's configuration (inline "contexts") or a contexts array; context I is used
  * with sender and recipient swapped, since the gateway's recipient is this client. Each decrypted
  * answer is printed as "answer N: CODE TYPE piv=P payload=..."; with --observe N the request
@@ -22,6 +23,10 @@
  * file; if it verifies there ("UNDER FOREIGN CONTEXT"), the run fails: the gateway protected it
  * with another device's keys. --no-answer: no answer is awaited for a request that does not
  * observe; --watch SEC: after the requests, every datagram for SEC seconds more is checked so.
+ * --reset: with --observe N, the notification after the N is rejected with a RST (RFC 7641 §3.6,
+ * "reset notification" is printed) instead of a cancellation. --no-ack: a CON notification is
+ * not acknowledged (a device that left, RFC 7641 §4.5); its retransmissions (same Message ID)
+ * are printed as "duplicate CON" and not taken as notifications.
  * --piv P1,P2,... sends one request per listed Partial IV, one at a time, and prints a "result"
  * line for each (issue 8's replay tests: which Partial IVs the gateway accepted, and its own).
  * --b2 first runs RFC 8613 App. B.2 as the client that lost its state: request #1 under ctx(R1)
@@ -58,6 +63,7 @@ struct opts {
 	uint8_t bin[1024];  /* --payload-hex */
 	int bin_len;        /* -1: none */
 	bool expect_set, non, cancel, b2, b2_wrapped, retransmit, has_foreign, no_answer;
+	bool reset, no_ack;
 };
 
 struct client {
@@ -73,6 +79,8 @@ struct client {
 	uint32_t token;
 	struct osc_exchange last_ex; /* the last request's, for --watch */
 	uint8_t last_tok[4];
+	uint16_t con_mid;     /* --no-ack: the last CON's Message ID, its retransmissions ignored */
+	bool has_con_mid;
 };
 
 static int hexbytes(const char *s, uint8_t *out, size_t cap, uint8_t *len)
@@ -281,13 +289,22 @@ static int take_answer(struct client *cl, const uint8_t *buf, size_t len, const 
 	struct osc_coap_msg outer, in;
 	const struct osc_coap_opt *o;
 	struct osc_option opt;
+	uint32_t max_age;
 	int k;
 
 	if (osc_coap_parse(&outer, buf, len) != OSC_COAP_OK || outer.tkl != 4 ||
 	    memcmp(outer.token, tok, 4))
 		return 0;
-	if (outer.type == COAP_CON)
+	if (outer.type == COAP_CON && cl->o.no_ack) {
+		if (cl->has_con_mid && outer.mid == cl->con_mid) {
+			printf("duplicate CON mid=%u (not acknowledged)\n", outer.mid);
+			return 0;
+		}
+		cl->con_mid = outer.mid;
+		cl->has_con_mid = true;
+	} else if (outer.type == COAP_CON) {
 		ack(cl, outer.mid);
+	}
 	o = osc_coap_find(&outer, COAP_OPT_OSCORE, NULL);
 	if (!o || osc_option_decode(&opt, o->val, o->len, 0) != OSC_OPT_OK) {
 		printf("answer %u: NOT PROTECTED: %u.%02u\n", n, outer.code >> 5, outer.code & 31);
@@ -314,6 +331,9 @@ static int take_answer(struct client *cl, const uint8_t *buf, size_t len, const 
 	       in.code & 31, type_names[outer.type & 3],
 	       a->piv == UINT64_MAX ? -1LL : (long long)a->piv, a->observe, (int)in.payload_len,
 	       in.payload ? (const char *)in.payload : "");
+	o = osc_coap_find(&in, COAP_OPT_MAX_AGE, NULL);
+	if (o && !osc_coap_uint_decode(o->val, o->len, &max_age)) /* RFC 7252 §5.10.5 */
+		printf("answer %u: max-age=%u\n", n, max_age);
 	return 1;
 }
 
@@ -434,6 +454,30 @@ static int exchange_echo(struct client *cl, const uint8_t *tok, int observe, uns
 	return 0;
 }
 
+/* --reset: the next datagram with token tok (a notification) is rejected with a RST of its
+ * Message ID (RFC 7641 §3.6). */
+static int reset_next(struct client *cl, const uint8_t *tok)
+{
+	uint8_t buf[2048], rst[4];
+	struct osc_coap_msg m;
+	ssize_t n;
+
+	while ((n = recv_until(cl->fd, buf, sizeof(buf), mono() + cl->o.timeout)) >= 0) {
+		if (osc_coap_parse(&m, buf, (size_t)n) != OSC_COAP_OK || m.tkl != 4 ||
+		    memcmp(m.token, tok, 4))
+			continue;
+		rst[0] = 0x40 | COAP_RST << 4;
+		rst[1] = COAP_EMPTY;
+		rst[2] = (uint8_t)(m.mid >> 8);
+		rst[3] = (uint8_t)m.mid;
+		if (send(cl->fd, rst, sizeof(rst), 0) < 0)
+			break;
+		printf("reset notification mid=%u\n", m.mid);
+		return 0;
+	}
+	return printf("FAIL: no notification to reset\n"), -1;
+}
+
 /* A request (an observation with --observe; cancelled with its token after, with --cancel). */
 static int one_request(struct client *cl)
 {
@@ -443,6 +487,8 @@ static int one_request(struct client *cl)
 	memcpy(tok, &cl->token, 4);
 	if (exchange(cl, tok, cl->o.observe ? 0 : -1, 1 + cl->o.observe))
 		return -1;
+	if (cl->o.observe && cl->o.reset)
+		return reset_next(cl, tok);
 	if (!cl->o.observe || !cl->o.cancel)
 		return 0;
 	printf("cancelling the observation\n");
@@ -664,6 +710,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "replay", required_argument, NULL, 'r' }, { "retransmit", no_argument, NULL, 'R' },
 		{ "foreign", required_argument, NULL, 'F' }, { "no-answer", no_argument, NULL, 'A' },
 		{ "watch", required_argument, NULL, 'W' },
+		{ "reset", no_argument, NULL, 'T' }, { "no-ack", no_argument, NULL, 'K' },
 		{ "piv", required_argument, NULL, 'P' },
 		{ "payload-hex", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
@@ -691,6 +738,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'F': o->foreign = (unsigned)atoi(optarg); o->has_foreign = true; break;
 		case 'A': o->no_answer = true; break;
 		case 'W': o->watch = atof(optarg); break;
+		case 'T': o->reset = true; break;
+		case 'K': o->no_ack = true; break;
 		case 'P': o->pivs = optarg; break;
 		case 'H':
 			o->bin_len = osc_hex_decode(optarg, strlen(optarg), o->bin, sizeof(o->bin));
@@ -725,7 +774,8 @@ int main(int argc, char **argv)
 				"[--payload S | --payload-hex HEX] [--count N] [--observe N] [--timeout SEC] "
 				"[--expect X.YY] [--non] [--cancel] [--save FILE | --replay FILE] "
 				"[--b2 | --b2-wrapped] [--retransmit] [--foreign J [--no-answer] "
-				"[--watch SEC]] [--piv P,P,...] ADDR:PORT PATH[?QUERY]\n");
+				"[--watch SEC]] [--reset] [--no-ack] [--piv P,P,...] "
+				"ADDR:PORT PATH[?QUERY]\n");
 		return 2;
 	}
 	if (load_ctx(&cl))

@@ -7,6 +7,7 @@
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -18,9 +19,11 @@
 #include "dataplane/dp_ctx_table.h"
 #include "dataplane/dp_dedup.h"
 #include "dataplane/dp_exchange.h"
+#include "dataplane/dp_fwd_observe.h"
 #include "dataplane/dp_ratelimit.h"
 #include "dataplane/dp_rcu.h"
 #include "dataplane/dp_state.h"
+#include "dataplane/dp_steer.h"
 #include "oscore/osc_context.h"
 
 static void eal_up(void)
@@ -628,4 +631,142 @@ Test(dp, removed_then_readded_resumes_above_what_it_used_also_after_a_restart)
 	strcat(db, "-shm");
 	unlink(db);
 	rmdir(dir);
+}
+
+/* Steering of upstream answers between forward workers (dp_steer.h): the owner of each port of the
+ * range and none outside it; a full ring drops and counts, never blocks; neighbour frames reach
+ * every other worker once; freeing the rings returns what they held. */
+Test(dp, steer_owner_by_port_ring_bounded_neigh_copied_to_the_others)
+{
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("steerut", 2047, 0, 0, 256, 0);
+	struct dp_steer *s = dp_steer_new(3, 40000, 0);
+	struct rte_mbuf *m[64], *c[64];
+	struct dp_stats st = { 0 };
+	unsigned i, n, got = 0;
+
+	cr_assert(mp && s);
+	cr_assert_null(dp_steer_new(1, 40000, 0), "one worker needs no steering");
+	cr_assert_eq(dp_steer_owner(NULL, 40000), -1);
+	cr_assert_eq(dp_steer_owner(s, 39999), -1);
+	cr_assert_eq(dp_steer_owner(s, 40000), 0);
+	cr_assert_eq(dp_steer_owner(s, 40002), 2);
+	cr_assert_eq(dp_steer_owner(s, 40003), -1);
+	cr_assert_eq(dp_steer_owner(s, 5683), -1);
+	for (i = 0; i < 1100; i++)
+		dp_steer_hand(s, 1, rte_pktmbuf_alloc(mp), &st);
+	cr_assert_eq(st.ctr[DP_STEER_OUT], 1023, "a ring of 1024 holds 1023");
+	cr_assert_eq(st.ctr[DP_STEER_RING_FULL], 77);
+	cr_assert_eq(rte_mempool_avail_count(mp), 2047 - 1023, "refused frames were freed");
+	cr_assert_eq(dp_steer_take(s, 0, m, 64, &st), 0, "nothing for worker 0");
+	while ((n = dp_steer_take(s, 1, m, 64, &st)) > 0) {
+		got += n;
+		rte_pktmbuf_free_bulk(m, n);
+	}
+	cr_assert_eq(got, 1023);
+	cr_assert_eq(st.ctr[DP_STEER_IN], 1023);
+	m[0] = rte_pktmbuf_alloc(mp);
+	memcpy(rte_pktmbuf_append(m[0], 42), "an ARP reply, 42 bytes of it..............", 42);
+	dp_steer_neigh(s, 1, m[0], mp, &st);
+	cr_assert_eq(st.ctr[DP_STEER_NEIGH_COPIES], 2);
+	cr_assert_eq(dp_steer_take(s, 1, c, 64, &st), 0, "no copy to the receiver itself");
+	cr_assert_eq(dp_steer_take(s, 0, c, 64, &st), 1);
+	cr_assert_eq(rte_pktmbuf_data_len(c[0]), 42);
+	cr_assert_eq(memcmp(rte_pktmbuf_mtod(c[0], void *), rte_pktmbuf_mtod(m[0], void *), 42), 0);
+	rte_pktmbuf_free(c[0]);
+	for (i = 0; i < 100; i++) /* a flood: worker 0 does not take them */
+		dp_steer_neigh(s, 1, m[0], mp, &st);
+	cr_assert_eq(dp_steer_take(s, 0, c, 64, &st), 64, "at most 64 copies wait");
+	rte_pktmbuf_free_bulk(c, 64);
+	rte_pktmbuf_free(m[0]);
+	dp_steer_free(s); /* worker 2's copies still in its ring */
+	cr_assert_eq(rte_mempool_avail_count(mp), 2047, "every frame back in the pool");
+	rte_mempool_free(mp);
+}
+
+/* A GET with Observe 0 for Uri-Path path (one segment). */
+static void observe_get(struct osc_coap_msg *m, const char *path)
+{
+	static const uint8_t zero[1];
+
+	memset(m, 0, sizeof(*m));
+	m->code = COAP_GET;
+	m->opts[0] = (struct osc_coap_opt){ .num = COAP_OPT_OBSERVE, .val = zero, .len = 0 };
+	m->opts[1] = (struct osc_coap_opt){ .num = COAP_OPT_URI_PATH, .val = (const uint8_t *)path,
+					    .len = (uint16_t)strlen(path) };
+	m->n_opts = 2;
+}
+
+/* RFC 7641 §5 (issue 10 item 3): devices observing one resource share one registration; each
+ * observer gets a held notification once, also when one leaves in the middle of the fan-out; the
+ * last one's cancellation closes it; the last one out frees it. */
+Test(dp, shared_registration_fans_out_once_per_observer)
+{
+	struct dp_xchg_table *t = dp_xchg_table_new(16, 0);
+	struct dp_fobs *o = dp_fobs_new(16, 0);
+	struct rte_mempool *mp = rte_pktmbuf_pool_create("fobs", 63, 0, 0, 2048, SOCKET_ID_ANY);
+	uint8_t gw[DP_XCHG_TOKEN_LEN], tok[3][DP_XCHG_TOKEN_LEN], other[DP_XCHG_TOKEN_LEN];
+	struct dp_fobs_key k, k2;
+	struct osc_coap_msg req;
+	struct dp_xchg *x[3], *seen;
+	struct rte_mbuf *m;
+	const uint8_t *msg;
+	uint16_t len;
+	bool fresh;
+	unsigned i, n;
+	char longp[200];
+
+	cr_assert(t && o && mp);
+	observe_get(&req, "time");
+	cr_assert_eq(dp_fobs_key(&k, 0, &req), 0);
+	for (i = 0; i < 3; i++) {
+		x[i] = dp_xchg_alloc(t, gw);
+		cr_assert_eq(dp_fobs_join(o, t, x[i], &k, tok[i], &fresh), 0);
+		cr_assert_eq(fresh, i == 0, "one upstream registration for the resource");
+		cr_assert_arr_eq(tok[i], tok[0], DP_XCHG_TOKEN_LEN, "under one token");
+	}
+	cr_assert_neq(dp_fobs_find(o, tok[0], DP_XCHG_TOKEN_LEN), DP_XCHG_NIL);
+	cr_assert_null(dp_xchg_find(t, tok[0], DP_XCHG_TOKEN_LEN), "not an exchange's token");
+	observe_get(&req, "other");
+	cr_assert_eq(dp_fobs_key(&k2, 0, &req), 0);
+	cr_assert_eq(dp_fobs_join(o, t, dp_xchg_alloc(t, gw), &k2, other, &fresh), 0);
+	cr_assert(fresh && memcmp(other, tok[0], DP_XCHG_TOKEN_LEN), "another resource");
+	cr_assert_eq(dp_fobs_key(&k2, 1, &req), 0);
+	cr_assert_neq(memcmp(&k, &k2, sizeof(k)), 0, "another route, another registration");
+
+	m = rte_pktmbuf_alloc(mp);
+	cr_assert_not_null(rte_pktmbuf_append(m, 8));
+	dp_fobs_hold(o, dp_fobs_find(o, tok[0], DP_XCHG_TOKEN_LEN), m, 0, 8, false);
+	rte_pktmbuf_free(m); /* the registration holds its own reference */
+	seen = dp_fobs_next(o, t, &msg, &len);
+	cr_assert_not_null(seen);
+	cr_assert_eq(len, 8);
+	/* the one the fan-out goes to next leaves (x[2] joined last, so it came first) */
+	cr_assert_eq(seen, x[2]);
+	dp_fobs_leave(o, t, x[1]);
+	for (n = 1; dp_fobs_next(o, t, &msg, &len); n++)
+		;
+	cr_assert_eq(n, 2, "each remaining observer once, the one that left not at all");
+
+	cr_assert(!dp_fobs_cancel(o, t, x[0], gw), "not the last: it just leaves");
+	seen = NULL;
+	for (i = 0; i < 3; i++)
+		if (x[i]->reg != DP_XCHG_NIL)
+			seen = x[i];
+	cr_assert_not_null(seen);
+	cr_assert(dp_fobs_cancel(o, t, seen, gw), "the last one's cancellation ends it upstream");
+	cr_assert_arr_eq(gw, tok[0], DP_XCHG_TOKEN_LEN, "under the registration's token");
+	observe_get(&req, "time");
+	cr_assert_eq(dp_fobs_join(o, t, dp_xchg_alloc(t, gw), &k, gw, &fresh), 0);
+	cr_assert(fresh, "a closing registration is not joined");
+	dp_fobs_leave(o, t, seen);
+	cr_assert_eq(dp_fobs_find(o, tok[0], DP_XCHG_TOKEN_LEN), DP_XCHG_NIL, "freed with its last");
+	cr_assert_eq(dp_fobs_live(o), 2);
+
+	memset(longp, 'a', sizeof(longp) - 1);
+	longp[sizeof(longp) - 1] = 0;
+	observe_get(&req, longp);
+	cr_assert_eq(dp_fobs_key(&k, 0, &req), -1, "too long to share");
+	dp_fobs_free(o);
+	dp_xchg_table_free(t);
+	rte_mempool_free(mp);
 }

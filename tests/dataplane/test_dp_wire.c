@@ -2,7 +2,8 @@
 /*
  * Unit tests of what the dataplane refuses on the wire (issue 8), in an EAL without hugepages:
  * checksums by the port's RX flags and in software, sources no answer may go to, IPv4 options,
- * CoAP messages that are no request, and per-worker counters one cache line apart.
+ * CoAP messages that are no request, ICMP unreachable quoting the gateway's own datagrams (issue
+ * 10), and per-worker counters one cache line apart.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "dataplane/dp_classify.h"
 #include "dataplane/dp_plain.h"
 #include "dataplane/dp_stats.h"
+#include "dataplane/dp_unreach.h"
 
 static struct rte_mempool *mp;
 
@@ -313,6 +315,75 @@ Test(wire, every_counter_has_a_name)
 
 	for (i = 0; i < DP_CTR__COUNT; i++)
 		cr_assert(dp_ctr_name((int)i) && strcmp(dp_ctr_name((int)i), "unknown"), "%u", i);
+}
+
+/* An ICMP destination unreachable (code) from dev4 quoting a NON notification (Message ID
+ * 0x1234) that the gateway (src, UDP port sport) sent to dev4 port 40000. */
+static struct rte_mbuf *unreach4(uint8_t code, uint32_t src, uint16_t sport, bool bad_cksum)
+{
+	static const uint8_t note[] = { 0x50, 0x45, 0x12, 0x34, 0xff, 'x', 'y' };
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct dp_addrs a = gw();
+	uint16_t qlen = (uint16_t)(sizeof(struct rte_ipv4_hdr) + sizeof(struct rte_udp_hdr) +
+				   sizeof(note));
+	uint16_t ilen = (uint16_t)(8 + qlen);
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(14 + 20 + ilen));
+	struct rte_ipv4_hdr *ip = (void *)(p + 14), *q = (void *)(p + 14 + 20 + 8);
+	struct rte_udp_hdr *u = (void *)(q + 1);
+	uint8_t *icmp = p + 14 + 20;
+
+	memset(p, 0, 14 + 20 + ilen);
+	p[12] = 0x08;
+	*ip = (struct rte_ipv4_hdr){ .version_ihl = 0x45, .time_to_live = 64,
+				     .next_proto_id = IPPROTO_ICMP,
+				     .total_length = rte_cpu_to_be_16((uint16_t)(20 + ilen)),
+				     .dst_addr = a.ipv4 };
+	memcpy(&ip->src_addr, dev4, 4);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	*q = (struct rte_ipv4_hdr){ .version_ihl = 0x45, .time_to_live = 64,
+				    .next_proto_id = IPPROTO_UDP,
+				    .total_length = rte_cpu_to_be_16(qlen), .src_addr = src };
+	memcpy(&q->dst_addr, dev4, 4);
+	*u = (struct rte_udp_hdr){ .src_port = sport, .dst_port = rte_cpu_to_be_16(40000),
+				   .dgram_len = rte_cpu_to_be_16((uint16_t)(8 + sizeof(note))) };
+	memcpy(u + 1, note, sizeof(note));
+	icmp[0] = 3;
+	icmp[1] = code;
+	((uint16_t *)icmp)[1] = (uint16_t)~rte_raw_cksum(icmp, ilen);
+	if (bad_cksum)
+		icmp[2] ^= 1;
+	return m;
+}
+
+Test(wire, icmp_unreachable_quoting_our_datagram)
+{
+	struct dp_addrs a = gw();
+	struct dp_stats st = { 0 };
+	struct rte_mbuf *m = unreach4(3, a.ipv4, a.udp_port, false);
+	struct dp_endpoint dst;
+	struct dp_flow f;
+	uint16_t mid = 0;
+	int why;
+
+	cr_assert_eq(dp_classify(m, &a, &f, &st), DP_UNREACH, "port unreachable: for the forwarder");
+	cr_assert_eq(st.ctr[DP_ICMP_UNREACH], 1);
+	cr_assert(dp_unreach_quote(m, &f, &dst, &mid));
+	cr_assert_eq(mid, 0x1234, "the quoted CoAP Message ID");
+	cr_assert_eq(dst.port, rte_cpu_to_be_16(40000));
+	cr_assert(!dst.v6 && !memcmp(dst.ip, dev4, 4), "the quoted destination: the device");
+	rte_pktmbuf_free(m);
+	cr_assert_eq(classify(unreach4(1, a.ipv4, a.udp_port, false), 0, &why), DP_UNREACH,
+		     "host unreachable too");
+	cr_assert_eq(classify(unreach4(0, a.ipv4, a.udp_port, false), 0, &why), DP_DROP,
+		     "net unreachable: not a device that left");
+	cr_assert_eq(why, DP_DROP_ICMP);
+	cr_assert_eq(classify(unreach4(3, a.ipv4, a.udp_port, true), 0, &why), DP_DROP,
+		     "bad ICMP checksum");
+	cr_assert_eq(why, DP_DROP_ICMP_CKSUM);
+	cr_assert_eq(classify(unreach4(3, a.ipv4 ^ 1, a.udp_port, false), 0, &why), DP_DROP,
+		     "quotes a datagram that was not ours");
+	cr_assert_eq(classify(unreach4(3, a.ipv4, a.udp_port ^ 1, false), 0, &why), DP_DROP,
+		     "quotes a datagram from another port");
 }
 
 /* Help texts travel through DPDK telemetry's JSON, which mangles bytes above 0x7f (a "§" became

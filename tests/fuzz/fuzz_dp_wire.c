@@ -11,6 +11,7 @@
  */
 #include "dataplane/dp_classify.h"
 #include "dataplane/dp_plain.h"
+#include "dataplane/dp_unreach.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct dp_stats st;
 	struct dp_addrs a;
 	struct dp_flow f;
+	struct dp_endpoint dst;
+	uint16_t mid;
 	uint8_t *buf;
 	uint64_t sum = 0;
 	unsigned i;
@@ -76,6 +79,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	switch (dp_classify(&m, &a, &f, &st)) {
 	case DP_COAP:
 		coap(&m, &f, &st);
+		break;
+	case DP_UNREACH: /* the quote must lie inside the frame */
+		if (f.payload_off + f.payload_len > m.data_len)
+			abort();
+		(void)dp_unreach_quote(&m, &f, &dst, &mid);
 		break;
 	case DP_DROP:
 		for (i = 0; i < DP_CTR__COUNT; i++)

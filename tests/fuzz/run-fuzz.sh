@@ -39,7 +39,8 @@ ctl_conf)
 	libs="-lIPSec_MB -lcrypto -lcbor -lpthread"
 	corpus=corpus-ctl-conf ;;
 dp_wire)
-	srcs="$root/dataplane/dp_classify.c $root/dataplane/dp_icmp6.c $root/dataplane/dp_plain.c"
+	srcs="$root/dataplane/dp_classify.c $root/dataplane/dp_icmp6.c $root/dataplane/dp_unreach.c
+	      $root/dataplane/dp_plain.c"
 	libs="$(pkg-config --cflags libdpdk)"
 	corpus=corpus-wire ;;
 group_message)
@@ -57,7 +58,7 @@ edhoc_msg1 | edhoc_msg3)
 edhoc_coap)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/edhoc/edh_*.c)
 		$root/control/ctl_edhoc.c $root/control/ctl_config_edhoc.c $root/control/ctl_plane.c
-		$root/control/ctl_ns.c"
+		$root/control/ctl_ns.c $root/control/ctl_rate.c"
 	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lpthread"
 	corpus=corpus-edhoc_coap ;;
 *)
