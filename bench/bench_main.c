@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * oscore-bench --out DIR [--quick] [--secs S] [--gw PATH] [--eal-mem MB] [--pool N] [--no-e2e]
- *              [--e2e-secs S] [--compare OLD.json] [--engine-ab N]
+ *              [--e2e-secs S] [--compare OLD.json] [--engine-ab N] [--max-contexts N]
  * oscore-bench --compare OLD.json --with NEW.json
  * One run, every measurement side by side on the same message shapes (see bn.h), with the two
  * references measured by code that is not the gateway's (bare IPsec-MB, dpdk-testpmd); ratios
@@ -30,6 +30,7 @@ struct opts {
 	bool quick, no_e2e;
 	double secs, e2e_secs;
 	unsigned eal_mb, pool, engine_ab;
+	unsigned long max_ctx;
 };
 
 static struct bn_summary sum;
@@ -141,12 +142,16 @@ static int sweep_small(const struct opts *o, struct bn_set *s)
 	return 0;
 }
 
+/* 1k, 100k, 1M contexts (--quick: 1k, 10k), then --max-contexts N if it is larger. */
 static int sweep_contexts(const struct opts *o)
 {
-	static const unsigned long full[] = { 1000, 100000, 1000000 }, quick[] = { 1000, 10000 };
-	const unsigned long *n = o->quick ? quick : full;
+	unsigned long n[4] = { 1000, 100000, 1000000 }, quick[] = { 1000, 10000 };
 	unsigned k = o->quick ? 2 : 3;
 
+	if (o->quick)
+		memcpy(n, quick, sizeof(quick));
+	if (o->max_ctx > n[k - 1])
+		n[k++] = o->max_ctx;
 	for (unsigned i = 0; i < k; i++) {
 		struct bn_set *s = bn_set_new(n[i], 1);
 
@@ -155,14 +160,33 @@ static int sweep_contexts(const struct opts *o)
 			bn_set_free(s);
 			return -1;
 		}
-		sum.big = &sum.rows[sum.n_rows - 1];
-		sum.table_bytes_per_ctx = s->heap_bytes / (double)s->n_ctx;
-		sum.derive_us_per_ctx = s->derive_secs * 1e6 / (double)s->n_ctx;
+		sum.mem[sum.n_mem++] = (struct bn_mem){ s->n_ctx, s->heap_bytes / (double)s->n_ctx,
+							 s->derive_secs };
+		if (!sum.big || n[i] <= 1000000) {
+			sum.big = &sum.rows[sum.n_rows - 1];
+			sum.table_bytes_per_ctx = s->heap_bytes / (double)s->n_ctx;
+			sum.derive_us_per_ctx = s->derive_secs * 1e6 / (double)s->n_ctx;
+		}
 		printf("  %lu contexts: table %.1f MB (%.0f B per context), derived and indexed in "
 		       "%.2f s\n", s->n_ctx, s->heap_bytes / 1048576.0, sum.table_bytes_per_ctx,
 		       s->derive_secs);
 		bn_set_free(s);
 	}
+	return 0;
+}
+
+/* Latency at 10/50/90 % of the pipeline's maximum rate, 1k contexts, 64 B, burst 32. */
+static int latency(const struct opts *o, struct bn_set *s)
+{
+	struct bn_latency *l = &sum.lat;
+
+	if (bn_set_messages(s, o->pool, 64, 1) || bn_run_latency(s, 32, o->quick ? 0.1 : 1, l))
+		return fprintf(stderr, "oscore-bench: latency run failed\n"), -1;
+	sum.has_lat = true;
+	for (unsigned i = 0; i < BN_LAT_POINTS; i++)
+		printf("  latency at %2.0f %% of %.0f msg/s (wall clock): p50 %.1f us, p99 %.1f us "
+		       "(%lu answers)\n", bn_lat_frac[i] * 100, l->max_mps, l->p50_ns[i] / 1e3,
+		       l->p99_ns[i] / 1e3, l->n[i]);
 	return 0;
 }
 
@@ -224,6 +248,7 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "gw", 1, NULL, 'g' }, { "eal-mem", 1, NULL, 'm' }, { "pool", 1, NULL, 'p' },
 		{ "no-e2e", 0, NULL, 'n' }, { "compare", 1, NULL, 'c' }, { "with", 1, NULL, 'w' },
 		{ "e2e-secs", 1, NULL, 'e' }, { "engine-ab", 1, NULL, 'a' },
+		{ "max-contexts", 1, NULL, 'x' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -251,6 +276,8 @@ static int parse(int argc, char **argv, struct opts *o)
 			o->e2e_secs = atof(optarg);
 		else if (ch == 'a')
 			o->engine_ab = (unsigned)atoi(optarg);
+		else if (ch == 'x')
+			o->max_ctx = strtoul(optarg, NULL, 10);
 		else
 			return -1;
 	}
@@ -305,6 +332,7 @@ int main(int argc, char **argv)
 	if (parse(argc, argv, &o))
 		return fprintf(stderr, "usage: oscore-bench --out DIR [--quick] [--secs S] [--gw PATH]"
 				       " [--eal-mem MB] [--pool N>=1024] [--no-e2e] [--e2e-secs S] [--compare OLD.json]"
+				       " [--engine-ab N] [--max-contexts N]"
 				       "\n       oscore-bench --compare OLD.json --with NEW.json\n"), 2;
 	if (o.with)
 		return bn_compare(o.old, o.with) ? 1 : 0;
@@ -326,7 +354,7 @@ int main(int argc, char **argv)
 		rte_eal_cleanup();
 		return rc;
 	}
-	rc = !s || sweep_small(&o, s) || bare() || sweep_contexts(&o) ? 1 : 0;
+	rc = !s || sweep_small(&o, s) || latency(&o, s) || bare() || sweep_contexts(&o) ? 1 : 0;
 	bn_set_free(s);
 	if (!rc) {
 		e2e(&o);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <x86intrin.h>
 
+#include "bench/lg_hist.h"
 #include "dataplane/dp_ctx_table.h"
 #include "oscore/osc_answer.h"
 #include "oscore/osc_protect.h"
@@ -22,6 +23,8 @@
 #define ROOM 1280
 #define ROUNDS (OSC_MAX_CANDIDATES + 2)
 
+const double bn_lat_frac[BN_LAT_POINTS] = { 0.1, 0.5, 0.9 };
+
 const char *const bn_stage_names[BN_STAGES] = { "rx_copy", "parse", "lookup", "prepare", "aead",
 						"finish", "protect", "tx" };
 
@@ -30,6 +33,8 @@ struct slot {
 	struct osc_tx tx;
 	const struct dp_ctx_cands *cands;
 	uint32_t len;
+	uint8_t code; /* the verified request's inner code */
+	uint64_t arrival; /* latency runs: TSC at which the request was due */
 	uint8_t token[COAP_TOKEN_MAX];
 	uint8_t buf[ROOM];
 	uint8_t plain[OSC_PLAIN_HEADROOM + ROOM];
@@ -45,6 +50,8 @@ struct pipe {
 	struct cry_op *done[SLOTS + CRY_MAX_INFLIGHT];
 	struct slot *fin[SLOTS + CRY_MAX_INFLIGHT];
 	unsigned n_free, n_sub, next;
+	struct lg_hist *hist;        /* latency runs: arrival to answer ready, nanoseconds */
+	uint64_t arr0, gap, taken;   /* ... message k is due at TSC arr0 + k * gap */
 	uint64_t cyc[BN_STAGES];
 	unsigned long ready, errors;
 };
@@ -85,6 +92,7 @@ static unsigned take(struct pipe *p, struct slot **got, unsigned burst)
 		s->rx.plain = s->plain;
 		s->rx.plain_cap = sizeof(s->plain);
 		s->len = p->s->len[m];
+		s->arrival = p->arr0 + p->taken++ * p->gap;
 	}
 	t1 = tsc();
 	p->cyc[BN_RX] += t1 - t0;
@@ -156,14 +164,14 @@ static unsigned aead(struct pipe *p, bool flush)
 
 /* Respond mode as dp_worker answers: ACK (piggybacked) 2.04/2.05, protected with the request's
  * nonce, encrypted in place over the request. */
-static void protect(struct pipe *p, struct slot *s)
+static void protect(struct pipe *p, struct slot *s, uint8_t code)
 {
 	struct osc_exchange ex;
 	struct osc_coap_msg m;
 	uint16_t mid = s->rx.outer.mid; /* NON requests: the request's ID, as before */
 
 	osc_rx_exchange(&s->rx, &ex);
-	osc_answer_header(&m, &s->rx.outer, osc_answer_served_code(s->out[1]), &mid);
+	osc_answer_header(&m, &s->rx.outer, osc_answer_served_code(code), &mid);
 	memcpy(s->token, m.token, m.tkl);
 	m.token = s->token;
 	if (osc_answer_prepare(&s->tx, s->rx.ctx, &ex, &m, s->buf, sizeof(s->buf), 0, NULL)) {
@@ -178,6 +186,7 @@ static void protect(struct pipe *p, struct slot *s)
  * answers are ready to transmit. */
 static void complete(struct pipe *p, unsigned nd)
 {
+	struct osc_coap_msg in;
 	uint64_t t0 = tsc(), t1, t2;
 	unsigned nf = 0, i;
 
@@ -186,15 +195,18 @@ static void complete(struct pipe *p, unsigned nd)
 
 		if (p->done[i]->dir != CRY_DECRYPT)
 			continue;
-		if (s->rx.op.status == CRY_OK && osc_rx_finish(&s->rx, s->out, sizeof(s->out)) > 0)
+		if (s->rx.op.status == CRY_OK &&
+		    osc_rx_finish_inner(&s->rx, &in, s->out, sizeof(s->out)) == 0) {
+			s->code = in.code;
 			p->fin[nf++] = s;
+		}
 		else
 			fail(p, s);
 	}
 	t1 = tsc();
 	p->cyc[BN_FINISH] += t1 - t0;
 	for (i = 0; i < nf; i++)
-		protect(p, p->fin[i]);
+		protect(p, p->fin[i], p->fin[i]->code);
 	t2 = tsc();
 	p->cyc[BN_PROTECT] += t2 - t1;
 	for (i = 0; i < nd; i++) {
@@ -202,6 +214,9 @@ static void complete(struct pipe *p, unsigned nd)
 
 		if (p->done[i]->dir == CRY_DECRYPT)
 			continue;
+		if (s->tx.op.status == CRY_OK && p->hist)
+			lg_hist_add(p->hist, (uint64_t)((double)(tsc() - s->arrival) * 1e9 /
+							bn_tsc_hz()));
 		if (s->tx.op.status == CRY_OK)
 			p->ready++;
 		else
@@ -286,4 +301,67 @@ int bn_run_pipe(const struct bn_set *s, bool openssl, unsigned burst, double sec
 	cry_engine_free(p.e);
 	free(p.slots);
 	return 0;
+}
+
+/* Unpaced, by wall clock (TSC): the rate the paced runs take their fractions of. */
+static double wall_max(struct pipe *p, unsigned burst, double secs)
+{
+	uint64_t t0 = tsc(), end = t0 + (uint64_t)(secs * bn_tsc_hz());
+
+	p->ready = 0;
+	while (tsc() < end)
+		burst_once(p, burst);
+	drain(p);
+	return (double)p->ready * bn_tsc_hz() / (double)(tsc() - t0);
+}
+
+/* Requests due at a steady rate (one every gap TSC cycles), taken as they fall due, at most a
+ * burst at a time; with nothing due the loop flushes the engine as the worker does when idle. */
+static void paced(struct pipe *p, unsigned burst, double rate, double secs, struct lg_hist *h)
+{
+	struct slot *got[BURST_MAX];
+	uint64_t now, end;
+
+	p->hist = h;
+	p->gap = (uint64_t)(bn_tsc_hz() / rate);
+	p->taken = 0;
+	p->arr0 = tsc();
+	end = p->arr0 + (uint64_t)(secs * bn_tsc_hz());
+	while ((now = tsc()) < end) {
+		uint64_t due = now >= p->arr0 ? (now - p->arr0) / p->gap + 1 - p->taken : 0;
+
+		if (due) {
+			unsigned n = take(p, got, due < burst ? (unsigned)due : burst);
+
+			lookup_prepare(p, got, n);
+		}
+		pump(p, !due);
+	}
+	drain(p);
+	p->hist = NULL;
+	p->gap = 0;
+}
+
+int bn_run_latency(const struct bn_set *s, unsigned burst, double secs, struct bn_latency *out)
+{
+	static struct pipe p;
+	static struct lg_hist h;
+
+	if (burst > BURST_MAX || pipe_init(&p, s, false))
+		return -1;
+	for (unsigned b = 0; b < 64; b++)
+		burst_once(&p, burst);
+	drain(&p);
+	out->max_mps = wall_max(&p, burst, secs);
+	for (unsigned i = 0; i < BN_LAT_POINTS; i++) {
+		memset(&h, 0, sizeof(h));
+		out->rate[i] = out->max_mps * bn_lat_frac[i];
+		paced(&p, burst, out->rate[i], secs, &h);
+		out->n[i] = h.n;
+		out->p50_ns[i] = lg_hist_quantile(&h, 0.50);
+		out->p99_ns[i] = lg_hist_quantile(&h, 0.99);
+	}
+	cry_engine_free(p.e);
+	free(p.slots);
+	return p.errors ? -1 : 0;
 }

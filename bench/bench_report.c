@@ -181,6 +181,15 @@ static void print_verdicts(const struct bn_summary *s, const struct verdicts *v)
 	       "target <= 256  %s; at 1M: %.0f MB\n", s->table_bytes_per_ctx, s->sizeof_ctx,
 	       s->table_bytes_per_ctx - (double)s->sizeof_ctx, ok[s->table_bytes_per_ctx <= 256],
 	       s->table_bytes_per_ctx * 1e6 / 1048576.0);
+	for (unsigned i = 0; i < s->n_mem; i++)
+		printf("  %lu contexts: %.0f B per context all included (%.0f MB), derived in %.1f s\n",
+		       s->mem[i].n_ctx, s->mem[i].bytes_per_ctx,
+		       s->mem[i].bytes_per_ctx * (double)s->mem[i].n_ctx / 1048576.0,
+		       s->mem[i].derive_secs);
+	for (unsigned i = 0; s->has_lat && i < BN_LAT_POINTS; i++)
+		printf("  latency at %2.0f %% of max (%.0f msg/s): p50 %.1f us, p99 %.1f us\n",
+		       bn_lat_frac[i] * 100, s->lat.rate[i], s->lat.p50_ns[i] / 1e3,
+		       s->lat.p99_ns[i] / 1e3);
 	if (s->e2e.ran)
 		printf("  e2e: 1 worker %.0f/s, 2 workers %.0f/s: 2/1 = %.2f  target >= 1.7 %s "
 		       "(2 cores shared with the main lcore and other jobs)\n", s->e2e.mps[0],
@@ -275,6 +284,17 @@ static void write_json(const struct bn_summary *s, const struct verdicts *v, FIL
 		s->table_bytes_per_ctx, s->table_bytes_per_ctx - (double)s->sizeof_ctx,
 		s->table_bytes_per_ctx * 1e6 / 1048576.0, s->big ? s->big->n_ctx : 0,
 		s->derive_us_per_ctx);
+	fprintf(f, " \"memory_points\": [");
+	for (unsigned i = 0; i < s->n_mem; i++)
+		fprintf(f, "%s{\"contexts\": %lu, \"bytes_per_ctx\": %.1f, \"derive_secs\": %.2f}",
+			i ? ", " : "", s->mem[i].n_ctx, s->mem[i].bytes_per_ctx, s->mem[i].derive_secs);
+	fprintf(f, "],\n \"latency\": {\"max_mps_wall\": %.0f, \"points\": [", s->lat.max_mps);
+	for (unsigned i = 0; s->has_lat && i < BN_LAT_POINTS; i++)
+		fprintf(f, "%s{\"fraction\": %.2f, \"rate\": %.0f, \"answers\": %lu, "
+			   "\"p50_ns\": %llu, \"p99_ns\": %llu}", i ? ", " : "", bn_lat_frac[i],
+			s->lat.rate[i], s->lat.n[i], (unsigned long long)s->lat.p50_ns[i],
+			(unsigned long long)s->lat.p99_ns[i]);
+	fprintf(f, "]},\n");
 	fprintf(f, " \"e2e\": {\"ran\": %s, \"why\": \"%s\", \"workers_1_mps\": %.0f, "
 		   "\"workers_2_mps\": %.0f, \"io_why\": \"%s\"},\n", s->e2e.ran ? "true" : "false",
 		s->e2e.why, s->e2e.mps[0], s->e2e.mps[1], s->e2e.io_why);
@@ -347,6 +367,27 @@ static void write_plot_script(FILE *f, const char *cpu)
 	}
 }
 
+/* latency.dat and its plot: p50 and p99 against the offered load. */
+static void latency_plot(const struct bn_summary *s, const char *dir, FILE *gp)
+{
+	FILE *f;
+
+	if (!s->has_lat || (f = open_in(dir, "latency.dat")) == NULL)
+		return;
+	fprintf(f, "# percent_of_max rate p50_us p99_us\n");
+	for (unsigned i = 0; i < BN_LAT_POINTS; i++)
+		fprintf(f, "%.0f %.0f %.2f %.2f\n", bn_lat_frac[i] * 100, s->lat.rate[i],
+			s->lat.p50_ns[i] / 1e3, s->lat.p99_ns[i] / 1e3);
+	fclose(f);
+	fprintf(gp, "set terminal pngcairo noenhanced size 720,420 font 'sans,10'\n"
+		    "set output 'latency.png'\nset title 'oscore-bench: pipeline latency, request "
+		    "due to answer ready (max %.0f msg/s by wall clock)'\nunset logscale\n"
+		    "set logscale y\nset xlabel 'offered load, %% of the maximum rate'\n"
+		    "set ylabel 'microseconds'\nset xrange [0:100]\nset key outside bottom center "
+		    "horizontal\nset grid\nplot 'latency.dat' u 1:3 w lp lw 2 t 'p50', '' u 1:4 w lp "
+		    "lw 2 t 'p99'\n", s->lat.max_mps);
+}
+
 static void plots(const struct bn_summary *s, const char *dir)
 {
 	char cmd[4200];
@@ -358,13 +399,14 @@ static void plots(const struct bn_summary *s, const char *dir)
 	if (!f)
 		return;
 	write_plot_script(f, s->cpu);
+	latency_plot(s, dir, f);
 	fclose(f);
 	snprintf(cmd, sizeof(cmd), "cd '%s' && gnuplot plots.gp 2>gnuplot.log", dir);
 	if (system(cmd))
 		printf("plots: gnuplot failed or missing (see %s/gnuplot.log); data in sweep_*.dat\n",
 		       dir);
 	else
-		printf("plots: %s/sweep_{contexts,payload,burst}.png\n", dir);
+		printf("plots: %s/sweep_{contexts,payload,burst}.png, latency.png\n", dir);
 }
 
 int bn_report(const struct bn_summary *s, const char *dir)

@@ -119,6 +119,25 @@ double bn_worker_cpu(int pid);
 int bn_compare(const char *old_path, const char *new_path);
 
 /* One measured point of a sweep. */
+/* Latency of the pipeline at fractions of its maximum rate (issue 11). */
+#define BN_LAT_POINTS 3
+extern const double bn_lat_frac[BN_LAT_POINTS]; /* 0.1, 0.5, 0.9 */
+
+struct bn_latency {
+	double max_mps;                    /* unpaced, by wall clock */
+	double rate[BN_LAT_POINTS];        /* the paced rates */
+	unsigned long n[BN_LAT_POINTS];    /* answers measured */
+	uint64_t p50_ns[BN_LAT_POINTS], p99_ns[BN_LAT_POINTS]; /* request due -> answer ready */
+};
+
+/*
+ * The pipeline (engine, burst) on s: its maximum rate by wall clock over secs, then requests
+ * falling due at a steady 10, 50 and 90 % of it for secs each; the latency of each from the
+ * moment it was due to its answer being ready to transmit (queueing included). Wall clock: on a
+ * shared machine the other jobs' time slices show up in the tail. Returns 0, or -1 on a failure.
+ */
+int bn_run_latency(const struct bn_set *s, unsigned burst, double secs, struct bn_latency *out);
+
 struct bn_row {
 	const char *sweep;             /* "contexts", "payload", "burst" */
 	unsigned long n_ctx;
@@ -134,7 +153,7 @@ struct bn_summary {
 	struct bn_row rows[64];
 	unsigned n_rows;
 	const struct bn_row *head;     /* 1k contexts, 64-byte payload, burst 32 */
-	const struct bn_row *big;      /* the largest population */
+	const struct bn_row *big;      /* the largest population up to 1M (the 1M / 1k target) */
 	size_t sizeof_ctx;
 	double table_bytes_per_ctx;    /* rte_malloc bytes of the table / contexts, largest run */
 	double derive_us_per_ctx;
@@ -142,6 +161,10 @@ struct bn_summary {
 	struct bn_result bare[BN_REF_PAYLOADS];   /* bare IPsec-MB pair, per bn_ref_payload */
 	const struct bn_row *pay[BN_REF_PAYLOADS];/* the pipeline's payload rows for them */
 	struct bn_e2e e2e;
+	struct bn_mem { unsigned long n_ctx; double bytes_per_ctx, derive_secs; } mem[8];
+	unsigned n_mem;                /* every population of the contexts sweep */
+	struct bn_latency lat;         /* 1k contexts, 64 B, burst 32 */
+	bool has_lat;
 };
 
 /* Print the table, ratios, stages, memory and verdicts; write DIR/bench.csv, DIR/summary.json,
@@ -150,6 +173,7 @@ int bn_report(const struct bn_summary *s, const char *dir);
 
 int bn_run_pipe(const struct bn_set *s, bool openssl, unsigned burst, double secs,
 		struct bn_result *r);
+
 int bn_run_ccm(const struct bn_set *s, enum bn_mode mode, unsigned burst, double secs,
 	       struct bn_result *r);
 

@@ -107,14 +107,13 @@ struct cry_op {
 	uint8_t dir;           /* enum cry_dir */
 	uint8_t status;        /* enum cry_status, set by the engine */
 	void *pin;             /* engine scratch: the key schedule this op holds while in flight */
+	const void *rk;        /* engine scratch: the CCM round keys its job reads */
 	alignas(16) uint8_t tag_calc[CRY_TAG_MAX]; /* engine scratch for decrypt */
-	alignas(16) uint8_t sched[15 * 16];        /* engine scratch: CCM round keys when the
-						    * engine's cached schedule is busy */
 };
 
 /*
- * Set op's public fields, leaving the engine's scratch alone: a compound literal would zero the
- * 256 bytes of scratch for every message. The caller still sets in, out, len, tag and user.
+ * Set op's public fields, leaving the engine's scratch alone: a compound literal would zero it
+ * for every message. The caller still sets in, out, len, tag and user.
  */
 static inline void cry_op_prepare(struct cry_op *op, const struct cry_key *key, enum cry_dir dir,
 				  const uint8_t *nonce, const uint8_t *aad, uint32_t aad_len)

@@ -176,7 +176,7 @@ static void submit(IMB_MGR *m, IMB_CIPHER_MODE mode, struct cry_op *op, const ui
 	job->hash_alg = IMB_AUTH_NULL;
 	job->chain_order = IMB_ORDER_CIPHER_HASH;
 	job->cipher_direction = IMB_DIR_ENCRYPT;
-	job->enc_keys = job->dec_keys = op->sched;
+	job->enc_keys = job->dec_keys = op->rk;
 	job->key_len_in_bytes = op->key->alg->key_len;
 	job->src = in;
 	job->dst = out;

@@ -25,8 +25,9 @@ _Static_assert(CRY_MAX_INFLIGHT >= IMB_MAX_JOBS, "IPsec-MB may hold IMB_MAX_JOBS
  * with another context's keys (App. B.2, removal and reuse).
  * Pin, don't copy (STYLE.md §13): a job points at its entry's schedule, and the entry counts the
  * jobs in flight on it; an entry with pins is never refilled. A miss on a pinned entry expands
- * into the op's own scratch instead (op->sched), which is also what the composed long-AAD CCM
- * reads.
+ * into a spare schedule taken from the engine's pool for as long as the job runs, and so does
+ * each op of the composed long-AAD CCM: ops carry no 240-byte schedule of their own, which kept
+ * every burst slot's op several cache lines larger than what a message uses.
  */
 #define SCHED_CACHE 4096
 
@@ -41,9 +42,16 @@ struct sched_entry {
 /* Long-AAD CCM ops gathered during one submit or batch call, run together at its end. */
 #define LONG_BURST 64
 
+/* Spare schedules: one per job the ring can hold and per gathered long op, so that the pool is
+ * never empty when an op needs one (each holds at most one until it completes). */
+#define SPARES (IMB_MAX_JOBS + LONG_BURST + 1)
+
 struct cry_engine {
 	IMB_MGR *mgr;
 	struct sched_entry *sched;
+	struct sched_entry *spare;         /* SPARES schedules (pool, below) */
+	struct sched_entry *free_spare[SPARES];
+	unsigned n_spare;
 	struct cry_ccm_long *ccm;  /* composed CCM for what IPsec-MB's CCM refuses */
 	unsigned nlong;
 	struct cry_op *long_op[LONG_BURST];
@@ -93,7 +101,10 @@ struct cry_engine *cry_engine_new(void)
 		return NULL;
 	memset(e, 0, sizeof(*e));
 	e->sched = calloc(SCHED_CACHE, sizeof(*e->sched));
-	e->ccm = e->sched ? cry_ccm_long_new() : NULL;
+	e->spare = calloc(SPARES, sizeof(*e->spare));
+	for (unsigned i = 0; e->spare && i < SPARES; i++)
+		e->free_spare[e->n_spare++] = &e->spare[SPARES - 1 - i];
+	e->ccm = e->sched && e->spare ? cry_ccm_long_new() : NULL;
 	e->mgr = e->ccm ? alloc_mb_mgr(0) : NULL;
 	if (e->mgr != NULL)
 		init_mb_mgr_auto(e->mgr, &arch);
@@ -104,6 +115,7 @@ struct cry_engine *cry_engine_new(void)
 			free_mb_mgr(e->mgr);
 		cry_ccm_long_free(e->ccm);
 		free(e->sched);
+		free(e->spare);
 		free(e);
 		return NULL;
 	}
@@ -190,32 +202,65 @@ static struct sched_entry *sched_of(struct cry_engine *e, const struct cry_key *
 	return s;
 }
 
-/* The op's CCM round keys for an IPsec-MB job: the pinned cache entry's, or (entry busy) its own
- * scratch. The pin is released by finish(). */
-static const void *ccm_round_keys(struct cry_engine *e, struct cry_op *op)
+static bool is_spare(const struct cry_engine *e, const struct sched_entry *s)
+{
+	return s >= e->spare && s < e->spare + SPARES;
+}
+
+/* A spare schedule for op until unpin(): SPARES covers every op that can hold one at once. */
+static struct sched_entry *spare_take(struct cry_engine *e, struct cry_op *op)
+{
+	struct sched_entry *s = e->free_spare[--e->n_spare];
+
+	op->pin = s;
+	op->rk = s->rk;
+	return s;
+}
+
+/* The op's CCM round keys for an IPsec-MB job (op->rk): the pinned cache entry's, or (entry busy)
+ * a spare's. Released by unpin(). */
+static void ccm_round_keys(struct cry_engine *e, struct cry_op *op)
 {
 	struct sched_entry *s = sched_of(e, op->key);
 
-	op->pin = s;
 	if (s == NULL) {
-		expand(e, op->key, op->sched);
-		return op->sched;
+		expand(e, op->key, spare_take(e, op)->rk);
+		return;
 	}
+	op->pin = s;
+	op->rk = s->rk;
 	s->pins++;
-	return s->rk;
 }
 
-/* The op's round keys copied into op->sched, for the composed CCM (which runs on its own
- * manager, possibly after other ops of the same call refilled the entry). */
+/* The op's round keys copied into a spare, for the composed CCM (which runs on its own manager,
+ * possibly after other ops of the same call refilled the entry). */
 static void ccm_round_keys_copy(struct cry_engine *e, struct cry_op *op)
 {
 	const struct sched_entry *s = sched_of(e, op->key);
+	uint8_t *rk = spare_take(e, op)->rk;
 
-	op->pin = NULL;
 	if (s == NULL)
-		expand(e, op->key, op->sched);
+		expand(e, op->key, rk);
 	else
-		memcpy(op->sched, s->rk, op->key->alg->key_len == 16 ? 11 * 16 : 15 * 16);
+		memcpy(rk, s->rk, op->key->alg->key_len == 16 ? 11 * 16 : 15 * 16);
+}
+
+/* The job no longer reads the op's schedule: a cache entry loses a pin, a spare (which held a
+ * schedule expanded for this op alone) is wiped and goes back to the pool. */
+static void unpin(struct cry_engine *e, struct cry_op *op)
+{
+	struct sched_entry *s = op->pin;
+
+	if (s == NULL)
+		return;
+	op->pin = NULL;
+	op->rk = NULL;
+	if (!is_spare(e, s)) {
+		s->pins--;
+		return;
+	}
+	cry_wipe(s->rk, sizeof(s->rk));
+	e->free_spare[e->n_spare++] = s;
 }
 
 static void fill_job(struct cry_engine *e, IMB_JOB *job, struct cry_op *op)
@@ -227,7 +272,8 @@ static void fill_job(struct cry_engine *e, IMB_JOB *job, struct cry_op *op)
 	fill_common(job, op);
 	switch (k->alg->kind) {
 	case CRY_KIND_CCM:
-		job->enc_keys = job->dec_keys = ccm_round_keys(e, op); /* CTR, CBC-MAC: encrypt */
+		ccm_round_keys(e, op);
+		job->enc_keys = job->dec_keys = op->rk; /* CTR, CBC-MAC: encrypt */
 		job->cipher_mode = IMB_CIPHER_CCM;
 		job->hash_alg = IMB_AUTH_AES_CCM;
 		job->u.CCM.aad = op->aad;
@@ -262,15 +308,11 @@ static bool imb_takes(const struct cry_op *op)
 }
 
 /* Final status of a completed job; the tag compare is constant time (CRYPTO_memcmp). */
-static void finish(struct cry_op *op, const IMB_JOB *job)
+static void finish(struct cry_engine *e, struct cry_op *op, const IMB_JOB *job)
 {
 	uint8_t tag_len = op->key->alg->tag_len;
-	struct sched_entry *pin = op->pin;
 
-	if (pin != NULL) { /* the job no longer reads the entry's schedule */
-		pin->pins--;
-		op->pin = NULL;
-	}
+	unpin(e, op);
 	if (job->status != IMB_STATUS_COMPLETED)
 		op->status = CRY_ERR_BACKEND;
 	else if (op->dir == CRY_ENCRYPT || cry_ct_equal(op->tag_calc, op->tag, tag_len))
@@ -291,7 +333,7 @@ static void collect(struct cry_engine *e, IMB_JOB *job, struct sink *s)
 	while (job != NULL) {
 		struct cry_op *op = job->user_data;
 
-		finish(op, job);
+		finish(e, op, job);
 		if (job->user_data2 == ASYNC) {
 			e->imb_async--;
 			s->out[s->n++] = op;
@@ -317,6 +359,8 @@ static void push(struct cry_engine *e, struct cry_op *op, void *mark, struct sin
 static void run_long(struct cry_engine *e, struct sink *s)
 {
 	cry_ccm_long_run(e->ccm, e->long_op, e->nlong);
+	for (unsigned i = 0; i < e->nlong; i++)
+		unpin(e, e->long_op[i]);
 	for (unsigned i = 0; i < e->nlong; i++)
 		if (e->long_mark[i] == ASYNC)
 			s->out[s->n++] = e->long_op[i];
@@ -417,10 +461,12 @@ void cry_engine_free(struct cry_engine *e)
 	/* Complete what is in flight (its buffers are still the caller's) and forget it. */
 	while ((job = IMB_FLUSH_JOB(e->mgr)) != NULL)
 		for (; job != NULL; job = IMB_GET_COMPLETED_JOB(e->mgr))
-			finish(job->user_data, job);
+			finish(e, job->user_data, job);
 	free_mb_mgr(e->mgr);
 	cry_ccm_long_free(e->ccm);
 	cry_wipe(e->sched, SCHED_CACHE * sizeof(*e->sched));
+	cry_wipe(e->spare, SPARES * sizeof(*e->spare));
 	free(e->sched);
+	free(e->spare);
 	free(e);
 }

@@ -41,7 +41,7 @@ void cry_ccm_long_free(struct cry_ccm_long *c);
 bool cry_ccm_long_fits(const struct cry_op *op);
 
 /*
- * Run the valid CCM ops[0..n), whose op->sched already holds the AES round keys, to completion:
+ * Run the valid CCM ops[0..n), whose op->rk points at the AES round keys, to completion:
  * statuses, tags and (on decrypt failure) wiping exactly as the engine's own CCM path does.
  */
 void cry_ccm_long_run(struct cry_ccm_long *c, struct cry_op **ops, unsigned n);

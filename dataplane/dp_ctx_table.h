@@ -123,7 +123,8 @@ void dp_ctx_table_free(struct dp_ctx_table *t);
 /* The key of a parsed OSCORE option. */
 void dp_ctx_key_of(struct dp_ctx_key *k, const struct osc_option *o);
 
-/* Bulk lookup of keys[0..n) (n <= 64): out[i] is the candidate list or NULL. Lock-free. */
+/* Bulk lookup of keys[0..n) (n <= 64): out[i] is the candidate list or NULL. Lock-free. The
+ * lists and each one's first context are prefetched for the caller's next pass. */
 void dp_ctx_lookup_bulk(const struct dp_ctx_table *t, const struct dp_ctx_key **keys, unsigned n,
 			const struct dp_ctx_cands **out);
 

@@ -433,18 +433,6 @@ static bool to_control(struct worker *w, struct slot *s, enum ctl_kind kind, con
 	return true;
 }
 
-/* A verified request (parsed: m, or NULL if it does not parse) for a registered protected
- * control path? */
-static bool protected_control(struct worker *w, struct slot *s, int len,
-			      const struct osc_coap_msg *m)
-{
-	if (!w->c.ctl_protected || !m || !dp_ctl_wants(w->c.ctl, CTL_KIND_PROTECTED, m))
-		return false;
-	if (!to_control(w, s, CTL_KIND_PROTECTED, s->out, (uint16_t)len, true))
-		release_slot(w, s);
-	return true;
-}
-
 /* App. B.1.2: the request verified but its context's window is unknown since a restart. The
  * Echo decision (an HMAC, which may allocate) and the window reset run on the control lcore;
  * without a handler for it the request is dropped as before. */
@@ -487,9 +475,34 @@ static bool scope_denied(struct worker *w, struct slot *s, const struct osc_coap
 	return true;
 }
 
+/* A verified request that could not be finished: a protected §8.2 answer for a bad inner
+ * message, App. B.1.2's hand-off, or the error answer. */
+static void unfinished(struct worker *w, struct slot *s)
+{
+	if (s->rx.err == OSC_ERR_INNER || s->rx.err == OSC_ERR_NESTED) {
+		w->c.stats->osc_err[s->rx.err]++;
+		answer_protected(w, s, osc_err_coap_code(s->rx.err), osc_err_diag(s->rx.err));
+		return;
+	}
+	if (window_unknown(w, s))
+		return;
+	answer_error(w, s);
+}
+
+/* The plain request for the control lcore or the upstream, written to s->out from the inner
+ * message in; its length, or negative when unfinished() has dealt with the slot. */
+static int plain_request(struct worker *w, struct slot *s, struct osc_coap_msg *in)
+{
+	int len = osc_rx_rebuild_inner(&s->rx, in, s->out, sizeof(s->out));
+
+	if (len < 0)
+		unfinished(w, s);
+	return len;
+}
+
 static void decrypted(struct worker *w, struct slot *s)
 {
-	struct osc_coap_msg m, *pm;
+	struct osc_coap_msg in;
 	int len;
 
 	if (s->rx.op.status == CRY_ERR_AUTH) { /* §3.3: a colliding Recipient ID may be next */
@@ -502,32 +515,29 @@ static void decrypted(struct worker *w, struct slot *s)
 		answer_error(w, s);
 		return;
 	}
-	len = osc_rx_finish(&s->rx, s->out, sizeof(s->out));
-	if (len < 0 && (s->rx.err == OSC_ERR_INNER || s->rx.err == OSC_ERR_NESTED)) {
-		w->c.stats->osc_err[s->rx.err]++;
-		answer_protected(w, s, osc_err_coap_code(s->rx.err), osc_err_diag(s->rx.err));
-		return;
-	}
-	if (len < 0 && window_unknown(w, s))
-		return;
-	if (len < 0) {
-		answer_error(w, s);
+	if (osc_rx_finish_inner(&s->rx, &in, s->out, sizeof(s->out)) < 0) {
+		unfinished(w, s);
 		return;
 	}
 	if (s->rx.replay != OSC_REPLAY_OK) /* only with OSC_RX_LOADTEST */
 		w->c.stats->ctr[DP_LOADTEST_REPLAYS]++;
-	/* parsed once for the control paths and the scope check, only when either is configured */
-	pm = (w->c.ctl_protected || w->c.scopes) &&
-	     osc_coap_parse(&m, s->out, (size_t)len) == OSC_COAP_OK ? &m : NULL;
-	if (protected_control(w, s, len, pm))
-		return;
-	if (w->c.scopes && scope_denied(w, s, pm))
-		return;
-	if (w->fwd) {
-		forward(w, s, (unsigned)len);
+	/* Control paths and ACE scopes read the code, Uri-Path and Uri-Query: Class E options,
+	 * all in the inner message (§4.1), so the plain request is written only where it goes. */
+	if (w->c.ctl_protected && dp_ctl_wants(w->c.ctl, CTL_KIND_PROTECTED, &in)) {
+		len = plain_request(w, s, &in);
+		if (len >= 0 && !to_control(w, s, CTL_KIND_PROTECTED, s->out, (uint16_t)len, true))
+			release_slot(w, s);
 		return;
 	}
-	answer_protected(w, s, osc_answer_served_code(s->out[1]), NULL);
+	if (w->c.scopes && scope_denied(w, s, &in))
+		return;
+	if (!w->fwd) { /* respond mode: the answer needs the code only */
+		answer_protected(w, s, osc_answer_served_code(in.code), NULL);
+		return;
+	}
+	len = plain_request(w, s, &in);
+	if (len >= 0)
+		forward(w, s, (unsigned)len);
 }
 
 static void encrypted(struct worker *w, struct slot *s)

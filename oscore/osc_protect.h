@@ -93,6 +93,19 @@ int osc_rx_prepare(struct osc_rx *rx, struct osc_ctx *ctx, const struct osc_exch
  */
 int osc_rx_finish(struct osc_rx *rx, uint8_t *out, size_t cap);
 
+/*
+ * osc_rx_finish in two halves, for a caller that may not need the plain request (the gateway
+ * answering a request itself reads only its code; control paths and ACE scopes read Uri-Path and
+ * Uri-Query, Class E options, which are all inner, §4.1). osc_rx_finish_inner does the same commit
+ * and the same checks of the inner message (§5.3, §4.1.3.7) and returns 0 with the inner message
+ * in *inner (pointing into rx->plain), or what osc_rx_finish returns on failure; only for
+ * OSC_ERR_WINDOW_UNKNOWN is the plain request written to out[0..cap) (length in rx->out_len).
+ * osc_rx_rebuild_inner then writes the plain request from *inner (merged with the outer Class U
+ * options; *inner is changed) to out[0..cap): its length or -(enum osc_err), rx->err set.
+ */
+int osc_rx_finish_inner(struct osc_rx *rx, struct osc_coap_msg *inner, uint8_t *out, size_t cap);
+int osc_rx_rebuild_inner(struct osc_rx *rx, struct osc_coap_msg *inner, uint8_t *out, size_t cap);
+
 /* The exchange a verified request binds its response to. */
 void osc_rx_exchange(const struct osc_rx *rx, struct osc_exchange *ex);
 

@@ -218,6 +218,28 @@ int osc_rx_finish(struct osc_rx *rx, uint8_t *out, size_t cap)
 	return rc;
 }
 
+int osc_rx_finish_inner(struct osc_rx *rx, struct osc_coap_msg *inner, uint8_t *out, size_t cap)
+{
+	int rc, commit;
+
+	if (rx->op.status != CRY_OK)
+		return -fail(rx, rx->op.status == CRY_ERR_AUTH ? OSC_ERR_DECRYPT : OSC_ERR_CRYPTO);
+	commit = osc_rx_commit(rx, &rx->ctx->replay);
+	if (commit == OSC_ERR_WINDOW_UNKNOWN) /* the control plane needs the plain request */
+		return osc_rx_finish(rx, out, cap);
+	if (commit != OSC_OK)
+		return -commit;
+	rc = parse_inner(rx, inner); /* the same checks as osc_rx_finish, nothing written */
+	return rc != OSC_OK ? -fail(rx, rc) : 0;
+}
+
+int osc_rx_rebuild_inner(struct osc_rx *rx, struct osc_coap_msg *inner, uint8_t *out, size_t cap)
+{
+	int rc = rebuild(rx, inner, out, cap);
+
+	return rc < 0 ? -fail(rx, -rc) : rc;
+}
+
 void osc_rx_exchange(const struct osc_rx *rx, struct osc_exchange *ex)
 {
 	*ex = (struct osc_exchange){ .kid_len = rx->opt.kid_len, .piv_len = rx->opt.piv_len,
