@@ -454,13 +454,13 @@ static bool window_unknown(struct worker *w, struct slot *s)
  * does not name, 4.05 for a method it does not allow. True if it was refused. */
 static bool scope_denied(struct worker *w, struct slot *s, const struct osc_coap_msg *m)
 {
-	const struct ctl_ace_scope *sc =
-		dp_scopes_get(w->c.scopes, dp_ctx_table_ref(w->c.table, s->rx.ctx));
+	struct ctl_ctx_handle h = dp_ctx_table_ref(w->c.table, s->rx.ctx);
+	const struct ctl_ace_scope *sc = dp_scopes_get(w->c.scopes, h);
 	enum ctl_ace_access a;
 
 	if (!sc)
 		return false; /* not an ACE context */
-	if (dp_scopes_ending(w->c.scopes, dp_ctx_table_ref(w->c.table, s->rx.ctx))) {
+	if (dp_scopes_ending(w->c.scopes, h)) {
 		/* its token expired or was revoked: answered as once the context is gone (§5.10.3) */
 		s->rx.err = OSC_ERR_NO_CONTEXT;
 		answer_error(w, s);
