@@ -308,4 +308,7 @@ if upstream_up 10.78.0.3; then
 else
 	echo "SKIP: forward-mode round (no coap-server-notls)"
 fi
+# under ASan+UBSan a report goes to the gateway's log; DPDK heap misuse shows only as EAL: Error
+! grep -l "AddressSanitizer\|runtime error\|LeakSanitizer\|EAL: Error" "$W"/gw.*.log
+check "no sanitizer report or EAL error in the gateway's logs" $?
 exit $((fails > 0))
