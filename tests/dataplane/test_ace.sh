@@ -12,7 +12,7 @@
 # the first request's App. B.1.2 Echo round then served by scope and control path). Respond
 # mode also: Encrypt0 and Sign1 tokens, AS Request Creation Hints, oscore-gwctl tokens and
 # revoke, expiry at exp, configuration errors naming file and field. Forward mode also: expiry
-# during Observe (a final protected 4.01 notification, RFC 9200 §5.10.3).
+# and revocation during Observe (a final protected 4.01 notification, RFC 9200 §5.10.3).
 #   test_ace.sh OSCORE_GW OSC_CLIENT OSCORE_GWCTL
 set -u
 GW=$1 CLIENT=$2 CTL=$3
@@ -300,11 +300,24 @@ if upstream_up 10.78.0.3; then
 		  grep -q "watch: [0-9]* datagram(s), 0 failed" "$W/o1.log"; echo $?)
 	gone "$W/c9.json"
 	check "forward: after the final 4.01 the expired token's context is gone (unprotected 4.01)" $?
+	# revocation during Observe: the same final 4.01 (the token is no longer valid, §5.10.3)
+	post --scope rTime --id ca --id1 0a --n1 aa --out "$W/ca.json" >"$W/pao.log" 2>&1
+	client "$W/ca.json" --timeout 4 --observe 1 --watch 3 10.78.0.1:5683 /time >"$W/o2.log" 2>&1 &
+	o_pid=$!
+	for _ in $(seq 50); do grep -q "^answer 1: " "$W/o2.log" && break; sleep 0.1; done
+	"$CTL" --prefix "$GW_PREFIX" revoke as1 ca >"$W/reva.log" 2>&1
+	wait "$o_pid"
+	o_rc=$?
+	last=$(grep -E "^answer [0-9]+: " "$W/o2.log" | grep -v max-age= | tail -1)
+	check "forward: revocation during Observe: a verified final 4.01, then nothing ($last)" \
+		$([ "$o_rc" -eq 0 ] && grep -q "revoked" "$W/reva.log" &&
+		  [ "$(grep -c ' 4.01 ' "$W/o2.log")" -eq 1 ] &&
+		  echo "$last" | grep -Eq "^answer 1[0-9]{2}: 4.01 NON piv=[0-9]+ observe=0 payload=$"; echo $?)
 	kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
-	grep -Eq "fwd_requests +2$" "$W/gw.forward-restart.log"
-	check "forward restart: only the GET and the registration were forwarded (fwd_requests 2)" $?
-	grep -Eq "fwd_observe_final_401 +1$" "$W/gw.forward-restart.log"
-	check "forward: counted fwd_observe_final_401 1" $?
+	grep -Eq "fwd_requests +3$" "$W/gw.forward-restart.log"
+	check "forward restart: only the GET and the two registrations were forwarded (fwd_requests 3)" $?
+	grep -Eq "fwd_observe_final_401 +2$" "$W/gw.forward-restart.log"
+	check "forward: counted fwd_observe_final_401 2 (expiry, revocation)" $?
 else
 	echo "SKIP: forward-mode round (no coap-server-notls)"
 fi
