@@ -286,11 +286,11 @@ if upstream_up 10.78.0.3; then
 	client "$W/c5b.json" --timeout 5 --expect 2.05 10.78.0.1:5683 /a/led >"$W/f5.log" 2>&1
 	check "forward restart: GET /a/led (the restored, updated scope) reaches the upstream: 2.05" $?
 	# expiry during Observe (RFC 9200 §5.10.3): the device observing /time (a notification a
-	# second) under a token with exp 5 s ahead gets, at exp, one final 4.01 protected under its
+	# second) under a token with exp 4 s ahead gets, at exp, one final 4.01 protected under its
 	# context with the gateway's own Partial IV, its token and no Observe (RFC 7641 §3.2); then
 	# nothing more, and the context is gone
-	post --scope rTime --exp 5 --id c9 --id1 09 --n1 99 --out "$W/c9.json" >"$W/p9o.log" 2>&1
-	client "$W/c9.json" --timeout 4 --observe 1 --watch 7 10.78.0.1:5683 /time >"$W/o1.log" 2>&1
+	post --scope rTime --exp 4 --id c9 --id1 09 --n1 99 --out "$W/c9.json" >"$W/p9o.log" 2>&1
+	client "$W/c9.json" --timeout 4 --observe 1 --watch 5.5 10.78.0.1:5683 /time >"$W/o1.log" 2>&1
 	o_rc=$?
 	last=$(grep -E "^answer [0-9]+: " "$W/o1.log" | grep -v max-age= | tail -1)
 	check "forward: expiry during Observe: a verified final 4.01 (own Partial IV, no Observe), then nothing ($last)" \
@@ -302,7 +302,7 @@ if upstream_up 10.78.0.3; then
 	check "forward: after the final 4.01 the expired token's context is gone (unprotected 4.01)" $?
 	# revocation during Observe: the same final 4.01 (the token is no longer valid, §5.10.3)
 	post --scope rTime --id ca --id1 0a --n1 aa --out "$W/ca.json" >"$W/pao.log" 2>&1
-	client "$W/ca.json" --timeout 4 --observe 1 --watch 3 10.78.0.1:5683 /time >"$W/o2.log" 2>&1 &
+	client "$W/ca.json" --timeout 4 --observe 1 --watch 2 10.78.0.1:5683 /time >"$W/o2.log" 2>&1 &
 	o_pid=$!
 	for _ in $(seq 50); do grep -q "^answer 1: " "$W/o2.log" && break; sleep 0.1; done
 	"$CTL" --prefix "$GW_PREFIX" revoke as1 ca >"$W/reva.log" 2>&1
