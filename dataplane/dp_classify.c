@@ -164,7 +164,8 @@ static bool ipv4_mcast_ours(uint32_t d, const struct dp_addrs *a)
 {
 	unsigned i;
 
-	if (a->mcast_all_coap && d == rte_cpu_to_be_32(RTE_IPV4(224, 0, 1, 187)))
+	/* 224.0.1.187 spelt out: DPDK 22.11's RTE_IPV4 shifts an int, undefined from 128.0.0.0 */
+	if (a->mcast_all_coap && d == rte_cpu_to_be_32(0xe00001bbu))
 		return true;
 	for (i = 0; i < a->n_mcast4; i++)
 		if (d == a->mcast4[i])

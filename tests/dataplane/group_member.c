@@ -158,6 +158,7 @@ int group_member_main(int argc, char **argv)
 	size_t cred_len;
 
 	if (argc < 9 || !e) {
+		cry_engine_free(e);
 		fprintf(stderr, "usage: group_client member ID SEED CRED BIND MCAST PORT COUNT "
 			"[pairwise] [bad-sig] [dup]\n");
 		return 2;
@@ -170,17 +171,21 @@ int group_member_main(int argc, char **argv)
 			mb.delay_ms = (unsigned)atoi(argv[i] + 6);
 	}
 	cred_len = gfix_hex(argv[4], cred, sizeof(cred));
-	if (gfix_other(&mb.g, &mb.m51, argv[2], argv[3], cred, cred_len))
+	if (gfix_other(&mb.g, &mb.m51, argv[2], argv[3], cred, cred_len)) {
+		cry_engine_free(e);
 		return fprintf(stderr, "group_member: derivation failed\n"), 2;
+	}
 	sockets(&mb, argv[5], argv[6], (uint16_t)atoi(argv[7]));
 	printf("LISTENING\n");
 	fflush(stdout);
 	count = (unsigned)atoi(argv[8]);
 	for (i = 0; i < count; i++)
-		if (serve_one(&mb, e))
-			return printf("TIMEOUT\n"), 1;
+		if (serve_one(&mb, e)) {
+			printf("TIMEOUT\n");
+			break;
+		}
 	osc_member_wipe(&mb.m51);
 	osc_group_wipe(&mb.g);
 	cry_engine_free(e);
-	return 0;
+	return i < count ? 1 : 0;
 }

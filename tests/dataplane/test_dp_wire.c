@@ -395,7 +395,7 @@ static struct dp_addrs gw_groups(void)
 	struct dp_addrs a = gw();
 
 	a.mcast_all_coap = true;
-	a.mcast4[a.n_mcast4++] = rte_cpu_to_be_32(RTE_IPV4(239, 255, 0, 3));
+	a.mcast4[a.n_mcast4++] = rte_cpu_to_be_32(0xefff0003u); /* 239.255.0.3 (RTE_IPV4: int shift) */
 	a.mcast6[a.n_mcast6][0] = 0xff;
 	a.mcast6[a.n_mcast6][1] = 0x05;
 	a.mcast6[a.n_mcast6][13] = 1;

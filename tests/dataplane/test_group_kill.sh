@@ -78,7 +78,7 @@ check "the same keying material added again is refused ($(cat "$W/readd.log"))" 
 kill -TERM "$GW_PID"; wait "$GW_PID"
 check "oscore-gw exits cleanly" $?
 GW_PID=
-! grep -q "Sanitizer\|EAL: Error" "$W"/gw.*.log
+! grep -qE "Sanitizer|runtime error:|EAL: Error" "$W"/gw.*.log
 check "no sanitizer report or DPDK heap error in any run's log" $?
 
 python3 - "$W" "$KILLS" <<'PY'

@@ -138,7 +138,7 @@ check "no command output or log holds key material" $?
 kill -TERM "$GW_PID"; wait "$GW_PID"
 check "oscore-gw exits cleanly" $?
 GW_PID=
-! grep -q "Sanitizer\|EAL: Error" "$W/gw.1.log"
+! grep -qE "Sanitizer|runtime error:|EAL: Error" "$W/gw.1.log"
 check "no sanitizer report or DPDK heap error in the gateway's log" $?
 grep -E "group_|ctl_" "$W/gw.1.log"
 if [ "$fails" -ne 0 ]; then

@@ -132,7 +132,7 @@ check "an unknown group gets 4.04 (got: $got)" $?
 kill -TERM "$GW_PID"; wait "$GW_PID"
 check "oscore-gw exits cleanly" $?
 GW_PID=
-! grep -q "Sanitizer\|EAL: Error" "$W/gw.1.log"
+! grep -qE "Sanitizer|runtime error:|EAL: Error" "$W/gw.1.log"
 check "no sanitizer report or EAL error in the gateway's log" $?
 grep -E "group_|gsend_|mcast|osc_err" "$W/gw.1.log"
 count_is() { grep -Eq "^ *$1 +$2$" "$W/gw.1.log"; check "counted: $1 = $2" $?; }
@@ -190,7 +190,7 @@ check "both members served the request sent from the upstream side" $rc
 kill -TERM "$GW_PID"; wait "$GW_PID"
 check "oscore-gw (forward mode) exits cleanly" $?
 GW_PID=
-! grep -q "Sanitizer\|EAL: Error" "$W/gw.2.log"
+! grep -qE "Sanitizer|runtime error:|EAL: Error" "$W/gw.2.log"
 check "no sanitizer report or EAL error in the forward-mode gateway's log" $?
 grep -E "gsend_" "$W/gw.2.log"
 for want in "gsend_wrong_side 1" "gsend_sent 1" "gsend_answer 2" "gsend_done 1"; do
