@@ -449,23 +449,30 @@ static bool window_unknown(struct worker *w, struct slot *s)
 	return true;
 }
 
+/* RFC 9200 §5.10.3: the context's token expired or was revoked and the context goes after a
+ * short grace period (its observations' final 4.01): a request on it, also to a control path,
+ * is answered as once it is gone (unprotected 4.01). True if it was. One load while none ends. */
+static bool ace_ending(struct worker *w, struct slot *s)
+{
+	if (!dp_scopes_any_ending(w->c.scopes) ||
+	    !dp_scopes_ending(w->c.scopes, dp_ctx_table_ref(w->c.table, s->rx.ctx)))
+		return false;
+	s->rx.err = OSC_ERR_NO_CONTEXT;
+	answer_error(w, s);
+	return true;
+}
+
 /* RFC 9200 §5.10.2: a verified request on an ACE context must be within its token's scope,
  * before it reaches the upstream or the local answer: protected 4.03 for a resource the scope
  * does not name, 4.05 for a method it does not allow. True if it was refused. */
 static bool scope_denied(struct worker *w, struct slot *s, const struct osc_coap_msg *m)
 {
-	struct ctl_ctx_handle h = dp_ctx_table_ref(w->c.table, s->rx.ctx);
-	const struct ctl_ace_scope *sc = dp_scopes_get(w->c.scopes, h);
+	const struct ctl_ace_scope *sc =
+		dp_scopes_get(w->c.scopes, dp_ctx_table_ref(w->c.table, s->rx.ctx));
 	enum ctl_ace_access a;
 
 	if (!sc)
 		return false; /* not an ACE context */
-	if (dp_scopes_ending(w->c.scopes, h)) {
-		/* its token expired or was revoked: answered as once the context is gone (§5.10.3) */
-		s->rx.err = OSC_ERR_NO_CONTEXT;
-		answer_error(w, s);
-		return true;
-	}
 	a = m ? ctl_ace_scope_check(sc, m) : CTL_ACE_DENY_RESOURCE;
 	if (a == CTL_ACE_ALLOW)
 		return false;
@@ -521,6 +528,8 @@ static void decrypted(struct worker *w, struct slot *s)
 	}
 	if (s->rx.replay != OSC_REPLAY_OK) /* only with OSC_RX_LOADTEST */
 		w->c.stats->ctr[DP_LOADTEST_REPLAYS]++;
+	if (w->c.scopes && ace_ending(w, s))
+		return;
 	/* Control paths and ACE scopes read the code, Uri-Path and Uri-Query: Class E options,
 	 * all in the inner message (§4.1), so the plain request is written only where it goes. */
 	if (w->c.ctl_protected && dp_ctl_wants(w->c.ctl, CTL_KIND_PROTECTED, &in)) {
