@@ -52,6 +52,7 @@ group_message)
 	corpus=corpus-group ;;
 group_json)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/control/ctl_config_group.c
+		$root/control/ctl_config_group_send.c $root/control/ctl_where.c
 		$root/control/ctl_group.c $root/control/ctl_tomb.c $root/control/ctl_store.c"
 	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lsqlite3 -lpthread"
 	corpus=corpus-group-json ;;
@@ -66,9 +67,10 @@ edhoc_msg1 | edhoc_msg3)
 group_send)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/control/ctl_group_send.c
 		$root/control/ctl_group.c $root/control/ctl_group_serve.c $root/control/ctl_plane.c
-		$root/control/ctl_ns.c $root/tests/oscore/group_fixture.c
+		$root/control/ctl_ns.c $root/control/ctl_echo.c $root/control/ctl_tomb.c
+		$root/control/ctl_store.c $root/tests/oscore/group_fixture.c
 		$root/tests/control/gw_group_fixture.c"
-	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lpthread"
+	libs="-lIPSec_MB -lcrypto -lcbor -ljansson -lsqlite3 -lpthread"
 	corpus=corpus-group-send ;;
 edhoc_coap)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c "$root"/control/edhoc/edh_*.c)
