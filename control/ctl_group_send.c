@@ -80,7 +80,7 @@ struct ctl_group_send *ctl_group_send_new(struct ctl_groups *gs,
 	if (getrandom(&s->next_token, sizeof(s->next_token), 0) != sizeof(s->next_token))
 		s->next_token = floor ^ (uint64_t)(uintptr_t)s;
 	/* the SSN clock floor (ctl_group_send.h), where no SSN is durable: before any worker runs */
-	for (i = 0; !gs->ssn.reserve && i < gs->n; i++)
+	for (i = 0; !gs->ssn.durable && i < gs->n; i++)
 		if (gs->g[i] && sendable(gs->g[i]) && gs->g[i]->g.ssn < floor) {
 			gs->g[i]->g.ssn = floor;
 			gs->g[i]->ssn_floored = true;
@@ -110,15 +110,18 @@ static bool ssn_unavailable(const struct ctl_group_send *s, struct ctl_group *g)
 {
 	uint64_t now;
 
-	if (s->gs->ssn.reserve)
-		return ctl_groups_durable_ssn(s->gs, g) != 0;
-	now = ctl_gsend_clock_ms();
-	if (!g->ssn_floored) {
-		if (g->g.ssn < now - 1)
-			g->g.ssn = now - 1;
-		g->ssn_floored = true;
+	if (!s->gs->ssn.durable) {
+		now = ctl_gsend_clock_ms();
+		if (!g->ssn_floored) {
+			if (g->g.ssn < now - 1)
+				g->g.ssn = now - 1;
+			g->ssn_floored = true;
+		}
+		if (__atomic_load_n(&g->g.ssn, __ATOMIC_RELAXED) >= now)
+			return true;
 	}
-	return __atomic_load_n(&g->g.ssn, __ATOMIC_RELAXED) >= now;
+	/* the reservation (in memory without a store) also raises the limit osc_ssn_next keeps */
+	return ctl_groups_durable_ssn(s->gs, g) != 0;
 }
 
 /* --- the requester's request --- */

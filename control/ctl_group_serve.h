@@ -40,6 +40,8 @@ struct ctl_group_ssn_ops {
 	void *arg;
 	uint64_t k;    /* write-ahead step (K_SSN) */
 	bool own_piv;  /* answers take the gateway's own Partial IV ("response_piv": "own") */
+	bool durable;  /* reserve reaches a store ("state_db"): it survives a crash; else it is
+			* in memory only and group sends keep the clock floor (ctl_group_send.c) */
 };
 
 /* The groups the gateway is a member of. Workers load g[i] and n atomically (acquire); only the

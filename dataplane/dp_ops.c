@@ -148,7 +148,8 @@ static int groups_setup(struct dp_ops *o, const struct ctl_config *c, struct dp_
 	if (s) {
 		struct ctl_group_ssn_ops ops = { .reserve = group_reserve, .resume = group_resume,
 						 .arg = s, .k = c->ctl.k_ssn ? c->ctl.k_ssn : 1,
-						 .own_piv = c->ctl.own_piv };
+						 .own_piv = c->ctl.own_piv,
+						 .durable = c->ctl.state_db[0] != 0 };
 
 		dp_state_set_groups(s, o->groups);
 		ctl_groups_set_ssn(o->groups, &ops); /* resumed above what a previous run used */

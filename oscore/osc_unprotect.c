@@ -225,8 +225,15 @@ int osc_rx_finish_inner(struct osc_rx *rx, struct osc_coap_msg *inner, uint8_t *
 	if (rx->op.status != CRY_OK)
 		return -fail(rx, rx->op.status == CRY_ERR_AUTH ? OSC_ERR_DECRYPT : OSC_ERR_CRYPTO);
 	commit = osc_rx_commit(rx, &rx->ctx->replay);
-	if (commit == OSC_ERR_WINDOW_UNKNOWN) /* the control plane needs the plain request */
-		return osc_rx_finish(rx, out, cap);
+	if (commit == OSC_ERR_WINDOW_UNKNOWN) { /* the control plane needs the plain request */
+		/* Not osc_rx_finish: it would commit a second time, and a window the control lcore
+		 * reset in between would let that pass with *inner never written. */
+		rc = osc_rx_rebuild(rx, out, cap);
+		if (rc < 0)
+			return rc;
+		rx->out_len = (uint32_t)rc;
+		return -fail(rx, OSC_ERR_WINDOW_UNKNOWN);
+	}
 	if (commit != OSC_OK)
 		return -commit;
 	rc = parse_inner(rx, inner); /* the same checks as osc_rx_finish, nothing written */

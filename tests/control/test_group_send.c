@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include <criterion/criterion.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -358,4 +359,61 @@ Test(group_send, ssn_is_floored_at_the_clock_and_never_runs_ahead_of_it)
 	g->ssn = before - 1;
 	cr_expect_eq(serve(req, (size_t)n, 1, ans, sizeof(ans)), 4);
 	cr_expect_eq(g->ssn, before, "one SSN taken");
+}
+
+static uint64_t reserved_upto;
+
+static int reserve_in_memory(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t upto)
+{
+	(void)arg, (void)fp;
+	reserved_upto = upto;
+	return 0;
+}
+
+static bool resume_nothing(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t *upto)
+{
+	(void)arg, (void)fp;
+	*upto = 0;
+	return false;
+}
+
+/* As the gateway sets it up (dp_ops.c): SSN reservations always exist, but without "state_db"
+ * they are in memory only and a crash forgets them, so the clock floor must still apply; with
+ * a store it does not, and the send takes its SSN through the reservation. (The merge of the
+ * durable group SSNs first keyed the floor on the reservation's presence: never floored.) */
+static void send_with_ssn_ops(bool durable)
+{
+	struct ctl_group_ssn_ops ops = { .reserve = reserve_in_memory, .resume = resume_nothing,
+					 .k = 64, .durable = durable };
+	struct osc_group *g = &gs.g[0]->g;
+	uint8_t req[256], ans[CTL_MSG_MAX];
+	uint64_t before = ctl_gsend_clock_ms();
+	int n;
+
+	ctl_group_send_free(gsend);
+	gs.g[0]->ssn_floored = false;
+	ctl_groups_set_ssn(&gs, &ops);
+	gsend = ctl_group_send_new(&gs, &cfg.group_send);
+	cr_assert_not_null(gsend);
+	reserved_upto = 0;
+	usleep(2000); /* the floor is the clock at set-up: sends go once it has moved on */
+	n = plain_request(COAP_GET, light, 3, 0, req, sizeof(req));
+	cr_assert_eq(serve(req, (size_t)n, 1, ans, sizeof(ans)), 4, "sent, empty ACK");
+	if (durable) {
+		cr_expect_eq(g->ssn, 1, "SSN 0 taken: the store keeps what a crash would forget");
+	} else {
+		cr_expect_geq(g->ssn, before, "floored at the clock although SSNs are reserved");
+		cr_expect_leq(g->ssn, ctl_gsend_clock_ms(), "and never ahead of it");
+	}
+	cr_expect_eq(reserved_upto, g->ssn - 1 + 64, "reserved K ahead before the SSN was used");
+}
+
+Test(group_send, clock_floor_without_a_store_even_with_reservations)
+{
+	send_with_ssn_ops(false);
+}
+
+Test(group_send, durable_reservation_with_a_store_and_no_floor)
+{
+	send_with_ssn_ops(true);
 }
