@@ -63,6 +63,31 @@ start_gw() {
 	return 1
 }
 
+# kill_loop KILLS MARK SERVED WHAT: KILLS times, start oscore-gw, call MARK (the caller notes
+# its clients' answer counts), wait up to 20 s until SERVED says the run has answered since, let
+# it serve a random 0.4-0.8 s more and SIGKILL it; then a final run is started (left running in
+# GW_PID). Checks that every run started and answered WHAT before its kill (so that a slow start,
+# ASan or a busy machine, cannot make the crash loop's counts depend on load), and the final run.
+kill_loop() {
+	local kills=$1 mark=$2 served_fn=$3 what=$4 served=0 started=0 run
+
+	for run in $(seq 1 "$kills"); do
+		start_gw "$run" && started=$((started + 1))
+		"$mark"
+		for _ in $(seq 1 200); do
+			"$served_fn" && { served=$((served + 1)); break; }
+			sleep 0.1
+		done
+		sleep "0.$((RANDOM % 5 + 4))"
+		kill -KILL "$GW_PID"; wait "$GW_PID" 2>/dev/null; GW_PID=
+	done
+	check "oscore-gw restarted after each of $kills SIGKILLs" $((started != kills))
+	check "every run answered $what before it was killed ($served of $kills)" \
+		$((served != kills))
+	start_gw final && sleep 1
+	check "a final run serves again" $?
+}
+
 # upstream_up ADDR: coap-server-notls at ADDR:5683 next to the devices (-d: a PUT creates its
 # resource), its pid in UP_PID (stopped by cleanup); 1 when libcoap3-bin is not installed.
 upstream_up() {
