@@ -40,9 +40,12 @@ static uint16_t quoted_ip(const uint8_t *q, uint16_t room, bool v6, const struct
 		return sizeof(*ip);
 	} else {
 		const struct rte_ipv4_hdr *ip = (const void *)q;
-		uint16_t hl = (uint16_t)((q[0] & 0xf) * 4);
+		uint16_t hl;
 
-		if (room < sizeof(*ip) || q[0] >> 4 != 4 || hl < sizeof(*ip) || hl > room ||
+		if (room < sizeof(*ip)) /* before q[0] is read: an ICMP message may quote nothing */
+			return 0;
+		hl = (uint16_t)((q[0] & 0xf) * 4);
+		if (q[0] >> 4 != 4 || hl < sizeof(*ip) || hl > room ||
 		    ip->next_proto_id != IPPROTO_UDP || ip->src_addr != a->ipv4)
 			return 0;
 		return hl;
