@@ -37,6 +37,7 @@
  *     "contexts_libcoap": "path" libcoap OSCORE configuration (coap-oscore-conf(5)), appended;
  *                                errors name file:line
  *     "max_contexts": 1024,      context slots, preallocated (configured + runtime adds)
+ *     "max_id_contexts": 1024,   of them with an ID Context (default and at most max_contexts)
  *     "state_db": "state.db",    SQLite state: contexts and SSN ceilings survive a crash
  *     "k_ssn": 4096,             SSN write-ahead step (RFC 8613 App. B.1.1)
  *     "rfc8613_b_1_2": true,     restored contexts start with an unknown replay window (App. B.1.2)
@@ -645,6 +646,20 @@ static int check_group_send(struct where *w, const struct ctl_config *c)
 	return ctl_where_bad(&w->at, "no group in group mode with a \"multicast\" address");
 }
 
+/* Configured contexts with an ID Context must fit "max_id_contexts" (each takes a second key). */
+static int check_id_contexts(struct where *w, const struct ctl_config *c)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < c->n_ctx; i++)
+		n += c->ctx[i].has_id_ctx;
+	ctl_where_at(&w->at, "max_id_contexts");
+	if (n > ctl_config_id_contexts(&c->ctl))
+		return ctl_where_bad(&w->at, "%u contexts with an ID Context configured, more than %u",
+				     n, ctl_config_id_contexts(&c->ctl));
+	return 0;
+}
+
 static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
 {
 	json_t *v, *inl, *file;
@@ -691,7 +706,7 @@ static int parse_top(struct where *w, json_t *root, struct ctl_config *c)
 	ctl_where_at(&w->at, "max_contexts");
 	if (c->n_ctx > c->ctl.max_contexts)
 		return ctl_where_bad(&w->at, "%u contexts configured, more than %u", c->n_ctx, c->ctl.max_contexts);
-	return 0;
+	return check_id_contexts(w, c);
 }
 
 /* The folder /oscore/ctx/load is confined to: the configuration file's, symlinks resolved. */

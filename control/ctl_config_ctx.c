@@ -13,9 +13,15 @@ void ctl_config_ctx_defaults(struct ctl_ctx_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->max_contexts = CTL_MAX_CONTEXTS_DEFAULT;
+	c->max_id_contexts = CTL_ID_CONTEXTS_ALL;
 	c->k_ssn = 4096;
 	c->b12 = true;
 	ctl_ns_init(&c->ns);
+}
+
+unsigned ctl_config_id_contexts(const struct ctl_ctx_config *c)
+{
+	return c->max_id_contexts < c->max_contexts ? c->max_id_contexts : c->max_contexts;
 }
 
 static int get_path(json_t *v, const char *dir, char *out, char *reason, size_t cap)
@@ -108,6 +114,8 @@ int ctl_config_ctx_field(const char *key, json_t *v, const char *dir, struct ctl
 {
 	if (!strcmp(key, "max_contexts"))
 		return get_uint(v, 1, 1u << 24, &c->max_contexts, reason, cap);
+	if (!strcmp(key, "max_id_contexts"))
+		return get_uint(v, 0, 1u << 24, &c->max_id_contexts, reason, cap);
 	if (!strcmp(key, "k_ssn"))
 		return get_uint(v, 2, 1u << 30, &c->k_ssn, reason, cap);
 	if (!strcmp(key, "state_db"))

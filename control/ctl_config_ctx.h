@@ -12,9 +12,12 @@
 #include "control/ctl_ns.h"
 
 #define CTL_MAX_CONTEXTS_DEFAULT 1024
+#define CTL_ID_CONTEXTS_ALL UINT_MAX
 
 struct ctl_ctx_config {
 	unsigned max_contexts;       /* context slots, config and runtime adds together */
+	unsigned max_id_contexts;    /* of them, with an ID Context (a second hash key each);
+				      * CTL_ID_CONTEXTS_ALL = max_contexts */
 	char state_db[PATH_MAX];     /* SQLite state ("" = none: nothing survives a restart) */
 	unsigned k_ssn;              /* App. B.1.1 write-ahead step K_SSN */
 	bool own_piv;                /* "response_piv": "own": every response takes a fresh PIV */
@@ -27,6 +30,9 @@ struct ctl_ctx_config {
 };
 
 void ctl_config_ctx_defaults(struct ctl_ctx_config *c);
+
+/* How many contexts of c may carry an ID Context: "max_id_contexts", at most max_contexts. */
+unsigned ctl_config_id_contexts(const struct ctl_ctx_config *c);
 
 /*
  * One top-level key of the control slice: 0 when taken, 1 when it is not one of this slice's keys,

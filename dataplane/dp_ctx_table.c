@@ -27,10 +27,16 @@ struct deferred {
 	struct dp_ctx_cands *list[2];  /* replaced candidate lists, or NULL */
 };
 
+/* A slot's own one-entry list, and a pooled list of OSC_MAX_CANDIDATES (struct dp_ctx_cands
+ * ends in a flexible array: both are laid out by hand, 8-byte aligned). */
+#define ONE_SIZE (sizeof(struct dp_ctx_cands) + sizeof(struct osc_ctx *))
+#define LIST_SIZE (sizeof(struct dp_ctx_cands) + OSC_MAX_CANDIDATES * sizeof(struct osc_ctx *))
+
 struct dp_ctx_table {
 	struct rte_hash *h;
 	struct osc_ctx *ctx;         /* cap slots; they never move (workers hold pointers) */
-	struct dp_ctx_cands *lists;  /* n_lists candidate lists, the values of the hash */
+	uint8_t *one;                /* cap one-entry lists: slot i's names ctx[i], set at create */
+	uint8_t *lists;              /* n_lists pooled lists, for keys that several contexts share */
 	uint32_t *free_ctx, *free_list; /* stacks of free slot / list indices */
 	unsigned cap, n_lists, n_free_ctx, n_free_list;
 	unsigned n;                  /* slots ever used (atomic: telemetry reads it) */
@@ -45,39 +51,41 @@ struct dp_ctx_table {
 	void *retire_arg;
 };
 
-/* FNV-1a, byte by byte: a kid context sits at any alignment in a frame or a context, and
- * rte_jhash would read it in (possibly misaligned, possibly overlong) 32-bit words. */
-static uint32_t kid_ctx_hash(const uint8_t *kc, uint8_t len)
+/* FNV-1a 64, byte by byte: a kid context sits at any alignment in a frame or a context. */
+static uint64_t fnv64(uint64_t h, const uint8_t *p, size_t len)
 {
-	uint32_t h = 2166136261u ^ len;
-	unsigned i;
+	size_t i;
 
 	for (i = 0; i < len; i++)
-		h = (h ^ kc[i]) * 16777619u;
+		h = (h ^ p[i]) * UINT64_C(1099511628211);
 	return h;
+}
+
+/* The key of a kid (a longer one than any Recipient ID keeps its length and finds nothing) and,
+ * with_ctx, its kid context. Byte 7's top bit tells the hashed form from the exact one. */
+static void key_of(struct dp_ctx_key *k, const uint8_t *rid, size_t rid_len,
+		   const uint8_t *id_ctx, size_t id_ctx_len, bool with_ctx)
+{
+	size_t n = rid_len <= OSC_ID_MAX ? rid_len : 0;
+	uint8_t lens[2] = { (uint8_t)(rid_len < 0x7f ? rid_len : 0x7f), (uint8_t)id_ctx_len };
+	uint64_t h;
+
+	memset(k, 0, sizeof(*k));
+	if (!with_ctx) {
+		memcpy(k->b, rid, n);
+		k->b[7] = lens[0];
+		return;
+	}
+	h = fnv64(UINT64_C(14695981039346656037), lens, 2);
+	h = fnv64(fnv64(h, rid, n), id_ctx, id_ctx_len);
+	memcpy(k->b, &h, sizeof(h));
+	k->b[7] |= 0x80;
 }
 
 void dp_ctx_key_of(struct dp_ctx_key *k, const struct osc_option *o)
 {
-	memset(k, 0, sizeof(*k));
-	k->kid_len = o->kid_len; /* a kid longer than any Recipient ID keeps its length: no match */
-	memcpy(k->kid, o->kid, o->kid_len <= OSC_ID_MAX ? o->kid_len : 0);
-	if (o->has_kid_ctx && o->kid_ctx_len <= OSC_ID_CTX_MAX) {
-		k->has_kid_ctx = 1;
-		k->kid_ctx_hash = kid_ctx_hash(o->kid_ctx, o->kid_ctx_len);
-	}
-}
-
-static void key_of(struct dp_ctx_key *k, const uint8_t *rid, uint8_t rid_len,
-		   const uint8_t *id_ctx, uint8_t id_ctx_len, bool with_ctx)
-{
-	memset(k, 0, sizeof(*k));
-	k->kid_len = rid_len;
-	memcpy(k->kid, rid, rid_len);
-	if (with_ctx) {
-		k->has_kid_ctx = 1;
-		k->kid_ctx_hash = kid_ctx_hash(id_ctx, id_ctx_len);
-	}
+	key_of(k, o->kid, o->kid_len, o->kid_ctx, o->kid_ctx_len,
+	       o->has_kid_ctx && o->kid_ctx_len <= OSC_ID_CTX_MAX);
 }
 
 static void key_of_ctx(struct dp_ctx_key *k, const struct osc_ctx *c, bool with_ctx)
@@ -85,7 +93,17 @@ static void key_of_ctx(struct dp_ctx_key *k, const struct osc_ctx *c, bool with_
 	key_of(k, c->recipient_id, c->recipient_id_len, c->id_ctx, c->id_ctx_len, with_ctx);
 }
 
-struct dp_ctx_table *dp_ctx_table_create(unsigned cap, int socket)
+static struct dp_ctx_cands *one_of(const struct dp_ctx_table *t, unsigned i)
+{
+	return (struct dp_ctx_cands *)(void *)(t->one + (size_t)i * ONE_SIZE);
+}
+
+static struct dp_ctx_cands *list_at(const struct dp_ctx_table *t, unsigned i)
+{
+	return (struct dp_ctx_cands *)(void *)(t->lists + (size_t)i * LIST_SIZE);
+}
+
+struct dp_ctx_table *dp_ctx_table_create(unsigned cap, unsigned id_ctx_cap, int socket)
 {
 	struct dp_ctx_table *t = rte_zmalloc_socket("ctx_table", sizeof(*t), 0, socket);
 	unsigned i;
@@ -94,26 +112,31 @@ struct dp_ctx_table *dp_ctx_table_create(unsigned cap, int socket)
 		return NULL;
 	cap = cap ? cap : 1;
 	t->cap = cap;
-	/* a context has at most two keys; add and remove keep up to two replaced lists each */
-	t->n_lists = 2 * cap + 2 * DEFER_MAX;
+	/* keys that several contexts share (colliding Recipient IDs, §3.3; App. B.2 replacements
+	 * during their overlap) are rare; add and remove keep up to two replaced lists each */
+	t->n_lists = cap / 8 + 2 * DEFER_MAX + 4;
 	t->ctx = rte_zmalloc_socket("osc_ctx", (size_t)cap * sizeof(*t->ctx), RTE_CACHE_LINE_SIZE,
 				    socket);
-	t->lists = rte_zmalloc_socket("ctx_cands", (size_t)t->n_lists * sizeof(*t->lists), 0,
-				      socket);
+	t->one = rte_malloc_socket("ctx_one", (size_t)cap * ONE_SIZE, 0, socket);
+	t->lists = rte_zmalloc_socket("ctx_cands", (size_t)t->n_lists * LIST_SIZE, 0, socket);
 	t->free_ctx = rte_malloc_socket("ctx_free", (size_t)cap * sizeof(uint32_t), 0, socket);
 	t->free_list = rte_malloc_socket("list_free", (size_t)t->n_lists * sizeof(uint32_t), 0,
 					 socket);
 	t->state = rte_zmalloc_socket("ctx_state", cap, 0, socket);
 	t->gen = rte_zmalloc_socket("ctx_gen", (size_t)cap * sizeof(uint32_t), 0, socket);
-	t->h = dp_hash_new("osc_ctx", 2 * cap, sizeof(struct dp_ctx_key),
-			   RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF, socket);
+	t->h = dp_hash_new("osc_ctx", cap + (id_ctx_cap < cap ? id_ctx_cap : cap),
+			   sizeof(struct dp_ctx_key), RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF, socket);
 	rte_spinlock_init(&t->info_lock);
-	if (!t->ctx || !t->lists || !t->free_ctx || !t->free_list || !t->state || !t->gen || !t->h) {
+	if (!t->ctx || !t->one || !t->lists || !t->free_ctx || !t->free_list || !t->state ||
+	    !t->gen || !t->h) {
 		dp_ctx_table_free(t);
 		return NULL;
 	}
-	for (i = 0; i < cap; i++) /* slot 0 on top: slots fill in order */
+	for (i = 0; i < cap; i++) { /* slot 0 on top: slots fill in order */
 		t->free_ctx[t->n_free_ctx++] = cap - 1 - i;
+		one_of(t, i)->n = 1;
+		one_of(t, i)->c[0] = &t->ctx[i];
+	}
 	for (i = 0; i < t->n_lists; i++)
 		t->free_list[t->n_free_list++] = t->n_lists - 1 - i;
 	return t;
@@ -122,9 +145,13 @@ struct dp_ctx_table *dp_ctx_table_create(unsigned cap, int socket)
 struct dp_ctx_table *dp_ctx_table_new(const struct osc_params *params, unsigned n, int socket,
 				      char *err, size_t err_len)
 {
-	struct dp_ctx_table *t = dp_ctx_table_create(n, socket);
+	struct dp_ctx_table *t;
 	char why[160];
-	unsigned i;
+	unsigned i, n_id_ctx = 0;
+
+	for (i = 0; i < n; i++)
+		n_id_ctx += params[i].has_id_ctx;
+	t = dp_ctx_table_create(n, n_id_ctx, socket);
 
 	if (!t) {
 		snprintf(err, err_len, "context table: out of memory");
@@ -154,6 +181,7 @@ void dp_ctx_table_free(struct dp_ctx_table *t)
 	rte_free(t->free_list);
 	rte_free(t->free_ctx);
 	rte_free(t->lists);
+	rte_free(t->one);
 	rte_free(t->ctx);
 	rte_free(t);
 }
@@ -192,15 +220,18 @@ static struct dp_ctx_cands *list_get(struct dp_ctx_table *t)
 
 	if (!t->n_free_list)
 		return NULL;
-	l = &t->lists[t->free_list[--t->n_free_list]];
-	memset(l, 0, sizeof(*l));
+	l = list_at(t, t->free_list[--t->n_free_list]);
+	memset(l, 0, LIST_SIZE);
 	return l;
 }
 
+/* Back to the pool if l is a pooled list; a slot's own one-entry list stays where it is. */
 static void list_put(struct dp_ctx_table *t, struct dp_ctx_cands *l)
 {
-	if (l)
-		t->free_list[t->n_free_list++] = (uint32_t)(l - t->lists);
+	const uint8_t *b = (const uint8_t *)l;
+
+	if (l && b >= t->lists && b < t->lists + (size_t)t->n_lists * LIST_SIZE)
+		t->free_list[t->n_free_list++] = (uint32_t)((size_t)(b - t->lists) / LIST_SIZE);
 }
 
 static bool same_id(const struct osc_ctx *c, const uint8_t *rid, uint8_t rid_len,
@@ -249,9 +280,19 @@ static int plan(struct dp_ctx_table *t, const struct dp_ctx_key *k, struct osc_c
 		return DP_CTX_ADD_COLLIDE;
 	if (!add && (!*old || (*old)->n <= 1))
 		return 0;
+	if (add && !*old) { /* the key's only context: the slot's own list */
+		*repl = one_of(t, (unsigned)(c - t->ctx));
+		return 0;
+	}
+	if (!add && (*old)->n == 2) { /* one context is left: its own list */
+		struct osc_ctx *rest = (*old)->c[(*old)->c[0] == c];
+
+		*repl = one_of(t, (unsigned)(rest - t->ctx));
+		return 0;
+	}
 	*repl = list_get(t);
-	if (!*repl)
-		return DP_CTX_ADD_BUSY;
+	if (!*repl) /* replaced lists come back at reclamation; else the pool is used up */
+		return t->n_defer ? DP_CTX_ADD_BUSY : DP_CTX_ADD_SHARED;
 	for (i = 0; *old && i < (*old)->n; i++)
 		if ((*old)->c[i] != c)
 			(*repl)->c[(*repl)->n++] = (*old)->c[i];
@@ -388,7 +429,10 @@ static const char *add_reason(int rc)
 	case DP_CTX_ADD_COLLIDE: return "too many contexts share this recipient_id";
 	case DP_CTX_ADD_BUSY: return "too many removals await reclamation; retry";
 	case DP_CTX_ADD_PREP: return "refused by the control plane";
-	case DP_CTX_ADD_HASH: return "context hash refused the key";
+	case DP_CTX_ADD_HASH: return "context hash full (contexts with an ID Context take a second "
+				     "key: max_id_contexts)";
+	case DP_CTX_ADD_SHARED: return "too many Recipient IDs shared by several contexts (candidate "
+				       "lists: max_contexts / 8)";
 	case DP_CTX_ADD_DUP_RECIPIENT: return "same recipient_id, id_context and keys as a context "
 					      "in use (a replay one refused the other would accept)";
 	case DP_CTX_ADD_SAME_IDS: return "sender_id equal to recipient_id (they must differ, "

@@ -12,26 +12,25 @@
 #include "control/ctl_plane.h"
 #include "oscore/osc_protect.h"
 
-/* Hash key: kid with its length and, if the request carried one, a 32-bit hash of the kid context
- * (§6.1). 16 bytes instead of the 44 a whole kid context takes: contexts whose kid contexts
- * collide in the hash share a candidate list, and workers tell them apart with osc_ctx_matches.
- * Zero-padded so that equal keys compare equal byte for byte. */
+/* Hash key, 8 bytes (the rte_hash key store spends 16 B per key slot on it, aligned): for a kid
+ * alone its bytes exactly (bytes 0..6, zero-padded) and its length in byte 7; for a kid with a
+ * kid context (§6.1) a 64-bit hash of both with bit 7 of byte 7 set, so the two forms never meet.
+ * Keys that collide in the hash share a candidate list, and workers tell the contexts apart with
+ * osc_ctx_matches (they check every candidate anyway). */
 struct dp_ctx_key {
-	uint8_t kid[OSC_ID_MAX];
-	uint8_t kid_len;
-	uint8_t has_kid_ctx;
-	uint8_t pad[3];
-	uint32_t kid_ctx_hash;
+	uint8_t b[8];
 };
 /* rte_jhash reads the key in 4-byte words, also its last one: a length that is not a multiple of 4
  * would make it read past the key. */
-_Static_assert(sizeof(struct dp_ctx_key) == 16, "rte_jhash reads whole 32-bit words");
+_Static_assert(sizeof(struct dp_ctx_key) == 8, "rte_jhash reads whole 32-bit words");
 
-/* What a key finds: the contexts whose Recipient ID (and ID Context) it names. Several when
- * Recipient IDs collide (§3.3); tried in order, at most OSC_MAX_CANDIDATES. */
+/* What a key finds: the contexts whose Recipient ID (and ID Context) it names, c[0..n). Several
+ * when Recipient IDs collide (§3.3); tried in order, at most OSC_MAX_CANDIDATES. A key with one
+ * context finds that slot's own one-entry list (16 bytes, never rewritten); only keys shared by
+ * several contexts take a list of OSC_MAX_CANDIDATES from a pool. */
 struct dp_ctx_cands {
 	unsigned n;
-	struct osc_ctx *c[OSC_MAX_CANDIDATES];
+	struct osc_ctx *c[];
 };
 
 struct dp_ctx_table;
@@ -39,14 +38,17 @@ struct osc_params;
 
 /*
  * A table of cap context slots, preallocated so that a context never moves once workers may hold
- * it (RCU readers keep raw pointers). Contexts come in with dp_ctx_table_add. NULL when out of
- * memory.
+ * it (RCU readers keep raw pointers). Contexts come in with dp_ctx_table_add. The hash has one key
+ * slot per context plus id_ctx_cap for contexts with an ID Context (they are found under
+ * (kid, kid context) and under the kid alone: two keys); min(id_ctx_cap, cap) is used. Removed
+ * contexts keep their slot and keys until reclaimed. NULL when out of memory.
  */
-struct dp_ctx_table *dp_ctx_table_create(unsigned cap, int socket);
+struct dp_ctx_table *dp_ctx_table_create(unsigned cap, unsigned id_ctx_cap, int socket);
 
 /*
- * dp_ctx_table_create(n) and dp_ctx_table_add of params[0..n). Returns NULL and writes a reason
- * ("contexts[i]: ...") to err when a context cannot be derived or indexed.
+ * dp_ctx_table_create(n, those of params with an ID Context) and dp_ctx_table_add of
+ * params[0..n). Returns NULL and writes a reason ("contexts[i]: ...") to err when a context
+ * cannot be derived or indexed.
  */
 struct dp_ctx_table *dp_ctx_table_new(const struct osc_params *params, unsigned n, int socket,
 				      char *err, size_t err_len);
@@ -69,6 +71,8 @@ enum dp_ctx_add_err {
 					* repeat a nonce */
 	DP_CTX_ADD_SAME_IDS = -10,     /* Sender ID == Recipient ID: own messages come back as
 					* acceptable requests (§3.3: they must differ) */
+	DP_CTX_ADD_SHARED = -11,       /* the pool of candidate lists (for keys several contexts
+					* share, cap / 8 of them) is used up */
 };
 
 /*

@@ -247,7 +247,8 @@ static int setup_contexts(struct gw *g)
 {
 	char err[512];
 
-	g->table = dp_ctx_table_create(g->cfg.ctl.max_contexts, (int)rte_socket_id());
+	g->table = dp_ctx_table_create(g->cfg.ctl.max_contexts, ctl_config_id_contexts(&g->cfg.ctl),
+				       (int)rte_socket_id());
 	if (!g->table)
 		return fprintf(stderr, "oscore-gw: %s: context table: out of memory for %u\n",
 			       g->o.config, g->cfg.ctl.max_contexts), -1;

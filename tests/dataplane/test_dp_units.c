@@ -271,6 +271,109 @@ Test(dp, removed_context_freed_only_after_every_worker_and_its_slots_moved_on)
 	dp_rcu_free(v);
 }
 
+static const struct dp_ctx_cands *lookup_opt(struct dp_ctx_table *t, const struct osc_option *o)
+{
+	const struct dp_ctx_cands *out;
+	struct dp_ctx_key k;
+	const struct dp_ctx_key *kp = &k;
+
+	dp_ctx_key_of(&k, o);
+	dp_ctx_lookup_bulk(t, &kp, 1, &out);
+	return out;
+}
+
+/* The 8-byte keys: a kid alone is kept exactly (with its length), a kid with a kid context is
+ * hashed; neither form finds the other's contexts, and a kid one byte longer finds nothing. */
+Test(dp, ctx_keys_tell_kid_lengths_and_kid_contexts_apart)
+{
+	static const uint8_t kid0[8] = { 0x01, 0, 0, 0, 0, 0, 0, 0 }, five = 0x05;
+	static const uint8_t ctx_a[2] = { 0xaa, 0xbb }, ctx_b[2] = { 0xaa, 0xbc };
+	struct osc_params p[4];
+	char err[128];
+	struct dp_ctx_table *t;
+	struct osc_option o = { .kid = kid0, .has_kid = true };
+	const struct dp_ctx_cands *l;
+
+	params_of(&p[0], 0x01, 1);
+	params_of(&p[1], 0x01, 2);
+	p[1].recipient_id_len = 2; /* 01 00 */
+	params_of(&p[2], 0x05, 3);
+	params_of(&p[3], 0x05, 4);
+	p[2].has_id_ctx = p[3].has_id_ctx = true;
+	p[2].id_ctx_len = p[3].id_ctx_len = 2;
+	memcpy(p[2].id_ctx, ctx_a, 2);
+	memcpy(p[3].id_ctx, ctx_b, 2);
+	t = dp_ctx_table_new(p, 4, 0, err, sizeof(err));
+	cr_assert_not_null(t, "%s", err);
+	for (o.kid_len = 1; o.kid_len <= 2; o.kid_len++) {
+		l = lookup_opt(t, &o);
+		cr_assert(l && l->n == 1 && l->c[0]->recipient_id_len == o.kid_len);
+	}
+	o.kid_len = 8; /* longer than any Recipient ID (§3.3) */
+	cr_assert_null(lookup_opt(t, &o));
+	o = (struct osc_option){ .kid = &five, .kid_len = 1, .has_kid = true };
+	cr_assert_eq(lookup_opt(t, &o)->n, 2, "both contexts under the kid alone");
+	o.has_kid_ctx = true;
+	o.kid_ctx = ctx_b;
+	o.kid_ctx_len = 2;
+	l = lookup_opt(t, &o);
+	cr_assert(l && l->n == 1 && !memcmp(l->c[0]->id_ctx, ctx_b, 2));
+	o.kid_ctx_len = 1; /* aa: a kid context no context has */
+	cr_assert_null(lookup_opt(t, &o));
+	dp_ctx_table_free(t);
+}
+
+static void params_2(struct osc_params *p, unsigned rid, uint8_t secret)
+{
+	params_of(p, 0, secret);
+	p->recipient_id_len = 2;
+	p->recipient_id[0] = (uint8_t)(rid >> 8);
+	p->recipient_id[1] = (uint8_t)rid;
+}
+
+/* A key with one context takes no pooled list (its slot's own one-entry list): 4,096 contexts fit
+ * a pool of 1,028 lists. Keys shared by two contexts each take one; when they are all taken an add
+ * says so (DP_CTX_ADD_SHARED), and a removal that leaves one context gives its list back. */
+Test(dp, ctx_candidate_lists_only_for_shared_keys)
+{
+	const unsigned cap = 4096, n_lists = cap / 8 + 2 * 256 + 4, pairs = n_lists;
+	struct dp_ctx_table *t = dp_ctx_table_create(cap, 0, 0);
+	struct osc_params p;
+	char err[160];
+	uint8_t rid[2] = { 0, 0 };
+	unsigned i, k = 1;
+
+	cr_assert_not_null(t);
+	for (i = 0; i < pairs; i++) /* rids 0..pairs-1, two contexts each */
+		for (unsigned j = 0; j < 2; j++, k++) {
+			params_2(&p, i, (uint8_t)k);
+			p.secret[1] = (uint8_t)(k >> 8);
+			cr_assert_eq(dp_ctx_table_add(t, &p, NULL, NULL, NULL, err, sizeof(err)), 0,
+				     "pair %u: %s", i, err);
+		}
+	params_2(&p, pairs, 1);
+	cr_assert_eq(dp_ctx_table_add(t, &p, NULL, NULL, NULL, err, sizeof(err)), 0, "alone");
+	p.secret[2] = 1;
+	cr_assert_eq(dp_ctx_table_add(t, &p, NULL, NULL, NULL, err, sizeof(err)),
+		     DP_CTX_ADD_SHARED, "the pool is used up: %s", err);
+	cr_assert(strstr(err, "shared"), "%s", err);
+	cr_assert_eq(dp_ctx_table_remove(t, rid, 2, NULL, 0, false), 0);
+	cr_assert_eq(dp_ctx_table_add(t, &p, NULL, NULL, NULL, err, sizeof(err)), DP_CTX_ADD_BUSY,
+		     "the replaced list waits for the workers (RCU): %s", err);
+	cr_assert_eq(dp_ctx_table_reclaim(t, NULL, NULL), 1);
+	cr_assert_eq(dp_ctx_table_add(t, &p, NULL, NULL, NULL, err, sizeof(err)), 0,
+		     "rid 0 went back to one context and its list to the pool: %s", err);
+	for (i = pairs + 1; dp_ctx_table_count(t) < cap - 1; i++) { /* the rest alone */
+		params_2(&p, i, (uint8_t)i);
+		p.secret[1] = (uint8_t)(i >> 8);
+		p.secret[2] = 2;
+		cr_assert_eq(dp_ctx_table_add(t, &p, NULL, NULL, NULL, err, sizeof(err)), 0,
+			     "%u: %s", i, err);
+	}
+	cr_assert_eq(dp_ctx_table_count(t), cap - 1);
+	dp_ctx_table_free(t);
+}
+
 /* A handler that records what the transport gave it. */
 static struct ctl_job seen_job;
 static struct osc_ctx *seen_ctx;
@@ -340,7 +443,7 @@ Test(dp, ctl_transport_gives_peer_and_handle_and_refuses_a_stale_handle)
 	struct osc_params pa, pb;
 	struct dp_stats st = { 0 };
 	struct osc_ctx *a, *b;
-	struct dp_ctx_table *t = dp_ctx_table_create(1, 0);
+	struct dp_ctx_table *t = dp_ctx_table_create(1, 1, 0);
 	struct dp_ctl *ctl;
 	struct ctl_ctx_handle h;
 	char err[128];
@@ -409,7 +512,7 @@ Test(dp, context_handle_dies_on_remove_and_never_names_the_slots_next_context)
 {
 	struct osc_params p;
 	char err[128];
-	struct dp_ctx_table *t = dp_ctx_table_create(1, 0);
+	struct dp_ctx_table *t = dp_ctx_table_create(1, 1, 0);
 	struct osc_ctx *a, *b;
 	struct ctl_ctx_handle ra, rb, zero = { 0, 0 };
 	uint8_t rid = 0x30;
@@ -507,7 +610,7 @@ static struct dp_state *state_up(struct ctl_ctx_config *cfg, struct dp_ctx_table
 	cfg->k_ssn = 16;
 	cfg->b12 = true;
 	snprintf(cfg->state_db, sizeof(cfg->state_db), "%s", db);
-	*t = dp_ctx_table_create(cfg->max_contexts, 0);
+	*t = dp_ctx_table_create(cfg->max_contexts, cfg->max_contexts, 0);
 	cr_assert_not_null(*t);
 	s = dp_state_open(cfg, *t, err, sizeof(err));
 	cr_assert_not_null(s, "%s", err);
