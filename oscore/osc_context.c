@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "oscore/osc_context.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "crypto/cry_hkdf.h"
@@ -88,15 +89,26 @@ static int check_params(const struct osc_params *p)
 	return OSC_CTX_OK;
 }
 
-static void copy_ids(struct osc_ctx *c, const struct osc_params *p)
+/* What an empty or absent ID Context points at: readers compare id_ctx_len bytes of it. */
+static const uint8_t no_id_ctx[1];
+
+/* IDs into c; the ID Context into memory of its own. Returns 0, or -1 if out of memory. */
+static int copy_ids(struct osc_ctx *c, const struct osc_params *p)
 {
+	uint8_t *id_ctx = NULL;
+
+	if (p->id_ctx_len && !(id_ctx = malloc(p->id_ctx_len)))
+		return -1;
 	memcpy(c->sender_id, p->sender_id, p->sender_id_len);
 	c->sender_id_len = p->sender_id_len;
 	memcpy(c->recipient_id, p->recipient_id, p->recipient_id_len);
 	c->recipient_id_len = p->recipient_id_len;
-	memcpy(c->id_ctx, p->id_ctx, p->id_ctx_len);
+	if (id_ctx)
+		memcpy(id_ctx, p->id_ctx, p->id_ctx_len);
+	c->id_ctx = id_ctx ? id_ctx : no_id_ctx;
 	c->id_ctx_len = p->id_ctx_len;
 	c->has_id_ctx = p->has_id_ctx;
+	return 0;
 }
 
 static int derive(struct osc_ctx *c, const struct osc_params *p)
@@ -114,9 +126,10 @@ static int derive(struct osc_ctx *c, const struct osc_params *p)
 	    cry_key_init(&c->sender_key, p->alg, skey) ||
 	    cry_key_init(&c->recipient_key, p->alg, rkey))
 		goto out;
-	copy_ids(c, p);
+	rc = OSC_CTX_ERR_MEMORY;
+	if (copy_ids(c, p) || osc_replay_init(&c->replay, p->replay_window))
+		goto out;
 	c->ssn_limit = OSC_SSN_MAX + 1;
-	osc_replay_init(&c->replay, p->replay_window);
 	rc = OSC_CTX_OK;
 out:
 	cry_wipe(skey, sizeof(skey));
@@ -142,6 +155,9 @@ void osc_ctx_wipe(struct osc_ctx *c)
 {
 	cry_key_wipe(&c->sender_key);
 	cry_key_wipe(&c->recipient_key);
+	if (c->id_ctx && c->id_ctx != no_id_ctx)
+		free((void *)(uintptr_t)c->id_ctx);
+	osc_replay_free(&c->replay);
 	cry_wipe(c, sizeof(*c));
 }
 
@@ -154,6 +170,7 @@ const char *osc_ctx_strerror(int err)
 	case OSC_CTX_ERR_WINDOW: return "replay window outside 1..192";
 	case OSC_CTX_ERR_SECRET: return "empty Master Secret";
 	case OSC_CTX_ERR_CRYPTO: return "key derivation failed";
+	case OSC_CTX_ERR_MEMORY: return "out of memory";
 	}
 	return "unknown context error";
 }

@@ -34,27 +34,31 @@ struct osc_params {
 };
 
 /*
- * A derived context, at most 256 bytes (four cache lines) so that a million of them stay
- * affordable: raw keys only (the engine caches CCM round keys per worker), the AEAD algorithm in
- * the keys. Workers read it concurrently; only ssn, ssn_limit and the replay window change after
- * derivation, atomically.
+ * A derived context in 192 bytes (three cache lines) so that a million of them stay affordable:
+ * raw keys only (the engine caches CCM round keys per worker), the AEAD algorithm in the keys, the
+ * ID Context out of line (most contexts have none or a short one), the default replay window in
+ * its 16-byte pair form. Workers read it concurrently; only ssn, ssn_limit and the replay window
+ * change after derivation, atomically, and they share the last line: lines 0 and 1 (what a
+ * request reads first: Recipient Key and ID, then Sender Key and Common IV) are never written
+ * while workers use the context, so they never bounce between the cores of two workers.
  */
 struct osc_ctx {
-	struct cry_key recipient_key;        /* first: a request needs it, its IDs and the IV */
-	struct cry_key sender_key;
+	struct cry_key recipient_key;        /* line 0: a request needs it and the IDs first */
+	uint8_t recipient_id[OSC_ID_MAX];
+	uint8_t recipient_id_len, sender_id_len, id_ctx_len;
+	bool has_id_ctx;
+	struct cry_key sender_key;           /* line 1 */
+	uint8_t common_iv[CRY_NONCE_MAX];
+	const uint8_t *id_ctx;               /* line 2: id_ctx_len bytes, owned (never NULL) */
+	uint8_t sender_id[OSC_ID_MAX];
+	struct osc_replay replay;            /* written per request */
 	uint64_t ssn;                        /* next Sender Sequence Number; atomic */
 	uint64_t ssn_limit;                  /* SSNs from here on are not yet durable (App. B.1.1):
 					      * protect refuses them; the control plane raises it
 					      * after writing ahead. OSC_SSN_MAX + 1 = no limit. */
-	uint8_t common_iv[CRY_NONCE_MAX];
-	uint8_t sender_id[OSC_ID_MAX];
-	uint8_t recipient_id[OSC_ID_MAX];
-	uint8_t sender_id_len, recipient_id_len, id_ctx_len;
-	bool has_id_ctx;
-	uint8_t id_ctx[OSC_ID_CTX_MAX];
-	struct osc_replay replay;
 };
-_Static_assert(sizeof(struct osc_ctx) <= 256, "a context must stay within four cache lines");
+_Static_assert(sizeof(struct osc_ctx) == 192, "a context takes three cache lines");
+_Static_assert(offsetof(struct osc_ctx, id_ctx) == 128, "what changes shares line 2 only");
 
 /* The context's AEAD algorithm. */
 static inline const struct cry_alg *osc_ctx_alg(const struct osc_ctx *c)
@@ -69,6 +73,7 @@ enum osc_ctx_err {
 	OSC_CTX_ERR_WINDOW = -3,  /* replay window outside 1..OSC_REPLAY_MAX */
 	OSC_CTX_ERR_SECRET = -4,  /* empty Master Secret */
 	OSC_CTX_ERR_CRYPTO = -5,  /* HKDF or key expansion failed */
+	OSC_CTX_ERR_MEMORY = -6,  /* no memory for the ID Context or a wide window's ring */
 };
 
 /* Fill p's defaults (AES-CCM-16-64-128, HKDF-SHA-256, window 32) on a zeroed struct. */
@@ -81,7 +86,7 @@ void osc_params_defaults(struct osc_params *p);
  */
 int osc_ctx_derive(struct osc_ctx *c, const struct osc_params *p);
 
-/* Zero and release c's keys. */
+/* Zero and release c's keys, ID Context and window ring. Safe on a zeroed struct. */
 void osc_ctx_wipe(struct osc_ctx *c);
 
 /* A short constant description of an enum osc_ctx_err. */

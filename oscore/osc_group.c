@@ -274,8 +274,8 @@ int osc_member_derive(struct osc_member *m, const struct osc_group *g,
 		if (mp->cred_len)
 			memcpy(m->cred, mp->cred, mp->cred_len);
 		m->cred_len = (uint16_t)mp->cred_len;
-		osc_replay_init(&m->replay, g->replay_window);
-		rc = derive_member(m, mp);
+		rc = osc_replay_init(&m->replay, g->replay_window) ? OSC_GROUP_ERR_PARAM :
+		     derive_member(m, mp);
 	}
 	if (rc != OSC_GROUP_OK)
 		osc_member_wipe(m);
@@ -288,6 +288,7 @@ void osc_member_wipe(struct osc_member *m)
 	cry_key_wipe(&m->pw_sender_key);
 	cry_key_wipe(&m->pw_recipient_key);
 	cry_pkey_free(m->pub);
+	osc_replay_free(&m->replay);
 	cry_wipe(m, sizeof(*m));
 }
 

@@ -3,8 +3,11 @@
  * Replay window for one Recipient Context (RFC 8613 §7.4), shared by every worker that receives for
  * that context. A read-only check runs before the AEAD; the commit runs only after the tag has
  * verified and is the authority: two workers committing the same Partial IV at once see exactly
- * one success. Lock-free: each slot of the ring holds (block number, 64-bit bitmap) and is written
- * with a 16-byte compare-and-swap; the highest Partial IV is advanced with a 64-bit CAS.
+ * one success. Lock-free, in one of two forms:
+ * - width <= 64 (the default 32): the pair (top, bits) in 16 bytes, bit i set = top - 1 - i
+ *   accepted, both changed together by one 16-byte compare-and-swap;
+ * - wider windows: a ring of slots out of line (allocated by osc_replay_init), each holding
+ *   (block number, 64-bit bitmap) written with a 16-byte CAS; top is advanced with a 64-bit CAS.
  */
 #ifndef OSC_REPLAY_H
 #define OSC_REPLAY_H
@@ -14,8 +17,9 @@
 #include <stdint.h>
 
 #define OSC_REPLAY_DEFAULT 32  /* RFC 8613 §3.2: RFC 6347 §4.1.2.6 window of 32 */
+#define OSC_REPLAY_PAIR_MAX 64 /* widest window of the (top, bits) form */
 #define OSC_REPLAY_MAX 192     /* (slots - 1) * 64 */
-#define OSC_REPLAY_SLOTS 4
+#define OSC_REPLAY_SLOTS 4     /* most slots a ring takes */
 #define OSC_SSN_MAX ((UINT64_C(1) << 40) - 1) /* §7.2.1: Partial IV is at most 5 bytes */
 
 struct osc_replay_slot {
@@ -24,12 +28,14 @@ struct osc_replay_slot {
 };
 
 struct osc_replay {
-	struct osc_replay_slot slot[OSC_REPLAY_SLOTS];
-	uint64_t top;     /* highest accepted piv + 1; 0 = nothing accepted yet */
+	alignas(16) uint64_t top;     /* highest accepted piv + 1; 0 = nothing accepted yet */
+	uint64_t bits;                /* pair form: bit i set = piv top - 1 - i accepted */
+	struct osc_replay_slot *ring; /* ring form (nslots != 0): nslots slots, else NULL */
 	uint16_t width;   /* window size W: accepts piv > top - 1 - W */
-	uint16_t nslots;  /* power of two covering W + 63 */
+	uint16_t nslots;  /* ring form: power of two covering W + 63; 0 = pair form */
 	uint32_t state;   /* enum osc_window_state; atomic */
 };
+_Static_assert(sizeof(struct osc_replay) == 32, "a window takes half a cache line");
 
 /*
  * RFC 8613 App. B.1.2: after a restart a restored context's window is unknown until a request
@@ -49,9 +55,14 @@ enum osc_replay_verdict {
 	OSC_REPLAY_UNKNOWN, /* window unknown after a restart (App. B.1.2): nothing committed */
 };
 
-/* Reset w to the empty state for a window of width entries (1..OSC_REPLAY_MAX).
- * Returns 0, or -1 if width is out of range. Not safe against concurrent users. */
+/* Reset w to the empty state for a window of width entries (1..OSC_REPLAY_MAX); a window wider
+ * than OSC_REPLAY_PAIR_MAX allocates its ring (a ring w held before is not freed: call
+ * osc_replay_free first). Returns 0, -1 if width is out of range, -2 if out of memory. Not safe
+ * against concurrent users. */
 int osc_replay_init(struct osc_replay *w, unsigned width);
+
+/* Free w's ring, if any (safe on a zeroed window). Not safe against concurrent users. */
+void osc_replay_free(struct osc_replay *w);
 
 /* Would piv be accepted now? Reads only; the answer may be stale by the time of commit. */
 int osc_replay_check(const struct osc_replay *w, uint64_t piv);

@@ -2,6 +2,7 @@
 /* Replay window (RFC 8613 §7.4): every edge, then two threads racing on one window. */
 #include <criterion/criterion.h>
 #include <pthread.h>
+#include <string.h>
 
 #include "oscore/osc_replay.h"
 
@@ -23,6 +24,7 @@ static void run_steps(unsigned w, const struct step *s, size_t n, const char *na
 		cr_expect_eq(osc_replay_commit(&win, s[i].piv), s[i].want,
 			     "%s step %zu commit piv %llu", name, i, (unsigned long long)s[i].piv);
 	}
+	osc_replay_free(&win);
 }
 
 #define RUN(w, steps) run_steps(w, steps, sizeof(steps) / sizeof(steps[0]), #steps)
@@ -97,6 +99,7 @@ Test(replay, width_out_of_range_refused)
 	cr_expect_eq(osc_replay_init(&w, 0), -1);
 	cr_expect_eq(osc_replay_init(&w, OSC_REPLAY_MAX + 1), -1);
 	cr_expect_eq(osc_replay_init(&w, OSC_REPLAY_MAX), 0);
+	osc_replay_free(&w);
 }
 
 Test(replay, every_width_every_distance)
@@ -117,22 +120,87 @@ Test(replay, every_width_every_distance)
 				     (unsigned long long)d);
 			if (want == OK)
 				cr_assert_eq(osc_replay_commit(&win, 1000 - d), SEEN);
+			osc_replay_free(&win);
 		}
 	}
 }
 
 Test(replay, reset_to_floor_marks_everything_below_seen)
 {
-	struct osc_replay w;
+	static const unsigned widths[] = { 32, 64, 128 }; /* pair form, its widest, ring form */
 
-	osc_replay_init(&w, 32);
-	osc_replay_reset_to(&w, 500);
-	cr_expect_eq(osc_replay_check(&w, 500), SEEN);
-	cr_expect_eq(osc_replay_check(&w, 480), SEEN);
-	cr_expect_eq(osc_replay_check(&w, 469), SEEN);
-	cr_expect_eq(osc_replay_check(&w, 468), OLD);
-	cr_expect_eq(osc_replay_commit(&w, 501), OK);
-	cr_expect_eq(osc_replay_commit(&w, 470), SEEN);
+	for (unsigned i = 0; i < 3; i++) {
+		struct osc_replay w;
+		unsigned n = widths[i];
+
+		osc_replay_init(&w, n);
+		osc_replay_reset_to(&w, 500);
+		cr_expect_eq(osc_replay_check(&w, 500), SEEN, "w %u", n);
+		cr_expect_eq(osc_replay_check(&w, 480), SEEN, "w %u", n);
+		cr_expect_eq(osc_replay_check(&w, 501 - n), SEEN, "w %u", n);
+		cr_expect_eq(osc_replay_check(&w, 500 - n), OLD, "w %u", n);
+		cr_expect_eq(osc_replay_commit(&w, 501), OK, "w %u", n);
+		cr_expect_eq(osc_replay_commit(&w, 502 - n), SEEN, "w %u", n);
+		cr_expect_eq(osc_replay_commit(&w, 501 - n), OLD, "w %u", n);
+		osc_replay_free(&w);
+	}
+}
+
+/* The window's two forms against a model of §7.4 (a set of accepted Partial IVs and the highest):
+ * piv is too old iff it is top - 1 - W or below, seen iff accepted before, else accepted. Random
+ * streams with jumps up, small steps back and stale Partial IVs, for widths at and around the
+ * edge between the pair form (<= 64) and the ring form. */
+#define MODEL_N 20000
+static uint8_t model_seen[MODEL_N + 1024];
+
+static uint64_t next_rand(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+static int model_verdict(uint64_t top, unsigned w, uint64_t piv)
+{
+	if (top > piv && top - 1 - piv >= w)
+		return OLD;
+	return model_seen[piv] ? SEEN : OK;
+}
+
+Test(replay, both_forms_match_the_model_of_section_7_4)
+{
+	static const unsigned widths[] = { 1, 2, 31, 32, 33, 63, 64, 65, 127, 128, 192 };
+
+	for (unsigned k = 0; k < sizeof(widths) / sizeof(widths[0]); k++) {
+		unsigned w = widths[k];
+		uint64_t x = 0x9e3779b97f4a7c15u + w, top = 0, hi = 0;
+		struct osc_replay win;
+
+		cr_assert_eq(osc_replay_init(&win, w), 0);
+		memset(model_seen, 0, sizeof(model_seen));
+		for (unsigned i = 0; i < MODEL_N; i++) {
+			uint64_t r = next_rand(&x), piv;
+			int want, got;
+
+			if (r % 8 == 0 && hi < MODEL_N)
+				hi += 1 + (r >> 8) % 150; /* a jump, sometimes past the window */
+			else if (r % 8 < 4 && hi < MODEL_N)
+				hi++;
+			piv = hi > (r >> 16) % (w + 40) ? hi - (r >> 16) % (w + 40) : 0;
+			want = model_verdict(top, w, piv);
+			cr_assert_eq(osc_replay_check(&win, piv), want, "w %u i %u piv %llu check",
+				     w, i, (unsigned long long)piv);
+			got = osc_replay_commit(&win, piv);
+			cr_assert_eq(got, want, "w %u i %u piv %llu commit", w, i,
+				     (unsigned long long)piv);
+			if (got == OK) {
+				model_seen[piv] = 1;
+				top = piv + 1 > top ? piv + 1 : top;
+			}
+		}
+		osc_replay_free(&win);
+	}
 }
 
 /* Two threads commit the same stream of Partial IVs (each twice, plus stale ones); each piv must
@@ -156,12 +224,12 @@ static void *racer(void *arg)
 	return NULL;
 }
 
-Test(replay, replay_rejects_duplicate_across_threads)
+static void race(unsigned width)
 {
 	pthread_t t[2];
 	uint64_t i, total = 0;
 
-	osc_replay_init(&race_win, 64);
+	cr_assert_eq(osc_replay_init(&race_win, width), 0);
 	memset(accepted_by, 0, sizeof(accepted_by));
 	for (i = 0; i < 2; i++)
 		pthread_create(&t[i], NULL, racer, (void *)(uintptr_t)i);
@@ -174,4 +242,28 @@ Test(replay, replay_rejects_duplicate_across_threads)
 	}
 	/* every in-order piv (i % 7 != 3) is offered first by someone before it can fall out */
 	cr_expect_geq(total, RACE_N * 6 / 7, "accepted %llu", (unsigned long long)total);
+	osc_replay_free(&race_win);
+}
+
+Test(replay, replay_rejects_duplicate_across_threads)
+{
+	race(64); /* the pair form: one 16-byte CAS per commit */
+}
+
+Test(replay, replay_rejects_duplicate_across_threads_ring_form)
+{
+	race(128);
+}
+
+Test(replay, default_window_is_the_pair_form_in_32_bytes)
+{
+	struct osc_replay w;
+
+	cr_assert_eq(osc_replay_init(&w, OSC_REPLAY_DEFAULT), 0);
+	cr_expect_null(w.ring, "no ring for the default window");
+	cr_expect_eq(sizeof(w), 32);
+	cr_assert_eq(osc_replay_init(&w, OSC_REPLAY_PAIR_MAX + 1), 0);
+	cr_expect_not_null(w.ring, "a wider window has its ring");
+	osc_replay_free(&w);
+	cr_expect_null(w.ring);
 }
