@@ -2,6 +2,7 @@
 /* Context table over rte_hash, lock-free for readers (see dp_ctx_table.h). */
 #include "dataplane/dp_ctx_table.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,8 +29,14 @@ struct deferred {
 };
 
 /* A slot's own one-entry list, and a pooled list of OSC_MAX_CANDIDATES (struct dp_ctx_cands
- * ends in a flexible array: both are laid out by hand, 8-byte aligned). */
+ * ends in a flexible array: both are laid out by hand, 8-byte aligned). The 4 bytes between a
+ * one-entry list's n and its pointer hold the slot's generation (see dp_ctx_table_ref): a worker
+ * that derefs a handle reads the line it also looks the slot up through. */
 #define ONE_SIZE (sizeof(struct dp_ctx_cands) + sizeof(struct osc_ctx *))
+#define GEN_OFF sizeof(unsigned)
+_Static_assert(offsetof(struct dp_ctx_cands, c) == GEN_OFF + sizeof(uint32_t),
+	       "the generation fills the gap between n and c[0]");
+#define NO_SLOT UINT32_MAX
 #define LIST_SIZE (sizeof(struct dp_ctx_cands) + OSC_MAX_CANDIDATES * sizeof(struct osc_ctx *))
 
 struct dp_ctx_table {
@@ -37,12 +44,12 @@ struct dp_ctx_table {
 	struct osc_ctx *ctx;         /* cap slots; they never move (workers hold pointers) */
 	uint8_t *one;                /* cap one-entry lists: slot i's names ctx[i], set at create */
 	uint8_t *lists;              /* n_lists pooled lists, for keys that several contexts share */
-	uint32_t *free_ctx, *free_list; /* stacks of free slot / list indices */
-	unsigned cap, n_lists, n_free_ctx, n_free_list;
+	uint32_t *free_list;         /* stack of free list indices */
+	uint32_t free_head;          /* reclaimed slots, chained through their wiped memory */
+	unsigned cap, n_lists, n_free_list;
 	unsigned n;                  /* slots ever used (atomic: telemetry reads it) */
 	unsigned live;
 	uint8_t *state;              /* per slot: FREE, LIVE, REMOVED */
-	uint32_t *gen;               /* per slot: odd while published (ctl_ctx_handle); workers read it */
 	struct rte_rcu_qsbr *rcu;
 	rte_spinlock_t info_lock;    /* telemetry readers against wipe and reuse; never a worker */
 	struct deferred defer[DEFER_MAX];
@@ -98,6 +105,26 @@ static struct dp_ctx_cands *one_of(const struct dp_ctx_table *t, unsigned i)
 	return (struct dp_ctx_cands *)(void *)(t->one + (size_t)i * ONE_SIZE);
 }
 
+/* Slot i's generation, in the gap of its one-entry list. */
+static uint32_t *gen_of(const struct dp_ctx_table *t, unsigned i)
+{
+	return (uint32_t *)(void *)(t->one + (size_t)i * ONE_SIZE + GEN_OFF);
+}
+
+/* The reclaimed slot chained after slot i (in a FREE slot's first bytes), and setting it. */
+static uint32_t chain_next(const struct dp_ctx_table *t, uint32_t i)
+{
+	uint32_t next;
+
+	memcpy(&next, &t->ctx[i], sizeof(next));
+	return next;
+}
+
+static void chain_set(struct dp_ctx_table *t, uint32_t i, uint32_t next)
+{
+	memcpy(&t->ctx[i], &next, sizeof(next));
+}
+
 static struct dp_ctx_cands *list_at(const struct dp_ctx_table *t, unsigned i)
 {
 	return (struct dp_ctx_cands *)(void *)(t->lists + (size_t)i * LIST_SIZE);
@@ -114,28 +141,31 @@ struct dp_ctx_table *dp_ctx_table_create(unsigned cap, unsigned id_ctx_cap, int 
 	t->cap = cap;
 	/* keys that several contexts share (colliding Recipient IDs, §3.3; App. B.2 replacements
 	 * during their overlap) are rare; add and remove keep up to two replaced lists each */
-	t->n_lists = cap / 8 + 2 * DEFER_MAX + 4;
+	t->n_lists = cap / 16 + 2 * DEFER_MAX + 4;
 	t->ctx = rte_zmalloc_socket("osc_ctx", (size_t)cap * sizeof(*t->ctx), RTE_CACHE_LINE_SIZE,
 				    socket);
 	t->one = rte_malloc_socket("ctx_one", (size_t)cap * ONE_SIZE, 0, socket);
 	t->lists = rte_zmalloc_socket("ctx_cands", (size_t)t->n_lists * LIST_SIZE, 0, socket);
-	t->free_ctx = rte_malloc_socket("ctx_free", (size_t)cap * sizeof(uint32_t), 0, socket);
 	t->free_list = rte_malloc_socket("list_free", (size_t)t->n_lists * sizeof(uint32_t), 0,
 					 socket);
 	t->state = rte_zmalloc_socket("ctx_state", cap, 0, socket);
-	t->gen = rte_zmalloc_socket("ctx_gen", (size_t)cap * sizeof(uint32_t), 0, socket);
 	t->h = dp_hash_new("osc_ctx", cap + (id_ctx_cap < cap ? id_ctx_cap : cap),
 			   sizeof(struct dp_ctx_key), RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF, socket);
 	rte_spinlock_init(&t->info_lock);
-	if (!t->ctx || !t->one || !t->lists || !t->free_ctx || !t->free_list || !t->state ||
-	    !t->gen || !t->h) {
+	if (!t->ctx || !t->one || !t->lists || !t->free_list || !t->state || !t->h) {
 		dp_ctx_table_free(t);
 		return NULL;
 	}
-	for (i = 0; i < cap; i++) { /* slot 0 on top: slots fill in order */
-		t->free_ctx[t->n_free_ctx++] = cap - 1 - i;
-		one_of(t, i)->n = 1;
-		one_of(t, i)->c[0] = &t->ctx[i];
+	t->free_head = NO_SLOT; /* none reclaimed yet: slots fill in order */
+	for (i = 0; i < cap; i++) {
+		struct osc_ctx *c = &t->ctx[i];
+		unsigned one = 1;
+		uint32_t gen = 0;
+
+		memcpy(t->one + (size_t)i * ONE_SIZE, &one, sizeof(one));
+		memcpy(t->one + (size_t)i * ONE_SIZE + GEN_OFF, &gen, sizeof(gen));
+		memcpy(t->one + (size_t)i * ONE_SIZE + offsetof(struct dp_ctx_cands, c), &c,
+		       sizeof(c));
 	}
 	for (i = 0; i < t->n_lists; i++)
 		t->free_list[t->n_free_list++] = t->n_lists - 1 - i;
@@ -176,10 +206,8 @@ void dp_ctx_table_free(struct dp_ctx_table *t)
 		if (t->state[i] != FREE)
 			osc_ctx_wipe(&t->ctx[i]);
 	rte_hash_free(t->h);
-	rte_free(t->gen);
 	rte_free(t->state);
 	rte_free(t->free_list);
-	rte_free(t->free_ctx);
 	rte_free(t->lists);
 	rte_free(t->one);
 	rte_free(t->ctx);
@@ -359,10 +387,10 @@ static void defer_commit(struct dp_ctx_table *t, struct deferred *d)
  * before the RCU token a removal takes after it (see dp_ctx_table_deref). */
 static void set_published(struct dp_ctx_table *t, unsigned i, bool published)
 {
-	uint32_t g = t->gen[i];
+	uint32_t g = *gen_of(t, i);
 
 	if (((g & 1) != 0) != published)
-		__atomic_store_n(&t->gen[i], g + 1, __ATOMIC_RELEASE);
+		__atomic_store_n(gen_of(t, i), g + 1, __ATOMIC_RELEASE);
 }
 
 static void set_state(struct dp_ctx_table *t, unsigned i, uint8_t s)
@@ -432,7 +460,7 @@ static const char *add_reason(int rc)
 	case DP_CTX_ADD_HASH: return "context hash full (contexts with an ID Context take a second "
 				     "key: max_id_contexts)";
 	case DP_CTX_ADD_SHARED: return "too many Recipient IDs shared by several contexts (candidate "
-				       "lists: max_contexts / 8)";
+				       "lists: max_contexts / 16)";
 	case DP_CTX_ADD_DUP_RECIPIENT: return "same recipient_id, id_context and keys as a context "
 					      "in use (a replay one refused the other would accept)";
 	case DP_CTX_ADD_SAME_IDS: return "sender_id equal to recipient_id (they must differ, "
@@ -449,19 +477,32 @@ static int add_fail(int rc, char *err, size_t err_len)
 	return rc;
 }
 
+/* Slot i leaves the free slots: the head of the reclaimed ones (next follows it) or the first
+ * never used. */
+static void slot_taken(struct dp_ctx_table *t, uint32_t i, uint32_t next)
+{
+	if (i == t->free_head)
+		t->free_head = next;
+	if (i >= t->n)
+		__atomic_store_n(&t->n, i + 1, __ATOMIC_RELEASE);
+}
+
 int dp_ctx_table_add(struct dp_ctx_table *t, const struct osc_params *p, dp_ctx_prep_fn prep,
 		     void *arg, struct osc_ctx **out, char *err, size_t err_len)
 {
 	struct osc_ctx *c;
-	unsigned i;
+	uint32_t i, next = NO_SLOT;
 	int rc;
 
-	if (!t->n_free_ctx)
+	if (t->free_head == NO_SLOT && t->n >= t->cap)
 		return add_fail(DP_CTX_ADD_FULL, err, err_len);
-	i = t->free_ctx[t->n_free_ctx - 1];
+	i = t->free_head != NO_SLOT ? t->free_head : t->n;
+	if (i == t->free_head)
+		next = chain_next(t, i); /* derive overwrites it */
 	c = &t->ctx[i];
 	rc = osc_ctx_derive(c, p); /* the slot is FREE: telemetry does not read it */
 	if (rc != OSC_CTX_OK) {
+		chain_set(t, i, next);
 		snprintf(err, err_len, "%s", osc_ctx_strerror(rc));
 		return DP_CTX_ADD_DERIVE;
 	}
@@ -474,19 +515,16 @@ int dp_ctx_table_add(struct dp_ctx_table *t, const struct osc_params *p, dp_ctx_
 	if (rc)
 		set_published(t, i, false);
 	if (rc == HASH_UNDONE) { /* reclamation wipes it and frees the slot */
-		t->n_free_ctx--;
-		if (i >= t->n)
-			__atomic_store_n(&t->n, i + 1, __ATOMIC_RELEASE);
+		slot_taken(t, i, next);
 		set_state(t, i, REMOVED);
 		return add_fail(DP_CTX_ADD_HASH, err, err_len);
 	}
 	if (rc) {
 		osc_ctx_wipe(c); /* never reached a worker */
+		chain_set(t, i, next);
 		return add_fail(rc, err, err_len);
 	}
-	t->n_free_ctx--;
-	if (i >= t->n)
-		__atomic_store_n(&t->n, i + 1, __ATOMIC_RELEASE);
+	slot_taken(t, i, next);
 	set_state(t, i, LIVE);
 	t->live++;
 	if (out)
@@ -521,7 +559,8 @@ static void release(struct dp_ctx_table *t, struct deferred *d)
 		osc_ctx_wipe(d->ctx);
 		t->state[i] = FREE;
 		rte_spinlock_unlock(&t->info_lock);
-		t->free_ctx[t->n_free_ctx++] = i;
+		chain_set(t, i, t->free_head);
+		t->free_head = i;
 	}
 	for (j = 0; j < 2; j++) {
 		if (d->pos[j] >= 0)
@@ -580,7 +619,7 @@ struct ctl_ctx_handle dp_ctx_table_ref(const struct dp_ctx_table *t, const struc
 	uint32_t i = (uint32_t)(c - t->ctx);
 
 	return (struct ctl_ctx_handle){ .slot = i,
-				    .gen = __atomic_load_n(&t->gen[i], __ATOMIC_ACQUIRE) };
+				    .gen = __atomic_load_n(gen_of(t, i), __ATOMIC_ACQUIRE) };
 }
 
 struct osc_ctx *dp_ctx_table_deref(const struct dp_ctx_table *t, struct ctl_ctx_handle r)
@@ -589,7 +628,7 @@ struct osc_ctx *dp_ctx_table_deref(const struct dp_ctx_table *t, struct ctl_ctx_
 
 	if (r.slot >= t->cap)
 		return NULL;
-	g = __atomic_load_n(&t->gen[r.slot], __ATOMIC_ACQUIRE);
+	g = __atomic_load_n(gen_of(t, r.slot), __ATOMIC_ACQUIRE);
 	return (g & 1) && g == r.gen ? &t->ctx[r.slot] : NULL;
 }
 

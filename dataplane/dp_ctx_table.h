@@ -72,7 +72,7 @@ enum dp_ctx_add_err {
 	DP_CTX_ADD_SAME_IDS = -10,     /* Sender ID == Recipient ID: own messages come back as
 					* acceptable requests (§3.3: they must differ) */
 	DP_CTX_ADD_SHARED = -11,       /* the pool of candidate lists (for keys several contexts
-					* share, cap / 8 of them) is used up */
+					* share, cap / 16 of them) is used up */
 };
 
 /*

@@ -332,11 +332,11 @@ static void params_2(struct osc_params *p, unsigned rid, uint8_t secret)
 }
 
 /* A key with one context takes no pooled list (its slot's own one-entry list): 4,096 contexts fit
- * a pool of 1,028 lists. Keys shared by two contexts each take one; when they are all taken an add
+ * a pool of 772 lists. Keys shared by two contexts each take one; when they are all taken an add
  * says so (DP_CTX_ADD_SHARED), and a removal that leaves one context gives its list back. */
 Test(dp, ctx_candidate_lists_only_for_shared_keys)
 {
-	const unsigned cap = 4096, n_lists = cap / 8 + 2 * 256 + 4, pairs = n_lists;
+	const unsigned cap = 4096, n_lists = cap / 16 + 2 * 256 + 4, pairs = n_lists;
 	struct dp_ctx_table *t = dp_ctx_table_create(cap, 0, 0);
 	struct osc_params p;
 	char err[160];
