@@ -160,16 +160,20 @@ static int sweep_contexts(const struct opts *o)
 			bn_set_free(s);
 			return -1;
 		}
-		sum.mem[sum.n_mem++] = (struct bn_mem){ s->n_ctx, s->heap_bytes / (double)s->n_ctx,
-							 s->derive_secs };
+		struct bn_mem *m = &sum.mem[sum.n_mem++];
+
+		*m = (struct bn_mem){ s->n_ctx, s->heap_bytes / (double)s->n_ctx,
+				      s->state_bytes / (double)s->n_ctx, s->derive_secs };
 		if (!sum.big || n[i] <= 1000000) {
 			sum.big = &sum.rows[sum.n_rows - 1];
-			sum.table_bytes_per_ctx = s->heap_bytes / (double)s->n_ctx;
+			sum.table_bytes_per_ctx = m->bytes_per_ctx;
+			sum.state_bytes_per_ctx = m->state_per_ctx;
 			sum.derive_us_per_ctx = s->derive_secs * 1e6 / (double)s->n_ctx;
 		}
-		printf("  %lu contexts: table %.1f MB (%.0f B per context), derived and indexed in "
-		       "%.2f s\n", s->n_ctx, s->heap_bytes / 1048576.0, sum.table_bytes_per_ctx,
-		       s->derive_secs);
+		printf("  %lu contexts: table %.1f MB (%.0f B per context) + gateway state %.0f B per "
+		       "context (fingerprint index, store ids) = %.0f B, derived and indexed in "
+		       "%.2f s\n", s->n_ctx, s->heap_bytes / 1048576.0, m->bytes_per_ctx,
+		       m->state_per_ctx, m->bytes_per_ctx + m->state_per_ctx, s->derive_secs);
 		bn_set_free(s);
 	}
 	return 0;

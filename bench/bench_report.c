@@ -177,15 +177,19 @@ static void print_verdicts(const struct bn_summary *s, const struct verdicts *v)
 	printf("  %lu / 1000 contexts (pipeline)                 %6.3f  target >= 0.85  %s%s\n",
 	       s->big ? s->big->n_ctx : 0, v->ctx, ok[v->ctx >= 0.85],
 	       s->big && s->big->n_ctx < 1000000 ? " (not at 1M: --quick)" : "");
-	printf("  bytes per context: %.0f (sizeof(struct osc_ctx) %zu + hash, lists %.0f)  "
-	       "target <= 256  %s; at 1M: %.0f MB\n", s->table_bytes_per_ctx, s->sizeof_ctx,
-	       s->table_bytes_per_ctx - (double)s->sizeof_ctx, ok[s->table_bytes_per_ctx <= 256],
-	       s->table_bytes_per_ctx * 1e6 / 1048576.0);
+	printf("  bytes per context: %.0f (sizeof(struct osc_ctx) %zu + hash, lists %.0f) + gateway "
+	       "state %.0f = %.0f  target <= 256  %s; at 1M: %.0f MB\n", s->table_bytes_per_ctx,
+	       s->sizeof_ctx, s->table_bytes_per_ctx - (double)s->sizeof_ctx, s->state_bytes_per_ctx,
+	       s->table_bytes_per_ctx + s->state_bytes_per_ctx,
+	       ok[s->table_bytes_per_ctx + s->state_bytes_per_ctx <= 256],
+	       (s->table_bytes_per_ctx + s->state_bytes_per_ctx) * 1e6 / 1048576.0);
 	for (unsigned i = 0; i < s->n_mem; i++)
-		printf("  %lu contexts: %.0f B per context all included (%.0f MB), derived in %.1f s\n",
-		       s->mem[i].n_ctx, s->mem[i].bytes_per_ctx,
-		       s->mem[i].bytes_per_ctx * (double)s->mem[i].n_ctx / 1048576.0,
-		       s->mem[i].derive_secs);
+		printf("  %lu contexts: %.0f B per context in the table + %.0f B gateway state = %.0f B "
+		       "all included (%.0f MB), derived in %.1f s\n", s->mem[i].n_ctx,
+		       s->mem[i].bytes_per_ctx, s->mem[i].state_per_ctx,
+		       s->mem[i].bytes_per_ctx + s->mem[i].state_per_ctx,
+		       (s->mem[i].bytes_per_ctx + s->mem[i].state_per_ctx) * (double)s->mem[i].n_ctx /
+			       1048576.0, s->mem[i].derive_secs);
 	for (unsigned i = 0; s->has_lat && i < BN_LAT_POINTS; i++)
 		printf("  latency at %2.0f %% of max (%.0f msg/s): p50 %.1f us, p99 %.1f us\n",
 		       bn_lat_frac[i] * 100, s->lat.rate[i], s->lat.p50_ns[i] / 1e3,
@@ -280,14 +284,16 @@ static void write_json(const struct bn_summary *s, const struct verdicts *v, FIL
 	json_stages(f, &h->r[BN_PIPE_OPENSSL], false);
 	fprintf(f, " },\n \"memory\": {\"sizeof_osc_ctx\": %zu, \"table_bytes_per_ctx\": %.1f, "
 		   "\"hash_and_lists_bytes_per_ctx\": %.1f, \"table_mb_at_1m\": %.1f, "
-		   "\"measured_contexts\": %lu, \"derive_us_per_ctx\": %.2f},\n", s->sizeof_ctx,
+		   "\"measured_contexts\": %lu, \"derive_us_per_ctx\": %.2f, "
+		   "\"state_bytes_per_ctx\": %.1f},\n", s->sizeof_ctx,
 		s->table_bytes_per_ctx, s->table_bytes_per_ctx - (double)s->sizeof_ctx,
 		s->table_bytes_per_ctx * 1e6 / 1048576.0, s->big ? s->big->n_ctx : 0,
-		s->derive_us_per_ctx);
+		s->derive_us_per_ctx, s->state_bytes_per_ctx);
 	fprintf(f, " \"memory_points\": [");
 	for (unsigned i = 0; i < s->n_mem; i++)
-		fprintf(f, "%s{\"contexts\": %lu, \"bytes_per_ctx\": %.1f, \"derive_secs\": %.2f}",
-			i ? ", " : "", s->mem[i].n_ctx, s->mem[i].bytes_per_ctx, s->mem[i].derive_secs);
+		fprintf(f, "%s{\"contexts\": %lu, \"bytes_per_ctx\": %.1f, \"state_bytes_per_ctx\": "
+			"%.1f, \"derive_secs\": %.2f}", i ? ", " : "", s->mem[i].n_ctx,
+			s->mem[i].bytes_per_ctx, s->mem[i].state_per_ctx, s->mem[i].derive_secs);
 	fprintf(f, "],\n \"latency\": {\"max_mps_wall\": %.0f, \"points\": [", s->lat.max_mps);
 	for (unsigned i = 0; s->has_lat && i < BN_LAT_POINTS; i++)
 		fprintf(f, "%s{\"fraction\": %.2f, \"rate\": %.0f, \"answers\": %lu, "
@@ -313,7 +319,8 @@ static void write_json(const struct bn_summary *s, const struct verdicts *v, FIL
 	json_target(f, "pipeline_over_ccm", v->pipe_ccm, 0.5, false, true, true);
 	json_target(f, "pipeline_over_openssl", v->pipe_ossl, 5, false, true, true);
 	json_target(f, "contexts_1m_over_1k", v->ctx, 0.85, false, true, true);
-	json_target(f, "bytes_per_context", s->table_bytes_per_ctx, 256, true, true, true);
+	json_target(f, "bytes_per_context", s->table_bytes_per_ctx + s->state_bytes_per_ctx, 256,
+		    true, true, true);
 	json_target(f, "workers_2_over_1", v->workers, 1.7, false, s->e2e.ran, false);
 	fprintf(f, " },\n \"sweeps\": {\n");
 	json_sweep(f, s, "contexts", true);

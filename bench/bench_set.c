@@ -14,7 +14,9 @@
 #include <rte_malloc.h>
 
 #include "bench/lg_ctx.h"
+#include "control/ctl_config_ctx.h"
 #include "dataplane/dp_ctx_table.h"
+#include "dataplane/dp_state.h"
 #include "oscore/osc_protect.h"
 
 #define MSG_ROOM 1280 /* largest request: 1024-byte payload + header, options, tag */
@@ -42,6 +44,25 @@ static struct lg_pop pop_of(unsigned long n, uint64_t seed)
 	return (struct lg_pop){ .seed = seed, .n = n, .kid_min = 3, .kid_max = 3 };
 }
 
+/* What the gateway's state (dataplane/dp_state.c, linked as is) adds over s's table: opened over
+ * it as the gateway does (no state database), measured, closed. */
+static int state_bytes(struct bn_set *s, unsigned long n_ctx)
+{
+	struct ctl_ctx_config cfg;
+	struct dp_state *st;
+	char err[128];
+	size_t before = heap_used();
+
+	ctl_config_ctx_defaults(&cfg);
+	cfg.max_contexts = (unsigned)n_ctx;
+	st = dp_state_open(&cfg, s->table, err, sizeof(err));
+	if (!st)
+		return fprintf(stderr, "oscore-bench: state: %s\n", err), -1;
+	s->state_bytes = (double)(heap_used() - before) + (double)n_ctx * (double)dp_state_slot_bytes();
+	dp_state_close(st);
+	return 0;
+}
+
 struct bn_set *bn_set_new(unsigned long n_ctx, uint64_t seed)
 {
 	struct bn_set *s = calloc(1, sizeof(*s));
@@ -60,6 +81,8 @@ struct bn_set *bn_set_new(unsigned long n_ctx, uint64_t seed)
 	if (!s->table)
 		goto fail;
 	s->heap_bytes = (double)(heap_used() - before);
+	if (state_bytes(s, n_ctx))
+		goto fail;
 	s->derive_secs = wall() - t0;
 	s->n_ctx = n_ctx;
 	s->seed = seed;

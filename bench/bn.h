@@ -44,6 +44,8 @@ struct bn_set {
 	unsigned n_msgs;
 	size_t stride;
 	double heap_bytes;       /* rte_malloc bytes the table took */
+	double state_bytes;      /* what the gateway's dp_state adds over the table: its fingerprint
+				  * index (rte heap) and per-slot store ids and flags (malloc) */
 	double derive_secs;      /* wall time to derive and index the contexts */
 };
 
@@ -161,7 +163,8 @@ struct bn_summary {
 	struct bn_result bare[BN_REF_PAYLOADS];   /* bare IPsec-MB pair, per bn_ref_payload */
 	const struct bn_row *pay[BN_REF_PAYLOADS];/* the pipeline's payload rows for them */
 	struct bn_e2e e2e;
-	struct bn_mem { unsigned long n_ctx; double bytes_per_ctx, derive_secs; } mem[8];
+	struct bn_mem { unsigned long n_ctx; double bytes_per_ctx, state_per_ctx, derive_secs; } mem[8];
+	double state_bytes_per_ctx;    /* gateway state at the table_bytes_per_ctx population */
 	unsigned n_mem;                /* every population of the contexts sweep */
 	struct bn_latency lat;         /* 1k contexts, 64 B, burst 32 */
 	bool has_lat;

@@ -61,6 +61,13 @@ static void lock_ctl(struct dp_state *s)
 
 static void retire(void *arg, struct osc_ctx *c);
 
+/* The live index keys a side by the first 8 bytes of its fingerprint (half the key store of the
+ * whole 16): two different live sides share them with probability 2^-64, and that only refuses an
+ * add as a duplicate. Retired sides (ctl_tomb) keep the whole fingerprint: they decide where an
+ * SSN resumes and must be exact. */
+#define LIVE_KEY_LEN 8
+_Static_assert(LIVE_KEY_LEN <= CTL_FP_LEN, "a prefix of the fingerprint");
+
 /* Control lcore only (no concurrent readers): a plain rte_hash. Two keys per context; a removed
  * one keeps its keys until retired, and the table defers at most 256 removals: 1024 spare. */
 static struct rte_hash *live_index(unsigned cap)
@@ -69,7 +76,7 @@ static struct rte_hash *live_index(unsigned cap)
 	char name[RTE_HASH_NAMESIZE];
 	struct rte_hash_parameters p = {
 		.entries = 2 * cap + 1024,
-		.key_len = CTL_FP_LEN,
+		.key_len = LIVE_KEY_LEN,
 		.socket_id = SOCKET_ID_ANY,
 		.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE,
 	};
@@ -160,6 +167,13 @@ void dp_state_stop_ticker(struct dp_state *s)
 	__atomic_store_n(&s->stop, true, __ATOMIC_RELEASE);
 	pthread_join(s->ticker, NULL);
 	s->ticking = false;
+}
+
+size_t dp_state_slot_bytes(void)
+{
+	struct dp_state *s = NULL;
+
+	return sizeof(*s->id) + sizeof(*s->removed);
 }
 
 void dp_state_close(struct dp_state *s)

@@ -24,6 +24,10 @@ struct dp_state *dp_state_open(const struct ctl_ctx_config *c, struct dp_ctx_tab
 
 void dp_state_close(struct dp_state *s);
 
+/* Bytes per context slot that dp_state_open takes with malloc (the rest, the fingerprint index,
+ * comes from the rte heap): for memory accounting. */
+size_t dp_state_slot_bytes(void);
+
 /*
  * At start: the configured contexts p[0..n) (method "direct") are stored (a stored context with the
  * same parameters keeps its id and SSN ceiling), then every stored context goes into the table:
