@@ -125,6 +125,17 @@ static void chain_set(struct dp_ctx_table *t, uint32_t i, uint32_t next)
 	memcpy(&t->ctx[i], &next, sizeof(next));
 }
 
+/* Is l the one-entry list of a slot (then *slot gets it) rather than a pooled one? */
+static bool is_one(const struct dp_ctx_table *t, const void *l, size_t *slot)
+{
+	uintptr_t a = (uintptr_t)l, o = (uintptr_t)t->one;
+
+	if (a < o || a >= o + (uintptr_t)t->cap * ONE_SIZE)
+		return false;
+	*slot = (a - o) / ONE_SIZE;
+	return true;
+}
+
 static struct dp_ctx_cands *list_at(const struct dp_ctx_table *t, unsigned i)
 {
 	return (struct dp_ctx_cands *)(void *)(t->lists + (size_t)i * LIST_SIZE);
@@ -230,11 +241,21 @@ void dp_ctx_lookup_bulk(const struct dp_ctx_table *t, const struct dp_ctx_key **
 			rte_prefetch0(out[i]);
 	}
 	/* The burst's first candidates are read next (IDs, key, IV, window: every line of the
-	 * context): fetched together now instead of one miss after another. */
-	for (i = 0; i < n; i++)
-		if (out[i] && out[i]->n)
-			for (unsigned l = 0; l < sizeof(struct osc_ctx); l += RTE_CACHE_LINE_SIZE)
-				rte_prefetch0((const uint8_t *)out[i]->c[0] + l);
+	 * context): fetched together now instead of one miss after another. A slot's own list
+	 * names ctx[slot]: its context is found without waiting for the list's line. */
+	for (i = 0; i < n; i++) {
+		const uint8_t *c;
+		size_t slot;
+
+		if (!out[i])
+			continue;
+		if (is_one(t, out[i], &slot))
+			c = (const uint8_t *)&t->ctx[slot];
+		else
+			c = out[i]->n ? (const uint8_t *)out[i]->c[0] : NULL;
+		for (unsigned k = 0; c && k < sizeof(struct osc_ctx); k += RTE_CACHE_LINE_SIZE)
+			rte_prefetch0(c + k);
+	}
 }
 
 void dp_ctx_table_set_rcu(struct dp_ctx_table *t, struct rte_rcu_qsbr *v)
@@ -256,10 +277,11 @@ static struct dp_ctx_cands *list_get(struct dp_ctx_table *t)
 /* Back to the pool if l is a pooled list; a slot's own one-entry list stays where it is. */
 static void list_put(struct dp_ctx_table *t, struct dp_ctx_cands *l)
 {
-	const uint8_t *b = (const uint8_t *)l;
+	size_t slot;
 
-	if (l && b >= t->lists && b < t->lists + (size_t)t->n_lists * LIST_SIZE)
-		t->free_list[t->n_free_list++] = (uint32_t)((size_t)(b - t->lists) / LIST_SIZE);
+	if (l && !is_one(t, l, &slot))
+		t->free_list[t->n_free_list++] = (uint32_t)(((uintptr_t)l - (uintptr_t)t->lists) /
+							    LIST_SIZE);
 }
 
 static bool same_id(const struct osc_ctx *c, const uint8_t *rid, uint8_t rid_len,
