@@ -10,25 +10,22 @@
 static char dir[256], path[300], err[512];
 static struct ctl_config cfg;
 
-static void setup(void)
-{
-	scratch_dir(dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/gw.json", dir);
-}
-
-static void teardown(void)
+static void cleanup(void)
 {
 	ctl_config_free(&cfg);
 	rm_dir(dir);
 }
 
-TestSuite(conf_ctx, .init = setup, .fini = teardown);
+TestSuite(conf_ctx, .fini = cleanup);
 
 /* Two contexts with an ID Context and extra spliced into the top-level object. */
 static int load(const char *extra)
 {
-	FILE *f = fopen(path, "w");
+	FILE *f;
 
+	scratch_dir(dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/gw.json", dir);
+	f = fopen(path, "w");
 	cr_assert_not_null(f);
 	fprintf(f, "{\"port\": \"0\", \"ipv4\": \"10.0.0.1\", %s \"contexts\": ["
 		"{\"master_secret\": \"00\", \"sender_id\": \"01\", \"recipient_id\": \"02\", "
