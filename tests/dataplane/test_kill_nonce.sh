@@ -83,6 +83,8 @@ JSON
 	kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
 	check_pivs "$name" "$kills"
 	check "$name: no (context, Partial IV) pair answered twice across $kills crashes" $?
+	! grep -lE "runtime error:|ERROR: AddressSanitizer|EAL: Error" "$W"/gw.*.log
+	check "$name: no sanitizer report or EAL error in the gateway's logs" $?
 }
 
 # With a state database: App. B.1.1 write-ahead, K_SSN 64. App. B.1.2 is on (the default): after
