@@ -34,9 +34,13 @@ struct sched {
 /* Long-AAD CCM ops gathered during one submit or batch call, run together at its end. */
 #define LONG_BURST 64
 
-/* Schedules: one per job the ring can hold and per gathered long op, so that the pool is never
- * empty when an op needs one (each op holds at most one until it completes). */
-#define SCHEDS (IMB_MAX_JOBS + LONG_BURST)
+/* Ops of one submit whose CCM keys are expanded back to back before their jobs go in. */
+#define AHEAD 16
+
+/* Schedules: one per job the ring can hold, per gathered long op and per op expanded ahead, so
+ * that the pool is never empty when an op needs one (each op holds at most one until it
+ * completes). */
+#define SCHEDS (IMB_MAX_JOBS + LONG_BURST + AHEAD)
 
 typedef void (*keyexp_fn)(const void *key, void *enc_exp_keys);
 
@@ -196,16 +200,14 @@ static inline void release_rk(struct cry_engine *e, struct cry_op *op)
  * Chain order as IPsec-MB wants it: CCM MACs the plaintext, so encrypt hashes first and decrypt
  * deciphers first; GCM and ChaCha20/Poly1305 MAC the ciphertext, so the other way round.
  */
-static void fill_job(struct cry_engine *e, IMB_JOB *job, struct cry_op *op)
+static void fill_job(IMB_JOB *job, struct cry_op *op)
 {
 	const struct cry_key *k = op->key;
 	bool enc = op->dir == CRY_ENCRYPT;
 
-	op->rk = NULL; /* only a CCM job holds a schedule */
 	fill_common(job, op);
 	switch (k->alg->kind) {
 	case CRY_KIND_CCM:
-		take_rk(e, op);
 		job->enc_keys = job->dec_keys = op->rk; /* CTR, CBC-MAC: encrypt */
 		job->cipher_mode = IMB_CIPHER_CCM;
 		job->hash_alg = IMB_AUTH_AES_CCM;
@@ -275,11 +277,12 @@ static void collect(struct cry_engine *e, IMB_JOB *job, struct sink *s)
 	}
 }
 
+/* op's job into the ring; a CCM op already holds its schedule (take_rk). */
 static void push(struct cry_engine *e, struct cry_op *op, void *mark, struct sink *s)
 {
 	IMB_JOB *job = IMB_GET_NEXT_JOB(e->mgr);
 
-	fill_job(e, job, op);
+	fill_job(job, op);
 	job->user_data2 = mark;
 	op->status = CRY_PENDING;
 	if (mark == ASYNC)
@@ -328,15 +331,48 @@ static void route_other(struct cry_engine *e, struct cry_op *op, void *mark, str
 		s->out[s->n++] = op;
 }
 
-/* Send op where it can run; an op that completes at once is an async completion too. Every
- * OSCORE message takes the first branch: the checks are inline and read the op's and its key's
- * first line, which IPsec-MB's job reads anyway. */
+/* True if op goes to IPsec-MB as one AEAD job: every OSCORE message does. The checks are inline
+ * and read the op's and its key's first line, which the job reads anyway. */
+static inline bool imb_job(const struct cry_op *op)
+{
+	return __builtin_expect(cry_op_valid(op) && imb_takes(op), 1);
+}
+
+/* Send op where it can run (the sync batch, one op at a time); an op that completes at once is an
+ * async completion too. */
 static inline void route(struct cry_engine *e, struct cry_op *op, void *mark, struct sink *s)
 {
-	if (__builtin_expect(cry_op_valid(op) && imb_takes(op), 1))
+	if (imb_job(op)) {
+		op->rk = NULL; /* only a CCM job holds a schedule */
+		if (op->key->alg->kind == CRY_KIND_CCM)
+			take_rk(e, op);
 		push(e, op, mark, s);
-	else
+	} else {
 		route_other(e, op, mark, s);
+	}
+}
+
+/* route() for up to AHEAD ops, the keys of their IPsec-MB CCM jobs expanded back to back first
+ * (independent expansions overlap; between jobs each would wait out its own chain). */
+static void route_ahead(struct cry_engine *e, struct cry_op **ops, unsigned n, void *mark,
+			struct sink *s)
+{
+	bool imb[AHEAD];
+
+	for (unsigned i = 0; i < n; i++) {
+		struct cry_op *op = ops[i];
+
+		imb[i] = imb_job(op);
+		op->rk = NULL;
+		if (imb[i] && op->key->alg->kind == CRY_KIND_CCM)
+			take_rk(e, op);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (imb[i])
+			push(e, ops[i], mark, s);
+		else
+			route_other(e, ops[i], mark, s);
+	}
 }
 
 static void drain(struct cry_engine *e, struct sink *s)
@@ -361,8 +397,8 @@ unsigned cry_aead_submit(struct cry_engine *e, struct cry_op **ops, unsigned n,
 	struct sink s = { .out = done };
 
 	take_stash(e, &s);
-	for (unsigned i = 0; i < n; i++)
-		route(e, ops[i], ASYNC, &s);
+	for (unsigned i = 0; i < n; i += AHEAD)
+		route_ahead(e, ops + i, n - i < AHEAD ? n - i : AHEAD, ASYNC, &s);
 	run_long(e, &s);
 	return s.n;
 }
