@@ -14,10 +14,14 @@
  * repeat that lands on another worker is not lost: OSCORE sees it and refuses it as a replay
  * (4.01, §7.4), which is safe, only not what §4.5 asks for.
  */
+/* rte_prefetch0_write is experimental in DPDK 22.11 */
+#define ALLOW_EXPERIMENTAL_API 1
+
 #include "dataplane/dp_dedup.h"
 
 #include <rte_common.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 #include <rte_random.h>
 
 enum { E_FREE, E_PENDING, E_ANSWERED };
@@ -25,16 +29,27 @@ enum { E_FREE, E_PENDING, E_ANSWERED };
 _Static_assert(!(DP_DEDUP_PROBE & (DP_DEDUP_PROBE - 1)), "buckets are aligned blocks");
 
 /* What a probe reads of an entry, apart from it: 16 bytes, and the DP_DEDUP_PROBE tags a key may
- * use are one aligned 128-byte block (two cache lines, fetched as a pair). A new request writes
- * its tag and only stores into its entry, never loads from it: claiming an entry that was evicted
- * long ago (a cold line) then costs no wait for that line. Only a tag match reads the entry. */
+ * use are one aligned 128-byte block (two cache lines, fetched as a pair). Only a tag match reads
+ * the entry. A new request writes its tag only: its key goes to the fresh list and into the entry
+ * at dp_dedup_settle(), by when the entry's line (cold: evicted long ago) has been prefetched.
+ * Written at once, its stores waited for that line and stalled the stores behind them. */
 struct tag {
 	uint64_t expires;   /* TSC; dead after it whatever the state */
 	uint32_t gen;       /* bumped on every claim: refs to an older claim go stale */
 	uint16_t hash;      /* of (source, Message ID), the bits the bucket index does not use */
 	uint8_t state;
-	uint8_t pad;
+	uint8_t fresh;      /* the key is still in the fresh list, not yet in the entry */
 };
+
+/* A claim whose key is not yet in its entry. */
+struct fresh {
+	struct dp_src src;
+	uint32_t idx;
+	uint16_t mid;
+};
+
+/* Claims between two dp_dedup_settle() calls before one settles them itself: a burst's worth. */
+#define FRESH_MAX 64
 
 struct entry {
 	struct dp_src src;
@@ -59,6 +74,8 @@ struct dp_dedup {
 	struct big *big;
 	uint32_t n_big, next_big;
 	struct tag *t;      /* one per entry, same index */
+	unsigned n_fresh;
+	struct fresh fresh[FRESH_MAX];
 	struct entry e[];
 };
 
@@ -130,17 +147,48 @@ static uint16_t tag_hash(uint32_t h)
 	return (uint16_t)(h >> 16);
 }
 
-/* t's entry now holds (s, mid) pending: stores only into the entry (see struct tag). */
+void dp_dedup_settle(struct dp_dedup *d)
+{
+	unsigned i;
+
+	/* in order: an entry claimed twice since the last call ends with its later key */
+	for (i = 0; i < d->n_fresh; i++) {
+		const struct fresh *f = &d->fresh[i];
+
+		d->e[f->idx].src = f->src;
+		d->e[f->idx].mid = f->mid;
+		d->t[f->idx].fresh = 0;
+	}
+	d->n_fresh = 0;
+}
+
+/* Does t's key equal (s, mid)? Its latest fresh record holds it while t is fresh. */
+static bool key_is(const struct dp_dedup *d, const struct tag *t, const struct dp_src *s,
+		   uint16_t mid)
+{
+	uint32_t idx = (uint32_t)(t - d->t);
+	unsigned i = d->n_fresh;
+
+	if (!t->fresh)
+		return d->e[idx].mid == mid && !memcmp(&d->e[idx].src, s, sizeof(*s));
+	while (i-- > 0)
+		if (d->fresh[i].idx == idx)
+			return d->fresh[i].mid == mid && !memcmp(&d->fresh[i].src, s, sizeof(*s));
+	return false; /* not reached: a fresh tag has its record */
+}
+
+/* t's entry now holds (s, mid) pending. Only the tag is written here (see struct tag); what else
+ * the entry holds is written by dp_dedup_store before anything reads it. */
 static uint64_t claim(struct dp_dedup *d, struct tag *t, const struct dp_src *s, uint16_t mid,
 		      uint64_t now, uint16_t th)
 {
-	struct entry *e = &d->e[t - d->t];
+	uint32_t idx = (uint32_t)(t - d->t);
 
-	e->src = *s;
-	e->mid = mid;
-	e->len = 0;
-	e->big = 0;
-	e->no_copy = 0;
+	if (d->n_fresh == FRESH_MAX)
+		dp_dedup_settle(d);
+	d->fresh[d->n_fresh++] = (struct fresh){ .src = *s, .idx = idx, .mid = mid };
+	rte_prefetch0_write(&d->e[idx]);
+	t->fresh = 1;
 	t->state = E_PENDING;
 	t->hash = th;
 	t->expires = now + d->lifetime;
@@ -158,13 +206,12 @@ enum dp_dedup_verdict dp_dedup_check(struct dp_dedup *d, const struct dp_src *s,
 
 	for (i = 0; i < DP_DEDUP_PROBE; i++) {
 		struct tag *t = &b[i];
-		const struct entry *e = &d->e[t - d->t];
 
 		if (t->state == E_FREE || now >= t->expires) {
 			free_t = free_t ? free_t : t;
 			continue;
 		}
-		if (t->hash == th && e->mid == mid && !memcmp(&e->src, s, sizeof(*s))) {
+		if (t->hash == th && key_is(d, t, s, mid)) {
 			*ref = ref_of(d, t);
 			return t->state == E_PENDING ? DP_DD_PENDING : DP_DD_ANSWER;
 		}
@@ -231,6 +278,7 @@ void dp_dedup_store(struct dp_dedup *d, uint64_t ref, const void *ans, uint16_t 
 	if (!e)
 		return;
 	tag_of(d, e)->state = E_ANSWERED;
+	e->big = 0;
 	e->is_error = is_error;
 	e->len = len;
 	if (len <= sizeof(e->answer))
@@ -257,12 +305,15 @@ void dp_dedup_forget(struct dp_dedup *d, uint64_t ref)
 uint64_t dp_dedup_restart(struct dp_dedup *d, uint64_t ref, uint64_t now)
 {
 	struct entry *e = entry_of(d, ref);
-	struct dp_src s;
+	struct tag *t;
 
 	if (!e)
 		return 0;
-	s = e->src; /* claim() stores into the entry it is read from */
-	return claim(d, tag_of(d, e), &s, e->mid, now, tag_of(d, e)->hash);
+	t = tag_of(d, e); /* the same key, wherever it is kept: only the claim is new */
+	t->state = E_PENDING;
+	t->expires = now + d->lifetime;
+	t->gen++;
+	return ref_of(d, t);
 }
 
 bool dp_dedup_con_request(const uint8_t *msg, uint16_t len, uint16_t *mid)

@@ -967,6 +967,8 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 		}
 		try_next(w, s[i]);
 	}
+	if (w->c.dedup) /* the burst's new entries were prefetched by now */
+		dp_dedup_settle(w->c.dedup);
 }
 
 static void tx_flush(struct worker *w)
