@@ -196,10 +196,23 @@ static uint64_t claim(struct dp_dedup *d, struct tag *t, const struct dp_src *s,
 	return ref_of(d, t);
 }
 
+static uint32_t key_hash(const struct dp_dedup *d, const struct dp_src *s, uint16_t mid)
+{
+	return rte_hash_crc_2byte(mid, rte_hash_crc(s, sizeof(*s), d->seed));
+}
+
+void dp_dedup_prefetch(const struct dp_dedup *d, const struct dp_src *s, uint16_t mid)
+{
+	const struct tag *b = bucket_of(d, key_hash(d, s, mid));
+
+	rte_prefetch0(b);
+	rte_prefetch0(b + DP_DEDUP_PROBE - 1);
+}
+
 enum dp_dedup_verdict dp_dedup_check(struct dp_dedup *d, const struct dp_src *s, uint16_t mid,
 				     uint64_t now, uint64_t *ref, struct dp_stats *st)
 {
-	uint32_t h = rte_hash_crc_2byte(mid, rte_hash_crc(s, sizeof(*s), d->seed));
+	uint32_t h = key_hash(d, s, mid);
 	struct tag *b = bucket_of(d, h), *free_t = NULL, *oldest = NULL;
 	uint16_t th = tag_hash(h);
 	unsigned i;
