@@ -329,9 +329,7 @@ static void turn_ipv4(struct rte_ipv4_hdr *ip, struct rte_udp_hdr *u, uint16_t u
 	ip->time_to_live = 64;
 	ip->fragment_offset = 0;
 	ip->hdr_checksum = 0;
-	ip->hdr_checksum = dp_ipv4_hdr_cksum(ip);
 	u->dgram_cksum = 0;
-	u->dgram_cksum = dp_udp_cksum(ip, false, u);
 }
 
 static void turn_ipv6(struct rte_ipv6_hdr *ip, struct rte_udp_hdr *u, uint16_t ulen, bool mcast,
@@ -345,7 +343,26 @@ static void turn_ipv6(struct rte_ipv6_hdr *ip, struct rte_udp_hdr *u, uint16_t u
 	ip->payload_len = rte_cpu_to_be_16(ulen);
 	ip->hop_limits = 64;
 	u->dgram_cksum = 0;
-	u->dgram_cksum = dp_udp_cksum(ip, true, u); /* mandatory over IPv6 (RFC 8200 §8.1) */
+}
+
+/* The answer's checksums (the UDP one mandatory over IPv6, RFC 8200 §8.1): computed here, or
+ * left to the port with the offload flags and, in the UDP checksum field, the pseudo-header's sum
+ * it starts from (rte_mbuf_core.h, RTE_MBUF_F_TX_UDP_CKSUM). */
+static void answer_cksums(struct rte_mbuf *m, const struct dp_flow *f, void *l3,
+			  struct rte_udp_hdr *u, bool offload)
+{
+	if (!offload) {
+		if (!f->ipv6)
+			((struct rte_ipv4_hdr *)l3)->hdr_checksum = dp_ipv4_hdr_cksum(l3);
+		u->dgram_cksum = dp_udp_cksum(l3, f->ipv6, u);
+		return;
+	}
+	m->l2_len = f->l3_off;
+	m->l3_len = (uint16_t)(f->l4_off - f->l3_off);
+	m->ol_flags |= RTE_MBUF_F_TX_UDP_CKSUM |
+		       (f->ipv6 ? RTE_MBUF_F_TX_IPV6 : RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM);
+	u->dgram_cksum = f->ipv6 ? rte_ipv6_phdr_cksum(l3, m->ol_flags) :
+				   rte_ipv4_phdr_cksum(l3, m->ol_flags);
 }
 
 void dp_answer_udp(struct rte_mbuf *m, const struct dp_flow *f, const struct dp_addrs *a,
@@ -363,5 +380,6 @@ void dp_answer_udp(struct rte_mbuf *m, const struct dp_flow *f, const struct dp_
 		turn_ipv6(l3, u, ulen, f->multicast, a->ipv6);
 	else
 		turn_ipv4(l3, u, ulen, f->multicast, a->ipv4);
+	answer_cksums(m, f, l3, u, a->tx_cksum);
 	eth_turn(rte_pktmbuf_mtod(m, struct rte_ether_hdr *), a);
 }

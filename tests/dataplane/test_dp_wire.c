@@ -256,6 +256,52 @@ Test(wire, checksums_same_as_dpdk_every_length_and_alignment)
 	}
 }
 
+/* The answer to frame(v6) with the port's checksum offload (a.tx_cksum), completed as the port
+ * does it (rte_mbuf_core.h: the UDP field holds the pseudo-header's sum, the IPv4 field 0), is
+ * byte for byte the answer computed in software. */
+static void offload_case(bool v6)
+{
+	struct rte_mbuf *sw = frame(v6, v6 ? dev6 : dev4, 0), *hw = frame(v6, v6 ? dev6 : dev4, 0);
+	struct dp_addrs a = gw();
+	struct dp_stats st = { 0 };
+	struct dp_flow f;
+	struct rte_udp_hdr *u;
+	uint16_t l4 = v6 ? 14 + 40 : 14 + 20;
+
+	cr_assert_eq(dp_classify(sw, &a, &f, &st), DP_COAP);
+	memcpy(rte_pktmbuf_mtod_offset(sw, uint8_t *, f.payload_off), "\x60\x44\x12\x34", 4);
+	memcpy(rte_pktmbuf_mtod_offset(hw, uint8_t *, f.payload_off), "\x60\x44\x12\x34", 4);
+	dp_answer_udp(sw, &f, &a, 4);
+	cr_assert_eq(sw->ol_flags & RTE_MBUF_F_TX_UDP_CKSUM, 0, "software: no offload asked");
+	a.tx_cksum = true;
+	dp_answer_udp(hw, &f, &a, 4);
+	cr_assert(hw->ol_flags & RTE_MBUF_F_TX_UDP_CKSUM);
+	cr_assert_eq(!!(hw->ol_flags & RTE_MBUF_F_TX_IP_CKSUM), !v6);
+	cr_assert_eq(!!(hw->ol_flags & RTE_MBUF_F_TX_IPV4), !v6);
+	cr_assert_eq(hw->l2_len, 14);
+	cr_assert_eq(hw->l3_len, v6 ? 40 : 20);
+	u = rte_pktmbuf_mtod_offset(hw, struct rte_udp_hdr *, l4);
+	/* the port: the sum over the datagram from the field's pseudo-header sum, then the header */
+	u->dgram_cksum = (uint16_t)~rte_raw_cksum(u, rte_be_to_cpu_16(u->dgram_len));
+	if (!v6) {
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(hw, struct rte_ipv4_hdr *, 14);
+
+		cr_assert_eq(ip->hdr_checksum, 0, "the port fills it in");
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	cr_assert_eq(hw->data_len, sw->data_len);
+	cr_assert_arr_eq(rte_pktmbuf_mtod(hw, uint8_t *), rte_pktmbuf_mtod(sw, uint8_t *),
+			 sw->data_len, "v6 %d", v6);
+	rte_pktmbuf_free(sw);
+	rte_pktmbuf_free(hw);
+}
+
+Test(wire, answer_checksums_left_to_the_port_that_offers_it)
+{
+	offload_case(false);
+	offload_case(true);
+}
+
 Test(wire, udp_checksum_zero_is_none_over_ipv4_and_refused_over_ipv6)
 {
 	struct rte_mbuf *m = frame(false, dev4, 0);
