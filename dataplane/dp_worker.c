@@ -967,7 +967,8 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 	struct slot *s[CTL_BURST_MAX];
 	struct dp_flow f[CTL_BURST_MAX];
 	enum dp_verdict v[CTL_BURST_MAX];
-	struct dp_src src[CTL_BURST_MAX];
+	/* 8-byte aligned each: rte_hash_crc reads the key in 8-byte words (UBSan) */
+	struct { struct dp_src s; } __rte_aligned(8) src[CTL_BURST_MAX];
 	unsigned i, k = 0;
 
 	for (i = 0; i < n; i++) {
@@ -977,10 +978,10 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 				   w->c.stats);
 		f[i].from_up = from_up;
 		if (v[i] == DP_COAP)
-			src_ahead(w, pkts[i], &f[i], &src[i]);
+			src_ahead(w, pkts[i], &f[i], &src[i].s);
 	}
 	for (i = 0; i < n; i++) {
-		dispatch(w, pkts[i], v[i], &f[i], &src[i], from_up, steered, &s[k]);
+		dispatch(w, pkts[i], v[i], &f[i], &src[i].s, from_up, steered, &s[k]);
 		if (s[k]) {
 			dp_ctx_key_of(&key[k], &s[k]->rx.opt);
 			kp[k] = &key[k];

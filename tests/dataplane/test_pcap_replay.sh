@@ -28,6 +28,8 @@ check "oscore-gw ran and exited 0 on idle" $rc
 # DPDK's heap is not under ASan: a double rte_free shows only as EAL's "Invalid memory" line.
 ! grep -q "EAL: Error" "$W/gw.log"
 check "no EAL error at exit (no double or foreign rte_free in the teardown)" $?
+! grep -q "runtime error:" "$W/gw.log"
+check "no UBSan report in the gateway's log" $?
 
 # Every counter must equal the expected value; counters the generator does not name must be 0.
 python3 - "$W/expected.json" "$W/stats.json" <<'PY'
