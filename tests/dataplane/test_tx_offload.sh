@@ -9,12 +9,12 @@ GW=$1
 GEN=$2
 NS=oscgw-txoff-$$
 TAP=txoff$$
+if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root"; exit 77; fi
+if [ ! -c /dev/net/tun ]; then echo "SKIP: net_tap needs /dev/net/tun"; exit 77; fi
 W=$(mktemp -d "${TMPDIR:-/tmp}/oscgw-txoff.XXXXXX")
 TS_PID=
 fails=0
 
-if [ "$(id -u)" -ne 0 ]; then echo "SKIP: needs root"; exit 77; fi
-if [ ! -c /dev/net/tun ]; then echo "SKIP: net_tap needs /dev/net/tun"; exit 77; fi
 cleanup() {
 	[ -n "$TS_PID" ] && kill "$TS_PID" 2>/dev/null && wait "$TS_PID" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
