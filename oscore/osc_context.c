@@ -231,6 +231,14 @@ void osc_nonce(uint8_t *out, const struct osc_ctx *c, const uint8_t *id, size_t 
 /* §5.4: Enc_structure = ["Encrypt0", h'', external_aad]; its first 11 bytes never change. */
 static const uint8_t enc0_prefix[] = { 0x83, 0x68, 'E', 'n', 'c', 'r', 'y', 'p', 't', '0', 0x40 };
 
+/* v, a number of len <= 7 bytes, to p[0..len) in network byte order by one 8-byte store: the
+ * 8 - len bytes after it are scratch for the caller to overwrite. */
+static inline void put_be(uint8_t *p, uint64_t v, size_t len)
+{
+	v = htobe64(v << (8 * (7 - len)) << 8);
+	memcpy(p, &v, sizeof(v));
+}
+
 int osc_aad(uint8_t out[OSC_AAD_MAX], const struct cry_alg *alg, const uint8_t *kid,
 	    size_t kid_len, const uint8_t *piv, size_t piv_len)
 {
@@ -239,8 +247,10 @@ int osc_aad(uint8_t out[OSC_AAD_MAX], const struct cry_alg *alg, const uint8_t *
 
 	if (kid_len > OSC_ID_MAX || piv_len > OSC_PIV_MAX || alg->cose < 0 || alg->cose > 255)
 		return -1;
-	/* Written byte by byte on the hot path; every length is below 24, so each CBOR head is
-	 * one byte. external_aad = bstr([1, [alg], kid, piv, h'']) */
+	/* Written without a call or a loop on the hot path: every length is below 24, so each
+	 * CBOR head is one byte; kid and Partial IV go in with one 8-byte store each, whose tail
+	 * the next bytes overwrite (at most 32 bytes are written: within OSC_AAD_MAX).
+	 * external_aad = bstr([1, [alg], kid, piv, h'']) */
 	memcpy(p, enc0_prefix, sizeof(enc0_prefix));
 	p += sizeof(enc0_prefix);
 	*p++ = (uint8_t)(CRY_CBOR_BSTR << 5 | (6 + alg_len + kid_len + piv_len));
@@ -251,12 +261,10 @@ int osc_aad(uint8_t out[OSC_AAD_MAX], const struct cry_alg *alg, const uint8_t *
 		*p++ = 24;         /* one-byte uint follows */
 	*p++ = (uint8_t)alg->cose;
 	*p++ = (uint8_t)(CRY_CBOR_BSTR << 5 | kid_len);
-	if (kid_len)
-		memcpy(p, kid, kid_len);
+	put_be(p, be_num(kid, kid_len), kid_len);
 	p += kid_len;
 	*p++ = (uint8_t)(CRY_CBOR_BSTR << 5 | piv_len);
-	if (piv_len)
-		memcpy(p, piv, piv_len);
+	put_be(p, be_num(piv, piv_len), piv_len);
 	p += piv_len;
 	*p++ = CRY_CBOR_BSTR << 5;     /* no Class I options are defined */
 	return (int)(p - out);

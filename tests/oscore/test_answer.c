@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The answer's fast paths against the general ones, byte for byte: the word-wise nonce against
- * the §5.2 construction byte by byte, the template of an answer without options against the
+ * The answer's fast paths against the general ones, byte for byte: the word-wise nonce and AAD
+ * against the §5.2 and §5.4 constructions byte by byte, the template of an answer without options against the
  * option split and layout, and an answer built from the live request (its AAD and nonce,
  * osc_answer_reply) against one built from the request's exchange (osc_answer_prepare).
  */
@@ -92,6 +92,64 @@ Test(answer, nonce_is_the_byte_construction_for_every_shape)
 							 "n %u id_len %u piv_len %u", lens[k],
 							 id_len, piv_len);
 				}
+}
+
+/* §5.4 as written: Enc_structure ["Encrypt0", h'', external_aad], external_aad =
+ * bstr([1, [alg], kid, piv, h'']), byte by byte. */
+static int aad_ref(uint8_t *out, int cose, const uint8_t *kid, size_t kid_len, const uint8_t *piv,
+		   size_t piv_len)
+{
+	static const uint8_t pre[] = { 0x83, 0x68, 'E', 'n', 'c', 'r', 'y', 'p', 't', '0', 0x40 };
+	unsigned alg_len = cose < 24 ? 1 : 2;
+	size_t n = sizeof(pre);
+
+	memcpy(out, pre, n);
+	out[n++] = (uint8_t)(0x40 | (6 + alg_len + kid_len + piv_len));
+	out[n++] = 0x85;
+	out[n++] = 1;
+	out[n++] = 0x81;
+	if (alg_len == 2)
+		out[n++] = 0x18;
+	out[n++] = (uint8_t)cose;
+	out[n++] = (uint8_t)(0x40 | kid_len);
+	for (size_t i = 0; i < kid_len; i++)
+		out[n++] = kid[i];
+	out[n++] = (uint8_t)(0x40 | piv_len);
+	for (size_t i = 0; i < piv_len; i++)
+		out[n++] = piv[i];
+	out[n++] = 0x40;
+	return (int)n;
+}
+
+Test(answer, aad_is_the_byte_construction_for_every_shape)
+{
+	static const int algs[] = { CRY_AES_CCM_16_64_128, CRY_A128GCM, CRY_AES_CCM_64_128_256 };
+	uint8_t kid[OSC_ID_MAX], piv[OSC_PIV_MAX], want[OSC_AAD_MAX + 8], got[OSC_AAD_MAX + 8];
+
+	srand(12);
+	for (unsigned a = 0; a < 3; a++)
+		for (unsigned kl = 0; kl <= OSC_ID_MAX; kl++)
+			for (unsigned pl = 0; pl <= OSC_PIV_MAX; pl++)
+				for (unsigned r = 0; r < 16; r++) {
+					int n;
+
+					for (unsigned i = 0; i < sizeof(kid); i++)
+						kid[i] = (uint8_t)rand();
+					for (unsigned i = 0; i < sizeof(piv); i++)
+						piv[i] = (uint8_t)rand();
+					memset(got, 0xee, sizeof(got));
+					n = aad_ref(want, algs[a], kid, kl, piv, pl);
+					cr_assert_eq(osc_aad(got, cry_alg_by_cose(algs[a]), kid, kl,
+							     piv, pl), n);
+					cr_assert_arr_eq(got, want, (size_t)n, "alg %d kid %u piv %u",
+							 algs[a], kl, pl);
+					for (size_t i = OSC_AAD_MAX; i < sizeof(got); i++)
+						cr_assert_eq(got[i], 0xee, "written past OSC_AAD_MAX");
+				}
+	cr_expect_eq(osc_aad(got, cry_alg_by_cose(CRY_AES_CCM_16_64_128), kid, OSC_ID_MAX + 1,
+			     piv, 1), -1);
+	cr_expect_eq(osc_aad(got, cry_alg_by_cose(CRY_AES_CCM_16_64_128), kid, 1, piv,
+			     OSC_PIV_MAX + 1), -1);
 }
 
 /* One answer shape: the answer's header fields, code, payload; flags of osc_tx_prepare_*. */
