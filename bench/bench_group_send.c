@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "control/ctl_clock.h"
 #include "control/ctl_group_send.h"
 #include "oscore/osc_coap.h"
 #include "tests/control/gw_group_fixture.h"
@@ -82,7 +83,7 @@ static void setup(void)
 	if (!(gsend = ctl_group_send_new(&gs, &cfg)))
 		die("ctl_group_send_new");
 	/* far below the SSN clock floor, which allows 1000 sends per second: this measures faster */
-	gs.g[0]->g.ssn = ctl_gsend_clock_ms() - 1000000000ull;
+	gs.g[0]->g.ssn = ctl_clock_ms() - 1000000000ull;
 }
 
 static int serve(const uint8_t *msg, size_t len)

@@ -101,7 +101,7 @@ struct ctl_group {
 	bool pairwise_responses;
 	uint32_t gen;         /* set when published (ctl_groups); handles carry it */
 	uint8_t fp[CTL_FP_LEN]; /* its sender side's fingerprint (ctl_fp_of_group): durable SSN */
-	bool ssn_floored;     /* without durable SSNs: raised to the clock floor (ctl_group_send.c) */
+	bool ssn_floored;     /* without durable SSNs: raised to the clock floor (ctl_group_serve.c) */
 	struct ctl_group_mcast mcast;
 	char name[CTL_GROUP_NAME_MAX];
 };

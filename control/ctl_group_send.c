@@ -9,12 +9,12 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "control/ctl_clock.h"
 #include "crypto/cry_aead.h"
 #include "crypto/cry_cbor.h"
 #include "oscore/osc_coap.h"
 
 #define CF_CBOR 60                     /* application/cbor (RFC 8949 §9.5) */
-#define EPOCH_2025_S 1735689600ULL     /* 2025-01-01T00:00:00Z */
 #define ENTRY_MAX 600                  /* one member's map: kid, address, code, payload */
 
 /* One request sent to a group, collecting its members' answers. */
@@ -42,16 +42,6 @@ struct ctl_group_send {
 	struct collection c[];
 };
 
-uint64_t ctl_gsend_clock_ms(void)
-{
-	struct timespec ts;
-	uint64_t ms;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-	return ms > EPOCH_2025_S * 1000u ? ms - EPOCH_2025_S * 1000u : 0;
-}
-
 uint64_t ctl_gsend_now_ms(void)
 {
 	struct timespec ts;
@@ -70,7 +60,7 @@ struct ctl_group_send *ctl_group_send_new(struct ctl_groups *gs,
 					  const struct ctl_group_send_config *cfg)
 {
 	struct ctl_group_send *s = calloc(1, sizeof(*s) + cfg->pending * sizeof(s->c[0]));
-	uint64_t floor = ctl_gsend_clock_ms();
+	uint64_t floor = ctl_clock_ms();
 	unsigned i;
 
 	if (!s)
@@ -101,26 +91,10 @@ unsigned ctl_group_send_open(const struct ctl_group_send *s)
 }
 
 /* No nonce twice, also across a crash: with `state_db` the group's next SSN is made durable
- * first (App. B.1.1, ctl_groups_durable_ssn). Without it, the clock floor (ctl_group_send.h): an
- * SSN is used only while it is below the wall clock in ms, and a group is raised to the clock
- * before its first send in a process (at start, or here for one added at runtime: to the clock
- * minus one, which is above every SSN an earlier process used, since a crash, a restart and the
- * group's re-add cannot fall in one millisecond). True: 5.03, no SSN now. */
+ * first (App. B.1.1); without it, the clock floor; both in ctl_groups_durable_ssn, which the
+ * groups' own-Partial-IV answers use too. True: 5.03, no SSN now. */
 static bool ssn_unavailable(const struct ctl_group_send *s, struct ctl_group *g)
 {
-	uint64_t now;
-
-	if (!s->gs->ssn.durable) {
-		now = ctl_gsend_clock_ms();
-		if (!g->ssn_floored) {
-			if (g->g.ssn < now - 1)
-				g->g.ssn = now - 1;
-			g->ssn_floored = true;
-		}
-		if (__atomic_load_n(&g->g.ssn, __ATOMIC_RELAXED) >= now)
-			return true;
-	}
-	/* the reservation (in memory without a store) also raises the limit osc_ssn_next keeps */
 	return ctl_groups_durable_ssn(s->gs, g) != 0;
 }
 

@@ -23,12 +23,14 @@
  * error answers carry Max-Age 0 and a diagnostic payload (ctl_answer_error).
  *
  * Nonces (§2.5.3, RFC 8613 §7.2.1): the SSN comes from osc_ssn_next (atomic, never handed out
- * twice in a process). Until groups have a durable SSN, a restart must not restart the SSN at 0:
- * each group's SSN is raised at start to the wall clock in milliseconds since 2025-01-01, and a
- * send is refused (5.03) while the SSN is not below that clock. So every SSN used before a crash
- * is below the clock at the crash, and every SSN used after it is at or above the clock at the
- * restart: no nonce repeats as long as the wall clock does not step back across the restart
- * (sustained rate at most 1000 sends per second per group; bursts use the slack of idle time).
+ * twice in a process). Across a crash, ctl_groups_durable_ssn (ctl_group_serve.h) decides before
+ * each send, as for the groups' own-Partial-IV answers: with "state_db" a durable reservation
+ * (App. B.1.1); without it the clock floor (ctl_clock.h): each group's SSN is raised at start to
+ * the wall clock in milliseconds since 2025-01-01, and a send is refused (5.03) while the SSN is
+ * not below that clock. So every SSN used before a crash is below the clock at the crash, and
+ * every SSN used after it is at or above the clock at the restart: no nonce repeats as long as
+ * the wall clock does not step back across the restart (sustained rate at most 1000 SSNs per
+ * second per group, sends and own-Partial-IV answers together; bursts use the slack of idle time).
  *
  * Control lcore only (signing and verifying allocate in OpenSSL).
  */
@@ -47,9 +49,6 @@
 #define CTL_GSEND_TOKEN_LEN 8
 
 struct ctl_group_send;
-
-/* The members' view of the wall clock that floors SSNs: ms since 2025-01-01 (UTC). */
-uint64_t ctl_gsend_clock_ms(void);
 
 /*
  * Sending for the groups of gs (kept by the caller, outliving the result) with cfg: a table of

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "control/ctl_clock.h"
 #include "crypto/cry_aead.h"
 #include "oscore/osc_answer.h"
 
@@ -15,6 +16,7 @@ int ctl_groups_build(struct ctl_groups *gs, const struct ctl_groups_config *c, c
 
 	memset(gs, 0, sizeof(*gs));
 	gs->next_gen = 1;
+	gs->ssn_floor_ms = ctl_clock_ms(); /* at start: no earlier process is running any more */
 	for (i = 0; i < c->n && i < CTL_GROUPS_MAX; i++) {
 		int bad_member, rc = ctl_group_build(&gs->g[i], &c->g[i], &bad_member);
 
@@ -50,6 +52,7 @@ bool ctl_groups_resume(const struct ctl_groups *gs, struct ctl_group *g)
 	/* App. B.1.1: resume at the bound, and reserve before the first SSN is used */
 	g->g.ssn = upto;
 	g->g.ssn_limit = upto;
+	g->ssn_floored = false; /* without a store, the clock floor applies again to what resumed */
 	return seen;
 }
 
@@ -223,8 +226,24 @@ static int durable_ssn(const struct ctl_groups *gs, struct ctl_group *grp)
 	return 0;
 }
 
+/* Without a store, the clock floor (ctl_clock.h): raised once per process to the floor, then
+ * used only below the clock. Every SSN used before a crash is below the clock at the crash, which
+ * is at or below the floor of the next process (the wall clock not stepping back). True: no SSN
+ * until the clock has passed it. */
+static bool above_clock(const struct ctl_groups *gs, struct ctl_group *grp)
+{
+	if (!grp->ssn_floored) {
+		if (grp->g.ssn < gs->ssn_floor_ms)
+			grp->g.ssn = gs->ssn_floor_ms;
+		grp->ssn_floored = true;
+	}
+	return __atomic_load_n(&grp->g.ssn, __ATOMIC_RELAXED) >= ctl_clock_ms();
+}
+
 int ctl_groups_durable_ssn(const struct ctl_groups *gs, struct ctl_group *grp)
 {
+	if (!gs->ssn.durable && above_clock(gs, grp))
+		return -1;
 	return gs->ssn.reserve ? durable_ssn(gs, grp) : 0;
 }
 
@@ -241,7 +260,7 @@ static int seal(const struct ctl_groups *gs, struct ctl_env *env, struct ctl_gro
 	int n = osc_coap_encode(resp, sizeof(resp), a);
 
 	osc_group_rx_exchange(r, &gex);
-	if (n >= 0 && own && (!gs->ssn.reserve || durable_ssn(gs, grp)))
+	if (n >= 0 && own && (!gs->ssn.reserve || ctl_groups_durable_ssn(gs, grp)))
 		n = -1;
 	if (n >= 0)
 		n = osc_group_protect_response(env->e, &grp->g, m, group_mode, &gex, resp,

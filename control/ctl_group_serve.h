@@ -48,6 +48,7 @@ struct ctl_group_ssn_ops {
  * control lcore writes them. A slot is NULL when its group was removed. */
 struct ctl_groups {
 	struct ctl_group_ssn_ops ssn; /* reserve NULL: SSNs are not kept (no own Partial IVs) */
+	uint64_t ssn_floor_ms; /* ctl_clock_ms() at ctl_groups_build: the clock floor's start */
 	bool loadtest;     /* "loadtest_replay": replays processed, never refused (benchmarks) */
 	struct ctl_echo echo; /* §9 Echo values (ctl_echo_init by the owner, after build) */
 	struct ctl_group *g[CTL_GROUPS_MAX];
@@ -83,9 +84,19 @@ bool ctl_groups_resume(const struct ctl_groups *gs, struct ctl_group *g);
 /* Worker side: is any group present (else no request takes the group path)? gs may be NULL. */
 bool ctl_groups_active(const struct ctl_groups *gs);
 
-/* With durable SSNs (ctl_groups_set_ssn): make grp's next SSN durable before it is used (App.
- * B.1.1, K ahead; the store's fsync on the caller's, the control lcore's, time). 0, or -1 when
- * the store refused (no SSN may be used then). Without: 0, nothing to do. Control lcore. */
+/*
+ * Before grp's next SSN is used (a group send, an answer or Echo challenge with the gateway's own
+ * Partial IV), on the control lcore, which alone protects with a group's SSN: make sure no later
+ * process can use it again (RFC 8613 §7.2.1, App. B.1.1, RFC 10021 §2.5.3).
+ * - Without a store (ssn.durable false), the clock floor (ctl_clock.h): grp's SSN is raised once
+ *   per process to at least gs->ssn_floor_ms (the clock when the groups were built, at start:
+ *   above every SSN a process before this one used), and the SSN is used only while it is below
+ *   the clock now. So at most about 1000 SSNs per second per group, sustained; idle time allows
+ *   bursts.
+ * - With reservations (ctl_groups_set_ssn), the SSN is then reserved K ahead (durably with a
+ *   store: its fsync on the caller's time); they also raise the limit osc_ssn_next keeps.
+ * Returns 0, or -1 when no SSN may be used now (the clock not past it, or the store refused).
+ */
 int ctl_groups_durable_ssn(const struct ctl_groups *gs, struct ctl_group *grp);
 
 /* The slot of the present group whose Gid is gid[0..len), or -1. gs may be NULL. */

@@ -195,3 +195,28 @@ int ctl_ssn_tick(struct ctl_ssn *t)
 			__atomic_store_n(&t->e[i].ctx->ssn_limit, t->e[i].want, __ATOMIC_RELEASE);
 	return (int)n;
 }
+
+static uint64_t ssn_cap(uint64_t v)
+{
+	return v > OSC_SSN_MAX + 1 ? OSC_SSN_MAX + 1 : v;
+}
+
+void ctl_ssn_floor_attach(struct osc_ctx *c, uint64_t floor_ms, uint64_t now_ms)
+{
+	if (c->ssn < floor_ms)
+		c->ssn = ssn_cap(floor_ms);
+	c->ssn_limit = ssn_cap(now_ms); /* not published yet: no reader */
+}
+
+bool ctl_ssn_floor_raise(struct osc_ctx *c, uint64_t now_ms)
+{
+	uint64_t limit = __atomic_load_n(&c->ssn_limit, __ATOMIC_RELAXED);
+	uint64_t ssn = __atomic_load_n(&c->ssn, __ATOMIC_RELAXED);
+	uint64_t now = ssn_cap(now_ms);
+
+	if (now <= limit || (limit > ssn && limit - ssn >= now - limit))
+		return false;
+	/* only the ticker writes the limit of a published context: no lost raise, never lowered */
+	__atomic_store_n(&c->ssn_limit, now, __ATOMIC_RELEASE);
+	return true;
+}

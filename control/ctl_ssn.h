@@ -18,6 +18,7 @@
 #ifndef CTL_SSN_H
 #define CTL_SSN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "control/ctl_store.h"
@@ -67,5 +68,30 @@ struct ctl_ssn_gauges {
 /* Read the gauges with relaxed atomic loads; never blocks the control lcore. Zeroes before the
  * first tick, and headroom_min/remaining_min are UINT64_MAX while nothing is tracked. */
 void ctl_ssn_gauges(const struct ctl_ssn *t, struct ctl_ssn_gauges *out);
+
+/*
+ * Without a state database nothing is durable, and a context restarted at SSN 0 would use each
+ * (key, nonce) pair a second time. The clock floor instead (ctl_clock.h, as for groups):
+ *   - every context, when it is added (configured, added, loaded, ACE, EDHOC, App. B.2), starts
+ *     at SSN max(its SSN, floor_ms), where floor_ms is the clock when this process began keeping
+ *     contexts (after any earlier process ended), and its ssn_limit is the clock now;
+ *   - the limit then follows the clock (ctl_ssn_floor_raise, ticked periodically); workers refuse
+ *     an SSN at or above it (OSC_ERR_SSN_LIMIT: a 5.03 on the request's nonce), as for App. B.1.1.
+ * So every SSN used before a crash is below the clock at the crash, hence below the next
+ * process's floor: no nonce repeats unless the wall clock steps back across the restart. The
+ * cost is a rate: about 1000 own Partial IVs per second per context sustained, more in bursts
+ * after idle time (an idle context's headroom grows with the clock).
+ */
+
+/* Attach c to the clock floor before it is published to any worker (see above); now_ms is
+ * ctl_clock_ms(). The SSN is never lowered (a context resumed above its retired SSN keeps it, and
+ * waits for the clock when that is above now); both stay within OSC_SSN_MAX + 1. */
+void ctl_ssn_floor_attach(struct osc_ctx *c, uint64_t floor_ms, uint64_t now_ms);
+
+/* Any thread, c published (workers take SSNs meanwhile): raise c's ssn_limit to now_ms when that
+ * at least doubles its headroom (limit - SSN), so that a busy context follows the clock closely
+ * and an idle one is written only O(log uptime) times (the write costs workers a cache miss).
+ * Never lowers the limit (a clock stepped back raises nothing). Returns whether it raised. */
+bool ctl_ssn_floor_raise(struct osc_ctx *c, uint64_t now_ms);
 
 #endif

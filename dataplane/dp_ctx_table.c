@@ -521,6 +521,29 @@ void dp_ctx_table_set_retire(struct dp_ctx_table *t, void (*fn)(void *, struct o
 	t->retire_arg = arg;
 }
 
+unsigned dp_ctx_table_visit(struct dp_ctx_table *t, unsigned *next, unsigned n,
+			    void (*fn)(void *arg, struct osc_ctx *c), void *arg)
+{
+	unsigned used = dp_ctx_table_slots(t), i = *next, k, seen = 0;
+
+	if (!used)
+		return 0;
+	if (n > used)
+		n = used;
+	rte_spinlock_lock(&t->info_lock); /* state and wipe change under it (set_state, release) */
+	for (k = 0; k < n; k++, i++) {
+		if (i >= used)
+			i = 0;
+		if (t->state[i] == LIVE) {
+			fn(arg, &t->ctx[i]);
+			seen++;
+		}
+	}
+	rte_spinlock_unlock(&t->info_lock);
+	*next = i >= used ? 0 : i;
+	return seen;
+}
+
 unsigned dp_ctx_table_slots(const struct dp_ctx_table *t)
 {
 	return __atomic_load_n(&t->n, __ATOMIC_ACQUIRE);

@@ -168,6 +168,15 @@ unsigned dp_ctx_table_reclaim(struct dp_ctx_table *t, void (*drain)(void *), voi
 void dp_ctx_table_set_retire(struct dp_ctx_table *t, void (*fn)(void *, struct osc_ctx *),
 			     void *arg);
 
+/*
+ * Any thread: fn(arg, c) for each live (published, not removed) context c in up to n slots from
+ * *next on, wrapping at the slots ever used; *next is where the following call goes on. The slots
+ * visited are locked against removal's wipe and reuse meanwhile (the lock telemetry takes, never
+ * a worker's); fn must be short and must not call into the table. Returns the contexts visited.
+ */
+unsigned dp_ctx_table_visit(struct dp_ctx_table *t, unsigned *next, unsigned n,
+			    void (*fn)(void *arg, struct osc_ctx *c), void *arg);
+
 /* Context slots ever used (removed and free ones included) for dp_ctx_table_info. */
 unsigned dp_ctx_table_slots(const struct dp_ctx_table *t);
 

@@ -307,9 +307,10 @@ int dp_ops_setup(struct dp_ops *o, const struct ctl_config *c, const char *path,
 	if (rte_lcore_count() > 1 && plane_setup(o, c, t, s))
 		return fprintf(stderr, "oscore-gw: cannot set up the control plane\n"), -1;
 	/* App. B.1.1: ceilings written ahead about every millisecond; a context's SSN may advance
-	 * by K_SSN / 2 between two ticks before its workers see OSC_ERR_SSN_LIMIT */
+	 * by K_SSN / 2 between two ticks before its workers see OSC_ERR_SSN_LIMIT. Without a
+	 * state database the same thread moves the clock floor's limits (ctl_ssn.h). */
 	if (s && dp_state_start_ticker(s, 1000))
-		return fprintf(stderr, "oscore-gw: cannot start the SSN write-ahead thread\n"), -1;
+		return fprintf(stderr, "oscore-gw: cannot start the SSN ticker thread\n"), -1;
 	o->rcu = dp_rcu_new(nq, (int)rte_socket_id());
 	if (!o->rcu)
 		return fprintf(stderr, "oscore-gw: cannot create the RCU variable\n"), -1;

@@ -13,12 +13,17 @@
 
 #include <rte_hash.h>
 
+#include "control/ctl_clock.h"
 #include "control/ctl_group_serve.h"
 #include "control/ctl_ssn.h"
 #include "control/ctl_store.h"
 #include "control/ctl_tomb.h"
 
 #define NS_REFUSED (-100)
+/* Clock floor (no store): slots a tick looks at. A full pass takes slots / FLOOR_SLOTS ticks
+ * (1M contexts: about a second at one tick a millisecond); a context needs a visit only when it
+ * used up its headroom, and each costs a read of one of its cache lines. */
+#define FLOOR_SLOTS 1024
 
 /* Both fingerprints of a context (ctl_tomb.h), by enum ctl_fp_kind. */
 struct fps {
@@ -29,7 +34,9 @@ struct dp_state {
 	const struct ctl_ctx_config *cfg;
 	struct dp_ctx_table *t;
 	struct ctl_store *store;     /* NULL: no state database */
-	struct ctl_ssn *ssn;
+	struct ctl_ssn *ssn;         /* App. B.1.1 write-ahead, with a store */
+	uint64_t floor_ms;           /* without one: the clock floor's start (ctl_ssn.h) */
+	unsigned floor_next;         /* the ticker's next slot for ctl_ssn_floor_raise */
 	struct ctl_tomb *tomb;       /* retired key material: never go back below it */
 	struct rte_hash *live;       /* fingerprint -> slot of every context until it is retired */
 	uint64_t *id;                /* store id per table slot (0 = none) */
@@ -105,6 +112,8 @@ struct dp_state *dp_state_open(const struct ctl_ctx_config *c, struct dp_ctx_tab
 		}
 		s->ssn = ctl_ssn_new(s->store, c->k_ssn);
 	}
+	/* before any context is added: no earlier process uses SSNs any more (ctl_ssn.h) */
+	s->floor_ms = ctl_clock_ms();
 	s->tomb = ctl_tomb_new(s->store);
 	if ((s->store && !s->ssn) || !s->tomb) {
 		snprintf(err, err_len, "%s: SSN tracker or retired keys: %s", c->state_db,
@@ -134,7 +143,7 @@ int dp_state_start_ticker(struct dp_state *s, unsigned period_us)
 	cpu_set_t cpus;
 	int rc;
 
-	if (!s->ssn || s->ticking)
+	if (s->ticking)
 		return 0;
 	s->period_us = period_us ? period_us : 1;
 	__atomic_store_n(&s->stop, false, __ATOMIC_RELEASE);
@@ -250,7 +259,10 @@ static int prep(void *arg, struct osc_ctx *c)
 		return rc;
 	if (resume_retired(pr, c))
 		return DP_CTX_ADD_PREP;
-	if (pr->s->ssn && ctl_ssn_attach(pr->s->ssn, pr->id, c))
+	/* every context comes in here: with a store App. B.1.1, else the clock floor (ctl_ssn.h) */
+	if (!pr->s->ssn)
+		ctl_ssn_floor_attach(c, pr->s->floor_ms, ctl_clock_ms());
+	else if (ctl_ssn_attach(pr->s->ssn, pr->id, c))
 		return DP_CTX_ADD_PREP;
 	if (pr->restored && pr->s->cfg->b12)
 		osc_replay_mark_unknown(&c->replay);
@@ -576,12 +588,21 @@ int dp_state_foreach_grant(struct dp_state *s, dp_state_grant_fn fn, void *arg)
 	return rc;
 }
 
+static void floor_raise(void *arg, struct osc_ctx *c)
+{
+	ctl_ssn_floor_raise(c, *(const uint64_t *)arg);
+}
+
 int dp_state_tick(struct dp_state *s)
 {
+	uint64_t now;
 	int rc;
 
-	if (!s->ssn)
+	if (!s->ssn) { /* the clock floor: the table's own lock, never the state's */
+		now = ctl_clock_ms();
+		dp_ctx_table_visit(s->t, &s->floor_next, FLOOR_SLOTS, floor_raise, &now);
 		return 0;
+	}
 	__atomic_store_n(&s->tick_waiting, true, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&s->lock);
 	__atomic_store_n(&s->tick_waiting, false, __ATOMIC_RELEASE);

@@ -80,15 +80,19 @@ int dp_state_foreach_grant(struct dp_state *s, dp_state_grant_fn fn, void *arg);
 /* The control-plane configuration s was opened with. */
 const struct ctl_ctx_config *dp_state_config(const struct dp_state *s);
 
-/* Write SSN ceilings ahead (ctl_ssn_tick) now. Returns what ctl_ssn_tick returns, 0 without a
- * state database. */
+/* Write SSN ceilings ahead (ctl_ssn_tick) now. Returns what ctl_ssn_tick returns. Without a
+ * state database: raise the ssn_limit of the next slots' contexts to the clock
+ * (ctl_ssn_floor_raise, the clock floor of ctl_ssn.h; a full pass over 1M contexts takes about
+ * a thousand ticks) and return 0. */
 int dp_state_tick(struct dp_state *s);
 
 /*
- * With a state database: write ceilings ahead every period_us microseconds on a thread of its own
- * (RFC 8613 App. B.1.1), so that no long operation of the control lcore starves it and answers
- * with own Partial IVs never fall back to 5.03 for want of a tick. It shares a mutex with the
- * functions above (never with workers). Returns 0, or -1 if the thread cannot start.
+ * Tick (dp_state_tick) every period_us microseconds on a thread of its own, so that no long
+ * operation of the control lcore starves it and answers with own Partial IVs never fall back to
+ * 5.03 for want of a tick: with a state database it writes ceilings ahead (RFC 8613 App. B.1.1)
+ * under a mutex shared with the functions above; without one it moves the clock floor's limits
+ * (under the table's telemetry lock only). Never shared with workers. Returns 0, or -1 if the
+ * thread cannot start.
  */
 int dp_state_start_ticker(struct dp_state *s, unsigned period_us);
 

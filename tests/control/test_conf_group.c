@@ -8,7 +8,9 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "control/ctl_clock.h"
 #include "control/ctl_config.h"
 #include "control/ctl_group_serve.h"
 #include "control/ctl_group_set.h"
@@ -385,6 +387,70 @@ Test(group_serve, pairwise_request_is_committed_on_the_control_plane_once)
 	cr_expect_eq(counted[CTL_C_GROUP_VERIFIED], 1);
 	cr_expect_eq(counted[CTL_C_GROUP_REFUSED], 1);
 	cr_expect_eq(stage_a(msg, (size_t)len, &job), OSC_ERR_REPLAY);
+}
+
+static int reserve_in_memory(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t upto)
+{
+	(void)arg, (void)fp, (void)upto;
+	return 0;
+}
+
+static bool resume_forgotten(void *arg, const uint8_t fp[CTL_FP_LEN], uint64_t *upto)
+{
+	(void)arg, (void)fp;
+	*upto = 0; /* what a crash leaves of reservations kept in memory */
+	return false;
+}
+
+/* As the gateway starts without "state_db": answers with its own Partial IV (§7.3,
+ * "response_piv": "own"), SSNs reserved in memory only. */
+static void start_without_store(void)
+{
+	struct ctl_group_ssn_ops ops = { .reserve = reserve_in_memory, .resume = resume_forgotten,
+					 .k = 16, .own_piv = true, .durable = false };
+
+	ctl_groups_set_ssn(&gs, &ops);
+}
+
+/* Member 0a's next request served. Returns the answer's length (0: none). */
+static int own_piv_answer(uint8_t *ans, size_t cap)
+{
+	uint8_t msg[512];
+	struct osc_group_exchange ex;
+	struct ctl_job job;
+	int len = request(false, msg, sizeof(msg), &ex);
+
+	cr_assert_eq(stage_a(msg, (size_t)len, &job), OSC_OK);
+	return serve(&job, ans, cap);
+}
+
+/* Without a store a crash forgets the group's SSN: an own-Partial-IV answer after the restart
+ * must still take an SSN above every one used before (the clock floor, ctl_clock.h), and no SSN
+ * at or above the clock is ever used. (Before the floor covered answers, both runs used SSN 0.) */
+Test(group_serve, own_piv_answers_repeat_no_ssn_across_a_restart_without_a_store)
+{
+	uint8_t ans[CTL_MSG_MAX];
+	uint64_t first, second, ahead;
+
+	start_without_store();
+	usleep(2000); /* the floor is the clock at start: SSNs go once the clock has passed it */
+	cr_assert_gt(own_piv_answer(ans, sizeof(ans)), 0);
+	first = gs.g[0]->g.ssn - 1;
+	cr_expect_lt(first, ctl_clock_ms(), "an SSN at or above the clock");
+	ctl_groups_free(&gs); /* a crash, and a restart */
+	cr_assert_eq(ctl_groups_build(&gs, &cfg.groups, err, sizeof(err)), 0, "%s", err);
+	start_without_store();
+	usleep(2000);
+	cr_assert_gt(own_piv_answer(ans, sizeof(ans)), 0);
+	second = gs.g[0]->g.ssn - 1;
+	cr_expect_gt(second, first, "SSN %llu used again after the restart",
+		     (unsigned long long)second);
+	/* an SSN that ran ahead of the clock is not used: no answer, counted */
+	ahead = ctl_clock_ms() + 60000;
+	gs.g[0]->g.ssn = ahead;
+	cr_expect_eq(own_piv_answer(ans, sizeof(ans)), 0);
+	cr_expect_eq(counted[CTL_C_GROUP_ANSWER_FAILED], 1);
+	cr_expect_eq(gs.g[0]->g.ssn, ahead, "no SSN taken");
 }
 
 /* Lookup by (Gid, kid): unknown kid, our own Sender ID and a wrong Gid name no member. */

@@ -215,6 +215,52 @@ Test(store, attach_resumes_at_ceiling_and_tick_writes_ahead_near_it)
 	ctl_store_close(s);
 }
 
+/* Without a store: the clock floor (ctl_ssn.h). The SSN starts at the floor and is never lowered;
+ * the limit is the clock, follows it only forward, and an idle context is written only when the
+ * clock at least doubles its headroom; a protect stops at the limit (a 5.03 in the gateway). */
+Test(store, clock_floor_starts_at_the_floor_and_the_limit_follows_the_clock)
+{
+	struct cry_engine *e = cry_engine_new();
+	uint8_t in[64], out[256];
+	struct osc_exchange ex;
+	struct osc_params p;
+	struct osc_ctx *c;
+	int n = plain_get(in, sizeof(in), 1), i, raised = 0;
+	uint64_t now;
+
+	server_params(&p, 0x0a);
+	c = new_ctx(&p);
+	ctl_ssn_floor_attach(c, 1000, 1000);
+	cr_expect_eq(c->ssn, 1000, "raised to the floor");
+	cr_expect_eq(c->ssn_limit, 1000, "nothing before the clock moves on");
+	cr_expect_eq(osc_protect_request(e, c, in, (size_t)n, out, sizeof(out), 0, &ex),
+		     -OSC_ERR_SSN_LIMIT);
+	cr_expect(ctl_ssn_floor_raise(c, 1004));
+	for (i = 0; i < 4; i++)
+		cr_expect_gt(osc_protect_request(e, c, in, (size_t)n, out, sizeof(out), 0, &ex), 0);
+	cr_expect_eq(osc_protect_request(e, c, in, (size_t)n, out, sizeof(out), 0, &ex),
+		     -OSC_ERR_SSN_LIMIT, "SSN 1004 is not below the clock");
+	cr_expect_not(ctl_ssn_floor_raise(c, 1003), "a clock stepped back lowers nothing");
+	cr_expect_eq(c->ssn_limit, 1004);
+	for (now = 1005; now < 1005 + 100000; now++) /* idle: written O(log uptime) times */
+		raised += ctl_ssn_floor_raise(c, now);
+	cr_expect_leq(raised, 18, "%d writes of the limit in 100000 ticks", raised);
+	cr_expect_geq(c->ssn_limit, 1005 + 50000, "yet at least half the idle time is headroom");
+	c->ssn = 2000; /* a resumed SSN above the floor stays */
+	ctl_ssn_floor_attach(c, 1500, 1700);
+	cr_expect_eq(c->ssn, 2000);
+	cr_expect_eq(c->ssn_limit, 1700, "waits for the clock to pass it");
+	ctl_ssn_floor_attach(c, OSC_SSN_MAX + 7, OSC_SSN_MAX + 9); /* in 2059 */
+	cr_expect_eq(c->ssn, OSC_SSN_MAX + 1);
+	cr_expect_eq(c->ssn_limit, OSC_SSN_MAX + 1);
+	cr_expect_not(ctl_ssn_floor_raise(c, OSC_SSN_MAX + 20));
+	cr_expect_eq(osc_protect_request(e, c, in, (size_t)n, out, sizeof(out), 0, &ex),
+		     -OSC_ERR_SSN_EXHAUSTED);
+	osc_ctx_wipe(c);
+	free(c);
+	cry_engine_free(e);
+}
+
 Test(store, protect_stops_at_the_durable_limit)
 {
 	struct ctl_store *s = open_store();

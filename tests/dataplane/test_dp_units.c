@@ -24,7 +24,9 @@
 #include "dataplane/dp_rcu.h"
 #include "dataplane/dp_state.h"
 #include "dataplane/dp_steer.h"
+#include "control/ctl_clock.h"
 #include "oscore/osc_context.h"
+#include "oscore/osc_protect.h"
 
 static void eal_up(void)
 {
@@ -631,6 +633,60 @@ Test(dp, removed_then_readded_resumes_above_what_it_used_also_after_a_restart)
 	strcat(db, "-shm");
 	unlink(db);
 	rmdir(dir);
+}
+
+/* Every SSN rid's context hands out now (osc_ssn_next, as a worker takes an own Partial IV),
+ * until its limit; at most 100000 (old code had no limit without a store). The highest, or -1. */
+static int64_t take_all_ssns(struct dp_ctx_table *t, uint8_t rid)
+{
+	struct osc_ctx *c = ctx_of(t, rid);
+	uint8_t piv[OSC_PIV_MAX], len;
+	int64_t last = -1;
+	unsigned i;
+
+	cr_assert_not_null(c);
+	for (i = 0; i < 100000 && osc_ssn_next(&c->ssn, &c->ssn_limit, piv, &len) == OSC_OK; i++)
+		last = (int64_t)osc_piv_to_ssn(piv, len);
+	return last;
+}
+
+/* Without "state_db" nothing is durable, yet no (key, nonce) pair may be used twice across a
+ * crash (§7.2.1): every context, configured or added, starts at or above the clock floor, never
+ * uses an SSN at or above the clock, and the ticker lets its limit follow the clock. (Before the
+ * floor, a restarted context handed out SSN 0 again.) */
+Test(dp, no_ssn_used_again_after_a_restart_without_state_db)
+{
+	struct ctl_ctx_config cfg;
+	struct dp_ctx_table *t;
+	struct dp_state *s = state_up(&cfg, &t, "");
+	struct osc_params p[2];
+	int64_t used[2], first;
+	char err[256];
+	unsigned k;
+
+	params_of(&p[0], 0x20, 1); /* configured */
+	params_of(&p[1], 0x21, 2); /* added at runtime (the path of add, load, ACE, EDHOC, B.2) */
+	cr_assert_eq(dp_state_load(s, p, 1, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(dp_state_add(s, &p[1], err, sizeof(err)), 0, "%s", err);
+	usleep(3000);
+	cr_assert_eq(dp_state_tick(s), 0);
+	for (k = 0; k < 2; k++) {
+		used[k] = take_all_ssns(t, p[k].recipient_id[0]);
+		cr_expect_geq(used[k], 0, "context %u: the ticker raised no limit", k);
+		cr_expect_lt(used[k], (int64_t)ctl_clock_ms(), "context %u: an SSN ahead of the clock", k);
+	}
+	state_down(s, t); /* a crash: nothing kept */
+	s = state_up(&cfg, &t, "");
+	cr_assert_eq(dp_state_load(s, p, 2, err, sizeof(err)), 0, "%s", err);
+	usleep(3000);
+	cr_assert_eq(dp_state_tick(s), 0);
+	for (k = 0; k < 2; k++) {
+		first = (int64_t)ctx_of(t, p[k].recipient_id[0])->ssn;
+		cr_expect_gt(first, used[k], "context %u: SSN %lld used before the restart and again",
+			     k, (long long)first);
+		cr_expect_geq(take_all_ssns(t, p[k].recipient_id[0]), first, "context %u", k);
+	}
+	state_down(s, t);
 }
 
 /* Steering of upstream answers between forward workers (dp_steer.h): the owner of each port of the

@@ -6,7 +6,8 @@
 # is recorded; no Partial IV of the group may appear twice: each run resumes above the bound
 # reserved before any SSN was used. After a restart the member's replay window is invalid and
 # its first request is challenged with an Echo (§9). A group whose keying material was used is
-# refused when it is added again at runtime (its replay windows are gone).
+# refused when it is added again at runtime (its replay windows are gone). Then 2 kills without a
+# state database: the clock floor alone must keep every Partial IV unique.
 #   test_group_kill.sh OSCORE_GW GROUP_CLIENT OSCORE_GWCTL [KILLS]
 set -u
 GW=$1 CL=$2 CTL=$3 KILLS=${4:-6}
@@ -67,10 +68,13 @@ GW_PID=
 ! grep -qE "Sanitizer|runtime error:|EAL: Error" "$W"/gw.*.log
 check "no sanitizer report or DPDK heap error in any run's log" $?
 
-python3 - "$W" "$KILLS" <<'PY'
+# no_dup_pivs LOG KILLS: every answer in LOG with the group's own Partial IV, none twice, and the
+# restarts resumed above what was used (forward jumps)
+no_dup_pivs() {
+	python3 - "$1" "$2" <<'PY'
 import re, sys
-w, kills = sys.argv[1], int(sys.argv[2])
-pivs = [int(p) for p in re.findall(r"VERIFIED \d\.\d\d piv=(-?\d+)", open(w + "/client.log").read())]
+log, kills = sys.argv[1], int(sys.argv[2])
+pivs = [int(p) for p in re.findall(r"VERIFIED \d\.\d\d piv=(-?\d+)", open(log).read())]
 own = [p for p in pivs if p >= 0]
 dup = len(own) - len(set(own))
 jumps = sum(1 for a, b in zip(own, own[1:]) if b > a + 1)
@@ -78,6 +82,25 @@ print("group dd11: %d answers, %d with own Partial IV, %d duplicates, %d forward
       "(restarts resume above the reserved bound)" % (len(pivs), len(own), dup, jumps))
 sys.exit(1 if dup or len(own) != len(pivs) or len(own) < 2 * kills or jumps < kills // 2 else 0)
 PY
+}
+no_dup_pivs "$W/client.log" "$KILLS"
 check "no Partial IV of the group answered twice across $KILLS crashes" $?
+
+# Without a state database nothing is durable: the clock floor alone (ctl_groups_durable_ssn)
+# keeps the group's SSNs after a restart above those before (before the floor covered answers,
+# each run answered from SSN 0 again). 0a goes on from SSN 200000: a fresh window accepts it.
+sed -i 's/"state_db": "state.db", //' "$W/gw.json"
+timeout 300 ip netns exec "$NS_DEV" bash -c "for s in \$(seq 200000 300000); do
+	m=group; [ \$((s % 2)) -eq 0 ] && m=pairwise
+	\"$CL\" 10.75.0.1 5683 \$m \$s show-piv wait=300; done" >"$W/client.clock.log" 2>&1 &
+C_PID=$!
+answers() { grep -c "piv=[0-9]" "$W/client.clock.log"; }
+kill_loop 2 mark served_since "with its own Partial IVs (no state_db)"
+kill "$C_PID" 2>/dev/null; wait "$C_PID" 2>/dev/null; C_PID=
+kill -TERM "$GW_PID"; wait "$GW_PID"; GW_PID=
+! grep -qE "Sanitizer|runtime error:|EAL: Error" "$W"/gw.*.log
+check "no state_db: no sanitizer report or DPDK heap error in any run's log" $?
+no_dup_pivs "$W/client.clock.log" 2
+check "no state_db: no Partial IV of the group answered twice across 2 crashes" $?
 if [ "$fails" -ne 0 ]; then tail -20 "$W/client.log"; exit 1; fi
 echo "test_group_kill: all checks passed"

@@ -66,7 +66,7 @@ edhoc_msg1 | edhoc_msg3)
 	corpus=corpus-$harness ;;
 group_send)
 	srcs="$(ls "$root"/oscore/osc_*.c "$root"/crypto/cry_*.c) $root/control/ctl_group_send.c
-		$root/control/ctl_group.c $root/control/ctl_group_serve.c $root/control/ctl_plane.c
+		$root/control/ctl_clock.c $root/control/ctl_group.c $root/control/ctl_group_serve.c $root/control/ctl_plane.c
 		$root/control/ctl_ns.c $root/control/ctl_echo.c $root/control/ctl_tomb.c
 		$root/control/ctl_store.c $root/tests/oscore/group_fixture.c
 		$root/tests/control/gw_group_fixture.c"
