@@ -14,9 +14,6 @@
  * headers around, and a source route copied unreversed would misdirect them (RFC 791, RFC 7126
  * §4 recommends dropping source-routed packets). Each reason has its own counter.
  */
-/* rte_ipv4_udptcp_cksum_verify and rte_ipv6_udptcp_cksum_verify are experimental in DPDK 22.11 */
-#define ALLOW_EXPERIMENTAL_API 1
-
 #include "dataplane/dp_classify.h"
 
 #include <string.h>
@@ -26,6 +23,7 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
+#include "dataplane/dp_cksum.h"
 #include "dataplane/dp_icmp6.h"
 #include "dataplane/dp_unreach.h"
 
@@ -92,7 +90,7 @@ static enum dp_verdict icmp(struct rte_mbuf *m, struct rte_ipv4_hdr *ip, struct 
 	t = ip->src_addr, ip->src_addr = ip->dst_addr, ip->dst_addr = t;
 	ip->time_to_live = 64;
 	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	ip->hdr_checksum = dp_ipv4_hdr_cksum(ip);
 	eth_turn(rte_pktmbuf_mtod(m, struct rte_ether_hdr *), a);
 	st->ctr[DP_ICMP_ECHO_REPLIES]++;
 	return DP_ANSWER;
@@ -112,7 +110,7 @@ static enum dp_ctr udp_cksum(const struct rte_mbuf *m, const void *ip, const str
 	case RTE_MBUF_F_RX_L4_CKSUM_BAD:
 		return DP_DROP_UDP_CKSUM;
 	}
-	if (v6 ? rte_ipv6_udptcp_cksum_verify(ip, u) : rte_ipv4_udptcp_cksum_verify(ip, u))
+	if (!dp_udp_cksum_ok(ip, v6, u))
 		return DP_DROP_UDP_CKSUM;
 	return NO_DROP;
 }
@@ -156,7 +154,7 @@ static bool ipv4_cksum_ok(const struct rte_mbuf *m, const struct rte_ipv4_hdr *i
 	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
 		return false;
 	}
-	return rte_ipv4_cksum(ip) == 0;
+	return dp_ipv4_hdr_cksum(ip) == 0;
 }
 
 /* Is IPv4 d (network order) a multicast address the gateway's groups listen on? */
@@ -331,9 +329,7 @@ static void turn_ipv4(struct rte_ipv4_hdr *ip, struct rte_udp_hdr *u, uint16_t u
 	ip->time_to_live = 64;
 	ip->fragment_offset = 0;
 	ip->hdr_checksum = 0;
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
 	u->dgram_cksum = 0;
-	u->dgram_cksum = rte_ipv4_udptcp_cksum(ip, u);
 }
 
 static void turn_ipv6(struct rte_ipv6_hdr *ip, struct rte_udp_hdr *u, uint16_t ulen, bool mcast,
@@ -347,7 +343,26 @@ static void turn_ipv6(struct rte_ipv6_hdr *ip, struct rte_udp_hdr *u, uint16_t u
 	ip->payload_len = rte_cpu_to_be_16(ulen);
 	ip->hop_limits = 64;
 	u->dgram_cksum = 0;
-	u->dgram_cksum = rte_ipv6_udptcp_cksum(ip, u); /* mandatory over IPv6 (RFC 8200 §8.1) */
+}
+
+/* The answer's checksums (the UDP one mandatory over IPv6, RFC 8200 §8.1): computed here, or
+ * left to the port with the offload flags and, in the UDP checksum field, the pseudo-header's sum
+ * it starts from (rte_mbuf_core.h, RTE_MBUF_F_TX_UDP_CKSUM). */
+static void answer_cksums(struct rte_mbuf *m, const struct dp_flow *f, void *l3,
+			  struct rte_udp_hdr *u, bool offload)
+{
+	if (!offload) {
+		if (!f->ipv6)
+			((struct rte_ipv4_hdr *)l3)->hdr_checksum = dp_ipv4_hdr_cksum(l3);
+		u->dgram_cksum = dp_udp_cksum(l3, f->ipv6, u);
+		return;
+	}
+	m->l2_len = f->l3_off;
+	m->l3_len = (uint16_t)(f->l4_off - f->l3_off);
+	m->ol_flags |= RTE_MBUF_F_TX_UDP_CKSUM |
+		       (f->ipv6 ? RTE_MBUF_F_TX_IPV6 : RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM);
+	u->dgram_cksum = f->ipv6 ? rte_ipv6_phdr_cksum(l3, m->ol_flags) :
+				   rte_ipv4_phdr_cksum(l3, m->ol_flags);
 }
 
 void dp_answer_udp(struct rte_mbuf *m, const struct dp_flow *f, const struct dp_addrs *a,
@@ -365,5 +380,6 @@ void dp_answer_udp(struct rte_mbuf *m, const struct dp_flow *f, const struct dp_
 		turn_ipv6(l3, u, ulen, f->multicast, a->ipv6);
 	else
 		turn_ipv4(l3, u, ulen, f->multicast, a->ipv4);
+	answer_cksums(m, f, l3, u, a->tx_cksum);
 	eth_turn(rte_pktmbuf_mtod(m, struct rte_ether_hdr *), a);
 }

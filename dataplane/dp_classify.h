@@ -25,6 +25,9 @@ struct dp_addrs {
 	 * the upstream's answers arrive (dp_steer.h); up_n = 0 otherwise */
 	uint16_t up_first, up_n;
 	uint16_t gsend_port; /* group sending's port ("group_send"); 0 = none */
+	/* The port answers leave by fills in IPv4 header and UDP checksums (TX offload, dp_port.h):
+	 * dp_answer_udp leaves them to it. */
+	bool tx_cksum;
 	/* Multicast destinations accepted on udp_port (Group OSCORE groups configured): All CoAP
 	 * Nodes (224.0.1.187, ff0x::fd; RFC 7252 §12.8) and each group's "multicast" address. */
 	bool mcast_all_coap;
@@ -62,7 +65,8 @@ uint16_t dp_answer_room(const struct rte_mbuf *m, const struct dp_flow *f);
 
 /* Turn m into the answer to itself: Ethernet, IP and UDP addresses swapped (source MAC ours; the
  * source address ours too when the request went to a multicast address, RFC 7252 §8.1), lengths
- * set for a UDP payload of len bytes already written at f->payload_off, checksums. */
+ * set for a UDP payload of len bytes already written at f->payload_off, checksums (or, with
+ * a->tx_cksum, the TX offload flags and the pseudo-header sum the port completes). */
 void dp_answer_udp(struct rte_mbuf *m, const struct dp_flow *f, const struct dp_addrs *a,
 		   uint16_t len);
 

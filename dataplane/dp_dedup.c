@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Deduplication table (see dp_dedup.h): open addressing over a power-of-two array, DP_DEDUP_PROBE
- * entries examined per lookup and no chains, so an entry can be freed in place without tombstones.
+ * Deduplication table (see dp_dedup.h): a power-of-two array cut into buckets of DP_DEDUP_PROBE
+ * entries; a key lives in its hash's bucket, all of it examined per lookup, no chains, so an entry
+ * can be freed in place without tombstones.
  *
  * The large-answer pool is a ring handed out in order of storage; since every entry lives as long,
  * the oldest buffer is the first to fall free, and a buffer is free once its owner no longer holds
@@ -13,25 +14,45 @@
  * repeat that lands on another worker is not lost: OSCORE sees it and refuses it as a replay
  * (4.01, §7.4), which is safe, only not what §4.5 asks for.
  */
+/* rte_prefetch0_write is experimental in DPDK 22.11 */
+#define ALLOW_EXPERIMENTAL_API 1
+
 #include "dataplane/dp_dedup.h"
 
 #include <rte_common.h>
 #include <rte_malloc.h>
+#include <rte_prefetch.h>
 #include <rte_random.h>
 
 enum { E_FREE, E_PENDING, E_ANSWERED };
 
-/* What a probe reads of an entry, apart from it: 16 bytes, so that the DP_DEDUP_PROBE entries a
- * request looks at take two or three cache lines instead of one 256-byte entry each. */
+_Static_assert(!(DP_DEDUP_PROBE & (DP_DEDUP_PROBE - 1)), "buckets are aligned blocks");
+
+/* What a probe reads of an entry, apart from it: 16 bytes, and the DP_DEDUP_PROBE tags a key may
+ * use are one aligned 128-byte block (two cache lines, fetched as a pair). Only a tag match reads
+ * the entry. A new request writes its tag only: its key goes to the fresh list and into the entry
+ * at dp_dedup_settle(), by when the entry's line (cold: evicted long ago) has been prefetched.
+ * Written at once, its stores waited for that line and stalled the stores behind them. */
 struct tag {
 	uint64_t expires;   /* TSC; dead after it whatever the state */
-	uint32_t hash;      /* of (source, Message ID): only a match reads the entry */
+	uint32_t gen;       /* bumped on every claim: refs to an older claim go stale */
+	uint16_t hash;      /* of (source, Message ID), the bits the bucket index does not use */
 	uint8_t state;
+	uint8_t fresh;      /* the key is still in the fresh list, not yet in the entry */
 };
+
+/* A claim whose key is not yet in its entry. */
+struct fresh {
+	struct dp_src src;
+	uint32_t idx;
+	uint16_t mid;
+};
+
+/* Claims between two dp_dedup_settle() calls before one settles them itself: a burst's worth. */
+#define FRESH_MAX 64
 
 struct entry {
 	struct dp_src src;
-	uint32_t gen;       /* bumped on every claim: refs to an older claim go stale */
 	uint32_t big;       /* 1 + the pool buffer holding the answer; 0: in answer[] */
 	uint16_t mid;
 	uint8_t is_error;
@@ -53,6 +74,8 @@ struct dp_dedup {
 	struct big *big;
 	uint32_t n_big, next_big;
 	struct tag *t;      /* one per entry, same index */
+	unsigned n_fresh;
+	struct fresh fresh[FRESH_MAX];
 	struct entry e[];
 };
 
@@ -67,8 +90,8 @@ struct dp_dedup *dp_dedup_new(unsigned entries, uint64_t lifetime_cycles, int so
 	d->n_big = RTE_MAX(n / DP_DEDUP_BIG_SHARE, (uint32_t)DP_DEDUP_BIG_MIN);
 	d->big = rte_zmalloc_socket("dedup_big", (size_t)d->n_big * sizeof(*d->big),
 				    RTE_CACHE_LINE_SIZE, socket);
-	d->t = rte_zmalloc_socket("dedup_tags", (size_t)n * sizeof(*d->t), RTE_CACHE_LINE_SIZE,
-				  socket);
+	d->t = rte_zmalloc_socket("dedup_tags", (size_t)n * sizeof(*d->t),
+				  DP_DEDUP_PROBE * sizeof(*d->t), socket);
 	if (!d->big || !d->t) {
 		rte_free(d->big);
 		rte_free(d->t);
@@ -90,9 +113,9 @@ void dp_dedup_free(struct dp_dedup *d)
 	rte_free(d);
 }
 
-static uint64_t ref_of(const struct dp_dedup *d, const struct entry *e)
+static uint64_t ref_of(const struct dp_dedup *d, const struct tag *t)
 {
-	return (uint64_t)e->gen << 32 | (uint64_t)(e - d->e + 1);
+	return (uint64_t)t->gen << 32 | (uint64_t)(t - d->t + 1);
 }
 
 /* The entry ref names, if it still belongs to the claim that made ref. */
@@ -104,7 +127,7 @@ static struct entry *entry_of(struct dp_dedup *d, uint64_t ref)
 	if (!idx || idx > d->mask + 1)
 		return NULL;
 	e = &d->e[idx - 1];
-	return e->gen == (uint32_t)(ref >> 32) && d->t[idx - 1].state != E_FREE ? e : NULL;
+	return d->t[idx - 1].gen == (uint32_t)(ref >> 32) && d->t[idx - 1].state != E_FREE ? e : NULL;
 }
 
 static struct tag *tag_of(const struct dp_dedup *d, const struct entry *e)
@@ -112,40 +135,97 @@ static struct tag *tag_of(const struct dp_dedup *d, const struct entry *e)
 	return &d->t[e - d->e];
 }
 
-static uint64_t claim(struct dp_dedup *d, struct entry *e, const struct dp_src *s, uint16_t mid,
-		      uint64_t now, uint32_t h)
+/* The bucket of hash h: the aligned block of DP_DEDUP_PROBE tags its key may use. */
+static struct tag *bucket_of(const struct dp_dedup *d, uint32_t h)
 {
-	struct tag *t = tag_of(d, e);
+	return &d->t[h & d->mask & ~(uint32_t)(DP_DEDUP_PROBE - 1)];
+}
 
-	e->src = *s;
-	e->mid = mid;
+/* The tag's bits of hash h: those the bucket index leaves out. */
+static uint16_t tag_hash(uint32_t h)
+{
+	return (uint16_t)(h >> 16);
+}
+
+void dp_dedup_settle(struct dp_dedup *d)
+{
+	unsigned i;
+
+	/* in order: an entry claimed twice since the last call ends with its later key */
+	for (i = 0; i < d->n_fresh; i++) {
+		const struct fresh *f = &d->fresh[i];
+
+		d->e[f->idx].src = f->src;
+		d->e[f->idx].mid = f->mid;
+		d->t[f->idx].fresh = 0;
+	}
+	d->n_fresh = 0;
+}
+
+/* Does t's key equal (s, mid)? Its latest fresh record holds it while t is fresh. */
+static bool key_is(const struct dp_dedup *d, const struct tag *t, const struct dp_src *s,
+		   uint16_t mid)
+{
+	uint32_t idx = (uint32_t)(t - d->t);
+	unsigned i = d->n_fresh;
+
+	if (!t->fresh)
+		return d->e[idx].mid == mid && !memcmp(&d->e[idx].src, s, sizeof(*s));
+	while (i-- > 0)
+		if (d->fresh[i].idx == idx)
+			return d->fresh[i].mid == mid && !memcmp(&d->fresh[i].src, s, sizeof(*s));
+	return false; /* not reached: a fresh tag has its record */
+}
+
+/* t's entry now holds (s, mid) pending. Only the tag is written here (see struct tag); what else
+ * the entry holds is written by dp_dedup_store before anything reads it. */
+static uint64_t claim(struct dp_dedup *d, struct tag *t, const struct dp_src *s, uint16_t mid,
+		      uint64_t now, uint16_t th)
+{
+	uint32_t idx = (uint32_t)(t - d->t);
+
+	if (d->n_fresh == FRESH_MAX)
+		dp_dedup_settle(d);
+	d->fresh[d->n_fresh++] = (struct fresh){ .src = *s, .idx = idx, .mid = mid };
+	rte_prefetch0_write(&d->e[idx]);
+	t->fresh = 1;
 	t->state = E_PENDING;
-	t->hash = h;
+	t->hash = th;
 	t->expires = now + d->lifetime;
-	e->len = 0;
-	e->big = 0;
-	e->no_copy = 0;
-	e->gen++;
-	return ref_of(d, e);
+	t->gen++;
+	return ref_of(d, t);
+}
+
+static uint32_t key_hash(const struct dp_dedup *d, const struct dp_src *s, uint16_t mid)
+{
+	return rte_hash_crc_2byte(mid, rte_hash_crc(s, sizeof(*s), d->seed));
+}
+
+void dp_dedup_prefetch(const struct dp_dedup *d, const struct dp_src *s, uint16_t mid)
+{
+	const struct tag *b = bucket_of(d, key_hash(d, s, mid));
+
+	rte_prefetch0(b);
+	rte_prefetch0(b + DP_DEDUP_PROBE - 1);
 }
 
 enum dp_dedup_verdict dp_dedup_check(struct dp_dedup *d, const struct dp_src *s, uint16_t mid,
 				     uint64_t now, uint64_t *ref, struct dp_stats *st)
 {
-	uint32_t h = rte_hash_crc_2byte(mid, rte_hash_crc(s, sizeof(*s), d->seed));
-	struct tag *free_t = NULL, *oldest = NULL;
+	uint32_t h = key_hash(d, s, mid);
+	struct tag *b = bucket_of(d, h), *free_t = NULL, *oldest = NULL;
+	uint16_t th = tag_hash(h);
 	unsigned i;
 
 	for (i = 0; i < DP_DEDUP_PROBE; i++) {
-		struct tag *t = &d->t[(h + i) & d->mask];
-		const struct entry *e = &d->e[t - d->t];
+		struct tag *t = &b[i];
 
 		if (t->state == E_FREE || now >= t->expires) {
 			free_t = free_t ? free_t : t;
 			continue;
 		}
-		if (t->hash == h && e->mid == mid && !memcmp(&e->src, s, sizeof(*s))) {
-			*ref = ref_of(d, e);
+		if (t->hash == th && key_is(d, t, s, mid)) {
+			*ref = ref_of(d, t);
 			return t->state == E_PENDING ? DP_DD_PENDING : DP_DD_ANSWER;
 		}
 		if (t->state == E_ANSWERED && (!oldest || t->expires < oldest->expires))
@@ -157,7 +237,7 @@ enum dp_dedup_verdict dp_dedup_check(struct dp_dedup *d, const struct dp_src *s,
 	}
 	if (!free_t)
 		st->ctr[DP_DEDUP_EVICTED]++;
-	*ref = claim(d, &d->e[(free_t ? free_t : oldest) - d->t], s, mid, now, h);
+	*ref = claim(d, free_t ? free_t : oldest, s, mid, now, th);
 	return DP_DD_NEW;
 }
 
@@ -178,7 +258,7 @@ static bool big_held(const struct dp_dedup *d, const struct big *b, uint64_t now
 {
 	const struct entry *e = b->owner ? &d->e[b->owner - 1] : NULL;
 
-	return e && e->gen == b->gen && tag_of(d, e)->state == E_ANSWERED &&
+	return e && tag_of(d, e)->gen == b->gen && tag_of(d, e)->state == E_ANSWERED &&
 	       e->big == (uint32_t)(b - d->big) + 1 && now < tag_of(d, e)->expires;
 }
 
@@ -195,7 +275,7 @@ static struct big *big_take(struct dp_dedup *d, struct entry *e, uint64_t now)
 			continue;
 		d->next_big = (k + 1) % d->n_big;
 		b->owner = (uint32_t)(e - d->e) + 1;
-		b->gen = e->gen;
+		b->gen = tag_of(d, e)->gen;
 		e->big = k + 1;
 		return b;
 	}
@@ -211,6 +291,7 @@ void dp_dedup_store(struct dp_dedup *d, uint64_t ref, const void *ans, uint16_t 
 	if (!e)
 		return;
 	tag_of(d, e)->state = E_ANSWERED;
+	e->big = 0;
 	e->is_error = is_error;
 	e->len = len;
 	if (len <= sizeof(e->answer))
@@ -237,8 +318,15 @@ void dp_dedup_forget(struct dp_dedup *d, uint64_t ref)
 uint64_t dp_dedup_restart(struct dp_dedup *d, uint64_t ref, uint64_t now)
 {
 	struct entry *e = entry_of(d, ref);
+	struct tag *t;
 
-	return e ? claim(d, e, &e->src, e->mid, now, tag_of(d, e)->hash) : 0;
+	if (!e)
+		return 0;
+	t = tag_of(d, e); /* the same key, wherever it is kept: only the claim is new */
+	t->state = E_PENDING;
+	t->expires = now + d->lifetime;
+	t->gen++;
+	return ref_of(d, t);
 }
 
 bool dp_dedup_con_request(const uint8_t *msg, uint16_t len, uint16_t *mid)

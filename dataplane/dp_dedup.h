@@ -53,6 +53,14 @@ void dp_dedup_free(struct dp_dedup *d);
 enum dp_dedup_verdict dp_dedup_check(struct dp_dedup *d, const struct dp_src *s, uint16_t mid,
 				     uint64_t now, uint64_t *ref, struct dp_stats *st);
 
+/* Fetch the lines dp_dedup_check(d, s, mid, ...) will read, ahead of it (a burst's first pass). */
+void dp_dedup_prefetch(const struct dp_dedup *d, const struct dp_src *s, uint16_t mid);
+
+/* Write the keys of the requests claimed since the last call into their entries. Call it once
+ * per burst, after the burst's other work: a claim only prefetches its entry's line (dp_dedup.c).
+ * Lookups are exact without it, so calling it late, or never between claims, only costs time. */
+void dp_dedup_settle(struct dp_dedup *d);
+
 /* The cached answer of ref (len bytes; is_error: an unprotected §8.2 answer), or NULL if the
  * entry was reused meanwhile or its answer could not be kept (the repeat is then ignored). */
 const uint8_t *dp_dedup_answer(const struct dp_dedup *d, uint64_t ref, uint16_t *len,

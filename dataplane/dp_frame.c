@@ -8,6 +8,7 @@
 #include <rte_ip.h>
 #include <rte_udp.h>
 
+#include "dataplane/dp_cksum.h"
 #include "dataplane/dp_classify.h"
 
 uint16_t dp_frame_room(const struct rte_mbuf *m, bool v6)
@@ -29,7 +30,7 @@ static void ipv4_hdr(struct rte_ipv4_hdr *ip, const struct dp_endpoint *src,
 	ip->next_proto_id = IPPROTO_UDP;
 	memcpy(&ip->src_addr, src->ip, 4);
 	memcpy(&ip->dst_addr, dst->ip, 4);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	ip->hdr_checksum = dp_ipv4_hdr_cksum(ip);
 }
 
 static void ipv6_hdr(struct rte_ipv6_hdr *ip, const struct dp_endpoint *src,
@@ -64,10 +65,10 @@ void dp_frame_udp(struct rte_mbuf *m, const struct dp_endpoint *src,
 	m->nb_segs = 1;
 	if (dst->v6) {
 		ipv6_hdr(l3, src, dst, ulen);
-		u->dgram_cksum = rte_ipv6_udptcp_cksum(l3, u); /* mandatory (RFC 8200 §8.1) */
+		u->dgram_cksum = dp_udp_cksum(l3, true, u); /* mandatory (RFC 8200 §8.1) */
 	} else {
 		ipv4_hdr(l3, src, dst, ulen);
-		u->dgram_cksum = rte_ipv4_udptcp_cksum(l3, u);
+		u->dgram_cksum = dp_udp_cksum(l3, false, u);
 	}
 }
 

@@ -119,6 +119,7 @@ static void addrs_of(const struct ctl_config *c, uint16_t port, struct dp_addrs 
 	a->has_ipv4 = c->has_ipv4;
 	a->has_ipv6 = c->has_ipv6;
 	a->udp_port = rte_cpu_to_be_16(c->udp_port);
+	a->tx_cksum = dp_port_tx_cksum(port);
 	addrs_mcast(c, a);
 }
 
@@ -306,6 +307,7 @@ static int setup(struct gw *g)
 	dp_mgmt_set_ace(g->ops.mgmt, g->ops.ace, g->ops.ctl, &g->stats[g->nq]);
 	dp_mgmt_set_groups(g->ops.mgmt, g->ops.dpg);
 	addrs_of(&g->cfg, g->port, &g->addrs);
+	g->addrs.tx_cksum = dp_port_tx_cksum(g->ops.tx_port); /* where the worker's answers leave */
 	if (setup_upstream_port(g))
 		return -1;
 	if (g->ops.ctl)

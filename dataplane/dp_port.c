@@ -97,6 +97,15 @@ static const char *unreported_why(const char *driver)
 	return " (requested; the PMD does not report what it hashes)";
 }
 
+#define TX_CKSUM (RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM)
+
+bool dp_port_tx_cksum(uint16_t port)
+{
+	struct rte_eth_dev_info info;
+
+	return rte_eth_dev_info_get(port, &info) == 0 && (info.tx_offload_capa & TX_CKSUM) == TX_CKSUM;
+}
+
 /* conf for nq queues of a port described by info: RSS where it helps and the PMD can. */
 static void port_conf(const struct rte_eth_dev_info *info, uint16_t nq, struct rte_eth_conf *conf)
 {
@@ -104,6 +113,8 @@ static void port_conf(const struct rte_eth_dev_info *info, uint16_t nq, struct r
 	/* checksums verified by the NIC where it can: dp_classify.c reads its RX flags */
 	conf->rxmode.offloads = info->rx_offload_capa &
 				(RTE_ETH_RX_OFFLOAD_IPV4_CKSUM | RTE_ETH_RX_OFFLOAD_UDP_CKSUM);
+	/* and filled in by it: dp_answer_udp asks for it per frame where dp_port_tx_cksum says so */
+	conf->txmode.offloads = info->tx_offload_capa & TX_CKSUM;
 	if (nq < 2 || !(info->flow_type_rss_offloads & WANTED_RSS))
 		return;
 	conf->rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
@@ -118,6 +129,9 @@ static void print_port(FILE *log, uint16_t port, const struct rte_eth_dev_info *
 
 	if (!log)
 		return;
+	if ((conf->txmode.offloads & TX_CKSUM) == TX_CKSUM)
+		fprintf(log, "oscore-gw: port %u (%s): answers' IPv4 header and UDP checksums filled "
+			"in by the port (TX offload)\n", port, info->driver_name);
 	if (!asked) {
 		fprintf(log, "oscore-gw: port %u (%s): %u queue pair(s), RSS none (%s)\n", port,
 			info->driver_name, nq, no_rss_why(info->driver_name, nq));

@@ -9,6 +9,7 @@
 #ifndef DP_PORT_H
 #define DP_PORT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,6 +29,9 @@ uint16_t dp_port_queue_count(uint16_t port, unsigned workers);
  * -1 (the caller says which port failed).
  */
 int dp_port_start(uint16_t port, uint16_t nq, struct rte_mempool *mp, FILE *log);
+
+/* Does port offer IPv4 header and UDP checksum offload on transmit (dp_port_start enables it)? */
+bool dp_port_tx_cksum(uint16_t port);
 
 /* The RSS hash functions port has now (rte_eth_dev_rss_hash_conf_get), 0 if none or unknown. */
 uint64_t dp_port_rss_hf(uint16_t port);

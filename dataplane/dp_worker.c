@@ -725,19 +725,18 @@ static struct slot *drop_frame(struct worker *w, struct rte_mbuf *m, enum dp_ctr
  * came: requests from the requesters, answers from the members. With the upstream on a port of
  * its own, requests are taken only from there and answers only from the device side. A CON
  * request's retransmission gets the empty ACK again from the deduplication cache (§4.5). */
-static void group_send_in(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f)
+static void group_send_in(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f,
+			  const struct dp_src *src)
 {
 	const uint8_t *msg = rte_pktmbuf_mtod_offset(m, const uint8_t *, f->payload_off);
 	bool req = f->payload_len >= 4 && msg[1] && !(msg[1] >> 5);
-	struct dp_src src;
 	uint64_t ref = 0;
 
 	if (!w->c.ctl || (w->fwd && w->c.up_port != w->c.port && req != f->from_up)) {
 		drop_frame(w, m, DP_GSEND_WRONG_SIDE);
 		return;
 	}
-	dp_src_of(&src, m, f);
-	if (req && dedup(w, m, f, &src, &ref))
+	if (req && dedup(w, m, f, src, &ref))
 		return;
 	if (dp_ctl_handoff(w->c.ctl, w->c.id, m, f, ref, CTL_KIND_GROUP_SEND, msg,
 			   f->payload_len, NULL, NULL, w->c.stats)) {
@@ -747,14 +746,14 @@ static void group_send_in(struct worker *w, struct rte_mbuf *m, const struct dp_
 	}
 }
 
-/* A classified CoAP frame: take a slot and parse. Returns the slot if it needs a lookup. */
-static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f)
+/* A classified CoAP frame from src: take a slot and parse. Returns the slot if it needs a
+ * lookup. */
+static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f,
+			  const struct dp_src *src)
 {
-	struct dp_src src;
 	struct slot *s;
 	uint64_t ref;
 
-	dp_src_of(&src, m, f);
 	if (w->fwd && dp_fwd_device_reply(w->fwd, m, f, w->now)) { /* ACK/RST of a notification */
 		rte_pktmbuf_free(m);
 		return NULL;
@@ -769,10 +768,10 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	case DP_PLAIN_RST:
 		if (f->multicast) /* RFC 7252 §8.1: never a RST to a multicast request */
 			return drop_frame(w, m, DP_DROP_MCAST_ERROR);
-		answer_rst(w, m, f, &src);
+		answer_rst(w, m, f, src);
 		return NULL;
 	}
-	if (dedup(w, m, f, &src, &ref))
+	if (dedup(w, m, f, src, &ref))
 		return NULL;
 	s = slot_get(w);
 	if (!s) {
@@ -786,7 +785,7 @@ static struct slot *start(struct worker *w, struct rte_mbuf *m, const struct dp_
 	s->f = *f;
 	s->fwd_answer = false;
 	s->group = false;
-	s->src = src;
+	s->src = *src;
 	s->dd_ref = ref;
 	s->tried = 0;
 	s->err = OSC_ERR_NO_CONTEXT;
@@ -914,7 +913,46 @@ static void from_upstream(struct worker *w, struct rte_mbuf *m, const struct dp_
 		upstream(w, m, f);
 }
 
-/* Classify and parse the burst, then one bulk lookup, then the replay checks and AEAD setup.
+/* A CoAP frame's source, and the deduplication lines its check will read when it is a CON
+ * request: fetched in the burst's first pass, read in the second. */
+static void src_ahead(struct worker *w, struct rte_mbuf *m, const struct dp_flow *f,
+		      struct dp_src *src)
+{
+	uint16_t mid;
+
+	dp_src_of(src, m, f);
+	if (w->c.dedup && dp_dedup_con_request(rte_pktmbuf_mtod_offset(m, uint8_t *,
+								       f->payload_off),
+					       f->payload_len, &mid))
+		dp_dedup_prefetch(w->c.dedup, src, mid);
+}
+
+/* A classified frame of the burst: answered, handed on, dropped, or started (*sp, when it needs
+ * a context lookup). */
+static void dispatch(struct worker *w, struct rte_mbuf *m, enum dp_verdict v,
+		     const struct dp_flow *f, const struct dp_src *src, bool from_up, bool steered,
+		     struct slot **sp)
+{
+	*sp = NULL;
+	if (v == DP_COAP && f->gsend)
+		group_send_in(w, m, f, src);
+	else if (v == DP_ANSWER || v == DP_NEIGH)
+		local(w, m, v, f, from_up, steered);
+	else if (v == DP_UNREACH)
+		unreachable(w, m, f, steered);
+	else if (v == DP_DROP)
+		rte_pktmbuf_free(m);
+	else if (w->fwd && dp_fwd_from_upstream(w->fwd, m, f))
+		from_upstream(w, m, f);
+	else if (dp_steer_dst_port(m, f) != rte_be_to_cpu_16(w->c.addrs->udp_port)) {
+		w->c.stats->ctr[DP_DROP_UDP_PORT]++;
+		rte_pktmbuf_free(m);
+	} else
+		*sp = start(w, m, f, src);
+}
+
+/* Classify the burst (and fetch what the second pass reads), then dispatch and parse it, then
+ * one bulk lookup, then the replay checks and AEAD setup.
  * from_up: the burst came from the forwarder's separate upstream port; steered: another worker
  * handed it over (dp_steer.h). Devices are served on udp_port only; the workers' upstream source
  * ports (which the classifier lets through for the upstream's answers) take nothing else. */
@@ -925,30 +963,24 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 	const struct dp_ctx_key *kp[CTL_BURST_MAX];
 	const struct dp_ctx_cands *cands[CTL_BURST_MAX];
 	struct slot *s[CTL_BURST_MAX];
+	struct dp_flow f[CTL_BURST_MAX];
+	enum dp_verdict v[CTL_BURST_MAX];
+	/* 8-byte aligned each: rte_hash_crc reads the key in 8-byte words (UBSan) */
+	struct { struct dp_src s; } __rte_aligned(8) src[CTL_BURST_MAX];
 	unsigned i, k = 0;
 
 	for (i = 0; i < n; i++) {
-		struct dp_flow f;
-		enum dp_verdict v;
-
 		if (i + 1 < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + 1], void *));
-		v = dp_classify(pkts[i], from_up ? w->c.up_addrs : w->c.addrs, &f, w->c.stats);
-		f.from_up = from_up;
-		if (v == DP_COAP && f.gsend)
-			group_send_in(w, pkts[i], &f);
-		else if (v == DP_ANSWER || v == DP_NEIGH)
-			local(w, pkts[i], v, &f, from_up, steered);
-		else if (v == DP_UNREACH)
-			unreachable(w, pkts[i], &f, steered);
-		else if (v == DP_DROP)
-			rte_pktmbuf_free(pkts[i]);
-		else if (w->fwd && dp_fwd_from_upstream(w->fwd, pkts[i], &f))
-			from_upstream(w, pkts[i], &f);
-		else if (dp_steer_dst_port(pkts[i], &f) != rte_be_to_cpu_16(w->c.addrs->udp_port)) {
-			w->c.stats->ctr[DP_DROP_UDP_PORT]++;
-			rte_pktmbuf_free(pkts[i]);
-		} else if ((s[k] = start(w, pkts[i], &f)) != NULL) {
+		v[i] = dp_classify(pkts[i], from_up ? w->c.up_addrs : w->c.addrs, &f[i],
+				   w->c.stats);
+		f[i].from_up = from_up;
+		if (v[i] == DP_COAP)
+			src_ahead(w, pkts[i], &f[i], &src[i].s);
+	}
+	for (i = 0; i < n; i++) {
+		dispatch(w, pkts[i], v[i], &f[i], &src[i].s, from_up, steered, &s[k]);
+		if (s[k]) {
 			dp_ctx_key_of(&key[k], &s[k]->rx.opt);
 			kp[k] = &key[k];
 			k++;
@@ -965,6 +997,8 @@ static void rx_stage(struct worker *w, struct rte_mbuf **pkts, unsigned n, bool 
 		}
 		try_next(w, s[i]);
 	}
+	if (w->c.dedup) /* the burst's new entries were prefetched by now */
+		dp_dedup_settle(w->c.dedup);
 }
 
 static void tx_flush(struct worker *w)

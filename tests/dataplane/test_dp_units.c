@@ -146,6 +146,68 @@ Test(dp, dedup_large_answer_repeated_byte_for_byte_pool_bounded)
 	dp_dedup_free(d);
 }
 
+/* Keys claimed in one burst live in the fresh list until dp_dedup_settle(): a repeat in the same
+ * burst, an answer stored before the settle, more claims than the list holds, a reclaim and a
+ * restart must all find the same key as after the settle. */
+Test(dp, dedup_keys_before_and_after_settle)
+{
+	struct dp_stats st = { 0 };
+	struct dp_dedup *d = dp_dedup_new(1024, 1000, 0);
+	struct dp_src a = src_n(1), b = src_n(2);
+	uint64_t ref[200], r;
+	const uint8_t *ans;
+	uint16_t len;
+	bool err;
+	unsigned i;
+
+	cr_assert_not_null(d);
+	for (i = 0; i < 200; i++) /* over the fresh list's 64: it settles itself when full */
+		cr_assert_eq(dp_dedup_check(d, &a, (uint16_t)i, 1, &ref[i], &st), DP_DD_NEW, "%u", i);
+	for (i = 0; i < 200; i++)
+		cr_assert_eq(dp_dedup_check(d, &a, (uint16_t)i, 2, &r, &st), DP_DD_PENDING, "%u", i);
+	cr_assert_eq(dp_dedup_check(d, &b, 7, 2, &r, &st), DP_DD_NEW, "other endpoint, same mid");
+	dp_dedup_store(d, ref[199], "\x62\x44\x00\xc7", 4, false, 2, &st);
+	cr_assert_eq(dp_dedup_check(d, &a, 199, 3, &r, &st), DP_DD_ANSWER, "stored before the settle");
+	ans = dp_dedup_answer(d, r, &len, &err);
+	cr_assert(ans && len == 4 && !memcmp(ans, "\x62\x44\x00\xc7", 4));
+	r = dp_dedup_restart(d, r, 3);
+	cr_assert_neq(r, 0);
+	cr_assert_eq(dp_dedup_check(d, &a, 199, 4, &r, &st), DP_DD_PENDING, "restarted, same key");
+	dp_dedup_settle(d);
+	for (i = 0; i < 199; i++)
+		cr_assert_eq(dp_dedup_check(d, &a, (uint16_t)i, 5, &r, &st), DP_DD_PENDING, "%u", i);
+	cr_assert_eq(dp_dedup_check(d, &b, 7, 5, &r, &st), DP_DD_PENDING);
+	cr_assert_eq(dp_dedup_check(d, &b, 8, 5, &r, &st), DP_DD_NEW);
+	cr_assert_eq(dp_dedup_check(d, &a, 1000, 5, &r, &st), DP_DD_NEW);
+	dp_dedup_free(d);
+}
+
+/* A reclaimed entry (the oldest answered one evicted) answers to its new key only, whether the
+ * old key was settled or still fresh. */
+Test(dp, dedup_evicted_entry_has_the_new_key_only)
+{
+	struct dp_stats st = { 0 };
+	struct dp_dedup *d = dp_dedup_new(DP_DEDUP_PROBE, 1000, 0); /* one bucket */
+	struct dp_src a = src_n(1), b = src_n(2);
+	uint64_t ref[DP_DEDUP_PROBE], r;
+	unsigned i;
+
+	for (i = 0; i < DP_DEDUP_PROBE; i++) {
+		cr_assert_eq(dp_dedup_check(d, &a, (uint16_t)i, 1 + i, &ref[i], &st), DP_DD_NEW);
+		dp_dedup_store(d, ref[i], "x", 1, false, 1 + i, &st);
+	}
+	cr_assert_eq(dp_dedup_check(d, &b, 50, 20, &r, &st), DP_DD_NEW, "evicts mid 0, fresh");
+	cr_assert_eq(dp_dedup_check(d, &a, 0, 20, &r, &st), DP_DD_NEW, "mid 0 gone: evicts mid 1");
+	cr_assert_eq(dp_dedup_check(d, &b, 50, 21, &r, &st), DP_DD_PENDING);
+	dp_dedup_settle(d);
+	cr_assert_eq(dp_dedup_check(d, &a, 0, 22, &r, &st), DP_DD_PENDING);
+	cr_assert_eq(dp_dedup_check(d, &b, 50, 22, &r, &st), DP_DD_PENDING);
+	cr_assert_eq(dp_dedup_check(d, &a, 7, 22, &r, &st), DP_DD_ANSWER, "not evicted");
+	cr_assert_eq(dp_dedup_check(d, &a, 1, 22, &r, &st), DP_DD_NEW, "evicted");
+	cr_assert_eq(st.ctr[DP_DEDUP_EVICTED], 3);
+	dp_dedup_free(d);
+}
+
 Test(dp, dedup_only_con_requests)
 {
 	uint16_t mid;

@@ -10,12 +10,14 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_random.h>
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
+#include "dataplane/dp_cksum.h"
 #include "dataplane/dp_classify.h"
 #include "dataplane/dp_plain.h"
 #include "dataplane/dp_stats.h"
@@ -184,6 +186,120 @@ Test(wire, udp_checksum_by_flags_then_software)
 	rte_pktmbuf_mtod_offset(m, uint8_t *, 14 + 40 + 8)[3] ^= 0x10;
 	expect_coap(m, RTE_MBUF_F_RX_L4_CKSUM_GOOD, "port says good");
 	expect_coap(frame(true, dev6, 0), 0, "IPv6 valid");
+}
+
+/* dp_cksum.h against DPDK's own checksums over every UDP length up to 600 and longer ones, at
+ * every alignment, over IPv4 (with and without options) and IPv6: the same field bit for bit,
+ * and a flipped bit anywhere in the datagram or the addresses is seen. */
+static void cksum_case(bool v6, unsigned align, uint16_t ulen, unsigned opt_len)
+{
+	static uint8_t buf[4 + 60 + 2048] __rte_aligned(64);
+	uint8_t *l3 = buf + align;
+	uint16_t hl = v6 ? 40 : (uint16_t)(20 + opt_len);
+	struct rte_udp_hdr *u = (struct rte_udp_hdr *)(l3 + hl);
+	uint16_t want, got;
+	unsigned i, bit;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)rte_rand();
+	u->dgram_len = rte_cpu_to_be_16(ulen);
+	u->dgram_cksum = 0;
+	if (v6) {
+		struct rte_ipv6_hdr *h = (struct rte_ipv6_hdr *)l3;
+
+		h->payload_len = u->dgram_len;
+		h->proto = IPPROTO_UDP;
+		want = rte_ipv6_udptcp_cksum(h, u);
+	} else {
+		struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)l3;
+
+		h->version_ihl = (uint8_t)(0x40 | hl / 4);
+		h->total_length = rte_cpu_to_be_16((uint16_t)(hl + ulen));
+		h->next_proto_id = IPPROTO_UDP;
+		h->hdr_checksum = 0;
+		cr_assert_eq(dp_ipv4_hdr_cksum(h), rte_ipv4_cksum(h), "IPv4 header, %u B options",
+			     opt_len);
+		h->hdr_checksum = dp_ipv4_hdr_cksum(h);
+		cr_assert_eq(dp_ipv4_hdr_cksum(h), 0, "intact header");
+		want = rte_ipv4_udptcp_cksum(h, u);
+	}
+	got = dp_udp_cksum(l3, v6, u);
+	cr_assert_eq(got, want, "v6 %d, align %u, ulen %u: %04x, DPDK %04x", v6, align, ulen, got,
+		     want);
+	u->dgram_cksum = got;
+	cr_assert(dp_udp_cksum_ok(l3, v6, u), "v6 %d, align %u, ulen %u", v6, align, ulen);
+	/* one bit of the source address, the header or the data; not of the UDP length, which the
+	 * classifier checks against the IP length before the checksum */
+	bit = (unsigned)(rte_rand() % (ulen * 8u + 32u));
+	if (bit < 32 || (bit - 32) / 8 == 4 || (bit - 32) / 8 == 5)
+		l3[(v6 ? 8 : 12) + bit / 8 % 4] ^= (uint8_t)(1u << (bit % 8));
+	else
+		((uint8_t *)u)[(bit - 32) / 8] ^= (uint8_t)(1u << (bit % 8));
+	cr_assert_not(dp_udp_cksum_ok(l3, v6, u), "flipped bit %u, ulen %u", bit, ulen);
+}
+
+Test(wire, checksums_same_as_dpdk_every_length_and_alignment)
+{
+	static const uint16_t longer[] = { 1023, 1024, 1025, 1471, 1472, 2047 };
+	unsigned align, i;
+	uint16_t ulen;
+
+	for (align = 0; align < 4; align++)
+		for (ulen = 8; ulen <= 600; ulen++) {
+			cksum_case(false, align, ulen, 0);
+			cksum_case(false, align, ulen, 4 * (ulen % 11));
+			cksum_case(true, align, ulen, 0);
+		}
+	for (i = 0; i < RTE_DIM(longer); i++) {
+		cksum_case(false, 1, longer[i], 0);
+		cksum_case(true, 3, longer[i], 0);
+	}
+}
+
+/* The answer to frame(v6) with the port's checksum offload (a.tx_cksum), completed as the port
+ * does it (rte_mbuf_core.h: the UDP field holds the pseudo-header's sum, the IPv4 field 0), is
+ * byte for byte the answer computed in software. */
+static void offload_case(bool v6)
+{
+	struct rte_mbuf *sw = frame(v6, v6 ? dev6 : dev4, 0), *hw = frame(v6, v6 ? dev6 : dev4, 0);
+	struct dp_addrs a = gw();
+	struct dp_stats st = { 0 };
+	struct dp_flow f;
+	struct rte_udp_hdr *u;
+	uint16_t l4 = v6 ? 14 + 40 : 14 + 20;
+
+	cr_assert_eq(dp_classify(sw, &a, &f, &st), DP_COAP);
+	memcpy(rte_pktmbuf_mtod_offset(sw, uint8_t *, f.payload_off), "\x60\x44\x12\x34", 4);
+	memcpy(rte_pktmbuf_mtod_offset(hw, uint8_t *, f.payload_off), "\x60\x44\x12\x34", 4);
+	dp_answer_udp(sw, &f, &a, 4);
+	cr_assert_eq(sw->ol_flags & RTE_MBUF_F_TX_UDP_CKSUM, 0, "software: no offload asked");
+	a.tx_cksum = true;
+	dp_answer_udp(hw, &f, &a, 4);
+	cr_assert(hw->ol_flags & RTE_MBUF_F_TX_UDP_CKSUM);
+	cr_assert_eq(!!(hw->ol_flags & RTE_MBUF_F_TX_IP_CKSUM), !v6);
+	cr_assert_eq(!!(hw->ol_flags & RTE_MBUF_F_TX_IPV4), !v6);
+	cr_assert_eq(hw->l2_len, 14);
+	cr_assert_eq(hw->l3_len, v6 ? 40 : 20);
+	u = rte_pktmbuf_mtod_offset(hw, struct rte_udp_hdr *, l4);
+	/* the port: the sum over the datagram from the field's pseudo-header sum, then the header */
+	u->dgram_cksum = (uint16_t)~rte_raw_cksum(u, rte_be_to_cpu_16(u->dgram_len));
+	if (!v6) {
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(hw, struct rte_ipv4_hdr *, 14);
+
+		cr_assert_eq(ip->hdr_checksum, 0, "the port fills it in");
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	cr_assert_eq(hw->data_len, sw->data_len);
+	cr_assert_arr_eq(rte_pktmbuf_mtod(hw, uint8_t *), rte_pktmbuf_mtod(sw, uint8_t *),
+			 sw->data_len, "v6 %d", v6);
+	rte_pktmbuf_free(sw);
+	rte_pktmbuf_free(hw);
+}
+
+Test(wire, answer_checksums_left_to_the_port_that_offers_it)
+{
+	offload_case(false);
+	offload_case(true);
 }
 
 Test(wire, udp_checksum_zero_is_none_over_ipv4_and_refused_over_ipv6)

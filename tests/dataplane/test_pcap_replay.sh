@@ -28,6 +28,8 @@ check "oscore-gw ran and exited 0 on idle" $rc
 # DPDK's heap is not under ASan: a double rte_free shows only as EAL's "Invalid memory" line.
 ! grep -q "EAL: Error" "$W/gw.log"
 check "no EAL error at exit (no double or foreign rte_free in the teardown)" $?
+! grep -q "runtime error:" "$W/gw.log"
+check "no UBSan report in the gateway's log" $?
 
 # Every counter must equal the expected value; counters the generator does not name must be 0.
 python3 - "$W/expected.json" "$W/stats.json" <<'PY'
@@ -95,6 +97,17 @@ want=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["counters
 rsts=$(tshark -r "$W/out.pcap" -Y 'coap.type == 3 && coap.code == 0 && !coap.token' 2>/dev/null | wc -l)
 [ "$rsts" -eq "$want" ]
 check "out.pcap holds $want RSTs (Empty, no token)" $?
+
+# Every answer's UDP checksum and IPv4 header checksum as tshark computes them (dp_cksum.h):
+# status 1 is Good, 0 Bad.
+tshark -r "$W/out.pcap" -o udp.check_checksum:TRUE -o ip.check_checksum:TRUE -T fields \
+	-e udp.checksum.status -e ip.checksum.status 2>/dev/null >"$W/cksums"
+n_udp=$(awk -F'\t' '$1 != ""' "$W/cksums" | wc -l)
+good_udp=$(awk -F'\t' '$1 == "1"' "$W/cksums" | wc -l)
+bad_ip=$(awk -F'\t' '$2 != "" && $2 != "1"' "$W/cksums" | wc -l)
+echo "tshark: $n_udp UDP answers, $good_udp with a good UDP checksum, $bad_ip IPv4 headers not good"
+[ "$n_udp" -gt 0 ] && [ "$good_udp" -eq "$n_udp" ] && [ "$bad_ip" -eq 0 ]
+check "every answer's UDP and IPv4 header checksum is right" $?
 
 if [ "$fails" -ne 0 ]; then
 	echo "test_pcap_replay: $fails check(s) failed; work dir kept: $W"
