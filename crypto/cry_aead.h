@@ -56,9 +56,9 @@ const struct cry_alg *cry_alg_by_name(const char *name);
 
 /*
  * A key, 48 bytes, so that a security context stays within a few cache lines even with a million
- * of them. CCM round keys are not kept here: each engine expands them on use into a per-engine
- * cache that its jobs point at while in flight (a hit costs a 16/32-byte compare, a miss one AES
- * key expansion). GCM keeps IPsec-MB's key data
+ * of them. CCM round keys are not kept here: the engine expands them for each op (26-35 cycles,
+ * less than fetching a cached schedule from L2 or beyond), into a schedule of its own that the
+ * op's job points at while in flight. GCM keeps IPsec-MB's key data
  * (GHASH powers, costly to recompute) in an allocation of its own.
  * Initialise with cry_key_init(), release with cry_key_wipe() (which zeroes the secret).
  * Read-only after init: many workers may use one key at once.
@@ -106,8 +106,7 @@ struct cry_op {
 	uint32_t len;
 	uint8_t dir;           /* enum cry_dir */
 	uint8_t status;        /* enum cry_status, set by the engine */
-	void *pin;             /* engine scratch: the key schedule this op holds while in flight */
-	const void *rk;        /* engine scratch: the CCM round keys its job reads */
+	const void *rk;        /* engine scratch: the CCM round keys this op holds while in flight */
 	alignas(16) uint8_t tag_calc[CRY_TAG_MAX]; /* engine scratch for decrypt */
 };
 

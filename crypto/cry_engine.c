@@ -18,40 +18,38 @@
 _Static_assert(CRY_MAX_INFLIGHT >= IMB_MAX_JOBS, "IPsec-MB may hold IMB_MAX_JOBS jobs in flight");
 
 /*
- * CCM round keys, direct-mapped by the address of the struct cry_key (4096 entries, 1.2 MB per
- * worker: both keys of 2k busy contexts stay hot). Contexts keep only raw keys (48-byte struct
- * cry_key); a key's address is its context slot's, so that the index needs no hash of secret
- * bytes, and the raw bytes are still compared (in constant time) because a slot may be refilled
- * with another context's keys (App. B.2, removal and reuse).
- * Pin, don't copy (STYLE.md §13): a job points at its entry's schedule, and the entry counts the
- * jobs in flight on it; an entry with pins is never refilled. A miss on a pinned entry expands
- * into a spare schedule taken from the engine's pool for as long as the job runs, and so does
- * each op of the composed long-AAD CCM: ops carry no 240-byte schedule of their own, which kept
- * every burst slot's op several cache lines larger than what a message uses.
+ * CCM round keys are expanded for every op, into a schedule the op holds until its job completes
+ * (Pin, don't copy, STYLE.md §13: the job points at it). IPsec-MB's enc-only expansion costs 26-35
+ * cycles per key here, independent expansions overlapping; a per-engine cache of schedules (a
+ * 4,096-entry one keyed by key address, then a 2,048-entry one tagged without any key compare)
+ * cost more on every op than it saved: its 256-byte entries missed L2 next to the contexts, and
+ * at 1M contexts every op missed it anyway (BENCHMARKS.md, Speed III). Expanding per op makes
+ * an op's cost the same at 1k and at 1M contexts and leaves no per-context state in the engine.
+ * The pool is a LIFO stack, so the few dozen schedules in use at a time stay in L1.
  */
-#define SCHED_CACHE 4096
-
-struct sched_entry {
-	alignas(16) uint8_t rk[15 * 16];
-	const struct cry_key *key; /* whose schedule this is; NULL = empty */
-	uint8_t raw[CRY_KEY_MAX];
-	uint16_t pins;             /* IPsec-MB jobs in flight pointing at rk */
-	uint8_t key_len;
+struct sched {
+	alignas(64) uint8_t rk[15 * 16];
 };
 
 /* Long-AAD CCM ops gathered during one submit or batch call, run together at its end. */
 #define LONG_BURST 64
 
-/* Spare schedules: one per job the ring can hold and per gathered long op, so that the pool is
- * never empty when an op needs one (each holds at most one until it completes). */
-#define SPARES (IMB_MAX_JOBS + LONG_BURST + 1)
+/* Ops of one submit whose CCM keys are expanded back to back before their jobs go in. */
+#define AHEAD 16
+
+/* Schedules: one per job the ring can hold, per gathered long op and per op expanded ahead, so
+ * that the pool is never empty when an op needs one (each op holds at most one until it
+ * completes). */
+#define SCHEDS (IMB_MAX_JOBS + LONG_BURST + AHEAD)
+
+typedef void (*keyexp_fn)(const void *key, void *enc_exp_keys);
 
 struct cry_engine {
 	IMB_MGR *mgr;
-	struct sched_entry *sched;
-	struct sched_entry *spare;         /* SPARES schedules (pool, below) */
-	struct sched_entry *free_spare[SPARES];
-	unsigned n_spare;
+	keyexp_fn kx[2];           /* enc-only expansion, [0] AES-128, [1] AES-256 */
+	struct sched *sched;       /* SCHEDS schedules (the pool) */
+	struct sched *free_sched[SCHEDS];
+	unsigned n_free;
 	struct cry_ccm_long *ccm;  /* composed CCM for what IPsec-MB's CCM refuses */
 	unsigned nlong;
 	struct cry_op *long_op[LONG_BURST];
@@ -100,22 +98,22 @@ struct cry_engine *cry_engine_new(void)
 	if (posix_memalign((void **)&e, 64, sizeof(*e)) != 0)
 		return NULL;
 	memset(e, 0, sizeof(*e));
-	e->sched = calloc(SCHED_CACHE, sizeof(*e->sched));
-	e->spare = calloc(SPARES, sizeof(*e->spare));
-	for (unsigned i = 0; e->spare && i < SPARES; i++)
-		e->free_spare[e->n_spare++] = &e->spare[SPARES - 1 - i];
-	e->ccm = e->sched && e->spare ? cry_ccm_long_new() : NULL;
+	e->sched = aligned_alloc(64, SCHEDS * sizeof(*e->sched));
+	for (unsigned i = 0; e->sched && i < SCHEDS; i++)
+		e->free_sched[e->n_free++] = &e->sched[SCHEDS - 1 - i];
+	e->ccm = e->sched ? cry_ccm_long_new() : NULL;
 	e->mgr = e->ccm ? alloc_mb_mgr(0) : NULL;
 	if (e->mgr != NULL)
 		init_mb_mgr_auto(e->mgr, &arch);
 	e->arch = arch_name(arch);
+	e->kx[0] = arch == IMB_ARCH_SSE ? aes_keyexp_128_enc_sse : aes_keyexp_128_enc_avx;
+	e->kx[1] = arch == IMB_ARCH_SSE ? aes_keyexp_256_enc_sse : aes_keyexp_256_enc_avx;
 	if (e->mgr == NULL || imb_get_errno(e->mgr) != 0 || e->arch == NULL ||
 	    cry_keyexp_mgr() == NULL) {
 		if (e->mgr != NULL)
 			free_mb_mgr(e->mgr);
 		cry_ccm_long_free(e->ccm);
 		free(e->sched);
-		free(e->spare);
 		free(e);
 		return NULL;
 	}
@@ -154,15 +152,14 @@ static void fill_common(IMB_JOB *job, struct cry_op *op)
 	job->user_data = op;
 }
 
-/*
- * Chain order as IPsec-MB wants it: CCM MACs the plaintext, so encrypt hashes first and decrypt
- * deciphers first; GCM and ChaCha20/Poly1305 MAC the ciphertext, so the other way round.
- */
-/* 1 if the n-byte (16 or 32) keys a and b are equal, in time that depends only on n. */
-static inline int raw_equal(const uint8_t *a, const uint8_t *b, unsigned n)
+/* 1 if the n-byte tags a and b are equal, in time that depends only on n: no early exit, the
+ * words' differences are ORed together (tags are 8 or 16 bytes for every algorithm here). */
+static inline int tag_equal(const uint8_t *a, const uint8_t *b, unsigned n)
 {
 	uint64_t x, y, d = 0;
 
+	if (n % 8 != 0)
+		return cry_ct_equal(a, b, n);
 	for (unsigned i = 0; i < n; i += 8) {
 		memcpy(&x, a + i, 8);
 		memcpy(&y, b + i, 8);
@@ -171,108 +168,46 @@ static inline int raw_equal(const uint8_t *a, const uint8_t *b, unsigned n)
 	return d == 0;
 }
 
-static void expand(struct cry_engine *e, const struct cry_key *k, uint8_t *rk)
+/* k's CCM encryption round keys into rk: CTR and CBC-MAC never decrypt a block. */
+static inline void expand(const struct cry_engine *e, const struct cry_key *k, uint8_t *rk)
 {
-	alignas(16) uint8_t dec[15 * 16]; /* CTR and CBC-MAC never decrypt a block */
-
-	if (k->alg->key_len == 16)
-		IMB_AES_KEYEXP_128(e->mgr, k->raw, rk, dec);
-	else
-		IMB_AES_KEYEXP_256(e->mgr, k->raw, rk, dec);
-	cry_wipe(dec, sizeof(dec));
+	e->kx[k->alg->key_len == 32](k->raw, rk);
 }
 
-/* The cache entry holding k's schedule, refilled on a miss; NULL if the entry k maps to is
- * pinned by a job in flight under another key. */
-static struct sched_entry *sched_of(struct cry_engine *e, const struct cry_key *k)
+
+/* A schedule of op's CCM round keys for its job (op->rk), held until release_rk(). SCHEDS covers
+ * every op that can hold one at once. */
+static inline void take_rk(struct cry_engine *e, struct cry_op *op)
 {
-	unsigned n = k->alg->key_len;
-	struct sched_entry *s =
-		&e->sched[((uintptr_t)k * UINT64_C(0x9e3779b97f4a7c15)) >> (64 - 12)];
+	struct sched *s = e->free_sched[--e->n_free];
 
-	_Static_assert(SCHED_CACHE == 1 << 12, "the index takes the top 12 bits");
-	if (s->key == k && s->key_len == n && raw_equal(s->raw, k->raw, n))
-		return s;
-	if (s->pins)
-		return NULL;
-	expand(e, k, s->rk);
-	memcpy(s->raw, k->raw, n);
-	s->key = k;
-	s->key_len = (uint8_t)n;
-	return s;
-}
-
-static bool is_spare(const struct cry_engine *e, const struct sched_entry *s)
-{
-	return s >= e->spare && s < e->spare + SPARES;
-}
-
-/* A spare schedule for op until unpin(): SPARES covers every op that can hold one at once. */
-static struct sched_entry *spare_take(struct cry_engine *e, struct cry_op *op)
-{
-	struct sched_entry *s = e->free_spare[--e->n_spare];
-
-	op->pin = s;
+	expand(e, op->key, s->rk);
 	op->rk = s->rk;
-	return s;
 }
 
-/* The op's CCM round keys for an IPsec-MB job (op->rk): the pinned cache entry's, or (entry busy)
- * a spare's. Released by unpin(). */
-static void ccm_round_keys(struct cry_engine *e, struct cry_op *op)
+/* The job no longer reads the op's schedule: back to the pool. Schedules are overwritten by the
+ * next expansion and wiped when the engine is freed: at most SCHEDS schedules of recent keys stay
+ * in this memory meanwhile (the former cache kept 4,096). */
+static inline void release_rk(struct cry_engine *e, struct cry_op *op)
 {
-	struct sched_entry *s = sched_of(e, op->key);
-
-	if (s == NULL) {
-		expand(e, op->key, spare_take(e, op)->rk);
+	if (op->rk == NULL)
 		return;
-	}
-	op->pin = s;
-	op->rk = s->rk;
-	s->pins++;
-}
-
-/* The op's round keys copied into a spare, for the composed CCM (which runs on its own manager,
- * possibly after other ops of the same call refilled the entry). */
-static void ccm_round_keys_copy(struct cry_engine *e, struct cry_op *op)
-{
-	const struct sched_entry *s = sched_of(e, op->key);
-	uint8_t *rk = spare_take(e, op)->rk;
-
-	if (s == NULL)
-		expand(e, op->key, rk);
-	else
-		memcpy(rk, s->rk, op->key->alg->key_len == 16 ? 11 * 16 : 15 * 16);
-}
-
-/* The job no longer reads the op's schedule: a cache entry loses a pin, a spare (which held a
- * schedule expanded for this op alone) is wiped and goes back to the pool. */
-static void unpin(struct cry_engine *e, struct cry_op *op)
-{
-	struct sched_entry *s = op->pin;
-
-	if (s == NULL)
-		return;
-	op->pin = NULL;
+	e->free_sched[e->n_free++] = (struct sched *)(uintptr_t)op->rk;
 	op->rk = NULL;
-	if (!is_spare(e, s)) {
-		s->pins--;
-		return;
-	}
-	cry_wipe(s->rk, sizeof(s->rk));
-	e->free_spare[e->n_spare++] = s;
 }
 
-static void fill_job(struct cry_engine *e, IMB_JOB *job, struct cry_op *op)
+/*
+ * Chain order as IPsec-MB wants it: CCM MACs the plaintext, so encrypt hashes first and decrypt
+ * deciphers first; GCM and ChaCha20/Poly1305 MAC the ciphertext, so the other way round.
+ */
+static void fill_job(IMB_JOB *job, struct cry_op *op)
 {
 	const struct cry_key *k = op->key;
 	bool enc = op->dir == CRY_ENCRYPT;
 
-	op->pin = NULL; /* only a CCM job pins a schedule */
 	fill_common(job, op);
 	switch (k->alg->kind) {
 	case CRY_KIND_CCM:
-		ccm_round_keys(e, op);
 		job->enc_keys = job->dec_keys = op->rk; /* CTR, CBC-MAC: encrypt */
 		job->cipher_mode = IMB_CIPHER_CCM;
 		job->hash_alg = IMB_AUTH_AES_CCM;
@@ -300,22 +235,22 @@ static void fill_job(struct cry_engine *e, IMB_JOB *job, struct cry_op *op)
 
 /* IPsec-MB 1.3 CCM takes AAD up to 46 bytes (three blocks less the length field) and 2^16 - 1
  * bytes of message even with a 7-byte nonce; the rest goes to the composed CCM. */
-static bool imb_takes(const struct cry_op *op)
+static inline bool imb_takes(const struct cry_op *op)
 {
 	if (op->key->alg->kind != CRY_KIND_CCM)
 		return true;
 	return op->aad_len <= CRY_IMB_CCM_AAD_MAX && op->len <= UINT16_MAX;
 }
 
-/* Final status of a completed job; the tag compare is constant time (CRYPTO_memcmp). */
-static void finish(struct cry_engine *e, struct cry_op *op, const IMB_JOB *job)
+/* Final status of a completed job; the tag compare is constant time (tag_equal). */
+static inline void finish(struct cry_engine *e, struct cry_op *op, const IMB_JOB *job)
 {
 	uint8_t tag_len = op->key->alg->tag_len;
 
-	unpin(e, op);
+	release_rk(e, op);
 	if (job->status != IMB_STATUS_COMPLETED)
 		op->status = CRY_ERR_BACKEND;
-	else if (op->dir == CRY_ENCRYPT || cry_ct_equal(op->tag_calc, op->tag, tag_len))
+	else if (op->dir == CRY_ENCRYPT || tag_equal(op->tag_calc, op->tag, tag_len))
 		op->status = CRY_OK;
 	else
 		op->status = CRY_ERR_AUTH;
@@ -342,11 +277,12 @@ static void collect(struct cry_engine *e, IMB_JOB *job, struct sink *s)
 	}
 }
 
+/* op's job into the ring; a CCM op already holds its schedule (take_rk). */
 static void push(struct cry_engine *e, struct cry_op *op, void *mark, struct sink *s)
 {
 	IMB_JOB *job = IMB_GET_NEXT_JOB(e->mgr);
 
-	fill_job(e, job, op);
+	fill_job(job, op);
 	job->user_data2 = mark;
 	op->status = CRY_PENDING;
 	if (mark == ASYNC)
@@ -358,9 +294,11 @@ static void push(struct cry_engine *e, struct cry_op *op, void *mark, struct sin
 /* Run the gathered long-AAD CCM ops as one burst; async ones complete into the sink. */
 static void run_long(struct cry_engine *e, struct sink *s)
 {
+	if (e->nlong == 0)
+		return;
 	cry_ccm_long_run(e->ccm, e->long_op, e->nlong);
 	for (unsigned i = 0; i < e->nlong; i++)
-		unpin(e, e->long_op[i]);
+		release_rk(e, e->long_op[i]);
 	for (unsigned i = 0; i < e->nlong; i++)
 		if (e->long_mark[i] == ASYNC)
 			s->out[s->n++] = e->long_op[i];
@@ -371,29 +309,70 @@ static void run_long(struct cry_engine *e, struct sink *s)
  * other long ops of this call instead of one OpenSSL context per message. */
 static void defer_long(struct cry_engine *e, struct cry_op *op, void *mark, struct sink *s)
 {
-	ccm_round_keys_copy(e, op);
+	take_rk(e, op);
 	e->long_op[e->nlong] = op;
 	e->long_mark[e->nlong++] = mark;
 	if (e->nlong == LONG_BURST)
 		run_long(e, s);
 }
 
-/* Send op where it can run; an op that completes at once is an async completion too. */
-static void route(struct cry_engine *e, struct cry_op *op, void *mark, struct sink *s)
+/* Where route() sends what IPsec-MB's own AEAD jobs do not take: invalid ops, long CCM. */
+static void route_other(struct cry_engine *e, struct cry_op *op, void *mark, struct sink *s)
 {
 	if (!cry_op_valid(op)) {
 		op->status = CRY_ERR_INVALID;
-	} else if (!imb_takes(op) && cry_ccm_long_fits(op)) {
+	} else if (cry_ccm_long_fits(op)) {
 		defer_long(e, op, mark, s);
 		return;
-	} else if (!imb_takes(op)) {
-		cry_aead_one_openssl(op); /* 64 KB of AAD and payload: not OSCORE traffic */
 	} else {
-		push(e, op, mark, s);
-		return;
+		cry_aead_one_openssl(op); /* 64 KB of AAD and payload: not OSCORE traffic */
 	}
 	if (mark == ASYNC)
 		s->out[s->n++] = op;
+}
+
+/* True if op goes to IPsec-MB as one AEAD job: every OSCORE message does. The checks are inline
+ * and read the op's and its key's first line, which the job reads anyway. */
+static inline bool imb_job(const struct cry_op *op)
+{
+	return __builtin_expect(cry_op_valid(op) && imb_takes(op), 1);
+}
+
+/* Send op where it can run (the sync batch, one op at a time); an op that completes at once is an
+ * async completion too. */
+static inline void route(struct cry_engine *e, struct cry_op *op, void *mark, struct sink *s)
+{
+	if (imb_job(op)) {
+		op->rk = NULL; /* only a CCM job holds a schedule */
+		if (op->key->alg->kind == CRY_KIND_CCM)
+			take_rk(e, op);
+		push(e, op, mark, s);
+	} else {
+		route_other(e, op, mark, s);
+	}
+}
+
+/* route() for up to AHEAD ops, the keys of their IPsec-MB CCM jobs expanded back to back first
+ * (independent expansions overlap; between jobs each would wait out its own chain). */
+static void route_ahead(struct cry_engine *e, struct cry_op **ops, unsigned n, void *mark,
+			struct sink *s)
+{
+	bool imb[AHEAD];
+
+	for (unsigned i = 0; i < n; i++) {
+		struct cry_op *op = ops[i];
+
+		imb[i] = imb_job(op);
+		op->rk = NULL;
+		if (imb[i] && op->key->alg->kind == CRY_KIND_CCM)
+			take_rk(e, op);
+	}
+	for (unsigned i = 0; i < n; i++) {
+		if (imb[i])
+			push(e, ops[i], mark, s);
+		else
+			route_other(e, ops[i], mark, s);
+	}
 }
 
 static void drain(struct cry_engine *e, struct sink *s)
@@ -418,8 +397,13 @@ unsigned cry_aead_submit(struct cry_engine *e, struct cry_op **ops, unsigned n,
 	struct sink s = { .out = done };
 
 	take_stash(e, &s);
-	for (unsigned i = 0; i < n; i++)
-		route(e, ops[i], ASYNC, &s);
+	for (unsigned i = 0; i < n; i += AHEAD) {
+		/* The first line of the next ops' keys (alg, raw), which route_ahead() reads first:
+		 * in a context, often out of cache by the time its op comes here. */
+		for (unsigned j = i + AHEAD; j < n && j < i + 2 * AHEAD; j++)
+			__builtin_prefetch(ops[j]->key);
+		route_ahead(e, ops + i, n - i < AHEAD ? n - i : AHEAD, ASYNC, &s);
+	}
 	run_long(e, &s);
 	return s.n;
 }
@@ -464,9 +448,7 @@ void cry_engine_free(struct cry_engine *e)
 			finish(e, job->user_data, job);
 	free_mb_mgr(e->mgr);
 	cry_ccm_long_free(e->ccm);
-	cry_wipe(e->sched, SCHED_CACHE * sizeof(*e->sched));
-	cry_wipe(e->spare, SPARES * sizeof(*e->spare));
+	cry_wipe(e->sched, SCHEDS * sizeof(*e->sched));
 	free(e->sched);
-	free(e->spare);
 	free(e);
 }

@@ -79,6 +79,38 @@ Test(crypto, tamper_any_part_fails_auth_every_alg)
 	cry_engine_free(e);
 }
 
+/*
+ * Every byte of the tag counts: the engine compares tags word by word (no early exit), so a
+ * compare that skipped a word would pass forgeries differing only there. Each byte of each
+ * algorithm's tag changed alone must fail; the untouched tag must verify.
+ */
+Test(crypto, tamper_each_tag_byte_fails_auth_every_alg)
+{
+	struct cry_engine *e = cry_engine_new();
+	uint64_t rng = 0x7a90;
+	static struct tc_msg m;
+	char what[96];
+
+	cr_assert_not_null(e);
+	for (size_t a = 0; a < tc_n_algs; a++) {
+		struct cry_op op;
+
+		tc_msg_random(&m, &rng, tc_all_algs[a], 1 + tc_below(&rng, 100), 20);
+		tc_op(&op, &m, CRY_ENCRYPT);
+		cr_assert_eq(cry_aead_one_openssl(&op), CRY_OK);
+		for (unsigned i = 0; i < m.key.alg->tag_len; i++) {
+			m.tag[i] ^= 0x80;
+			snprintf(what, sizeof(what), "%s tag byte %u", m.key.alg->name, i);
+			expect_auth_failure(e, &m, what);
+			m.tag[i] ^= 0x80;
+		}
+		tc_op(&op, &m, CRY_DECRYPT);
+		cr_assert_eq(cry_aead_batch(e, &op, 1), 1, "%s untouched", m.key.alg->name);
+		cry_key_wipe(&m.key);
+	}
+	cry_engine_free(e);
+}
+
 /* An empty message still carries a tag, and the tag still covers the AAD. */
 Test(crypto, tamper_empty_message_aad_fails_auth)
 {
