@@ -166,15 +166,13 @@ static unsigned aead(struct pipe *p, bool flush)
  * nonce, encrypted in place over the request. */
 static void protect(struct pipe *p, struct slot *s, uint8_t code)
 {
-	struct osc_exchange ex;
 	struct osc_coap_msg m;
 	uint16_t mid = s->rx.outer.mid; /* NON requests: the request's ID, as before */
 
-	osc_rx_exchange(&s->rx, &ex);
 	osc_answer_header(&m, &s->rx.outer, osc_answer_served_code(code), &mid);
 	memcpy(s->token, m.token, m.tkl);
 	m.token = s->token;
-	if (osc_answer_prepare(&s->tx, s->rx.ctx, &ex, &m, s->buf, sizeof(s->buf), 0, NULL)) {
+	if (osc_answer_reply(&s->tx, &s->rx, &m, s->buf, sizeof(s->buf), 0, NULL)) {
 		fail(p, s);
 		return;
 	}

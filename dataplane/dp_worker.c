@@ -338,18 +338,16 @@ static void try_next(struct worker *w, struct slot *s)
 static void answer_protected(struct worker *w, struct slot *s, uint8_t code, const char *diag)
 {
 	unsigned flags = w->c.own_piv ? OSC_F_OWN_PIV | OSC_ANS_DURABLE_503 : 0;
-	struct osc_exchange ex;
 	struct osc_coap_msg m;
 	bool fell_back;
 	int rc;
 
-	osc_rx_exchange(&s->rx, &ex); /* before the answer overwrites the kid it points to */
-	own_token(s);
+	own_token(s); /* the answer is written over the request; its AAD and nonce are in s->rx */
 	osc_answer_header(&m, &s->rx.outer, code, &w->next_mid);
 	m.payload = (const uint8_t *)diag;
 	m.payload_len = diag ? (uint32_t)strlen(diag) : 0;
-	rc = osc_answer_prepare(&s->tx, s->rx.ctx, &ex, &m, payload_of(s),
-				dp_answer_room(s->m, &s->f), flags, &fell_back);
+	rc = osc_answer_reply(&s->tx, &s->rx, &m, payload_of(s), dp_answer_room(s->m, &s->f),
+			      flags, &fell_back);
 	if (fell_back)
 		w->c.stats->osc_err[OSC_ERR_SSN_LIMIT]++;
 	if (rc != OSC_OK) {

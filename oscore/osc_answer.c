@@ -36,12 +36,21 @@ int osc_answer_error(const struct osc_coap_msg *req, uint8_t code, const char *d
 	return n < 0 ? -1 : n;
 }
 
-int osc_answer_prepare(struct osc_tx *tx, struct osc_ctx *c, const struct osc_exchange *ex,
-		       struct osc_coap_msg *m, uint8_t *out, size_t cap, unsigned flags,
-		       bool *fell_back)
+/* osc_tx_prepare_response for ex, or osc_tx_prepare_reply for rx when ex is NULL. */
+static int prepare(struct osc_tx *tx, struct osc_ctx *c, const struct osc_exchange *ex,
+		   const struct osc_rx *rx, const struct osc_coap_msg *m, uint8_t *out, size_t cap,
+		   unsigned flags)
+{
+	return ex ? osc_tx_prepare_response(tx, c, ex, m, out, cap, flags)
+		  : osc_tx_prepare_reply(tx, rx, m, out, cap, flags);
+}
+
+static int answer(struct osc_tx *tx, struct osc_ctx *c, const struct osc_exchange *ex,
+		  const struct osc_rx *rx, struct osc_coap_msg *m, uint8_t *out, size_t cap,
+		  unsigned flags, bool *fell_back)
 {
 	unsigned f = flags & (OSC_F_OWN_PIV | OSC_F_KID_CTX | OSC_F_KID_CTX_CBOR);
-	int rc = osc_tx_prepare_response(tx, c, ex, m, out, cap, f);
+	int rc = prepare(tx, c, ex, rx, m, out, cap, f);
 
 	if (fell_back)
 		*fell_back = false;
@@ -54,7 +63,20 @@ int osc_answer_prepare(struct osc_tx *tx, struct osc_ctx *c, const struct osc_ex
 	m->payload_len = 0;
 	if (fell_back)
 		*fell_back = true;
-	return osc_tx_prepare_response(tx, c, ex, m, out, cap, f & ~OSC_F_OWN_PIV);
+	return prepare(tx, c, ex, rx, m, out, cap, f & ~OSC_F_OWN_PIV);
+}
+
+int osc_answer_prepare(struct osc_tx *tx, struct osc_ctx *c, const struct osc_exchange *ex,
+		       struct osc_coap_msg *m, uint8_t *out, size_t cap, unsigned flags,
+		       bool *fell_back)
+{
+	return answer(tx, c, ex, NULL, m, out, cap, flags, fell_back);
+}
+
+int osc_answer_reply(struct osc_tx *tx, const struct osc_rx *rx, struct osc_coap_msg *m,
+		     uint8_t *out, size_t cap, unsigned flags, bool *fell_back)
+{
+	return answer(tx, rx->ctx, NULL, rx, m, out, cap, flags, fell_back);
 }
 
 int osc_answer_protect(struct cry_engine *e, struct osc_ctx *c, const struct osc_exchange *ex,

@@ -55,6 +55,14 @@ int osc_answer_prepare(struct osc_tx *tx, struct osc_ctx *c, const struct osc_ex
 		       struct osc_coap_msg *m, uint8_t *out, size_t cap, unsigned flags,
 		       bool *fell_back);
 
+/*
+ * osc_answer_prepare for the request rx verified under rx->ctx, while rx is at hand (the
+ * worker's answers): the AAD and nonce are the request's, taken from rx (osc_tx_prepare_reply)
+ * instead of rebuilt from an exchange; the same bytes.
+ */
+int osc_answer_reply(struct osc_tx *tx, const struct osc_rx *rx, struct osc_coap_msg *m,
+		     uint8_t *out, size_t cap, unsigned flags, bool *fell_back);
+
 /* osc_answer_prepare run to completion on engine e: the length written to out, or
  * -(enum osc_err). */
 int osc_answer_protect(struct cry_engine *e, struct osc_ctx *c, const struct osc_exchange *ex,

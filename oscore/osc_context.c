@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "oscore/osc_context.h"
 
+#include <endian.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -175,15 +176,67 @@ const char *osc_ctx_strerror(int err)
 	return "unknown context error";
 }
 
+/* p[0..len) as a big-endian number, len <= 7 (longer: only its low three bits count, and no byte
+ * past p[len - 1] is read): one load per set bit of len, no loop over bytes. */
+static inline uint64_t be_num(const uint8_t *p, size_t len)
+{
+	uint64_t v = 0;
+
+	if (len & 4) {
+		v = (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 | (uint64_t)p[2] << 8 | p[3];
+		p += 4;
+	}
+	if (len & 2) {
+		v = v << 16 | (uint64_t)p[0] << 8 | p[1];
+		p += 2;
+	}
+	if (len & 1)
+		v = v << 8 | p[0];
+	return v;
+}
+
+/* out[0..8) = v in network byte order XOR iv[0..8). */
+static inline void xor_be64(uint8_t *out, const uint8_t *iv, uint64_t v)
+{
+	uint64_t x;
+
+	memcpy(&x, iv, sizeof(x));
+	v = htobe64(v) ^ x;
+	memcpy(out, &v, sizeof(v));
+}
+
+static inline void xor_be32(uint8_t *out, const uint8_t *iv, uint32_t v)
+{
+	uint32_t x;
+
+	memcpy(&x, iv, sizeof(x));
+	v = htobe32(v) ^ x;
+	memcpy(out, &v, sizeof(v));
+}
+
+/*
+ * §5.2 as one number N of n bytes: S = id_len in its first byte, the ID right-aligned in the
+ * n - 6 bytes after it, the Partial IV right-aligned in the last 5, so
+ * N = id_len << 8(n - 1) | ID << 40 | PIV. Written as two overlapping words, out[0..w) and
+ * out[n - w..n) (w = 8 for the 12- and 13-byte nonces, 4 for the 7-byte ones of AES-CCM-64-*),
+ * each XOR the same bytes of the Common IV: the bytes both cover get the same value twice.
+ */
 void osc_nonce_iv(uint8_t *out, unsigned n, const uint8_t *iv, const uint8_t *id, size_t id_len,
 		  const uint8_t *piv, size_t piv_len)
 {
-	memset(out, 0, n);
-	out[0] = (uint8_t)id_len;
-	memcpy(out + 1 + (n - 6 - id_len), id, id_len);
-	memcpy(out + n - piv_len, piv, piv_len);
-	for (unsigned i = 0; i < n; i++)
-		out[i] ^= iv[i];
+	uint64_t idv = be_num(id, id_len), pv = be_num(piv, piv_len);
+
+	if (n > 8) { /* 12 or 13 (<= CRY_NONCE_MAX): N >> 8(n - 8) and N's low 64 bits */
+		unsigned s = 8 * (n - 8);
+
+		xor_be64(out, iv, (uint64_t)id_len << 56 | idv << (40 - s) | pv >> s);
+		xor_be64(out + n - 8, iv + n - 8, idv << 40 | pv);
+	} else { /* 7: N fits 56 bits */
+		uint64_t N = (uint64_t)id_len << (8 * (n - 1)) | idv << 40 | pv;
+
+		xor_be32(out, iv, (uint32_t)(N >> (8 * (n - 4))));
+		xor_be32(out + n - 4, iv + n - 4, (uint32_t)N);
+	}
 }
 
 void osc_nonce(uint8_t *out, const struct osc_ctx *c, const uint8_t *id, size_t id_len,
@@ -195,6 +248,14 @@ void osc_nonce(uint8_t *out, const struct osc_ctx *c, const uint8_t *id, size_t 
 /* §5.4: Enc_structure = ["Encrypt0", h'', external_aad]; its first 11 bytes never change. */
 static const uint8_t enc0_prefix[] = { 0x83, 0x68, 'E', 'n', 'c', 'r', 'y', 'p', 't', '0', 0x40 };
 
+/* v, a number of len <= 7 bytes, to p[0..len) in network byte order by one 8-byte store: the
+ * 8 - len bytes after it are scratch for the caller to overwrite. */
+static inline void put_be(uint8_t *p, uint64_t v, size_t len)
+{
+	v = htobe64(v << (8 * (7 - len)) << 8);
+	memcpy(p, &v, sizeof(v));
+}
+
 int osc_aad(uint8_t out[OSC_AAD_MAX], const struct cry_alg *alg, const uint8_t *kid,
 	    size_t kid_len, const uint8_t *piv, size_t piv_len)
 {
@@ -203,8 +264,10 @@ int osc_aad(uint8_t out[OSC_AAD_MAX], const struct cry_alg *alg, const uint8_t *
 
 	if (kid_len > OSC_ID_MAX || piv_len > OSC_PIV_MAX || alg->cose < 0 || alg->cose > 255)
 		return -1;
-	/* Written byte by byte on the hot path; every length is below 24, so each CBOR head is
-	 * one byte. external_aad = bstr([1, [alg], kid, piv, h'']) */
+	/* Written without a call or a loop on the hot path: every length is below 24, so each
+	 * CBOR head is one byte; kid and Partial IV go in with one 8-byte store each, whose tail
+	 * the next bytes overwrite (at most 32 bytes are written: within OSC_AAD_MAX).
+	 * external_aad = bstr([1, [alg], kid, piv, h'']) */
 	memcpy(p, enc0_prefix, sizeof(enc0_prefix));
 	p += sizeof(enc0_prefix);
 	*p++ = (uint8_t)(CRY_CBOR_BSTR << 5 | (6 + alg_len + kid_len + piv_len));
@@ -215,12 +278,10 @@ int osc_aad(uint8_t out[OSC_AAD_MAX], const struct cry_alg *alg, const uint8_t *
 		*p++ = 24;         /* one-byte uint follows */
 	*p++ = (uint8_t)alg->cose;
 	*p++ = (uint8_t)(CRY_CBOR_BSTR << 5 | kid_len);
-	if (kid_len)
-		memcpy(p, kid, kid_len);
+	put_be(p, be_num(kid, kid_len), kid_len);
 	p += kid_len;
 	*p++ = (uint8_t)(CRY_CBOR_BSTR << 5 | piv_len);
-	if (piv_len)
-		memcpy(p, piv, piv_len);
+	put_be(p, be_num(piv, piv_len), piv_len);
 	p += piv_len;
 	*p++ = CRY_CBOR_BSTR << 5;     /* no Class I options are defined */
 	return (int)(p - out);

@@ -136,7 +136,8 @@ void osc_nonce(uint8_t *out, const struct osc_ctx *c, const uint8_t *id, size_t 
 	       const uint8_t *piv, size_t piv_len);
 
 /* The same from a Common IV of at least n bytes (RFC 10021 §3.3: its first n bytes, n the nonce
- * length of the algorithm in use; a group's Common IV may be longer). */
+ * length of the algorithm in use; a group's Common IV may be longer). n is 7, 12 or 13 (every
+ * cry_alg's); computed word-wise, without a loop over bytes: it runs for every message. */
 void osc_nonce_iv(uint8_t *out, unsigned n, const uint8_t *iv, const uint8_t *id, size_t id_len,
 		  const uint8_t *piv, size_t piv_len);
 

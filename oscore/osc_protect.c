@@ -94,6 +94,51 @@ static int write_message(struct osc_tx *tx, struct osc_opt_split *sp, const stru
 	return OSC_OK;
 }
 
+/*
+ * The answer template: a response without options (the gateway's own answers in respond mode,
+ * a §8.2 answer with its diagnostic) is always the header and token, the OSCORE option alone
+ * (RFC 7252 §3.1: delta 9 from 0), the marker, then the plaintext code, [marker, payload] and
+ * the tag. Written straight, to the bytes write_message lays out for it (the outer code is 2.04:
+ * no Observe, §4.2), without the option split, sort and encoder. tests/oscore/test_answer.c
+ * compares the two byte for byte.
+ */
+static int write_bare(struct osc_tx *tx, const struct osc_coap_msg *m, const uint8_t *optval,
+		      int optlen, uint8_t *buf, size_t cap)
+{
+	size_t ext = optlen >= 13, pl = m->payload_len ? 1 + (size_t)m->payload_len : 0;
+	size_t pt = COAP_HDR_LEN + m->tkl + 1 + ext + (size_t)optlen + 1;
+	size_t tag = tx->op.key->alg->tag_len;
+	uint8_t *p = buf;
+
+	if (pt + 1 + pl + tag > cap)
+		return OSC_ERR_TOO_BIG;
+	*p++ = (uint8_t)(0x40 | m->type << 4 | m->tkl);
+	*p++ = COAP_CHANGED;
+	*p++ = (uint8_t)(m->mid >> 8);
+	*p++ = (uint8_t)m->mid;
+	if (m->tkl)
+		memcpy(p, m->token, m->tkl);
+	p += m->tkl;
+	*p++ = (uint8_t)(COAP_OPT_OSCORE << 4 | (ext ? 13 : optlen));
+	if (ext)
+		*p++ = (uint8_t)(optlen - 13);
+	if (optlen)
+		memcpy(p, optval, (size_t)optlen);
+	p += optlen;
+	*p++ = COAP_PAYLOAD_MARKER;
+	*p++ = m->code;
+	if (pl) {
+		*p++ = COAP_PAYLOAD_MARKER;
+		memcpy(p, m->payload, m->payload_len);
+		p += m->payload_len;
+	}
+	tx->op.in = tx->op.out = buf + pt;
+	tx->op.len = (uint32_t)((size_t)(p - buf) - pt);
+	tx->op.tag = p;
+	tx->len = (uint32_t)((size_t)(p - buf) + tag);
+	return OSC_OK;
+}
+
 static void setup_op(struct osc_tx *tx, const struct osc_ctx *c, int aad_len)
 {
 	cry_op_prepare(&tx->op, &c->sender_key, CRY_ENCRYPT, tx->nonce, tx->aad, (uint32_t)aad_len);
@@ -189,17 +234,23 @@ int osc_tx_prepare_request(struct osc_tx *tx, struct osc_ctx *c, const struct os
 	return osc_tx_layout(tx, &sp, m, false, optval, optlen, 0, out, cap);
 }
 
-int osc_tx_prepare_response(struct osc_tx *tx, struct osc_ctx *c, const struct osc_exchange *ex,
-			    const struct osc_coap_msg *m, uint8_t *out, size_t cap, unsigned flags)
+/*
+ * A response to the request whose nonce is req_nonce, its AAD (the request's, §5.4) already in
+ * tx->aad[0..aad_len): a fresh Partial IV and nonce with OSC_F_OWN_PIV, the option value, the
+ * layout. Nothing is taken from c's SSN for a message that cannot be sent.
+ */
+static int prepare_response(struct osc_tx *tx, struct osc_ctx *c, const uint8_t *req_nonce,
+			    int aad_len, const struct osc_coap_msg *m, uint8_t *out, size_t cap,
+			    unsigned flags)
 {
 	struct osc_opt_split sp;
 	struct osc_option opt = { 0 };
 	uint8_t optval[OSC_OPTION_MAX];
 	int optlen, rc;
 
-	if (m->code >> 5 < 2 || osc_opts_split(&sp, m, true))
+	if (m->code >> 5 < 2 || aad_len < 0 || (m->n_opts && osc_opts_split(&sp, m, true)))
 		return OSC_ERR_BAD_INPUT;
-	memcpy(tx->nonce, ex->nonce, osc_ctx_alg(c)->nonce_len); /* §8.3: reuse the request's nonce ... */
+	memcpy(tx->nonce, req_nonce, sizeof(tx->nonce)); /* §8.3: reuse the request's nonce ... */
 	if (flags & OSC_F_OWN_PIV) {                       /* ... or take a fresh Partial IV */
 		rc = next_piv(c, opt.piv, &opt.piv_len);
 		if (rc != OSC_OK)
@@ -209,8 +260,29 @@ int osc_tx_prepare_response(struct osc_tx *tx, struct osc_ctx *c, const struct o
 	optlen = encode_option(optval, &opt, c, flags);
 	if (optlen < 0)
 		return OSC_ERR_TOO_BIG;
-	setup_op(tx, c, osc_aad(tx->aad, osc_ctx_alg(c), ex->kid, ex->kid_len, ex->piv, ex->piv_len));
+	setup_op(tx, c, aad_len);
+	if (!m->n_opts)
+		return write_bare(tx, m, optval, optlen, out, cap);
 	return osc_tx_layout(tx, &sp, m, true, optval, optlen, 0, out, cap);
+}
+
+int osc_tx_prepare_response(struct osc_tx *tx, struct osc_ctx *c, const struct osc_exchange *ex,
+			    const struct osc_coap_msg *m, uint8_t *out, size_t cap, unsigned flags)
+{
+	int aad_len = osc_aad(tx->aad, osc_ctx_alg(c), ex->kid, ex->kid_len, ex->piv, ex->piv_len);
+
+	return prepare_response(tx, c, ex->nonce, aad_len, m, out, cap, flags);
+}
+
+int osc_tx_prepare_reply(struct osc_tx *tx, const struct osc_rx *rx, const struct osc_coap_msg *m,
+			 uint8_t *out, size_t cap, unsigned flags)
+{
+	/* §5.4: request_kid and request_piv, whatever the response's own Partial IV; RFC 8613's
+	 * external_aad has no kid context. The request's AAD is the response's, byte for byte. */
+	if (rx->ex || rx->op.dir != CRY_DECRYPT || rx->op.status != CRY_OK)
+		return OSC_ERR_BAD_INPUT; /* never an answer on the nonce of an unverified request */
+	memcpy(tx->aad, rx->aad, sizeof(tx->aad));
+	return prepare_response(tx, rx->ctx, rx->nonce, (int)rx->op.aad_len, m, out, cap, flags);
 }
 
 /* Run one prepared op on e; map its status. */

@@ -135,6 +135,16 @@ int osc_tx_prepare_response(struct osc_tx *tx, struct osc_ctx *c, const struct o
 			    const struct osc_coap_msg *m, uint8_t *out, size_t cap, unsigned flags);
 
 /*
+ * The same for the plain response m to the request rx verified (rx->op completed with CRY_OK;
+ * anything else is OSC_ERR_BAD_INPUT) under rx->ctx, while rx is still at hand: the request's
+ * AAD (§5.4: request_kid and request_piv also when the response has its own Partial IV) and
+ * nonce are taken from rx instead of rebuilt from an exchange. Same bytes as
+ * osc_tx_prepare_response with osc_rx_exchange(rx). rx may be overwritten once this returns.
+ */
+int osc_tx_prepare_reply(struct osc_tx *tx, const struct osc_rx *rx, const struct osc_coap_msg *m,
+			 uint8_t *out, size_t cap, unsigned flags);
+
+/*
  * Take the next Sender Sequence Number from *ssn (atomically, §7.2) if it is below *limit (App.
  * B.1.1) and 2^40; its Partial IV into piv. Returns OSC_OK, OSC_ERR_SSN_EXHAUSTED or
  * OSC_ERR_SSN_LIMIT. Group OSCORE's one SSN space per Sender Context uses it too.
