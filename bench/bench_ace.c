@@ -14,18 +14,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bn_time.h"
 #include "control/ace/ctl_ace.h"
 #include "crypto/cry_cbor.h"
 #include "crypto/cry_cose.h"
 #include "crypto/cry_hkdf.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* A claims set as the RFC 9203 §3.2 example, with an AIF scope. */
 static int claims(uint8_t *out, size_t cap)
@@ -112,14 +105,14 @@ static void one_post(const struct ctl_ace_conf *c, const uint8_t *pl, size_t len
 /* Calls per second of fn over secs. */
 static double rate_of(void (*fn)(void *), void *arg, double secs)
 {
-	double t0 = now_s(), t1;
+	double t0 = bn_now_s(), t1;
 	unsigned long n = 0;
 
 	do {
 		for (int k = 0; k < 1024; k++)
 			fn(arg);
 		n += 1024;
-		t1 = now_s();
+		t1 = bn_now_s();
 	} while (t1 - t0 < secs);
 	return (double)n / (t1 - t0);
 }
@@ -200,7 +193,7 @@ int main(int argc, char **argv)
 		/* only AS i is configured, as a gateway with one AS would be */
 		struct ctl_ace_conf one = c;
 		size_t len = payload(&c, i, sk[i], pl, sizeof(pl));
-		double t0 = now_s(), t1;
+		double t0 = bn_now_s(), t1;
 		unsigned long n = 0;
 
 		one.as[0] = c.as[i];
@@ -209,7 +202,7 @@ int main(int argc, char **argv)
 			for (int k = 0; k < 64; k++)
 				one_post(&one, pl, len);
 			n += 64;
-			t1 = now_s();
+			t1 = bn_now_s();
 		} while (t1 - t0 < secs);
 		rate[i] = (double)n / (t1 - t0);
 		printf("  %-28s %9.0f tokens/s  %5.2fx Encrypt0\n", names[i], rate[i],

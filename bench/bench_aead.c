@@ -22,6 +22,7 @@
 #include <intel-ipsec-mb.h>
 #include <openssl/evp.h>
 
+#include "bench/bn_time.h"
 #include "crypto/cry_aead.h"
 
 #define NKEYS 1024
@@ -64,14 +65,6 @@ static void fill(uint8_t *p, size_t n)
 		p[i] = (uint8_t)(next_rand() >> 40);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static uint64_t tsc(void)
 {
 #if defined(__x86_64__)
@@ -81,12 +74,6 @@ static uint64_t tsc(void)
 #endif
 }
 
-static void die(const char *what)
-{
-	fprintf(stderr, "bench_aead: %s\n", what);
-	exit(1);
-}
-
 static void init_keys(struct pool *p, const struct cry_alg *alg)
 {
 	uint8_t raw[CRY_KEY_MAX];
@@ -94,7 +81,7 @@ static void init_keys(struct pool *p, const struct cry_alg *alg)
 	for (unsigned i = 0; i < NKEYS; i++) {
 		fill(raw, sizeof(raw));
 		if (cry_key_init(&p->keys[i], alg, raw) != 0)
-			die("cry_key_init");
+			bn_die("bench_aead", "cry_key_init");
 	}
 }
 
@@ -116,7 +103,7 @@ static void init_msgs(struct pool *p, uint32_t size)
 				       .out = m->ct, .tag = m->tag, .len = size,
 				       .dir = CRY_ENCRYPT };
 		if (cry_aead_one_openssl(op) != CRY_OK)
-			die("reference encrypt");
+			bn_die("bench_aead", "reference encrypt");
 		op->in = m->ct;
 		op->out = m->pt;
 		op->dir = CRY_DECRYPT;
@@ -127,7 +114,7 @@ static unsigned check_done(struct cry_op **done, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
 		if (done[i]->status != CRY_OK)
-			die("a decrypt failed to verify");
+			bn_die("bench_aead", "a decrypt failed to verify");
 	return n;
 }
 
@@ -136,7 +123,7 @@ static struct result run_async(struct cry_engine *e, struct pool *p, double secs
 {
 	static struct cry_op *ptrs[BURST], *done[BURST + CRY_MAX_INFLIGHT];
 	uint64_t n = 0, c0 = tsc();
-	double t0 = now(), t;
+	double t0 = bn_now_s(), t;
 	unsigned next = 0;
 
 	do {
@@ -146,27 +133,27 @@ static struct result run_async(struct cry_engine *e, struct pool *p, double secs
 			next = (next + BURST) % NMSG;
 			n += check_done(done, cry_aead_submit(e, ptrs, BURST, done));
 		}
-		t = now();
+		t = bn_now_s();
 	} while (t - t0 < secs);
 	n += check_done(done, cry_aead_flush(e, done));
-	return (struct result){ n / (now() - t0), (double)(tsc() - c0) / (double)n };
+	return (struct result){ n / (bn_now_s() - t0), (double)(tsc() - c0) / (double)n };
 }
 
 /* A synchronous batch per burst: what the engine gives without keeping lanes full. */
 static struct result run_batch(struct cry_engine *e, struct pool *p, double secs)
 {
 	uint64_t n = 0, c0 = tsc();
-	double t0 = now(), t;
+	double t0 = bn_now_s(), t;
 	unsigned next = 0;
 
 	do {
 		for (int b = 0; b < 64; b++) {
 			if (cry_aead_batch(e, &p->ops[next], BURST) != BURST)
-				die("a batch decrypt failed to verify");
+				bn_die("bench_aead", "a batch decrypt failed to verify");
 			next = (next + BURST) % NMSG;
 			n += BURST;
 		}
-		t = now();
+		t = bn_now_s();
 	} while (t - t0 < secs);
 	return (struct result){ n / (t - t0), (double)(tsc() - c0) / (double)n };
 }
@@ -174,17 +161,17 @@ static struct result run_batch(struct cry_engine *e, struct pool *p, double secs
 static struct result run_openssl(struct pool *p, double secs)
 {
 	uint64_t n = 0, c0 = tsc();
-	double t0 = now(), t;
+	double t0 = bn_now_s(), t;
 	unsigned next = 0;
 
 	do {
 		for (int b = 0; b < 256; b++) {
 			if (cry_aead_one_openssl(&p->ops[next]) != CRY_OK)
-				die("an OpenSSL decrypt failed to verify");
+				bn_die("bench_aead", "an OpenSSL decrypt failed to verify");
 			next = (next + 1) % NMSG;
 			n++;
 		}
-		t = now();
+		t = bn_now_s();
 	} while (t - t0 < secs);
 	return (struct result){ n / (t - t0), (double)(tsc() - c0) / (double)n };
 }
@@ -209,19 +196,19 @@ static struct result run_reuse(struct pool *p, double secs)
 	EVP_CIPHER *c = EVP_CIPHER_fetch(NULL, "AES-128-CCM", NULL);
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 	uint64_t n = 0, c0 = tsc();
-	double t0 = now(), t;
+	double t0 = bn_now_s(), t;
 	unsigned next = 0;
 
 	if (c == NULL || ctx == NULL)
-		die("EVP set-up");
+		bn_die("bench_aead", "EVP set-up");
 	do {
 		for (int b = 0; b < 256; b++) {
 			if (!ccm_decrypt_reused(ctx, c, &p->ops[next]))
-				die("a reused-context decrypt failed to verify");
+				bn_die("bench_aead", "a reused-context decrypt failed to verify");
 			next = (next + 1) % NMSG;
 			n++;
 		}
-		t = now();
+		t = bn_now_s();
 	} while (t - t0 < secs);
 	EVP_CIPHER_CTX_free(ctx);
 	EVP_CIPHER_free(c);
@@ -260,9 +247,9 @@ int main(int argc, char **argv)
 	struct cry_engine *e = cry_engine_new();
 
 	if (secs <= 0 || secs > 60)
-		die("usage: bench_aead [seconds per measurement, 0..60]");
+		bn_die("bench_aead", "usage: bench_aead [seconds per measurement, 0..60]");
 	if (p == NULL || e == NULL || (p->bufs = malloc((size_t)NMSG * 2 * 1024)) == NULL)
-		die("set-up");
+		bn_die("bench_aead", "set-up");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	init_keys(p, alg);
 	printf("%s decrypt+verify, AAD %d B, %d keys, bursts of %d; IPsec-MB %s on %s; "

@@ -17,21 +17,8 @@
 
 #include <openssl/evp.h>
 
+#include "bench/bn_time.h"
 #include "control/edhoc/edh.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench_edhoc: %s\n", what);
-	exit(1);
-}
 
 /* Handshakes for secs; returns the Responder's handshakes per second. */
 static double library(const struct edh_config *ic, struct edh_table *t, int method, int suite,
@@ -40,27 +27,27 @@ static double library(const struct edh_config *ic, struct edh_table *t, int meth
 	uint8_t b1[EDH_MSG_MAX], b2[EDH_MSG_MAX], c_r[EDH_CID_MAX];
 	struct edh_out o1 = { b1, sizeof(b1), 0, false }, o2 = { b2, sizeof(b2), 0, false };
 	struct edh_result ir, rr;
-	double spent = 0, start = now_s(), t0;
+	double spent = 0, start = bn_now_s(), t0;
 	unsigned long n = 0;
 	enum edh_status st;
 
-	while (now_s() - start < secs) {
+	while (bn_now_s() - start < secs) {
 		struct edh_init *s = edh_init_new(ic, method, &suite, 1, NULL, &o1, &st);
 
-		t0 = now_s();
+		t0 = bn_now_s();
 		st = s ? edh_resp_msg1(t, 0, o1.buf, o1.len, &o2) : st;
-		spent += now_s() - t0;
+		spent += bn_now_s() - t0;
 		if (st == EDH_OK)
 			st = edh_init_msg2(s, o2.buf, o2.len, &o1, &ir);
-		t0 = now_s();
+		t0 = bn_now_s();
 		if (st == EDH_OK)
 			st = edh_resp_msg3(t, 1, c_r, edh_init_c_r(s, c_r), o1.buf, o1.len, &o2, &rr);
-		spent += now_s() - t0;
+		spent += bn_now_s() - t0;
 		if (st == EDH_OK)
 			st = edh_init_msg4(s, o2.buf, o2.len);
 		edh_init_free(s);
 		if (st != EDH_OK)
-			die(edh_status_name(st));
+			bn_die("bench_edhoc", edh_status_name(st));
 		n++;
 	}
 	return (double)n / spent;
@@ -72,7 +59,7 @@ static EVP_PKEY *keygen(const char *alg)
 					   : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 
 	if (k == NULL)
-		die("keygen");
+		bn_die("bench_edhoc", "keygen");
 	return k;
 }
 
@@ -84,7 +71,7 @@ static void derive(EVP_PKEY *own, EVP_PKEY *peer)
 
 	if (!c || EVP_PKEY_derive_init(c) <= 0 || EVP_PKEY_derive_set_peer(c, peer) <= 0 ||
 	    EVP_PKEY_derive(c, out, &n) <= 0)
-		die("derive");
+		bn_die("bench_edhoc", "derive");
 	EVP_PKEY_CTX_free(c);
 }
 
@@ -100,7 +87,7 @@ static void sign_verify(EVP_PKEY *k, bool ecdsa)
 	    EVP_DigestSign(m, sig, &n, msg, sizeof(msg)) <= 0 ||
 	    EVP_DigestVerifyInit(m, NULL, md, NULL, k) <= 0 ||
 	    EVP_DigestVerify(m, sig, n, msg, sizeof(msg)) != 1)
-		die("sign/verify");
+		bn_die("bench_edhoc", "sign/verify");
 	EVP_MD_CTX_free(m);
 }
 
@@ -111,10 +98,10 @@ static double bare(int method, int suite, double secs)
 	EVP_PKEY *peer = keygen(p256 ? "P-256" : "X25519");
 	EVP_PKEY *stat = keygen(p256 ? "P-256" : "X25519");
 	EVP_PKEY *sig = keygen(p256 ? "P-256" : "ED25519");
-	double start = now_s();
+	double start = bn_now_s();
 	unsigned long n = 0;
 
-	while (now_s() - start < secs) {
+	while (bn_now_s() - start < secs) {
 		EVP_PKEY *eph = keygen(p256 ? "P-256" : "X25519");
 
 		derive(eph, peer);          /* G_XY */
@@ -130,7 +117,7 @@ static double bare(int method, int suite, double secs)
 	EVP_PKEY_free(peer);
 	EVP_PKEY_free(stat);
 	EVP_PKEY_free(sig);
-	return (double)n / (now_s() - start);
+	return (double)n / (bn_now_s() - start);
 }
 
 int main(int argc, char **argv)
@@ -143,7 +130,7 @@ int main(int argc, char **argv)
 	struct edh_table *t;
 
 	if (secs <= 0 || !itrust || !rtrust)
-		die("usage: bench_edhoc [SECONDS_PER_CASE]");
+		bn_die("bench_edhoc", "usage: bench_edhoc [SECONDS_PER_CASE]");
 	for (int i = 0; i < 3; i++) {
 		uint8_t ik = (uint8_t)(1 + i), rk = (uint8_t)(0x21 + i);
 
@@ -151,7 +138,7 @@ int main(int argc, char **argv)
 		    edh_trust_add(rtrust, &pub) ||
 		    edh_cred_ccs_generate(crv[i], &rk, 1, "r", &rown[i], &pub) ||
 		    edh_trust_add(itrust, &pub))
-			die("credentials");
+			bn_die("bench_edhoc", "credentials");
 	}
 	ic.own = iown;
 	ic.n_own = 3;

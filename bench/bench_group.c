@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bn_time.h"
 #include "oscore/osc_group_msg.h"
 #include "tests/oscore/group_fixture.h"
 
@@ -24,20 +25,6 @@
 #define BURST 32
 #define PAYLOAD 64
 #define GROUP_AAD 132 /* group-oscore-vectors.txt B.2's AAD */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench_group: %s\n", what);
-	exit(1);
-}
 
 static uint64_t rng = 0x6e0c;
 
@@ -70,7 +57,7 @@ static void ccm_pool(struct cry_op *ops, struct ccm_msg *m, struct cry_key *keys
 		op->tag = m[i].tag;
 		op->len = PAYLOAD;
 		if (cry_aead_one_openssl(op) != CRY_OK)
-			die("reference encrypt");
+			bn_die("bench_group", "reference encrypt");
 		op->dir = CRY_DECRYPT;
 		op->in = m[i].ct;
 		op->out = m[i].pt;
@@ -79,30 +66,30 @@ static void ccm_pool(struct cry_op *ops, struct ccm_msg *m, struct cry_key *keys
 
 static double run_engine(struct cry_engine *e, struct cry_op *ops, double secs)
 {
-	double t0 = now(), t;
+	double t0 = bn_now_s(), t;
 	uint64_t n = 0;
 
 	do {
 		for (unsigned b = 0; b < NMSG; b += BURST)
 			if (cry_aead_batch(e, ops + b, BURST) != BURST)
-				die("engine decrypt failed");
+				bn_die("bench_group", "engine decrypt failed");
 		n += NMSG;
-		t = now();
+		t = bn_now_s();
 	} while (t - t0 < secs);
 	return (double)n / (t - t0);
 }
 
 static double run_openssl(struct cry_op *ops, double secs)
 {
-	double t0 = now(), t;
+	double t0 = bn_now_s(), t;
 	uint64_t n = 0;
 
 	do {
 		for (unsigned i = 0; i < NMSG; i++)
 			if (cry_aead_one_openssl(&ops[i]) != CRY_OK)
-				die("OpenSSL decrypt failed");
+				bn_die("bench_group", "OpenSSL decrypt failed");
 		n += NMSG;
-		t = now();
+		t = bn_now_s();
 	} while (t - t0 < secs);
 	return (double)n / (t - t0);
 }
@@ -118,7 +105,7 @@ static void bench_ccm(struct cry_engine *e, double secs)
 	for (int i = 0; i < 64; i++) {
 		fill(raw, sizeof(raw));
 		if (cry_key_init(&keys[i], cry_alg_by_cose(CRY_AES_CCM_16_64_128), raw))
-			die("key");
+			bn_die("bench_group", "key");
 	}
 	ccm_pool(ops, m, keys, GROUP_AAD);
 	ccm_pool(short_ops, sm, keys, 20);
@@ -153,7 +140,7 @@ static void make_pool(struct cry_engine *e, struct gfix *f, struct pool *p, bool
 						  sizeof(get), p->msg[i], sizeof(p->msg[i]), &ex);
 
 		if (n < 0)
-			die("protect");
+			bn_die("bench_group", "protect");
 		p->len[i] = (size_t)n;
 	}
 }
@@ -175,14 +162,14 @@ static void stage_a(struct cry_engine *e, struct gfix *f, struct pool *p, unsign
 		if (osc_group_rx_parse(r, p->msg[first + i], p->len[first + i], true) != OSC_OK ||
 		    !osc_group_matches(&f->m0a, &r->rx.opt) ||
 		    osc_group_rx_prepare(r, &f->m0a, NULL) != OSC_OK)
-			die("stage a prepare");
+			bn_die("bench_group", "stage a prepare");
 		ops[i] = r->rx.op;
 	}
 	cry_aead_batch(e, ops, BURST);
 	for (unsigned i = 0; i < BURST; i++) {
 		rx[i].rx.op.status = ops[i].status;
 		if (osc_group_rx_aead(&rx[i]) != OSC_OK)
-			die("stage a AEAD");
+			bn_die("bench_group", "stage a AEAD");
 	}
 }
 
@@ -192,14 +179,14 @@ static void stage_b(void)
 
 	for (unsigned i = 0; i < BURST; i++)
 		if (osc_group_rx_finish(&rx[i], out, sizeof(out)) <= 0)
-			die("stage b");
+			bn_die("bench_group", "stage b");
 }
 
 /* Messages per second: stage a alone (with_b false) or both stages. */
 static double run_verify(struct cry_engine *e, struct gfix *f, struct pool *p, bool with_b,
 			 double secs)
 {
-	double t0 = now(), t;
+	double t0 = bn_now_s(), t;
 	uint64_t n = 0;
 
 	do {
@@ -208,10 +195,10 @@ static double run_verify(struct cry_engine *e, struct gfix *f, struct pool *p, b
 			if (with_b)
 				stage_b();
 			n += BURST;
-			if (with_b && (n % 512) == 0 && now() - t0 > secs)
+			if (with_b && (n % 512) == 0 && bn_now_s() - t0 > secs)
 				break;
 		}
-		t = now();
+		t = bn_now_s();
 	} while (t - t0 < secs);
 	return (double)n / (t - t0);
 }
@@ -221,15 +208,15 @@ static double run_protect(struct cry_engine *e, struct gfix *f, double secs)
 	static const uint8_t get[] = { 0x51, 0x01, 0x00, 0x01, 0x4a, 0xb3, 't', 'v', '1' };
 	struct osc_group_exchange ex;
 	uint8_t out[256];
-	double t0 = now(), t;
+	double t0 = bn_now_s(), t;
 	uint64_t n = 0;
 
 	do {
 		for (int i = 0; i < 64; i++, n++)
 			if (osc_group_protect_request(e, &f->g0a, NULL, get, sizeof(get), out,
 						      sizeof(out), &ex) < 0)
-				die("protect");
-		t = now();
+				bn_die("bench_group", "protect");
+		t = bn_now_s();
 	} while (t - t0 < secs);
 	return (double)n / (t - t0);
 }
@@ -241,7 +228,7 @@ static void bench_group(struct cry_engine *e, double secs)
 	double ga, gab, pa, pab, prot, sig_only;
 
 	if (gfix_init(&f) != 0)
-		die("group derivation");
+		bn_die("bench_group", "group derivation");
 	make_pool(e, &f, &gp, true);
 	make_pool(e, &f, &pp, false);
 	ga = run_verify(e, &f, &gp, false, secs);
@@ -269,7 +256,7 @@ int main(int argc, char **argv)
 	struct cry_engine *e = cry_engine_new();
 
 	if (!e || secs <= 0)
-		die("usage: bench_group [seconds > 0] (or no AES-NI)");
+		bn_die("bench_group", "usage: bench_group [seconds > 0] (or no AES-NI)");
 	printf("bench_group: IPsec-MB %s path, %.2f s per measurement\n", cry_engine_arch(e), secs);
 	bench_ccm(e, secs);
 	bench_group(e, secs);

@@ -18,26 +18,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/bn_time.h"
 #include "control/ctl_clock.h"
 #include "control/ctl_group_send.h"
 #include "oscore/osc_coap.h"
 #include "tests/control/gw_group_fixture.h"
 #include "tests/oscore/group_fixture.h"
 #include "tests/oscore/group_vectors.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "bench_group_send: %s\n", what);
-	exit(1);
-}
 
 static struct cry_engine *eng;
 static struct gfix fx;
@@ -78,10 +65,10 @@ static void setup(void)
 	    gfix_other(&g52, &m52_51, "52", V_A_1_ENTITY3_ED25519_PRIVATE, cred52,
 		       gfix_hex(V_B_0_CCS_52, cred52, sizeof(cred52))) ||
 	    gwfix_groups(&gs) != OSC_GROUP_OK)
-		die("setup");
+		bn_die("bench_group_send", "setup");
 	env.e = eng;
 	if (!(gsend = ctl_group_send_new(&gs, &cfg)))
-		die("ctl_group_send_new");
+		bn_die("bench_group_send", "ctl_group_send_new");
 	/* far below the SSN clock floor, which allows 1000 sends per second: this measures faster */
 	gs.g[0]->g.ssn = ctl_clock_ms() - 1000000000ull;
 }
@@ -95,7 +82,7 @@ static int serve(const uint8_t *msg, size_t len)
 
 	memcpy(buf, msg, len);
 	if (osc_coap_parse(&job.req, buf, len) != OSC_COAP_OK)
-		die("parse");
+		bn_die("bench_group_send", "parse");
 	return ctl_group_send_serve(gsend, &env, &job, ans, sizeof(ans));
 }
 
@@ -110,14 +97,14 @@ static double sends(double secs)
 	unsigned long n = 0;
 
 	while (t < secs) {
-		t0 = now_s();
+		t0 = bn_now_s();
 		serve(get_light, sizeof(get_light));
-		t += now_s() - t0;
+		t += bn_now_s() - t0;
 		ctl_group_send_tick(gsend, &env, UINT64_MAX);
 		n++;
 	}
 	if (counted[CTL_C_GSEND_SENT] != n)
-		die("a send was refused");
+		bn_die("bench_group_send", "a send was refused");
 	return (double)n / t;
 }
 
@@ -133,7 +120,7 @@ static int answer_of(struct osc_group *g, struct osc_member *to51, bool group_mo
 	int n = osc_group_unprotect(eng, &m, 1, NULL, last, last_len, plain, sizeof(plain), &gex);
 
 	if (n < 0 || osc_coap_parse(&q, plain, (size_t)n) != OSC_COAP_OK)
-		die("members cannot verify");
+		bn_die("bench_group_send", "members cannot verify");
 	a.token = q.token;
 	a.tkl = q.tkl;
 	n = osc_coap_encode(resp, sizeof(resp), &a);
@@ -153,14 +140,14 @@ static double answers(double secs, bool group_mode)
 		serve(get_light, sizeof(get_light));
 		n0a = answer_of(&fx.g0a, &fx.m51, group_mode, a0a, sizeof(a0a));
 		n52 = answer_of(&g52, &m52_51, group_mode, a52, sizeof(a52));
-		t0 = now_s();
+		t0 = bn_now_s();
 		serve(a0a, (size_t)n0a);
 		serve(a52, (size_t)n52); /* the last member: the aggregate leaves too */
-		t += now_s() - t0;
+		t += bn_now_s() - t0;
 		n += 2;
 	}
 	if (counted[CTL_C_GSEND_ANSWER] - before != n)
-		die("an answer was refused");
+		bn_die("bench_group_send", "an answer was refused");
 	return (double)n / t;
 }
 
@@ -173,12 +160,12 @@ static double bare(double secs, bool verify)
 	uint8_t seed[32];
 	size_t sl = sizeof(sig);
 	EVP_PKEY *k;
-	double start = now_s();
+	double start = bn_now_s();
 	unsigned long n = 0;
 
 	gfix_hex(V_A_1_ENTITY2_ED25519_PRIVATE, seed, sizeof(seed));
 	k = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, sizeof(seed));
-	while (k && now_s() - start < secs) {
+	while (k && bn_now_s() - start < secs) {
 		EVP_MD_CTX *m = EVP_MD_CTX_new();
 		int ok = verify ? EVP_DigestVerifyInit(m, NULL, NULL, NULL, k) > 0 &&
 				  EVP_DigestVerify(m, sig, sizeof(sig), msg, sizeof(msg)) == 1 :
@@ -187,11 +174,11 @@ static double bare(double secs, bool verify)
 
 		EVP_MD_CTX_free(m);
 		if (!ok)
-			die("bare Ed25519");
+			bn_die("bench_group_send", "bare Ed25519");
 		n++;
 	}
 	EVP_PKEY_free(k);
-	return (double)n / (now_s() - start);
+	return (double)n / (bn_now_s() - start);
 }
 
 int main(int argc, char **argv)
@@ -199,7 +186,7 @@ int main(int argc, char **argv)
 	double secs = argc > 1 ? atof(argv[1]) : 1.0, s, bs, ag, ap, bv;
 
 	if (secs <= 0)
-		die("usage: bench_group_send [seconds]");
+		bn_die("bench_group_send", "usage: bench_group_send [seconds]");
 	setup();
 	bare(secs / 4, false); /* sig[] of bare(verify) is the last signature made here */
 	bs = bare(secs, false);

@@ -4,6 +4,7 @@
  * pool of requests over it. Requests are protected by each device's client context derived on the
  * spot, so a million-context pool never holds a million client contexts.
  */
+#include "bench/bn_time.h"
 #include "bench/bn.h"
 
 #include <stdlib.h>
@@ -20,14 +21,6 @@
 #include "oscore/osc_protect.h"
 
 #define MSG_ROOM 1280 /* largest request: 1024-byte payload + header, options, tag */
-
-static double wall(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static size_t heap_used(void)
 {
@@ -70,7 +63,7 @@ struct bn_set *bn_set_new(unsigned long n_ctx, uint64_t seed)
 	struct osc_params *p = malloc(n_ctx * sizeof(*p));
 	char err[256] = "out of memory";
 	size_t before;
-	double t0 = wall();
+	double t0 = bn_now_s();
 
 	if (!s || !p)
 		goto fail;
@@ -83,7 +76,7 @@ struct bn_set *bn_set_new(unsigned long n_ctx, uint64_t seed)
 	s->heap_bytes = (double)(heap_used() - before);
 	if (state_bytes(s, n_ctx))
 		goto fail;
-	s->derive_secs = wall() - t0;
+	s->derive_secs = bn_now_s() - t0;
 	s->n_ctx = n_ctx;
 	s->seed = seed;
 	free(p);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Output directory, file modes and the progress line (see lg_out.h). */
 #define _GNU_SOURCE /* program_invocation_short_name: oscore-loadgen or oscore-bench */
+#include "bench/bn_time.h"
 #include "bench/lg_out.h"
 
 #include <errno.h>
@@ -57,19 +58,11 @@ FILE *lg_fopen_mode(const char *dir, const char *name, mode_t mode)
 	return f;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 void lg_progress_start(struct lg_progress *p, bool quiet)
 {
 	p->on = !quiet && isatty(STDERR_FILENO);
 	p->drawn = false;
-	p->t0_ns = now_ns();
+	p->t0_ns = bn_now_ns();
 	p->next_ns = p->t0_ns; /* the first call draws: even a short run shows it ran */
 }
 
@@ -81,7 +74,7 @@ void lg_progress_update(struct lg_progress *p, unsigned long frames, unsigned lo
 
 	if (!p->on || frames % 1024)
 		return;
-	now = now_ns();
+	now = bn_now_ns();
 	if (now < p->next_ns)
 		return;
 	p->next_ns = now + 500000000u;

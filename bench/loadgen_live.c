@@ -5,6 +5,7 @@
  * every answer against its request's exchange (RFC 8613 §8.4); report answered / failed / timed
  * out and latency quantiles. Tokens carry the request number, which indexes the pending table.
  */
+#include "bench/bn_time.h"
 #include "bench/loadgen.h"
 
 #include <arpa/inet.h>
@@ -43,14 +44,6 @@ struct live {
 	uint64_t sent, answered, failed, timed_out, stray;
 	struct lg_hist hist;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 /* "127.0.0.1:5683", "[::1]:5683" or "::1:5683"-free forms; a connected UDP socket, or -1. */
 static int open_target(const char *target)
@@ -139,7 +132,7 @@ static bool may_send(const struct live *l, uint64_t now)
 static void send_some(struct live *l)
 {
 	uint8_t msg[MSG_MAX];
-	uint64_t now = now_ns();
+	uint64_t now = bn_now_ns();
 
 	for (unsigned k = 0; k < l->o->window && may_send(l, now); k++) {
 		struct pend *p = &l->pend[l->sent % l->n_pend];
@@ -187,7 +180,7 @@ static void on_answer(struct live *l, const uint8_t *buf, size_t len)
 	n = osc_unprotect_response(l->e, &l->ctx[p->ctx], &p->ex, buf, len, plain, sizeof(plain));
 	if (n >= 2 && (plain[1] == COAP_CONTENT || plain[1] == COAP_CHANGED)) {
 		l->answered++;
-		lg_hist_add(&l->hist, (now_ns() - p->sent_ns) / 1000);
+		lg_hist_add(&l->hist, (bn_now_ns() - p->sent_ns) / 1000);
 	} else
 		l->failed++;
 }
@@ -242,12 +235,12 @@ static void run(struct live *l)
 	for (unsigned i = 0; i < l->n_fd; i++)
 		pfd[i] = (struct pollfd){ .fd = l->fd[i], .events = POLLIN };
 
-	l->t0 = l->next_send = l->next_tick = l->next_expire = now_ns();
+	l->t0 = l->next_send = l->next_tick = l->next_expire = bn_now_ns();
 	for (;;) {
 		send_some(l);
 		poll(pfd, l->n_fd, l->outstanding ? 1 : 0);
 		receive_all(l);
-		now = now_ns();
+		now = bn_now_ns();
 		if (now >= l->next_expire) {
 			expire(l, now);
 			l->next_expire = now + 1000000;
@@ -263,7 +256,7 @@ static void run(struct live *l)
 
 static int report(const struct live *l)
 {
-	double secs = (double)(now_ns() - l->t0) / 1e9;
+	double secs = (double)(bn_now_ns() - l->t0) / 1e9;
 	bool bad = l->failed || l->timed_out || l->answered == 0;
 
 	printf("oscore-loadgen live: %lu clients, sent %llu in %.2f s (%.0f/s): answered %llu, "
