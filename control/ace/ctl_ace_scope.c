@@ -113,6 +113,14 @@ static bool same_entry(const struct ctl_ace_scope *s, const struct ctl_ace_scope
 	return true;
 }
 
+/* Zero text written past s->used up to used and not kept: a scope's bytes then depend only on its
+ * entries, so two scopes that grant the same compare equal byte for byte (the stored grant record
+ * decodes back to the scope it was made from; fuzz_ace_authz checks that). */
+static void drop_text(struct ctl_ace_scope *s, size_t used)
+{
+	memset(s->text + s->used, 0, used - s->used);
+}
+
 int ctl_ace_scope_add(struct ctl_ace_scope *s, const char *lp, size_t len, uint64_t methods)
 {
 	const char *q = memchr(lp, '?', len);
@@ -129,19 +137,24 @@ int ctl_ace_scope_add(struct ctl_ace_scope *s, const char *lp, size_t len, uint6
 		rc = add_parts(s->text, &used, lp + 1, path_len - 1, '/', &n_path, true);
 	if (rc == 0 && q != NULL)
 		rc = add_parts(s->text, &used, q + 1, len - path_len - 1, '&', &n_query, false);
-	if (rc != 0)
+	if (rc != 0) {
+		drop_text(s, sizeof(s->text)); /* a part may have been decoded past used */
 		return rc;
+	}
 	e.n_path = (uint8_t)n_path;
 	e.n_query = (uint8_t)n_query;
 	e.hash = entry_hash(s->text, &e);
 	for (unsigned i = 0; i < s->n; i++) {
 		if (same_entry(s, &s->e[i], s->text, &e)) {
 			s->e[i].methods |= e.methods; /* RFC 9237 §3: merged, union */
-			return 0;                     /* the text just written is dropped */
+			drop_text(s, used);           /* the text just written is dropped */
+			return 0;
 		}
 	}
-	if (s->n == CTL_ACE_SCOPE_ENTRIES)
+	if (s->n == CTL_ACE_SCOPE_ENTRIES) {
+		drop_text(s, used);
 		return -ENOSPC;
+	}
 	s->e[s->n++] = e;
 	s->used = (uint16_t)used;
 	return 0;
