@@ -407,14 +407,17 @@ static void describe(struct chk *k, const struct ctl_config *c)
 		fprintf(f, "  id_namespaces: direct %u, ace %u, edhoc %u rules\n",
 			l->ns.n[CTL_M_DIRECT], l->ns.n[CTL_M_ACE], l->ns.n[CTL_M_EDHOC]);
 	/* Without a store own Partial IVs (response_piv own, Observe notifications, App. B.1.2
-	 * challenges, ACE's final 4.01) are safe by the clock floor (control/ctl_ssn.h): a note
-	 * with its rate, no warning, since the configuration is sound (README "Durable state") */
-	if (!l->state_db[0])
+	 * challenges, ACE's final 4.01) are safe by the clock floor (control/ctl_ssn.h), but a
+	 * configured context comes back with an empty, trusted replay window: warned (README
+	 * "Known gap: replay windows without state_db") */
+	if (!l->state_db[0]) {
 		fprintf(f, "  state_db: none (runtime contexts and replay windows do not survive a "
 			   "restart; own Partial IVs stay unique by the wall-clock floor: about 1000 "
 			   "a second per context, response Partial IV: %s)\n",
 			l->own_piv ? "own" : "request's");
-	else
+		fprintf(f, "  warning: without state_db a request accepted before a restart is "
+			   "accepted again after it (README: replay windows without state_db)\n");
+	} else
 		fprintf(f, "  App. B.1.1: K_SSN %u, App. B.1.2: %s, response Partial IV: %s\n",
 			l->k_ssn, l->b12 ? "on" : "off", l->own_piv ? "own" : "request's");
 	describe_group_send(f, c);
